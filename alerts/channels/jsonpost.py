@@ -1,0 +1,40 @@
+"""JSON POST shared by the webhook and group-robot channels."""
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from alerts.channels.base import DeliveryError
+
+
+def post_json(url: str, payload: dict[str, Any], *, headers: dict[str, str] | None = None,
+              timeout: float) -> httpx.Response:
+    """POST `payload`; a transport error or a non-2xx status raises DeliveryError.
+
+    Errors name the host only: robot URLs carry their access token in the query."""
+    try:
+        resp = httpx.post(url, json=payload, headers=headers, timeout=timeout)
+    except httpx.HTTPError as e:
+        raise DeliveryError(f"POST {_host(url)}: {type(e).__name__}: {e}") from e
+    if not resp.is_success:
+        raise DeliveryError(f"POST {_host(url)}: HTTP {resp.status_code}")
+    return resp
+
+
+def robot_errcode(resp: httpx.Response) -> None:
+    """DingTalk and WeCom answer HTTP 200 with {"errcode": 0} on success."""
+    try:
+        body = resp.json()
+    except ValueError:
+        raise DeliveryError(f"POST {_host(str(resp.url))}: reply is not JSON") from None
+    if not isinstance(body, dict) or body.get("errcode") != 0:
+        err = body.get("errmsg") if isinstance(body, dict) else body
+        raise DeliveryError(f"POST {_host(str(resp.url))}: robot refused: {err}")
+
+
+def _host(url: str) -> str:
+    try:
+        return httpx.URL(url).host or "?"
+    except httpx.InvalidURL:
+        return "?"

@@ -1,0 +1,58 @@
+"""E-mail over SMTP: plain text with an HTML alternative, UTF-8 subject, stable Message-ID."""
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate
+
+from alerts.channels.base import DeliveryError
+from alerts.escape import one_line
+from alerts.types import AlertMessage
+
+
+def message_id(alert_id: str) -> str:
+    """Stable per alert, so a re-send after a crash can be deduplicated by the receiver."""
+    return f"<alert.{alert_id}@yqwatch>"
+
+
+class EmailChannel:
+    def __init__(self, *, host: str, port: int, sender: str, recipients: list[str] | tuple[str, ...],
+                 starttls: bool = False, use_ssl: bool = False, username: str | None = None,
+                 password: str | None = None, timeout: float = 10.0):
+        self.host, self.port, self.sender = host, port, sender
+        self._recipients = tuple(recipients)
+        self.starttls, self.use_ssl = starttls, use_ssl
+        self.username, self.password = username, password
+        self.timeout = timeout
+
+    def recipients(self) -> tuple[str, ...]:
+        return self._recipients
+
+    def build(self, message: AlertMessage) -> EmailMessage:
+        msg = EmailMessage()
+        msg["Subject"] = one_line(message.subject)  # crawled titles must not inject headers
+        msg["From"] = self.sender
+        msg["To"] = ", ".join(self._recipients)
+        msg["Date"] = formatdate(localtime=True)
+        msg["Message-ID"] = message_id(message.alert_id)
+        msg.set_content(message.text, charset="utf-8")
+        msg.add_alternative(message.html, subtype="html", charset="utf-8")
+        return msg
+
+    def send(self, message: AlertMessage) -> None:
+        msg = self.build(message)
+        try:
+            if self.use_ssl:
+                smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                        context=ssl.create_default_context())
+            else:
+                smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            with smtp:
+                if self.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+                smtp.send_message(msg)
+        except (smtplib.SMTPException, OSError) as e:
+            raise DeliveryError(f"SMTP {self.host}:{self.port}: {e}") from e

@@ -1,0 +1,23 @@
+"""WeCom (企业微信) group robot: markdown message (content is limited to 4096 bytes)."""
+from __future__ import annotations
+
+from alerts.channels.jsonpost import post_json, robot_errcode
+from alerts.escape import truncate_utf8
+from alerts.types import AlertMessage
+
+MAX_BYTES = 4096
+
+
+class WeComChannel:
+    def __init__(self, *, url: str, timeout: float = 10.0):
+        self.url, self.timeout = url, timeout
+
+    def recipients(self) -> tuple[str, ...]:
+        return ("wecom",)
+
+    def payload(self, message: AlertMessage) -> dict:
+        return {"msgtype": "markdown",
+                "markdown": {"content": truncate_utf8(message.markdown, MAX_BYTES)}}
+
+    def send(self, message: AlertMessage) -> None:
+        robot_errcode(post_json(self.url, self.payload(message), timeout=self.timeout))

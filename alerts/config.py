@@ -1,0 +1,180 @@
+"""Schema of `alerts.yaml`: rules, delivery channels, retry policy, duty roster.
+
+Secrets never live in the YAML: channels name the environment variables that hold them
+(`*_env` keys). Cross-references (a rule naming a channel) are checked by a field validator
+so the loader reports them with the file and line of the `rules` key."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo,
+                      field_validator, model_validator)
+
+from pipeline.config import load_yaml
+
+Severity = Literal["red", "orange", "yellow", "blue"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EmailChannelConfig(_Strict):
+    type: Literal["email"]
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(8025, ge=1, le=65535)
+    sender: str
+    recipients: list[str] = Field(min_length=1)
+    starttls: bool = False
+    ssl: bool = False  # implicit TLS (port 465); exclusive with starttls
+    username_env: str | None = None
+    password_env: str | None = None
+    timeout: float = Field(10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _tls_modes(self):
+        if self.starttls and self.ssl:
+            raise ValueError("starttls and ssl are exclusive")
+        if (self.username_env is None) != (self.password_env is None):
+            raise ValueError("username_env and password_env go together")
+        return self
+
+
+class WebhookChannelConfig(_Strict):
+    type: Literal["webhook"]
+    enabled: bool = True
+    url: str | None = None  # a plain URL (local receivers) ...
+    url_env: str | None = None  # ... or the env var holding it (URLs carrying tokens)
+    headers: dict[str, str] = {}
+    headers_env: dict[str, str] = {}  # header name -> env var holding its value
+    timeout: float = Field(10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _one_url(self):
+        if (self.url is None) == (self.url_env is None):
+            raise ValueError("give exactly one of url and url_env")
+        return self
+
+
+class DingTalkChannelConfig(_Strict):
+    type: Literal["dingtalk"]
+    enabled: bool = True
+    url_env: str  # https://oapi.dingtalk.com/robot/send?access_token=...
+    secret_env: str | None = None  # the robot's 加签 secret (SEC...)
+    at_mobiles: list[str] = []
+    timeout: float = Field(10.0, gt=0)
+
+
+class WeComChannelConfig(_Strict):
+    type: Literal["wecom"]
+    enabled: bool = True
+    url_env: str  # https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...
+    timeout: float = Field(10.0, gt=0)
+
+
+ChannelConfig = Annotated[
+    Union[EmailChannelConfig, WebhookChannelConfig, DingTalkChannelConfig, WeComChannelConfig],
+    Field(discriminator="type"),
+]
+
+
+class EscalationStep(_Strict):
+    """When nobody has acknowledged an event's alert `after_minutes` after it was sent, tell the
+    next level of the duty roster (e.g. the 分管领导) over `channels`."""
+
+    after_minutes: float = Field(gt=0)
+    channels: list[str] = Field(min_length=1)
+
+
+class NewHitRule(_Strict):
+    """Fires when a relevant document at `min_severity` or worse arrives."""
+
+    id: str
+    name: str
+    type: Literal["new_hit"]
+    enabled: bool = True
+    min_severity: Severity = "orange"
+    topics: list[str] = []  # empty: any topic
+    sources: list[str] = []  # empty: any source
+    negative_only: bool = False
+    channels: list[str] = Field(min_length=1)
+    escalation: list[EscalationStep] = []  # in order: level 1, level 2, ...
+
+
+class SourceBrokenRule(_Strict):
+    """Fires when a source's last `consecutive` crawl runs all failed or came back empty."""
+
+    id: str
+    name: str
+    type: Literal["source_broken"]
+    enabled: bool = True
+    consecutive: int = Field(3, ge=1)
+    channels: list[str] = Field(min_length=1)
+
+
+Rule = Annotated[Union[NewHitRule, SourceBrokenRule], Field(discriminator="type")]
+
+# pydantic puts the discriminator value into error locations (rules.0.new_hit.min_severity),
+# which the YAML line lookup cannot follow; AlertsConfig strips it.
+_TAGS = {"email", "webhook", "dingtalk", "wecom", "new_hit", "source_broken"}
+
+
+class RetryConfig(_Strict):
+    max_attempts: int = Field(8, ge=1)
+    backoff_seconds: float = Field(60.0, gt=0)  # doubled after each failure ...
+    backoff_max_seconds: float = Field(3600.0, gt=0)  # ... up to this
+
+
+class EventConfig(_Strict):
+    window_hours: float = Field(72.0, gt=0)  # an event with no new post for this long is closed
+
+
+class AlertsConfig(_Strict):
+    # `channels` is declared before `rules` so the rules validator can see it.
+    channels: dict[str, ChannelConfig] = {}
+    rules: list[Rule] = []
+    retry: RetryConfig = RetryConfig()
+    events: EventConfig = EventConfig()
+    console_url: str | None = None  # base URL of the duty console, for links in alerts
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _untag_errors(cls, data, handler):
+        try:
+            return handler(data)
+        except ValidationError as e:
+            errors = []
+            for err in e.errors():
+                loc = err["loc"]
+                if len(loc) >= 3 and loc[0] in ("channels", "rules") and loc[2] in _TAGS:
+                    loc = loc[:2] + loc[3:]
+                errors.append({"type": err["type"], "loc": loc, "input": err["input"],
+                               **({"ctx": err["ctx"]} if "ctx" in err else {})})
+            # A mistyped key explains the "Field required" next to it: report it first.
+            errors.sort(key=lambda x: x["type"] != "extra_forbidden")
+            raise ValidationError.from_exception_data(e.title, errors) from None
+
+    @field_validator("rules")
+    @classmethod
+    def _check_rules(cls, rules: list, info: ValidationInfo) -> list:
+        channels = info.data.get("channels")
+        if channels is None:  # channels already failed; that error is reported
+            return rules
+        seen: set[str] = set()
+        for i, rule in enumerate(rules):
+            if rule.id in seen:
+                raise ValueError(f"rules[{i}]: duplicate rule id {rule.id!r}")
+            seen.add(rule.id)
+            steps = getattr(rule, "escalation", [])
+            for name in [*rule.channels, *(c for step in steps for c in step.channels)]:
+                if name not in channels:
+                    raise ValueError(f"rules[{i}] ({rule.id}): unknown channel {name!r}")
+        return rules
+
+
+def load_alerts_config(path: str | Path) -> AlertsConfig:
+    """Load and validate `alerts.yaml`; raises pipeline.config.ConfigError."""
+    return load_yaml(path, AlertsConfig)
+

@@ -1,0 +1,370 @@
+"""The rules job: new documents -> events -> rule matches -> alert rows -> channels.
+
+Exactly-once bookkeeping, at-least-once delivery:
+- Each batch of documents is processed in ONE transaction that writes the event rows, the match
+  rows, the pending alert rows and the advanced cursor. A crash before the commit replays the
+  batch; after it, nothing is lost. Alert rows are unique per (rule, event, channel, kind), so
+  an event that keeps growing produces one "new" alert per channel, never one per post.
+- Delivery happens after that commit, one alert at a time, and its outcome is committed right
+  after the channel returns. A crash between the SMTP server accepting a mail (or a webhook
+  answering 2xx) and that commit re-sends the alert on the next run: the window is one
+  message. Re-sends carry the same `Message-ID: <alert.ID@yqwatch>` (e-mail) or
+  `Idempotency-Key: ID` (webhooks), so receivers can drop the duplicate.
+- A failed delivery is retried on later runs with exponential backoff (retry.backoff_seconds,
+  doubled per attempt, capped by retry.backoff_max_seconds) until retry.max_attempts.
+- Upgrades: when a later post of the same event reaches a grade worse than every alert sent so
+  far for that (rule, event, channel), ONE upgrade alert per grade reached is sent
+  (【舆情预警·新升级为红色】); with four grades an event can never send more than four messages
+  per rule and channel.
+- Escalation: a rule's `escalation` steps send the event's first alert again, once per level,
+  to the next roster level when nobody acknowledged it (AlertEngine.acknowledge) in time.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from alerts.channels.base import Channel, DeliveryError
+from alerts.config import AlertsConfig, NewHitRule, SourceBrokenRule
+from alerts.db import write_session
+from alerts.health import source_health
+from alerts.events import close_stale, open_events, ref_from_json, ref_to_json, worse
+from alerts.models import AlertEventDocRow, AlertEventRow, AlertMatchRow, AlertRow
+from alerts.render import SHANGHAI, AlertContext, render_doc_alert, render_source_alert
+from alerts.types import Alert, AlertMessage, Match
+from analysis.events import EventRef, add_to_event, match_event, new_event
+from pipeline.types import SEVERITY_RANK, Document, severity_at_least
+from storage.models import KvRow
+
+log = logging.getLogger(__name__)
+
+CURSOR_KEY = "alerts.cursor"
+BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    documents_seen: int = 0
+    matches: int = 0
+    events_new: int = 0
+    alerts_sent: int = 0
+    alerts_failed: int = 0
+
+
+def alert_id(rule_id: str, event_id: str, channel: str, kind: str) -> str:
+    """Deterministic, so a rebuilt database still yields the same Message-ID for an alert."""
+    key = f"{rule_id}\x1f{event_id}\x1f{channel}\x1f{kind}".encode("utf-8")
+    return hashlib.sha256(key).hexdigest()[:32]
+
+
+def rule_matches(rule: NewHitRule, doc: Document) -> bool:
+    if not (doc.relevant and severity_at_least(doc.severity, rule.min_severity)):
+        return False
+    if rule.negative_only and not doc.negative:
+        return False
+    if rule.topics and not set(rule.topics) & set(doc.topic_ids):
+        return False
+    return not rule.sources or doc.source_id in rule.sources
+
+
+class AlertEngine:
+    def __init__(self, store, config: AlertsConfig, channels: Mapping[str, Channel], *,
+                 now: Callable[[], datetime], source_names: Mapping[str, str] | None = None,
+                 batch_size: int = BATCH):
+        self.store = store
+        self.config = config
+        self.channels = dict(channels)
+        self.now = now
+        self.source_names = dict(source_names or {})
+        self.batch_size = batch_size
+        self._rules = [r for r in config.rules if r.enabled]
+
+    # -- the job ------------------------------------------------------------------------------
+
+    def run_once(self) -> RunSummary:
+        now = self.now()
+        seen = matches = events_new = 0
+        while True:
+            n, m, e = self._process_batch(now)
+            seen, matches, events_new = seen + n, matches + m, events_new + e
+            if n < self.batch_size:
+                break
+        self._check_sources(now)
+        self._escalate(now)
+        sent, failed = self._deliver_due(now)
+        return RunSummary(seen, matches, events_new, sent, failed)
+
+    # -- documents -> events -> matches -> pending alerts -------------------------------------
+
+    def _process_batch(self, now: datetime) -> tuple[int, int, int]:
+        window = timedelta(hours=self.config.events.window_hours)
+        cursor = int(self.store.kv_get(CURSOR_KEY, 0))
+        batch = self.store.documents_since(cursor, self.batch_size)  # read outside the write lock
+        if not batch:
+            return 0, 0, 0
+        with write_session(self.store.engine) as s, s.begin():
+            # The cursor lives in storage's kv table (store.kv_get reads it) but is written here,
+            # in the transaction that writes the alerts it produced.
+            state = s.get(KvRow, CURSOR_KEY) or KvRow(key=CURSOR_KEY, value=0)
+            if int(state.value) != cursor:
+                raise RuntimeError("alerts.cursor moved under us: two rule jobs are running")
+            close_stale(s, now, window)
+            events = open_events(s)
+            refs = {eid: ref_from_json(row.ref) for eid, row in events.items()}
+            ids = [doc.id for _seq, doc in batch if doc.relevant]
+            known = dict(s.execute(select(AlertEventDocRow.doc_id, AlertEventDocRow.event_id)
+                                   .where(AlertEventDocRow.doc_id.in_(ids))).all())
+            graded: dict[tuple[str, str, str], int] = {}  # worst grade alerted per rule/event/channel
+            n_matches = n_new = 0
+            for _seq, doc in batch:
+                if not doc.relevant:
+                    continue
+                row, created = self._assign_event(s, doc, events, refs, known.get(doc.id), now, window)
+                n_new += created
+                for rule in self._rules:
+                    if isinstance(rule, NewHitRule) and rule_matches(rule, doc):
+                        match = Match(rule.id, row.id, doc.id, doc.severity, now)
+                        n_matches += self._record_match(s, match, check=doc.id in known)
+                        self._queue_doc_alerts(s, rule, doc, row, graded, now)
+            state.value = batch[-1][0]
+            s.add(state)
+        return len(batch), n_matches, n_new
+
+    def _assign_event(self, s: Session, doc: Document, events: dict[str, AlertEventRow],
+                      refs: dict[str, EventRef], known_event: str | None, now: datetime,
+                      window: timedelta) -> tuple[AlertEventRow, bool]:
+        """The event row `doc` belongs to (joining or founding one); True when founded."""
+        if known_event is not None:  # a re-read document (batch replayed): never counted twice
+            row = s.get(AlertEventRow, known_event)
+            row.severity = worse(row.severity, doc.severity)
+            return row, False
+        event_id = match_event(doc, list(refs.values()), window=window)
+        created = event_id is None
+        if created:
+            ref = new_event(doc, f"ev-{doc.id}")
+            row = AlertEventRow(id=ref.id, title=doc.title or doc.text[:40], severity=doc.severity,
+                                doc_count=1, opened_at=now, last_seen_at=now, closed=False,
+                                ref=ref_to_json(ref))
+            s.add(row)
+            events[row.id] = row
+        else:
+            row = events[event_id]
+            ref = add_to_event(refs[event_id], doc)
+            row.ref = ref_to_json(ref)
+            row.doc_count = ref.doc_count
+            row.severity = worse(row.severity, doc.severity)
+            row.last_seen_at = now
+        refs[row.id] = ref
+        s.add(AlertEventDocRow(doc_id=doc.id, event_id=row.id))
+        return row, created
+
+    def _record_match(self, s: Session, match: Match, *, check: bool = True) -> int:
+        """Store a match unless it is already stored (`check=False`: known to be new)."""
+        if check and s.scalar(select(AlertMatchRow.id).where(
+                AlertMatchRow.rule_id == match.rule_id, AlertMatchRow.event_id == match.event_id,
+                AlertMatchRow.doc_id == (match.doc_id or ""))) is not None:
+            return 0
+        s.add(AlertMatchRow(rule_id=match.rule_id, event_id=match.event_id,
+                            doc_id=match.doc_id or "", severity=match.severity,
+                            matched_at=match.matched_at))
+        return 1
+
+    def _queue_doc_alerts(self, s: Session, rule: NewHitRule, doc: Document, event: AlertEventRow,
+                          graded: dict[tuple[str, str, str], int], now: datetime) -> None:
+        rank = SEVERITY_RANK[doc.severity]
+        for channel in rule.channels:
+            if channel not in self.channels:  # disabled in alerts.yaml
+                continue
+            key = (rule.id, event.id, channel)
+            if key not in graded:  # -1: nothing alerted yet for this rule, event and channel
+                prior = s.scalars(select(AlertRow.severity).where(
+                    AlertRow.rule_id == rule.id, AlertRow.event_id == event.id,
+                    AlertRow.channel == channel, AlertRow.kind.not_like("escalate:%"))).all()
+                graded[key] = max((SEVERITY_RANK.get(p or "", 0) for p in prior), default=-1)
+            if rank <= graded[key]:
+                continue
+            kind = "new" if graded[key] < 0 else f"upgrade:{doc.severity}"
+            graded[key] = rank
+            aid = alert_id(rule.id, event.id, channel, kind)
+            ctx = AlertContext(alert_id=aid, event_id=event.id, severity=doc.severity,
+                               event_doc_count=event.doc_count, upgrade=kind != "new",
+                               source_name=self.source_names.get(doc.source_id))
+            self._add_alert(s, rule.id, event.id, channel, kind, render_doc_alert(doc, ctx), now)
+
+    def _add_alert(self, s: Session, rule_id: str, event_id: str, channel: str, kind: str,
+                   message: AlertMessage, now: datetime) -> None:
+        s.add(AlertRow(id=message.alert_id, rule_id=rule_id, event_id=event_id, channel=channel,
+                       kind=kind, severity=message.severity,
+                       recipients=list(self.channels[channel].recipients()),
+                       message=_message_json(message), status="pending", attempts=0,
+                       created_at=now, next_try_at=now))
+
+    # -- sources ------------------------------------------------------------------------------
+
+    def _check_sources(self, now: datetime) -> None:
+        rules = [r for r in self._rules if isinstance(r, SourceBrokenRule)]
+        if not rules:
+            return
+        health = _source_health(self.store)
+        with write_session(self.store.engine) as s, s.begin():
+            for rule in rules:
+                for source_id, (bad_streak, first_bad_id, detail) in health.items():
+                    if bad_streak < rule.consecutive:
+                        continue
+                    # One event per outage: it starts at the first bad run of the streak.
+                    event_id = f"src-{source_id}-{first_bad_id}"
+                    if s.scalar(select(func.count()).select_from(AlertMatchRow).where(
+                            AlertMatchRow.rule_id == rule.id, AlertMatchRow.event_id == event_id)):
+                        continue
+                    self._record_match(s, Match(rule.id, event_id, None, None, now))
+                    for channel in rule.channels:
+                        if channel not in self.channels:
+                            continue
+                        aid = alert_id(rule.id, event_id, channel, "new")
+                        ctx = AlertContext(alert_id=aid, event_id=event_id, severity=None,
+                                           event_doc_count=0)
+                        msg = render_source_alert(source_id, self.source_names.get(source_id),
+                                                  detail, ctx)
+                        self._add_alert(s, rule.id, event_id, channel, "new", msg, now)
+
+    # -- escalation ---------------------------------------------------------------------------
+
+    def _escalate(self, now: datetime) -> None:
+        """Unacknowledged events climb the duty roster: level k is told once, when the first alert
+        of the event has been out for escalation[k].after_minutes without an acknowledgement."""
+        rules = {r.id: r for r in self._rules if isinstance(r, NewHitRule) and r.escalation}
+        if not rules:
+            return
+        horizon = now - timedelta(minutes=max(st.after_minutes for r in rules.values()
+                                              for st in r.escalation) + 24 * 60)
+        with write_session(self.store.engine) as s, s.begin():
+            rows = s.scalars(select(AlertRow).where(AlertRow.rule_id.in_(rules),
+                                                    AlertRow.created_at >= horizon)
+                             .order_by(AlertRow.sent_at, AlertRow.id)).all()
+            by_event: dict[tuple[str, str], list[AlertRow]] = {}
+            for r in rows:
+                by_event.setdefault((r.rule_id, r.event_id), []).append(r)
+            for (rule_id, event_id), alerts in by_event.items():
+                if any(a.acknowledged_at for a in alerts):
+                    continue
+                first = next((a for a in alerts if a.kind == "new" and a.sent_at), None)
+                if first is None:
+                    continue
+                queued = {(a.channel, a.kind) for a in alerts}
+                for level, step in enumerate(rules[rule_id].escalation, 1):
+                    if now - first.sent_at < timedelta(minutes=step.after_minutes):
+                        break
+                    kind = f"escalate:{level}"
+                    for channel in step.channels:
+                        if channel not in self.channels or (channel, kind) in queued:
+                            continue
+                        msg = _escalation_message(first.message, level, step.after_minutes,
+                                                  alert_id(rule_id, event_id, channel, kind))
+                        self._add_alert(s, rule_id, event_id, channel, kind, msg, now)
+
+    # -- delivery -----------------------------------------------------------------------------
+
+    def _deliver_due(self, now: datetime) -> tuple[int, int]:
+        retry = self.config.retry
+        with Session(self.store.engine) as s:
+            due = s.scalars(select(AlertRow).where(
+                AlertRow.status != "sent", AlertRow.next_try_at.is_not(None),
+                AlertRow.next_try_at <= now).order_by(AlertRow.created_at, AlertRow.id)).all()
+            s.expunge_all()
+        sent = failed = 0
+        for row in due:
+            channel = self.channels.get(row.channel)
+            if channel is None:
+                continue
+            error = None
+            try:
+                channel.send(AlertMessage(**_message_args(row.message)))
+            except DeliveryError as e:
+                error = str(e)
+            except Exception as e:  # a channel bug must not stop the other alerts
+                log.exception("alert %s: channel %s crashed", row.id, row.channel)
+                error = f"{type(e).__name__}: {e}"
+            with write_session(self.store.engine) as s, s.begin():
+                cur = s.get(AlertRow, row.id)
+                cur.attempts += 1
+                if error is None:
+                    cur.status, cur.sent_at, cur.next_try_at, cur.last_error = "sent", now, None, None
+                    sent += 1
+                else:
+                    cur.status, cur.last_error = "failed", error[:500]
+                    delay = min(retry.backoff_seconds * 2 ** (cur.attempts - 1),
+                                retry.backoff_max_seconds)
+                    give_up = cur.attempts >= retry.max_attempts
+                    cur.next_try_at = None if give_up else now + timedelta(seconds=delay)
+                    failed += 1
+                    log.warning("alert %s via %s failed (attempt %d): %s",
+                                row.id, row.channel, cur.attempts, error)
+        return sent, failed
+
+    # -- queries for the console and the scheduler -------------------------------------------
+
+    def alerts(self, *, event_id: str | None = None, limit: int = 100) -> list[Alert]:
+        with Session(self.store.engine) as s:
+            q = select(AlertRow).order_by(AlertRow.created_at.desc(), AlertRow.id).limit(limit)
+            if event_id is not None:
+                q = q.where(AlertRow.event_id == event_id)
+            return [_alert(r) for r in s.scalars(q)]
+
+    def acknowledge(self, event_id: str, by: str) -> int:
+        """Staff saw the alerts of an event: returns how many alerts were acknowledged."""
+        now = self.now()
+        with write_session(self.store.engine) as s, s.begin():
+            rows = s.scalars(select(AlertRow).where(AlertRow.event_id == event_id,
+                                                    AlertRow.acknowledged_at.is_(None))).all()
+            for r in rows:
+                r.acknowledged_at, r.acknowledged_by = now, by
+            return len(rows)
+
+
+def _source_health(store) -> dict[str, tuple[int, str, str]]:
+    """Per unhealthy source: (length of its current bad streak, when it began, what went wrong)."""
+    by_source: dict[str, list] = {}
+    for run in store.crawl_runs(limit=1000):
+        by_source.setdefault(run.source_id, []).append(run)
+    out = {}
+    for source_id, runs in by_source.items():
+        h = source_health(source_id, runs)
+        if h.broken:
+            out[source_id] = (h.bad_streak, h.streak_started.astimezone(SHANGHAI).strftime("%Y%m%d%H%M%S"),
+                              h.detail)
+    return out
+
+
+def _escalation_message(original: dict, level: int, after_minutes: float, aid: str) -> AlertMessage:
+    """The first alert of the event again, headed by who has not reacted for how long."""
+    note = f"【第{level}级提醒】该预警发出{after_minutes:g}分钟仍未确认"
+    m = AlertMessage(**_message_args(original))
+    return AlertMessage(
+        subject=f"{note}：{m.subject}", text=f"{note}。\n{m.text}",
+        html=m.html.replace("<body>", f"<body><p><strong>{note}。</strong></p>", 1),
+        markdown=f"**{note}。**\n\n{m.markdown}", severity=m.severity, event_id=m.event_id,
+        doc_ids=m.doc_ids, link=m.link, alert_id=aid)
+
+
+def _message_json(m: AlertMessage) -> dict:
+    data = asdict(m)
+    data["doc_ids"] = list(m.doc_ids)
+    return data
+
+
+def _message_args(data: dict) -> dict:
+    return {**data, "doc_ids": tuple(data.get("doc_ids", ()))}
+
+
+def _alert(r: AlertRow) -> Alert:
+    return Alert(id=r.id, rule_id=r.rule_id, event_id=r.event_id, channel=r.channel,
+                 recipients=tuple(r.recipients), status=r.status, attempts=r.attempts,
+                 created_at=r.created_at, kind=r.kind, sent_at=r.sent_at, last_error=r.last_error,
+                 next_try_at=r.next_try_at, acknowledged_at=r.acknowledged_at,
+                 acknowledged_by=r.acknowledged_by)

@@ -1,0 +1,104 @@
+"""Render one alert in the three forms channels need: plain text, HTML, Markdown.
+
+Every crawled field goes through alerts.escape for the form it lands in."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from alerts.escape import html_text, md, one_line, safe_url, truncate
+from alerts.types import AlertMessage
+from pipeline.types import SEVERITY_LABELS, Document
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SUMMARY_CHARS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class AlertContext:
+    """What the engine knows about the event when the alert is created."""
+
+    alert_id: str
+    event_id: str
+    severity: str | None
+    event_doc_count: int
+    upgrade: bool = False  # the event reached a higher grade after a first alert
+    source_name: str | None = None
+
+
+def fmt_time(dt: datetime | None) -> str:
+    return dt.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if dt else "未知"
+
+
+def grade_label(severity: str | None, upgrade: bool) -> str:
+    label = SEVERITY_LABELS.get(severity or "", "未定级")
+    return f"新升级为{label}" if upgrade else label
+
+
+def _hit_words(doc: Document) -> list[str]:
+    words: list[str] = []
+    for hit in doc.topic_hits:
+        words.extend(w for w in hit.words if w not in words)
+    return words
+
+
+def render_doc_alert(doc: Document, ctx: AlertContext) -> AlertMessage:
+    """The 【舆情预警·橙色】 message for a post-level alert."""
+    grade = grade_label(ctx.severity, ctx.upgrade)
+    title = one_line(doc.title) or truncate(one_line(doc.text), 40) or "（无标题）"
+    summary = truncate(one_line(doc.text), SUMMARY_CHARS)
+    source = ctx.source_name or doc.source_id
+    words = _hit_words(doc)
+    link = safe_url(doc.url)
+    published = fmt_time(doc.published_at or doc.fetched_at)
+    closing = "请及时研判处置。"
+    fields = [("来源", source), ("发布时间", published), ("摘要", summary),
+              ("命中词", "、".join(words) or "无")]
+
+    text_lines = [f"【舆情预警·{grade}】{title}"]
+    text_lines += [f"{k}：{v}" for k, v in fields]
+    text_lines += [f"链接：{link or '无'}", f"事件累计{ctx.event_doc_count}条", closing]
+
+    md_lines = [f"#### 【舆情预警·{grade}】{md(title)}"]
+    md_lines += [f"- {k}：{md(v)}" for k, v in fields]
+    md_lines.append(f"- 链接：[查看原文]({link})" if link else "- 链接：无")
+    md_lines += [f"- 事件累计{ctx.event_doc_count}条", "", f"**{closing}**"]
+
+    rows = "".join(f"<tr><th align=\"left\">{k}</th><td>{html_text(v)}</td></tr>" for k, v in fields)
+    link_html = f'<a href="{html_text(link)}">{html_text(link)}</a>' if link else "无"
+    html_doc = (
+        '<html><body>'
+        f'<h3>【舆情预警·{grade}】{html_text(title)}</h3>'
+        f'<table>{rows}<tr><th align="left">链接</th><td>{link_html}</td></tr></table>'
+        f'<p>事件累计{ctx.event_doc_count}条</p><p><strong>{closing}</strong></p>'
+        '</body></html>'
+    )
+    return AlertMessage(
+        subject=f"【舆情预警·{grade}】{truncate(title, 60)}",
+        text="\n".join(text_lines),
+        html=html_doc,
+        markdown="\n".join(md_lines),
+        severity=ctx.severity,
+        event_id=ctx.event_id,
+        doc_ids=(doc.id,),
+        link=link,
+        alert_id=ctx.alert_id,
+    )
+
+
+def render_source_alert(source_id: str, source_name: str | None, detail: str,
+                        ctx: AlertContext) -> AlertMessage:
+    """The 【采集异常】 message when a source keeps failing or returning nothing."""
+    name = source_name or source_id
+    subject = f"【采集异常】{one_line(name)}"
+    body = f"信息源“{name}”{detail}，请检查采集配置或站点是否改版。"
+    return AlertMessage(
+        subject=subject,
+        text=f"{subject}\n{body}",
+        html=f"<html><body><h3>{html_text(subject)}</h3><p>{html_text(body)}</p></body></html>",
+        markdown=f"#### {md(subject)}\n{md(body)}",
+        severity=None,
+        event_id=ctx.event_id,
+        alert_id=ctx.alert_id,
+    )

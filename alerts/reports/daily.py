@@ -1,0 +1,152 @@
+"""The daily 《重要舆情摘报》: numbered issue, totals of the day, then the important posts.
+
+Items are the posts staff selected for the day (report_selections); without a selection, the
+most important relevant posts of the day, one per event (analysis.stats.top_documents)."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from alerts.escape import one_line, safe_url, truncate
+from alerts.reports.docx_writer import write_docx
+from alerts.reports.html_writer import write_html
+from alerts.reports.issues import issue_number, selected_doc_ids
+from analysis.hotwords import hot_words
+from analysis.stats import period_stats, top_documents
+from pipeline.types import SEVERITY_LABELS, Document
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+KIND = "daily"
+TITLE = "重要舆情摘报"
+MAX_ITEMS = 10
+SUMMARY_CHARS = 200
+WRITERS = {"docx": write_docx, "html": write_html}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportItem:
+    no: int
+    title: str
+    source: str
+    time: str
+    summary: str
+    link: str | None  # http(s) only
+    grade: str
+    tendency: str
+
+
+@dataclass(frozen=True, slots=True)
+class DailyReport:
+    """Everything a writer renders, already formatted (text is one-line, not yet escaped)."""
+
+    title: str
+    locality: str
+    issue_no: int
+    year: int
+    day: date
+    date_label: str
+    compiled_by: str
+    generated_at: str
+    total: int
+    relevant: int
+    negative: int
+    by_source: tuple[tuple[str, int], ...]
+    by_category: tuple[tuple[str, int], ...]
+    by_severity: tuple[tuple[str, int], ...]
+    hot_words: tuple[str, ...]
+    items: tuple[ReportItem, ...]
+    hand_picked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    issue_no: int
+    year: int
+    paths: tuple[Path, ...]
+    item_count: int
+
+
+def tendency(doc: Document) -> str:
+    if doc.negative:
+        return "负面"
+    return "正面" if doc.sentiment > 0.3 else "中性"
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), SHANGHAI)
+    return start, start + timedelta(days=1)
+
+
+def _item(no: int, doc: Document, source_names: Mapping[str, str]) -> ReportItem:
+    when = (doc.published_at or doc.fetched_at).astimezone(SHANGHAI)
+    return ReportItem(
+        no=no,
+        title=one_line(doc.title) or truncate(one_line(doc.text), 40) or "（无标题）",
+        source=source_names.get(doc.source_id, doc.source_id),
+        time=when.strftime("%Y-%m-%d %H:%M"),
+        summary=truncate(one_line(doc.text), SUMMARY_CHARS),
+        link=safe_url(doc.url),
+        grade=SEVERITY_LABELS.get(doc.severity or "", "未定级"),
+        tendency=tendency(doc),
+    )
+
+
+def build_daily_report(store, *, day: date, issue_no: int, locality: str, now: datetime,
+                       source_names: Mapping[str, str] | None = None) -> DailyReport:
+    names = dict(source_names or {})
+    start, end = day_bounds(day)
+    docs = store.documents_between(start, end, relevant_only=False)
+    stats = period_stats(docs)
+    picked = selected_doc_ids(store.engine, day)
+    if picked:
+        found = {d.id: d for d in store.get_documents(picked)}
+        chosen: Sequence[Document] = [found[i] for i in picked if i in found][:MAX_ITEMS * 3]
+    else:
+        relevant = [d for d in docs if d.relevant]
+        chosen = top_documents(relevant, MAX_ITEMS, now=now)
+    return DailyReport(
+        title=TITLE,
+        locality=locality,
+        issue_no=issue_no,
+        year=day.year,
+        day=day,
+        date_label=f"{day.year}年{day.month}月{day.day}日",
+        compiled_by=f"{locality}网络舆情值守组",
+        generated_at=now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+        total=stats.total,
+        relevant=stats.relevant,
+        negative=stats.negative,
+        by_source=tuple((names.get(k, k), v) for k, v in stats.by_source.items()),
+        by_category=tuple(stats.by_category.items()),
+        by_severity=tuple((SEVERITY_LABELS[k], v) for k, v in stats.by_severity.items()),
+        hot_words=tuple(w for w, _ in hot_words([d for d in docs if d.relevant], top=10)),
+        items=tuple(_item(i, d, names) for i, d in enumerate(chosen, 1)),
+        hand_picked=bool(picked),
+    )
+
+
+def report_filename(day: date, issue_no: int, fmt: str) -> str:
+    return f"摘报-{day.isoformat()}-第{issue_no}期.{fmt}"
+
+
+def write_daily_report(store, *, day: date, out_dir: Path, formats: Sequence[str] = ("docx", "html"),
+                       locality: str, now: datetime,
+                       source_names: Mapping[str, str] | None = None) -> ReportResult:
+    """Write the day's issue in each format; re-running a day keeps its issue number."""
+    unknown = [f for f in formats if f not in WRITERS]
+    if unknown:
+        raise ValueError(f"unknown report format(s): {', '.join(unknown)}")
+    number = issue_number(store.engine, KIND, day)
+    report = build_daily_report(store, day=day, issue_no=number, locality=locality, now=now,
+                                source_names=source_names)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt in formats:
+        path = out_dir / report_filename(day, number, fmt)
+        WRITERS[fmt](report, path)
+        paths.append(path)
+    return ReportResult(issue_no=number, year=day.year, paths=tuple(paths), item_count=len(report.items))

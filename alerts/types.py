@@ -1,0 +1,96 @@
+"""Alert-stage types (DESIGN §3). Plain dataclasses: ORM rows stay inside alerts/."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A rule fired for a document of an event."""
+
+    rule_id: str
+    event_id: str
+    doc_id: str | None  # None for rules about sources, not posts
+    severity: str | None
+    matched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlertMessage:
+    """One rendered alert; every channel picks the variant it can show."""
+
+    subject: str
+    text: str
+    html: str
+    markdown: str
+    severity: str | None
+    event_id: str
+    doc_ids: tuple[str, ...] = ()
+    link: str | None = None
+    alert_id: str = ""  # stable id, used as the e-mail Message-ID and webhook idempotency key
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """What was (or is to be) sent, to whom, over which channel."""
+
+    id: str
+    rule_id: str
+    event_id: str
+    channel: str
+    recipients: tuple[str, ...]
+    status: str  # pending | sent | failed
+    attempts: int
+    created_at: datetime
+    kind: str = "new"  # new | upgrade:<grade>
+    sent_at: datetime | None = None
+    last_error: str | None = None
+    next_try_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+
+
+class IncidentState(str, enum.Enum):
+    found = "found"
+    assessed = "assessed"
+    handling = "handling"
+    follow_up = "follow_up"
+    closed = "closed"
+
+    @property
+    def label(self) -> str:
+        return INCIDENT_STATE_LABELS[self]
+
+
+INCIDENT_STATE_LABELS = {
+    IncidentState.found: "发现",
+    IncidentState.assessed: "研判",
+    IncidentState.handling: "处置",
+    IncidentState.follow_up: "跟踪",
+    IncidentState.closed: "办结",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentLogEntry:
+    at: datetime
+    actor: str
+    from_state: IncidentState | None
+    to_state: IncidentState
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    id: int
+    event_id: str | None
+    title: str
+    state: IncidentState
+    severity: str | None
+    department: str | None
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None = None
+    log: tuple[IncidentLogEntry, ...] = field(default=())

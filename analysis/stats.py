@@ -1,0 +1,95 @@
+"""Report statistics of a period, and the importance ranking duty staff see.
+
+importance(doc, now) = 10·grade + negativity + heat + recency, where
+  grade      = 4 red, 3 orange, 2 yellow, 1 blue, 0 none                    (steps of 10)
+  negativity = 4 + 2·max(0, −sentiment) if doc.negative else 0                (0 or 4..6)
+  heat       = 2.5·min(1, source_weight·ln(1 + replies + views/50) / ln(1001)) (0..2.5; ~1000
+               replies saturate, a heavier source saturates sooner)
+  recency    = 1·0.5^(age_hours / 12)                                          (0..1, 12 h half-life)
+A grade step (10) outweighs everything else together (at most 9.5), and being negative (4)
+outweighs heat and recency together (at most 3.5); within those levels, how negative, how hot
+and how fresh a post is trade off in one comparable number.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pipeline.types import SEVERITIES, SEVERITY_RANK, Document
+
+from analysis._docs import aware, doc_time, unique
+from analysis.events import cluster
+
+_GRADE_STEP = 10.0
+_HEAT_MAX = 2.5
+_HEAT_SATURATION = math.log(1001)
+_RECENCY_HALF_LIFE = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class PeriodStats:
+    """Counts for a period. total, by_source and by_kind cover every document (crawl coverage);
+    the rest cover relevant documents only. Documents without a category are not in by_category."""
+
+    total: int
+    relevant: int
+    negative: int
+    by_source: dict[str, int]
+    by_topic: dict[str, int]
+    by_category: dict[str, int]
+    by_severity: dict[str, int]  # red → blue order, grades present only
+    by_kind: dict[str, int]
+
+
+def _ranked(counter: Counter[str]) -> dict[str, int]:
+    """Most frequent first, ties by key, so reports list them in a stable order."""
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def period_stats(docs: Sequence[Document]) -> PeriodStats:
+    docs = unique(docs)
+    relevant = [d for d in docs if d.relevant]
+    severity = Counter(d.severity for d in relevant if d.severity)
+    return PeriodStats(
+        total=len(docs),
+        relevant=len(relevant),
+        negative=sum(1 for d in relevant if d.negative),
+        by_source=_ranked(Counter(d.source_id for d in docs)),
+        by_topic=_ranked(Counter(t for d in relevant for t in set(d.topic_ids))),
+        by_category=_ranked(Counter(d.category for d in relevant if d.category)),
+        by_severity={s: severity[s] for s in SEVERITIES if severity[s]},
+        by_kind=_ranked(Counter(d.kind for d in docs)),
+    )
+
+
+def importance(doc: Document, now: datetime) -> float:
+    """The ranking score duty staff see (formula in the module docstring)."""
+    grade = SEVERITY_RANK.get(doc.severity or "", 0)
+    negativity = 4.0 + 2.0 * max(0.0, -doc.sentiment) if doc.negative else 0.0
+    activity = (doc.replies or 0) + (doc.views or 0) / 50
+    heat = _HEAT_MAX * min(1.0, max(0.0, doc.source_weight) * math.log1p(activity) / _HEAT_SATURATION)
+    age = max(timedelta(0), aware(now) - doc_time(doc))
+    recency = 0.5 ** (age / _RECENCY_HALF_LIFE)
+    return _GRADE_STEP * grade + negativity + heat + recency
+
+
+def top_documents(
+    docs: Sequence[Document], n: int = 10, *, now: datetime | None = None
+) -> list[Document]:
+    """The `n` most important documents, one per event (so one per thread too): relevant ones
+    first, then by importance, newest, id. `now` defaults to the newest document's time, so the
+    ranking never reads the clock."""
+    if not docs or n <= 0:
+        return []
+    by_id = {d.id: d for d in unique(docs)}
+    ref_now = aware(now) if now is not None else max(doc_time(d) for d in by_id.values())
+
+    def rank(d: Document) -> tuple:
+        return (not d.relevant, -importance(d, ref_now), -doc_time(d).timestamp(), d.id)
+
+    best = [min((by_id[i] for i in c.doc_ids), key=rank) for c in cluster(list(by_id.values()))]
+    return sorted(best, key=rank)[:n]
+

@@ -1,0 +1,56 @@
+"""The console's app factory: `create_app(services)` (the scheduler serves it, see server.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from . import api, pages
+from .render import make_templates, page
+from .security import SecurityMiddleware
+from .services import ConsoleServices
+
+STATIC = Path(__file__).parent / "static"
+
+
+async def _http_error(request: Request, exc: HTTPException):
+    """JSON for the API and fetch() calls, a Chinese error page for people."""
+    if request.url.path.startswith("/api/") or request.url.path == "/healthz":
+        return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+    return page(request, "error.html", status_code=exc.status_code, message=exc.detail,
+                code=exc.status_code)
+
+
+def create_app(services: ConsoleServices) -> Starlette:
+    routes = [
+        Route("/", pages.feed_page),
+        Route("/feed/rows", pages.feed_rows),
+        Route("/actor", pages.set_actor, methods=["POST"]),
+        Route("/events", pages.events_page),
+        Route("/events/{event_id}/incident", pages.event_incident, methods=["POST"]),
+        Route("/incidents", pages.incidents_page),
+        Route("/incidents/{incident_id:int}", pages.incident_page),
+        Route("/incidents/{incident_id:int}/transition", pages.incident_transition, methods=["POST"]),
+        Route("/sources", pages.sources_page),
+        Route("/reports", pages.reports_page),
+        Route("/reports/generate", pages.generate_report, methods=["POST"]),
+        Route("/reports/files/{path:path}", pages.report_file),
+        Route("/api/feed", api.feed),
+        Route("/api/feed/new", api.feed_new),
+        Route("/api/docs/{doc_id}/status", api.doc_status, methods=["POST"]),
+        Route("/api/search", api.search),
+        Route("/api/events/{event_id}/ack", api.acknowledge, methods=["POST"]),
+        Route("/healthz", api.healthz),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityMiddleware)],
+                    exception_handlers={HTTPException: _http_error})
+    app.state.services = services
+    app.state.templates = make_templates()
+    return app

@@ -1,0 +1,217 @@
+"""Server-rendered pages: feed, events, incidents, sources, reports, and their form posts."""
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse
+
+from alerts.escape import one_line
+from alerts.health import source_health
+from alerts.incidents import TRANSITIONS, IncidentError
+from alerts.reports.issues import selected_doc_ids
+from alerts.types import IncidentState
+from pipeline.types import SEVERITY_RANK
+
+from .api import require_actor
+from .feed import STATUS_FILTERS, FeedFilter, build_feed
+from .queries import event_doc_ids, get_event, latest_seq, open_events
+from .render import page
+from .security import ACTOR_COOKIE, actor_cookie_value, checked_form, clean_actor
+
+STALE_AFTER = timedelta(hours=2)  # no crawl run for this long: the spider has gone silent
+REPORT_SUFFIXES = {".docx", ".html", ".pdf", ".md", ".txt"}
+MAX_REPORT_FILES = 200
+
+
+def _services(request: Request):
+    return request.app.state.services
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# -- feed -----------------------------------------------------------------------------------------
+
+def _feed_context(request: Request) -> dict:
+    s = _services(request)
+    flt = FeedFilter.from_params(request.query_params)
+    cursor = latest_seq(s.store.engine)
+    feed = build_feed(s, flt, s.now())
+    return {"feed": feed, "flt": flt, "cursor": cursor, "query": urlencode(flt.params()),
+            "status_filters": STATUS_FILTERS, "sources": _source_choices(s, feed),
+            "source_names": s.source_names}
+
+
+def _source_choices(s, feed) -> dict[str, str]:
+    ids = set(s.source_names) | {i.doc.source_id for i in feed.items}
+    return {i: s.source_names.get(i, i) for i in sorted(ids)}
+
+
+async def feed_page(request: Request):
+    return page(request, "feed.html", **_feed_context(request))
+
+
+async def feed_rows(request: Request):
+    """The feed list alone, for the in-place refresh."""
+    return page(request, "_feed_rows.html", **_feed_context(request))
+
+
+# -- officer name ---------------------------------------------------------------------------------
+
+async def set_actor(request: Request):
+    form = await checked_form(request)
+    back = form.get("back", "/")
+    parts = urlsplit(back)
+    if parts.scheme or parts.netloc or not back.startswith("/") or back.startswith("//"):
+        back = "/"  # never an open redirect
+    resp = _see_other(back)
+    name = clean_actor(form.get("name"))
+    if name:
+        resp.set_cookie(ACTOR_COOKIE, actor_cookie_value(name), httponly=True, samesite="strict",
+                        max_age=14 * 24 * 3600, path="/")
+    else:
+        resp.delete_cookie(ACTOR_COOKIE, path="/")
+    return resp
+
+
+# -- events ---------------------------------------------------------------------------------------
+
+async def events_page(request: Request):
+    s = _services(request)
+    # Worst first, then most recently active: what a supervisor must look at heads the list.
+    events = sorted(open_events(s.store.engine),
+                    key=lambda e: (-SEVERITY_RANK.get(e.severity or "", 0), -e.last_seen_at.timestamp()))
+    firsts = {d.id: d for d in s.store.get_documents([e.first_doc_id for e in events if e.first_doc_id])}
+    incidents = {i.event_id: i for i in s.incidents.list(limit=500) if i.event_id}
+    rows = []
+    for e in events:
+        alerts = s.alerts.alerts(event_id=e.id, limit=50)
+        acked = next((a for a in alerts if a.acknowledged_at), None)
+        rows.append({"event": e, "first": firsts.get(e.first_doc_id), "alerts": alerts,
+                     "sent": sum(1 for a in alerts if a.status == "sent"),
+                     "failed": sum(1 for a in alerts if a.status == "failed"),
+                     "pending": sum(1 for a in alerts if a.status == "pending"),
+                     "acked": acked, "incident": incidents.get(e.id)})
+    return page(request, "events.html", rows=rows, source_names=s.source_names)
+
+
+async def event_incident(request: Request):
+    """Open (or find) the incident of an event."""
+    await checked_form(request)
+    actor = require_actor(request)
+    s = _services(request)
+    event = get_event(s.store.engine, request.path_params["event_id"])
+    if event is None:
+        raise HTTPException(404, "事件不存在")
+    inc = s.incidents.open(event.title, actor=actor, event_id=event.id, severity=event.severity,
+                           note="由事件列表转为事件单")
+    return _see_other(f"/incidents/{inc.id}")
+
+
+# -- incidents ------------------------------------------------------------------------------------
+
+async def incidents_page(request: Request):
+    s = _services(request)
+    state_param = request.query_params.get("state")
+    state = IncidentState(state_param) if state_param in IncidentState.__members__ else None
+    return page(request, "incidents.html", incidents=s.incidents.list(state=state, limit=300),
+                state=state.value if state else None, states=list(IncidentState),
+                stats=s.incidents.department_stats())
+
+
+async def incident_page(request: Request):
+    s = _services(request)
+    inc = s.incidents.get(request.path_params["incident_id"])
+    if inc is None:
+        raise HTTPException(404, "事件单不存在")
+    event = get_event(s.store.engine, inc.event_id) if inc.event_id else None
+    docs = s.store.get_documents(event_doc_ids(s.store.engine, event.id)) if event else []
+    docs.sort(key=lambda d: d.published_at or d.fetched_at)
+    return page(request, "incident.html", inc=inc, event=event, docs=docs,
+                next_states=sorted(TRANSITIONS[inc.state], key=list(IncidentState).index),
+                departments=s.departments, source_names=s.source_names)
+
+
+async def incident_transition(request: Request):
+    form = await checked_form(request)
+    actor = require_actor(request)
+    s = _services(request)
+    incident_id = request.path_params["incident_id"]
+    try:
+        to = IncidentState(form.get("to", ""))
+    except ValueError:
+        raise HTTPException(400, "目标状态无效") from None
+    department = one_line(form.get("department"))[:64] or None
+    try:
+        s.incidents.transition(incident_id, to, actor=actor, note=form.get("note", "")[:2000].strip(),
+                               department=department)
+    except IncidentError as e:
+        raise HTTPException(404 if s.incidents.get(incident_id) is None else 409, str(e)) from None
+    return _see_other(f"/incidents/{incident_id}")
+
+
+# -- sources --------------------------------------------------------------------------------------
+
+async def sources_page(request: Request):
+    s = _services(request)
+    now = s.now()
+    ids = set(s.source_names) | {r.source_id for r in s.store.crawl_runs(limit=1000)}
+    rows = []
+    for sid in sorted(ids):
+        h = source_health(sid, s.store.crawl_runs(sid, limit=50))
+        stale = h.last_run is None or now - h.last_run > STALE_AFTER
+        rows.append({"id": sid, "name": s.source_names.get(sid, sid), "health": h, "stale": stale,
+                     "silent_minutes": int((now - h.last_run).total_seconds() // 60) if h.last_run else None})
+    rows.sort(key=lambda r: (not (r["health"].broken or r["stale"]), r["id"]))
+    return page(request, "sources.html", rows=rows, stale_hours=STALE_AFTER.total_seconds() / 3600)
+
+
+# -- reports --------------------------------------------------------------------------------------
+
+def _report_files(root: Path) -> list[tuple[str, Path]]:
+    if not root.is_dir():
+        return []
+    files = [p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
+             and _inside(p, root)]
+    files.sort(key=lambda p: (-p.stat().st_mtime, p.name))
+    return [(p.relative_to(root).as_posix(), p) for p in files[:MAX_REPORT_FILES]]
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())
+
+
+async def reports_page(request: Request):
+    s = _services(request)
+    today = s.now().date()
+    selected = s.store.get_documents(selected_doc_ids(s.store.engine, today))
+    return page(request, "reports.html", files=_report_files(s.report_dir), selected=selected,
+                today=today, can_generate=s.write_report is not None,
+                issued=request.query_params.get("issued"), source_names=s.source_names)
+
+
+async def generate_report(request: Request):
+    await checked_form(request)
+    require_actor(request)
+    s = _services(request)
+    if s.write_report is None:
+        raise HTTPException(409, "本控制台未配置摘报生成")
+    result = s.write_report(s.now().date())
+    return _see_other("/reports?" + urlencode({"issued": getattr(result, "issue_no", "")}))
+
+
+async def report_file(request: Request):
+    """Download an issued report: only regular files inside report_dir, of report types."""
+    s = _services(request)
+    rel = request.path_params["path"]
+    root = s.report_dir
+    target = root / rel
+    if ("\x00" in rel or Path(rel).is_absolute() or not _inside(target, root)
+            or target.suffix.lower() not in REPORT_SUFFIXES or not target.is_file()):
+        raise HTTPException(404, "文件不存在")
+    return FileResponse(target.resolve(), filename=target.name, content_disposition_type="attachment")

@@ -1,0 +1,77 @@
+"""Read-only queries the console needs and Store / AlertEngine do not offer (yet).
+
+They read the alert stage's event tables and the documents' ingest sequence; nothing here writes.
+Candidates to move behind Store.max_seq() and AlertEngine.events() later."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from alerts.models import AlertEventDocRow, AlertEventRow
+from storage.models import DocumentRow
+
+
+@dataclass(frozen=True)
+class EventView:
+    """An alert-stage event as the console shows it."""
+
+    id: str
+    title: str
+    severity: str | None
+    doc_count: int
+    opened_at: datetime
+    last_seen_at: datetime
+    closed: bool
+    first_doc_id: str | None  # the first poster (溯源)
+    first_source: str | None
+    first_at: datetime | None
+    sources: tuple[str, ...]  # every source the story reached
+
+
+def _view(r: AlertEventRow) -> EventView:
+    ref = r.ref or {}
+    first_at = ref.get("first_at")
+    return EventView(id=r.id, title=r.title, severity=r.severity, doc_count=r.doc_count,
+                     opened_at=r.opened_at, last_seen_at=r.last_seen_at, closed=bool(r.closed),
+                     first_doc_id=ref.get("first_doc_id"), first_source=ref.get("first_source"),
+                     first_at=datetime.fromisoformat(first_at) if first_at else None,
+                     sources=tuple(sorted(ref.get("sources", ()))))
+
+
+def _rows(engine: Engine, q):
+    with engine.connect() as c:
+        return c.execute(q).all()
+
+
+def open_events(engine: Engine, limit: int = 100) -> list[EventView]:
+    """Open events, most recently active first."""
+    t = AlertEventRow.__table__
+    q = (select(t).where(t.c.closed.is_(False))
+         .order_by(t.c.last_seen_at.desc(), t.c.id).limit(limit))
+    return [_view(r) for r in _rows(engine, q)]
+
+
+def get_event(engine: Engine, event_id: str) -> EventView | None:
+    t = AlertEventRow.__table__
+    rows = _rows(engine, select(t).where(t.c.id == event_id))
+    return _view(rows[0]) if rows else None
+
+
+def event_of_doc(engine: Engine, doc_id: str) -> str | None:
+    t = AlertEventDocRow.__table__
+    rows = _rows(engine, select(t.c.event_id).where(t.c.doc_id == doc_id))
+    return rows[0].event_id if rows else None
+
+
+def event_doc_ids(engine: Engine, event_id: str, limit: int = 50) -> list[str]:
+    t = AlertEventDocRow.__table__
+    return [r.doc_id for r in _rows(engine, select(t.c.doc_id).where(t.c.event_id == event_id)
+                                    .order_by(t.c.doc_id).limit(limit))]
+
+
+def latest_seq(engine: Engine) -> int:
+    """The ingest sequence number of the newest document (0 when there is none)."""
+    return _rows(engine, select(func.coalesce(func.max(DocumentRow.__table__.c.seq), 0)))[0][0]

@@ -1,0 +1,43 @@
+"""Jinja2 (autoescape always on) and the helpers templates use."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.requests import Request
+from starlette.templating import Jinja2Templates
+
+from alerts.escape import safe_url
+from alerts.types import INCIDENT_STATE_LABELS
+from pipeline.types import SEVERITY_LABELS
+
+from .feed import GRADE_SHORT, STATUS_LABELS
+from .security import actor_of
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def fmt_time(dt: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
+    return dt.astimezone(SHANGHAI).strftime(fmt) if dt is not None else "—"
+
+
+def make_templates() -> Jinja2Templates:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(t=fmt_time, safe_url=safe_url)
+    env.globals.update(grade_labels=SEVERITY_LABELS, grade_short=GRADE_SHORT,
+                       status_labels=STATUS_LABELS,
+                       state_labels={s.value: label for s, label in INCIDENT_STATE_LABELS.items()})
+    return Jinja2Templates(env=env)
+
+
+def page(request: Request, name: str, status_code: int = 200, **ctx):
+    """A full page: every template gets the services' locality, the clock, the officer's name
+    and the CSRF token."""
+    services = request.app.state.services
+    ctx.update(request=request, locality=services.locality, now=services.now(),
+               actor=actor_of(request), csrf=request.state.csrf, path=request.url.path)
+    return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status_code)

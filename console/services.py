@@ -1,0 +1,27 @@
+"""What the console needs from the rest of the watch, built by the composition root (scheduler)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from alerts.engine import AlertEngine
+from alerts.incidents import IncidentBook
+from storage.search import SearchIndex
+from storage.store import Store
+
+
+@dataclass
+class ConsoleServices:
+    store: Store  # documents, statuses, crawl runs
+    index: SearchIndex  # keyword search over relevant documents
+    query_terms: Callable[[str], list[str]]  # segments a search-box query (pipeline's tokenizer)
+    alerts: AlertEngine  # .alerts(event_id=..., limit=...), .acknowledge(event_id, by)
+    incidents: IncidentBook
+    source_names: dict[str, str]  # source id -> display name (also: the configured sources)
+    locality: str
+    now: Callable[[], datetime]  # aware, Asia/Shanghai
+    report_dir: Path  # issued reports: listed and downloadable (nothing outside it is served)
+    write_report: Callable[[date], object] | None = None  # today's 摘报 on demand (ReportResult)
+    departments: list[str] = field(default_factory=list)  # suggestions for incident assignment

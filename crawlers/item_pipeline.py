@@ -1,0 +1,71 @@
+"""Scrapy item pipeline: a thin adapter RawPost → pipeline.process → storage (DESIGN §2).
+
+Documents are committed in small batches; thread seen-state is saved only after the posts it
+covers are committed, so a crash re-crawls (idempotently) instead of losing posts."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pipeline.process import Pipeline
+from pipeline.types import Document, RawPost
+from storage.types import CrawlRun
+
+from crawlers.spider import TZ, WatchSpider
+
+BATCH = 50
+
+
+class StoragePipeline:
+    def __init__(self):
+        self.docs: list[Document] = []
+        self.raw_html: dict[str, str] = {}
+        self.new_items = 0
+        self.pipeline: Pipeline | None = None
+
+    def open_spider(self, spider: WatchSpider) -> None:
+        self.pipeline = spider.doc_pipeline
+        self.started = datetime.now(TZ)
+
+    def process_item(self, item, spider: WatchSpider):
+        if not isinstance(item, RawPost):
+            return item
+        try:
+            doc = self.pipeline.process(item)
+        except Exception as e:  # one bad post never ends the crawl
+            spider.health["parse_failures"] += 1
+            spider.reasons[f"pipeline:{type(e).__name__}"] += 1
+            spider.logger.exception("pipeline failed on %s", item.url)
+            return item
+        self.docs.append(doc)
+        if item.html:
+            self.raw_html[doc.id] = item.html
+        if len(self.docs) >= BATCH:
+            self.flush(spider)
+        return item
+
+    def flush(self, spider: WatchSpider) -> None:
+        if not self.docs:
+            return
+        new = spider.store.save_documents(self.docs, self.raw_html)
+        self.new_items += len(new)
+        self.docs, self.raw_html = [], {}
+
+    def close_spider(self, spider: WatchSpider) -> None:
+        self.flush(spider)
+        if spider.pending_states:
+            spider.store.save_thread_states(list(spider.pending_states.values()))
+        h = spider.health
+        if h["list_pages"] and not h["list_items"]:
+            status = "empty"  # the layout probably changed: a silent spider is the worst failure
+        elif h["pages"] == 0 or (h["errors"] and h["errors"] >= h["pages"]):
+            status = "failed"
+        else:
+            status = "ok"
+        run = CrawlRun(
+            source_id=spider.source.id, started_at=self.started, finished_at=datetime.now(TZ),
+            pages=h["pages"], items=h["items"], new_items=self.new_items, errors=h["errors"],
+            parse_failures=h["parse_failures"], list_items=h["list_items"], reasons=dict(spider.reasons),
+            status=status,
+        )
+        spider.store.record_crawl_run(run)
+        spider.run_record = run

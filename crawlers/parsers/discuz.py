@@ -1,0 +1,222 @@
+"""Discuz! forums: X2/X3 and 7.2 thread lists, X viewthread pages (both URL styles), and the
+touch (mobile=2) template's lists and threads."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from parsel import Selector
+
+from crawlers.parsers.dom import absolute, first, load, one_line, page_base, page_url, text_of, to_int
+from crawlers.parsers.model import ParsedItem, ParsedPage, ParsedPost, ParseError
+from crawlers.timeparse import parse_cn_time
+
+# Identifiable non-post content inside a post body: site promo slots (`a_pr`), login prompts,
+# quoted earlier posts, edit stamps, anti-scraping "jammer" text and hidden spans.
+JUNK = (
+    "div.a_pr, div.attach_nopermission, div.attach_tips, div.quote, blockquote, i.pstatus, "
+    ".jammer, div.tip, div.aimg_tip, div.xs0, [style*='display:none'], [style*='display: none']"
+)
+_POST_ID = re.compile(r"^post_(\d+)$")
+_MOBILE_POST_ID = re.compile(r"^pid(\d+)$")
+_FLOOR_NUMBER = re.compile(r"^(\d+)\s*(?:楼|#|垅|F|f|层)?$")
+_PAGE_IN_URL = re.compile(r"thread-\d+-(\d+)-\d+\.html|[?&]page=(\d+)")
+_TITLE_TAIL = re.compile(r"\s+-\s+.*$")
+_CLOCK = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+_NEXT_TEXTS = ("下一页", "下一頁", "››", "下页")
+
+
+def post_time(node: Selector | None, now: datetime) -> datetime | None:
+    """A Discuz time cell. Relative forms ("3 天前", "昨天 05:10") carry the absolute time, or only
+    the date, in `span[title]`: prefer that, completing a bare date with the visible clock."""
+    if node is None:
+        return None
+    text = one_line(node.xpath("string()").get())
+    titled = node.css("span[title]::attr(title)").get()
+    absolute_time = parse_cn_time(titled, now) if titled else None
+    if absolute_time is None:
+        return parse_cn_time(text, now)
+    if ":" not in titled and (clock := _CLOCK.search(text)):
+        return parse_cn_time(f"{titled} {clock[0]}", now) or absolute_time
+    return absolute_time
+
+
+def _next_page(sel: Selector, base: str | None) -> str | None:
+    href = sel.css("a.nxt::attr(href), div.pages a.next::attr(href)").get()
+    if not href:
+        for a in sel.css("div.pg a, div.pages a, a"):
+            if one_line(a.xpath("string()").get()) in _NEXT_TEXTS:
+                href = a.attrib.get("href")
+                break
+    return absolute(base, href)
+
+
+def _site_title(sel: Selector) -> str | None:
+    raw = first(sel, "title::text")
+    return _TITLE_TAIL.sub("", raw) or None if raw else None
+
+
+# ---------------------------------------------------------------- lists
+
+def _x_item(row: Selector, base: str | None, now: datetime) -> ParsedItem | None:
+    link = row.css("a.xst, a.s.xst, th.subject span[id^=thread_] a, th span[id^=thread_] a")
+    if not link:
+        return None
+    title, url = one_line(link[0].xpath("string()").get()), absolute(base, link[0].attrib.get("href"))
+    if not title or not url:
+        return None
+    by = row.css("td.by, td.author")
+    author = first(by[0], "cite a::text", "cite::text") if by else None
+    num = row.css("td.num, td.nums")
+    replies = to_int(first(num[0], "a::text", "strong::text")) if num else None
+    views = to_int(first(num[0], "em::text")) if num else None
+    stamp = by[0].css("em") if by else None
+    return ParsedItem(title=title, url=url, author=author, replies=replies, views=views,
+                      published_at=post_time(stamp[0], now) if stamp else None)
+
+
+def _mobile_item(li: Selector, base: str | None, now: datetime) -> ParsedItem | None:
+    link = li.xpath(".//a[contains(@href,'viewthread') or contains(@href,'thread-')]")
+    if not link:
+        return None  # announcements and ads
+    title_node = li.css("div.threadlist_tit") or link[0].css("em") or link[0:1]
+    label = "".join(title_node[0].css("span.micon").xpath("string()").getall())
+    title = one_line(title_node[0].xpath("string()").get())
+    title = one_line(title[len(label.strip()):]) if label.strip() and title.startswith(label.strip()) else title
+    views = replies = None
+    for cell in li.css("div.threadlist_foot li"):
+        icon = cell.css("i::attr(class)").get() or ""
+        if "eye" in icon:
+            views = to_int(one_line(cell.xpath("string()").get()))
+        elif "chat" in icon:
+            replies = to_int(one_line(cell.xpath("string()").get()))
+    stamp = li.css("span.mtime")
+    return ParsedItem(title=title, url=absolute(base, link[0].attrib.get("href")) or "",
+                      author=first(li, "a.mmc::text", ".muser h3 a::text"), replies=replies, views=views,
+                      published_at=post_time(stamp[0], now) if stamp else None)
+
+
+def _parse_list(sel: Selector, base: str | None, now: datetime, encoding: str) -> ParsedPage:
+    rows = sel.xpath("//tbody[starts-with(@id,'stickthread_') or starts-with(@id,'normalthread_')]")
+    items = [_x_item(row, base, now) for row in rows]
+    items += [_mobile_item(li, base, now) for li in sel.css("li.list_top, li.list")]
+    seen: set[str] = set()
+    unique = []
+    for item in items:
+        if item and item.url and item.url not in seen:
+            seen.add(item.url)
+            unique.append(item)
+    return ParsedPage(page_type="list", title=_site_title(sel), posts=(), items=tuple(unique),
+                      next_page=_next_page(sel, base), encoding=encoding)
+
+
+# ---------------------------------------------------------------- threads
+
+def _floors(labels: list[str], page: int) -> list[int]:
+    """Numeric labels ("21垅", "3#", "5楼") are kept; custom ones (楼主/沙发/板凳/垅头, ...) are derived
+    from their position, anchored on any numeric label of the page, else on the page number."""
+    numbers = [int(m[1]) if (m := _FLOOR_NUMBER.match(label)) else None for label in labels]
+    anchor = next(((n - i) for i, n in enumerate(numbers) if n is not None), None)
+    if anchor is None:
+        anchor = (page - 1) * len(labels) + 1
+    return [n if n is not None else i + anchor for i, n in enumerate(numbers)]
+
+
+def _page_number(sel: Selector, url: str | None) -> int:
+    m = _PAGE_IN_URL.search(url or "")
+    if m:
+        return int(m[1] or m[2])
+    return to_int(first(sel, "div.pg strong::text")) or 1
+
+
+def _thread_title(sel: Selector) -> str | None:
+    title = first(sel, "#thread_subject::text", "#thread_subject", "h1.ts a::text", "h1.ts")
+    if title:
+        return title
+    tit = sel.css("div.view_tit")
+    if tit:
+        label = "".join(tit[0].css("em").xpath("string()").getall()).strip()
+        text = one_line(tit[0].xpath("string()").get())
+        return one_line(text[len(label):]) if label and text.startswith(label) else text
+    return _site_title(sel)
+
+
+def _body(node: Selector) -> tuple[str, str]:
+    return text_of(node, skip=node.css(JUNK)), node.get()
+
+
+def _x_posts(sel: Selector, now: datetime) -> list[tuple[str, str | None, datetime | None, str, str, str]]:
+    out = []
+    for div in sel.xpath("//div[starts-with(@id,'post_')]"):
+        m = _POST_ID.match(div.attrib.get("id", ""))
+        message = div.css(f"#postmessage_{m[1]}") if m else None
+        if not message:
+            continue
+        pid = m[1]
+        author = first(div, "div.authi a.xw1::text", "td.pls div.authi a::text", "div.authi a::text")
+        stamp = div.css(f"#authorposton{pid}")
+        label = one_line(div.css(f"#postnum{pid}").xpath("string()").get()) or \
+            one_line(div.css("div.pi strong").xpath("string()").get())
+        text, html = _body(message[0])
+        out.append((pid, author, post_time(stamp[0], now) if stamp else None, label, text, html))
+    return out
+
+
+def _mobile_posts(sel: Selector, now: datetime) -> list[tuple[str, str | None, datetime | None, str, str, str]]:
+    out = []
+    for div in sel.css("div.plc"):
+        m = _MOBILE_POST_ID.match(div.attrib.get("id", ""))
+        message = div.css("div.message")
+        if not m or not message:
+            continue
+        mtime = div.css("li.mtime")
+        # The time is li.mtime's own text; its span.y holds the view/reply counters.
+        stamp = one_line(" ".join(mtime[0].xpath("text()").getall())) if mtime else ""
+        text, html = _body(message[0])
+        out.append((m[1], first(div, "li.mtit span.z a::text", "ul.authi a::text"),
+                    parse_cn_time(stamp, now) if stamp else None,
+                    one_line(div.css("li.mtit span.y").xpath("string()").get()), text, html))
+    return out
+
+
+def _thread_counts(sel: Selector) -> tuple[int | None, int | None]:
+    """(replies, views): X shows "查看: V | 回复: R" in div.hm; the touch template puts the two
+    counters in the first post's li.mtime."""
+    numbers = [to_int(x) for x in sel.css("div.hm span.xi1::text").getall()]
+    numbers = [n for n in numbers if n is not None]
+    if len(numbers) >= 2:
+        return numbers[1], numbers[0]
+    counters = [to_int(x) for x in sel.css("div.plc li.mtime span.y em::text").getall()[:2]]
+    if len(counters) == 2:
+        return counters[1], counters[0]
+    return None, None
+
+
+def _parse_thread(sel: Selector, base: str | None, url: str | None, now: datetime,
+                  encoding: str) -> ParsedPage:
+    raw = _x_posts(sel, now) or _mobile_posts(sel, now)
+    floors = _floors([r[3] for r in raw], _page_number(sel, url))
+    here = page_url(sel, url)
+    posts = tuple(
+        ParsedPost(author=author, published_at=when, text=text, floor=floor,
+                   url=f"{here}#pid{pid}" if here else None, html=html)
+        for (pid, author, when, _label, text, html), floor in zip(raw, floors)
+    )
+    replies, views = _thread_counts(sel)
+    return ParsedPage(page_type="thread", title=_thread_title(sel), posts=posts, items=(),
+                      next_page=_next_page(sel, base), encoding=encoding, replies=replies, views=views)
+
+
+def is_thread(sel: Selector) -> bool:
+    return bool(sel.xpath("//*[starts-with(@id,'postmessage_')]") or sel.css("div.plc div.message"))
+
+
+def parse(body: bytes, url: str | None, *, content_type: str | None = None, now: datetime) -> ParsedPage:
+    sel, encoding = load(body, content_type)
+    base = page_base(sel, url)
+    if is_thread(sel):
+        return _parse_thread(sel, base, url, now, encoding)
+    page = _parse_list(sel, base, now, encoding)
+    if not page.items:
+        raise ParseError("不是可识别的 Discuz! 帖子页或列表页")
+    return page

@@ -1,0 +1,278 @@
+"""One spider for every source kind: list pages → new or grown threads → new floors only.
+
+Parsing is delegated to the pure functions in crawlers.parsers; this module decides what to fetch
+(incremental, bounded) and keeps the per-source health counters."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import scrapy
+import scrapy.exceptions
+import scrapy.signals
+from scrapy.http import Response
+
+from crawlers.parsers import parse_page
+from crawlers.parsers.model import ParsedItem, ParsedPage, ParseError
+from crawlers.sources import Crawling, Source
+from pipeline.fingerprint import canonical_url
+from pipeline.types import RawPost
+from storage.store import Store
+from storage.types import ThreadState
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass
+class ThreadVisit:
+    """What we know about a thread while fetching its pages in this crawl."""
+
+    url: str  # canonical thread URL (page 1)
+    title: str | None
+    replies: int | None
+    views: int | None
+    last_floor: int  # floors ≤ this were stored by an earlier crawl
+    pages: int = 0
+    max_floor: int = 0
+    last_page_url: str | None = None
+    first_seen: datetime | None = None
+    last_growth: datetime | None = None
+
+
+class WatchSpider(scrapy.Spider):
+    name = "watch"
+
+    def __init__(self, *, source: Source, crawling: Crawling, store: Store, doc_pipeline,
+                 selectors=None, now: datetime | None = None, **kwargs):
+        super().__init__(name=f"watch-{source.id}", **kwargs)
+        self.source = source
+        self.doc_pipeline = doc_pipeline  # pipeline.process.Pipeline, used by the item pipeline
+        self.crawling = crawling
+        self.store = store
+        self.selectors = selectors
+        self.now = now or datetime.now(TZ)
+        self.health: Counter[str] = Counter()
+        self.reasons: Counter[str] = Counter()
+        self.pending_states: dict[str, ThreadState] = {}
+        self._pages_scheduled = 0
+        self._queued_threads: set[str] = set()
+        self.run_record = None  # the CrawlRun written at close
+        self._listed: set[str] = set()  # threads seen on this crawl's list pages
+        self._revisited = False
+
+    # -- request budget -------------------------------------------------------------------
+    def _request(self, url: str, callback, **cb_kwargs) -> scrapy.Request | None:
+        if self._pages_scheduled >= self.crawling.max_pages:
+            self.reasons["page_budget_exhausted"] += 1
+            return None
+        self._pages_scheduled += 1
+        return scrapy.Request(url, callback=callback, errback=self.on_error, cb_kwargs=cb_kwargs,
+                              dont_filter=False)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_idle, signal=scrapy.signals.spider_idle)
+        return spider
+
+    async def start(self):
+        for url in self.source.start_urls():
+            req = self._request(url, self.parse_list, list_page=1)
+            if req:
+                yield req
+
+    def _on_idle(self):
+        """Once the list pages are done: hot threads that fell off them are still followed while
+        they grow (a hot thread grows for days), then left when they go quiet."""
+        if self._revisited or self.source.kind in ("news", "feed"):
+            return  # articles and feed entries do not grow
+        self._revisited = True
+        since = self.now - timedelta(hours=self.crawling.revisit_hours)
+        scheduled = False
+        for st in self.store.active_threads(self.source.id, since):
+            if st.thread_url in self._listed or st.thread_url in self._queued_threads:
+                continue
+            visit = self._visit_from_state(st, title=None, replies=None, views=None)
+            req = self._thread_request(visit, st.last_page_url or st.thread_url)
+            if req:
+                self.crawler.engine.crawl(req)
+                scheduled = True
+        if scheduled:
+            raise scrapy.exceptions.DontCloseSpider
+
+    # -- parsing ----------------------------------------------------------------------------
+    def _parse(self, response: Response) -> ParsedPage | None:
+        self.health["pages"] += 1
+        if response.status >= 400:
+            self.health["errors"] += 1
+            self.reasons[f"http_{response.status}"] += 1
+            return None
+        ctype = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        if self.source.encoding:
+            ctype = f"text/html; charset={self.source.encoding}"
+        try:
+            if self.source.kind == "generic":
+                from crawlers.parsers.generic import parse_generic
+
+                return parse_generic(response.body, response.url, self.selectors,
+                                     content_type=ctype, now=self.now)
+            return parse_page(response.body, self.source.parser_kind, response.url,
+                              content_type=ctype, now=self.now)
+        except ParseError as e:
+            self._parse_failure(f"parse:{e}")
+        except Exception as e:  # a hostile page must never end the crawl
+            self._parse_failure(f"parser_crash:{type(e).__name__}")
+            self.logger.exception("parser crashed on %s", response.url)
+        return None
+
+    def _parse_failure(self, reason: str) -> None:
+        self.health["parse_failures"] += 1
+        self.reasons[reason[:80]] += 1
+
+    def parse_list(self, response: Response, list_page: int):
+        page = self._parse(response)
+        if page is None:
+            return
+        if page.page_type in ("feed",):
+            yield from self._feed_posts(page)
+            return
+        if page.page_type in ("thread", "article"):
+            # A start URL pointing at a single thread or article.
+            yield from self._thread_page(response, page, self._new_visit(response.url, page.title, None, None))
+            return
+        self.health["list_pages"] += 1
+        self.health["list_items"] += len(page.items)
+        if not page.items:
+            self.reasons["list_empty"] += 1
+        for item in page.items:
+            req = self._maybe_thread(item)
+            if req:
+                yield req
+        if page.next_page and list_page < self.crawling.max_list_pages:
+            req = self._request(page.next_page, self.parse_list, list_page=list_page + 1)
+            if req:
+                yield req
+
+    def _feed_posts(self, page: ParsedPage):
+        self.health["list_pages"] += 1
+        self.health["list_items"] += len(page.items)
+        for item in page.items:
+            url = canonical_url(item.url)
+            self._listed.add(url)
+            if url in self._queued_threads or self.store.thread_state(self.source.id, url):
+                continue
+            self._queued_threads.add(url)
+            yield self._raw(url=item.url, thread_url=url, title=item.title, text=item.text or item.title,
+                            author=item.author, published_at=item.published_at, floor=None,
+                            replies=item.replies, views=item.views)
+            self._remember(ThreadVisit(url=url, title=item.title, replies=None, views=None, last_floor=0,
+                                       max_floor=1, last_page_url=item.url), grew=True)
+
+    def _maybe_thread(self, item: ParsedItem) -> scrapy.Request | None:
+        url = canonical_url(item.url)
+        self._listed.add(url)
+        if url in self._queued_threads:
+            return None
+        state = self.store.thread_state(self.source.id, url)
+        if state is None:
+            visit = self._new_visit(url, item.title, item.replies, item.views)
+            target = item.url
+        else:
+            unchanged = (item.replies is not None and state.replies is not None
+                         and item.replies <= state.replies)
+            if unchanged or self.source.kind in ("news", "feed"):
+                return None
+            visit = self._visit_from_state(state, item.title, item.replies, item.views)
+            target = state.last_page_url or item.url
+        self._queued_threads.add(url)
+        return self._thread_request(visit, target)
+
+    def _new_visit(self, url: str, title: str | None, replies: int | None, views: int | None) -> ThreadVisit:
+        return ThreadVisit(url=canonical_url(url), title=title, replies=replies, views=views, last_floor=0,
+                           first_seen=self.now)
+
+    def _visit_from_state(self, st: ThreadState, title, replies, views) -> ThreadVisit:
+        return ThreadVisit(url=st.thread_url, title=title, replies=replies if replies is not None else st.replies,
+                           views=views, last_floor=st.last_floor or 0, max_floor=st.last_floor or 0,
+                           last_page_url=st.last_page_url, first_seen=st.first_seen, last_growth=st.last_growth)
+
+    def _thread_request(self, visit: ThreadVisit, url: str) -> scrapy.Request | None:
+        self._queued_threads.add(visit.url)
+        return self._request(url, self.parse_thread, visit=visit)
+
+    def parse_thread(self, response: Response, visit: ThreadVisit):
+        page = self._parse(response)
+        if page is None:
+            return
+        yield from self._thread_page(response, page, visit)
+
+    def _thread_page(self, response: Response, page: ParsedPage, visit: ThreadVisit):
+        visit.pages += 1
+        if not page.posts:
+            self._parse_failure("thread_without_posts")
+            return
+        title = page.title or visit.title or ""
+        visit.title = title
+        if page.replies is not None:  # the thread page is fresher than the list entry
+            visit.replies = page.replies
+        if page.views is not None:
+            visit.views = page.views
+        new_floor = False
+        for i, post in enumerate(page.posts):
+            floor = post.floor
+            if floor is not None and floor <= visit.last_floor:
+                continue  # stored by an earlier crawl
+            if floor is not None:
+                visit.max_floor = max(visit.max_floor, floor)
+            new_floor = True
+            single = self.source.kind in ("news", "generic") and page.page_type == "article"
+            yield self._raw(url=post.url or (response.url if i == 0 else f"{response.url}#{i}"),
+                            thread_url=visit.url, title=title, text=post.text, author=post.author,
+                            published_at=post.published_at, floor=None if single else floor,
+                            replies=visit.replies, views=visit.views, html=post.html)
+        visit.last_page_url = response.url
+        self._remember(visit, grew=new_floor)
+        if page.next_page and visit.pages < self.crawling.max_thread_pages:
+            req = self._request(page.next_page, self.parse_thread, visit=visit)
+            if req:
+                yield req
+        elif page.next_page:
+            self.reasons["thread_page_limit"] += 1
+
+    def _raw(self, **fields) -> RawPost:
+        self.health["items"] += 1
+        return RawPost(source_id=self.source.id, kind=self.source.kind, fetched_at=self.now,
+                       source_weight=self.source.weight, **fields)
+
+    def _remember(self, visit: ThreadVisit, *, grew: bool) -> None:
+        prev = self.pending_states.get(visit.url)
+        state = ThreadState(
+            source_id=self.source.id, thread_url=visit.url, replies=visit.replies,
+            last_floor=visit.max_floor or visit.last_floor, last_page=visit.pages,
+            first_seen=visit.first_seen or self.now, last_seen=self.now,
+            last_growth=self.now if grew else (visit.last_growth or visit.first_seen or self.now),
+            last_page_url=visit.last_page_url,
+        )
+        if prev is not None:
+            state = replace(state, last_floor=max(prev.last_floor or 0, state.last_floor or 0))
+        self.pending_states[visit.url] = state
+
+    # -- errors -----------------------------------------------------------------------------
+    def on_error(self, failure):
+        self.health["errors"] += 1
+        self.reasons[_failure_reason(failure)] += 1
+        self.logger.warning("fetch failed: %s: %s", failure.request.url if hasattr(failure, "request") else "?",
+                            failure.getErrorMessage())
+
+
+def _failure_reason(failure) -> str:
+    name = failure.type.__name__ if failure.type else "error"
+    msg = failure.getErrorMessage().lower()
+    if "maxsize" in msg or "larger than" in msg or "exceeds" in msg or "cancelled" in msg and "size" in msg:
+        return "too_large"
+    if "robots" in msg or name == "IgnoreRequest":
+        return "forbidden_by_robots" if "robots" in msg else "ignored"
+    return {"DNSLookupError": "dns", "TimeoutError": "timeout", "TCPTimedOutError": "timeout",
+            "ConnectionRefusedError": "connection_refused"}.get(name, name)

@@ -1,0 +1,56 @@
+"""`yqwatch analyze`: JSON lines in, one JSON line out per input, in the same order (DESIGN §5).
+
+Input lines: {"id", "title", "text", "source", "published_at"}; only id, title and text are read
+(title and text may be missing or null). Blank lines are skipped.
+Output lines: Analysis.to_json() — {"id", "relevant", "topics", "locality", "sentiment",
+"negative", "category", "severity"}.
+
+A malformed line (not JSON, not an object, no "id", title/text not strings) produces no output
+line: its reason goes to stderr as one line ("第 N 行: …"), the remaining lines are still
+analysed, and the exit status is 2. So stdout carries only well-formed results, in input order,
+and a caller joins them to its inputs by id. Exit status 2 also for a bad config, 0 on success.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TextIO
+
+from pipeline.config import ConfigError
+from pipeline.process import Pipeline
+
+
+def run(config_dir: Path, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    try:
+        pipeline = Pipeline.from_config_dir(Path(config_dir))
+    except ConfigError as e:
+        print(f"配置错误: {e}", file=stderr)
+        return 2
+    status = 0
+    for lineno, line in enumerate(stdin, 1):
+        line = line.lstrip("\ufeff") if lineno == 1 else line  # a BOM from Windows tools
+        if not line.strip():
+            continue
+        item, problem = _parse(line)
+        if problem:
+            print(f"第 {lineno} 行: {problem}", file=stderr)
+            status = 2
+            continue
+        stdout.write(json.dumps(pipeline.analyze(item).to_json(), ensure_ascii=False) + "\n")
+        stdout.flush()
+    return status
+
+
+def _parse(line: str) -> tuple[dict, str | None]:
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as e:
+        return {}, f"不是合法的 JSON ({e.msg}，第 {e.colno} 列)"
+    if not isinstance(item, dict):
+        return {}, "应为 JSON 对象"
+    if not isinstance(item.get("id"), (str, int)) or isinstance(item.get("id"), bool):
+        return {}, "缺少 id（应为字符串或整数）"
+    for key in ("title", "text"):
+        if item.get(key) is not None and not isinstance(item[key], str):
+            return {}, f"id={item['id']}: {key} 应为字符串"
+    return item, None

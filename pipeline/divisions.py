@@ -1,0 +1,139 @@
+"""Administrative divisions (package data built by scripts/build_divisions.py) and the locality
+terms a `divisions:` path such as "四川省/宜宾市" expands to.
+
+A path names a division by full or short form at each level ("四川/宜宾" works too); a level may
+be skipped ("上海市/浦东新区", "四川省/翠屏区"). The expansion is the division itself and every
+county and township below it, each in full form (翠屏区, 李庄镇) and short form (翠屏, 李庄).
+
+Which names may place a post in the locality on their own, and which need context:
+- A name is AMBIGUOUS when it is a township's short form (李庄), when more than one division in
+  China bears it (和平区: 天津 and 沈阳; 城关镇: hundreds; township short forms are not counted
+  here, so 浦东 stays unambiguous although some 浦东街道 may exist), or when it is a 2-character everyday
+  word (和平, 合作, 解放: listed in the data by the build script from jieba's dictionary).
+- An ambiguous name counts only when the same post also has context: an unambiguous locality
+  term, or an ANCHOR, the full or short name of a division above the path (四川省, 四川). An
+  everyday word needs that context right before it (pipeline/matcher.py). So "世界和平" never
+  makes a post about 天津市/和平区, but "天津和平区停水" does.
+Anchors alone never make a post relevant ("四川" is not "宜宾").
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+
+FORMAT = "yqwatch-divisions-1"
+_TOWN_SUFFIX_RE = re.compile(r"(?:街道|镇|乡|苏木)$")
+
+
+@dataclass(frozen=True)
+class DivisionTerms:
+    strong: tuple[str, ...]  # count on their own
+    weak: tuple[str, ...]  # count only with context in the post
+    common: tuple[str, ...]  # everyday words: count only with context right before them
+    anchors: tuple[str, ...]  # context only
+
+
+class _Node:
+    __slots__ = ("name", "short", "children", "is_town")
+
+    def __init__(self, name: str, short: str, children: list[_Node], is_town: bool = False):
+        self.name, self.short, self.children, self.is_town = name, short, children, is_town
+
+    def names(self) -> set[str]:
+        return {n for n in (self.name, self.short) if len(n) >= 2}
+
+
+def town_short(name: str) -> str:
+    """李庄镇 → 李庄; "" when stripping the suffix would leave fewer than 2 characters."""
+    short = _TOWN_SUFFIX_RE.sub("", name)
+    return short if short != name and len(short) >= 2 else ""
+
+
+class DivisionTree:
+    def __init__(self, provinces: list[_Node], common: set[str]):
+        self._provinces = provinces
+        self._common = common
+        self._count: Counter[str] = Counter()
+        for node in self._walk(provinces):
+            # A township's short form is always ambiguous; it does not make others ambiguous.
+            if node.is_town:
+                self._count[node.name] += 1
+            else:
+                self._count.update(node.names())
+
+    @classmethod
+    def load(cls) -> DivisionTree:
+        raw = resources.files("pipeline").joinpath("data/divisions.json.gz").read_bytes()
+        data = json.loads(gzip.decompress(raw))
+        if data.get("format") != FORMAT:
+            raise ValueError(f"divisions data: unexpected format {data.get('format')!r}")
+
+        def town(name: str) -> _Node:
+            return _Node(name, town_short(name), [], is_town=True)
+
+        return cls([
+            _Node(p, ps, [
+                _Node(c, cs, [_Node(k, ks, [town(t) for t in towns]) for k, ks, towns in counties])
+                for c, cs, counties in cities])
+            for p, ps, cities in data["provinces"]], set(data["common"]))
+
+    @staticmethod
+    def _walk(nodes: list[_Node]):
+        stack = list(nodes)
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(node.children)
+
+    def resolve(self, path: str) -> list[_Node]:
+        """The chain of nodes from the province down to the one `path` names.
+        Raises KeyError(part) for the first part that names nothing."""
+        chain: list[_Node] = []
+        level = self._provinces
+        for part in (p.strip() for p in path.split("/")):
+            if not part:
+                continue
+            node = _find(level, part)
+            if node is None:  # allow skipping one level (municipalities, "省/区")
+                for parent in level:
+                    node = _find(parent.children, part)
+                    if node is not None:
+                        chain.append(parent)
+                        break
+            if node is None:
+                raise KeyError(part)
+            chain.append(node)
+            level = node.children
+        if not chain:
+            raise KeyError(path)
+        return chain
+
+    def expand(self, path: str) -> DivisionTerms:
+        chain = self.resolve(path)
+        below = list(self._walk([chain[-1]]))
+        strong: list[str] = []
+        weak: list[str] = []
+        common: list[str] = []
+        for node in below:
+            for name in sorted(node.names()):
+                if name in self._common:
+                    common.append(name)
+                elif (node.is_town and name == node.short) or self._count[name] > 1:
+                    weak.append(name)
+                else:
+                    strong.append(name)
+        below_names = set(strong) | set(weak) | set(common)
+        anchors = sorted({n for node in chain[:-1] for n in node.names()} - below_names)
+        return DivisionTerms(*(tuple(dict.fromkeys(names)) for names in (strong, weak, common)),
+                             tuple(anchors))
+
+
+def _find(nodes: list[_Node], part: str) -> _Node | None:
+    for node in nodes:
+        if part == node.name or part == node.short:
+            return node
+    return None

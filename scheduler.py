@@ -1,0 +1,581 @@
+"""yqwatch composition root: the `yqwatch` CLI (DESIGN §5), config loading and the APScheduler jobs.
+
+Everything long-lived (engine, index, jieba tokenizer, channels, scheduler) is built here and passed
+down; nothing below imports this module. Crawls run as subprocesses (`python -m crawlers.run ID`)
+because a Twisted reactor cannot be restarted."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from alerts.channels.base import MissingSecret
+from pipeline.config import ConfigError, load_yaml
+
+TZ = ZoneInfo("Asia/Shanghai")
+log = logging.getLogger("yqwatch")
+
+
+# --------------------------------------------------------------------------------------------
+# watch.yaml (the scheduler's part; `storage:` belongs to storage.config)
+# --------------------------------------------------------------------------------------------
+class ConsoleSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+
+
+class ReportSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    daily_at: str = Field("08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    out_dir: str = "../var/reports"  # relative to the config directory
+    formats: list[Literal["docx", "html"]] = ["docx", "html"]
+
+
+class WatchSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    locality: str = "本地"
+    timezone: str = "Asia/Shanghai"
+    storage: dict = {}
+    console: ConsoleSettings = ConsoleSettings()
+    reports: ReportSettings = ReportSettings()
+    rules_every: float = Field(30, ge=1)  # seconds between runs of the alert rules
+    outbox_every: float = Field(5, ge=0.5)  # seconds between index outbox drains
+    crawl_timeout: float = Field(900, ge=10)  # a crawl subprocess running longer is killed
+    shifts: list[str] = ["08:00", "20:00"]  # 交接班 times
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        if v != "Asia/Shanghai":
+            raise ValueError("only Asia/Shanghai is supported (all duty times are Beijing time)")
+        return v
+
+
+@dataclass(frozen=True)
+class Config:
+    """All configuration files of one config directory, validated."""
+
+    dir: Path
+    watch: WatchSettings
+    sources: object  # crawlers.sources.SourcesConfig (read here as data, never imported as code)
+    alerts: object  # alerts.config.AlertsConfig
+    storage: object  # storage.config.StorageSettings
+
+    def path(self, rel: str) -> Path:
+        p = Path(rel)
+        return p if p.is_absolute() else (self.dir / p).resolve()
+
+
+def config_dir(arg: str | None) -> Path:
+    return Path(arg or os.environ.get("YQ_CONFIG") or "config")
+
+
+def load_config(cfg_dir: Path) -> Config:
+    from alerts.config import load_alerts_config
+    from pipeline.topics import load_topics
+    from storage.config import load_storage_settings
+
+    if not cfg_dir.is_dir():
+        raise ConfigError(cfg_dir, None, "config directory not found")
+    watch = load_yaml(cfg_dir / "watch.yaml", WatchSettings, required=False)
+    load_topics(cfg_dir / "topics.yaml")
+    return Config(dir=cfg_dir.resolve(), watch=watch, sources=_load_sources_data(cfg_dir),
+                  alerts=load_alerts_config(cfg_dir / "alerts.yaml"), storage=load_storage_settings(cfg_dir))
+
+
+def _load_sources_data(cfg_dir: Path):
+    """sources.yaml is validated in a subprocess-free way by the crawlers package's schema.
+
+    The scheduler may not import crawlers (DESIGN §1), so it reads the plain data it needs to
+    schedule (id, interval, enabled) and lets `python -m crawlers.check` validate the rest."""
+    from pydantic import BaseModel as _B
+
+    class _Source(_B):
+        model_config = ConfigDict(extra="allow")
+        id: str
+        name: str = ""
+        interval: float | str = 300
+        enabled: bool = True
+
+    class _Sources(_B):
+        model_config = ConfigDict(extra="allow")
+        sources: list[_Source] = []
+
+    return load_yaml(cfg_dir / "sources.yaml", _Sources)
+
+
+def crawlers_cmd(module: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", f"crawlers.{module}", *args]
+
+
+def check_sources(cfg_dir: Path) -> None:
+    """Full validation of sources.yaml by its owner, in a subprocess."""
+    r = subprocess.run(crawlers_cmd("check", "--config", str(cfg_dir)), capture_output=True, text=True,
+                       timeout=120)
+    if r.returncode != 0:
+        raise ConfigError(cfg_dir / "sources.yaml", None,
+                          (r.stderr.strip().splitlines() or ["invalid"])[-1].removeprefix("配置错误: "))
+
+
+def interval_seconds(value: float | str) -> float:
+    if isinstance(value, (int, float)):
+        return float(value)
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    v = str(value).strip()
+    return float(v[:-1]) * units[v[-1]] if v and v[-1] in units else float(v)
+
+
+# --------------------------------------------------------------------------------------------
+# Services: the long-lived objects of one watch process
+# --------------------------------------------------------------------------------------------
+class Services:
+    def __init__(self, cfg: Config):
+        from alerts.channels import build_channels
+        from alerts.engine import AlertEngine
+        from pipeline.process import Pipeline
+        from storage.factory import create_schema, open_index, open_store
+
+        self.cfg = cfg
+        self.store = open_store(cfg.storage)
+        create_schema(self.store.engine)
+        self.index = open_index(cfg.storage)
+        self._pipeline: Pipeline | None = None
+        self._pipeline_lock = threading.Lock()
+        self.source_names = {s.id: s.name or s.id for s in cfg.sources.sources}
+        self.engine = AlertEngine(self.store, cfg.alerts, build_channels(cfg.alerts, os.environ),
+                                  now=lambda: datetime.now(TZ), source_names=self.source_names)
+        self.last_report: list[Path] = []
+        self.alerts_sent = 0
+
+    @property
+    def pipeline(self):
+        """The jieba-backed pipeline is built on first use (query segmentation, analyze)."""
+        from pipeline.process import Pipeline
+
+        with self._pipeline_lock:
+            if self._pipeline is None:
+                self._pipeline = Pipeline.from_config_dir(self.cfg.dir)
+            return self._pipeline
+
+    def ensure_index(self) -> None:
+        try:
+            self.index.ensure()
+        except Exception as e:  # an index outage must not stop the watch: the outbox keeps posts
+            log.warning("搜索索引暂不可用: %s", e)
+
+    def crawl(self, source_id: str) -> dict | None:
+        cmd = crawlers_cmd("run", source_id, "--config", str(self.cfg.dir))
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=self.cfg.watch.crawl_timeout)
+        except subprocess.TimeoutExpired:
+            log.error("抓取超时: %s", source_id)
+            return None
+        summary = _last_json_line(r.stdout)
+        if r.returncode not in (0, 1) or summary is None:
+            log.error("抓取失败 %s (exit %s): %s", source_id, r.returncode, r.stderr.strip()[-500:])
+        else:
+            log.info("抓取 %s: %s", source_id, json.dumps(summary, ensure_ascii=False))
+        self.drain()
+        return summary
+
+    def drain(self) -> int:
+        from storage.outbox import drain_outbox
+
+        try:
+            return drain_outbox(self.store, self.index)
+        except Exception as e:
+            log.warning("索引投递暂停 (稍后重试): %s", e)
+            return 0
+
+    def run_rules(self):
+        summary = self.engine.run_once()
+        self.alerts_sent += summary.alerts_sent
+        if summary.alerts_sent:
+            log.warning("已发送预警 %d 条 (本轮新事件 %d)", summary.alerts_sent, summary.events_new)
+        return summary
+
+    def daily_report(self, day: date, formats=None, out: Path | None = None):
+        from alerts.reports.daily import write_daily_report
+
+        res = write_daily_report(self.store, day=day, out_dir=out or self.cfg.path(self.cfg.watch.reports.out_dir),
+                                 formats=tuple(formats or self.cfg.watch.reports.formats),
+                                 locality=self.cfg.watch.locality, now=datetime.now(TZ),
+                                 source_names=self.source_names)
+        self.last_report = list(res.paths)
+        return res
+
+    def gc(self) -> dict:
+        return self.store.gc(datetime.now(TZ), self.cfg.storage.raw_retention_days)
+
+    def close(self) -> None:
+        try:
+            self.index.close()
+        finally:
+            self.store.engine.dispose()
+
+
+def _last_json_line(text: str) -> dict | None:
+    for line in reversed(text.strip().splitlines()):
+        try:
+            return json.loads(line)
+        except ValueError:
+            continue
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# The watch: APScheduler jobs
+# --------------------------------------------------------------------------------------------
+def build_scheduler(svc: Services, *, demo: bool = False):
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    cfg = svc.cfg
+    sources = [s for s in cfg.sources.sources if s.enabled]
+    sched = BackgroundScheduler(
+        timezone=TZ,
+        executors={"default": ThreadPoolExecutor(max(4, len(sources) + 3))},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+    )
+    now = datetime.now(TZ)
+    for s in sources:
+        every = interval_seconds(s.interval)
+        sched.add_job(svc.crawl, IntervalTrigger(seconds=every, jitter=min(every * 0.1, 30), timezone=TZ),
+                      args=[s.id], id=f"crawl:{s.id}", name=f"抓取 {s.name or s.id}", next_run_time=now)
+    sched.add_job(svc.drain, IntervalTrigger(seconds=cfg.watch.outbox_every), id="outbox", name="索引投递")
+    sched.add_job(svc.run_rules, IntervalTrigger(seconds=cfg.watch.rules_every), id="rules", name="预警规则",
+                  next_run_time=now + timedelta(seconds=5))
+    hh, mm = (int(x) for x in cfg.watch.reports.daily_at.split(":"))
+    # The morning issue covers the previous day.
+    sched.add_job(lambda: svc.daily_report(datetime.now(TZ).date() - timedelta(days=1)),
+                  CronTrigger(hour=hh, minute=mm, timezone=TZ), id="report:daily", name="重要舆情摘报")
+    sched.add_job(svc.gc, CronTrigger(hour=3, minute=30, timezone=TZ), id="gc", name="过期数据清理")
+    if demo:
+        # In the demo the story plays in minutes, so today's issue is refreshed every minute.
+        sched.add_job(lambda: svc.daily_report(datetime.now(TZ).date()), IntervalTrigger(seconds=60),
+                      id="report:demo", name="演示摘报", next_run_time=now + timedelta(seconds=45))
+    return sched
+
+
+def cmd_run(args) -> int:
+    cfg = load_config(config_dir(args.config))
+    check_sources(cfg.dir)
+    stop = threading.Event()
+    extras = []
+    if args.demo:
+        extras = _start_demo_helpers(cfg, args)
+    svc = Services(cfg)
+    svc.ensure_index()
+    sched = build_scheduler(svc, demo=args.demo)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    sched.start()
+    print(f"yqwatch 已启动: {len(cfg.sources.sources)} 个信息源, 数据库 {cfg.storage.database_url}", flush=True)
+    print(f"  摘报目录: {cfg.path(cfg.watch.reports.out_dir)}", flush=True)
+    deadline = time.monotonic() + args.duration if args.duration else None
+    try:
+        while not stop.wait(args.status_every):
+            _print_status(svc)
+            if deadline and time.monotonic() >= deadline:
+                break
+    finally:
+        sched.shutdown(wait=True)
+        _print_status(svc)
+        svc.close()
+        for x in extras:
+            x.stop()
+    return 0
+
+
+def _print_status(svc: Services) -> None:
+    total = svc.store.count_documents()
+    relevant = svc.store.count_documents(relevant_only=True)
+    report = ", ".join(str(p) for p in svc.last_report) or "尚未生成"
+    print(f"[{datetime.now(TZ):%H:%M:%S}] 帖子 {total} · 相关 {relevant} · 已发预警 {svc.alerts_sent} · "
+          f"摘报 {report}", flush=True)
+
+
+def _start_demo_helpers(cfg: Config, args) -> list:
+    """`run --demo`: the simulated sites and a local mail catcher, so the whole chain is visible."""
+    from demo.mailsink import MailSink
+    from demo.server import DemoServer
+
+    server = DemoServer(port=args.demo_port, speed=args.demo_speed)
+    server.start()
+    sink = MailSink(port=args.mail_port, out_dir=cfg.path("../var/demo-mail"))
+    sink.start()
+    print(f"演示站点: {server.base_url}/bbs/  {server.base_url}/tieba/f?kw=青溪  {server.base_url}/news/", flush=True)
+    print(f"演示邮箱 (SMTP 127.0.0.1:{args.mail_port}): 收到的预警邮件保存在 {sink.out_dir}", flush=True)
+    return [server, sink]
+
+
+# --------------------------------------------------------------------------------------------
+# One-shot commands
+# --------------------------------------------------------------------------------------------
+def cmd_crawl(args) -> int:
+    cfg = load_config(config_dir(args.config))
+    if not any(s.id == args.source_id for s in cfg.sources.sources):
+        raise ConfigError(cfg.dir / "sources.yaml", None, f"unknown source id {args.source_id!r}")
+    svc = Services(cfg)
+    try:
+        svc.ensure_index()
+        summary = svc.crawl(args.source_id)
+    finally:
+        svc.close()
+    if summary is None:
+        return 1
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0 if summary.get("status") != "failed" else 1
+
+
+def cmd_delegate(module: str):
+    """parse-page and `source test` live in crawlers/; run them as a subprocess (DESIGN §1)."""
+    def run(args) -> int:
+        return subprocess.run(crawlers_cmd(module, *args.rest)).returncode
+    return run
+
+
+def cmd_analyze(args) -> int:
+    from pipeline.analyze import run
+
+    return run(config_dir(args.config), sys.stdin, sys.stdout, sys.stderr)
+
+
+def cmd_report(args) -> int:
+    cfg = load_config(config_dir(args.config))
+    day = _parse_date(args.date) if args.date else datetime.now(TZ).date()
+    svc = Services(cfg)
+    try:
+        formats = [args.format] if args.format else None
+        out = Path(args.out) if args.out else None
+        if out is not None and out.suffix:
+            # --out FILE: write the single requested format to exactly that path
+            res = svc.daily_report(day, formats or [out.suffix.lstrip(".")], out.parent)
+            produced = res.paths[0]
+            if produced != out:
+                Path(produced).replace(out)
+            paths = [out]
+        else:
+            res = svc.daily_report(day, formats, out)
+            paths = list(res.paths)
+    finally:
+        svc.close()
+    print(f"《重要舆情摘报》{res.year}年第{res.issue_no}期 ({day}): {res.item_count} 条")
+    for p in paths:
+        print(p)
+    return 0
+
+
+def _parse_date(s: str) -> date:
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        raise BadInput(f"bad date {s!r}: use YYYY-MM-DD") from None
+
+
+def _parse_since(s: str | None) -> datetime | None:
+    """'24h', '7d', '90m' or an ISO date/time (Beijing time when no zone is given)."""
+    if not s:
+        return None
+    units = {"m": 60, "h": 3600, "d": 86400}
+    if s[-1:] in units and s[:-1].isdigit():
+        return datetime.now(TZ) - timedelta(seconds=int(s[:-1]) * units[s[-1]])
+    try:
+        dt = datetime.fromisoformat(s)
+    except ValueError:
+        raise BadInput(f"bad --since {s!r}: use e.g. 24h, 7d or 2026-11-25T08:00") from None
+    return dt if dt.tzinfo else dt.replace(tzinfo=TZ)
+
+
+def cmd_search(args) -> int:
+    from storage.types import SearchQuery
+
+    cfg = load_config(config_dir(args.config))
+    svc = Services(cfg)
+    try:
+        svc.drain()
+        terms = tuple(svc.pipeline.query_terms(args.query))
+        q = SearchQuery(terms=terms, since=_parse_since(args.since), limit=args.limit,
+                        sort="score" if args.sort == "score" else "time",
+                        severities=tuple(args.grade or ()), topics=tuple(args.topic or ()),
+                        sources=tuple(args.source or ()))
+        res = svc.index.search(q)
+    finally:
+        svc.close()
+    if args.json:
+        print(json.dumps({"total": res.total, "hits": [
+            {"id": h.id, "score": h.score, "title": h.title, "url": h.url, "source": h.source_id,
+             "published_at": h.published_at.isoformat() if h.published_at else None,
+             "severity": h.severity, "highlight": h.highlight} for h in res.hits]}, ensure_ascii=False))
+        return 0
+    print(f"共 {res.total} 条")
+    for h in res.hits:
+        when = h.published_at.astimezone(TZ).strftime("%m-%d %H:%M") if h.published_at else "--"
+        print(f"[{h.severity or '-'}] {when} {h.source_id} {h.title}\n    {h.url}")
+    return 0
+
+
+def cmd_check_config(args) -> int:
+    d = config_dir(args.dir or args.config)
+    cfg = load_config(d)
+    check_sources(cfg.dir)
+    print(f"配置有效: {cfg.dir} ({len(cfg.sources.sources)} 个信息源)")
+    return 0
+
+
+def cmd_reindex(args) -> int:
+    from storage.reindex import reindex
+
+    cfg = load_config(config_dir(args.config))
+    svc = Services(cfg)
+    try:
+        svc.index.ensure()
+        n = reindex(svc.store, svc.index, since=_parse_since(args.since))
+    finally:
+        svc.close()
+    print(f"已重建索引: {n} 条")
+    return 0
+
+
+def cmd_init_index(args) -> int:
+    cfg = load_config(config_dir(args.config))
+    svc = Services(cfg)
+    try:
+        svc.index.ensure()
+    finally:
+        svc.close()
+    print("索引已就绪")
+    return 0
+
+
+def cmd_gc(args) -> int:
+    cfg = load_config(config_dir(args.config))
+    svc = Services(cfg)
+    try:
+        print(json.dumps(svc.gc(), ensure_ascii=False))
+    finally:
+        svc.close()
+    return 0
+
+
+def cmd_sources(args) -> int:
+    from alerts.health import source_health
+
+    cfg = load_config(config_dir(args.config))
+    svc = Services(cfg)
+    try:
+        rows = [source_health(s.id, svc.store.crawl_runs(s.id, limit=20)) for s in cfg.sources.sources]
+    finally:
+        svc.close()
+    if args.json:
+        print(json.dumps([r.to_json() for r in rows], ensure_ascii=False))
+        return 0
+    for r in rows:
+        print(r.line())
+    return 0
+
+
+def cmd_demo_sites(args) -> int:
+    from demo.server import main as demo_main
+
+    return demo_main(args.rest)
+
+
+class BadInput(Exception):
+    """Bad command-line input: exit 2 with a one-line reason."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="yqwatch", description="舆情值守: 24 小时网络舆情监测")
+    ap.add_argument("--verbose", "-v", action="store_true")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    def add(name, func, help_, config=True):
+        p = sub.add_parser(name, help=help_)
+        if config:
+            p.add_argument("--config", help="config directory (default: $YQ_CONFIG or ./config)")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("run", cmd_run, "start the watch: crawls, index, rules, reports")
+    p.add_argument("--demo", action="store_true", help="also serve the demo sites and a local mail catcher")
+    p.add_argument("--demo-port", type=int, default=8765)
+    p.add_argument("--demo-speed", type=float, default=60.0)
+    p.add_argument("--mail-port", type=int, default=8025)
+    p.add_argument("--duration", type=float, default=0, help="stop after this many seconds (0: run until stopped)")
+    p.add_argument("--status-every", type=float, default=15.0)
+    p = sub.add_parser("demo-sites", help="serve the simulated local sites", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_demo_sites)
+    p = add("crawl", cmd_crawl, "crawl one source now")
+    p.add_argument("source_id")
+    p = sub.add_parser("parse-page", help="parse a saved page and print JSON", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_delegate("parse_page"))
+    add("analyze", cmd_analyze, "analyse JSON lines from stdin")
+    p = add("report", cmd_report, "write a report")
+    p.add_argument("kind", choices=["daily"])
+    p.add_argument("--date")
+    p.add_argument("--format", choices=["docx", "html"])
+    p.add_argument("--out")
+    p = add("search", cmd_search, "search the index")
+    p.add_argument("query")
+    p.add_argument("--since")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--sort", choices=["time", "score"], default="time")
+    p.add_argument("--grade", action="append", choices=["red", "orange", "yellow", "blue"])
+    p.add_argument("--topic", action="append")
+    p.add_argument("--source", action="append")
+    p = add("check-config", cmd_check_config, "validate the configuration")
+    p.add_argument("dir", nargs="?")
+    p = add("reindex", cmd_reindex, "rebuild the search index from the database")
+    p.add_argument("--since")
+    add("init-index", cmd_init_index, "create the index (template, alias)")
+    add("gc", cmd_gc, "drop expired raw pages")
+    add("sources", cmd_sources, "show each source's health").add_argument("--json", action="store_true")
+    p = sub.add_parser("source", help="source tools: `yqwatch source test ID`", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_delegate("source_test"))
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "source":
+        if not args.rest or args.rest[0] != "test":
+            print("用法: yqwatch source test SOURCE_ID [--config DIR]", file=sys.stderr)
+            return 2
+        args.rest = args.rest[1:]
+    logging.basicConfig(level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("apscheduler", "jieba", "httpx", "elastic_transport"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return args.func(args)
+    except (ConfigError, BadInput, MissingSecret) as e:
+        print(f"错误: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""Build pipeline/data/divisions.json.gz: China's administrative divisions down to township level.
+
+Reads ../shared/data/divisions/jionlp_counties.csv (province → city → county, with the short forms
+people write, e.g. 嘉定区 → 嘉定) and jionlp_townships.csv (township / street names under a county
+code). Villages (650k rows) are left out: they would multiply the size by 15 for names that are
+mostly common words.
+
+Output (gzip JSON, compact nested lists, names in source order):
+    {"format": "yqwatch-divisions-1", "source": ...,
+     "provinces": [[name, short, [[city, short, [[county, short, [township, ...]], ...]], ...]], ...],
+     "common": [...]}
+`common` lists the 2-character division names that are everyday words: jieba's dictionary counts
+them at least COMMON_WORD_FREQ times and does not tag them as place names (ns): 和平, 合作, 解放.
+杭州 (ns) is not one. pipeline/divisions.py makes such names need context.
+
+Usage: .venv/bin/python scripts/build_divisions.py [--shared DIR] [--out FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import jieba
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from pipeline.divisions import FORMAT, town_short  # noqa: E402
+
+COMMON_WORD_FREQ = 500
+
+
+def common_words(names: set[str]) -> list[str]:
+    dict_path = Path(jieba.__file__).parent / "dict.txt"
+    common = []
+    with open(dict_path, encoding="utf-8") as f:
+        for line in f:
+            word, freq, tag = line.split()
+            if (word in names and len(word) == 2 and int(freq) >= COMMON_WORD_FREQ
+                    and not tag.startswith("ns")):
+                common.append(word)
+    return sorted(common)
+
+
+def build(shared: Path) -> dict:
+    src = shared / "data" / "divisions"
+    towns: dict[str, list[str]] = {}
+    with open(src / "jionlp_townships.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            towns.setdefault(row["county_code"], []).append(row["township"])
+    provinces: dict[str, list] = {}
+    cities: dict[tuple[str, str], list] = {}
+    with open(src / "jionlp_counties.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            prov = provinces.setdefault(row["province"], [row["province"], row["province_short"], []])
+            key = (row["province"], row["city"])
+            if key not in cities:
+                cities[key] = [row["city"], row["city_short"], []]
+                prov[2].append(cities[key])
+            county_towns = towns.get(row["county_code"], []) if row["county_code"] else []
+            cities[key][2].append([row["county"], row["county_short"], county_towns])
+    names = {town_short(t) for ts in towns.values() for t in ts}
+    for prov in provinces.values():
+        names.update(prov[:2])
+        for city in prov[2]:
+            names.update(city[:2])
+            for county in city[2]:
+                names.update(county[:2])
+    return {
+        "format": FORMAT,
+        "source": "jionlp 1.5.31 china_location (Apache-2.0), via ../shared/data/divisions",
+        "provinces": list(provinces.values()),
+        "common": common_words(names),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--out", type=Path, default=ROOT / "pipeline" / "data" / "divisions.json.gz")
+    args = ap.parse_args()
+    data = build(args.shared)
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # mtime=0 keeps the file byte-identical across rebuilds, so git sees no change.
+    with gzip.GzipFile(args.out, "wb", compresslevel=9, mtime=0) as f:
+        f.write(raw)
+    n_counties = sum(len(c[2]) for p in data["provinces"] for c in p[2])
+    n_towns = sum(len(k[2]) for p in data["provinces"] for c in p[2] for k in c[2])
+    print(f"{args.out}: {len(data['provinces'])} provinces, {n_counties} counties, "
+          f"{n_towns} townships, {len(data['common'])} common words, {args.out.stat().st_size} bytes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Helpers shared by the console tests (not a test module): a populated store, index, alert
+engine and incident book on temporary files, wired into ConsoleServices."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from alerts.config import AlertsConfig
+from alerts.engine import AlertEngine
+from alerts.incidents import IncidentBook
+from alerts.reports.daily import write_daily_report
+from console.services import ConsoleServices
+from pipeline.types import Document, TopicHit
+from storage.embedded_index import EmbeddedIndex
+from storage.outbox import drain_outbox
+from test_alerts_support import SH, Clock, make_store
+
+NOW = datetime(2024, 5, 6, 15, 0, tzinfo=SH)
+NAMES = {"qxbbs": "青溪论坛", "qxnews": "青溪新闻网", "tieba": "青溪吧"}
+HOSTILE_TITLE = '<img src=x onerror=alert(1)>青溪化工厂'
+JS_URL = "javascript:alert(document.cookie)"
+
+
+def post(n: int, *, title: str, text: str = "", severity: str | None = None, negative: bool = False,
+         words: tuple[str, ...] = (), source: str = "qxbbs", url: str | None = None,
+         minutes_ago: int = 30, relevant: bool = True, replies: int | None = None,
+         topic: str = "pollution", topic_name: str = "环境污染", thread: str | None = None) -> Document:
+    """A relevant post whose TopicHit spans point at `words` in title + "\\n" + text."""
+    text = text or f"{title}。青溪东湖区有网友反映此事。"
+    body = f"{title}\n{text}"
+    spans = tuple((i, i + len(w)) for w in words for i in [body.find(w)] if i >= 0)
+    hits = (TopicHit(topic, topic_name, "生态环境", severity, words, spans),) if words else ()
+    at = NOW - timedelta(minutes=minutes_ago)
+    return Document(
+        id=f"p{n:03d}", source_id=source, kind="forum", url=url or f"https://bbs.example.cn/t/{n}",
+        thread_url=thread or url or f"https://bbs.example.cn/t/{n}", title=title, text=text, fetched_at=at,
+        published_at=at, author=f"网友{n}", floor=1, replies=replies, tokens=tuple(words) + ("青溪",),
+        locality_terms=("青溪",), topic_hits=hits, relevant=relevant, sentiment=-0.6 if negative else 0.1,
+        negative=negative, category="生态环境" if hits else None, severity=severity,
+        simhash=(0x0F0F_1234_5678_9ABC * (n + 1)) % (1 << 64), keywords=tuple(words) or (f"词{n}",))
+
+
+def sample_posts() -> list[Document]:
+    return [
+        post(1, title="东湖区公园新开放", severity="blue", words=("公园",), minutes_ago=5),
+        post(2, title="青溪化工厂夜间偷排污水河水发臭", severity="red", negative=True,
+             words=("偷排", "发臭"), minutes_ago=90, replies=40),
+        post(3, title=HOSTILE_TITLE, text="<script>alert(2)</script>有人说化工厂偷排", severity="orange",
+             negative=True, words=("偷排",), url=JS_URL, minutes_ago=60, source="tieba"),
+        post(4, title="临江县道路施工影响出行", severity="yellow", words=("施工",), minutes_ago=20,
+             source="qxnews", topic="traffic", topic_name="交通出行"),
+        post(5, title="三天前的旧帖", severity="red", negative=True, words=("偷排",), minutes_ago=3 * 24 * 60),
+        post(6, title="与本地无关的帖子", relevant=False, minutes_ago=10),
+    ]
+
+
+class Recorder:
+    """An alert channel that keeps what it was given."""
+
+    def __init__(self):
+        self.sent = []
+
+    def recipients(self) -> tuple[str, ...]:
+        return ("值班群",)
+
+    def send(self, message) -> None:
+        self.sent.append(message)
+
+
+def alerts_config() -> AlertsConfig:
+    return AlertsConfig.model_validate({
+        "channels": {"hook": {"type": "webhook", "url": "http://127.0.0.1:1/unused"}},
+        "rules": [{"id": "serious", "name": "橙色以上新帖", "type": "new_hit", "min_severity": "orange",
+                   "channels": ["hook"]}],
+    })
+
+
+@dataclass
+class Env:
+    services: ConsoleServices
+    clock: Clock
+    channel: Recorder
+    tmp: Path
+
+    def add(self, docs) -> None:
+        """New posts arrive: stored, indexed, and seen by the rules job."""
+        self.services.store.save_documents(list(docs))
+        drain_outbox(self.services.store, self.services.index)
+        self.services.alerts.run_once()
+
+
+def build_env(tmp_path: Path, docs=None, *, run_rules: bool = True) -> Env:
+    store = make_store(tmp_path)
+    index = EmbeddedIndex(tmp_path / "index.sqlite")
+    index.ensure()
+    clock = Clock(NOW)
+    channel = Recorder()
+    engine = AlertEngine(store, alerts_config(), {"hook": channel}, now=clock, source_names=NAMES)
+    report_dir = tmp_path / "reports"
+    report_dir.mkdir()
+
+    def write_report(day):
+        return write_daily_report(store, day=day, out_dir=report_dir, formats=("html",),
+                                  locality="青溪市", now=clock(), source_names=NAMES)
+
+    services = ConsoleServices(
+        store=store, index=index, query_terms=lambda q: q.split(), alerts=engine,
+        incidents=IncidentBook(store.engine, now=clock), source_names=dict(NAMES), locality="青溪市",
+        now=clock, report_dir=report_dir, write_report=write_report, departments=["生态环境局"])
+    env = Env(services, clock, channel, tmp_path)
+    store.save_documents(sample_posts() if docs is None else list(docs))
+    drain_outbox(store, index)
+    if run_rules:
+        engine.run_once()
+    return env

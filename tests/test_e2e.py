@@ -1,0 +1,161 @@
+"""End to end on the demo sites: crawl subprocesses → pipeline → DB + index → one alert e-mail for the
+incident (real SMTP server) → a report that contains it. Also: a re-crawl of an unchanged site yields
+nothing new, and a thread with new replies yields only the new replies."""
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+import urllib.request
+from datetime import datetime
+from email import message_from_bytes, policy
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from conftest import ROOT, free_port
+
+pytestmark = pytest.mark.e2e
+TZ = ZoneInfo("Asia/Shanghai")
+SOURCES = ("demo-tieba", "demo-bbs", "demo-news", "demo-news-rss")
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    ctl = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    ctl.start()
+    yield ctl, inbox
+    ctl.stop()
+
+
+@pytest.fixture
+def demo():
+    from demo.server import DemoServer
+
+    srv = DemoServer(port=0, clock="manual", speed=60.0)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def write_config(tmp_path, base_url: str, smtp_port: int):
+    cfg = tmp_path / "config"
+    cfg.mkdir()
+    shutil.copy(ROOT / "config" / "topics.yaml", cfg / "topics.yaml")
+    (cfg / "watch.yaml").write_text(textwrap.dedent("""\
+        locality: 青溪市
+        storage:
+          database_url: sqlite:///../var/yq.db
+          index_path: ../var/index.sqlite
+        reports:
+          out_dir: ../var/reports
+        """), encoding="utf-8")
+    sources = (ROOT / "config" / "sources.yaml").read_text(encoding="utf-8")
+    # A page budget large enough for the demo's backlog, so one crawl sees everything.
+    sources = sources.replace("http://127.0.0.1:8765", base_url).replace("max_pages: 60", "max_pages: 500")
+    (cfg / "sources.yaml").write_text(sources, encoding="utf-8")
+    (cfg / "alerts.yaml").write_text(textwrap.dedent(f"""\
+        channels:
+          mail:
+            type: email
+            host: 127.0.0.1
+            port: {smtp_port}
+            sender: yqwatch@example.org
+            recipients: [leader@example.org]
+        rules:
+          - id: serious
+            name: 橙色及以上新舆情
+            type: new_hit
+            min_severity: orange
+            channels: [mail]
+        """), encoding="utf-8")
+    return cfg
+
+
+def timeline(base_url: str) -> list[dict]:
+    with urllib.request.urlopen(f"{base_url}/__demo/timeline", timeout=10) as r:
+        return json.load(r)
+
+
+def crawl_all(svc) -> dict[str, dict]:
+    out = {}
+    for sid in SOURCES:
+        summary = svc.crawl(sid)
+        assert summary is not None, f"crawl of {sid} failed"
+        assert summary["status"] != "failed", summary
+        out[sid] = summary
+    return out
+
+
+def test_demo_chain_end_to_end(tmp_path, demo, smtp):
+    from pipeline.fingerprint import canonical_url
+    from scheduler import Services, load_config
+    from storage.types import SearchQuery
+
+    ctl, inbox = smtp
+    cfg = write_config(tmp_path, demo.base_url, ctl.port)
+    svc = Services(load_config(cfg))
+    try:
+        svc.ensure_index()
+        demo.advance(15 * 60)  # the incident has started on Tieba and been reposted on the forum
+        first = crawl_all(svc)
+        assert sum(s["new"] for s in first.values()) > 20
+        svc.run_rules()
+
+        again = crawl_all(svc)  # nothing changed on the sites: no thread is fetched, no post yielded
+        assert {sid: s["items"] for sid, s in again.items()} == {sid: 0 for sid in SOURCES}
+        assert all(s["pages"] <= 2 for s in again.values()), again
+
+        demo.advance(45 * 60)  # replies grow, the news article and RSS item appear
+        later = crawl_all(svc)
+        assert later["demo-news"]["new"] + later["demo-news-rss"]["new"] >= 1
+        for sid in ("demo-tieba", "demo-bbs"):
+            # Grown threads yield only their new replies: every post yielded is a new one.
+            assert later[sid]["items"] == later[sid]["new"] > 0, later[sid]
+        visible = timeline(demo.base_url)
+        svc.run_rules()
+        svc.run_rules()
+
+        # Every incident post the sites show is stored, once.
+        incident = [p for p in visible if p["incident"]]
+        assert {p["site"] for p in incident} == {"tieba", "bbs", "news"}
+        docs = list(svc.store.iter_documents())
+        keys = {(d.thread_url, d.floor) for d in docs}
+        for p in incident:
+            floor = p["floor"] if p["site"] != "news" else None
+            assert (canonical_url(p["thread_url"]), floor) in keys, p
+        assert len({d.id for d in docs}) == len(docs)
+
+        # Exactly one alert e-mail for the incident, however many posts it has.
+        assert len(inbox.messages) == 1, [m["Subject"] for m in inbox.messages]
+        mail = inbox.messages[0]
+        body = mail.get_body(("plain",)).get_content()
+        assert "临江" in mail["Subject"] + body
+        assert "橙" in mail["Subject"] or "红" in mail["Subject"]
+
+        # Hits are indexed and searchable.
+        svc.drain()
+        res = svc.index.search(SearchQuery(terms=("化工厂",), limit=50))
+        assert res.total >= len([p for p in incident if p["floor"] in (1, None)])
+        assert any("化工厂" in h.title for h in res.hits)
+
+        # The daily report lists the incident.
+        rep = svc.daily_report(datetime.now(TZ).date())
+        html = next(p for p in rep.paths if str(p).endswith(".html"))
+        text = html.read_text(encoding="utf-8")
+        assert "重要舆情摘报" in text and f"第{rep.issue_no}期" in text
+        assert "化工厂" in text
+        assert any(str(p).endswith(".docx") for p in rep.paths)
+    finally:
+        svc.close()

@@ -1,0 +1,93 @@
+"""decode_body: HTTP charset, then meta/XML declaration (verified), then detection."""
+from __future__ import annotations
+
+import codecs
+import random
+
+import pytest
+
+from crawlers.encoding import DecodeError, decode_body, declared_encodings
+
+TEXT = "青溪市东湖区化工厂夜间偷排污水，附近居民投诉异味严重，希望有关部门尽快处理。"
+
+
+def page(meta: str, body: str = TEXT) -> str:
+    return f'<html><head><meta charset="{meta}"><title>t</title></head><body><p>{body}</p></body></html>'
+
+
+@pytest.mark.parametrize("raw,content_type,expected_encoding", [
+    (page("utf-8").encode("utf-8"), None, "utf-8"),
+    (codecs.BOM_UTF8 + page("utf-8").encode("utf-8"), None, "utf-8-sig"),
+    (codecs.BOM_UTF8 + page("gbk").encode("utf-8"), None, "utf-8-sig"),          # BOM beats a lying meta
+    (page("gbk").encode("gbk"), None, "gb18030"),
+    (page("gb2312").encode("gb18030"), None, "gb18030"),
+    (page("gbk").encode("utf-8"), None, "utf-8"),                                  # meta lies: bytes are UTF-8
+    (page("utf-8").encode("gbk"), None, "gb18030"),                                # meta lies: bytes are GBK
+    (page("utf-8").encode("gbk"), "text/html; charset=GBK", "gb18030"),            # HTTP header first
+    (page("gbk").encode("utf-8"), "text/html; charset=gb2312", "utf-8"),           # header lies as well
+    (page("big5", "中文測試，繁體內容。").encode("big5"), None, "big5hkscs"),
+    (page("x").encode("utf-16"), None, "utf-16"),
+])
+def test_decodes_without_mojibake(raw, content_type, expected_encoding):
+    text, encoding = decode_body(raw, content_type)
+    assert encoding == expected_encoding
+    assert ("中文測試" in text) or (TEXT in text)
+    assert "\ufffd" not in text
+
+
+def test_big5_made_from_python():
+    text, encoding = decode_body('<meta charset="big5">'.encode() + "中文".encode("big5"))
+    assert text.endswith("中文") and encoding == "big5hkscs"
+
+
+def test_undeclared_gbk_is_detected():
+    text, encoding = decode_body(("<html><body>" + TEXT * 3 + "</body></html>").encode("gbk"))
+    assert TEXT in text and encoding == "gb18030"
+
+
+def test_xml_declaration_counts_as_declaration():
+    raw = f'<?xml version="1.0" encoding="gb2312"?><rss><title>{TEXT}</title></rss>'.encode("gb2312")
+    assert declared_encodings(raw) == ["gb18030"]
+    assert TEXT in decode_body(raw)[0]
+
+
+def test_truncated_multibyte_tail_is_tolerated():
+    raw = page("utf-8").encode("utf-8") + "中".encode("utf-8")[:2]   # body cut mid-character by a size cap
+    text, encoding = decode_body(raw)
+    assert encoding == "utf-8" and TEXT in text
+
+
+def test_empty_body():
+    assert decode_body(b"") == ("", "utf-8")
+
+
+@pytest.mark.parametrize("raw", [
+    random.Random(7).randbytes(20000),
+    b"\x00\x01\x02\x03" * 5000,
+    b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40,
+])
+def test_binary_bodies_raise_decode_error(raw):
+    with pytest.raises(DecodeError):
+        decode_body(raw)
+
+
+@pytest.mark.parametrize("name", [
+    "discuz/discuz7_list_2017_hipda_gbkmeta_utf8bytes.html",
+    "news/news_article_2019_163_dy_gbmeta_utf8bytes.html",
+    "news/news_article_2019_people_gbmeta_utf8bytes.html",
+    "news/news_list_2020_163_rolling_gbmeta_utf8bytes.html",
+])
+def test_real_pages_with_lying_meta(real_fixtures, name):
+    raw = (real_fixtures / name).read_bytes()
+    assert any(e == "gb18030" for e in declared_encodings(raw))
+    assert decode_body(raw)[1] == "utf-8"
+
+
+@pytest.mark.parametrize("name", [
+    "discuz/discuz_thread_2015_1point3acres_gbk_p1.html",
+    "news/news_article_2009_sina_gb2312.html",
+    "feeds/feed_rss2_2005_w3cn_gb2312.xml",
+])
+def test_real_gbk_pages(real_fixtures, name):
+    text, encoding = decode_body((real_fixtures / name).read_bytes())
+    assert encoding == "gb18030" and "\ufffd" not in text

@@ -1,0 +1,101 @@
+"""`divisions:` paths expand to real division names; ambiguous short names need context."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pipeline.divisions import DivisionTree
+from pipeline.process import Pipeline
+from pipeline.topics import load_topics
+from pipeline.types import RawPost
+
+
+class Neutral:
+    def score(self, text: str) -> float:
+        return 0.0
+
+    def is_negative(self, score: float) -> bool:
+        return False
+
+    def predict(self, text: str) -> str:
+        return "其他"
+
+
+def make_pipeline(tmp_path_factory, divisions: str) -> Pipeline:
+    path = tmp_path_factory.mktemp("div") / "topics.yaml"
+    path.write_text(f"locality:\n  name: 测试\n  divisions: [{divisions}]\ntopics: []\n", encoding="utf-8")
+    return Pipeline(load_topics(path), sentiment=Neutral(), category=Neutral())
+
+
+@pytest.fixture(scope="module")
+def yibin(tmp_path_factory) -> Pipeline:
+    return make_pipeline(tmp_path_factory, "四川省/宜宾市")
+
+
+@pytest.fixture(scope="module")
+def heping(tmp_path_factory) -> Pipeline:
+    return make_pipeline(tmp_path_factory, "天津市/和平区")
+
+
+def doc(pipe: Pipeline, text: str):
+    return pipe.process(RawPost("s", "forum", "http://a/1", "http://a/1", "", text,
+                                datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))))
+
+
+@pytest.mark.parametrize("text,locality,exclusions", [
+    ("翠屏区一家化工厂冒黑烟", ("翠屏区",), ()),
+    ("叙州区今天停电", ("叙州区",), ()),
+    ("宜賓化工廠偷排", ("宜宾",), ()),  # Traditional
+    ("宜 宾 化 工 厂 偷 排", ("宜宾",), ()),  # spaced
+    ("宜宾路况良好", ("宜宾",), ()),  # 路况 is a word, not a road
+    ("上海宜宾路发生车祸", (), ("locality:宜宾路",)),
+    ("去李庄古镇玩", (), ()),  # a township's short form alone: could be anywhere
+    ("四川李庄古镇游客爆满", ("李庄",), ()),  # with the province as context
+    ("宜宾李庄古镇游客爆满", ("宜宾", "李庄"), ()),
+    ("四川今天下雨", (), ()),  # the province alone is context, not the locality
+    ("福建大田县屏山乡茶园采茶忙", (), ("locality:屏山乡",)),  # not our 屏山县
+    ("屏山县茶园采茶忙", ("屏山县",), ()),
+    ("宜宾市区堵车", ("宜宾",), ()),  # 市区 is one token: no other division here
+])
+def test_yibin(yibin, text, locality, exclusions):
+    d = doc(yibin, text)
+    assert d.locality_terms == locality
+    assert d.relevant is bool(locality)
+    assert d.exclusions == exclusions
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("祝愿世界和平", False),
+    ("和平区停水通知", False),  # two cities have a 和平区
+    ("沈阳和平区停水", False),
+    ("天津和平区停水", True),
+    ("天津市和平区五大道游人如织", True),
+    ("世界和平 #天津·静海#", False),  # context elsewhere in the post is not enough for 和平
+    ("天津和平的小白楼", True),  # right after 天津
+    ("天津的和平那边", True),
+])
+def test_common_word_short_forms_need_context(heping, text, relevant):
+    assert doc(heping, text).relevant is relevant
+
+
+def test_expansion_kinds():
+    tree = DivisionTree.load()
+    terms = tree.expand("四川/宜宾")  # short forms work in paths too
+    assert {"宜宾", "宜宾市", "翠屏区", "叙州区", "南溪区"} <= set(terms.strong)
+    assert {"李庄", "李庄镇"} <= set(terms.weak)  # a short form, and a name found elsewhere too
+    assert set(terms.anchors) == {"四川", "四川省"}
+    heping = tree.expand("天津市/和平区")
+    assert "和平区" in heping.weak  # two cities have one
+    assert "和平" in heping.common  # an everyday word
+    assert not {"和平", "和平区"} & set(heping.strong)
+    # Municipalities skip the repeated city level.
+    assert "浦东" in tree.expand("上海市/浦东新区").strong
+    with pytest.raises(KeyError):
+        tree.resolve("四川省/青溪市")
+
+
+def test_package_data_is_small():
+    from importlib import resources
+    assert len(resources.files("pipeline").joinpath("data/divisions.json.gz").read_bytes()) < 1_000_000
