@@ -147,6 +147,7 @@ class Services:
     def __init__(self, cfg: Config):
         from alerts.channels import build_channels
         from alerts.engine import AlertEngine
+        from alerts.incidents import IncidentBook
         from pipeline.process import Pipeline
         from storage.factory import create_schema, open_index, open_store
 
@@ -159,6 +160,7 @@ class Services:
         self.source_names = {s.id: s.name or s.id for s in cfg.sources.sources}
         self.engine = AlertEngine(self.store, cfg.alerts, build_channels(cfg.alerts, os.environ),
                                   now=lambda: datetime.now(TZ), source_names=self.source_names)
+        self.incidents = IncidentBook(self.store.engine, now=lambda: datetime.now(TZ))
         self.last_report: list[Path] = []
         self.alerts_sent = 0
 
@@ -218,6 +220,17 @@ class Services:
                                  source_names=self.source_names)
         self.last_report = list(res.paths)
         return res
+
+    def console_app(self):
+        from console.app import create_app
+        from console.services import ConsoleServices
+
+        return create_app(ConsoleServices(
+            store=self.store, index=self.index, query_terms=lambda q: self.pipeline.query_terms(q),
+            alerts=self.engine, incidents=self.incidents, source_names=self.source_names,
+            locality=self.cfg.watch.locality, now=lambda: datetime.now(TZ),
+            report_dir=self.cfg.path(self.cfg.watch.reports.out_dir),
+            write_report=lambda day: self.daily_report(day)))
 
     def gc(self) -> dict:
         return self.store.gc(datetime.now(TZ), self.cfg.storage.raw_retention_days)
@@ -283,6 +296,18 @@ def cmd_run(args) -> int:
         extras = _start_demo_helpers(cfg, args)
     svc = Services(cfg)
     svc.ensure_index()
+    if cfg.watch.console.enabled:
+        from console.server import ConsoleServer
+
+        console = ConsoleServer(svc.console_app(), cfg.watch.console.host, cfg.watch.console.port)
+        try:
+            console.start()
+        except RuntimeError as e:
+            for x in extras:
+                x.stop()
+            raise OSError(f"{e} (端口被占用? 在 watch.yaml 的 console.port 修改)") from None
+        extras.append(console)
+        print(f"值班控制台: {console.url}/", flush=True)
     sched = build_scheduler(svc, demo=args.demo)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -566,7 +591,7 @@ def main(argv: list[str] | None = None) -> int:
         args.rest = args.rest[1:]
     logging.basicConfig(level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("apscheduler", "jieba", "httpx", "elastic_transport"):
+    for noisy in ("apscheduler", "jieba", "httpx", "elastic_transport", "mail.log"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return args.func(args)
@@ -575,6 +600,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except OSError as e:  # e.g. a port already in use
+        print(f"错误: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

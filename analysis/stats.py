@@ -90,6 +90,19 @@ def top_documents(
     def rank(d: Document) -> tuple:
         return (not d.relevant, -importance(d, ref_now), -doc_time(d).timestamp(), d.id)
 
-    best = [min((by_id[i] for i in c.doc_ids), key=rank) for c in cluster(list(by_id.values()))]
-    return sorted(best, key=rank)[:n]
+    picks = []
+    for c in cluster(list(by_id.values())):
+        group = [by_id[i] for i in c.doc_ids]
+        best = min(group, key=rank)
+        picks.append((rank(best), _representative(best, group)))
+    return [doc for _, doc in sorted(picks, key=lambda p: p[0])[:n]]
+
+
+def _representative(best: Document, group: Sequence[Document]) -> Document:
+    """What a report shows for a group: the thread's opening post when it is as severe as the
+    group's most important post (a reader wants the story, not reply #37), else that post."""
+    grade = SEVERITY_RANK.get(best.severity or "", 0)
+    openers = [d for d in group if d.thread_url == best.thread_url and d.floor in (None, 1)
+               and SEVERITY_RANK.get(d.severity or "", 0) >= grade]
+    return openers[0] if openers else best
 

@@ -14,6 +14,7 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+from dataclasses import replace
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -110,26 +111,30 @@ def bench_queries(n: int, path: Path, runs: int) -> dict:
         print(f"built {n} docs in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     vocab = vocabulary(random.Random(1))
     rng = random.Random(5)
-    searches, hists, aggs = [], [], []
+    searches, scored, plain, hists, aggs = [], [], [], [], []
+
+    def timed(out, fn, *a):
+        t = time.perf_counter()
+        fn(*a)
+        out.append((time.perf_counter() - t) * 1000)
+
     for _ in range(runs):
         terms = (vocab[rng.randrange(5, 2000)],) if rng.random() < 0.5 else \
             (vocab[rng.randrange(5, 300)], vocab[rng.randrange(5, 2000)])
         q = SearchQuery(terms=terms, sources=tuple(rng.sample(SOURCES, 3)), since=NOW - timedelta(days=7),
                         until=NOW, limit=20)
-        t = time.perf_counter()
-        idx.search(q)
-        searches.append((time.perf_counter() - t) * 1000)
+        timed(searches, idx.search, q)
+        timed(scored, idx.search, replace(q, sort="score"))
+        timed(plain, idx.search, SearchQuery(terms=terms[:1]))
         day = SearchQuery(since=NOW - timedelta(hours=24, minutes=rng.randrange(600)),
                           until=NOW - timedelta(minutes=rng.randrange(600)))
-        t = time.perf_counter()
-        idx.histogram(day, "hour")
-        hists.append((time.perf_counter() - t) * 1000)
-        t = time.perf_counter()
-        idx.aggregate(day, "source")
-        aggs.append((time.perf_counter() - t) * 1000)
+        timed(hists, idx.histogram, day, "hour")
+        timed(aggs, idx.aggregate, day, "source")
     idx.close()
     return {"docs": n, "runs": runs,
             "search": (statistics.median(searches), pct(searches, 95)),
+            "scored": (statistics.median(scored), pct(scored, 95)),
+            "plain": (statistics.median(plain), pct(plain, 95)),
             "hist": (statistics.median(hists), pct(hists, 95)),
             "agg": (statistics.median(aggs), pct(aggs, 95))}
 
@@ -149,7 +154,9 @@ def main() -> None:
         f"- indexing ({ix['docs']} docs, batches of 500): EmbeddedIndex {ix['ours']:,.0f} docs/s, "
         f"bare FTS5 inserts {ix['bare']:,.0f} docs/s, ratio {ix['ratio']:.2f}",
         f"- {q['docs']:,} docs, {q['runs']} queries: filtered search (terms + 3 sources + 7 days, newest 20) "
-        f"p50 {q['search'][0]:.1f} ms, p95 {q['search'][1]:.1f} ms",
+        f"p50 {q['search'][0]:.1f} ms, p95 {q['search'][1]:.1f} ms; the same sorted by score "
+        f"p50 {q['scored'][0]:.1f} ms, p95 {q['scored'][1]:.1f} ms",
+        f"- one term, no filter, newest 20 (total counted): p50 {q['plain'][0]:.1f} ms, p95 {q['plain'][1]:.1f} ms",
         f"- 24-hour hourly histogram p50 {q['hist'][0]:.1f} ms, p95 {q['hist'][1]:.1f} ms; "
         f"24-hour count by source p50 {q['agg'][0]:.1f} ms, p95 {q['agg'][1]:.1f} ms",
     ]

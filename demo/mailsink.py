@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from datetime import datetime
 from pathlib import Path
 
 
@@ -15,7 +16,7 @@ class _SaveHandler:
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        path = self.out_dir / f"{self.count:04d}.eml"
+        path = self.out_dir / f"{datetime.now():%Y%m%d-%H%M%S}-{self.count:03d}.eml"
         path.write_bytes(envelope.content)
         print(f"演示邮箱收到邮件: {msg['Subject']} → {path}", flush=True)
         return "250 OK"

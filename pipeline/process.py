@@ -81,6 +81,12 @@ class Pipeline:
             source_weight=raw.source_weight,
         )
 
+    def query_terms(self, query: str) -> list[str]:
+        """A search-box query as index terms: cleaned like documents (繁→简, full-width) and cut by
+        the same tokenizer, so a query matches the tokens the index holds."""
+        cleaned = self._normalizer.clean(query)
+        return [t for t in self._segmenter.cut(cleaned) if t.strip() and t.isalnum()]
+
     def analyze(self, item: dict) -> Analysis:
         """`item`: {"id", "title", "text", "source", "published_at"}; only title and text are read."""
         body = f"{self._normalizer.clean(item.get('title'))}\n{self._normalizer.clean(item.get('text'))}"

@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS docs (
   rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, source_id TEXT NOT NULL, kind TEXT NOT NULL,
   category TEXT, severity TEXT, negative INTEGER NOT NULL, status TEXT NOT NULL,
   ts INTEGER NOT NULL, published_at TEXT, title TEXT NOT NULL, url TEXT NOT NULL, text TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS docs_ts ON docs(ts);
+CREATE INDEX IF NOT EXISTS docs_ts_id ON docs(ts, id);
 CREATE INDEX IF NOT EXISTS docs_source_ts ON docs(source_id, ts);
 CREATE TABLE IF NOT EXISTS doc_topics (topic TEXT NOT NULL, rid INTEGER NOT NULL,
   PRIMARY KEY (topic, rid)) WITHOUT ROWID;
@@ -34,7 +34,14 @@ _AGG_SQL = {"source": "d.source_id", "category": "d.category", "severity": "d.se
             "kind": "d.kind", "topic": "t.topic"}
 _BUCKET_MS = {"hour": 3_600_000, "day": 86_400_000}
 _TZ_MS = 8 * 3_600_000  # Asia/Shanghai has had no DST since 1991: a fixed offset buckets correctly
-_NARROW = 20_000  # filtered candidates below which FTS is probed per document
+_SEMI = "d.rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+_COMMON = 20  # a term in more than 1/20 of the documents counts as common (see search)
+
+
+def _filtered(q: SearchQuery) -> bool:
+    """Any filter besides terms and the time range."""
+    return bool(q.sources or q.kinds or q.topics or q.categories or q.severities or q.status
+                or q.negative is not None)
 
 
 def _fts_phrase(term: str) -> str:
@@ -134,8 +141,13 @@ class EmbeddedIndex:
             raise IndexUnavailable(f"embedded index {self.path}: {e}") from e
 
     # -- reads ----------------------------------------------------------------------------------
-    def _where(self, db: sqlite3.Connection, q: SearchQuery) -> tuple[str, str, list, bool]:
-        """FROM clause, WHERE clause, parameters, and whether the FTS table is joined."""
+    def _where(self, db: sqlite3.Connection, q: SearchQuery, *, rank: bool = False
+               ) -> tuple[str, str, list, str | None]:
+        """FROM clause, WHERE clause, parameters, and the FTS expression of the token terms.
+
+        With `rank` the FTS table is joined (fts.rank available, for sorting by score);
+        otherwise the terms are a semi-join on the postings, which SQLite combines well with
+        selective filters (measured in bench/index_bench.py)."""
         where, args = ["1=1"], []
         token_terms = []
         for term in dict.fromkeys(t.strip() for t in q.terms if t.strip()):
@@ -163,16 +175,14 @@ class EmbeddedIndex:
         if q.until is not None:
             where.append("d.ts < ?")
             args.append(_ms(q.until))
-        if not token_terms:
-            return "docs d", " AND ".join(where), args, False
-        # Plan: with selective filters (a time window, a few sources) walk the filtered documents
-        # and probe FTS per row (CROSS JOIN fixes that order); otherwise walk the term's postings.
-        narrow = len(where) > 1 and db.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM docs d WHERE {' AND '.join(where)} LIMIT {_NARROW})",
-            args).fetchone()[0] < _NARROW
-        frm = ("docs d CROSS JOIN fts ON fts.rowid = d.rid" if narrow
-               else "fts JOIN docs d ON d.rid = fts.rowid")
-        return frm, "fts MATCH ? AND " + " AND ".join(where), [" AND ".join(token_terms)] + args, True
+        match = " AND ".join(token_terms) or None
+        if match is None:
+            return "docs d", " AND ".join(where), args, None
+        if rank:  # postings first (CROSS JOIN fixes the order): per-row rank probes re-read them
+            return "fts CROSS JOIN docs d ON d.rid = fts.rowid", "fts MATCH ? AND " + " AND ".join(where), \
+                [match] + args, match
+        where.append(_SEMI)
+        return "docs d", " AND ".join(where), args + [match], match
 
     def _read(self, fn):
         with self._lock:
@@ -180,18 +190,30 @@ class EmbeddedIndex:
 
     def search(self, q: SearchQuery) -> SearchResult:
         def run(db):
-            frm, where, args, scored = self._where(db, q)
-            by_score = scored and q.sort == "score"
-            order = "fts.rank, d.ts DESC, d.id" if by_score else "d.ts DESC, d.id"
-            score = "-fts.rank" if scored else "0.0"
-            # the total rides along (one pass over the matches); a page past the end needs a count
+            by_score = q.sort == "score"
+            frm, where, args, match = self._where(db, q, rank=by_score)
+            by_score = by_score and match is not None
+            order = "fts.rank, d.ts DESC, d.id DESC" if by_score else "d.ts DESC, d.id DESC"
+            score = "-fts.rank" if by_score else "0.0"
+            total = None
+            if match is not None and not by_score and not _filtered(q):
+                # Terms (and a time range) only. A common term: walk the time index from the
+                # newest and test membership, rather than sort all its postings.
+                postings = db.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (match,)).fetchone()[0]
+                if where == f"1=1 AND {_SEMI}":
+                    total = postings
+                if postings * _COMMON > (db.execute("SELECT max(rid) FROM docs").fetchone()[0] or 0):
+                    frm = "docs d INDEXED BY docs_ts_id"
+            # unless known, the total rides along (one pass); a page past the end needs a count
+            window = ", count(*) OVER ()" if total is None else ""
             rows = db.execute(
-                f"SELECT d.id, {score}, d.title, d.url, d.source_id, d.published_at, d.severity, d.text,"
-                f" count(*) OVER () FROM {frm} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                f"SELECT d.id, {score}, d.title, d.url, d.source_id, d.published_at, d.severity, d.text"
+                f"{window} FROM {frm} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
                 args + [q.limit, q.offset]).fetchall()
-            if rows:
-                return rows[0][8], rows
-            return db.execute(f"SELECT count(*) FROM {frm} WHERE {where}", args).fetchone()[0], rows
+            if total is None:
+                total = rows[0][8] if rows else \
+                    db.execute(f"SELECT count(*) FROM {frm} WHERE {where}", args).fetchone()[0]
+            return total, rows
 
         total, rows = self._read(run)
         hits = tuple(SearchHit(

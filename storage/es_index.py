@@ -209,9 +209,9 @@ class ElasticsearchIndex:
     def search_body(self, q: SearchQuery) -> dict:
         query = self.query(q)
         scored = q.sort == "score" and "must" in query.get("bool", {})
-        sort = (["_score"] if scored else []) + [{"@timestamp": "desc"}, {"doc_id": "asc"}]
+        sort = (["_score"] if scored else []) + [{"@timestamp": "desc"}, {"doc_id": "desc"}]
         body = {"query": query, "sort": sort, "from": q.offset, "size": q.limit, "track_total_hits": True,
-                "track_scores": True, "_source": _HIT_FIELDS}
+                "_source": _HIT_FIELDS}
         terms = [t.strip() for t in q.terms if t.strip()]
         if q.highlight and terms:
             body["highlight"] = {
@@ -223,7 +223,9 @@ class ElasticsearchIndex:
         return body
 
     def search(self, q: SearchQuery) -> SearchResult:
-        resp = self._call(self.client.search, body=self.search_body(q))
+        body = self.search_body(q)
+        scored = body["sort"][0] == "_score"
+        resp = self._call(self.client.search, body=body)
         if resp is None:
             return SearchResult(total=0, hits=())
         hits = []
@@ -231,8 +233,8 @@ class ElasticsearchIndex:
             src, hl = h["_source"], h.get("highlight", {})
             frag = (hl.get("text") or hl.get("title") or [None])[0]
             hits.append(SearchHit(
-                id=h["_id"], score=float(h.get("_score") or 0.0), title=src["title"], url=src["url"],
-                source_id=src["source_id"], severity=src.get("severity"), highlight=frag,
+                id=h["_id"], score=float(h["_score"] or 0.0) if scored else 0.0, title=src["title"],
+                url=src["url"], source_id=src["source_id"], severity=src.get("severity"), highlight=frag,
                 published_at=datetime.fromtimestamp(src["published_at"] / 1000, TZ)
                 if src.get("published_at") is not None else None))
         return SearchResult(total=resp["hits"]["total"]["value"], hits=tuple(hits))

@@ -2,10 +2,11 @@
 
 Only relevant documents are indexed. Behaviour both implementations follow (tested by one
 contract suite): see SearchQuery for term semantics; filters are ANDed, values within one filter
-ORed; sort "time" = newest first (ties by id), "score" = best first (ties newest first; without
-terms it equals "time"); `aggregate` omits documents without a value (category/severity None);
-`histogram` buckets are Asia/Shanghai hours/days, only non-empty ones unless both `since` and
-`until` are given, then every bucket in [since, until) including zeros."""
+ORed; sort "time" = newest first (ties by id, descending; hits carry score 0), "score" = best
+first by BM25 over the tokens (ties newest first; without token terms it equals "time");
+`aggregate` omits documents without a value (category/severity None); `histogram` buckets are
+Asia/Shanghai hours/days, only non-empty ones unless both `since` and `until` are given, then
+every bucket in [since, until) including zeros."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence

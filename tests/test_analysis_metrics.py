@@ -206,3 +206,21 @@ def test_top_documents_one_per_event_relevant_first():
     assert [d.id for d in top] == ["op", "other", "calm"]
     assert [d.id for d in top_documents(docs, n=10)] == ["op", "other", "calm", "noise"]
     assert top_documents([], n=3) == [] and top_documents(docs, n=0) == []
+
+
+def test_top_documents_show_the_opening_post_of_a_hot_thread():
+    thread = "https://bbs.example/t/9"
+    docs = [
+        make_doc("op", 100, thread_url=thread, floor=1, severity="orange", negative=True),
+        make_doc("angry-reply", 50, thread_url=thread, floor=7, severity="orange", negative=True,
+                 sentiment=-1.0, replies=400),
+        make_doc("red-reply", 40, thread_url="https://bbs.example/t/10", floor=3, severity="red",
+                 negative=True),
+        make_doc("yellow-op", 45, thread_url="https://bbs.example/t/10", floor=1, severity="yellow"),
+    ]
+    top = top_documents(docs, n=5)
+    # The reply outranks the opening post, but the story is reported by its opening post...
+    assert importance(docs[1], NOW) > importance(docs[0], NOW)
+    assert "op" in [d.id for d in top] and "angry-reply" not in [d.id for d in top]
+    # ...unless the opening post is less severe than the reply that makes the thread matter.
+    assert "red-reply" in [d.id for d in top] and "yellow-op" not in [d.id for d in top]

@@ -78,12 +78,20 @@ def test_short_or_unindexed_terms_fall_back_to_substring(filled):
     assert ids(filled.search(SearchQuery(terms=("吃", "青溪")))) == ["d4"]
 
 
+def test_substring_fallback_is_literal(index):
+    index.bulk_index([make_doc(1, text="团购 降价50%_特惠", tokens=("团购", "降价")),
+                      make_doc(2, text="只要 500元", tokens=("只要",))])
+    assert ids(index.search(SearchQuery(terms=("50%",)))) == ["d1"]
+    assert ids(index.search(SearchQuery(terms=("%_",)))) == ["d1"]
+
+
 def test_sort_by_time_and_by_score(filled):
     assert ids(filled.search(SearchQuery())) == ["d4", "d1", "d2", "d3"]  # newest first
     assert ids(filled.search(SearchQuery(terms=("异味",), sort="score"))) == ["d2", "d1"]
     res = filled.search(SearchQuery(terms=("异味",), sort="score"))
     assert res.hits[0].score > res.hits[1].score > 0
     assert ids(filled.search(SearchQuery(sort="score"))) == ["d4", "d1", "d2", "d3"]  # no terms: time
+    assert {h.score for h in filled.search(SearchQuery(terms=("异味",))).hits} == {0.0}  # time order: no score
 
 
 def test_filters(filled):
@@ -103,6 +111,8 @@ def test_filters(filled):
     assert q(since=T0 - timedelta(hours=1)) == ["d4", "d1"]
     assert q(until=T0 - timedelta(hours=1)) == ["d2", "d3"]
     assert q(since=T0 - timedelta(hours=3), until=T0 - timedelta(minutes=10)) == ["d1", "d2"]
+    assert q(terms=("异味",), since=T0 - timedelta(hours=2)) == ["d1"]
+    assert filled.search(SearchQuery(terms=("异味",), since=T0 - timedelta(hours=2))).total == 1
 
 
 def test_status_is_indexed_from_the_given_map(index):

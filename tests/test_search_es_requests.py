@@ -251,8 +251,8 @@ def test_search_body_and_response(es):
             {"term": {"negative": True}},
             {"range": {"@timestamp": {"gte": int((T0 - timedelta(days=1)).timestamp() * 1000),
                                       "lt": int(T0.timestamp() * 1000), "format": "epoch_millis"}}}]}},
-        "sort": ["_score", {"@timestamp": "desc"}, {"doc_id": "asc"}], "from": 20, "size": 10,
-        "track_total_hits": True, "track_scores": True,
+        "sort": ["_score", {"@timestamp": "desc"}, {"doc_id": "desc"}], "from": 20, "size": 10,
+        "track_total_hits": True,
         "_source": ["title", "url", "source_id", "published_at", "severity"],
         "highlight": {"pre_tags": ["<em>"], "post_tags": ["</em>"], "encoder": "html",
                       "highlight_query": {"bool": {"should": [
@@ -272,7 +272,7 @@ def test_time_sorted_filter_only_search(es):
     (req,) = fake.requests  # no terms: no token probe
     assert req["body"]["query"] == {"bool": {"filter": [{"terms": {"topics": ["pollution"]}},
                                                         {"terms": {"status": ["closed"]}}]}}
-    assert req["body"]["sort"] == [{"@timestamp": "desc"}, {"doc_id": "asc"}]
+    assert req["body"]["sort"] == [{"@timestamp": "desc"}, {"doc_id": "desc"}]
     assert "highlight" not in req["body"]
     fake.requests.clear()
     idx.search(SearchQuery())

@@ -1,0 +1,42 @@
+"""`yqwatch run --demo` (what `make run` starts) shows the whole chain: posts crawled, an alert
+e-mail caught by the demo mail catcher, and a report path — as a real subprocess."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def test_run_demo_shows_the_chain(tmp_path):
+    demo_port, mail_port = free_port(), free_port()
+    cfg = tmp_path / "config"
+    shutil.copytree(ROOT / "config", cfg, ignore=shutil.ignore_patterns("examples"))
+    (cfg / "sources.yaml").write_text((cfg / "sources.yaml").read_text(encoding="utf-8")
+                                      .replace(":8765", f":{demo_port}"), encoding="utf-8")
+    (cfg / "alerts.yaml").write_text((cfg / "alerts.yaml").read_text(encoding="utf-8")
+                                     .replace("port: 8025", f"port: {mail_port}"), encoding="utf-8")
+    watch = (cfg / "watch.yaml").read_text(encoding="utf-8").replace("port: 8080", "port: 0")
+    (cfg / "watch.yaml").write_text(watch, encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "scheduler", "run", "--demo", "--config", str(cfg),
+                        "--demo-port", str(demo_port), "--mail-port", str(mail_port),
+                        "--duration", "55", "--status-every", "5"],
+                       capture_output=True, text=True, timeout=240)
+    out = r.stdout
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert f"http://127.0.0.1:{demo_port}/bbs/" in out and "值班控制台: http://127.0.0.1:" in out
+    mails = list((tmp_path / "var" / "demo-mail").glob("*.eml"))
+    assert len(mails) == 1, out  # the incident, once
+    assert "演示邮箱收到邮件: 【舆情预警" in out
+    final = out.strip().splitlines()[-1]
+    posts, relevant, alerts = (int(x) for x in re.search(r"帖子 (\d+) · 相关 (\d+) · 已发预警 (\d+)", final).groups())
+    assert posts > 100 and 0 < relevant < posts and alerts == 1
+    reports = list((tmp_path / "var" / "reports").glob("摘报-*-第1期.*"))
+    assert {p.suffix for p in reports} == {".docx", ".html"}
+    assert str(reports[0].parent) in final
