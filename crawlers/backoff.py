@@ -1,7 +1,9 @@
 """Exponential backoff before Scrapy's RetryMiddleware retries a 429/5xx.
 
 Sits just below RetryMiddleware (551 > 550) so it sees the response first; it only waits, then
-hands the response on unchanged and RetryMiddleware decides whether to retry."""
+hands the response on unchanged and RetryMiddleware decides whether to retry. A site that says
+"too many requests" (429, or 503 with Retry-After) also gets a longer delay between all further
+requests of this crawl, not just the retried one."""
 from __future__ import annotations
 
 import asyncio
@@ -9,29 +11,41 @@ import asyncio
 from crawlers.settings import RETRY_CODES
 
 MAX_WAIT = 60.0
+MAX_DOMAIN_DELAY = 10.0  # a whole crawl must still finish within the scheduler's crawl timeout
 
 
 def backoff_seconds(retry_times: int, retry_after: bytes | None, base: float) -> float:
     if retry_after:
         try:
-            return min(MAX_WAIT, float(retry_after.decode("ascii", "ignore").strip()))
+            return max(0.0, min(MAX_WAIT, float(retry_after.decode("ascii", "ignore").strip())))
         except ValueError:
             pass  # an HTTP date: fall back to exponential
     return min(MAX_WAIT, base * (2 ** retry_times))
 
 
 class RetryBackoffMiddleware:
-    def __init__(self, base: float, max_retries: int):
+    def __init__(self, crawler, base: float, max_retries: int):
+        self.crawler = crawler
         self.base = base
         self.max_retries = max_retries
 
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        return cls(base=max(s.getfloat("DOWNLOAD_DELAY"), 0.5), max_retries=s.getint("RETRY_TIMES"))
+        return cls(crawler, base=max(s.getfloat("DOWNLOAD_DELAY"), 0.5), max_retries=s.getint("RETRY_TIMES"))
 
     async def process_response(self, request, response, spider=None):
         tries = request.meta.get("retry_times", 0)
         if response.status in RETRY_CODES and tries < self.max_retries:
-            await asyncio.sleep(backoff_seconds(tries, response.headers.get("Retry-After"), self.base))
+            retry_after = response.headers.get("Retry-After")
+            wait = backoff_seconds(tries, retry_after, self.base)
+            if response.status == 429 or retry_after:
+                self._slow_down(request, wait)
+            await asyncio.sleep(wait)
         return response
+
+    def _slow_down(self, request, wait: float) -> None:
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        slot = downloader.slots.get(request.meta.get("download_slot")) if downloader else None
+        if slot is not None:
+            slot.delay = max(slot.delay, min(wait, MAX_DOMAIN_DELAY))

@@ -16,17 +16,24 @@ BATCH = 50
 
 
 class StoragePipeline:
-    def __init__(self):
+    def __init__(self, crawler):
+        self.crawler = crawler
         self.docs: list[Document] = []
         self.raw_html: dict[str, str] = {}
         self.new_items = 0
         self.pipeline: Pipeline | None = None
 
-    def open_spider(self, spider: WatchSpider) -> None:
-        self.pipeline = spider.doc_pipeline
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    # Scrapy ≥ 2.14 no longer needs to pass the spider; older versions do (hence `_spider=None`).
+    def open_spider(self, _spider=None) -> None:
+        self.pipeline = self.crawler.spider.doc_pipeline
         self.started = datetime.now(TZ)
 
-    def process_item(self, item, spider: WatchSpider):
+    def process_item(self, item, _spider=None):
+        spider: WatchSpider = self.crawler.spider
         if not isinstance(item, RawPost):
             return item
         try:
@@ -50,7 +57,8 @@ class StoragePipeline:
         self.new_items += len(new)
         self.docs, self.raw_html = [], {}
 
-    def close_spider(self, spider: WatchSpider) -> None:
+    def close_spider(self, _spider=None) -> None:
+        spider: WatchSpider = self.crawler.spider
         self.flush(spider)
         if spider.pending_states:
             spider.store.save_thread_states(list(spider.pending_states.values()))

@@ -38,10 +38,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"配置错误: {e}", file=sys.stderr)
         return 2
     run = crawl(source, sources.crawling_for(source), settings, doc_pipeline, log_level=args.log_level)
-    print(json.dumps({"source": source.id, "status": run.status, "pages": run.pages, "items": run.items,
-                      "new": run.new_items, "errors": run.errors, "parse_failures": run.parse_failures,
-                      "reasons": run.reasons}, ensure_ascii=False), flush=True)
+    print(json.dumps(summary(run), ensure_ascii=False), flush=True)
     return 0 if run.status != "failed" else 1
+
+
+def summary(run) -> dict:
+    """The one JSON line a crawl prints (the scheduler logs it and reads the counts)."""
+    return {"source": run.source_id, "status": run.status, "pages": run.pages, "items": run.items,
+            "new": run.new_items, "errors": run.errors, "parse_failures": run.parse_failures,
+            "reasons": run.reasons}
 
 
 def crawl(source, crawling, storage_settings, doc_pipeline, *, log_level: str = "WARNING"):
@@ -58,14 +63,14 @@ def crawl(source, crawling, storage_settings, doc_pipeline, *, log_level: str = 
         from crawlers.parsers.generic import GenericSelectors
 
         selectors = GenericSelectors.model_validate(source.selectors)
-    process = CrawlerProcess(settings=scrapy_settings(source, crawling, log_level=log_level),
-                             install_root_handler=True)
+    process = CrawlerProcess(settings=scrapy_settings(source, crawling, log_level=log_level))
     logging.getLogger("scrapy").setLevel(log_level)
     crawler = process.create_crawler(WatchSpider)
     process.crawl(crawler, source=source, crawling=crawling, store=store, doc_pipeline=doc_pipeline,
                   selectors=selectors)
     process.start()
     return crawler.spider.run_record
+
 
 if __name__ == "__main__":
     sys.exit(main())

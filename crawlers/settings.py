@@ -21,7 +21,6 @@ def scrapy_settings(source: Source, crawling: Crawling, *, log_level: str = "INF
         "CONCURRENT_REQUESTS": 8,
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawling.concurrency_per_domain,
         "DOWNLOAD_DELAY": crawling.download_delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": True,
         "AUTOTHROTTLE_ENABLED": crawling.autothrottle,
         "AUTOTHROTTLE_START_DELAY": max(crawling.download_delay, 0.5),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,

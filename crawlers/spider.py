@@ -16,6 +16,7 @@ from scrapy.http import Response
 
 from crawlers.parsers import parse_page
 from crawlers.parsers.model import ParsedItem, ParsedPage, ParseError
+from crawlers.reasons import failure_reason, is_binary, is_truncated_html
 from crawlers.sources import Crawling, Source
 from pipeline.fingerprint import canonical_url
 from pipeline.types import RawPost
@@ -75,6 +76,7 @@ class WatchSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_idle, signal=scrapy.signals.spider_idle)
+        crawler.signals.connect(spider._on_dropped, signal=scrapy.signals.request_dropped)
         return spider
 
     async def start(self):
@@ -102,6 +104,16 @@ class WatchSpider(scrapy.Spider):
         if scheduled:
             raise scrapy.exceptions.DontCloseSpider
 
+    def _on_dropped(self, request, spider=None):
+        """The dupe filter dropped a request: a redirect that came back to a page already fetched
+        (a loop), or a "next page" link pointing back (a pagination trap)."""
+        if request.meta.get("redirect_urls"):
+            self.health["pages"] += 1
+            self.health["errors"] += 1
+            self.reasons["redirect_loop"] += 1
+        else:
+            self.reasons["duplicate_page"] += 1
+
     # -- parsing ----------------------------------------------------------------------------
     def _parse(self, response: Response) -> ParsedPage | None:
         self.health["pages"] += 1
@@ -110,6 +122,11 @@ class WatchSpider(scrapy.Spider):
             self.reasons[f"http_{response.status}"] += 1
             return None
         ctype = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        if is_binary(response.body, ctype):
+            self._parse_failure("binary")
+            return None
+        if self.source.kind != "feed" and is_truncated_html(response.body):
+            self.reasons["truncated_html"] += 1  # parsed anyway: lxml keeps what arrived
         if self.source.encoding:
             ctype = f"text/html; charset={self.source.encoding}"
         try:
@@ -134,6 +151,9 @@ class WatchSpider(scrapy.Spider):
     def parse_list(self, response: Response, list_page: int):
         page = self._parse(response)
         if page is None:
+            if response.status < 400:
+                self.health["list_pages"] += 1  # a list page that parses to nothing: layout changed?
+                self.reasons["list_empty"] += 1
             return
         if page.page_type in ("feed",):
             yield from self._feed_posts(page)
@@ -178,7 +198,7 @@ class WatchSpider(scrapy.Spider):
         state = self.store.thread_state(self.source.id, url)
         if state is None:
             visit = self._new_visit(url, item.title, item.replies, item.views)
-            target = item.url
+            target = url  # tracking parameters stripped: one URL per thread, cache-friendly
         else:
             unchanged = (item.replies is not None and state.replies is not None
                          and item.replies <= state.replies)
@@ -233,7 +253,8 @@ class WatchSpider(scrapy.Spider):
                             published_at=post.published_at, floor=None if single else floor,
                             replies=visit.replies, views=visit.views, html=post.html)
         visit.last_page_url = response.url
-        self._remember(visit, grew=new_floor)
+        # Until a page without "next" is reached the thread is not known to be complete.
+        self._remember(visit, grew=new_floor, complete=not page.next_page)
         if page.next_page and visit.pages < self.crawling.max_thread_pages:
             req = self._request(page.next_page, self.parse_thread, visit=visit)
             if req:
@@ -246,10 +267,13 @@ class WatchSpider(scrapy.Spider):
         return RawPost(source_id=self.source.id, kind=self.source.kind, fetched_at=self.now,
                        source_weight=self.source.weight, **fields)
 
-    def _remember(self, visit: ThreadVisit, *, grew: bool) -> None:
+    def _remember(self, visit: ThreadVisit, *, grew: bool, complete: bool = True) -> None:
+        """Seen-state of a thread, saved after its posts commit. A thread left unfinished (page
+        limit, budget, a failed next page) is saved without a reply count, so the next crawl goes
+        on from its last page instead of believing the list entry is unchanged."""
         prev = self.pending_states.get(visit.url)
         state = ThreadState(
-            source_id=self.source.id, thread_url=visit.url, replies=visit.replies,
+            source_id=self.source.id, thread_url=visit.url, replies=visit.replies if complete else None,
             last_floor=visit.max_floor or visit.last_floor, last_page=visit.pages,
             first_seen=visit.first_seen or self.now, last_seen=self.now,
             last_growth=self.now if grew else (visit.last_growth or visit.first_seen or self.now),
@@ -261,18 +285,9 @@ class WatchSpider(scrapy.Spider):
 
     # -- errors -----------------------------------------------------------------------------
     def on_error(self, failure):
+        self.health["pages"] += 1  # attempted: errors never exceed pages
         self.health["errors"] += 1
-        self.reasons[_failure_reason(failure)] += 1
+        self.reasons[failure_reason(failure)] += 1
         self.logger.warning("fetch failed: %s: %s", failure.request.url if hasattr(failure, "request") else "?",
                             failure.getErrorMessage())
 
-
-def _failure_reason(failure) -> str:
-    name = failure.type.__name__ if failure.type else "error"
-    msg = failure.getErrorMessage().lower()
-    if "maxsize" in msg or "larger than" in msg or "exceeds" in msg or "cancelled" in msg and "size" in msg:
-        return "too_large"
-    if "robots" in msg or name == "IgnoreRequest":
-        return "forbidden_by_robots" if "robots" in msg else "ignored"
-    return {"DNSLookupError": "dns", "TimeoutError": "timeout", "TCPTimedOutError": "timeout",
-            "ConnectionRefusedError": "connection_refused"}.get(name, name)

@@ -7,7 +7,10 @@ Two stages, both jieba-free:
    or when the whole text names two different safety words. A passing mention deep in a long
    complaint ("…也有安全隐患") does not make it a safety case; on the gov_messages train split the
    rule fires on 13 of 393 messages, nearly all hazard reports filed under other areas.
-2. Otherwise a linear model over L2-normalised character 1-3-gram presence picks one of the other categories.
+2. Otherwise a linear model over L2-normalised character 1-3-gram presence picks one of the other
+   categories. Its n-grams are the ones the negativity model already built for the same text
+   (`pipeline.sentiment.Featurizer`), found by one set intersection; class sums are taken
+   column-wise over the weight vectors of the known n-grams.
    It is trained by `scripts/train_category.py` on the gov_messages (TipDM 2020) train split, the
    official taxonomy terms as seed documents, and news titles of unrelated areas as 其他; the
    per-class weights ship as gzip JSON package data.
@@ -22,7 +25,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from pipeline.sentiment import normalise
+from pipeline.sentiment import Featurizer, normalise
 
 CATEGORIES = ("城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生",
               "安全生产", "其他")
@@ -42,18 +45,16 @@ HEADLINE_CHARS = 40
 class CategoryClassifier:
     """Maps a text to one of CATEGORIES. Build with `load()`."""
 
-    def __init__(self, model: dict):
+    def __init__(self, model: dict, featurizer: Featurizer | None = None):
         if model.get("format") != MODEL_FORMAT:
             raise ValueError(f"not a {MODEL_FORMAT} model: {model.get('format')!r}")
         self.classes: list[str] = model["classes"]
         if not set(self.classes) <= set(CATEGORIES):
             raise ValueError(f"unknown classes in model: {self.classes}")
         self.bias: list[float] = model["bias"]
-        auto = ahocorasick.Automaton()
-        for gram, weights in model["ngrams"].items():
-            auto.add_word(gram, (gram, weights))
-        auto.make_automaton()
-        self._auto = auto
+        self._weights: dict[str, tuple[float, ...]] = {g: tuple(w) for g, w in model["ngrams"].items()}
+        self._keys = frozenset(self._weights)
+        self._features = featurizer or Featurizer()
         rules = ahocorasick.Automaton()
         for w in SAFETY_WORDS:
             rules.add_word(w, ("safety", w))
@@ -64,15 +65,14 @@ class CategoryClassifier:
         self._rules = rules
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "CategoryClassifier":
+    def load(cls, path: Path | None = None, *,
+             featurizer: Featurizer | None = None) -> "CategoryClassifier":
         """Load a model file; None loads the shipped package data."""
         if path is None:
-            ref = resources.files("pipeline") / "data" / "category_model.json.gz"
-            with ref.open("rb") as fh:
-                raw = fh.read()
+            raw = resources.files("pipeline").joinpath("data/category_model.json.gz").read_bytes()
         else:
             raw = Path(path).read_bytes()
-        return cls(json.loads(gzip.decompress(raw)))
+        return cls(json.loads(gzip.decompress(raw)), featurizer)
 
     def is_safety(self, text: str) -> bool:
         """The 安全生产 keyword rule (see module docstring)."""
@@ -95,23 +95,20 @@ class CategoryClassifier:
 
     def scores(self, text: str) -> dict[str, float]:
         """Linear scores of the learned classes (安全生产 is rule-based and not among them)."""
-        return self._scores(normalise(text))
+        return self._scores(self._features(text).grams)
 
-    def _scores(self, t: str) -> dict[str, float]:
-        sums = [0.0] * len(self.bias)
-        seen: set[str] = set()
-        for _, (gram, weights) in self._auto.iter(t):
-            if gram not in seen:
-                seen.add(gram)
-                for i, w in enumerate(weights):
-                    sums[i] += w
+    def _scores(self, grams: set[str]) -> dict[str, float]:
+        known = grams & self._keys
         # the model was trained on L2-normalised n-gram presence vectors
-        norm = math.sqrt(len(seen)) or 1.0
+        norm = math.sqrt(len(known)) or 1.0
+        # fsum is exact, so the sums do not depend on set order (which varies per process)
+        sums = (map(math.fsum, zip(*map(self._weights.__getitem__, known))) if known
+                else [0.0] * len(self.bias))
         return {c: b + s / norm for c, b, s in zip(self.classes, self.bias, sums)}
 
     def predict(self, text: str) -> str:
-        t = normalise(text)
-        if self._is_safety(t):
+        f = self._features(text)
+        if self._is_safety(f.text):
             return "安全生产"
-        s = self._scores(t)
+        s = self._scores(f.grams)
         return max(self.classes, key=lambda c: (s[c], -self.classes.index(c)))

@@ -20,7 +20,7 @@ from pipeline.fingerprint import KeywordScorer, SimHasher, canonical_url, docume
 from pipeline.matcher import Matcher, MatchResult
 from pipeline.normalize import Normalizer
 from pipeline.segment import Segmenter
-from pipeline.sentiment import SentimentModel
+from pipeline.sentiment import Featurizer, SentimentModel
 from pipeline.severity import grade
 from pipeline.topics import TopicsConfig, load_topics
 from pipeline.types import Analysis, Document, RawPost
@@ -29,8 +29,10 @@ from pipeline.types import Analysis, Document, RawPost
 class Pipeline:
     def __init__(self, topics: TopicsConfig, *, sentiment: SentimentModel | None = None,
                  category: CategoryClassifier | None = None) -> None:
-        self._sentiment = sentiment if sentiment is not None else SentimentModel.load()
-        self._category = category if category is not None else CategoryClassifier.load()
+        # The shipped models share one Featurizer: a post is normalised and cut into n-grams once.
+        features = Featurizer()
+        self._sentiment = sentiment if sentiment is not None else SentimentModel.load(featurizer=features)
+        self._category = category if category is not None else CategoryClassifier.load(featurizer=features)
         self._topics = {t.id: t for t in topics.topics}
         self._normalizer = Normalizer()
         self._matcher = Matcher(topics, self._normalizer)

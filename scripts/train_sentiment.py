@@ -20,7 +20,6 @@ import random
 import sys
 from pathlib import Path
 
-import ahocorasick
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
@@ -29,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from pipeline.sentiment import (  # noqa: E402
-    MODEL_FORMAT, NGRAM_MAX, lexicon_counts, lexicon_features, normalise)
+    LEXICON_MAX, MODEL_FORMAT, NGRAM_MAX, Lexicon, char_ngrams, lexicon_features, normalise)
 
 SEED = 20240601
 # (dataset, label mapping to 1=positive / 0=negative / 0.5=neutral, weight per row).
@@ -87,17 +86,12 @@ def build_lexicon(lex: Path) -> tuple[dict[str, int], list[str]]:
 
 class LexiconCounter:
     def __init__(self, polarity: dict[str, int], negations: list[str]):
-        self.polarity, self.negations = polarity, set(negations)
-        self.auto = ahocorasick.Automaton()
-        for w in polarity.keys() | self.negations:
-            self.auto.add_word(w, w)
-        self.auto.make_automaton()
+        self.lexicon = Lexicon(polarity, negations)
 
     def features(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), 2))
         for i, t in enumerate(texts):
-            matches = list(self.auto.iter(t)) if t else []
-            out[i] = lexicon_features(*lexicon_counts(matches, self.polarity, self.negations))
+            out[i] = lexicon_features(*self.lexicon.counts(t, char_ngrams(t)))
         return out
 
 
@@ -173,13 +167,14 @@ def main() -> None:
     ap.add_argument("--tune", action="store_true", help="grid-search on the hold-out, write nothing")
     ap.add_argument("--c", type=float, default=0.25)
     ap.add_argument("--min-df", type=int, default=2)
-    ap.add_argument("--keep", type=int, default=150000)
+    ap.add_argument("--keep", type=int, default=20000)
     ap.add_argument("--evidence-k", type=float, default=1.0)
     args = ap.parse_args()
 
     from pipeline.sentiment import SentimentModel
     polarity, negations = build_lexicon(args.shared / "data/lexicons")
     lexc = LexiconCounter(polarity, negations)
+    lexicon = {w: p for w, p in polarity.items() if len(w) <= LEXICON_MAX}  # what the model reads
     texts, ys, ws, srcs = load_training(args.shared)
     print(f"{len(texts)} training rows, lexicon {len(polarity)} words, {len(negations)} negations")
 
@@ -195,7 +190,7 @@ def main() -> None:
     def model_for(c, min_df, keep, k, idx):
         m = fit([texts[i] for i in idx], ys[idx], ws[idx], lexc, c, min_df)
         return {"format": MODEL_FORMAT, "bias": m["bias"], "lex_weights": m["lex_weights"],
-                "ngrams": prune(m["ngrams"], keep), "lexicon": polarity, "negations": negations,
+                "ngrams": prune(m["ngrams"], keep), "lexicon": lexicon, "negations": negations,
                 "threshold": 0.0, "evidence_k": k}
 
     def evaluate(raw):
@@ -205,8 +200,8 @@ def main() -> None:
         neu = np.array([sm.score(x) for x in neutral_ho])
         return t, acc, float(np.mean((s < 0) == (ys[idx_ho] == 0))), neu
 
-    grid = ([(c, md, keep, k) for c in (0.25, 0.5, 1.0) for md in (2,) for keep in (150000,)
-             for k in (0.0, 0.5, 1.0)] if args.tune
+    grid = ([(c, md, keep, k) for c in (0.25, 0.5) for md in (2,) for keep in (20000, 150000)
+             for k in (1.0, 2.0, 4.0)] if args.tune
             else [(args.c, args.min_df, args.keep, args.evidence_k)])
     for c, md, keep, k in grid:
         raw = model_for(c, md, keep, k, idx_tr)

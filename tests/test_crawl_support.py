@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -46,6 +49,7 @@ class Forum:
     extra_rows: list[tuple[str, str]] = field(default_factory=list)  # (title, href) of hostile links
     link_suffix: str = "?from=list&utm_source=feed#top"  # tracking noise on list links
     list_next: str | None = None  # href of the list's "next page" link
+    unlisted: set[int] = field(default_factory=set)  # threads pushed off the pages a crawl reads
 
     def add_thread(self, tid: int, n_posts: int, title: str | None = None) -> Thread:
         t = Thread(tid, title or f"青溪路口积水第{tid}帖", [f"第{tid}帖第{i}楼 青溪 东湖区 今天的情况" for i in range(1, n_posts + 1)])
@@ -53,8 +57,9 @@ class Forum:
         return t
 
     def order(self) -> list[Thread]:
-        """Newest activity first, like a forum list: the thread with the highest tid or most replies."""
-        return sorted(self.threads.values(), key=lambda t: (-len(t.posts), -t.tid))
+        """Most replies first, then newest, like a forum list sorted by activity."""
+        listed = (t for t in self.threads.values() if t.tid not in self.unlisted)
+        return sorted(listed, key=lambda t: (-len(t.posts), -t.tid))
 
 
 def list_page(forum: Forum, page: int) -> str:
@@ -229,11 +234,83 @@ def forum_sources(base_url: str, *, source_id: str = "bbs", extra: str = "", def
             f"    urls: [{base_url}/forum-2-1.html]\n{e}\n")
 
 
-def crawl(cfg: Path, source_id: str, *, env: dict | None = None, timeout: float = 120) -> dict:
-    """One crawl in its own process; returns the JSON summary it prints."""
+_PIPELINES: dict[bytes, object] = {}  # built once per topics.yaml: jieba takes a second or two
+
+
+def _pipeline(cfg: Path):
+    from pipeline.process import Pipeline
+
+    key = (cfg / "topics.yaml").read_bytes()
+    if key not in _PIPELINES:
+        _PIPELINES[key] = Pipeline.from_config_dir(cfg)
+    return _PIPELINES[key]
+
+
+def _preload() -> None:
+    """Import what every crawl imports once, before forking (importing installs no reactor)."""
+    import importlib
+    import pkgutil
+
+    import crawlers.run
+    import scrapy.core.downloader.handlers as handlers
+    import scrapy.downloadermiddlewares as dmw
+    import scrapy.extensions as ext
+    import scrapy.spidermiddlewares as smw
+
+    for pkg in (handlers, dmw, ext, smw):
+        for mod in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + "."):
+            try:
+                importlib.import_module(mod.name)
+            except ImportError:
+                pass  # optional extras (S3, HTTP/2, ...) this install lacks
+    for name in ("crawlers.item_pipeline", "crawlers.spider", "scrapy.crawler", "storage.factory"):
+        importlib.import_module(name)
+    assert crawlers.run and "twisted.internet.reactor" not in sys.modules, "a reactor here breaks forked crawls"
+
+
+def crawl(cfg: Path, source_id: str, *, env: dict | None = None, timeout: float = 60) -> dict:
+    """One crawl, `crawlers.run.crawl(...)`, in a forked child process (its own Twisted reactor),
+    with the pipeline already built; returns the summary `python -m crawlers.run` prints."""
+    from crawlers.sources import load_sources
+    from storage.config import load_storage_settings
+
+    sources = load_sources(cfg)
+    source = sources.get(source_id)
+    doc_pipeline = _pipeline(cfg)
+    _preload()
+    rfd, wfd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        os.close(rfd)
+        try:
+            os.environ.update(env or {})
+            from crawlers.run import crawl as run_crawl, summary
+
+            run = run_crawl(source, sources.crawling_for(source), load_storage_settings(cfg), doc_pipeline)
+            out = summary(run)
+        except BaseException:  # noqa: BLE001 - reported to the parent, which fails the test
+            out = {"error": traceback.format_exc()}
+        with os.fdopen(wfd, "w", encoding="utf-8") as w:
+            w.write(json.dumps(out, ensure_ascii=False))
+        os._exit(0)
+    os.close(wfd)
+    with os.fdopen(rfd, encoding="utf-8") as r:
+        ready, _, _ = select.select([r], [], [], timeout)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AssertionError(f"crawl of {source_id} took longer than {timeout} s")
+        text = r.read()
+    os.waitpid(pid, 0)
+    out = json.loads(text)
+    assert "error" not in out, out["error"]
+    return out
+
+
+def crawl_cli(cfg: Path, source_id: str, *, timeout: float = 120) -> dict:
+    """One crawl exactly as the scheduler starts it: `python -m crawlers.run SOURCE --config DIR`."""
     r = subprocess.run([sys.executable, "-m", "crawlers.run", source_id, "--config", str(cfg)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                       env={**os.environ, **(env or {})})
+                       cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     assert r.returncode in (0, 1), r.stderr[-3000:]
     return json.loads(r.stdout.strip().splitlines()[-1])
 
