@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from alerts.channels.base import MissingSecret
-from pipeline.config import ConfigError, load_yaml
+from pipeline.config import ConfigError, load_yaml, parse_duration
 
 TZ = ZoneInfo("Asia/Shanghai")
 log = logging.getLogger("yqwatch")
@@ -72,7 +72,7 @@ class Config:
 
     dir: Path
     watch: WatchSettings
-    sources: object  # crawlers.sources.SourcesConfig (read here as data, never imported as code)
+    sources: _ScheduledSources  # the scheduling view of sources.yaml
     alerts: object  # alerts.config.AlertsConfig
     storage: object  # storage.config.StorageSettings
 
@@ -98,25 +98,30 @@ def load_config(cfg_dir: Path) -> Config:
                   alerts=load_alerts_config(cfg_dir / "alerts.yaml"), storage=load_storage_settings(cfg_dir))
 
 
-def _load_sources_data(cfg_dir: Path):
-    """sources.yaml is validated in a subprocess-free way by the crawlers package's schema.
+class _ScheduledSource(BaseModel):
+    """The scheduling fields of a sources.yaml entry; crawlers.sources owns the full schema."""
 
-    The scheduler may not import crawlers (DESIGN §1), so it reads the plain data it needs to
-    schedule (id, interval, enabled) and lets `python -m crawlers.check` validate the rest."""
-    from pydantic import BaseModel as _B
+    model_config = ConfigDict(extra="allow")
+    id: str
+    name: str = ""
+    interval: float = 300
+    enabled: bool = True
 
-    class _Source(_B):
-        model_config = ConfigDict(extra="allow")
-        id: str
-        name: str = ""
-        interval: float | str = 300
-        enabled: bool = True
+    @field_validator("interval", mode="before")
+    @classmethod
+    def _interval(cls, v):
+        return parse_duration(v)
 
-    class _Sources(_B):
-        model_config = ConfigDict(extra="allow")
-        sources: list[_Source] = []
 
-    return load_yaml(cfg_dir / "sources.yaml", _Sources)
+class _ScheduledSources(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    sources: list[_ScheduledSource] = []
+
+
+def _load_sources_data(cfg_dir: Path) -> _ScheduledSources:
+    """The scheduler may not import crawlers (DESIGN §1): it reads what it needs to schedule and
+    `check_sources` has `python -m crawlers.check` validate the rest."""
+    return load_yaml(cfg_dir / "sources.yaml", _ScheduledSources)
 
 
 def crawlers_cmd(module: str, *args: str) -> list[str]:
@@ -130,14 +135,6 @@ def check_sources(cfg_dir: Path) -> None:
     if r.returncode != 0:
         raise ConfigError(cfg_dir / "sources.yaml", None,
                           (r.stderr.strip().splitlines() or ["invalid"])[-1].removeprefix("配置错误: "))
-
-
-def interval_seconds(value: float | str) -> float:
-    if isinstance(value, (int, float)):
-        return float(value)
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-    v = str(value).strip()
-    return float(v[:-1]) * units[v[-1]] if v and v[-1] in units else float(v)
 
 
 # --------------------------------------------------------------------------------------------
@@ -269,7 +266,7 @@ def build_scheduler(svc: Services, *, demo: bool = False):
     )
     now = datetime.now(TZ)
     for s in sources:
-        every = interval_seconds(s.interval)
+        every = s.interval
         sched.add_job(svc.crawl, IntervalTrigger(seconds=every, jitter=min(every * 0.1, 30), timezone=TZ),
                       args=[s.id], id=f"crawl:{s.id}", name=f"抓取 {s.name or s.id}", next_run_time=now)
     sched.add_job(svc.drain, IntervalTrigger(seconds=cfg.watch.outbox_every), id="outbox", name="索引投递")

@@ -2,6 +2,7 @@
 into a single "file:line: what is wrong" message (DESIGN §4). Every layer may use it."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,7 +37,7 @@ def _node_line(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
                     line = k.start_mark.line + 1
                     break
             if nxt is None:
-                break
+                continue  # a key pydantic adds (a union's tag, "function-after"): stay here
             node = nxt
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
             node = node.value[key]
@@ -101,3 +102,17 @@ def load_yaml(path: str | Path, model: type[M], *, section: str | None = None,
         if isinstance(node, yaml.MappingNode):
             node = next((v for k, v in node.value if getattr(k, "value", None) == section), None)
     return validate(model, data, node, path)
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
+_UNIT_SECONDS = {None: 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: int | float | str) -> float:
+    """Seconds from a config duration: 90, "90s", "5m", "1h", "1d"."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    m = _DURATION.match(str(value))
+    if not m:
+        raise ValueError(f"not a duration: {value!r} (use e.g. 90, 90s, 5m, 1h)")
+    return float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
