@@ -1,4 +1,4 @@
-"""JSON endpoints: the feed, triage, search, event acknowledgement, health."""
+"""JSON endpoints: the feed (thread cards), triage, search, event acknowledgement, health."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,11 +11,11 @@ from alerts.escape import safe_url
 from pipeline.types import SEVERITIES
 from storage.types import SearchQuery
 
-from .actions import ActionError, set_doc_status
+from .actions import ActionError, clean_ids, set_status
 from .feed import STATUSES, FeedFilter, build_feed, count_new
 from .queries import latest_seq
 from .render import SHANGHAI
-from .security import actor_of, checked_form
+from .security import actor_of, checked_form, checked_payload
 
 SEARCH_MAX = 100
 
@@ -56,22 +56,29 @@ async def feed(request: Request) -> JSONResponse:
     cursor = latest_seq(s.store.engine)  # read first: posts arriving meanwhile count as new later
     result = build_feed(s, flt, now, limit)
     return JSONResponse({"now": now.isoformat(), "cursor": cursor, "matched": result.matched,
-                         "items": [i.to_json(s.source_names) for i in result.items]})
+                         "posts": result.posts,
+                         "items": [c.to_json(s.source_names) for c in result.cards]})
 
 
 async def feed_new(request: Request) -> JSONResponse:
     s = _services(request)
     after = _int(request.query_params.get("after"), 0, 0, 2**62)
     flt = FeedFilter.from_params(request.query_params)
-    return JSONResponse({"count": count_new(s, flt, after, s.now())})
+    fresh = count_new(s, flt, after, s.now())
+    return JSONResponse({"count": fresh.posts, "threads": fresh.threads})
 
 
 async def doc_status(request: Request) -> JSONResponse:
-    form = await checked_form(request)
+    """POST /api/docs/{id}/status {"status"} for one post, or POST /api/docs/status
+    {"ids": [...], "status", "lead"?} for a thread card's posts."""
+    body = await checked_payload(request)
     actor = require_actor(request)
+    status, lead = body.get("status"), body.get("lead")
+    lead = lead.strip()[:64] if isinstance(lead, str) else ""
     try:
-        result = set_doc_status(_services(request), request.path_params["doc_id"],
-                                form.get("status", ""), actor)
+        ids = clean_ids(request.path_params.get("doc_id") or body.get("ids"))
+        result = set_status(_services(request), ids, status if isinstance(status, str) else "",
+                            actor, lead=lead or None)
     except ActionError as e:
         raise HTTPException(e.status, str(e)) from None
     return JSONResponse(result.to_json())

@@ -43,6 +43,7 @@ def create_app(services: ConsoleServices) -> Starlette:
         Route("/reports/files/{path:path}", pages.report_file),
         Route("/api/feed", api.feed),
         Route("/api/feed/new", api.feed_new),
+        Route("/api/docs/status", api.doc_status, methods=["POST"]),
         Route("/api/docs/{doc_id}/status", api.doc_status, methods=["POST"]),
         Route("/api/search", api.search),
         Route("/api/events/{event_id}/ack", api.acknowledge, methods=["POST"]),

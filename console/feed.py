@@ -1,25 +1,30 @@
-"""The live feed: relevant posts of the last 24 hours, filtered, ranked by importance, with the
-matched words highlighted. Everything crawled is escaped here before any markup is added."""
+"""The live feed: relevant posts of the last 24 hours grouped into one card per thread (a news
+article or feed entry is a thread of one), filtered, ranked by the thread's most important post.
+
+A hot thread with 60 replies is one card, not 60: staff triage the thread, and the card says how
+many of its posts are still unhandled. Crawled text is escaped (console.highlight) before any
+markup is added."""
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from alerts.escape import one_line, safe_url
 from analysis.stats import importance
-from pipeline.types import SEVERITIES, SEVERITY_LABELS, Document
+from pipeline.types import SEVERITIES, SEVERITY_LABELS, SEVERITY_RANK, Document
 from storage.types import SearchQuery
+
+from .highlight import highlighted
+from .queries import EventView, events_by_id, events_of_docs, main_event
 
 WINDOW = timedelta(hours=24)
 # Posts stamped a little in the future (a site's clock, a misparsed relative time) still show.
 FUTURE_SLACK = timedelta(hours=2)
-MAX_ROWS = 200
-EXCERPT_CHARS = 140
-EXCERPT_LEAD = 30  # characters of context kept before the first highlighted word
+MAX_ROWS = 200  # thread cards
 SEARCH_LIMIT = 1000
 NEW_COUNT_CAP = 500
 
@@ -54,11 +59,15 @@ class FeedFilter:
                    status=_pick(params.get("status"), STATUS_FILTERS) or "new",
                    q=one_line(params.get("q"))[:100])
 
-    def matches(self, doc: Document, status: str) -> bool:
+    def in_view(self, status: str) -> bool:
+        """The status filter: which posts of a thread the view (and its buttons) covers."""
+        return self.status == "all" or status == self.status
+
+    def matches(self, doc: Document) -> bool:
+        """Grade, topic and source: a thread shows when one of its posts in view matches."""
         return ((self.grade is None or doc.severity == self.grade)
                 and (self.topic is None or self.topic in doc.topic_ids)
-                and (self.source is None or doc.source_id == self.source)
-                and (self.status == "all" or status == self.status))
+                and (self.source is None or doc.source_id == self.source))
 
     def params(self) -> dict[str, str]:
         """Non-default values, to rebuild the same view (fragment refresh, links)."""
@@ -68,81 +77,95 @@ class FeedFilter:
 
 
 @dataclass(frozen=True)
-class FeedItem:
+class FeedPost:
     doc: Document
     status: str
     score: float
-    title_html: Markup
-    excerpt_html: Markup
-    link: str | None  # http(s) only: anything else is shown, never linked
 
     @property
     def time(self) -> datetime:
         return self.doc.published_at or self.doc.fetched_at
 
+
+def is_opening(doc: Document) -> bool:
+    """The thread starter, or an article / feed entry (no floors: a thread of one)."""
+    return doc.floor is None or doc.floor == 1
+
+
+def opening_post(docs: Iterable[Document]) -> Document | None:
+    return min((d for d in docs if is_opening(d)),
+               key=lambda d: (d.published_at or d.fetched_at, d.id), default=None)
+
+
+def worst_grade(grades: Iterable[str | None]) -> str | None:
+    return max(grades, key=lambda g: SEVERITY_RANK.get(g or "", 0), default=None)
+
+
+@dataclass(frozen=True)
+class ThreadCard:
+    """One thread of the feed: `posts` are its posts in the view (status filter), most
+    important first; the buttons act on them."""
+
+    lead: FeedPost  # the opening post when in the window, else the most important post in view
+    posts: tuple[FeedPost, ...]
+    relevant: int  # relevant posts of the thread in the window, whatever their status
+    unhandled: int
+    title_html: Markup
+    excerpt_html: Markup
+    latest_html: Markup | None  # the newest post in view, when it is not the lead
+    link: str | None  # the thread; http(s) only: anything else is shown, never linked
+    event: EventView | None  # the open alert event the thread belongs to
+
+    @property
+    def score(self) -> float:
+        return self.posts[0].score
+
+    @property
+    def severity(self) -> str | None:
+        return worst_grade(p.doc.severity for p in self.posts)
+
+    @property
+    def latest(self) -> FeedPost:
+        return max(self.posts, key=lambda p: (p.time, p.doc.id))
+
+    @property
+    def ids(self) -> list[str]:
+        return [p.doc.id for p in self.posts]
+
+    @property
+    def negative(self) -> bool:
+        return any(p.doc.negative for p in self.posts)
+
+    @property
+    def topics(self) -> dict[str, str]:
+        return {h.topic_id: h.name for p in self.posts for h in p.doc.topic_hits}
+
+    def statuses(self) -> dict[str, int]:
+        return dict(Counter(p.status for p in self.posts))
+
+    def grade_counts(self) -> dict[str, int]:
+        """Posts in view per grade, worst first: why the card has its badge."""
+        counts = Counter(p.doc.severity for p in self.posts if p.doc.severity in SEVERITY_RANK)
+        return {g: counts[g] for g in sorted(counts, key=lambda g: -SEVERITY_RANK[g])}
+
     def to_json(self, source_names: Mapping[str, str]) -> dict:
-        d = self.doc
+        d = self.lead.doc
+        latest = self.latest
+        e = self.event
         return {
-            "id": d.id, "title": d.title, "url": self.link, "source": d.source_id,
+            "id": d.id, "ids": self.ids, "url": self.link,
+            "title": d.title, "source": d.source_id,
             "source_name": source_names.get(d.source_id, d.source_id), "author": d.author,
-            "time": self.time.isoformat(), "severity": d.severity,
-            "grade": SEVERITY_LABELS.get(d.severity or ""), "negative": d.negative,
-            "topics": [{"id": h.topic_id, "name": h.name} for h in d.topic_hits],
-            "status": self.status, "status_label": STATUS_LABELS.get(self.status, self.status),
+            "time": self.lead.time.isoformat(), "latest_time": latest.time.isoformat(),
+            "severity": self.severity, "grade": SEVERITY_LABELS.get(self.severity or ""),
+            "negative": self.negative,
+            "topics": [{"id": k, "name": v} for k, v in self.topics.items()],
+            "statuses": self.statuses(), "posts": self.relevant, "unhandled": self.unhandled,
             "importance": round(self.score, 3), "excerpt": str(self.excerpt_html.striptags()),
+            "latest_excerpt": str(self.latest_html.striptags()) if self.latest_html else None,
+            "event": None if e is None else {"id": e.id, "sources": list(e.sources),
+                                             "threads": e.thread_count, "posts": e.doc_count},
         }
-
-
-def _merge(spans: Iterable[tuple[int, int]], size: int) -> list[tuple[int, int]]:
-    """Spans clipped to [0, size), sorted, overlaps merged."""
-    out: list[tuple[int, int]] = []
-    for a, b in sorted((max(0, a), min(size, b)) for a, b in spans):
-        if a >= b:
-            continue
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
-
-
-def mark(text: str, spans: Iterable[tuple[int, int]]) -> Markup:
-    """`text` escaped, with each span wrapped in <mark> (escape first, then wrap)."""
-    parts, pos = [], 0
-    for a, b in _merge(spans, len(text)):
-        parts += [escape(text[pos:a]), Markup("<mark>"), escape(text[a:b]), Markup("</mark>")]
-        pos = b
-    parts.append(escape(text[pos:]))
-    return Markup("").join(parts)
-
-
-def _term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
-    terms = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
-    if not terms:
-        return []
-    pat = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
-    return [m.span() for m in pat.finditer(text)]
-
-
-def highlighted(doc: Document, terms: Iterable[str] = ()) -> tuple[Markup, Markup]:
-    """(title, excerpt) with the topic words (TopicHit.spans) and search terms marked. The
-    excerpt is a window of the text starting a little before the first marked word."""
-    terms = tuple(terms)
-    title, text = doc.title, doc.text
-    body_at = len(title) + 1  # spans index Document.match_text = title + "\n" + text
-    spans = [s for h in doc.topic_hits for s in h.spans]
-    title_spans = [(a, b) for a, b in spans if b <= len(title)] + _term_spans(title, terms)
-    text_spans = [(a - body_at, b - body_at) for a, b in spans if a >= body_at] + _term_spans(text, terms)
-    text_spans = _merge(text_spans, len(text))
-    start = max(0, text_spans[0][0] - EXCERPT_LEAD) if text_spans else 0
-    end = min(len(text), start + EXCERPT_CHARS)
-    window = [(a - start, b - start) for a, b in text_spans if a < end]
-    excerpt = mark(text[start:end], window)
-    if start > 0:
-        excerpt = Markup("…") + excerpt
-    if end < len(text):
-        excerpt += Markup("…")
-    return mark(title, title_spans), excerpt
 
 
 def _search_ids(services, q: str, since: datetime) -> tuple[set[str] | None, list[str]]:
@@ -157,39 +180,77 @@ def _search_ids(services, q: str, since: datetime) -> tuple[set[str] | None, lis
 
 @dataclass(frozen=True)
 class Feed:
-    items: list[FeedItem]
+    cards: list[ThreadCard]
     topics: dict[str, str]  # topic id -> name of every post in the window (for the filter box)
-    matched: int  # posts matching the filter (items holds at most `limit` of them)
+    matched: int  # threads matching the filter (cards holds at most `limit` of them)
+    posts: int  # posts in view of those threads
+
+
+def _rank(p: FeedPost) -> tuple:
+    return -p.score, -p.time.timestamp(), p.doc.id
 
 
 def build_feed(services, flt: FeedFilter, now: datetime, limit: int = MAX_ROWS) -> Feed:
     since = now - WINDOW
     docs = services.store.documents_between(since, now + FUTURE_SLACK)
-    topics = _topics(docs)
     wanted, terms = _search_ids(services, flt.q, since)
-    if wanted is not None:
-        docs = [d for d in docs if d.id in wanted]
     statuses = services.store.statuses([d.id for d in docs])
-    picked = [(d, statuses.get(d.id, "new")) for d in docs]
-    picked = [(d, s) for d, s in picked if flt.matches(d, s)]
-    scored = sorted(((importance(d, now), d, s) for d, s in picked),
-                    key=lambda x: (-x[0], -(x[1].published_at or x[1].fetched_at).timestamp(), x[1].id))
-    items = []
-    for score, d, s in scored[:limit]:
-        title_html, excerpt_html = highlighted(d, terms)
-        items.append(FeedItem(d, s, score, title_html, excerpt_html, safe_url(d.url)))
-    return Feed(items, topics, len(scored))
+    threads: dict[str, list[FeedPost]] = {}
+    for d in docs:
+        threads.setdefault(d.thread_url, []).append(FeedPost(d, statuses.get(d.id, "new"),
+                                                             importance(d, now)))
+    picked = []  # (every post of the thread in the window, its posts in view)
+    for posts in threads.values():
+        in_view = sorted((p for p in posts if flt.in_view(p.status)), key=_rank)
+        if any(flt.matches(p.doc) and (wanted is None or p.doc.id in wanted) for p in in_view):
+            picked.append((posts, in_view))
+    picked.sort(key=lambda x: _rank(x[1][0]))
+    shown = picked[:limit]
+    events = _thread_events(services.store.engine, [[p.doc.id for p in v] for _, v in shown])
+    cards = [_card(posts, in_view, terms, ev) for (posts, in_view), ev in zip(shown, events)]
+    return Feed(cards, _topics(docs), len(picked), sum(len(v) for _, v in picked))
 
 
-def count_new(services, flt: FeedFilter, after_seq: int, now: datetime) -> int:
+def _thread_events(engine, groups: Sequence[list[str]]) -> list[EventView | None]:
+    """Per group of post ids: the open event it belongs to, when that story spread further."""
+    doc_events = events_of_docs(engine, [i for g in groups for i in g])
+    mains = [main_event(doc_events, g) for g in groups]
+    views = events_by_id(engine, [m for m in mains if m])
+    out = []
+    for m in mains:
+        e = views.get(m) if m else None
+        out.append(e if e is not None and not e.closed and e.spread else None)
+    return out
+
+
+def _card(posts: list[FeedPost], in_view: list[FeedPost], terms: list[str],
+          event: EventView | None) -> ThreadCard:
+    opening = opening_post(p.doc for p in posts)
+    lead = next((p for p in posts if p.doc is opening), None) or in_view[0]
+    title_html, excerpt_html = highlighted(lead.doc, terms)
+    latest = max(in_view, key=lambda p: (p.time, p.doc.id))
+    latest_html = highlighted(latest.doc, terms)[1] if latest is not lead else None
+    return ThreadCard(lead=lead, posts=tuple(in_view), relevant=len(posts),
+                      unhandled=sum(1 for p in posts if p.status == "new"), title_html=title_html,
+                      excerpt_html=excerpt_html, latest_html=latest_html,
+                      link=safe_url(lead.doc.thread_url), event=event)
+
+
+@dataclass(frozen=True)
+class NewPosts:
+    posts: int
+    threads: int
+
+
+def count_new(services, flt: FeedFilter, after_seq: int, now: datetime) -> NewPosts:
     """Relevant unhandled posts ingested after `after_seq` that the current view (except the
-    search box) would show. Counting stops at NEW_COUNT_CAP."""
+    search box) would show, and the threads they belong to. Counting stops at NEW_COUNT_CAP."""
     since = now - WINDOW
     batch = services.store.documents_since(after_seq, NEW_COUNT_CAP)
     docs = [d for _, d in batch if d.relevant and since <= (d.published_at or d.fetched_at)]
     statuses = services.store.statuses([d.id for d in docs])
-    view = FeedFilter(flt.grade, flt.topic, flt.source, "new")
-    return sum(1 for d in docs if view.matches(d, statuses.get(d.id, "new")))
+    fresh = [d for d in docs if statuses.get(d.id, "new") == "new" and flt.matches(d)]
+    return NewPosts(len(fresh), len({d.thread_url for d in fresh}))
 
 
 def _topics(docs: Iterable[Document]) -> dict[str, str]:

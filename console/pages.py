@@ -48,7 +48,7 @@ def _feed_context(request: Request) -> dict:
 
 
 def _source_choices(s, feed) -> dict[str, str]:
-    ids = set(s.source_names) | {i.doc.source_id for i in feed.items}
+    ids = set(s.source_names) | {c.lead.doc.source_id for c in feed.cards}
     return {i: s.source_names.get(i, i) for i in sorted(ids)}
 
 

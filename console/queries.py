@@ -4,6 +4,8 @@ They read the alert stage's event tables and the documents' ingest sequence; not
 Candidates to move behind Store.max_seq() and AlertEngine.events() later."""
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,6 +31,12 @@ class EventView:
     first_source: str | None
     first_at: datetime | None
     sources: tuple[str, ...]  # every source the story reached
+    thread_count: int  # threads (forum/Tieba threads, articles) it spans; the alert stage keeps 50
+
+    @property
+    def spread(self) -> bool:
+        """The story reached more than one thread or site."""
+        return len(self.sources) > 1 or self.thread_count > 1
 
 
 def _view(r: AlertEventRow) -> EventView:
@@ -38,7 +46,13 @@ def _view(r: AlertEventRow) -> EventView:
                      opened_at=r.opened_at, last_seen_at=r.last_seen_at, closed=bool(r.closed),
                      first_doc_id=ref.get("first_doc_id"), first_source=ref.get("first_source"),
                      first_at=datetime.fromisoformat(first_at) if first_at else None,
-                     sources=tuple(sorted(ref.get("sources", ()))))
+                     sources=tuple(sorted(ref.get("sources", ()))),
+                     thread_count=len(ref.get("thread_urls", ())))
+
+
+def _chunks(ids: list[str], n: int = 500):
+    for i in range(0, len(ids), n):
+        yield ids[i:i + n]
 
 
 def _rows(engine: Engine, q):
@@ -60,10 +74,32 @@ def get_event(engine: Engine, event_id: str) -> EventView | None:
     return _view(rows[0]) if rows else None
 
 
-def event_of_doc(engine: Engine, doc_id: str) -> str | None:
+def events_by_id(engine: Engine, ids: Iterable[str]) -> dict[str, EventView]:
+    t = AlertEventRow.__table__
+    out: dict[str, EventView] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        out.update((r.id, _view(r)) for r in _rows(engine, select(t).where(t.c.id.in_(chunk))))
+    return out
+
+
+def events_of_docs(engine: Engine, doc_ids: Iterable[str]) -> dict[str, str]:
+    """doc id -> the event it joined, for the posts the rules job has grouped."""
     t = AlertEventDocRow.__table__
-    rows = _rows(engine, select(t.c.event_id).where(t.c.doc_id == doc_id))
-    return rows[0].event_id if rows else None
+    out: dict[str, str] = {}
+    for chunk in _chunks(sorted(set(doc_ids))):
+        q = select(t.c.doc_id, t.c.event_id).where(t.c.doc_id.in_(chunk))
+        out.update((r.doc_id, r.event_id) for r in _rows(engine, q))
+    return out
+
+
+def main_event(doc_events: Mapping[str, str], ids: Sequence[str]) -> str | None:
+    """The event most of `ids` joined (a tie goes to the event of the earliest listed post):
+    a thread's replies can drift into neighbouring stories, the thread belongs to one."""
+    counts = Counter(doc_events[i] for i in ids if i in doc_events)
+    if not counts:
+        return None
+    best = max(counts.values())
+    return next(doc_events[i] for i in ids if counts.get(doc_events.get(i, ""), 0) == best)
 
 
 def event_doc_ids(engine: Engine, event_id: str, limit: int = 50) -> list[str]:

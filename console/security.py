@@ -62,29 +62,36 @@ def _same_origin(request: Request) -> bool:
     return origin in (f"http://{host}", f"https://{host}")
 
 
-async def checked_form(request: Request) -> dict[str, str]:
-    """The POSTed form (urlencoded) or JSON object, after the CSRF checks; 403 when they fail."""
+async def checked_payload(request: Request) -> dict[str, object]:
+    """The POSTed JSON object (values as sent) or urlencoded form (strings), after the CSRF
+    checks; 403 when they fail."""
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
         raise HTTPException(413, "请求过大")
     ctype = request.headers.get("content-type", "").split(";")[0].strip()
-    data: dict[str, str] = {}
+    data: dict[str, object] = {}
     if ctype == "application/json" and body:
         try:
-            raw = json.loads(body)
+            data = json.loads(body)
         except ValueError:
             raise HTTPException(400, "请求格式错误") from None
-        if not isinstance(raw, dict):
+        if not isinstance(data, dict):
             raise HTTPException(400, "请求格式错误")
-        data = {str(k): str(v) for k, v in raw.items() if v is not None}
     elif ctype == "application/x-www-form-urlencoded":
         data = dict(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
-    sent = request.headers.get(CSRF_HEADER) or data.get(CSRF_FIELD, "")
+    field = data.get(CSRF_FIELD)
+    sent = request.headers.get(CSRF_HEADER) or (field if isinstance(field, str) else "")
     expected = request.cookies.get(CSRF_COOKIE, "")
     if not (_same_origin(request) and _TOKEN.match(expected)
             and hmac.compare_digest(sent.encode(), expected.encode())):
         raise HTTPException(403, "安全校验失败，请刷新页面后重试")
     return data
+
+
+async def checked_form(request: Request) -> dict[str, str]:
+    """`checked_payload` with scalar values as strings (lists, objects and nulls dropped)."""
+    data = await checked_payload(request)
+    return {k: str(v) for k, v in data.items() if isinstance(v, str | int | float | bool)}
 
 
 def clean_actor(name: str | None) -> str:

@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 from alerts.models import AlertRow, ReportSelectionRow
 from alerts.types import IncidentState
 from console.app import create_app
-from console.feed import mark
-from console.queries import event_of_doc
+from console.highlight import mark
+from console.queries import events_of_docs
 from console.server import ConsoleServer
+from pipeline.types import SEVERITY_LABELS
 from storage.types import CrawlRun
-from test_console_support import HOSTILE_TITLE, JS_URL, NOW, build_env, post
+from test_console_support import (HOSTILE_AUTHOR, HOSTILE_REPLY, HOSTILE_TITLE, JS_URL, NOW, THREAD_TITLE,
+                                  TIEBA_THREAD, build_env, post, thread_posts)
 
 # Starlette announces (at import) a move of its TestClient to httpx2; it still works with httpx.
 with warnings.catch_warnings():
@@ -41,6 +43,10 @@ def _client(env, actor: str | None = "张三") -> TestClient:
 
 def _token(c: TestClient) -> str:
     return c.cookies["yq_csrf"]
+
+
+def event_of_doc(env, doc_id):
+    return events_of_docs(env.services.store.engine, [doc_id]).get(doc_id)
 
 
 def _set(c, doc_id, status, **headers):
@@ -115,7 +121,7 @@ def test_select_puts_the_post_into_todays_report(env):
 
 def test_escalate_opens_one_incident_per_event(env):
     c = _client(env)
-    event = event_of_doc(env.services.store.engine, "p002")
+    event = event_of_doc(env, "p002")
     assert event is not None  # the rules job put the red post into an event
     first = _set(c, "p002", "escalated").json()["incident_id"]
     inc = env.services.incidents.get(first)
@@ -126,12 +132,12 @@ def test_escalate_opens_one_incident_per_event(env):
     env.add([post(7, title="青溪化工厂夜间偷排污水河水发臭", severity="red", negative=True,
                   words=("偷排", "发臭"), url="https://bbs.example.cn/t/2#pid7", thread="https://bbs.example.cn/t/2",
                   minutes_ago=1)])
-    assert event_of_doc(env.services.store.engine, "p007") == event
+    assert event_of_doc(env, "p007") == event
     assert _set(c, "p007", "escalated").json()["incident_id"] == first
     assert "p002" not in [i["id"] for i in c.get("/api/feed").json()["items"]]
     # a post the rules job has not seen yet is in no event: it opens its own incident, once
     env.services.store.save_documents([post(12, title="刚刚抓到的帖子", severity="yellow", words=("异味",))])
-    assert event_of_doc(env.services.store.engine, "p012") is None
+    assert event_of_doc(env, "p012") is None
     own = _set(c, "p012", "escalated").json()["incident_id"]
     assert own != first and env.services.incidents.get(own).event_id is None
     again = _set(c, "p012", "escalated")
@@ -178,7 +184,7 @@ def test_incident_transitions_audit_and_department_stats(env):
 def test_events_page_and_acknowledge(env):
     c = _client(env)
     page = c.get("/events").text
-    event = event_of_doc(env.services.store.engine, "p002")
+    event = event_of_doc(env, "p002")
     assert f'data-ack="{event}"' in page and "青溪论坛" in page and "网友2" in page
     grades = re.findall(r'<tr class="event".*?<span class="badge grade-(\w+)', page, re.S)
     assert grades == ["red", "red", "orange", "yellow", "blue"]  # worst first
@@ -195,13 +201,13 @@ def test_events_page_and_acknowledge(env):
 def test_new_post_counter(env):
     c = _client(env)
     cursor = c.get("/api/feed").json()["cursor"]
-    assert c.get(f"/api/feed/new?after={cursor}").json() == {"count": 0}
+    assert c.get(f"/api/feed/new?after={cursor}").json() == {"count": 0, "threads": 0}
     env.add([post(8, title="青溪东湖区又闻臭味", severity="orange", negative=True, words=("臭味",),
                   minutes_ago=1),
              post(9, title="临江县交通新规", severity="blue", words=("交通",), minutes_ago=1),
              post(10, title="外地新闻", relevant=False, minutes_ago=1)])
-    assert c.get(f"/api/feed/new?after={cursor}").json() == {"count": 2}
-    assert c.get(f"/api/feed/new?after={cursor}&grade=orange").json() == {"count": 1}
+    assert c.get(f"/api/feed/new?after={cursor}").json() == {"count": 2, "threads": 2}
+    assert c.get(f"/api/feed/new?after={cursor}&grade=orange").json() == {"count": 1, "threads": 1}
     assert c.get("/api/feed/new?after=abc").status_code == 400
 
 
@@ -285,3 +291,136 @@ def test_healthz_and_actor_form(env):
     r = c.post("/actor", data={"csrf": _token(c), "name": "王五", "back": "/events"},
                follow_redirects=False)
     assert r.headers["location"] == "/events"
+
+
+# -- one card per thread ---------------------------------------------------------------------------
+
+@pytest.fixture
+def threads(tmp_path):
+    return build_env(tmp_path, thread_posts())
+
+
+def _cards(c, query=""):
+    return c.get("/api/feed?" + query).json()["items"]
+
+
+def _set_many(c, ids, status, lead=None):
+    body = {"ids": ids, "status": status, **({"lead": lead} if lead else {})}
+    return c.post("/api/docs/status", json=body, headers={"X-CSRF-Token": _token(c)})
+
+
+def test_a_thread_is_one_card_with_its_worst_grade(threads):
+    c = _client(threads)
+    feed = c.get("/api/feed").json()
+    cards = feed["items"]
+    assert [x["id"] for x in cards] == ["p100", "p200", "p300"]  # the red reply ranks the thread
+    assert feed["matched"] == 3 and feed["posts"] == 34
+    hot = cards[0]
+    assert hot["severity"] == "red" and hot["grade"] == SEVERITY_LABELS["red"]
+    assert hot["title"] == THREAD_TITLE and hot["url"] == TIEBA_THREAD
+    assert len(hot["ids"]) == 31 and hot["ids"][0] == "p115"  # most important first
+    assert (hot["posts"], hot["unhandled"], hot["statuses"]) == (31, 31, {"new": 31})
+    assert "鱼都死了" in hot["excerpt"]  # the opening post's, not the red reply's
+    assert hot["latest_excerpt"] == HOSTILE_REPLY
+    assert hot["latest_time"] == (NOW - timedelta(minutes=5)).isoformat()
+    assert hot["event"]["sources"] == ["qxnews", "tieba"] and hot["event"]["posts"] == 32
+    assert cards[1]["event"] == hot["event"]  # the news article is the same story
+    park = cards[2]
+    assert park["ids"] == ["p301", "p300"] and park["event"] is None  # one thread, one site
+    assert _cards(c, "limit=2")[-1]["id"] == "p200"
+
+
+def test_a_thread_shows_when_any_post_passes_the_filters(threads):
+    c = _client(threads)
+    red = _cards(c, "grade=red")
+    assert [x["id"] for x in red] == ["p100"] and len(red[0]["ids"]) == 31  # the buttons cover all
+    assert [x["id"] for x in _cards(c, "source=qxnews")] == ["p200"]
+    assert [x["id"] for x in _cards(c, "topic=culture")] == ["p300"]
+    assert [x["id"] for x in _cards(c, "q=周末")] == ["p300"]  # only the reply says it
+    assert _cards(c, "status=ignored") == []
+
+
+def test_ignoring_a_card_marks_every_post_of_the_thread(threads):
+    c = _client(threads)
+    hot = _cards(c)[0]
+    r = _set_many(c, hot["ids"], "ignored")
+    assert r.status_code == 200 and sorted(r.json()["ids"]) == sorted(hot["ids"])
+    assert set(threads.services.store.statuses(hot["ids"]).values()) == {"ignored"}
+    assert [x["id"] for x in _cards(c)] == ["p200", "p300"]
+    ignored = _cards(c, "status=ignored")
+    assert [x["id"] for x in ignored] == ["p100"] and ignored[0]["unhandled"] == 0
+    # the single-id form still works, and a half-handled thread keeps its card for the rest
+    assert _set(c, "p301", "read").json()["ids"] == ["p301"]
+    park = _cards(c)[-1]
+    assert park["ids"] == ["p300"] and (park["posts"], park["unhandled"]) == (2, 1)
+
+
+def test_select_puts_the_threads_lead_into_the_report(threads):
+    c = _client(threads)
+    hot = _cards(c)[0]
+    r = _set_many(c, hot["ids"], "selected", lead=hot["id"]).json()
+    assert r["id"] == "p100" and r["newly_selected"] is True
+    with Session(threads.services.store.engine) as s:
+        assert s.scalars(select(ReportSelectionRow.doc_id)).all() == ["p100"]
+    assert set(threads.services.store.statuses(hot["ids"]).values()) == {"selected"}
+    # without a lead the opening post among the ids is chosen; mixing threads is refused
+    assert _set_many(c, ["p301", "p300"], "selected").json()["id"] == "p300"
+    mixed = _set_many(c, ["p200", "p300"], "escalated")
+    assert mixed.status_code == 400 and "同一主题帖" in mixed.json()["error"]
+    assert threads.services.store.statuses(["p200"]) == {"p200": "new"}
+
+
+def test_escalating_cards_of_one_story_joins_one_incident(threads):
+    c = _client(threads)
+    hot, news, park = _cards(c)
+    event = event_of_doc(threads, "p100")
+    first = _set_many(c, hot["ids"], "escalated", lead=hot["id"]).json()["incident_id"]
+    inc = threads.services.incidents.get(first)
+    assert inc.event_id == event and inc.severity == "red" and inc.title == THREAD_TITLE
+    assert "同帖 31 条" in inc.log[0].note
+    assert _set_many(c, news["ids"], "escalated").json()["incident_id"] == first  # cross-site
+    assert _set_many(c, park["ids"], "escalated").json()["incident_id"] != first
+    assert len(threads.services.incidents.list()) == 2
+    assert _cards(c) == []
+
+
+def test_bulk_status_validates_the_ids(threads):
+    c = _client(threads)
+    for bad in ({"ids": [1, 2], "status": "read"}, {"ids": [], "status": "read"},
+                {"ids": {"p100": 1}, "status": "read"}, {"ids": ["p100"] * 2 + [f"x{i}" for i in range(1001)],
+                                                         "status": "read"}):
+        r = c.post("/api/docs/status", json=bad, headers={"X-CSRF-Token": _token(c)})
+        assert r.status_code == 400, bad
+    missing = _set_many(c, ["p100", "nope"], "ignored")
+    assert missing.status_code == 404
+    assert threads.services.store.statuses(["p100"]) == {"p100": "new"}  # nothing half-done
+    assert c.post("/api/docs/status", json={"ids": ["p100"], "status": "read"}).status_code == 403
+
+
+def test_new_posts_counter_counts_threads(threads):
+    c = _client(threads)
+    cursor = c.get("/api/feed").json()["cursor"]
+    threads.add([post(140 + i, title=THREAD_TITLE, text=f"新回复{i}：化工厂偷排", severity="blue",
+                      words=("偷排",), source="tieba", url=f"{TIEBA_THREAD}?pid={40 + i}",
+                      thread=TIEBA_THREAD, floor=40 + i, minutes_ago=1) for i in range(3)]
+                + [post(150, title="临江县交通新规", severity="blue", words=("交通",), minutes_ago=1)])
+    assert c.get(f"/api/feed/new?after={cursor}").json() == {"count": 4, "threads": 2}
+    assert len(_cards(c)) == 4 and len(_cards(c)[0]["ids"]) == 34
+
+
+def test_thread_cards_render_escaped_with_the_event_badge(threads):
+    c = _client(threads)
+    html = c.get("/").text
+    event = event_of_doc(threads, "p100")
+    assert html.count('<article class="post') == 3
+    assert "&lt;img src=x onerror=alert(3)&gt;" in html and "<img" not in html
+    assert "&lt;b&gt;吧友&lt;/b&gt;" in html and HOSTILE_AUTHOR not in html
+    assert "本帖 31 条相关 · <span class=\"status\">31 条未处理</span> · 最新 05-06 14:55" in html
+    badges = re.findall(r'<a class="event-badge" href="([^"]+)"[^>]*>([^<]+)</a>', html)
+    assert badges == [(f"/events#event-{event}", "跨平台事件 · 2 个信源 · 32 帖")] * 2
+    grades = re.search(r'<span class="grades">(.*?)</span>\s*<span class="latest">', html, re.S).group(1)
+    per_grade = re.findall(r'grade-(\w+)">.</span>(\d+)', grades)
+    assert per_grade == [("red", "1"), ("orange", "1"), ("blue", "29")]
+    assert f'id="event-{event}"' in c.get("/events").text
+    first = re.search(r'<article class="post grade-(\w+)" data-id="(\w+)" data-ids="([^"]+)"', html)
+    assert first.groups()[:2] == ("red", "p100") and len(first.group(3).split()) == 31

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from alerts.models import ReportSelectionRow
 from console.app import create_app
 from console.server import ConsoleServer
-from test_console_support import HOSTILE_TITLE, build_env, post
+from test_console_support import HOSTILE_REPLY, HOSTILE_TITLE, build_env, post, thread_posts
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOT = Path(tempfile.gettempdir()) / "yqwatch_console_feed.png"
+THREAD_SCREENSHOT = Path(tempfile.gettempdir()) / "yqwatch_console_threads.png"
 
 
 def _missing() -> str | None:
@@ -97,6 +98,15 @@ def _click(drv, doc_id, action):
     _wait(drv, lambda d: doc_id not in _row_ids(d))
 
 
+@pytest.fixture
+def thread_site(tmp_path):
+    env = build_env(tmp_path, thread_posts())
+    server = ConsoleServer(create_app(env.services), "127.0.0.1", 0)
+    server.start()
+    yield env, server.url
+    server.stop()
+
+
 def test_feed_ranks_and_triages_in_place(driver, site):
     from selenium.webdriver.common.by import By
 
@@ -154,7 +164,7 @@ def test_new_posts_banner_refreshes_the_list(driver, site):
                   words=("爆炸",), minutes_ago=1, replies=5)])
     driver.execute_script("window.__sameDocument = 7;")
     driver.execute_async_script("poll().then(arguments[arguments.length - 1]);")  # the 15 s timer's job
-    assert banner.is_displayed() and banner.text == "1 条新帖，点击刷新"
+    assert banner.is_displayed() and banner.text == "1 条新帖（1 个主题帖），点击刷新"
     banner.click()
     _wait(driver, lambda d: "p011" in _row_ids(d))
     assert _row_ids(driver)[:2] == ["p002", "p011"]  # both red: the hotter, older one still leads
@@ -181,3 +191,52 @@ def test_incident_workflow_in_the_browser(driver, site):
     assert "值班员乙" in audit and "发现 → 研判" in audit and "情况属实" in audit
     assert driver.find_elements(By.CSS_SELECTOR, "main img") == []  # hostile title, escaped here too
     assert HOSTILE_TITLE in driver.find_element(By.TAG_NAME, "h1").text
+
+
+def test_one_card_per_thread_and_ignoring_the_thread(driver, thread_site):
+    from selenium.webdriver.common.by import By
+
+    env, url = thread_site
+    _sign_in(driver, url)
+    assert _row_ids(driver) == ["p100", "p200", "p300"]  # 30 replies + 2 other threads: 3 cards
+    hot = driver.find_element(By.CSS_SELECTOR, 'article.post[data-id="p100"]')
+    assert hot.find_element(By.CSS_SELECTOR, ".head .badge").text == "红"  # the worst of its posts
+    assert "本帖 31 条相关 · 31 条未处理" in hot.find_element(By.CSS_SELECTOR, ".thread").text
+    latest = hot.find_element(By.CSS_SELECTOR, ".thread .latest")
+    assert HOSTILE_REPLY in latest.text and driver.find_elements(By.CSS_SELECTOR, "main img") == []
+    badge = hot.find_element(By.CSS_SELECTOR, ".event-badge")
+    assert badge.text == "跨平台事件 · 2 个信源 · 32 帖"
+    assert badge.get_attribute("href").startswith(url + "/events#event-ev-")
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.save_screenshot(str(THREAD_SCREENSHOT))
+    driver.execute_script("window.__sameDocument = 5;")
+
+    hot.find_element(By.CSS_SELECTOR, 'button[data-action="ignored"]').click()
+    _wait(driver, lambda d: "p100" not in _row_ids(d))
+    assert "31 条帖子" in driver.find_element(By.ID, "toast").text
+    assert driver.execute_script("return window.__sameDocument") == 5  # never reloaded
+    ids = [f"p{n}" for n in range(100, 131)]
+    assert set(env.services.store.statuses(ids).values()) == {"ignored"}
+    others = ["p200", "p300", "p301"]
+    assert env.services.store.statuses(others) == dict.fromkeys(others, "new")
+
+    badge = driver.find_element(By.CSS_SELECTOR, 'article.post[data-id="p200"] .event-badge')
+    badge.click()
+    _wait(driver, lambda d: d.current_url.split("#")[0] == url + "/events")
+    row = driver.find_element(By.CSS_SELECTOR, "tr.event:target")
+    assert "青溪化工厂偷排" in row.text
+
+
+def test_a_card_that_stays_in_view_redraws_its_counts(driver, thread_site):
+    from selenium.webdriver.common.by import By
+
+    env, url = thread_site
+    _sign_in(driver, url)
+    driver.get(url + "/?status=all")
+    counts = lambda: driver.execute_script(  # noqa: E731 (one call: the list is replaced meanwhile)
+        "return document.querySelector('article.post[data-id=\"p300\"] .thread .counts').textContent")
+    assert "2 条未处理" in counts()
+    driver.find_element(By.CSS_SELECTOR, 'article.post[data-id="p300"] button[data-action="read"]').click()
+    _wait(driver, lambda d: "0 条未处理" in counts())
+    assert _row_ids(driver) == ["p100", "p200", "p300"]
+    assert env.services.store.statuses(["p300", "p301"]) == {"p300": "read", "p301": "read"}

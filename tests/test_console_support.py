@@ -25,7 +25,8 @@ JS_URL = "javascript:alert(document.cookie)"
 def post(n: int, *, title: str, text: str = "", severity: str | None = None, negative: bool = False,
          words: tuple[str, ...] = (), source: str = "qxbbs", url: str | None = None,
          minutes_ago: int = 30, relevant: bool = True, replies: int | None = None,
-         topic: str = "pollution", topic_name: str = "环境污染", thread: str | None = None) -> Document:
+         topic: str = "pollution", topic_name: str = "环境污染", thread: str | None = None,
+         floor: int | None = 1, author: str | None = None, simhash: int | None = None) -> Document:
     """A relevant post whose TopicHit spans point at `words` in title + "\\n" + text."""
     text = text or f"{title}。青溪东湖区有网友反映此事。"
     body = f"{title}\n{text}"
@@ -35,10 +36,11 @@ def post(n: int, *, title: str, text: str = "", severity: str | None = None, neg
     return Document(
         id=f"p{n:03d}", source_id=source, kind="forum", url=url or f"https://bbs.example.cn/t/{n}",
         thread_url=thread or url or f"https://bbs.example.cn/t/{n}", title=title, text=text, fetched_at=at,
-        published_at=at, author=f"网友{n}", floor=1, replies=replies, tokens=tuple(words) + ("青溪",),
+        published_at=at, author=author or f"网友{n}", floor=floor, replies=replies,
+        tokens=tuple(words) + ("青溪",),
         locality_terms=("青溪",), topic_hits=hits, relevant=relevant, sentiment=-0.6 if negative else 0.1,
         negative=negative, category="生态环境" if hits else None, severity=severity,
-        simhash=(0x0F0F_1234_5678_9ABC * (n + 1)) % (1 << 64), keywords=tuple(words) or (f"词{n}",))
+        simhash=simhash or (0x0F0F_1234_5678_9ABC * (n + 1)) % (1 << 64), keywords=tuple(words) or (f"词{n}",))
 
 
 def sample_posts() -> list[Document]:
@@ -52,6 +54,39 @@ def sample_posts() -> list[Document]:
              source="qxnews", topic="traffic", topic_name="交通出行"),
         post(5, title="三天前的旧帖", severity="red", negative=True, words=("偷排",), minutes_ago=3 * 24 * 60),
         post(6, title="与本地无关的帖子", relevant=False, minutes_ago=10),
+    ]
+
+
+TIEBA_THREAD = "https://tieba.example.cn/p/100"
+THREAD_TITLE = "青溪化工厂偷排废水河水发臭没人管吗"
+HOSTILE_REPLY = '<img src=x onerror=alert(3)>又闻到臭味，化工厂还在偷排'
+HOSTILE_AUTHOR = "<b>吧友</b>"
+STORY_SIMHASH = 0x5A5A_0F0F_3C3C_9999  # the news article reposts the thread: one event, two sites
+
+
+def thread_posts() -> list[Document]:
+    """A hot Tieba thread (opening post + 30 replies; reply 15 is red, the newest is hostile), a
+    news article of the same story and a forum thread with one reply about something else."""
+    replies = [post(100 + i, title=THREAD_TITLE, text=f"第{i + 1}楼：化工厂偷排的事到底有没有人管",
+                    severity="red" if i == 15 else "blue", negative=i == 15, words=("偷排",),
+                    source="tieba", url=f"{TIEBA_THREAD}?pid={i}", thread=TIEBA_THREAD, floor=i + 1,
+                    minutes_ago=100 - 3 * i) for i in range(1, 30)]
+    replies.append(post(130, title=THREAD_TITLE, text=HOSTILE_REPLY, severity="blue", words=("偷排",),
+                        source="tieba", url=f"{TIEBA_THREAD}?pid=30", thread=TIEBA_THREAD, floor=31,
+                        author=HOSTILE_AUTHOR, minutes_ago=5))
+    return [
+        post(100, title=THREAD_TITLE, text="青溪东湖区化工厂半夜偷排，河水发臭，鱼都死了。", severity="orange",
+             negative=True, words=("偷排", "发臭"), source="tieba", url=TIEBA_THREAD, minutes_ago=120,
+             replies=30, simhash=STORY_SIMHASH),
+        *replies,
+        post(200, title="青溪化工厂偷排废水 环保部门介入调查", severity="yellow", words=("偷排",),
+             source="qxnews", url="https://news.example.cn/a/200.html", floor=None, minutes_ago=50,
+             simhash=STORY_SIMHASH),
+        post(300, title="东湖区公园新开放", severity="blue", words=("公园",), minutes_ago=40,
+             topic="culture", topic_name="文化活动"),
+        post(301, title="东湖区公园新开放", text="回复：周末带孩子去公园看看", severity="blue",
+             words=("公园",), url="https://bbs.example.cn/t/300?pid=2", thread="https://bbs.example.cn/t/300",
+             floor=2, minutes_ago=30, topic="culture", topic_name="文化活动"),
     ]
 
 

@@ -28,26 +28,27 @@ async function post(url, body) {
 
 const ACTION_DONE = {read: "已标记为已读", ignored: "已忽略", selected: "已入今日摘报", escalated: "已升级为事件单"};
 
+// A card is a thread: the buttons act on every post of it in the view (data-ids); 入摘报 and
+// 升级 name the card's lead post (data-id), the one shown on it.
 async function triage(button) {
-  const row = button.closest("article.post");
+  const card = button.closest("article.post");
   const status = button.dataset.action;
-  row.querySelectorAll("button").forEach(b => { b.disabled = true; });
+  card.querySelectorAll("button").forEach(b => { b.disabled = true; });
   try {
-    const data = await post("/api/docs/" + encodeURIComponent(row.dataset.id) + "/status", {status: status});
-    const rows = document.getElementById("feed-rows");
-    const filter = rows.dataset.statusFilter;
+    const data = await post("/api/docs/status",
+                            {ids: card.dataset.ids.split(" "), lead: card.dataset.id, status: status});
+    const filter = document.getElementById("feed-rows").dataset.statusFilter;
     let msg = ACTION_DONE[status];
-    if (data.incident_id) msg += "（#" + data.incident_id + "）";
+    if (data.ids.length > 1) msg += "（" + data.ids.length + " 条帖子）";
+    if (data.incident_id) msg += "（事件单 #" + data.incident_id + "）";
     if (filter === "all" || filter === status) {
-      row.dataset.status = status;
-      row.querySelector(".status").textContent = data.status_label;
-      row.querySelectorAll("button").forEach(b => { b.disabled = false; });
+      await refreshFeed();  // the card stays: redraw its counts
     } else {
-      row.remove();  // the row no longer matches the view: it leaves the queue
+      card.remove();  // the thread no longer matches the view: it leaves the queue
     }
     toast(msg);
   } catch (e) {
-    row.querySelectorAll("button").forEach(b => { b.disabled = false; });
+    card.querySelectorAll("button").forEach(b => { b.disabled = false; });
     toast(e.message, true);
   }
 }
@@ -63,7 +64,7 @@ async function acknowledge(button) {
   }
 }
 
-let fresh = 0;
+let fresh = {count: 0, threads: 0};
 
 async function poll() {
   const feed = document.getElementById("feed");
@@ -74,14 +75,14 @@ async function poll() {
   try {
     const resp = await fetch("/api/feed/new?" + params.toString(), {credentials: "same-origin"});
     if (!resp.ok) return;
-    fresh = (await resp.json()).count;
+    fresh = await resp.json();
   } catch (e) {
     return;  // the console restarts or the network blips: try again next time
   }
   const banner = document.getElementById("new-banner");
-  banner.hidden = fresh === 0;
-  banner.textContent = fresh + " 条新帖，点击刷新";
-  document.title = (fresh ? "(" + fresh + ") " : "") + document.title.replace(/^\(\d+\) /, "");
+  banner.hidden = fresh.count === 0;
+  banner.textContent = fresh.count + " 条新帖（" + fresh.threads + " 个主题帖），点击刷新";
+  document.title = (fresh.count ? "(" + fresh.count + ") " : "") + document.title.replace(/^\(\d+\) /, "");
 }
 
 async function refreshFeed() {
@@ -92,7 +93,7 @@ async function refreshFeed() {
   const next = doc.getElementById("feed-rows");
   if (!next) return;
   document.getElementById("feed-rows").replaceWith(document.adoptNode(next));
-  fresh = 0;
+  fresh = {count: 0, threads: 0};
   document.getElementById("new-banner").hidden = true;
   document.title = document.title.replace(/^\(\d+\) /, "");
 }
