@@ -14,6 +14,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -351,16 +353,22 @@ def _start_demo_helpers(cfg: Config, args) -> list:
 # --------------------------------------------------------------------------------------------
 # One-shot commands
 # --------------------------------------------------------------------------------------------
-def cmd_crawl(args) -> int:
-    cfg = load_config(config_dir(args.config))
-    if not any(s.id == args.source_id for s in cfg.sources.sources):
-        raise ConfigError(cfg.dir / "sources.yaml", None, f"unknown source id {args.source_id!r}")
-    svc = Services(cfg)
+@contextmanager
+def opened(args) -> Iterator[Services]:
+    """Services of the config directory named on the command line, closed afterwards."""
+    svc = Services(load_config(config_dir(args.config)))
     try:
-        svc.ensure_index()
-        summary = svc.crawl(args.source_id)
+        yield svc
     finally:
         svc.close()
+
+
+def cmd_crawl(args) -> int:
+    with opened(args) as svc:
+        if not any(s.id == args.source_id for s in svc.cfg.sources.sources):
+            raise ConfigError(svc.cfg.dir / "sources.yaml", None, f"unknown source id {args.source_id!r}")
+        svc.ensure_index()
+        summary = svc.crawl(args.source_id)
     if summary is None:
         return 1
     print(json.dumps(summary, ensure_ascii=False))
@@ -381,24 +389,19 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_report(args) -> int:
-    cfg = load_config(config_dir(args.config))
     day = _parse_date(args.date) if args.date else datetime.now(TZ).date()
-    svc = Services(cfg)
-    try:
-        formats = [args.format] if args.format else None
-        out = Path(args.out) if args.out else None
+    formats = [args.format] if args.format else None
+    out = Path(args.out) if args.out else None
+    with opened(args) as svc:
         if out is not None and out.suffix:
             # --out FILE: write the single requested format to exactly that path
             res = svc.daily_report(day, formats or [out.suffix.lstrip(".")], out.parent)
-            produced = res.paths[0]
-            if produced != out:
-                Path(produced).replace(out)
+            if Path(res.paths[0]) != out:
+                Path(res.paths[0]).replace(out)
             paths = [out]
         else:
             res = svc.daily_report(day, formats, out)
             paths = list(res.paths)
-    finally:
-        svc.close()
     print(f"《重要舆情摘报》{res.year}年第{res.issue_no}期 ({day}): {res.item_count} 条")
     for p in paths:
         print(p)
@@ -429,18 +432,13 @@ def _parse_since(s: str | None) -> datetime | None:
 def cmd_search(args) -> int:
     from storage.types import SearchQuery
 
-    cfg = load_config(config_dir(args.config))
-    svc = Services(cfg)
-    try:
+    since = _parse_since(args.since)
+    with opened(args) as svc:
         svc.drain()
-        terms = tuple(svc.pipeline.query_terms(args.query))
-        q = SearchQuery(terms=terms, since=_parse_since(args.since), limit=args.limit,
-                        sort="score" if args.sort == "score" else "time",
-                        severities=tuple(args.grade or ()), topics=tuple(args.topic or ()),
+        q = SearchQuery(terms=tuple(svc.pipeline.query_terms(args.query)), since=since, limit=args.limit,
+                        sort=args.sort, severities=tuple(args.grade or ()), topics=tuple(args.topic or ()),
                         sources=tuple(args.source or ()))
         res = svc.index.search(q)
-    finally:
-        svc.close()
     if args.json:
         print(json.dumps({"total": res.total, "hits": [
             {"id": h.id, "score": h.score, "title": h.title, "url": h.url, "source": h.source_id,
@@ -465,47 +463,32 @@ def cmd_check_config(args) -> int:
 def cmd_reindex(args) -> int:
     from storage.reindex import reindex
 
-    cfg = load_config(config_dir(args.config))
-    svc = Services(cfg)
-    try:
+    since = _parse_since(args.since)
+    with opened(args) as svc:
         svc.index.ensure()
-        n = reindex(svc.store, svc.index, since=_parse_since(args.since))
-    finally:
-        svc.close()
+        n = reindex(svc.store, svc.index, since=since)
     print(f"已重建索引: {n} 条")
     return 0
 
 
 def cmd_init_index(args) -> int:
-    cfg = load_config(config_dir(args.config))
-    svc = Services(cfg)
-    try:
+    with opened(args) as svc:
         svc.index.ensure()
-    finally:
-        svc.close()
     print("索引已就绪")
     return 0
 
 
 def cmd_gc(args) -> int:
-    cfg = load_config(config_dir(args.config))
-    svc = Services(cfg)
-    try:
+    with opened(args) as svc:
         print(json.dumps(svc.gc(), ensure_ascii=False))
-    finally:
-        svc.close()
     return 0
 
 
 def cmd_sources(args) -> int:
     from alerts.health import source_health
 
-    cfg = load_config(config_dir(args.config))
-    svc = Services(cfg)
-    try:
-        rows = [source_health(s.id, svc.store.crawl_runs(s.id, limit=20)) for s in cfg.sources.sources]
-    finally:
-        svc.close()
+    with opened(args) as svc:
+        rows = [source_health(s.id, svc.store.crawl_runs(s.id, limit=20)) for s in svc.cfg.sources.sources]
     if args.json:
         print(json.dumps([r.to_json() for r in rows], ensure_ascii=False))
         return 0

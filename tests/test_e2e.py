@@ -5,38 +5,27 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import textwrap
 import urllib.request
 from datetime import datetime
-from email import message_from_bytes, policy
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
-
 from conftest import ROOT, free_port
+from test_alerts_support import SmtpServer
 
 pytestmark = pytest.mark.e2e
 TZ = ZoneInfo("Asia/Shanghai")
 SOURCES = ("demo-tieba", "demo-bbs", "demo-news", "demo-news-rss")
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp():
-    inbox = Inbox()
-    ctl = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    ctl.start()
-    yield ctl, inbox
-    ctl.stop()
+    port = free_port()
+    with SmtpServer(port) as server:
+        yield port, server
 
 
 @pytest.fixture
@@ -103,8 +92,8 @@ def test_demo_chain_end_to_end(tmp_path, demo, smtp):
     from scheduler import Services, load_config
     from storage.types import SearchQuery
 
-    ctl, inbox = smtp
-    cfg = write_config(tmp_path, demo.base_url, ctl.port)
+    smtp_port, inbox = smtp
+    cfg = write_config(tmp_path, demo.base_url, smtp_port)
     svc = Services(load_config(cfg))
     try:
         svc.ensure_index()
@@ -159,3 +148,20 @@ def test_demo_chain_end_to_end(tmp_path, demo, smtp):
         assert any(str(p).endswith(".docx") for p in rep.paths)
     finally:
         svc.close()
+
+    # The same, through the CLI that staff and outside checks use.
+    out = cli("search", "化工厂 偷排", "--json", "--config", str(cfg))
+    hits = json.loads(out)["hits"]
+    assert hits and all("化工厂" in h["title"] + (h["highlight"] or "") for h in hits)
+    health = {row["source"]: row["status"] for row in json.loads(cli("sources", "--json", "--config", str(cfg)))}
+    assert health == {sid: "ok" for sid in SOURCES}
+    target = tmp_path / "out" / "today.html"
+    target.parent.mkdir()
+    cli("report", "daily", "--format", "html", "--out", str(target), "--config", str(cfg))
+    assert "化工厂" in target.read_text(encoding="utf-8")
+
+
+def cli(*args: str) -> str:
+    r = subprocess.run([sys.executable, "-m", "scheduler", *args], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
