@@ -11,6 +11,11 @@ the machine and on whatever else runs on it.
 The headline ratios are measured twice: with the shipped sentiment and category models, and with
 constant stand-ins (the pipeline's own cost: normalising, matching, jieba, fingerprints). The
 topic-count sweep uses the stand-ins, since the models' cost does not depend on topics.
+Best-of-N rounds see warm per-instance caches (the HMM results of the segmenter, SimHash
+features, key-term weights) filled by the same posts in earlier rounds. Two more columns, against
+the same jieba rate: "unseen" is a fresh Pipeline's first pass over the posts after a warm-up on
+WARMUP other posts (weibo2018 train.csv), the steady state of a watch that has been running;
+"cold" is a fresh Pipeline's very first pass, every cache empty.
 
 Usage: .venv/bin/python bench/pipeline_bench.py [--repeat 5] [--write bench/RESULTS_pipeline.md]
 """
@@ -55,8 +60,8 @@ class _Constant:
         return "其他"
 
 
-def load_texts() -> list[str]:
-    with open(SHARED / "data/sentiment/weibo2018/test.csv", encoding="utf-8", newline="") as f:
+def load_texts(split: str = "test") -> list[str]:
+    with open(SHARED / f"data/sentiment/weibo2018/{split}.csv", encoding="utf-8", newline="") as f:
         return [row["text"] for row in csv.DictReader(f)]
 
 
@@ -68,7 +73,7 @@ def make_posts(texts: list[str], share: float, seed: int = 1) -> list[RawPost]:
         if rnd.random() < share:
             cut = rnd.randrange(len(text) + 1)
             text = f"{text[:cut]}{rnd.choice(LOCAL_TERMS)}{text[cut:]}"
-        posts.append(RawPost("bench", "forum", f"http://bbs.example.cn/t/{i}?utm_source=x",
+        posts.append(RawPost("bench", "forum", f"http://bbs.example.cn/t/{seed}-{i}?utm_source=x",
                              "http://bbs.example.cn/t/", "", text, now, floor=1, replies=i % 80))
     return posts
 
@@ -104,13 +109,20 @@ def best_rate(fn, posts, repeat: int) -> float:
     return len(posts) / best
 
 
+WARMUP = 10_000
+
+
 def compare(pipeline: Pipeline, tokenizer: jieba.Tokenizer, posts: list[RawPost], repeat: int):
-    """Interleaved rounds: each round times jieba then the pipeline; best of `repeat` rounds."""
+    """Interleaved rounds: each round times jieba then the pipeline; best of `repeat` rounds.
+    Returns (best pipeline rate, first-round pipeline rate, best jieba rate)."""
     base = pipe = 0.0
+    first = None
     for _ in range(repeat):
         base = max(base, best_rate(lambda p: tokenizer.lcut(p.text), posts, 1))
-        pipe = max(pipe, best_rate(pipeline.process, posts, 1))
-    return pipe, base
+        rate = best_rate(pipeline.process, posts, 1)
+        first = rate if first is None else first
+        pipe = max(pipe, rate)
+    return pipe, first, base
 
 
 def build(topics: TopicsConfig, stub: bool) -> tuple[Pipeline, float, int]:
@@ -128,9 +140,11 @@ def build(topics: TopicsConfig, stub: bool) -> tuple[Pipeline, float, int]:
 def cost_breakdown(texts: list[str], tokenizer: jieba.Tokenizer, repeat: int) -> list[str]:
     """CPU µs per post of the parts, to show where the time of the shipped configuration goes."""
     from pipeline.category import CategoryClassifier
-    from pipeline.sentiment import SentimentModel
+    from pipeline.sentiment import Featurizer, SentimentModel
 
     sentiment, category = SentimentModel.load(), CategoryClassifier.load()
+    shared = Featurizer()
+    both = (SentimentModel.load(featurizer=shared), CategoryClassifier.load(featurizer=shared))
     stand_in = Pipeline(load_topics(ROOT / "config" / "topics.yaml"),
                         sentiment=_Constant(), category=_Constant())
     local, other = make_posts(texts, 1.0), make_posts(texts, 0.0)
@@ -138,9 +152,11 @@ def cost_breakdown(texts: list[str], tokenizer: jieba.Tokenizer, repeat: int) ->
         ("bare jieba (Tokenizer.lcut)", lambda p: tokenizer.lcut(p.text), other),
         ("pipeline with stand-in models, local post", stand_in.process, local),
         ("pipeline with stand-in models, unrelated post", stand_in.process, other),
-        ("SentimentModel.score (every local post)", lambda p: sentiment.score(p.text), other),
-        ("CategoryClassifier.predict (local posts without a specific topic)",
+        ("SentimentModel.score alone (every local post)", lambda p: sentiment.score(p.text), other),
+        ("CategoryClassifier.predict alone (local posts without a specific topic)",
          lambda p: category.predict(p.text), other),
+        ("both, sharing one Featurizer (as in the Pipeline)",
+         lambda p: (both[0].score(p.text), both[1].predict(p.text)), other),
     ]
     out = ["| part | CPU µs per post |", "|---|---:|"]
     for name, fn, posts in parts:
@@ -164,6 +180,7 @@ def main() -> None:
     logging.getLogger("jieba").setLevel(logging.WARNING)
 
     texts = load_texts()
+    warmup = load_texts("train")[:WARMUP]
     base_topics = load_topics(ROOT / "config" / "topics.yaml")
     tokenizer = jieba.Tokenizer()
     tokenizer.tmp_dir = tempfile.gettempdir()
@@ -171,15 +188,22 @@ def main() -> None:
     vocab = dictionary_words()
 
     rows = []
+    build_rows = []
     for stub, label in ((False, "shipped models"), (True, "stand-in models")):
-        pipeline, secs, mem = build(base_topics, stub)
         for share, target in ((1.0, "≥ 0.8"), (0.05, "≥ 5")):
             posts = make_posts(texts, share)
-            pipe, base = compare(pipeline, tokenizer, posts, args.repeat)
+            warm, *_ = build(base_topics, stub)
+            for p in make_posts(warmup, share, seed=2):
+                warm.process(p)
+            unseen = best_rate(warm.process, posts, 1)
+            del warm
+            pipeline, secs, mem = build(base_topics, stub)  # fresh: the first pass is cold
+            if not build_rows:
+                build_rows.append((len(base_topics.topics), secs, mem))
+            pipe, first, base = compare(pipeline, tokenizer, posts, args.repeat)
             rows.append((f"demo config ({len(base_topics.topics)} topics), {label}, {share:.0%} local",
-                         pipe, base, target))
-        del pipeline
-    build_rows = [(len(base_topics.topics), secs, mem)]
+                         pipe, base, unseen, first, target))
+            del pipeline
 
     scaling = []
     for n in (10, 100, 500, 2000):
@@ -188,15 +212,16 @@ def main() -> None:
         build_rows.append((n, secs, mem))
         for share in (1.0, 0.05):
             posts = make_posts(texts, share)
-            pipe, base = compare(pipeline, tokenizer, posts, args.repeat)
+            pipe, _, base = compare(pipeline, tokenizer, posts, args.repeat)
             scaling.append((n, share, pipe, base))
         del pipeline
 
     lines = [
-        "| workload | pipeline posts/s | jieba posts/s | ratio | target |",
-        "|---|---:|---:|---:|---|",
-        *(f"| {name} | {pipe:,.0f} | {base:,.0f} | **{pipe / base:.2f}** | {target} |"
-          for name, pipe, base, target in rows),
+        "| workload | pipeline posts/s | jieba posts/s | ratio (best of N) | unseen | cold | target |",
+        "|---|---:|---:|---:|---:|---:|---|",
+        *(f"| {name} | {pipe:,.0f} | {base:,.0f} | **{pipe / base:.2f}** | {unseen / base:.2f} | "
+          f"{first / base:.2f} | {target} |"
+          for name, pipe, base, unseen, first, target in rows),
         "",
         "Topic-count sweep (stand-in models; synthetic topics of 5 everyday words each):", "",
         "| topics | local share | pipeline posts/s | jieba posts/s | ratio | ratio ÷ ratio at 10 topics |",
@@ -228,17 +253,26 @@ def main() -> None:
         ]
         notes = [
             "", "## Reading", "",
-            "- The pipeline's own work (normalise, one automaton pass, jieba without HMM on candidates, "
-            "token-run lookups, SimHash, key terms) meets both targets: see the stand-in rows. Note "
-            "that the baseline keeps jieba's default HMM on while the pipeline turns it off "
-            "(pipeline/segment.py: about 1.5× faster); with HMM on, the stand-in local-post ratio "
-            "measured 0.67 in a separate run.",
-            "- With the shipped models, sentiment and category cost about as much per local post as jieba "
-            "itself (last table), which puts the shipped configuration below the targets. Speeding those "
-            "models up is the lever; the matching side has little left to give.",
+            "- Segmentation is jieba's accurate mode WITH its HMM (unknown names such as 鑫源 come out as "
+            "words), reimplemented in pipeline/segment.py with identical output: one right-to-left pass "
+            "over a word → log-probability table, and jieba's Viterbi unrolled and cached per run of "
+            "single characters. The baseline is bare jieba with HMM on, the same token output.",
+            "- The models share one Featurizer (normalise once, 1-2-grams once, one probe per n-gram of "
+            "one merged table, fixed-point packed weight sums). Alone they are cheap (last table), but "
+            "inside the pipeline their table probes compete with jieba's 580k-entry dictionary for the "
+            "CPU cache, so they cost more there than in isolation: compare the shipped and stand-in rows.",
+            "- Caches: best-of-N rounds repeat the same posts, so the HMM cache (runs of single "
+            "characters) and the SimHash/key-term caches (tokens) are as warm as they can be. "
+            "'unseen' (posts never seen, after a warm-up on other posts) is the steady state of a "
+            "running watch; 'cold' is the first minute after a start.",
+            "- RSS: only the first build row is a footprint; later builds reuse memory the previous "
+            "Pipeline freed (Python keeps its arenas), so they add little RSS.",
             "- Topic count: unrelated posts never look at topics (one automaton of locality terms); local "
-            "posts look up runs of tokens in a dict, so the sweep stays within about 10 %. What remains is "
-            "more hits per post (synthetic topics use everyday words) and a larger jieba dictionary.",
+            "posts look up runs of tokens in a dict, so the cost follows hits, not topics. The synthetic "
+            "topics use everyday words: at 2,000 topics a post matches ~2.8 of them, and each topic hit "
+            "costs ~7 µs (pipeline/matcher.py `_topic_hits`, the TopicHit, the grade). Now that the rest "
+            "is faster, that shows more at 100 % local; repeated runs put 2,000 topics at 0.82-0.90 of "
+            "10 topics (the machine is shared: single runs vary by ±5 %).",
         ]
         args.write.write_text("\n".join(header) + table + "\n".join(notes) + "\n", encoding="utf-8")
 

@@ -7,6 +7,8 @@ requests of this crawl, not just the retried one."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
 from crawlers.settings import RETRY_CODES
 
@@ -14,12 +16,22 @@ MAX_WAIT = 60.0
 MAX_DOMAIN_DELAY = 10.0  # a whole crawl must still finish within the scheduler's crawl timeout
 
 
-def backoff_seconds(retry_times: int, retry_after: bytes | None, base: float) -> float:
-    if retry_after:
+def backoff_seconds(retry_times: int, retry_after: bytes | None, base: float,
+                    now: datetime | None = None) -> float:
+    """Retry-After in seconds or as an HTTP date (capped at MAX_WAIT), else base × 2^retries."""
+    value = retry_after.decode("latin-1").strip() if retry_after else ""
+    if value:
         try:
-            return max(0.0, min(MAX_WAIT, float(retry_after.decode("ascii", "ignore").strip())))
+            return max(0.0, min(MAX_WAIT, float(value)))
         except ValueError:
-            pass  # an HTTP date: fall back to exponential
+            pass
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            when = None  # unparseable: exponential
+        if when is not None and when.tzinfo is not None:
+            wait = (when - (now or datetime.now(timezone.utc))).total_seconds()
+            return max(0.0, min(MAX_WAIT, wait))
     return min(MAX_WAIT, base * (2 ** retry_times))
 
 

@@ -1,7 +1,9 @@
 """Scrapy item pipeline: a thin adapter RawPost → pipeline.process → storage (DESIGN §2).
 
 Documents are committed in small batches; thread seen-state is saved only after the posts it
-covers are committed, so a crash re-crawls (idempotently) instead of losing posts."""
+covers are committed, so a crash re-crawls (idempotently) instead of losing posts. A thread with a
+post the pipeline could not process keeps its old seen-state, so that post is tried again next
+crawl; if storage fails, no seen-state is saved at all and the run is recorded as failed."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,6 +24,7 @@ class StoragePipeline:
         self.raw_html: dict[str, str] = {}
         self.new_items = 0
         self.pipeline: Pipeline | None = None
+        self.unfinished: set[str] = set()  # thread URLs with a post that was not processed
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -42,12 +45,13 @@ class StoragePipeline:
             spider.health["parse_failures"] += 1
             spider.reasons[f"pipeline:{type(e).__name__}"] += 1
             spider.logger.exception("pipeline failed on %s", item.url)
+            self.unfinished.add(item.thread_url)
             return item
         self.docs.append(doc)
         if item.html:
             self.raw_html[doc.id] = item.html
         if len(self.docs) >= BATCH:
-            self.flush(spider)
+            self.flush(spider)  # on failure the batch stays and is tried again with the next one
         return item
 
     def flush(self, spider: WatchSpider) -> None:
@@ -59,21 +63,36 @@ class StoragePipeline:
 
     def close_spider(self, _spider=None) -> None:
         spider: WatchSpider = self.crawler.spider
-        self.flush(spider)
-        if spider.pending_states:
-            spider.store.save_thread_states(list(spider.pending_states.values()))
         h = spider.health
-        if h["list_pages"] and not h["list_items"]:
-            status = "empty"  # the layout probably changed: a silent spider is the worst failure
-        elif h["pages"] == 0 or (h["errors"] and h["errors"] >= h["pages"]):
+        try:
+            self.flush(spider)
+            states = [s for url, s in spider.pending_states.items() if url not in self.unfinished]
+            if states:
+                spider.store.save_thread_states(states)
+            status = crawl_status(h)
+        except Exception as e:  # the database is down or refused the batch: nothing marked as seen
+            spider.reasons[f"storage:{type(e).__name__}"] += 1
+            spider.logger.exception("storing the crawl failed")
             status = "failed"
-        else:
-            status = "ok"
         run = CrawlRun(
             source_id=spider.source.id, started_at=self.started, finished_at=datetime.now(TZ),
             pages=h["pages"], items=h["items"], new_items=self.new_items, errors=h["errors"],
             parse_failures=h["parse_failures"], list_items=h["list_items"], reasons=dict(spider.reasons),
             status=status,
         )
-        spider.store.record_crawl_run(run)
         spider.run_record = run
+        spider.store.record_crawl_run(run)
+
+
+def crawl_status(h) -> str:
+    """ok | empty | failed, from a crawl's health counters. A silent spider is the worst failure a
+    24-hour watch can have, so "ok" needs evidence: list pages that still list something, and
+    some page beyond them fetched (a site that lists threads but blocks every thread page is
+    failing, not quiet)."""
+    if h["list_pages"] and not h["list_items"]:
+        return "empty"  # the layout probably changed
+    if h["pages"] == 0 or h["errors"] >= h["pages"]:
+        return "failed"
+    if h["errors"] and not h["items"] and h["errors"] >= h["pages"] - h["list_pages"]:
+        return "failed"  # every page after the lists failed and nothing came of the crawl
+    return "ok"

@@ -12,6 +12,7 @@ from twisted.python.failure import Failure
 
 _SNIFF = 4096
 _HTML_END = re.compile(rb"</html\s*>", re.I)
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])  # C0 controls but \t \n \v \f \r
 _BINARY_TYPES = ("image/", "audio/", "video/", "font/", "application/octet-stream", "application/zip",
                  "application/pdf", "application/x-gzip", "application/gzip")
 
@@ -64,7 +65,7 @@ def is_binary(body: bytes, content_type: str | None) -> bool:
     head = body[:_SNIFF]
     if b"\x00" in head:
         return True
-    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    control = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return control > len(head) // 20
 
 

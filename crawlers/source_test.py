@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     from crawlers.parsers import parse_page
     from crawlers.parsers.generic import GenericSelectors, parse_generic
-    from crawlers.settings import scrapy_settings
+    from crawlers.settings import login_cookie, scrapy_settings
     from crawlers.sources import load_sources
 
     try:
@@ -51,9 +51,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     crawling = cfg.crawling_for(source)
     headers = scrapy_settings(source, crawling)["DEFAULT_REQUEST_HEADERS"] | {"User-Agent": crawling.user_agent}
+    if cookie := login_cookie(source):
+        headers["Cookie"] = cookie
     now = datetime.now(TZ)
 
-    def parse(body: bytes, url: str, ctype: str | None):
+    def parse(url: str, body: bytes, ctype: str | None):
         if source.encoding:
             ctype = f"text/html; charset={source.encoding}"
         if source.kind == "generic":
@@ -65,11 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with httpx.Client(headers=headers, timeout=crawling.timeout, follow_redirects=True) as client:
             url = source.start_urls()[0]
-            page = parse(*fetch(client, url, crawling.max_page_bytes), url)
+            page = parse(url, *fetch(client, url, crawling.max_page_bytes))
             out.append({"url": url, **page.to_json()})
             if page.page_type == "list" and page.items:
                 first = page.items[0].url
-                out.append({"url": first, **parse(*fetch(client, first, crawling.max_page_bytes), first).to_json()})
+                out.append({"url": first, **parse(first, *fetch(client, first, crawling.max_page_bytes)).to_json()})
     except Exception as e:  # report what failed, in one line, for the operator
         print(f"抓取或解析失败: {type(e).__name__}: {e}", file=sys.stderr)
         return 1

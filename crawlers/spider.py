@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
@@ -17,6 +18,7 @@ from scrapy.http import Response
 from crawlers.parsers import parse_page
 from crawlers.parsers.model import ParsedItem, ParsedPage, ParseError
 from crawlers.reasons import failure_reason, is_binary, is_truncated_html
+from crawlers.settings import login_cookie
 from crawlers.sources import Crawling, Source
 from pipeline.fingerprint import canonical_url
 from pipeline.types import RawPost
@@ -62,6 +64,9 @@ class WatchSpider(scrapy.Spider):
         self.run_record = None  # the CrawlRun written at close
         self._listed: set[str] = set()  # threads seen on this crawl's list pages
         self._revisited = False
+        # A login cookie goes only to the hosts of the source's own URLs, never to linked sites.
+        self.cookie = login_cookie(source)
+        self._cookie_hosts = {urlsplit(u).hostname for u in source.start_urls()}
 
     # -- request budget -------------------------------------------------------------------
     def _request(self, url: str, callback, **cb_kwargs) -> scrapy.Request | None:
@@ -69,8 +74,9 @@ class WatchSpider(scrapy.Spider):
             self.reasons["page_budget_exhausted"] += 1
             return None
         self._pages_scheduled += 1
+        own = self.cookie and urlsplit(url).hostname in self._cookie_hosts
         return scrapy.Request(url, callback=callback, errback=self.on_error, cb_kwargs=cb_kwargs,
-                              dont_filter=False)
+                              headers={"Cookie": self.cookie} if own else None, dont_filter=False)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -138,7 +144,9 @@ class WatchSpider(scrapy.Spider):
             return parse_page(response.body, self.source.parser_kind, response.url,
                               content_type=ctype, now=self.now)
         except ParseError as e:
-            self._parse_failure(f"parse:{e}")
+            # The parser's sentence without its variable detail, so one cause stays one reason key.
+            self._parse_failure(f"parse:{str(e).split('（')[0].split(' (')[0]}")
+            self.logger.info("unparseable page %s: %s", response.url, e)
         except Exception as e:  # a hostile page must never end the crawl
             self._parse_failure(f"parser_crash:{type(e).__name__}")
             self.logger.exception("parser crashed on %s", response.url)
@@ -174,6 +182,8 @@ class WatchSpider(scrapy.Spider):
             req = self._request(page.next_page, self.parse_list, list_page=list_page + 1)
             if req:
                 yield req
+        elif page.next_page:
+            self.reasons["list_page_limit"] += 1  # older pages wait (or a "next" that never ends)
 
     def _feed_posts(self, page: ParsedPage):
         self.health["list_pages"] += 1

@@ -53,6 +53,13 @@ class _Handler(BaseHTTPRequestHandler):
             sys.stderr.write(f"{self.address_string()} - {format % args}\n")
 
 
+class _DemoHTTPServer(ThreadingHTTPServer):
+    # socketserver's default listen backlog of 5 drops SYNs when a crawler opens 8 connections at
+    # once; the retransmit stalls a page for ~1 s. Real sites have deep backlogs.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class DemoServer:
     """The three demo sites on a ThreadingHTTPServer running in a background thread."""
 
@@ -63,15 +70,14 @@ class DemoServer:
         self.ctx = SiteContext(self.timeline, self.clock, make_env())
         self.app = DemoApp(self.ctx)
         self._host, self._port, self._verbose = host, port, verbose
-        self._httpd: ThreadingHTTPServer | None = None
+        self._httpd: _DemoHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         if self._httpd is not None:
             raise RuntimeError("already started")
         handler = type("DemoHandler", (_Handler,), {"app": self.app})
-        httpd = ThreadingHTTPServer((self._host, self._port), handler)
-        httpd.daemon_threads = True
+        httpd = _DemoHTTPServer((self._host, self._port), handler)
         httpd.verbose = self._verbose  # type: ignore[attr-defined]
         self._httpd = httpd
         host = "127.0.0.1" if self._host in ("", "0.0.0.0") else self._host  # a wildcard is no link target

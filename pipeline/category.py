@@ -7,10 +7,10 @@ Two stages, both jieba-free:
    or when the whole text names two different safety words. A passing mention deep in a long
    complaint ("…也有安全隐患") does not make it a safety case; on the gov_messages train split the
    rule fires on 13 of 393 messages, nearly all hazard reports filed under other areas.
-2. Otherwise a linear model over L2-normalised character 1-3-gram presence picks one of the other
+2. Otherwise a linear model over L2-normalised character 1-2-gram presence picks one of the other
    categories. Its n-grams are the ones the negativity model already built for the same text
-   (`pipeline.sentiment.Featurizer`), found by one set intersection; class sums are taken
-   column-wise over the weight vectors of the known n-grams.
+   (`pipeline.sentiment.Featurizer`: one probe of one merged table per n-gram); each n-gram's
+   class weights are packed into one integer, so the class sums are one C-level sum().
    It is trained by `scripts/train_category.py` on the gov_messages (TipDM 2020) train split, the
    official taxonomy terms as seed documents, and news titles of unrelated areas as 其他; the
    per-class weights ship as gzip JSON package data.
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from pipeline.sentiment import Featurizer, normalise
+from pipeline.sentiment import NGRAM_MAX, Featurizer, column_sum, normalise, pack, unpack
 
 CATEGORIES = ("城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生",
               "安全生产", "其他")
@@ -48,13 +48,14 @@ class CategoryClassifier:
     def __init__(self, model: dict, featurizer: Featurizer | None = None):
         if model.get("format") != MODEL_FORMAT:
             raise ValueError(f"not a {MODEL_FORMAT} model: {model.get('format')!r}")
+        if model.get("ngram_max", NGRAM_MAX) != NGRAM_MAX:
+            raise ValueError(f"model has {model['ngram_max']}-grams, this code reads {NGRAM_MAX}-grams")
         self.classes: list[str] = model["classes"]
         if not set(self.classes) <= set(CATEGORIES):
             raise ValueError(f"unknown classes in model: {self.classes}")
         self.bias: list[float] = model["bias"]
-        self._weights: dict[str, tuple[float, ...]] = {g: tuple(w) for g, w in model["ngrams"].items()}
-        self._keys = frozenset(self._weights)
         self._features = featurizer or Featurizer()
+        self._slot = self._features.register({g: pack(w) for g, w in model["ngrams"].items()})
         rules = ahocorasick.Automaton()
         for w in SAFETY_WORDS:
             rules.add_word(w, ("safety", w))
@@ -95,20 +96,13 @@ class CategoryClassifier:
 
     def scores(self, text: str) -> dict[str, float]:
         """Linear scores of the learned classes (安全生产 is rule-based and not among them)."""
-        return self._scores(self._features(text).grams)
-
-    def _scores(self, grams: set[str]) -> dict[str, float]:
-        known = grams & self._keys
+        count, sums = unpack(column_sum(self._features(text), self._slot), len(self.classes))
         # the model was trained on L2-normalised n-gram presence vectors
-        norm = math.sqrt(len(known)) or 1.0
-        # fsum is exact, so the sums do not depend on set order (which varies per process)
-        sums = (map(math.fsum, zip(*map(self._weights.__getitem__, known))) if known
-                else [0.0] * len(self.bias))
+        norm = math.sqrt(count) or 1.0
         return {c: b + s / norm for c, b, s in zip(self.classes, self.bias, sums)}
 
     def predict(self, text: str) -> str:
-        f = self._features(text)
-        if self._is_safety(f.text):
+        if self._is_safety(self._features(text).text):
             return "安全生产"
-        s = self._scores(f.grams)
+        s = self.scores(text)
         return max(self.classes, key=lambda c: (s[c], -self.classes.index(c)))

@@ -128,9 +128,13 @@ _WORDLIKE = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z][a-z0-9]{2,}")
 
 
 class KeywordScorer:
-    def __init__(self, idf: dict[str, float], default_idf: float) -> None:
+    def __init__(self, idf: dict[str, float], default_idf: float, max_cache: int = 200_000) -> None:
         self._idf = idf
         self._default = default_idf
+        # token → its IDF, or 0.0 when it cannot be a key term (stopword, one char, not word-like):
+        # the same tokens recur in every post, so each is judged once.
+        self._weight: dict[str, float] = {}
+        self._max = max_cache
 
     @classmethod
     def load(cls) -> KeywordScorer:
@@ -140,10 +144,19 @@ class KeywordScorer:
 
     def top(self, tokens: Iterable[str], k: int = 8) -> tuple[str, ...]:
         """The `k` tokens with the highest TF × IDF; ties keep the order of first appearance."""
-        tf = [(w, c) for w, c in Counter(tokens).items()
-              if len(w) > 1 and w not in STOPWORDS and _WORDLIKE.fullmatch(w)]
-        scored = sorted(tf, key=lambda kv: -kv[1] * self._idf.get(kv[0], self._default))
-        return tuple(word for word, _ in scored[:k])
+        weight = self._weight
+        scored = []
+        for w, c in Counter(tokens).items():
+            idf = weight.get(w)
+            if idf is None:
+                if len(weight) >= self._max:
+                    weight.clear()
+                eligible = len(w) > 1 and w not in STOPWORDS and _WORDLIKE.fullmatch(w)
+                idf = weight[w] = self._idf.get(w, self._default) if eligible else 0.0
+            if idf:
+                scored.append((-c * idf, w))
+        scored.sort(key=lambda kv: kv[0])  # stable: ties keep the order of first appearance
+        return tuple(word for _, word in scored[:k])
 
 
 def idf_table(documents: Iterable[set[str]]) -> tuple[dict[str, float], float]:

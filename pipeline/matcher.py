@@ -20,7 +20,11 @@
    nor one followed by a division word (乡, 镇, 县, 区, 市, 街道) when the longer name is not a
    locality term itself: "大田县屏山乡" is in Fujian, not our 屏山县. All are reported in
    `exclusions`: "locality:青溪路", "locality:宜宾路", "locality:屏山乡".
-4. Ambiguous division names (see pipeline/divisions.py) need context in the same post: an
+4. A topic term right after a negation ("未造成伤亡", "没有发现异味", "无明显异味": a negation
+   token, then at most two bridge tokens such as 造成/发现/明显) does not count towards its topic;
+   it is reported in `exclusions` as "negated:伤亡". Negation and bridge words are whole tokens, so
+   不断/不明/不停 ("不断发生爆炸", "不明气体泄漏") are not negations.
+5. Ambiguous division names (see pipeline/divisions.py) need context in the same post: an
    unambiguous locality term or an anchor (a name above the configured division) anywhere in it,
    and for everyday words (和平, 长安) right before them ("天津和平区", "天津的和平区"), since
    "世界和平 #天津#" is not about 天津市和平区.
@@ -46,6 +50,12 @@ DIVISION_WORDS = ("街道", "乡", "镇", "县", "区", "市")
 STRONG, WEAK, COMMON, ANCHOR = 0, 1, 2, 3
 OPTIONAL_TOPIC = 4  # automaton only: a term of a locality-optional topic
 NEAR = 1  # a COMMON name counts only this many characters after a STRONG name or an ANCHOR
+# Whole tokens that negate a following topic term, and the words allowed between them.
+NEGATIONS = frozenset({"不", "没", "没有", "并没有", "未", "并未", "尚未", "暂未", "从未", "均未", "未曾",
+                       "不曾", "无", "并无", "暂无", "均无", "毫无", "无人", "未见", "未有"})
+NEGATION_BRIDGES = frozenset({"造成", "发生", "出现", "发现", "有", "存在", "明显", "任何", "人员", "接到",
+                              "检出", "闻到", "导致", "引发", "产生"})
+_NEGATION_CONTEXT = NEGATIONS | NEGATION_BRIDGES  # what the token before a negated term must be
 # Kinds of topic roles.
 _ANY, _ALL, _EXCLUDE = range(3)
 
@@ -114,7 +124,10 @@ class Matcher:
     def _topic_hits(self, term_hits, loc_relevant: bool, index,
                     exclusions: list[str]) -> tuple[TopicHit, ...]:
         per_topic: dict[int, list] = {}
-        for s, e, term, (_, roles) in term_hits:
+        for s, e, term, (_, roles), negated in term_hits:
+            if negated:
+                exclusions.append(f"negated:{term}")
+                roles = [r for r in roles if r[0] == _EXCLUDE]
             for role in roles:
                 per_topic.setdefault(role[1], []).append((role[0], role[-1], s, e, term))
         out = []
@@ -149,9 +162,9 @@ class Matcher:
         hits.sort(key=lambda h: h[0])
         return hits
 
-    def _token_hits(self, tokens: tuple[str, ...]) -> list[tuple[int, int, str, tuple]]:
-        """Look-alike and topic terms that are a run of whole tokens: (start, end, term, entry),
-        in order of start. Runs are extended only while they are a prefix of some term."""
+    def _token_hits(self, tokens: tuple[str, ...]) -> list[tuple[int, int, str, tuple, bool]]:
+        """Look-alike and topic terms that are a run of whole tokens: (start, end, term, entry,
+        negated), in order of start. Runs are extended only while they are a prefix of some term."""
         hits = []
         prefixes, terms = self._prefixes, self._token_terms
         pos = 0
@@ -160,7 +173,9 @@ class Matcher:
             while run in prefixes:
                 entry = terms.get(run)
                 if entry is not None:
-                    hits.append((pos, pos + len(run), run, entry))
+                    negated = bool(entry[1]) and i > 0 and tokens[i - 1] in _NEGATION_CONTEXT \
+                        and _negated(tokens, i)
+                    hits.append((pos, pos + len(run), run, entry, negated))
                 j += 1
                 if j == len(tokens):
                     break
@@ -180,7 +195,7 @@ class Matcher:
         return weak and context
 
     def _locality(self, loc_hits, term_hits, text, bounds, exclusions) -> tuple[tuple[str, ...], bool]:
-        lookalikes = [(s, e, term) for s, e, term, (is_lookalike, _) in term_hits if is_lookalike]
+        lookalikes = [(s, e, term) for s, e, term, (is_lookalike, _), _ in term_hits if is_lookalike]
         kept = []
         for s, e, term, role in loc_hits:
             if role == OPTIONAL_TOPIC or s not in bounds:
@@ -245,6 +260,16 @@ def _topic_roles(topics, form) -> dict[str, list[tuple]]:
         for term in topic.exclude:
             roles.setdefault(form(term), []).append((_EXCLUDE, t))
     return roles
+
+
+def _negated(tokens: tuple[str, ...], i: int) -> bool:
+    """Whether a negation token precedes tokens[i], with at most two bridge tokens between."""
+    for j in range(i - 1, max(i - 4, -1), -1):
+        if tokens[j] in NEGATIONS:
+            return True
+        if tokens[j] not in NEGATION_BRIDGES:
+            return False
+    return False
 
 
 def _lower(text: str) -> str:

@@ -66,8 +66,10 @@ def load(shared: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return gov, sorted(set(aux))
 
 
-def fit(rows: list[tuple[str, str]], c: float):
-    vec = CountVectorizer(analyzer="char", ngram_range=(1, NGRAM_MAX), min_df=2, lowercase=False,
+def fit(rows: list[tuple[str, str]], c: float, min_df: int):
+    # min_df prunes the vocabulary at training time (the run-time norm counts every vocabulary
+    # n-gram, so it cannot be pruned afterwards): a small table stays in the CPU cache.
+    vec = CountVectorizer(analyzer="char", ngram_range=(1, NGRAM_MAX), min_df=min_df, lowercase=False,
                           binary=True, dtype=np.float64)
     # L2-normalised presence vectors: long messages and short titles are scored alike
     x = normalize(vec.fit_transform([normalise(t) for _, t in rows]))
@@ -87,6 +89,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--out", type=Path, default=ROOT / "pipeline/data/category_model.json.gz")
+    ap.add_argument("--min-df", type=int, default=3)
     args = ap.parse_args()
     gov, aux = load(args.shared)
 
@@ -96,7 +99,7 @@ def main() -> None:
     for c in C_GRID:
         correct = 0
         for tr, te in folds.split(gov, labels):
-            vec, clf = fit([gov[i] for i in tr] + aux, c)
+            vec, clf = fit([gov[i] for i in tr] + aux, c, args.min_df)
             pred = predict(vec, clf, [gov[i][1] for i in te])
             correct += sum(p == gov[i][0] for p, i in zip(pred, te))
         acc = correct / len(gov)
@@ -104,7 +107,7 @@ def main() -> None:
         if acc > best[0]:
             best = (acc, c)
 
-    vec, clf = fit(gov + aux, best[1])
+    vec, clf = fit(gov + aux, best[1], args.min_df)
     assert list(clf.classes_) == list(range(len(LEARNED))), "every class needs training rows"
     coef, bias = clf.coef_.copy(), clf.intercept_
     # Softmax is shift-invariant per feature: centre each n-gram's weights so small ones vanish.
@@ -113,11 +116,11 @@ def main() -> None:
     # The run-time L2 norm counts every known n-gram of a text, so none may be dropped.
     assert len(vocab) <= KEEP, "raise KEEP or min_df: pruning would change the norms"
     order = range(len(vocab))
-    model = {"format": MODEL_FORMAT, "classes": LEARNED,
+    model = {"format": MODEL_FORMAT, "ngram_max": NGRAM_MAX, "classes": LEARNED,
              "bias": [round(float(b), 4) for b in bias - bias.mean()],
              "ngrams": {vocab[j]: [round(float(v), 4) for v in coef[:, j]] for j in order},
              "meta": {"c": best[1], "cv_accuracy_gov_train": round(best[0], 4),
-                      "aux_rows": len(aux)}}
+                      "aux_rows": len(aux), "min_df": args.min_df}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(model, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     args.out.write_bytes(gzip.compress(payload.encode("utf-8"), compresslevel=9, mtime=0))

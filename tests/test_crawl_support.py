@@ -1,6 +1,8 @@
 """Support for the crawl tests (no tests here): a small scriptable forum on 127.0.0.1 with Discuz-like
-markup and hostile pages, config directories, and a crawl run in its own process (a Twisted reactor
-cannot restart, so every crawl is a `python -m crawlers.run` subprocess, as in production)."""
+markup and hostile pages, config directories, and crawls through the real spider, each in its own
+process as in production (a Twisted reactor cannot restart): `crawl` forks a child that runs
+`crawlers.run.crawl(...)` with imports and the jieba pipeline already loaded (fast), `crawl_cli`
+and `start_crawl` run `python -m crawlers.run` exactly as the scheduler does."""
 from __future__ import annotations
 
 import json
@@ -14,6 +16,8 @@ import textwrap
 import threading
 import time
 import traceback
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,11 +52,12 @@ class Forum:
     thread_layout: str = "discuz"
     extra_rows: list[tuple[str, str]] = field(default_factory=list)  # (title, href) of hostile links
     link_suffix: str = "?from=list&utm_source=feed#top"  # tracking noise on list links
-    list_next: str | None = None  # href of the list's "next page" link
+    list_next: str | None = None  # href of the list's "next page" link; "{next}" makes it endless
     unlisted: set[int] = field(default_factory=set)  # threads pushed off the pages a crawl reads
 
     def add_thread(self, tid: int, n_posts: int, title: str | None = None) -> Thread:
-        t = Thread(tid, title or f"青溪路口积水第{tid}帖", [f"第{tid}帖第{i}楼 青溪 东湖区 今天的情况" for i in range(1, n_posts + 1)])
+        posts = [f"第{tid}帖第{i}楼 青溪 东湖区 今天的情况" for i in range(1, n_posts + 1)]
+        t = Thread(tid, title or f"青溪路口积水第{tid}帖", posts)
         self.threads[tid] = t
         return t
 
@@ -63,7 +68,9 @@ class Forum:
 
 
 def list_page(forum: Forum, page: int) -> str:
-    threads = forum.order()[(page - 1) * LIST_SIZE: page * LIST_SIZE]
+    endless = forum.list_next is not None and "{next}" in forum.list_next
+    first = 0 if endless else (page - 1) * LIST_SIZE  # an endless list repeats its first page
+    threads = forum.order()[first:first + LIST_SIZE]
     rows = [(t.title, f"thread-{t.tid}-1-1.html{forum.link_suffix}", len(t.posts) - 1) for t in threads]
     rows += [(title, href, 0) for title, href in (forum.extra_rows if page == 1 else [])]
     if forum.layout == "discuz":
@@ -76,8 +83,10 @@ def list_page(forum: Forum, page: int) -> str:
     else:  # a redesign: no tbody ids, no a.xst
         body = "".join(f'<div class="card"><h3><span data-href="{escape(href)}">{escape(title)}</span></h3></div>'
                        for title, href, _ in rows)
-    nxt = f'<div class="pg"><a class="nxt" href="{escape(forum.list_next)}">下一页</a></div>' if forum.list_next else ""
-    return f"<html><head><meta charset='utf-8'><title>青溪论坛 - Powered by Discuz!</title></head><body>{body}{nxt}</body></html>"
+    href = forum.list_next.format(next=page + 1) if forum.list_next else None
+    nxt = f'<div class="pg"><a class="nxt" href="{escape(href)}">下一页</a></div>' if href else ""
+    return (f"<html><head><meta charset='utf-8'><title>青溪论坛 - Powered by Discuz!</title></head>"
+            f"<body>{body}{nxt}</body></html>")
 
 
 def thread_page(forum: Forum, tid: int, page: int, *, endless: bool = False) -> str | None:
@@ -85,8 +94,10 @@ def thread_page(forum: Forum, tid: int, page: int, *, endless: bool = False) -> 
     if t is None:
         return None
     start = (page - 1) * POSTS_PER_PAGE
+    if endless and start >= len(t.posts):  # a pagination trap: the last page again, "next" forever
+        start = max(0, (len(t.posts) - 1) // POSTS_PER_PAGE * POSTS_PER_PAGE)
     chunk = t.posts[start:start + POSTS_PER_PAGE]
-    if not chunk and not endless:
+    if not chunk:
         return None
     if forum.thread_layout != "discuz":
         posts = "".join(f"<section class='reply'>{escape(p)}</section>" for p in chunk)
@@ -105,6 +116,11 @@ def thread_page(forum: Forum, tid: int, page: int, *, endless: bool = False) -> 
             f"{posts}{nxt}</body></html>")
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64  # socketserver's 5 drops SYNs when a crawler opens 8 connections at once
+
+
 class Site:
     """A ThreadingHTTPServer in a background thread. `routes` maps a path to a handler
     `fn(handler) -> None` that writes the whole response; anything else is the forum."""
@@ -114,14 +130,16 @@ class Site:
         self.forum = forum or Forum()
         self.robots = robots
         self.delay = delay  # seconds every forum page takes (to observe concurrency)
-        self.routes: dict[str, callable] = {}
+        self.routes: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}
         self.hits: list[Hit] = []
         self.endless_threads: set[int] = set()
         self.inflight = 0
         self.max_inflight = 0
         self._lock = threading.Lock()
-        self.release = threading.Event()  # hang-routes wait on this
+        self.release = threading.Event()  # pages past `hang_after` wait for this
         self.release.set()
+        self.hang_after: int | None = None  # thread pages served before the rest hang
+        self._thread_pages = 0
 
     # -- lifecycle ------------------------------------------------------------------------
     def __enter__(self) -> "Site":
@@ -136,8 +154,7 @@ class Site:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                        daemon=True)
         self.thread.start()
@@ -188,6 +205,11 @@ class Site:
             html = list_page(self.forum, int(name[len("forum-2-"):-5]))
         elif name.startswith("thread-") and name.endswith(".html"):
             tid, page = (int(x) for x in name[len("thread-"):-5].split("-")[:2])
+            with self._lock:
+                self._thread_pages += 1
+                hang = self.hang_after is not None and self._thread_pages > self.hang_after
+            if hang:
+                self.release.wait()
             html = thread_page(self.forum, tid, page, endless=tid in self.endless_threads)
         if html is None:
             send(h, 404, b"<html><body>404 Not Found</body></html>")
@@ -211,7 +233,7 @@ def send(h: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str = "text
 
 def write_config(tmp_path: Path, sources_yaml: str, alerts_yaml: str | None = None) -> Path:
     cfg = tmp_path / "config"
-    cfg.mkdir(exist_ok=True)
+    cfg.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "config" / "topics.yaml", cfg / "topics.yaml")
     (cfg / "watch.yaml").write_text(textwrap.dedent("""\
         locality: 青溪市
@@ -237,7 +259,7 @@ def forum_sources(base_url: str, *, source_id: str = "bbs", extra: str = "", def
 _PIPELINES: dict[bytes, object] = {}  # built once per topics.yaml: jieba takes a second or two
 
 
-def _pipeline(cfg: Path):
+def built_pipeline(cfg: Path):
     from pipeline.process import Pipeline
 
     key = (cfg / "topics.yaml").read_bytes()
@@ -247,39 +269,43 @@ def _pipeline(cfg: Path):
 
 
 def _preload() -> None:
-    """Import what every crawl imports once, before forking (importing installs no reactor)."""
+    """Import once, before forking, the components every crawl loads (importing installs no reactor)."""
     import importlib
-    import pkgutil
 
-    import crawlers.run
-    import scrapy.core.downloader.handlers as handlers
-    import scrapy.downloadermiddlewares as dmw
-    import scrapy.extensions as ext
-    import scrapy.spidermiddlewares as smw
+    from scrapy.settings import default_settings as d
 
-    for pkg in (handlers, dmw, ext, smw):
-        for mod in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + "."):
+    names = [*d.DOWNLOAD_HANDLERS_BASE.values(), *d.DOWNLOADER_MIDDLEWARES_BASE, *d.SPIDER_MIDDLEWARES_BASE,
+             *d.EXTENSIONS_BASE, "crawlers.item_pipeline.StoragePipeline", "crawlers.run.crawl",
+             "crawlers.spider.WatchSpider", "crawlers.backoff.RetryBackoffMiddleware",
+             "crawlers.concurrency.HostConcurrencyMiddleware",
+             "scrapy.crawler.CrawlerProcess", "storage.factory.create_schema"]
+    for name in names:
+        if name:
             try:
-                importlib.import_module(mod.name)
+                importlib.import_module(name.rpartition(".")[0])
             except ImportError:
-                pass  # optional extras (S3, HTTP/2, ...) this install lacks
-    for name in ("crawlers.item_pipeline", "crawlers.spider", "scrapy.crawler", "storage.factory"):
-        importlib.import_module(name)
-    assert crawlers.run and "twisted.internet.reactor" not in sys.modules, "a reactor here breaks forked crawls"
+                pass  # an optional extra (S3, HTTP/2) this install lacks: loaded lazily if ever
 
 
-def crawl(cfg: Path, source_id: str, *, env: dict | None = None, timeout: float = 60) -> dict:
+def crawl(cfg: Path, source_id: str, *, env: dict | None = None, timeout: float = 60, doc_pipeline=None) -> dict:
     """One crawl, `crawlers.run.crawl(...)`, in a forked child process (its own Twisted reactor),
-    with the pipeline already built; returns the summary `python -m crawlers.run` prints."""
+    with the pipeline already built; returns the summary `python -m crawlers.run` prints. Falls
+    back to the CLI if something in this test process has installed a reactor (the child would
+    inherit it). `doc_pipeline`: a stand-in for the document pipeline (needs the fork)."""
+    if "twisted.internet.reactor" in sys.modules:
+        assert doc_pipeline is None, "a stand-in pipeline needs a forked crawl"
+        return crawl_cli(cfg, source_id, env=env, timeout=timeout)
     from crawlers.sources import load_sources
     from storage.config import load_storage_settings
 
     sources = load_sources(cfg)
     source = sources.get(source_id)
-    doc_pipeline = _pipeline(cfg)
+    doc_pipeline = doc_pipeline or built_pipeline(cfg)
     _preload()
     rfd, wfd = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():  # Python ≥ 3.12 warns about fork() beside the server threads;
+        warnings.simplefilter("ignore", DeprecationWarning)  # the child touches none of their state
+        pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
         os.close(rfd)
         try:
@@ -307,10 +333,10 @@ def crawl(cfg: Path, source_id: str, *, env: dict | None = None, timeout: float 
     return out
 
 
-def crawl_cli(cfg: Path, source_id: str, *, timeout: float = 120) -> dict:
+def crawl_cli(cfg: Path, source_id: str, *, env: dict | None = None, timeout: float = 120) -> dict:
     """One crawl exactly as the scheduler starts it: `python -m crawlers.run SOURCE --config DIR`."""
     r = subprocess.run([sys.executable, "-m", "crawlers.run", source_id, "--config", str(cfg)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+                       cwd=ROOT, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
     assert r.returncode in (0, 1), r.stderr[-3000:]
     return json.loads(r.stdout.strip().splitlines()[-1])
 

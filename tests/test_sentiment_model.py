@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from pipeline.sentiment import SentimentModel, lexicon_counts, normalise
+from pipeline.sentiment import Featurizer, Lexicon, SentimentModel, char_ngrams, normalise
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_clearly_negative_posts_score_negative(model, text):
 @pytest.mark.parametrize("text", POSITIVE)
 def test_clearly_positive_posts_score_positive(model, text):
     s = model.score(text)
-    assert 0.2 < s <= 1.0
+    assert 0.1 < s <= 1.0  # scores are shrunk by evidence (evidence_k), positives a bit more
     assert not model.is_negative(s)
 
 
@@ -53,14 +53,32 @@ def test_negation_flips_polarity(model, pos, neg):
     assert model.is_negative(model.score(neg)) and not model.is_negative(model.score(pos))
 
 
-def test_lexicon_negation_counts_the_flipped_word():
-    polarity = {"满意": 1, "垃圾": -1}
-    # (end index, word) as the automaton reports them, in order of end
-    assert lexicon_counts([(1, "满意")], polarity, {"不"}) == (1, 0)
-    assert lexicon_counts([(0, "不"), (2, "满意")], polarity, {"不"}) == (0, 1)
-    assert lexicon_counts([(0, "不"), (3, "满意")], polarity, {"不"}) == (0, 1)  # 不太满意
-    assert lexicon_counts([(0, "不"), (9, "满意")], polarity, {"不"}) == (1, 0)  # too far away
-    assert lexicon_counts([(0, "不"), (2, "垃圾")], polarity, {"不"}) == (1, 0)
+@pytest.mark.parametrize("text, counts", [
+    ("满意", (1, 0)),
+    ("不满意", (0, 1)),
+    ("不太满意", (0, 1)),  # one char between
+    ("不是很满意", (0, 1)),  # two chars between
+    ("不是说很满意", (1, 0)),  # too far away
+    ("不垃圾", (1, 0)),
+    ("满意，满意，不满意", (2, 1)),  # every occurrence counts
+    ("一塌糊涂", (0, 1)),  # a 4-character word
+    ("非常满意", (1, 0)),  # 非常 is "very", not a negation
+    ("非满意", (0, 1)),
+])
+def test_lexicon_counts_with_negation(text, counts):
+    lex = Lexicon({"满意": 1, "垃圾": -1, "一塌糊涂": -1, "一塌糊涂的烂": -1}, ["不", "非"], Featurizer())
+    assert lex.counts(text) == counts
+
+
+def test_featurizer_shares_work_and_changes_nothing(model):
+    shared = Featurizer()
+    a = SentimentModel.load(featurizer=shared)
+    text = "医院服务态度太差了"
+    assert a.score(text) == model.score(text)
+    first = shared(text)
+    assert shared(text) is first  # the second model scoring the same text reuses the features
+    assert shared("别的") is not first
+    assert char_ngrams("abcb") == {"a", "b", "c", "ab", "bc", "cb"}
 
 
 def test_empty_and_evidence_free_text_is_neutral(model):

@@ -44,7 +44,9 @@ def post_time(node: Selector | None, now: datetime) -> datetime | None:
 def _next_page(sel: Selector, base: str | None) -> str | None:
     href = sel.css("a.nxt::attr(href), div.pages a.next::attr(href)").get()
     if not href:
-        for a in sel.css("div.pg a, div.pages a, a"):
+        # Only anchors whose text could be one of _NEXT_TEXTS (one XPath pass, not a Python loop over
+        # every link of the page: this was a hot spot of every crawl).
+        for a in sel.xpath("descendant-or-self::a[contains(., '下') or contains(., '›')]"):
             if one_line(a.xpath("string()").get()) in _NEXT_TEXTS:
                 href = a.attrib.get("href")
                 break
@@ -145,17 +147,22 @@ def _body(node: Selector) -> tuple[str, str]:
     return text_of(node, skip=node.css(JUNK)), node.get()
 
 
+def _by_id(node: Selector, element_id: str):
+    """`node.css("#id")` without translating a new CSS string for every post (a crawl hot spot)."""
+    return node.xpath("descendant-or-self::*[@id=$id]", id=element_id)
+
+
 def _x_posts(sel: Selector, now: datetime) -> list[tuple[str, str | None, datetime | None, str, str, str]]:
     out = []
     for div in sel.xpath("//div[starts-with(@id,'post_')]"):
         m = _POST_ID.match(div.attrib.get("id", ""))
-        message = div.css(f"#postmessage_{m[1]}") if m else None
+        message = _by_id(div, f"postmessage_{m[1]}") if m else None
         if not message:
             continue
         pid = m[1]
         author = first(div, "div.authi a.xw1::text", "td.pls div.authi a::text", "div.authi a::text")
-        stamp = div.css(f"#authorposton{pid}")
-        label = one_line(div.css(f"#postnum{pid}").xpath("string()").get()) or \
+        stamp = _by_id(div, f"authorposton{pid}")
+        label = one_line(_by_id(div, f"postnum{pid}").xpath("string()").get()) or \
             one_line(div.css("div.pi strong").xpath("string()").get())
         text, html = _body(message[0])
         out.append((pid, author, post_time(stamp[0], now) if stamp else None, label, text, html))

@@ -57,7 +57,7 @@ def _page_title(sel: Selector) -> str | None:
 
 
 def _next_page(sel: Selector, base: str | None) -> str | None:
-    for a in sel.css("a"):
+    for a in sel.xpath("descendant-or-self::a[contains(., '下一页')]"):  # not a Python loop over every link
         if one_line(a.xpath("string()").get()) in ("下一页", "下一页>", "下一页 >"):
             return absolute(base or SITE, a.attrib.get("href"))
     return absolute(base or SITE, sel.css("a.next::attr(href)").get())
