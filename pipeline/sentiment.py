@@ -23,9 +23,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from importlib import resources
-from pathlib import Path
 from itertools import compress
 from operator import itemgetter
+from pathlib import Path
 from typing import NamedTuple
 
 MODEL_FORMAT = "yqwatch-sentiment-1"
