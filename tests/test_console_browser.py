@@ -72,17 +72,29 @@ def site(tmp_path):
 def _wait(drv, cond, timeout=10):
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(drv, timeout).until(cond)
+    from selenium.common.exceptions import TimeoutException
+
+    try:
+        return WebDriverWait(drv, timeout).until(cond)
+    except TimeoutException:
+        toast, rows = drv.execute_script(
+            "const t = document.getElementById('toast'), r = document.getElementById('feed-rows');"
+            "return [t && t.textContent, r && r.innerText.slice(-700)]")
+        raise AssertionError(f"condition not met in {timeout}s; last toast: {toast!r}; rows: {rows!r}") from None
 
 
 def _sign_in(drv, url, name="值班员甲"):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
 
     drv.get(url + "/")
     box = drv.find_element(By.ID, "actor-name")
     box.clear()
     box.send_keys(name)
     drv.find_element(By.ID, "actor-save").click()
+    # Wait for the form's navigation to finish: with a name saved by an earlier test, the old
+    # page already shows it, and a get() issued now would race the redirect.
+    _wait(drv, staleness_of(box))
     _wait(drv, lambda d: d.execute_script(
         "const e = document.getElementById('actor-name'); return e && e.defaultValue") == name)
 
@@ -233,8 +245,8 @@ def test_a_card_that_stays_in_view_redraws_its_counts(driver, thread_site):
     env, url = thread_site
     _sign_in(driver, url)
     driver.get(url + "/?status=all")
-    counts = lambda: driver.execute_script(  # noqa: E731 (one call: the list is replaced meanwhile)
-        "return document.querySelector('article.post[data-id=\"p300\"] .thread .counts').textContent")
+    counts = lambda: driver.execute_script(  # noqa: E731 (the list may be mid-replacement: '' then)
+        "return document.querySelector('article.post[data-id=\"p300\"] .thread .counts')?.textContent ?? ''")
     assert "2 条未处理" in counts()
     driver.find_element(By.CSS_SELECTOR, 'article.post[data-id="p300"] button[data-action="read"]').click()
     _wait(driver, lambda d: "0 条未处理" in counts())
