@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from importlib import resources
+from operator import itemgetter
 
 _TRACKING_KEYS = {"spm", "from", "fbclid", "gclid", "_t", "utm", "share", "scene", "srcid"}
 _TRACKING_PREFIXES = ("utm_", "share_")
@@ -60,27 +61,33 @@ def document_id(canonical: str, floor: int | None) -> str:
 
 # SimHash accumulates all 64 bit-counters in one big integer, LANE bits per counter, so adding a
 # feature is one integer addition instead of 64. Up to 2^(LANE-1) - 1 features per document.
+# LANE is a whole number of bytes, so a feature's spread (bit i of its hash → 1 in lane i) is
+# built from bytes: each hash byte selects the little-endian bytes of its 8 lanes, and one
+# int.from_bytes of the 8 pieces joined is the spread (C-level, no per-bit or per-byte shifts).
 _LANE = 24
-_LANE_MASK = (1 << _LANE) - 1
-_BYTE_SPREAD = [sum(1 << (j * _LANE) for j in range(8) if b >> j & 1) for b in range(256)]
+_LANE_BYTES = _LANE // 8
+_BYTE_LANES = [b"".join((b >> j & 1).to_bytes(_LANE_BYTES, "little") for j in range(8))
+               for b in range(256)]
 
 
 def _feature_spread(feature: str) -> int:
-    h = int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "little")
-    return sum(_BYTE_SPREAD[(h >> (8 * k)) & 0xFF] << (8 * k * _LANE) for k in range(8))
+    digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()  # byte k = bits 8k..8k+7
+    return int.from_bytes(b"".join(map(_BYTE_LANES.__getitem__, digest)), "little")
 
 
 _LANE_ONES = sum(1 << (i * _LANE) for i in range(64))
 _LANE_TOPS = _LANE_ONES << (_LANE - 1)
+# A lane's top byte (its last, little-endian) is 0x80 or 0 once masked to the top bit: as '1' / '0'.
+_TOP_DIGIT = bytes.maketrans(b"\x00\x80", b"01")
 
 
 def _collapse(acc: int, n: int) -> int:
     """Bit i is set when counter i > n/2. Adding 2^(LANE-1) - (n//2 + 1) to every counter sets a
     counter's top bit exactly then (no carry leaves a lane: counts stay below 2^(LANE-1)); the
-    top bits are then read out of the binary string, one every LANE characters."""
+    top bytes of the lanes, read as binary digits, are the result."""
     tops = (acc + (_LANE_ONES * ((1 << (_LANE - 1)) - (n // 2 + 1)))) & _LANE_TOPS
-    bits = format(tops, f"0{64 * _LANE}b")[::-1][_LANE - 1::_LANE]  # bits[i] = lane i
-    return int(bits[::-1], 2)
+    digits = tops.to_bytes(64 * _LANE_BYTES, "little")[_LANE_BYTES - 1::_LANE_BYTES]  # digits[i] = lane i
+    return int(digits.translate(_TOP_DIGIT)[::-1], 2)
 
 
 def simhash(tokens: Iterable[str]) -> int:
@@ -104,17 +111,17 @@ class SimHasher:
         self._max = max_cache
 
     def __call__(self, tokens: Iterable[str]) -> int:
-        cache = self._cache
-        acc = n = 0
-        for tok in tokens:
-            spread = cache.get(tok)
-            if spread is None:
-                if len(cache) >= self._max:
-                    cache.clear()
-                spread = cache[tok] = _feature_spread(tok)
-            acc += spread
-            n += 1
-        return _collapse(acc, n) if n else 0
+        tokens = tuple(tokens)  # read twice below (a tuple is not copied)
+        spreads = list(map(self._cache.get, tokens))
+        if None in spreads:
+            spreads = [self._add(tok) if v is None else v for tok, v in zip(tokens, spreads)]
+        return _collapse(sum(spreads), len(spreads)) if spreads else 0  # one C-level sum
+
+    def _add(self, token: str) -> int:
+        if len(self._cache) >= self._max:
+            self._cache.clear()
+        spread = self._cache[token] = _feature_spread(token)
+        return spread
 
 
 # Function words and chatter that say nothing about what a post is about.
@@ -129,18 +136,24 @@ _WORDLIKE = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z][a-z0-9]{2,}")
 
 class KeywordScorer:
     def __init__(self, idf: dict[str, float], default_idf: float, max_cache: int = 200_000) -> None:
-        self._idf = idf
         self._default = default_idf
-        # token → its IDF, or 0.0 when it cannot be a key term (stopword, one char, not word-like):
-        # the same tokens recur in every post, so each is judged once.
-        self._weight: dict[str, float] = {}
-        self._max = max_cache
+        # token → its IDF, or 0.0 when it cannot be a key term (stopword, one char, not word-like).
+        # The IDF table's tokens are judged once here, so a known token costs one lookup even in
+        # a post never seen; other tokens are judged when first seen and kept, up to max_cache.
+        self._known = {w: self._judge(w, v) for w, v in idf.items()}
+        self._weight = dict(self._known)
+        self._max = max(max_cache, len(self._known) + 1)
 
     @classmethod
     def load(cls) -> KeywordScorer:
         raw = resources.files("pipeline").joinpath("data/idf.json.gz").read_bytes()
         data = json.loads(gzip.decompress(raw))
         return cls(data["idf"], data["default_idf"])
+
+    @staticmethod
+    def _judge(word: str, idf: float) -> float:
+        eligible = len(word) > 1 and word not in STOPWORDS and _WORDLIKE.fullmatch(word)
+        return idf if eligible else 0.0
 
     def top(self, tokens: Iterable[str], k: int = 8) -> tuple[str, ...]:
         """The `k` tokens with the highest TF × IDF; ties keep the order of first appearance."""
@@ -150,12 +163,11 @@ class KeywordScorer:
             idf = weight.get(w)
             if idf is None:
                 if len(weight) >= self._max:
-                    weight.clear()
-                eligible = len(w) > 1 and w not in STOPWORDS and _WORDLIKE.fullmatch(w)
-                idf = weight[w] = self._idf.get(w, self._default) if eligible else 0.0
+                    weight = self._weight = dict(self._known)
+                idf = weight[w] = self._judge(w, self._default)
             if idf:
                 scored.append((-c * idf, w))
-        scored.sort(key=lambda kv: kv[0])  # stable: ties keep the order of first appearance
+        scored.sort(key=itemgetter(0))  # stable: ties keep the order of first appearance
         return tuple(word for _, word in scored[:k])
 
 

@@ -33,12 +33,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import compress
 
 import ahocorasick
 
 from pipeline.divisions import DivisionTree
 from pipeline.normalize import Normalizer, compact
-from pipeline.segment import boundaries
+from pipeline.segment import offsets
 from pipeline.topics import TopicsConfig
 from pipeline.types import TopicHit
 
@@ -112,8 +113,9 @@ class Matcher:
         if not self._is_candidate(loc_hits):
             return MatchResult(False, (), (), (), None)
         tokens = tuple(segment(text))
-        bounds = boundaries(tokens)
-        term_hits = self._token_hits(tokens)
+        starts = offsets(tokens)
+        bounds = set(starts)
+        term_hits = self._token_hits(tokens, starts)
         exclusions: list[str] = []
         loc_terms, loc_relevant = self._locality(loc_hits, term_hits, text, bounds, exclusions)
 
@@ -162,14 +164,15 @@ class Matcher:
         hits.sort(key=lambda h: h[0])
         return hits
 
-    def _token_hits(self, tokens: tuple[str, ...]) -> list[tuple[int, int, str, tuple, bool]]:
+    def _token_hits(self, tokens: tuple[str, ...],
+                    starts: list[int]) -> list[tuple[int, int, str, tuple, bool]]:
         """Look-alike and topic terms that are a run of whole tokens: (start, end, term, entry,
-        negated), in order of start. Runs are extended only while they are a prefix of some term."""
+        negated), in order of start. Runs start only at a token that begins some term (one C-level
+        pass picks those) and are extended only while they are a prefix of some term."""
         hits = []
         prefixes, terms = self._prefixes, self._token_terms
-        pos = 0
-        for i, tok in enumerate(tokens):
-            run, j = tok, i
+        for i in compress(range(len(tokens)), map(prefixes.__contains__, tokens)):
+            run, j, pos = tokens[i], i, starts[i]
             while run in prefixes:
                 entry = terms.get(run)
                 if entry is not None:
@@ -180,7 +183,6 @@ class Matcher:
                 if j == len(tokens):
                     break
                 run += tokens[j]
-            pos += len(tok)
         return hits
 
     def _is_candidate(self, loc_hits) -> bool:

@@ -52,7 +52,7 @@ class Pipeline:
         body = f"{title}\n{text}"
         match = self._matcher.match(body, self._segmenter.cut)
         score, negative = self._negativity(body) if match.relevant else (0.0, False)
-        tokens = tuple(t for t in match.tokens if t.isalnum()) if match.relevant else ()
+        tokens = tuple(filter(str.isalnum, match.tokens)) if match.relevant else ()
         url = self._canonical(raw.url)
         return Document(
             id=document_id(url, raw.floor),

@@ -21,6 +21,7 @@ import math
 import re
 import tempfile
 from collections.abc import Iterable
+from itertools import accumulate
 
 import jieba
 from jieba import finalseg
@@ -59,14 +60,15 @@ class Segmenter:
     def cut(self, text: str) -> list[str]:
         """Tokens whose concatenation is `text` (whitespace and punctuation included)."""
         out: list[str] = []
-        for blk in _HAN_BLOCK.split(text):
+        # split() with one capturing group alternates: odd items are the matches.
+        for i, blk in enumerate(_HAN_BLOCK.split(text)):
             if not blk:
                 continue
-            if _HAN_BLOCK.fullmatch(blk):
+            if i & 1:
                 self._cut_block(blk, out)
             else:
-                for part in _SKIP.split(blk):
-                    if _SKIP.fullmatch(part):
+                for k, part in enumerate(_SKIP.split(blk)):
+                    if k & 1:
                         out.append(part)
                     else:
                         out.extend(part)
@@ -215,11 +217,12 @@ class _Hmm:
         if nexti < len(s):
             out.append(s[nexti:])
 
+
+def offsets(tokens: Iterable[str]) -> list[int]:
+    """Start offset of every token, then the end of the last one."""
+    return list(accumulate(map(len, tokens), initial=0))
+
+
 def boundaries(tokens: Iterable[str]) -> set[int]:
     """Character offsets where a token starts or ends."""
-    out = {0}
-    pos = 0
-    for tok in tokens:
-        pos += len(tok)
-        out.add(pos)
-    return out
+    return set(offsets(tokens))
