@@ -4,10 +4,8 @@ nothing new, and a thread with new replies yields only the new replies."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-import textwrap
 import urllib.request
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import ROOT, free_port
 from test_alerts_support import SmtpServer
+from test_crawl_support import write_config
 
 pytestmark = pytest.mark.e2e
 TZ = ZoneInfo("Asia/Shanghai")
@@ -38,23 +37,12 @@ def demo():
     srv.stop()
 
 
-def write_config(tmp_path, base_url: str, smtp_port: int):
-    cfg = tmp_path / "config"
-    cfg.mkdir()
-    shutil.copy(ROOT / "config" / "topics.yaml", cfg / "topics.yaml")
-    (cfg / "watch.yaml").write_text(textwrap.dedent("""\
-        locality: 青溪市
-        storage:
-          database_url: sqlite:///../var/yq.db
-          index_path: ../var/index.sqlite
-        reports:
-          out_dir: ../var/reports
-        """), encoding="utf-8")
+def demo_config(tmp_path, base_url: str, smtp_port: int):
+    """The shipped demo sources pointed at this test's demo server, and one e-mail rule."""
     sources = (ROOT / "config" / "sources.yaml").read_text(encoding="utf-8")
     # A page budget large enough for the demo's backlog, so one crawl sees everything.
     sources = sources.replace("http://127.0.0.1:8765", base_url).replace("max_pages: 60", "max_pages: 500")
-    (cfg / "sources.yaml").write_text(sources, encoding="utf-8")
-    (cfg / "alerts.yaml").write_text(textwrap.dedent(f"""\
+    return write_config(tmp_path, sources, f"""\
         channels:
           mail:
             type: email
@@ -68,8 +56,7 @@ def write_config(tmp_path, base_url: str, smtp_port: int):
             type: new_hit
             min_severity: orange
             channels: [mail]
-        """), encoding="utf-8")
-    return cfg
+        """)
 
 
 def timeline(base_url: str) -> list[dict]:
@@ -93,7 +80,7 @@ def test_demo_chain_end_to_end(tmp_path, demo, smtp):
     from storage.types import SearchQuery
 
     smtp_port, inbox = smtp
-    cfg = write_config(tmp_path, demo.base_url, smtp_port)
+    cfg = demo_config(tmp_path, demo.base_url, smtp_port)
     svc = Services(load_config(cfg))
     try:
         svc.ensure_index()
