@@ -571,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
         args.rest = args.rest[1:]
     logging.basicConfig(level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("apscheduler", "jieba", "httpx", "elastic_transport", "mail.log"):
+    for noisy in ("apscheduler", "jieba", "httpx", "elastic_transport", "mail.log", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return args.func(args)
