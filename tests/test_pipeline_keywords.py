@@ -11,24 +11,14 @@ from pipeline.fingerprint import KeywordScorer
 from pipeline.process import Pipeline
 from pipeline.topics import load_topics
 from pipeline.types import RawPost
+from pipeline_stubs import AlwaysNegative
 
 CONFIG = Path(__file__).resolve().parents[1] / "config" / "topics.yaml"
 
 
-class _Stub:
-    def score(self, text: str) -> float:
-        return -0.5
-
-    def is_negative(self, score: float) -> bool:
-        return True
-
-    def predict(self, text: str) -> str:
-        return "其他"
-
-
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
-    return Pipeline(load_topics(CONFIG), sentiment=_Stub(), category=_Stub())
+    return Pipeline(load_topics(CONFIG), sentiment=AlwaysNegative(-0.5), category=AlwaysNegative())
 
 
 def _post(title: str, text: str) -> RawPost:

@@ -9,17 +9,7 @@ import pytest
 from pipeline.process import Pipeline
 from pipeline.topics import TopicsConfig
 from pipeline.types import RawPost
-
-
-class _Negative:
-    def score(self, text: str) -> float:
-        return -0.9
-
-    def is_negative(self, score: float) -> bool:
-        return True
-
-    def predict(self, text: str) -> str:
-        return "其他"
+from pipeline_stubs import AlwaysNegative
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +23,7 @@ def pipeline() -> Pipeline:
              "any": ["异味", "偷排", "污染", "死鱼"]},
         ],
     })
-    return Pipeline(topics, sentiment=_Negative(), category=_Negative())
+    return Pipeline(topics, sentiment=AlwaysNegative(-0.9), category=AlwaysNegative())
 
 
 @pytest.mark.parametrize("text, topics, negated", [
