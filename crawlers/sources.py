@@ -1,28 +1,15 @@
 """Schema of `sources.yaml`: which sites to watch and how politely (DESIGN §4)."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pipeline.config import ConfigError, load_yaml
+from pipeline.config import ConfigError, load_yaml, parse_duration
 
 Kind = Literal["forum", "tieba", "news", "feed", "generic"]
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
-_UNIT = {None: 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(value: int | float | str) -> float:
-    """Seconds from 90, "90s", "5m", "1h", "1d"."""
-    if isinstance(value, (int, float)):
-        return float(value)
-    m = _DURATION.match(str(value))
-    if not m:
-        raise ValueError(f"not a duration: {value!r} (use e.g. 90, 90s, 5m, 1h)")
-    return float(m.group(1)) * _UNIT[m.group(2)]
 
 
 class Crawling(BaseModel):
