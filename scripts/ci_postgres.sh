@@ -15,7 +15,17 @@ if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$ver main"; then
   pg_createcluster "$ver" main -p 5432 -- --auth-local=peer --auth-host=scram-sha-256
 fi
 if ! pg_lsclusters -h | awk -v v="$ver" '$1==v && $2=="main" {print $4}' | grep -qx online; then
-  pg_ctlcluster "$ver" main start
+  # The server daemonises and inherits every open descriptor: started with the caller's pipes (fd 9
+  # above, or the CI runner's own), it holds them open for ever and the CI run never reaches EOF.
+  # So it starts with nothing inherited: stdin from /dev/null, output to a log, all other fds closed.
+  start_log=$(mktemp)
+  python3 - "$start_log" pg_ctlcluster "$ver" main start <<'PY' || { cat "$start_log"; exit 1; }
+import subprocess, sys
+with open(sys.argv[1], "w") as log:
+    sys.exit(subprocess.call(sys.argv[2:], close_fds=True, stdin=subprocess.DEVNULL,
+                             stdout=log, stderr=subprocess.STDOUT))
+PY
+  cat "$start_log"; rm -f "$start_log"
 fi
 for _ in $(seq 1 30); do
   pg_isready -q -h 127.0.0.1 -p 5432 && break
