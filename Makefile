@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: setup run test demo-sites bench data clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py pipeline/_native.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e ".[test,postgres]"
@@ -37,4 +37,4 @@ data: setup
 	$(BIN)/python scripts/train_category.py
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) var build *.egg-info pipeline/_native*.so

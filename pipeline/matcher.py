@@ -59,6 +59,7 @@ NEGATION_BRIDGES = frozenset({"造成", "发生", "出现", "发现", "有", "�
 _NEGATION_CONTEXT = NEGATIONS | NEGATION_BRIDGES  # what the token before a negated term must be
 # Kinds of topic roles.
 _ANY, _ALL, _EXCLUDE = range(3)
+_NOT_A_PREFIX = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +101,15 @@ class Matcher:
                 self._token_terms[term] = (term in lookalikes, roles)
         self._ac.make_automaton()
         self._loc_roles = locality
-        self._prefixes = {term[:i] for term in self._token_terms for i in range(1, len(term) + 1)}
+        # Every prefix of a term → the term's entry when the prefix is a whole term, else None:
+        # one lookup per step of a run of tokens.
+        self._prefixes: dict[str, tuple | None] = {
+            term[:i]: None for term in self._token_terms for i in range(1, len(term))}
+        self._prefixes.update(self._token_terms)
+        # What topic evaluation reads of each topic, as plain tuples (no model attribute lookups):
+        # (id, name, category, severity, catch_all, locality optional, has `any`, number of `all`).
+        self._rules = [(t.id, t.name, t.category, t.severity, t.catch_all, i in self._optional,
+                        bool(t.any_), len(t.all_)) for i, t in enumerate(self._topics)]
 
     def user_words(self) -> list[str]:
         """Every term, for the segmenter's dictionary (so terms come out as tokens)."""
@@ -129,31 +138,34 @@ class Matcher:
         for s, e, term, (_, roles), negated in term_hits:
             if negated:
                 exclusions.append(f"negated:{term}")
-                roles = [r for r in roles if r[0] == _EXCLUDE]
             for role in roles:
-                per_topic.setdefault(role[1], []).append((role[0], role[-1], s, e, term))
+                if negated and role[0] != _EXCLUDE:
+                    continue
+                found = per_topic.get(role[1])
+                if found is None:
+                    found = per_topic[role[1]] = []
+                found.append((role, s, e, term))
         out = []
         # Only topics with a hit (and catch-alls) are looked at: cost follows hits, not topics.
-        for t in sorted(per_topic.keys() | self._catch_all):
-            topic = self._topics[t]
-            if not loc_relevant and (t not in self._optional or topic.catch_all):
+        for t in sorted(per_topic.keys() | self._catch_all if self._catch_all else per_topic):
+            tid, name, category, severity, catch_all, optional, has_any, n_all = self._rules[t]
+            if not loc_relevant and (not optional or catch_all):
                 continue
             found = per_topic.get(t, ())
-            if not topic.catch_all:
-                if topic.any_ and not any(kind == _ANY for kind, *_ in found):
+            if not catch_all:
+                if has_any and not any(role[0] == _ANY for role, *_ in found):
                     continue
-                if len({group for kind, group, *_ in found if kind == _ALL}) < len(topic.all_):
+                if n_all and len({role[2] for role, *_ in found if role[0] == _ALL}) < n_all:
                     continue
-            excluded = next((term for kind, _, _, _, term in found if kind == _EXCLUDE), None)
+            excluded = next((term for role, _, _, term in found if role[0] == _EXCLUDE), None)
             if excluded is not None:
-                exclusions.append(f"{topic.id}:{excluded}")
+                exclusions.append(f"{tid}:{excluded}")
                 continue
             words: dict[str, tuple[int, int]] = {}
-            for kind, _, s, e, term in found:
-                if kind != _EXCLUDE and term not in words:
+            for role, s, e, term in found:
+                if term not in words and role[0] != _EXCLUDE:
                     words[term] = _span(s, e, index)
-            out.append(TopicHit(topic.id, topic.name, topic.category, topic.severity,
-                                tuple(words), tuple(words.values())))
+            out.append(TopicHit(tid, name, category, severity, tuple(words), tuple(words.values())))
         return tuple(out)
 
     def _locality_hits(self, text: str) -> list[tuple[int, int, str, int]]:
@@ -170,19 +182,23 @@ class Matcher:
         negated), in order of start. Runs start only at a token that begins some term (one C-level
         pass picks those) and are extended only while they are a prefix of some term."""
         hits = []
-        prefixes, terms = self._prefixes, self._token_terms
-        for i in compress(range(len(tokens)), map(prefixes.__contains__, tokens)):
-            run, j, pos = tokens[i], i, starts[i]
-            while run in prefixes:
-                entry = terms.get(run)
+        prefixes = self._prefixes
+        n = len(tokens)
+        for i in compress(range(n), map(prefixes.__contains__, tokens)):
+            run, j = tokens[i], i
+            entry = prefixes[run]
+            while True:
                 if entry is not None:
                     negated = bool(entry[1]) and i > 0 and tokens[i - 1] in _NEGATION_CONTEXT \
                         and _negated(tokens, i)
-                    hits.append((pos, pos + len(run), run, entry, negated))
+                    hits.append((starts[i], starts[i] + len(run), run, entry, negated))
                 j += 1
-                if j == len(tokens):
+                if j == n:
                     break
                 run += tokens[j]
+                entry = prefixes.get(run, _NOT_A_PREFIX)
+                if entry is _NOT_A_PREFIX:
+                    break
         return hits
 
     def _is_candidate(self, loc_hits) -> bool:

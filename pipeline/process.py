@@ -28,15 +28,16 @@ from pipeline.types import Analysis, Document, RawPost
 
 class Pipeline:
     def __init__(self, topics: TopicsConfig, *, sentiment: SentimentModel | None = None,
-                 category: CategoryClassifier | None = None) -> None:
+                 category: CategoryClassifier | None = None, native: bool = True) -> None:
+        """`native=False` runs the pure-Python twins of the C extension's loops (same results)."""
         # The shipped models share one Featurizer: a post is normalised and cut into n-grams once.
-        features = Featurizer()
+        features = Featurizer(native=native)
         self._sentiment = sentiment if sentiment is not None else SentimentModel.load(featurizer=features)
         self._category = category if category is not None else CategoryClassifier.load(featurizer=features)
         self._topics = {t.id: t for t in topics.topics}
         self._normalizer = Normalizer()
         self._matcher = Matcher(topics, self._normalizer)
-        self._segmenter = Segmenter(self._matcher.user_words())
+        self._segmenter = Segmenter(self._matcher.user_words(), native=native)
         self._simhash = SimHasher()
         self._keywords = KeywordScorer.load()
         # Every floor of a thread repeats its thread URL.

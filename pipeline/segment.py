@@ -13,6 +13,10 @@ compares them on real posts), at about half the cost, a third once the HMM cache
   (mostly unknown names: "鑫源化工厂" → 鑫源/化工厂, not 鑫/源/化工厂); its Viterbi pass is pure
   Python, and the same runs recur (a name repeats across a story's posts), so its results are
   cached per Segmenter.
+- When the optional C extension `pipeline._native` is built (setup.py; it needs a C compiler at
+  install time), the best-path search and the walk run there, over a flat hash table of the same
+  words and log probabilities: same arithmetic, same tokens, several times faster, and the 500k-entry
+  Python dict is freed. Without it the pure-Python path below runs (`native=False` forces it).
 """
 from __future__ import annotations
 
@@ -26,6 +30,11 @@ from itertools import accumulate
 import jieba
 from jieba import finalseg
 
+try:
+    from pipeline._native import WordTable
+except ImportError:  # not built (no C compiler at install time): the pure-Python path runs
+    WordTable = None
+
 # jieba's own block split: dictionary segmentation runs on these runs, the rest is split apart.
 _HAN_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
 _SKIP = re.compile("(\r\n|\\s)")
@@ -34,7 +43,8 @@ _STATE_INDEX = {"B": 0, "M": 1, "E": 2, "S": 3}
 
 
 class Segmenter:
-    def __init__(self, user_words: Iterable[str] = (), *, hmm_cache: int = 50_000) -> None:
+    def __init__(self, user_words: Iterable[str] = (), *, hmm_cache: int = 50_000,
+                 native: bool = True) -> None:
         # jieba logs its dictionary loading at DEBUG on its own stderr handler.
         logging.getLogger("jieba").setLevel(logging.WARNING)
         tk = jieba.Tokenizer()
@@ -49,23 +59,36 @@ class Segmenter:
         logtotal = math.log(tk.total)
         # Same arithmetic as jieba's calc (log(freq) - logtotal), so ties break the same way.
         # Rewritten in place: a second dictionary-sized dict would double the peak memory.
+        # One float object per distinct frequency (~5k of them for ~350k words), not one per word.
+        logp = {f: math.log(f) - logtotal for f in set(freq.values()) if f}
         for w, f in freq.items():
-            freq[w] = math.log(f) - logtotal if f else _PREFIX
-        self._logp: dict[str, float] = freq
+            freq[w] = logp[f] if f else _PREFIX
         self._unknown = math.log(1) - logtotal
         self._hmm = _Hmm()
         self._hmm_cache: dict[str, tuple[str, ...]] = {}
         self._hmm_max = hmm_cache
+        self._table = WordTable(freq, _PREFIX) if native and WordTable is not None else None
+        # The native table holds its own copy of the words: the dict is dropped then.
+        self._logp: dict[str, float] = {} if self._table is not None else freq
+
+    @property
+    def native(self) -> bool:
+        """Whether the C best-path search is in use."""
+        return self._table is not None
 
     def cut(self, text: str) -> list[str]:
         """Tokens whose concatenation is `text` (whitespace and punctuation included)."""
         out: list[str] = []
+        table = self._table
         # split() with one capturing group alternates: odd items are the matches.
         for i, blk in enumerate(_HAN_BLOCK.split(text)):
             if not blk:
                 continue
             if i & 1:
-                self._cut_block(blk, out)
+                if table is not None:
+                    table.cut_block(blk, self._unknown, self._hmm_run, out)
+                else:
+                    self._cut_block(blk, out)
             else:
                 for k, part in enumerate(_SKIP.split(blk)):
                     if k & 1:
@@ -125,12 +148,16 @@ class Segmenter:
         if lp is not None and lp != _PREFIX:
             out.extend(run)
             return
+        out.extend(self._hmm_run(run))
+
+    def _hmm_run(self, run: str) -> tuple[str, ...]:
+        """The HMM's words for a run of single characters that is not a word (cached)."""
         words = self._hmm_cache.get(run)
         if words is None:
             if len(self._hmm_cache) >= self._hmm_max:
                 self._hmm_cache.clear()
             words = self._hmm_cache[run] = tuple(self._hmm.cut(run))
-        out.extend(words)
+        return words
 
 
 class _Hmm:

@@ -28,6 +28,11 @@ from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
+try:
+    from pipeline._native import NgramTable
+except ImportError:  # not built (no C compiler at install time): the pure-Python path runs
+    NgramTable = None
+
 MODEL_FORMAT = "yqwatch-sentiment-1"
 # Character 1-2-grams: trigrams cost a third more table probes per post (cache misses, with
 # jieba's dictionary in the same process) for no gain on weibo2018 (bench/RESULTS_sentiment.md).
@@ -100,12 +105,17 @@ class Featurizer:
     The tables are merged into one dict (n-gram → one value per table), so each n-gram of a post
     costs one probe however many models read it: with jieba's large dictionary in the same
     process, every probe of a separate table is a likely cache miss. The last text's features are
-    kept, so models scoring the same text one after another share them."""
+    kept, so models scoring the same text one after another share them.
+    With the optional C extension (`pipeline._native.NgramTable`) the n-grams are looked up
+    without building them as strings first; `native=False` forces the pure-Python path. The rows
+    are the same; only their order differs, and no model reads the order."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, native: bool = True) -> None:
         self._tables: list[dict[str, int]] = []
         self._rows: dict[str, tuple[int, ...]] = {}
         self._last: tuple[str, Features] | None = None
+        self.native = native and NgramTable is not None
+        self._lookup = self._lookup_python
 
     def register(self, values: dict[str, int]) -> int:
         """Add a table of non-zero int values; returns its slot in `Features.rows`."""
@@ -116,15 +126,20 @@ class Featurizer:
             for gram, value in table.items():
                 merged.setdefault(gram, [gram] + [0] * width)[slot] = value
         self._rows = {gram: tuple(row) for gram, row in merged.items()}
+        if self.native:
+            self._lookup = NgramTable(self._rows).rows
         self._last = None
         return width
+
+    def _lookup_python(self, t: str) -> tuple:
+        return tuple(filter(None, map(self._rows.get, char_ngrams(t))))
 
     def __call__(self, text: str) -> Features:
         last = self._last
         if last is not None and (last[0] is text or last[0] == text):
             return last[1]
         t = normalise(text)
-        f = Features(t, tuple(filter(None, map(self._rows.get, char_ngrams(t)))))
+        f = Features(t, tuple(self._lookup(t)))
         self._last = (text, f)
         return f
 

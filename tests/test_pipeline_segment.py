@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
 import random
 import tempfile
 
@@ -10,6 +11,7 @@ import jieba
 import pytest
 from jieba import finalseg
 
+from pipeline import segment
 from pipeline.segment import Segmenter, _Hmm, boundaries
 
 USER_WORDS = ["青溪", "临江县", "东湖区", "偷排", "死鱼", "异味", "补偿款"]
@@ -22,7 +24,7 @@ CRAFTED = [
 
 
 @pytest.fixture(scope="module")
-def pair() -> tuple[Segmenter, jieba.Tokenizer]:
+def tokenizer() -> jieba.Tokenizer:
     logging.getLogger("jieba").setLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.tmp_dir = tempfile.gettempdir()
@@ -30,7 +32,24 @@ def pair() -> tuple[Segmenter, jieba.Tokenizer]:
     for w in USER_WORDS:
         if not tk.FREQ.get(w):
             tk.add_word(w)
-    return Segmenter(USER_WORDS), tk
+    return tk
+
+
+# Both paths, the C extension's and the pure-Python fallback, must give jieba's tokens.
+@pytest.fixture(scope="module", params=["native", "pure"])
+def pair(request, tokenizer) -> tuple[Segmenter, jieba.Tokenizer]:
+    seg = Segmenter(USER_WORDS, native=request.param == "native")
+    if request.param == "native" and not seg.native:
+        pytest.skip("pipeline._native is not built (no C compiler at install time)")
+    return seg, tokenizer
+
+
+def test_native_extension_is_built_where_required():
+    # CI sets YQ_REQUIRE_NATIVE=1: there the extension must have been compiled, or the speed
+    # figures of bench/ would not hold for what CI installed.
+    if os.environ.get("YQ_REQUIRE_NATIVE") != "1":
+        pytest.skip("YQ_REQUIRE_NATIVE is not set")
+    assert segment.WordTable is not None and Segmenter([]).native
 
 
 def real_texts(shared_dir, n: int = 400) -> list[str]:
@@ -69,3 +88,10 @@ def test_viterbi_matches_jiebas_finalseg(shared_dir):
     text = "".join(real_texts(shared_dir, 100))
     runs = [text[i:i + rnd.randint(2, 12)] for i in rnd.sample(range(len(text) - 12), 500)]
     assert [hmm.cut(r) for r in runs] == [list(finalseg.cut(r)) for r in runs]
+
+
+def test_native_path_survives_every_kind_of_string(pair):
+    # Latin-1, BMP and astral code points, long blocks, and a block longer than any word
+    seg, tk = pair
+    texts = ["abc" * 200, "青" * 3000, "𠀀𠀁青溪𠀂市民", "Ünïcödé青溪x", "鑫源化工厂" * 500]
+    assert [seg.cut(t) for t in texts] == [list(tk.cut(t, HMM=True)) for t in texts]
