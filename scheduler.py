@@ -6,9 +6,11 @@ because a Twisted reactor cannot be restarted."""
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -58,7 +60,15 @@ class WatchSettings(BaseModel):
     rules_every: float = Field(30, ge=1)  # seconds between runs of the alert rules
     outbox_every: float = Field(5, ge=0.5)  # seconds between index outbox drains
     crawl_timeout: float = Field(900, ge=10)  # a crawl subprocess running longer is killed
-    shifts: list[str] = ["08:00", "20:00"]  # 交接班 times
+    shifts: list[str] = Field(["08:00", "20:00"], min_length=1)  # 交接班 times
+
+    @field_validator("shifts")
+    @classmethod
+    def _shifts(cls, v: list[str]) -> list[str]:
+        for t in v:
+            if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", t):
+                raise ValueError(f"shift time {t!r}: use HH:MM")
+        return v
 
     @field_validator("timezone")
     @classmethod
@@ -158,7 +168,8 @@ class Services:
         self._pipeline_lock = threading.Lock()
         self.source_names = {s.id: s.name or s.id for s in cfg.sources.sources}
         self.engine = AlertEngine(self.store, cfg.alerts, build_channels(cfg.alerts, os.environ),
-                                  now=lambda: datetime.now(TZ), source_names=self.source_names)
+                                  now=lambda: datetime.now(TZ), source_names=self.source_names,
+                                  locality_name=cfg.watch.locality)
         self.incidents = IncidentBook(self.store.engine, now=lambda: datetime.now(TZ))
         self.last_report: list[Path] = []
         self.alerts_sent = 0
@@ -210,15 +221,43 @@ class Services:
             log.warning("已发送预警 %d 条 (本轮新事件 %d)", summary.alerts_sent, summary.events_new)
         return summary
 
-    def daily_report(self, day: date, formats=None, out: Path | None = None):
-        from alerts.reports.daily import write_daily_report
+    @functools.cached_property
+    def reports(self):
+        """The report desk; it e-mails issues when alerts.yaml has a `reports:` section."""
+        from alerts.channels import build_channels
+        from alerts.reports.delivery import ReportPostbox
+        from alerts.reports.desk import ReportDesk
 
-        res = write_daily_report(self.store, day=day, out_dir=out or self.cfg.path(self.cfg.watch.reports.out_dir),
-                                 formats=tuple(formats or self.cfg.watch.reports.formats),
-                                 locality=self.cfg.watch.locality, now=datetime.now(TZ),
-                                 source_names=self.source_names)
+        cfg, mail = self.cfg, self.cfg.alerts.reports
+        postbox = None
+        if mail is not None:
+            channel = build_channels(cfg.alerts, os.environ)[mail.channel]
+            postbox = ReportPostbox(self.store.engine, channel, now=lambda: datetime.now(TZ),
+                                    backoff_seconds=cfg.alerts.retry.backoff_seconds,
+                                    backoff_max_seconds=cfg.alerts.retry.backoff_max_seconds)
+        return ReportDesk(self.store, self.incidents, out_dir=cfg.path(cfg.watch.reports.out_dir),
+                          locality=cfg.watch.locality, now=lambda: datetime.now(TZ),
+                          formats=cfg.watch.reports.formats, shifts=cfg.watch.shifts,
+                          source_names=self.source_names, postbox=postbox, mail=mail)
+
+    def daily_report(self, day: date, formats=None, out: Path | None = None):
+        res = self.reports.daily(day, formats, out)
         self.last_report = list(res.paths)
         return res
+
+    def issue_daily_report(self, day: date):
+        """The scheduled 《重要舆情摘报》: written and, when configured, e-mailed once."""
+        issue = self.reports.issue_daily(day)
+        if issue.result is not None:
+            self.last_report = list(issue.result.paths)
+        return issue
+
+    def deliver_reports(self):
+        try:
+            return self.reports.deliver()
+        except Exception:  # the database may be busy or down: the next run tries again
+            log.exception("报告邮件投递出错")
+            return None
 
     def console_app(self):
         from console.app import create_app
@@ -229,7 +268,8 @@ class Services:
             alerts=self.engine, incidents=self.incidents, source_names=self.source_names,
             locality=self.cfg.watch.locality, now=lambda: datetime.now(TZ),
             report_dir=self.cfg.path(self.cfg.watch.reports.out_dir),
-            write_report=lambda day: self.daily_report(day)))
+            write_report=lambda day: self.daily_report(day),
+            write_special=lambda incident_id, fmt: self.reports.special(incident_id, [fmt])))
 
     def gc(self) -> dict:
         return self.store.gc(datetime.now(TZ), self.cfg.storage.raw_retention_days)
@@ -276,8 +316,15 @@ def build_scheduler(svc: Services, *, demo: bool = False):
                   next_run_time=now + timedelta(seconds=5))
     hh, mm = (int(x) for x in cfg.watch.reports.daily_at.split(":"))
     # The morning issue covers the previous day.
-    sched.add_job(lambda: svc.daily_report(datetime.now(TZ).date() - timedelta(days=1)),
+    sched.add_job(lambda: svc.issue_daily_report(datetime.now(TZ).date() - timedelta(days=1)),
                   CronTrigger(hour=hh, minute=mm, timezone=TZ), id="report:daily", name="重要舆情摘报")
+    for t in sorted(set(cfg.watch.shifts)):
+        sh, sm = (int(x) for x in t.split(":"))
+        sched.add_job(lambda: svc.reports.issue_handover(), CronTrigger(hour=sh, minute=sm, timezone=TZ),
+                      id=f"report:handover:{t}", name=f"交接班 {t}")
+    # Retries, and issues a crash left written but unsent.
+    sched.add_job(svc.deliver_reports, IntervalTrigger(seconds=60), id="report:mail", name="报告邮件",
+                  next_run_time=now + timedelta(seconds=10))
     sched.add_job(svc.gc, CronTrigger(hour=3, minute=30, timezone=TZ), id="gc", name="过期数据清理")
     if demo:
         # In the demo the story plays in minutes, so today's issue is refreshed every minute.
@@ -388,24 +435,78 @@ def cmd_analyze(args) -> int:
     return run(config_dir(args.config), sys.stdin, sys.stdout, sys.stderr)
 
 
+REPORT_FORMATS = {"daily": ("docx", "html"), "special": ("docx", "html"), "handover": ("html", "txt")}
+
+
 def cmd_report(args) -> int:
-    day = _parse_date(args.date) if args.date else datetime.now(TZ).date()
-    formats = [args.format] if args.format else None
+    from alerts.incidents import IncidentError
+
     out = Path(args.out) if args.out else None
+    fmt = args.format or (out.suffix.lstrip(".") if out is not None and out.suffix else None)
+    if fmt and fmt not in REPORT_FORMATS[args.kind]:
+        raise BadInput(f"{args.kind} 报告不支持格式 {fmt} (可用: {'/'.join(REPORT_FORMATS[args.kind])})")
+    if args.kind == "special" and args.incident is None:
+        raise BadInput("report special 需要 --incident ID")
+    if args.send and out is not None:
+        raise BadInput("--send 写入报告目录, 不能与 --out 同用")
+    # --out FILE writes the single requested format to exactly that path
+    out_file = out if out is not None and out.suffix else None
+    out_dir = out_file.parent if out_file else out
+    formats = [fmt] if fmt else None
     with opened(args) as svc:
-        if out is not None and out.suffix:
-            # --out FILE: write the single requested format to exactly that path
-            res = svc.daily_report(day, formats or [out.suffix.lstrip(".")], out.parent)
-            if Path(res.paths[0]) != out:
-                Path(res.paths[0]).replace(out)
-            paths = [out]
-        else:
-            res = svc.daily_report(day, formats, out)
-            paths = list(res.paths)
-    print(f"《重要舆情摘报》{res.year}年第{res.issue_no}期 ({day}): {res.item_count} 条")
+        desk = svc.reports
+        if args.send and not desk.recipients(args.kind):
+            raise BadInput(f"alerts.yaml 未配置 reports.{args.kind} 收件人, 无法发送")
+        try:
+            line, paths, issue = _write_report(args, svc, desk, formats, out_dir)
+        except IncidentError as e:
+            raise BadInput(str(e)) from None
+        if issue is not None:
+            line += " · 邮件" + _mail_state(issue)
+    if out_file is not None and paths and paths[0] != out_file:
+        paths[0].replace(out_file)
+        paths = [out_file]
+    print(line)
     for p in paths:
         print(p)
     return 0
+
+
+def _write_report(args, svc: Services, desk, formats, out_dir):
+    """(summary line, files written, the e-mail Issue or None) of one `report` command."""
+    issue = None
+    if args.kind == "special":
+        if args.send:
+            issue = desk.issue_special(args.incident)
+            res = issue.result
+        else:
+            res = desk.special(args.incident, formats, out_dir)
+        return (f"《{res.report.title}》{res.year}年第{res.issue_no}期 (事件单 {res.incident_id}): "
+                f"{res.post_count} 条", list(res.paths), issue)
+    if args.kind == "handover":
+        at = _parse_since(args.at) if args.at else None
+        if args.send:
+            issue = desk.issue_handover(at)
+            res = issue.result
+        else:
+            res = desk.handover(at, formats or ("html", "txt"), out_dir)
+        r = res.report
+        return (f"交接班 {r.shift_label}: 新增帖子 {r.posts} · 预警 {r.alerts_sent} · 新建事件单 {len(r.opened)}",
+                list(res.paths), issue)
+    day = _parse_date(args.date) if args.date else datetime.now(TZ).date()
+    if args.send:
+        issue = svc.issue_daily_report(day)
+        res = issue.result or svc.daily_report(day)  # e-mailed before: the files are refreshed only
+    else:
+        res = svc.daily_report(day, formats, out_dir)
+    return f"《重要舆情摘报》{res.year}年第{res.issue_no}期 ({day}): {res.item_count} 条", list(res.paths), issue
+
+
+def _mail_state(issue) -> str:
+    d = issue.delivery
+    if d is not None and d.status == "sent":
+        return "已发送" if issue.queued else "此前已发送, 不重复发送"
+    return "发送失败, 值守程序将自动重试" if d is not None and d.last_error else "已排队, 值守程序将发送"
 
 
 def _parse_date(s: str) -> date:
@@ -535,11 +636,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_delegate("parse_page"))
     add("analyze", cmd_analyze, "analyse JSON lines from stdin")
-    p = add("report", cmd_report, "write a report")
-    p.add_argument("kind", choices=["daily"])
-    p.add_argument("--date")
-    p.add_argument("--format", choices=["docx", "html"])
+    p = add("report", cmd_report, "write a report: daily 摘报, special 专报 on an incident, shift handover")
+    p.add_argument("kind", choices=["daily", "special", "handover"])
+    p.add_argument("--date", help="daily: the day (YYYY-MM-DD, default today)")
+    p.add_argument("--incident", type=int, help="special: the incident id")
+    p.add_argument("--at", help="handover: the shift that had ended by then (default now)")
+    p.add_argument("--format", choices=["docx", "html", "txt"])
     p.add_argument("--out")
+    p.add_argument("--send", action="store_true", help="also e-mail it (once per issue) to alerts.yaml `reports:`")
     p = add("search", cmd_search, "search the index")
     p.add_argument("query")
     p.add_argument("--since")

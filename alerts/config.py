@@ -114,11 +114,58 @@ class SourceBrokenRule(_Strict):
     channels: list[str] = Field(min_length=1)
 
 
-Rule = Annotated[Union[NewHitRule, SourceBrokenRule], Field(discriminator="type")]
+MAX_BASELINE_WINDOWS = 336  # e.g. two weeks of hours: bounds the per-run count query
+
+
+class SpikeRule(_Strict):
+    """Fires when the relevant posts about one key (a topic, a source, or the whole locality) in
+    the last `window_minutes` surge above the `baseline_hours` before them, cut into windows of the
+    same length: once per surge, plus one 持续升温 follow-up if the count doubles (alerts.spike).
+    Topic ids are not checked here: they live in topics.yaml."""
+
+    id: str
+    name: str
+    type: Literal["spike"]
+    enabled: bool = True
+    window_minutes: int = Field(60, ge=1, le=24 * 60)
+    baseline_hours: float = Field(12.0, gt=0)
+    min_posts: int = Field(10, ge=1)  # never fire below this many posts in the window
+    min_score: float = Field(3.0, gt=0)  # analysis.volume.spike_score threshold
+    by: Literal["topic", "locality", "source"] = "topic"
+    topics: list[str] = []  # by: topic only; empty: every topic
+    channels: list[str] = Field(min_length=1)
+    escalation: list[EscalationStep] = []
+
+    @field_validator("baseline_hours")
+    @classmethod
+    def _whole_windows(cls, hours: float, info: ValidationInfo) -> float:
+        window = info.data.get("window_minutes")
+        if window is None:  # window_minutes already failed; that error is reported
+            return hours
+        n = hours * 60 / window
+        if n < 1 - 1e-9 or abs(n - round(n)) > 1e-9:
+            raise ValueError(f"must be a whole number (at least 1) of {window}-minute windows")
+        if round(n) > MAX_BASELINE_WINDOWS:
+            raise ValueError(f"spans {round(n)} windows; at most {MAX_BASELINE_WINDOWS}")
+        return hours
+
+    @field_validator("topics")
+    @classmethod
+    def _topics_need_by_topic(cls, topics: list[str], info: ValidationInfo) -> list[str]:
+        if topics and info.data.get("by", "topic") != "topic":
+            raise ValueError("a topics filter needs by: topic")
+        return topics
+
+    @property
+    def baseline_windows(self) -> int:
+        return round(self.baseline_hours * 60 / self.window_minutes)
+
+
+Rule = Annotated[Union[NewHitRule, SourceBrokenRule, SpikeRule], Field(discriminator="type")]
 
 # pydantic puts the discriminator value into error locations (rules.0.new_hit.min_severity),
 # which the YAML line lookup cannot follow; AlertsConfig strips it.
-_TAGS = {"email", "webhook", "dingtalk", "wecom", "new_hit", "source_broken"}
+_TAGS = {"email", "webhook", "dingtalk", "wecom", "new_hit", "source_broken", "spike"}
 
 
 class RetryConfig(_Strict):
@@ -131,6 +178,16 @@ class EventConfig(_Strict):
     window_hours: float = Field(72.0, gt=0)  # an event with no new post for this long is closed
 
 
+class ReportMailConfig(_Strict):
+    """Who receives the reports by e-mail (`reports:`), over one email channel of this file;
+    an empty list leaves that report unmailed (still written to the report folder)."""
+
+    channel: str
+    daily: list[str] = []  # 《重要舆情摘报》: leadership
+    special: list[str] = []  # 专报 on an incident
+    handover: list[str] = []  # 交接班 summary: the duty team
+
+
 class AlertsConfig(_Strict):
     # `channels` is declared before `rules` so the rules validator can see it.
     channels: dict[str, ChannelConfig] = {}
@@ -138,6 +195,7 @@ class AlertsConfig(_Strict):
     retry: RetryConfig = RetryConfig()
     events: EventConfig = EventConfig()
     console_url: str | None = None  # base URL of the duty console, for links in alerts
+    reports: ReportMailConfig | None = None  # e-mail delivery of reports (after `channels`)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -172,6 +230,17 @@ class AlertsConfig(_Strict):
                 if name not in channels:
                     raise ValueError(f"rules[{i}] ({rule.id}): unknown channel {name!r}")
         return rules
+
+    @field_validator("reports")
+    @classmethod
+    def _check_reports(cls, reports: ReportMailConfig | None, info: ValidationInfo):
+        channels = info.data.get("channels")
+        if reports is None or channels is None:
+            return reports
+        c = channels.get(reports.channel)
+        if not isinstance(c, EmailChannelConfig) or not c.enabled:
+            raise ValueError(f"channel {reports.channel!r} is not an enabled email channel")
+        return reports
 
 
 def load_alerts_config(path: str | Path) -> AlertsConfig:

@@ -18,6 +18,9 @@ Exactly-once bookkeeping, at-least-once delivery:
   per rule and channel.
 - Escalation: a rule's `escalation` steps send the event's first alert again, once per level,
   to the next roster level when nobody acknowledged it (AlertEngine.acknowledge) in time.
+- Volume spikes (`type: spike`, alerts.spike): each run counts the relevant posts per key per
+  window in one query; a surge is an event of its own (one "new" alert per channel, at most one
+  "followup" when it doubles), its episode state committed with its alerts.
 """
 from __future__ import annotations
 
@@ -26,17 +29,21 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.channels.base import Channel, DeliveryError
-from alerts.config import AlertsConfig, NewHitRule, SourceBrokenRule
+from alerts.config import AlertsConfig, NewHitRule, SourceBrokenRule, SpikeRule
 from alerts.db import write_session
 from alerts.health import source_health
 from alerts.events import close_stale, open_events, ref_from_json, ref_to_json, worse
 from alerts.models import AlertEventDocRow, AlertEventRow, AlertMatchRow, AlertRow
-from alerts.render import SHANGHAI, AlertContext, render_doc_alert, render_source_alert
+from alerts.render import (SHANGHAI, AlertContext, PostRef, SpikeFacts, render_doc_alert,
+                           render_source_alert, render_spike_alert)
+from alerts.spike import (EPISODE_PREFIX, GROUPING, Episode, Surge, episode_key, step, surges,
+                          top_posts, topic_name)
 from alerts.types import Alert, AlertMessage, Match
 from analysis.events import EventRef, add_to_event, match_event, new_event
 from pipeline.types import SEVERITY_RANK, Document, severity_at_least
@@ -76,12 +83,13 @@ def rule_matches(rule: NewHitRule, doc: Document) -> bool:
 class AlertEngine:
     def __init__(self, store, config: AlertsConfig, channels: Mapping[str, Channel], *,
                  now: Callable[[], datetime], source_names: Mapping[str, str] | None = None,
-                 batch_size: int = BATCH):
+                 locality_name: str | None = None, batch_size: int = BATCH):
         self.store = store
         self.config = config
         self.channels = dict(channels)
         self.now = now
         self.source_names = dict(source_names or {})
+        self.locality_name = locality_name  # names locality-wide surges (topics.yaml locality.name)
         self.batch_size = batch_size
         self._rules = [r for r in config.rules if r.enabled]
 
@@ -96,6 +104,7 @@ class AlertEngine:
             if n < self.batch_size:
                 break
         self._check_sources(now)
+        self._check_spikes(now)
         self._escalate(now)
         sent, failed = self._deliver_due(now)
         return RunSummary(seen, matches, events_new, sent, failed)
@@ -233,12 +242,81 @@ class AlertEngine:
                                                   detail, ctx)
                         self._add_alert(s, rule.id, event_id, channel, "new", msg, now)
 
+    # -- volume spikes ------------------------------------------------------------------------
+
+    def _check_spikes(self, now: datetime) -> None:
+        for rule in self._rules:
+            if not isinstance(rule, SpikeRule):
+                continue
+            window = timedelta(minutes=rule.window_minutes)
+            n = rule.baseline_windows + 1
+            counts = self.store.window_counts(now - window * n, window, n, by=GROUPING[rule.by],
+                                              keys=rule.topics)
+            stats = surges(rule, counts)
+            prefix = f"{EPISODE_PREFIX}{rule.id}:"
+            with Session(self.store.engine) as s:
+                rows = s.scalars(select(KvRow).where(KvRow.key.startswith(prefix, autoescape=True)))
+                # The prefix also matches rule "a:b" when this is rule "a": keep our own rows.
+                episodes = {r.value["key"]: (r.key, Episode.from_json(r.value)) for r in rows
+                            if r.key == episode_key(rule.id, r.value["key"])}
+            changes = []
+            for key in sorted(set(stats) | set(episodes)):
+                row_key, old = episodes.get(key, (episode_key(rule.id, key), None))
+                new, kind = step(rule, key, stats.get(key), old, now)
+                if new != old:
+                    changes.append((row_key, new, kind, stats.get(key)))
+            if not changes:
+                continue
+            # Only a firing surge needs its posts: the current window's, read once per rule.
+            docs = self.store.documents_between(now - window, now) if any(c[2] for c in changes) else []
+            with write_session(self.store.engine) as s, s.begin():
+                for row_key, episode, kind, surge in changes:
+                    s.merge(KvRow(key=row_key, value=episode.to_json()))
+                    if kind is not None:
+                        self._queue_spike_alerts(s, rule, episode, kind, surge, docs, now)
+
+    def _queue_spike_alerts(self, s: Session, rule: SpikeRule, episode: Episode, kind: str,
+                            surge: Surge, docs: list[Document], now: datetime) -> None:
+        if kind == "new":
+            self._record_match(s, Match(rule.id, episode.event_id, None, None, now))
+        key = episode.key
+        if rule.by == "topic":
+            label = topic_name(docs, key)
+        elif rule.by == "source":
+            label = self.source_names.get(key, key)
+        else:
+            label = self.locality_name or "本地"
+        facts = SpikeFacts(rule_name=rule.name, by=rule.by, label=label,
+                           window_minutes=rule.window_minutes, baseline_hours=rule.baseline_hours,
+                           count=surge.count, baseline_per_hour=surge.baseline_per_hour,
+                           score=surge.score, min_score=rule.min_score,
+                           first_count=episode.first_count if kind == "followup" else None,
+                           console_link=self._console_link(rule.by, key))
+        posts = [PostRef(d.id, d.title or d.text[:40], self.source_names.get(d.source_id, d.source_id),
+                         d.url) for d in top_posts(docs, rule.by, key)]
+        for channel in rule.channels:
+            if channel not in self.channels:
+                continue
+            aid = alert_id(rule.id, episode.event_id, channel, kind)
+            ctx = AlertContext(alert_id=aid, event_id=episode.event_id, severity=None,
+                               event_doc_count=surge.count)
+            self._add_alert(s, rule.id, episode.event_id, channel, kind,
+                            render_spike_alert(facts, posts, ctx), now)
+
+    def _console_link(self, by: str, key: str) -> str | None:
+        """The console feed filtered to the surging key (read posts included)."""
+        if not self.config.console_url:
+            return None
+        params = {"topic": key} if by == "topic" else {"source": key} if by == "source" else {}
+        return f"{self.config.console_url.rstrip('/')}/?{urlencode({**params, 'status': 'all'})}"
+
     # -- escalation ---------------------------------------------------------------------------
 
     def _escalate(self, now: datetime) -> None:
         """Unacknowledged events climb the duty roster: level k is told once, when the first alert
         of the event has been out for escalation[k].after_minutes without an acknowledgement."""
-        rules = {r.id: r for r in self._rules if isinstance(r, NewHitRule) and r.escalation}
+        rules = {r.id: r for r in self._rules
+                 if isinstance(r, (NewHitRule, SpikeRule)) and r.escalation}
         if not rules:
             return
         horizon = now - timedelta(minutes=max(st.after_minutes for r in rules.values()
@@ -257,14 +335,14 @@ class AlertEngine:
                 if first is None:
                     continue
                 queued = {(a.channel, a.kind) for a in alerts}
-                for level, step in enumerate(rules[rule_id].escalation, 1):
-                    if now - first.sent_at < timedelta(minutes=step.after_minutes):
+                for level, stage in enumerate(rules[rule_id].escalation, 1):
+                    if now - first.sent_at < timedelta(minutes=stage.after_minutes):
                         break
                     kind = f"escalate:{level}"
-                    for channel in step.channels:
+                    for channel in stage.channels:
                         if channel not in self.channels or (channel, kind) in queued:
                             continue
-                        msg = _escalation_message(first.message, level, step.after_minutes,
+                        msg = _escalation_message(first.message, level, stage.after_minutes,
                                                   alert_id(rule_id, event_id, channel, kind))
                         self._add_alert(s, rule_id, event_id, channel, kind, msg, now)
 

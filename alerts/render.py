@@ -102,3 +102,80 @@ def render_source_alert(source_id: str, source_name: str | None, detail: str,
         event_id=ctx.event_id,
         alert_id=ctx.alert_id,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SpikeFacts:
+    """What a 【声量突增】 message reports; `label` and post fields are rendered escaped."""
+
+    rule_name: str
+    by: str  # topic | source | locality
+    label: str  # topic name, source name or locality name
+    window_minutes: int
+    baseline_hours: float
+    count: int
+    baseline_per_hour: float
+    score: float
+    min_score: float
+    first_count: int | None = None  # set on the 持续升温 follow-up: the count first alerted
+    console_link: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostRef:
+    doc_id: str
+    title: str
+    source: str
+    url: str | None
+
+
+def _spike_subject_label(f: SpikeFacts) -> str:
+    label = truncate(one_line(f.label), 30)
+    if f.by == "topic":
+        return f"话题“{label}”"
+    return f"信息源“{label}”" if f.by == "source" else f"{label}（全部本地信息）"
+
+
+def render_spike_alert(f: SpikeFacts, posts: list[PostRef], ctx: AlertContext) -> AlertMessage:
+    """The 【声量突增】 message (or its 持续升温 follow-up) for a volume surge."""
+    head = "【声量突增·持续升温】" if f.first_count is not None else "【声量突增】"
+    what = _spike_subject_label(f)
+    span = f"近{f.window_minutes}分钟{f.count}条"
+    since = f"（首次预警时{f.first_count}条）" if f.first_count is not None else ""
+    subject = f"{head}{what}：{span}{since}"
+    fields = [("规则", f.rule_name),
+              (f"近{f.window_minutes}分钟", f"{f.count}条"),
+              (f"此前{f.baseline_hours:g}小时", f"平均每小时{f.baseline_per_hour:.1f}条"),
+              ("突增指数", f"{f.score:.1f}（阈值{f.min_score:g}）")]
+    closing = "请关注事态发展，及时研判处置。"
+    entries = [(one_line(p.title) or "（无标题）", one_line(p.source), safe_url(p.url)) for p in posts]
+    console = safe_url(f.console_link)
+
+    text = [subject, *(f"{k}：{v}" for k, v in fields)]
+    if entries:
+        text.append("代表帖子：")
+        text += [f"{i}. {t}（{s}）{u or ''}".rstrip() for i, (t, s, u) in enumerate(entries, 1)]
+    text += [f"值守平台：{console}"] if console else []
+    text.append(closing)
+
+    mdl = [f"#### {md(subject)}", *(f"- {k}：{md(v)}" for k, v in fields)]
+    if entries:
+        mdl.append("- 代表帖子：")
+        mdl += [f"  {i}. " + (f"[{md(t)}]({u})" if u else md(t)) + f"（{md(s)}）"
+                for i, (t, s, u) in enumerate(entries, 1)]
+    mdl += [f"- [在值守平台查看]({console})"] if console else []
+    mdl += ["", f"**{closing}**"]
+
+    rows = "".join(f'<tr><th align="left">{k}</th><td>{html_text(v)}</td></tr>' for k, v in fields)
+    items = "".join(
+        "<li>" + (f'<a href="{html_text(u)}">{html_text(t)}</a>' if u else html_text(t))
+        + f"（{html_text(s)}）</li>" for t, s, u in entries)
+    html_doc = (
+        f"<html><body><h3>{html_text(subject)}</h3><table>{rows}</table>"
+        + (f"<p>代表帖子：</p><ol>{items}</ol>" if entries else "")
+        + (f'<p><a href="{html_text(console)}">在值守平台查看</a></p>' if console else "")
+        + f"<p><strong>{closing}</strong></p></body></html>"
+    )
+    return AlertMessage(subject=subject, text="\n".join(text), html=html_doc, markdown="\n".join(mdl),
+                        severity=None, event_id=ctx.event_id, doc_ids=tuple(p.doc_id for p in posts),
+                        link=console, alert_id=ctx.alert_id)

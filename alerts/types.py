@@ -44,7 +44,7 @@ class Alert:
     status: str  # pending | sent | failed
     attempts: int
     created_at: datetime
-    kind: str = "new"  # new | upgrade:<grade>
+    kind: str = "new"  # new | upgrade:<grade> | escalate:<level> | followup (spike rules)
     sent_at: datetime | None = None
     last_error: str | None = None
     next_try_at: datetime | None = None

@@ -134,7 +134,8 @@ async def incident_page(request: Request):
     docs.sort(key=lambda d: d.published_at or d.fetched_at)
     return page(request, "incident.html", inc=inc, event=event, docs=docs,
                 next_states=sorted(TRANSITIONS[inc.state], key=list(IncidentState).index),
-                departments=s.departments, source_names=s.source_names)
+                departments=s.departments, source_names=s.source_names,
+                can_special=s.write_special is not None)
 
 
 async def incident_transition(request: Request):
@@ -153,6 +154,22 @@ async def incident_transition(request: Request):
     except IncidentError as e:
         raise HTTPException(404 if s.incidents.get(incident_id) is None else 409, str(e)) from None
     return _see_other(f"/incidents/{incident_id}")
+
+
+async def incident_special(request: Request):
+    """Download the incident's 专报 (written into report_dir, so /reports lists it too)."""
+    s = _services(request)
+    fmt = request.path_params["fmt"]
+    if s.write_special is None:
+        raise HTTPException(409, "本控制台未配置专报生成")
+    if fmt not in ("docx", "html"):
+        raise HTTPException(404, "文件不存在")
+    try:
+        res = s.write_special(request.path_params["incident_id"], fmt)
+    except IncidentError as e:
+        raise HTTPException(404, str(e)) from None
+    path = res.paths[0]
+    return FileResponse(path, filename=path.name, content_disposition_type="attachment")
 
 
 # -- sources --------------------------------------------------------------------------------------

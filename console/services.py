@@ -24,4 +24,6 @@ class ConsoleServices:
     now: Callable[[], datetime]  # aware, Asia/Shanghai
     report_dir: Path  # issued reports: listed and downloadable (nothing outside it is served)
     write_report: Callable[[date], object] | None = None  # today's 摘报 on demand (ReportResult)
+    # an incident's 专报 on demand: (incident id, "docx"|"html") -> SpecialResult, files in report_dir
+    write_special: Callable[[int, str], object] | None = None
     departments: list[str] = field(default_factory=list)  # suggestions for incident assignment

@@ -1,8 +1,11 @@
-"""E-mail over SMTP: plain text with an HTML alternative, UTF-8 subject, stable Message-ID."""
+"""E-mail over SMTP: plain text with an HTML alternative, UTF-8 subject, stable Message-ID, and
+attachments (reports go out with their DOCX)."""
 from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -10,10 +13,19 @@ from alerts.channels.base import DeliveryError
 from alerts.escape import one_line
 from alerts.types import AlertMessage
 
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 
 def message_id(alert_id: str) -> str:
     """Stable per alert, so a re-send after a crash can be deduplicated by the receiver."""
     return f"<alert.{alert_id}@yqwatch>"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    data: bytes
+    mime: str = DOCX_MIME
 
 
 class EmailChannel:
@@ -29,19 +41,32 @@ class EmailChannel:
     def recipients(self) -> tuple[str, ...]:
         return self._recipients
 
-    def build(self, message: AlertMessage) -> EmailMessage:
+    def compose(self, *, subject: str, text: str, html: str, message_id: str,
+                recipients: Sequence[str] | None = None,
+                attachments: Sequence[Attachment] = ()) -> EmailMessage:
+        """A message to `recipients` (default: the channel's own list)."""
         msg = EmailMessage()
-        msg["Subject"] = one_line(message.subject)  # crawled titles must not inject headers
+        msg["Subject"] = one_line(subject)  # crawled titles must not inject headers
         msg["From"] = self.sender
-        msg["To"] = ", ".join(self._recipients)
+        msg["To"] = ", ".join(recipients or self._recipients)
         msg["Date"] = formatdate(localtime=True)
-        msg["Message-ID"] = message_id(message.alert_id)
-        msg.set_content(message.text, charset="utf-8")
-        msg.add_alternative(message.html, subtype="html", charset="utf-8")
+        msg["Message-ID"] = message_id
+        msg.set_content(text, charset="utf-8")
+        msg.add_alternative(html, subtype="html", charset="utf-8")
+        for a in attachments:
+            maintype, subtype = a.mime.split("/", 1)
+            msg.add_attachment(a.data, maintype=maintype, subtype=subtype, filename=a.filename)
         return msg
 
+    def build(self, message: AlertMessage) -> EmailMessage:
+        return self.compose(subject=message.subject, text=message.text, html=message.html,
+                            message_id=message_id(message.alert_id))
+
     def send(self, message: AlertMessage) -> None:
-        msg = self.build(message)
+        self.deliver(self.build(message))
+
+    def deliver(self, msg: EmailMessage) -> None:
+        """Hand `msg` to the SMTP server (envelope recipients from its To header)."""
         try:
             if self.use_ssl:
                 smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,

@@ -67,6 +67,7 @@ class ReportResult:
     year: int
     paths: tuple[Path, ...]
     item_count: int
+    report: DailyReport | None = None  # what was rendered (the e-mail cover lists its items)
 
 
 def tendency(doc: Document) -> str:
@@ -149,4 +150,5 @@ def write_daily_report(store, *, day: date, out_dir: Path, formats: Sequence[str
         path = out_dir / report_filename(day, number, fmt)
         WRITERS[fmt](report, path)
         paths.append(path)
-    return ReportResult(issue_no=number, year=day.year, paths=tuple(paths), item_count=len(report.items))
+    return ReportResult(issue_no=number, year=day.year, paths=tuple(paths), item_count=len(report.items),
+                        report=report)

@@ -11,6 +11,9 @@ def _env() -> Environment:
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def write_html(report, path: Path) -> None:
-    html = _env().get_template("daily_report.html.j2").render(r=report)
-    Path(path).write_text(html, encoding="utf-8")
+def render_html(report, template: str = "daily_report.html.j2") -> str:
+    return _env().get_template(template).render(r=report)
+
+
+def write_html(report, path: Path, template: str = "daily_report.html.j2") -> None:
+    Path(path).write_text(render_html(report, template), encoding="utf-8")

@@ -1,0 +1,77 @@
+"""`yqwatch report special|handover|daily --send` as real subprocesses: exit codes, one-line
+Chinese errors, files written, and a daily issue e-mailed once to a real SMTP server."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import docx
+
+from alerts.incidents import IncidentBook
+from conftest import free_port
+from storage.factory import create_schema, make_engine
+from test_alerts_support import SH, SmtpServer
+from test_cli import cfg, yq  # noqa: F401  (cfg is a fixture)
+
+
+def test_special_report_and_its_errors(cfg):
+    engine = make_engine(f"sqlite:///{cfg / 'yq.db'}")
+    create_schema(engine)
+    iid = IncidentBook(engine, now=lambda: datetime.now(SH)).open("东湖区化工厂偷排", actor="值班员甲").id
+    engine.dispose()
+
+    out = cfg / "zb.docx"
+    r = yq("report", "special", "--incident", str(iid), "--out", str(out), "--config", str(cfg))
+    assert r.returncode == 0, r.stderr
+    assert "《关于东湖区化工厂偷排的舆情专报》" in r.stdout and "第1期" in r.stdout
+    assert docx.Document(str(out)).paragraphs[0].text == "关于东湖区化工厂偷排的舆情专报"
+
+    for args, words in ((["--incident", "99"], "事件单 99 不存在"), ([], "--incident"),
+                        (["--incident", str(iid), "--format", "txt"], "txt")):
+        r = yq("report", "special", *args, "--config", str(cfg))
+        assert r.returncode == 2, r.stdout + r.stderr
+        err = r.stderr.strip()
+        assert len(err.splitlines()) == 1 and err.startswith("错误: ") and words in err
+
+
+def test_handover_and_daily_send_once(cfg):
+    port = free_port()
+    alerts = (cfg / "alerts.yaml").read_text(encoding="utf-8").replace("port: 8025", f"port: {port}")
+    (cfg / "alerts.yaml").write_text(alerts, encoding="utf-8")
+
+    r = yq("report", "handover", "--at", "2024-05-06T21:00", "--format", "txt", "--config", str(cfg))
+    assert r.returncode == 0, r.stderr
+    assert "交接班 2024年5月6日 08:00—20:00" in r.stdout
+    assert (cfg / "reports" / "交接班-2024-05-06-2000.txt").is_file()
+
+    with SmtpServer(port) as smtp:
+        first = yq("report", "daily", "--date", "2024-05-06", "--send", "--config", str(cfg))
+        again = yq("report", "daily", "--date", "2024-05-06", "--send", "--config", str(cfg))
+    assert first.returncode == 0 and again.returncode == 0, first.stderr + again.stderr
+    assert "邮件已发送" in first.stdout and "此前已发送" in again.stdout
+    assert len(smtp.messages) == 1
+    assert smtp.messages[0]["To"] == "leader@qingxi.example.cn"
+    assert [a.get_filename() for a in smtp.messages[0].iter_attachments()] == ["摘报-2024-05-06-第1期.docx"]
+
+
+def test_reports_section_names_an_enabled_email_channel(cfg):
+    text = (cfg / "alerts.yaml").read_text(encoding="utf-8")
+    (cfg / "alerts.yaml").write_text(text.replace("reports:\n  channel: email", "reports:\n  channel: webhook"),
+                                     encoding="utf-8")
+    line = text.splitlines().index("  channel: email") + 1
+    r = yq("check-config", str(cfg))
+    assert r.returncode == 2
+    err = r.stderr.strip()
+    assert len(err.splitlines()) == 1 and f"alerts.yaml:{line - 1}:" in err
+    assert "'webhook' is not an enabled email channel" in err
+
+
+def test_the_watch_schedules_reports_and_their_mail(cfg):
+    from scheduler import Services, build_scheduler, load_config
+
+    svc = Services(load_config(cfg))
+    try:
+        assert svc.reports.postbox is not None and svc.reports.recipients("daily") == ["leader@qingxi.example.cn"]
+        jobs = {j.id for j in build_scheduler(svc).get_jobs()}
+        assert {"report:daily", "report:mail", "report:handover:08:00", "report:handover:20:00"} <= jobs
+    finally:
+        svc.close()
