@@ -37,7 +37,7 @@ def create_app(services: ConsoleServices) -> Starlette:
         Route("/incidents", pages.incidents_page),
         Route("/incidents/{incident_id:int}", pages.incident_page),
         Route("/incidents/{incident_id:int}/transition", pages.incident_transition, methods=["POST"]),
-        Route("/incidents/{incident_id:int}/special.{fmt:str}", pages.incident_special),
+        Route("/incidents/{incident_id:int}/special", pages.incident_special, methods=["POST"]),
         Route("/sources", pages.sources_page),
         Route("/reports", pages.reports_page),
         Route("/reports/generate", pages.generate_report, methods=["POST"]),

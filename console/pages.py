@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -18,9 +18,12 @@ from pipeline.types import SEVERITY_RANK
 
 from .api import require_actor
 from .feed import STATUS_FILTERS, FeedFilter, build_feed
-from .queries import event_doc_ids, get_event, latest_seq, open_events
+from .queries import event_doc_ids, get_event, latest_seq, open_events, recent_surges
 from .render import page
 from .security import ACTOR_COOKIE, actor_cookie_value, checked_form, clean_actor
+
+# How far back the events page lists volume surges (spike rules).
+SURGE_DAYS = timedelta(days=3)
 
 STALE_AFTER = timedelta(hours=2)  # no crawl run for this long: the spider has gone silent
 REPORT_SUFFIXES = {".docx", ".html", ".pdf", ".md", ".txt"}
@@ -97,7 +100,8 @@ async def events_page(request: Request):
                      "failed": sum(1 for a in alerts if a.status == "failed"),
                      "pending": sum(1 for a in alerts if a.status == "pending"),
                      "acked": acked, "incident": incidents.get(e.id)})
-    return page(request, "events.html", rows=rows, source_names=s.source_names)
+    surges = recent_surges(s.store.engine, s.now() - SURGE_DAYS)
+    return page(request, "events.html", rows=rows, surges=surges, source_names=s.source_names)
 
 
 async def event_incident(request: Request):
@@ -157,19 +161,23 @@ async def incident_transition(request: Request):
 
 
 async def incident_special(request: Request):
-    """Download the incident's 专报 (written into report_dir, so /reports lists it too)."""
+    """Issue the incident's 专报 (its number is allocated the first time) and download it. A POST:
+    issuing is a deliberate act, never a side effect of following a link."""
+    form = await checked_form(request)
+    require_actor(request)
     s = _services(request)
-    fmt = request.path_params["fmt"]
+    fmt = form.get("fmt", "docx")
     if s.write_special is None:
         raise HTTPException(409, "本控制台未配置专报生成")
     if fmt not in ("docx", "html"):
-        raise HTTPException(404, "文件不存在")
+        raise HTTPException(400, "格式应为 docx 或 html")
     try:
         res = s.write_special(request.path_params["incident_id"], fmt)
     except IncidentError as e:
         raise HTTPException(404, str(e)) from None
-    path = res.paths[0]
-    return FileResponse(path, filename=path.name, content_disposition_type="attachment")
+    # The file lives in report_dir: served by the one download route that guards that folder.
+    name = res.paths[0].resolve().relative_to(s.report_dir.resolve()).as_posix()
+    return _see_other("/reports/files/" + quote(name))
 
 
 # -- sources --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from alerts.models import AlertEventDocRow, AlertEventRow
+from alerts.models import AlertEventDocRow, AlertEventRow, AlertRow
 from storage.models import DocumentRow
 
 
@@ -66,6 +66,42 @@ def open_events(engine: Engine, limit: int = 100) -> list[EventView]:
     q = (select(t).where(t.c.closed.is_(False))
          .order_by(t.c.last_seen_at.desc(), t.c.id).limit(limit))
     return [_view(r) for r in _rows(engine, q)]
+
+
+@dataclass(frozen=True, slots=True)
+class SurgeView:
+    """A volume surge (a spike rule's event): it has alerts but no grouped posts."""
+
+    event_id: str
+    subject: str  # the first alert's subject, as sent
+    severity: str | None
+    first_at: datetime
+    sent: int
+    pending: int
+    failed: int
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+
+
+def recent_surges(engine: Engine, since: datetime, limit: int = 50) -> list[SurgeView]:
+    """Surge events with an alert created since `since`, newest first."""
+    t = AlertRow.__table__
+    ids = select(t.c.event_id).where(t.c.event_id.like("spike-%"), t.c.created_at >= since) \
+        .group_by(t.c.event_id).order_by(func.max(t.c.created_at).desc()).limit(limit)
+    order = [r.event_id for r in _rows(engine, ids)]
+    by_event: dict[str, list] = {}
+    for chunk in _chunks(order):
+        for r in _rows(engine, select(t).where(t.c.event_id.in_(chunk)).order_by(t.c.created_at, t.c.id)):
+            by_event.setdefault(r.event_id, []).append(r)
+    out = []
+    for eid in order:
+        rows = by_event[eid]
+        acked = next((r for r in rows if r.acknowledged_at), None)
+        status = Counter(r.status for r in rows)
+        out.append(SurgeView(eid, rows[0].message.get("subject", eid), rows[0].severity, rows[0].created_at,
+                             status["sent"], status["pending"], status["failed"],
+                             acked.acknowledged_by if acked else None, acked.acknowledged_at if acked else None))
+    return out
 
 
 def get_event(engine: Engine, event_id: str) -> EventView | None:

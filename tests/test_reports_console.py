@@ -1,21 +1,16 @@
-"""The incident page links its 专报; the link downloads a fresh DOCX or HTML (Starlette TestClient)."""
+"""The incident page issues its 专报 (a CSRF-checked POST) and downloads it (Starlette TestClient)."""
 from __future__ import annotations
 
 import io
-import warnings
 from dataclasses import replace
 
 import docx
 import pytest
 
 from alerts.reports.special import write_special_report
-from console.app import create_app
 from console.queries import events_of_docs
+from test_console_api import _client, _token
 from test_console_support import HOSTILE_TITLE, NAMES, build_env, thread_posts
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from starlette.testclient import TestClient
 
 
 @pytest.fixture
@@ -36,28 +31,38 @@ def _incident(env, doc_id="p100") -> int:
     return env.services.incidents.open(HOSTILE_TITLE, actor="张三", event_id=event, severity="red").id
 
 
-def test_incident_page_links_and_downloads_its_special_report(env):
-    iid = _incident(env)
-    c = TestClient(create_app(env.services), base_url="http://127.0.0.1:8080")
-    page = c.get(f"/incidents/{iid}").text
-    assert f'href="/incidents/{iid}/special.docx"' in page and f'href="/incidents/{iid}/special.html"' in page
+def _issue(c, iid, fmt):
+    return c.post(f"/incidents/{iid}/special", data={"csrf": _token(c), "fmt": fmt}, follow_redirects=True)
 
-    r = c.get(f"/incidents/{iid}/special.docx")
+
+def test_incident_page_issues_and_downloads_its_special_report(env):
+    iid = _incident(env)
+    c = _client(env)
+    page = c.get(f"/incidents/{iid}").text
+    assert f'action="/incidents/{iid}/special"' in page and 'name="fmt" value="docx"' in page
+    # issuing allocates a number: never on a GET
+    assert c.get(f"/incidents/{iid}/special").status_code == 405
+    assert not list(env.services.report_dir.glob("专报-*"))
+
+    r = _issue(c, iid, "docx")
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
     d = docx.Document(io.BytesIO(r.content))
     assert d.paragraphs[0].text == f"关于{HOSTILE_TITLE}的舆情专报" and d.paragraphs[1].text == "2024年 第1期"
-    html = c.get(f"/incidents/{iid}/special.html").text
+    html = _issue(c, iid, "html").text
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "青溪吧" in html and "青溪新闻网" in html  # the story's two sites in the timeline
     assert "专报-2024-第1期-事件单1.docx" in c.get("/reports").text  # archived with the reports
 
-    assert c.get(f"/incidents/{iid}/special.pdf").status_code == 404
-    missing = c.get("/incidents/99/special.docx")
+    assert _issue(c, iid, "pdf").status_code == 400
+    missing = _issue(c, 99, "docx")
     assert missing.status_code == 404 and "事件单 99 不存在" in missing.text
+    no_csrf = c.post(f"/incidents/{iid}/special", data={"fmt": "docx"}, follow_redirects=False)
+    assert no_csrf.status_code == 403
 
 
-def test_without_a_special_writer_there_is_no_link(env):
+def test_without_a_special_writer_there_is_no_form(env):
     iid = _incident(env)
-    c = TestClient(create_app(replace(env.services, write_special=None)), base_url="http://127.0.0.1:8080")
-    assert "special.docx" not in c.get(f"/incidents/{iid}").text
-    assert c.get(f"/incidents/{iid}/special.docx").status_code == 409
+    env.services = replace(env.services, write_special=None)
+    c = _client(env)
+    assert "/special" not in c.get(f"/incidents/{iid}").text
+    assert _issue(c, iid, "docx").status_code == 409
