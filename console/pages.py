@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,10 +17,12 @@ from alerts.types import IncidentState
 from pipeline.types import SEVERITY_RANK
 
 from .api import require_actor
+from .auth import current_user
 from .feed import STATUS_FILTERS, FeedFilter, build_feed
+from .policy import transition_refusal
 from .queries import event_doc_ids, get_event, latest_seq, open_events, recent_surges
 from .render import page
-from .security import ACTOR_COOKIE, actor_cookie_value, checked_form, clean_actor
+from .security import ACTOR_COOKIE, actor_cookie_value, checked_form, clean_actor, local_path
 
 # How far back the events page lists volume surges (spike rules).
 SURGE_DAYS = timedelta(days=3)
@@ -68,11 +70,7 @@ async def feed_rows(request: Request):
 
 async def set_actor(request: Request):
     form = await checked_form(request)
-    back = form.get("back", "/")
-    parts = urlsplit(back)
-    if parts.scheme or parts.netloc or not back.startswith("/") or back.startswith("//"):
-        back = "/"  # never an open redirect
-    resp = _see_other(back)
+    resp = _see_other(local_path(form.get("back")))
     name = clean_actor(form.get("name"))
     if name:
         resp.set_cookie(ACTOR_COOKIE, actor_cookie_value(name), httponly=True, samesite="strict",
@@ -137,7 +135,9 @@ async def incident_page(request: Request):
     docs = s.store.get_documents(event_doc_ids(s.store.engine, event.id)) if event else []
     docs.sort(key=lambda d: d.published_at or d.fetched_at)
     return page(request, "incident.html", inc=inc, event=event, docs=docs,
-                next_states=sorted(TRANSITIONS[inc.state], key=list(IncidentState).index),
+                next_states=sorted((t for t in TRANSITIONS[inc.state]
+                                    if transition_refusal(current_user(request), t) is None),
+                                   key=list(IncidentState).index),
                 departments=s.departments, source_names=s.source_names,
                 can_special=s.write_special is not None)
 
@@ -151,6 +151,9 @@ async def incident_transition(request: Request):
         to = IncidentState(form.get("to", ""))
     except ValueError:
         raise HTTPException(400, "目标状态无效") from None
+    refusal = transition_refusal(current_user(request), to)
+    if refusal:
+        raise HTTPException(403, refusal)
     department = one_line(form.get("department"))[:64] or None
     try:
         s.incidents.transition(incident_id, to, actor=actor, note=form.get("note", "")[:2000].strip(),

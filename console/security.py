@@ -11,7 +11,7 @@ import hmac
 import json
 import re
 import secrets
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.middleware.base import BaseHTTPMiddleware
@@ -99,7 +99,21 @@ def clean_actor(name: str | None) -> str:
 
 
 def actor_of(request: Request) -> str:
+    """Who acts: with auth on the signed-in user's display name (the typed-name cookie is
+    ignored), else the typed name."""
+    if request.app.state.services.auth is not None:
+        user = getattr(request.state, "user", None)
+        return user.name if user is not None else ""
     return clean_actor(unquote(request.cookies.get(ACTOR_COOKIE, "")))
+
+
+def local_path(value: str | None) -> str:
+    """`value` when it is a path on this site, else "/" (never an open redirect)."""
+    value = value or "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
 
 
 def actor_cookie_value(name: str) -> str:
