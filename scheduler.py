@@ -41,6 +41,8 @@ class ConsoleSettings(BaseModel):
     enabled: bool = True
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
+    auth: bool = False  # accounts and sign-in (`yqwatch user add`); off: staff type their name
+    secret_env: str = "YQ_CONSOLE_SECRET"  # env var with the session key (else one kept in the DB)
 
 
 class ReportSettings(BaseModel):
@@ -261,15 +263,24 @@ class Services:
 
     def console_app(self):
         from console.app import create_app
+        from console.auth import SecretError, build_auth
         from console.services import ConsoleServices
 
+        con, auth = self.cfg.watch.console, None
+        if con.auth:
+            try:
+                auth = build_auth(self.store.engine, lambda: datetime.now(TZ), os.environ.get(con.secret_env))
+            except SecretError as e:
+                raise ConfigError(self.cfg.dir / "watch.yaml", None, f"console.secret_env {con.secret_env}: {e}") from None
+            if not auth.users.list():
+                log.warning("控制台已启用登录但尚无账号: 请用 yqwatch user add 创建")
         return create_app(ConsoleServices(
             store=self.store, index=self.index, query_terms=lambda q: self.pipeline.query_terms(q),
             alerts=self.engine, incidents=self.incidents, source_names=self.source_names,
             locality=self.cfg.watch.locality, now=lambda: datetime.now(TZ),
             report_dir=self.cfg.path(self.cfg.watch.reports.out_dir),
             write_report=lambda day: self.daily_report(day),
-            write_special=lambda incident_id, fmt: self.reports.special(incident_id, [fmt])))
+            write_special=lambda incident_id, fmt: self.reports.special(incident_id, [fmt]), auth=auth))
 
     def gc(self) -> dict:
         return self.store.gc(datetime.now(TZ), self.cfg.storage.raw_retention_days)
@@ -598,6 +609,22 @@ def cmd_sources(args) -> int:
     return 0
 
 
+def cmd_user(args) -> int:
+    from console.usercli import read_password, user_command
+    from console.users import UserBook, UserError
+    from storage.factory import create_schema, make_engine
+
+    engine = make_engine(load_config(config_dir(args.config)).storage.database_url)
+    try:
+        create_schema(engine)
+        return user_command(UserBook(engine, lambda: datetime.now(TZ)), args.action, args.login, name=args.name,
+                            role=args.role, password=lambda: read_password(sys.stdin), out=sys.stdout)
+    except UserError as e:
+        raise BadInput(str(e)) from None
+    finally:
+        engine.dispose()
+
+
 def cmd_demo_sites(args) -> int:
     from demo.server import main as demo_main
 
@@ -660,6 +687,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("init-index", cmd_init_index, "create the index (template, alias)")
     add("gc", cmd_gc, "drop expired raw pages")
     add("sources", cmd_sources, "show each source's health").add_argument("--json", action="store_true")
+    p = add("user", cmd_user, "console accounts (watch.yaml console.auth); password from stdin or a prompt")
+    p.add_argument("action", choices=["add", "passwd", "disable", "list"])
+    p.add_argument("login", nargs="?")
+    p.add_argument("--name", help="add: display name, recorded as the actor of every action")
+    p.add_argument("--role", help="add: duty (值班员) | leader (分管领导) | admin")
     p = sub.add_parser("source", help="source tools: `yqwatch source test ID`", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_delegate("source_test"))

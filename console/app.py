@@ -11,7 +11,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import api, pages
+from . import api, login, pages
+from .auth import AuthMiddleware
 from .render import make_templates, page
 from .security import SecurityMiddleware
 from .services import ConsoleServices
@@ -28,10 +29,15 @@ async def _http_error(request: Request, exc: HTTPException):
 
 
 def create_app(services: ConsoleServices) -> Starlette:
+    if services.auth is None:  # typed-name mode: the header form sets the officer's name
+        sign_in = [Route("/actor", pages.set_actor, methods=["POST"])]
+    else:
+        sign_in = [Route("/login", login.login_page), Route("/login", login.login_submit, methods=["POST"]),
+                   Route("/logout", login.logout, methods=["POST"])]
     routes = [
+        *sign_in,
         Route("/", pages.feed_page),
         Route("/feed/rows", pages.feed_rows),
-        Route("/actor", pages.set_actor, methods=["POST"]),
         Route("/events", pages.events_page),
         Route("/events/{event_id}/incident", pages.event_incident, methods=["POST"]),
         Route("/incidents", pages.incidents_page),
@@ -51,7 +57,10 @@ def create_app(services: ConsoleServices) -> Starlette:
         Route("/healthz", api.healthz),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityMiddleware)],
+    middleware = [Middleware(SecurityMiddleware)]  # outermost: the login form needs its CSRF token
+    if services.auth is not None:
+        middleware.append(Middleware(AuthMiddleware))
+    app = Starlette(routes=routes, middleware=middleware,
                     exception_handlers={HTTPException: _http_error})
     app.state.services = services
     app.state.templates = make_templates()

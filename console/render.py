@@ -35,9 +35,10 @@ def make_templates() -> Jinja2Templates:
 
 
 def page(request: Request, name: str, status_code: int = 200, **ctx):
-    """A full page: every template gets the services' locality, the clock, the officer's name
-    and the CSRF token."""
+    """A full page: every template gets the services' locality, the clock, the officer's name,
+    the CSRF token and (auth on) the signed-in user."""
     services = request.app.state.services
     ctx.update(request=request, locality=services.locality, now=services.now(),
-               actor=actor_of(request), csrf=request.state.csrf, path=request.url.path)
+               actor=actor_of(request), csrf=request.state.csrf, path=request.url.path,
+               auth=services.auth is not None, user=getattr(request.state, "user", None))
     return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status_code)

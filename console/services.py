@@ -11,6 +11,8 @@ from alerts.incidents import IncidentBook
 from storage.search import SearchIndex
 from storage.store import Store
 
+from .auth import ConsoleAuth
+
 
 @dataclass
 class ConsoleServices:
@@ -27,3 +29,4 @@ class ConsoleServices:
     # an incident's 专报 on demand: (incident id, "docx"|"html") -> SpecialResult, files in report_dir
     write_special: Callable[[int, str], object] | None = None
     departments: list[str] = field(default_factory=list)  # suggestions for incident assignment
+    auth: ConsoleAuth | None = None  # accounts and sign-in (watch.yaml console.auth); None: typed names

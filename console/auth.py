@@ -1,0 +1,176 @@
+"""Sign-in for the console when watch.yaml `console.auth` is on: signed session cookies, the
+login throttle, and the middleware that lets only signed-in users past (DESIGN: console/README.md).
+
+Session cookie `yq_session` = "<user id>.<expiry, unix s>.<HMAC-SHA256>", the MAC taken over the
+id, the expiry and the user's token, so renewing the token (password change, disable) ends every
+session of that user. Failed logins are counted in memory (a restart forgets them)."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+
+from alerts.db import write_session
+
+from .models import ConsoleSecretRow
+from .users import User, UserBook
+
+SESSION_COOKIE = "yq_session"
+SESSION_TTL = timedelta(hours=12)  # one duty shift
+SECRET_MIN = 32  # characters of an env-supplied secret
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)
+OPEN_PATHS = ("/login", "/logout", "/healthz")
+_SECRET_NAME = "session_key"
+
+
+class SecretError(ValueError):
+    """The configured session secret is unusable."""
+
+
+def session_secret(engine: Engine, env_value: str | None) -> bytes:
+    """The signing key: the env var's value when set, else a random key stored in the database
+    the first time (so a restart keeps sessions; concurrent first starts agree on one key)."""
+    if env_value:
+        if len(env_value) < SECRET_MIN:
+            raise SecretError(f"控制台会话密钥至少 {SECRET_MIN} 个字符")
+        return env_value.encode()
+    with Session(engine) as s:
+        row = s.get(ConsoleSecretRow, _SECRET_NAME)
+        if row is not None:
+            return row.value.encode()
+    try:
+        with write_session(engine) as s, s.begin():
+            s.add(ConsoleSecretRow(name=_SECRET_NAME, value=secrets.token_urlsafe(48)))
+    except IntegrityError:  # another process stored one first
+        pass
+    with Session(engine) as s:
+        return s.get(ConsoleSecretRow, _SECRET_NAME).value.encode()
+
+
+class LoginThrottle:
+    """After MAX_FAILURES failed attempts for one login name within FAILURE_WINDOW, refuse that
+    name for LOCKOUT. Names that do not exist are counted too, so a lockout reveals nothing."""
+
+    MAX_NAMES = 10_000  # bounds the memory a flood of invented names can take
+
+    def __init__(self, now: Callable[[], datetime]):
+        self.now = now
+        self._failures: dict[str, list[datetime]] = {}
+        self._locked: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(login: str) -> str:
+        return (login or "").strip().lower()[:64]
+
+    def locked(self, login: str) -> bool:
+        with self._lock:
+            until = self._locked.get(self._key(login))
+            return until is not None and self.now() < until
+
+    def failed(self, login: str) -> None:
+        key, now = self._key(login), self.now()
+        with self._lock:
+            if len(self._failures) >= self.MAX_NAMES:
+                self._prune(now)
+            recent = [t for t in self._failures.get(key, []) if now - t < FAILURE_WINDOW]
+            recent.append(now)
+            if len(recent) >= MAX_FAILURES:
+                self._locked[key] = now + LOCKOUT
+                recent = []
+            self._failures[key] = recent
+
+    def succeeded(self, login: str) -> None:
+        with self._lock:
+            self._failures.pop(self._key(login), None)
+
+    def _prune(self, now: datetime) -> None:
+        self._failures = {k: v for k, v in self._failures.items() if v and now - v[-1] < FAILURE_WINDOW}
+        self._locked = {k: t for k, t in self._locked.items() if now < t}
+        if len(self._failures) >= self.MAX_NAMES:  # still full: forget the oldest half
+            keep = sorted(self._failures.items(), key=lambda kv: kv[1][-1])[self.MAX_NAMES // 2:]
+            self._failures = dict(keep)
+
+
+@dataclass
+class ConsoleAuth:
+    """Accounts and sessions; present in ConsoleServices only when `console.auth` is on."""
+
+    users: UserBook
+    secret: bytes
+    now: Callable[[], datetime]
+    throttle: LoginThrottle = field(init=False)
+
+    def __post_init__(self):
+        self.throttle = LoginThrottle(self.now)
+
+    def _mac(self, user_id: int, expires: int, token: str) -> str:
+        msg = f"{user_id}.{expires}.{token}".encode()
+        return base64.urlsafe_b64encode(hmac.new(self.secret, msg, hashlib.sha256).digest()).decode().rstrip("=")
+
+    def session_cookie(self, user: User) -> str:
+        expires = int((self.now() + SESSION_TTL).timestamp())
+        return f"{user.id}.{expires}.{self._mac(user.id, expires, user.token)}"
+
+    def user_of(self, cookie: str | None) -> User | None:
+        """The signed-in user of a session cookie; None when it is malformed, forged, expired,
+        or its user is disabled or has changed password since."""
+        parts = (cookie or "").split(".")
+        if len(parts) != 3 or not (parts[0].isdigit() and parts[1].isdigit()) or len(parts[0]) > 12:
+            return None
+        user_id, expires = int(parts[0]), int(parts[1])
+        if expires <= self.now().timestamp():
+            return None
+        user = self.users.get(user_id)
+        if user is None or user.disabled:
+            return None
+        if not hmac.compare_digest(parts[2].encode(), self._mac(user_id, expires, user.token).encode()):
+            return None
+        return user
+
+
+def build_auth(engine: Engine, now: Callable[[], datetime], env_secret: str | None) -> ConsoleAuth:
+    return ConsoleAuth(UserBook(engine, now), session_secret(engine, env_secret), now)
+
+
+def current_user(request: Request) -> User | None:
+    """The signed-in user (None when auth is off)."""
+    return getattr(request.state, "user", None)
+
+
+def _open(path: str) -> bool:
+    return path in OPEN_PATHS or path.startswith("/static/")
+
+
+class AuthMiddleware(BaseHTTPMiddleware):
+    """Everything but the login page, /healthz and static files needs a signed-in user: pages go
+    to /login, JSON and fetch() endpoints get 401."""
+
+    async def dispatch(self, request: Request, call_next):
+        auth: ConsoleAuth = request.app.state.services.auth
+        path = request.url.path
+        user = auth.user_of(request.cookies.get(SESSION_COOKIE))
+        request.state.user = user
+        if user is None and not _open(path):
+            if path.startswith("/api/") or path == "/feed/rows":
+                return JSONResponse({"error": "请先登录"}, status_code=401)
+            target = path + (f"?{request.url.query}" if request.url.query else "")
+            back = "" if target == "/" or request.method != "GET" else "?" + urlencode({"next": target})
+            return RedirectResponse("/login" + back, status_code=303)
+        return await call_next(request)
+
