@@ -5,13 +5,16 @@ Secrets never live in the YAML: channels name the environment variables that hol
 so the loader reports them with the file and line of the `rules` key."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo,
-                      field_validator, model_validator)
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
+                      ValidationInfo, field_validator, model_validator)
 
-from pipeline.config import load_yaml
+from alerts.roster import (ROLES, ROSTER_PREFIX, Role, RosterConfig, contacts, gaps,
+                           unknown_shifts)
+from pipeline.config import ConfigError, load_yaml
 
 Severity = Literal["red", "orange", "yellow", "blue"]
 
@@ -20,18 +23,36 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# `at_roster: leader` or `at_roster: [duty, leader]`
+Roles = Annotated[list[Role], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)]
+
+
 class EmailChannelConfig(_Strict):
     type: Literal["email"]
     enabled: bool = True
     host: str = "127.0.0.1"
     port: int = Field(8025, ge=1, le=65535)
     sender: str
-    recipients: list[str] = Field(min_length=1)
+    recipients: list[str] = Field(min_length=1)  # addresses and/or roster:duty, roster:leader
     starttls: bool = False
     ssl: bool = False  # implicit TLS (port 465); exclusive with starttls
     username_env: str | None = None
     password_env: str | None = None
     timeout: float = Field(10.0, gt=0)
+
+    @field_validator("recipients")
+    @classmethod
+    def _roles(cls, v: list[str]) -> list[str]:
+        for r in v:
+            if r.startswith(ROSTER_PREFIX) and r.removeprefix(ROSTER_PREFIX) not in ROLES:
+                raise ValueError(f"{r!r}: use roster:duty or roster:leader")
+        return v
+
+    def roster_roles(self) -> list[str]:
+        return [r.removeprefix(ROSTER_PREFIX) for r in self.recipients if r.startswith(ROSTER_PREFIX)]
+
+    def fixed_recipients(self) -> list[str]:
+        return [r for r in self.recipients if not r.startswith(ROSTER_PREFIX)]
 
     @model_validator(mode="after")
     def _tls_modes(self):
@@ -64,6 +85,7 @@ class DingTalkChannelConfig(_Strict):
     url_env: str  # https://oapi.dingtalk.com/robot/send?access_token=...
     secret_env: str | None = None  # the robot's 加签 secret (SEC...)
     at_mobiles: list[str] = []
+    at_roster: Roles = []  # also @-mention the mobiles of these roster roles on call
     timeout: float = Field(10.0, gt=0)
 
 
@@ -71,6 +93,7 @@ class WeComChannelConfig(_Strict):
     type: Literal["wecom"]
     enabled: bool = True
     url_env: str  # https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...
+    at_roster: Roles = []  # @-mention these roster roles on call (a text message after the markdown)
     timeout: float = Field(10.0, gt=0)
 
 
@@ -188,8 +211,16 @@ class ReportMailConfig(_Strict):
     handover: list[str] = []  # 交接班 summary: the duty team
 
 
+def roster_roles(channel) -> list[str]:
+    """The roster roles a channel addresses: `roster:` e-mail recipients or `at_roster`."""
+    if isinstance(channel, EmailChannelConfig):
+        return channel.roster_roles()
+    return list(getattr(channel, "at_roster", []))
+
+
 class AlertsConfig(_Strict):
-    # `channels` is declared before `rules` so the rules validator can see it.
+    # Declared in dependency order: channels see `roster`, rules and reports see `channels`.
+    roster: RosterConfig | None = None  # the duty roster (alerts.roster)
     channels: dict[str, ChannelConfig] = {}
     rules: list[Rule] = []
     retry: RetryConfig = RetryConfig()
@@ -213,6 +244,23 @@ class AlertsConfig(_Strict):
             # A mistyped key explains the "Field required" next to it: report it first.
             errors.sort(key=lambda x: x["type"] != "extra_forbidden")
             raise ValidationError.from_exception_data(e.title, errors) from None
+
+    @field_validator("channels")
+    @classmethod
+    def _check_roster_use(cls, channels: dict, info: ValidationInfo) -> dict:
+        if "roster" not in info.data:  # roster already failed; that error is reported
+            return channels
+        roster = info.data["roster"]
+        for name, c in channels.items():
+            if not roster_roles(c):
+                continue
+            if roster is None:
+                raise ValueError(f"{name}: uses the duty roster but alerts.yaml has no roster section")
+            if (isinstance(c, EmailChannelConfig) and not c.fixed_recipients()
+                    and not contacts(roster, roster.fallback, "email")):
+                raise ValueError(f"{name}: only roster recipients; add a fixed address or a roster.fallback "
+                                 "person with an email, so a gap in the roster never drops an alert")
+        return channels
 
     @field_validator("rules")
     @classmethod
@@ -247,3 +295,19 @@ def load_alerts_config(path: str | Path) -> AlertsConfig:
     """Load and validate `alerts.yaml`; raises pipeline.config.ConfigError."""
     return load_yaml(path, AlertsConfig)
 
+
+
+def check_roster_shifts(config: AlertsConfig, shifts: list[str], path: str | Path) -> None:
+    """The roster may only name watch.yaml's handover times; raises ConfigError otherwise."""
+    if config.roster is not None and (bad := unknown_shifts(config.roster, shifts)):
+        raise ConfigError(path, None, f"roster: shift {', '.join(bad)} is not one of watch.yaml "
+                                      f"shifts ({', '.join(shifts)})")
+
+
+def roster_warnings(config: AlertsConfig, shifts: list[str], today: date) -> list[str]:
+    """Staff-facing warnings for the roster's empty roles in the next 7 days (check-config)."""
+    if config.roster is None:
+        return []
+    names = {"duty": "值班员", "leader": "带班领导"}
+    return [f"排班表缺人: {day.isoformat()} {start} 班次没有{names[role]}（届时发给备用接收人）"
+            for day, start, role in gaps(config.roster, shifts, today)]

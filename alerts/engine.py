@@ -18,6 +18,10 @@ Exactly-once bookkeeping, at-least-once delivery:
   per rule and channel.
 - Escalation: a rule's `escalation` steps send the event's first alert again, once per level,
   to the next roster level when nobody acknowledged it (AlertEngine.acknowledge) in time.
+- Recipients are resolved when an alert is QUEUED: `roster:duty` / `roster:leader` e-mail
+  recipients and `at_roster` @-mentions become the people on call at that moment (alerts.roster)
+  and are stored with the alert row, so retries, escalations already queued and restarts never
+  re-resolve them. A role nobody fills falls back (alerts.roster.resolve) and is counted.
 - Volume spikes (`type: spike`, alerts.spike): each run counts the relevant posts per key per
   window in one query; a surge is an event of its own (one "new" alert per channel, at most one
   "followup" when it doubles), its episode state committed with its alerts.
@@ -26,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
@@ -35,11 +39,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.channels.base import Channel, DeliveryError
-from alerts.config import AlertsConfig, NewHitRule, SourceBrokenRule, SpikeRule
+from alerts.config import (AlertsConfig, EmailChannelConfig, NewHitRule, SourceBrokenRule, SpikeRule,
+                           roster_roles)
 from alerts.db import write_session
 from alerts.health import source_health
 from alerts.events import close_stale, open_events, ref_from_json, ref_to_json, worse
 from alerts.models import AlertEventDocRow, AlertEventRow, AlertMatchRow, AlertRow
+from alerts.roster import DEFAULT_SHIFTS, on_duty, resolve
 from alerts.render import (SHANGHAI, AlertContext, PostRef, SpikeFacts, render_doc_alert,
                            render_source_alert, render_spike_alert)
 from alerts.spike import (EPISODE_PREFIX, GROUPING, Episode, Surge, episode_key, step, surges,
@@ -83,7 +89,8 @@ def rule_matches(rule: NewHitRule, doc: Document) -> bool:
 class AlertEngine:
     def __init__(self, store, config: AlertsConfig, channels: Mapping[str, Channel], *,
                  now: Callable[[], datetime], source_names: Mapping[str, str] | None = None,
-                 locality_name: str | None = None, batch_size: int = BATCH):
+                 locality_name: str | None = None, batch_size: int = BATCH,
+                 shifts: Sequence[str] = DEFAULT_SHIFTS):
         self.store = store
         self.config = config
         self.channels = dict(channels)
@@ -91,6 +98,8 @@ class AlertEngine:
         self.source_names = dict(source_names or {})
         self.locality_name = locality_name  # names locality-wide surges (topics.yaml locality.name)
         self.batch_size = batch_size
+        self.shifts = tuple(shifts)  # watch.yaml 交接班 times: the roster's shift boundaries
+        self.roster_gaps = 0  # alerts queued for a roster role nobody filled (sent to the fallback)
         self._rules = [r for r in config.rules if r.enabled]
 
     # -- the job ------------------------------------------------------------------------------
@@ -210,9 +219,30 @@ class AlertEngine:
                    message: AlertMessage, now: datetime) -> None:
         s.add(AlertRow(id=message.alert_id, rule_id=rule_id, event_id=event_id, channel=channel,
                        kind=kind, severity=message.severity,
-                       recipients=list(self.channels[channel].recipients()),
+                       recipients=self._recipients(channel, rule_id, now),
                        message=_message_json(message), status="pending", attempts=0,
                        created_at=now, next_try_at=now))
+
+    def _recipients(self, channel: str, rule_id: str, now: datetime) -> list[str]:
+        """Who `channel` reaches for an alert queued at `now`: its fixed recipients plus the
+        people of the roster roles it names who are on call now."""
+        own = list(self.channels[channel].recipients())
+        cfg, roster = self.config.channels.get(channel), self.config.roster
+        roles = roster_roles(cfg) if cfg is not None else []
+        if not roles or roster is None:
+            return own
+        staff = on_duty(roster, now, self.shifts)
+        if isinstance(cfg, EmailChannelConfig):
+            people, missing = resolve(roster, staff, roles, own, "email")
+        else:  # group robots: ("dingtalk", *mobiles to @-mention)
+            mobiles, missing = resolve(roster, staff, roles, own[1:], "mobile")
+            people = [own[0], *mobiles]
+        if missing:
+            self.roster_gaps += 1
+            log.warning("alert for rule %s via %s: nobody on the roster as %s at %s; sent to %s",
+                        rule_id, channel, "/".join(missing), now.isoformat(timespec="minutes"),
+                        ", ".join(people) or "the channel itself")
+        return people
 
     # -- sources ------------------------------------------------------------------------------
 
@@ -361,8 +391,13 @@ class AlertEngine:
             if channel is None:
                 continue
             error = None
+            message = AlertMessage(**_message_args(row.message))
+            send_to = getattr(channel, "send_to", None)  # channels that address people (roster)
             try:
-                channel.send(AlertMessage(**_message_args(row.message)))
+                if send_to is not None:
+                    send_to(message, tuple(row.recipients))
+                else:
+                    channel.send(message)
             except DeliveryError as e:
                 error = str(e)
             except Exception as e:  # a channel bug must not stop the other alerts

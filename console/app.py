@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import api, login, pages
+from . import admin, api, login, pages
 from .auth import AuthMiddleware
 from .render import make_templates, page
 from .security import SecurityMiddleware
@@ -33,7 +33,12 @@ def create_app(services: ConsoleServices) -> Starlette:
         sign_in = [Route("/actor", pages.set_actor, methods=["POST"])]
     else:
         sign_in = [Route("/login", login.login_page), Route("/login", login.login_submit, methods=["POST"]),
-                   Route("/logout", login.logout, methods=["POST"])]
+                   Route("/logout", login.logout, methods=["POST"]),
+                   Route("/users", admin.users_page), Route("/users", admin.add_user, methods=["POST"]),
+                   Route("/users/{login}/password", admin.reset_password, methods=["POST"]),
+                   Route("/users/{login}/disable", admin.disable_user, methods=["POST"]),
+                   Route("/users/{login}/enable", admin.enable_user, methods=["POST"]),
+                   Route("/users/{login}/role", admin.change_role, methods=["POST"])]
     routes = [
         *sign_in,
         Route("/", pages.feed_page),

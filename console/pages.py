@@ -18,6 +18,7 @@ from pipeline.types import SEVERITY_RANK
 
 from .api import require_actor
 from .auth import current_user
+from .deliveries import delivery_rows, latest_daily
 from .feed import STATUS_FILTERS, FeedFilter, build_feed
 from .policy import transition_refusal
 from .queries import event_doc_ids, get_event, latest_seq, open_events, recent_surges
@@ -218,9 +219,12 @@ async def reports_page(request: Request):
     s = _services(request)
     today = s.now().date()
     selected = s.store.get_documents(selected_doc_ids(s.store.engine, today))
+    mail = s.deliveries() if s.deliveries is not None else None
     return page(request, "reports.html", files=_report_files(s.report_dir), selected=selected,
                 today=today, can_generate=s.write_report is not None,
-                issued=request.query_params.get("issued"), source_names=s.source_names)
+                issued=request.query_params.get("issued"), source_names=s.source_names,
+                deliveries=delivery_rows(mail) if mail is not None else None,
+                latest_daily=latest_daily(mail) if mail else None)
 
 
 async def generate_report(request: Request):

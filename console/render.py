@@ -14,6 +14,7 @@ from alerts.types import INCIDENT_STATE_LABELS
 from pipeline.types import SEVERITY_LABELS
 
 from .feed import GRADE_SHORT, STATUS_LABELS
+from .policy import can_manage_accounts
 from .security import actor_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -36,9 +37,10 @@ def make_templates() -> Jinja2Templates:
 
 def page(request: Request, name: str, status_code: int = 200, **ctx):
     """A full page: every template gets the services' locality, the clock, the officer's name,
-    the CSRF token and (auth on) the signed-in user."""
+    the CSRF token and (auth on) the signed-in user and whether they manage accounts."""
     services = request.app.state.services
+    user = getattr(request.state, "user", None)
     ctx.update(request=request, locality=services.locality, now=services.now(),
                actor=actor_of(request), csrf=request.state.csrf, path=request.url.path,
-               auth=services.auth is not None, user=getattr(request.state, "user", None))
+               auth=services.auth is not None, user=user, can_admin=can_manage_accounts(user))
     return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status_code)

@@ -30,3 +30,5 @@ class ConsoleServices:
     write_special: Callable[[int, str], object] | None = None
     departments: list[str] = field(default_factory=list)  # suggestions for incident assignment
     auth: ConsoleAuth | None = None  # accounts and sign-in (watch.yaml console.auth); None: typed names
+    # e-mail delivery state of issued reports (ReportPostbox.deliveries, newest first); None: no mail
+    deliveries: Callable[[], list] | None = None

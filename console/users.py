@@ -1,6 +1,7 @@
 """Console accounts: scrypt password hashes (stdlib, per-user random salt), roles, disable.
 
-Used only when watch.yaml `console.auth` is on; managed with `yqwatch user ...`."""
+Used only when watch.yaml `console.auth` is on; managed with `yqwatch user ...` or, by admins,
+on the console's /users page (admin.py)."""
 from __future__ import annotations
 
 import functools
@@ -124,15 +125,32 @@ class UserBook:
     def disable(self, login: str) -> User:
         return self._update(login, disabled=True)
 
-    def _update(self, login: str, **values) -> User:
-        """Change an account; a new token ends every session it has."""
+    def enable(self, login: str) -> User:
+        return self._update(login, disabled=False)
+
+    def set_role(self, login: str, role: str) -> User:
+        """Takes effect on the user's next request (sessions read the account each time), so the
+        sessions are kept."""
+        if role not in ROLES:
+            raise UserError(f"角色应为 {'|'.join(ROLES)}")
+        return self._update(login, renew=False, role=role)
+
+    def find(self, login: str) -> User | None:
+        """The account with this login; None also for a login no account could have."""
+        with Session(self.engine) as s:
+            row = s.scalar(select(ConsoleUserRow).where(ConsoleUserRow.login == (login or "").strip().lower()))
+            return _user(row) if row is not None else None
+
+    def _update(self, login: str, *, renew: bool = True, **values) -> User:
+        """Change an account; with `renew`, a new token ends every session it has."""
         with write_session(self.engine) as s, s.begin():
             row = s.scalar(select(ConsoleUserRow).where(ConsoleUserRow.login == clean_login(login)))
             if row is None:
                 raise UserError(f"没有登录名为 {login.strip().lower()[:32]} 的账号")
             for key, value in values.items():
                 setattr(row, key, value)
-            row.token = secrets.token_hex(16)
+            if renew:
+                row.token = secrets.token_hex(16)
             s.flush()
             return _user(row)
 

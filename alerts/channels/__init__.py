@@ -26,7 +26,7 @@ def build_channels(config: AlertsConfig, env: Mapping[str, str]) -> dict[str, Ch
             user = env_value(env, c.username_env) if c.username_env else None
             pw = env_value(env, c.password_env) if c.password_env else None
             out[name] = EmailChannel(host=c.host, port=c.port, sender=c.sender,
-                                     recipients=c.recipients, starttls=c.starttls, use_ssl=c.ssl,
+                                     recipients=c.fixed_recipients(), starttls=c.starttls, use_ssl=c.ssl,
                                      username=user, password=pw, timeout=c.timeout)
         elif isinstance(c, WebhookChannelConfig):
             url = c.url or env_value(env, c.url_env)

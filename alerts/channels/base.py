@@ -18,6 +18,11 @@ class Channel(Protocol):
     def send(self, message: AlertMessage) -> None:
         """Deliver `message` or raise DeliveryError."""
 
+    # Channels that address people may also define
+    #     send_to(message, recipients) -> None
+    # taking the recipients the engine stored with the alert when it was queued (the duty
+    # roster resolved then, in the shape `recipients()` returns); the engine prefers it.
+
 
 class MissingSecret(Exception):
     """An env var a channel needs is not set; str() names it (for a one-line CLI error)."""

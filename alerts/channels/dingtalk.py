@@ -8,7 +8,7 @@ import base64
 import hashlib
 import hmac
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import quote_plus
 
 from alerts.channels.jsonpost import post_json, robot_errcode
@@ -42,16 +42,22 @@ class DingTalkChannel:
         sep = "&" if "?" in self.url else "?"
         return f"{self.url}{sep}timestamp={ts}&sign={quote_plus(dingtalk_sign(self.secret, ts))}"
 
-    def payload(self, message: AlertMessage) -> dict:
+    def payload(self, message: AlertMessage, at_mobiles: Sequence[str] | None = None) -> dict:
+        mobiles = list(self.at_mobiles if at_mobiles is None else at_mobiles)
         text = message.markdown
-        if self.at_mobiles:  # the robot only notifies mobiles that also appear in the text
-            text += "\n\n" + " ".join(f"@{m}" for m in self.at_mobiles)
+        if mobiles:  # the robot only notifies mobiles that also appear in the text
+            text += "\n\n" + " ".join(f"@{m}" for m in mobiles)
         return {
             "msgtype": "markdown",
             "markdown": {"title": md(message.subject), "text": truncate_utf8(text, MAX_BYTES)},
-            "at": {"atMobiles": self.at_mobiles, "isAtAll": False},
+            "at": {"atMobiles": mobiles, "isAtAll": False},
         }
 
     def send(self, message: AlertMessage) -> None:
         resp = post_json(self.signed_url(), self.payload(message), timeout=self.timeout)
+        robot_errcode(resp)
+
+    def send_to(self, message: AlertMessage, recipients: Sequence[str]) -> None:
+        """`recipients` as stored: ("dingtalk", *mobiles to @-mention)."""
+        resp = post_json(self.signed_url(), self.payload(message, recipients[1:]), timeout=self.timeout)
         robot_errcode(resp)

@@ -65,6 +65,11 @@ class EmailChannel:
     def send(self, message: AlertMessage) -> None:
         self.deliver(self.build(message))
 
+    def send_to(self, message: AlertMessage, recipients: Sequence[str]) -> None:
+        """`message` to the addresses stored with the alert (the people on duty when it fired)."""
+        self.deliver(self.compose(subject=message.subject, text=message.text, html=message.html,
+                                  message_id=message_id(message.alert_id), recipients=recipients))
+
     def deliver(self, msg: EmailMessage) -> None:
         """Hand `msg` to the SMTP server (envelope recipients from its To header)."""
         try:

@@ -1,6 +1,8 @@
 """WeCom (企业微信) group robot: markdown message (content is limited to 4096 bytes)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from alerts.channels.jsonpost import post_json, robot_errcode
 from alerts.escape import truncate_utf8
 from alerts.types import AlertMessage
@@ -21,3 +23,12 @@ class WeComChannel:
 
     def send(self, message: AlertMessage) -> None:
         robot_errcode(post_json(self.url, self.payload(message), timeout=self.timeout))
+
+    def send_to(self, message: AlertMessage, recipients: Sequence[str]) -> None:
+        """`recipients` as stored: ("wecom", *mobiles). Markdown messages cannot @-mention by
+        mobile, so the people on call get a short text message right after it."""
+        self.send(message)
+        if mobiles := list(recipients[1:]):
+            robot_errcode(post_json(self.url, {"msgtype": "text", "text": {
+                "content": "请值班人员及时查看上条舆情预警", "mentioned_mobile_list": mobiles}},
+                timeout=self.timeout))
