@@ -228,15 +228,15 @@ class Services:
     @functools.cached_property
     def reports(self):
         """The report desk; it e-mails issues when alerts.yaml has a `reports:` section."""
-        from alerts.channels import build_channels
         from alerts.reports.delivery import ReportPostbox
         from alerts.reports.desk import ReportDesk
 
         cfg, mail = self.cfg, self.cfg.alerts.reports
         postbox = None
         if mail is not None:
-            channel = build_channels(cfg.alerts, os.environ)[mail.channel]
-            postbox = ReportPostbox(self.store.engine, channel, now=lambda: datetime.now(TZ),
+            # the alert engine's own channel object (alerts.yaml guarantees an enabled e-mail one)
+            postbox = ReportPostbox(self.store.engine, self.engine.channels[mail.channel],
+                                    now=lambda: datetime.now(TZ),
                                     backoff_seconds=cfg.alerts.retry.backoff_seconds,
                                     backoff_max_seconds=cfg.alerts.retry.backoff_max_seconds)
         return ReportDesk(self.store, self.incidents, out_dir=cfg.path(cfg.watch.reports.out_dir),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import pytest
+
 from alerts.channels.mail import EmailChannel
 from alerts.config import AlertsConfig, ReportMailConfig
 from alerts.engine import AlertEngine
@@ -90,3 +92,16 @@ def mail_desk(store: Store, clock: Clock, tmp_path, *, port: int, channel: Email
     return ReportDesk(store, IncidentBook(store.engine, now=clock), out_dir=tmp_path / "reports",
                       locality="青溪市", now=clock, shifts=shifts, source_names=NAMES,
                       postbox=postbox, mail=mail)
+
+
+MORNING = datetime(2024, 5, 7, 8, 0, tzinfo=SH)  # the morning after the story's day
+
+
+@pytest.fixture
+def clock():
+    return Clock(MORNING)
+
+
+@pytest.fixture
+def store(tmp_path, clock):
+    return story_store(tmp_path, clock)

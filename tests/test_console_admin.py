@@ -9,6 +9,7 @@ import pytest
 
 from console.app import create_app
 from console.auth import SESSION_COOKIE, build_auth
+from test_console_auth import _client, _login
 from test_console_support import build_env
 
 with warnings.catch_warnings():
@@ -29,21 +30,14 @@ def env(tmp_path):
     return env
 
 
-def _client(env) -> TestClient:
-    c = TestClient(create_app(env.services), base_url="http://127.0.0.1:8080")
-    c.get("/login")  # receives the CSRF cookie
-    return c
-
-
-def _login(env, login, password):
+def _attempt(env, login, password):
+    """A fresh browser signing in: (its client, the login response)."""
     c = _client(env)
-    r = c.post("/login", data={"csrf": c.cookies["yq_csrf"], "login": login, "password": password},
-               follow_redirects=False)
-    return c, r
+    return c, _login(c, login, password, "/")
 
 
 def _signed_in(env, login) -> TestClient:
-    c, r = _login(env, login, PASSWORDS[login])
+    c, r = _attempt(env, login, PASSWORDS[login])
     assert r.status_code == 303 and SESSION_COOKIE in c.cookies
     return c
 
@@ -68,12 +62,12 @@ def test_admin_adds_resets_disables_and_enables_an_account(env, caplog):
               password2="first-pass-1")
     assert r.status_code == 303 and r.headers["location"] == "/users?done=added&login=yi"
     assert "已创建账号：yi" in admin.get(r.headers["location"]).text
-    new, ok = _login(env, "yi", "first-pass-1")
+    new, ok = _attempt(env, "yi", "first-pass-1")
     assert ok.status_code == 303 and "值班员乙（值班员）" in new.get("/").text
 
     assert _post(admin, "/users/yi/password", password="second-pass-2", password2="second-pass-2").status_code == 303
     assert new.get("/", follow_redirects=False).status_code == 303  # a reset ends the user's sessions
-    assert _login(env, "yi", "first-pass-1")[1].status_code == 401
+    assert _attempt(env, "yi", "first-pass-1")[1].status_code == 401
     new = _signed_in(env, "jia")  # keeps an unrelated session to check it survives
     PASSWORDS["yi"] = "second-pass-2"
     yi = _signed_in(env, "yi")
@@ -81,10 +75,10 @@ def test_admin_adds_resets_disables_and_enables_an_account(env, caplog):
     assert _post(admin, "/users/yi/disable").status_code == 303
     assert _account(env, "yi").disabled
     assert yi.get("/", follow_redirects=False).status_code == 303
-    assert _login(env, "yi", "second-pass-2")[1].status_code == 401  # disabled: cannot sign in
+    assert _attempt(env, "yi", "second-pass-2")[1].status_code == 401  # disabled: cannot sign in
     assert "已停用" in admin.get("/users").text
     assert _post(admin, "/users/yi/enable").status_code == 303
-    assert _login(env, "yi", "second-pass-2")[1].status_code == 303
+    assert _attempt(env, "yi", "second-pass-2")[1].status_code == 303
     assert new.get("/", follow_redirects=False).status_code == 200
 
     audit = [r.getMessage() for r in caplog.records if r.name == "console.admin"]

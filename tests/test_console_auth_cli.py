@@ -2,53 +2,41 @@
 exit 2 with a one-line Chinese reason on bad input, and what the console then accepts."""
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
-from conftest import ROOT
 from console.users import UserBook
 from storage.factory import make_engine
 from test_alerts_support import Clock
+from test_cli import cfg  # noqa: F401  (a fixture, extended below)
+from test_cli import yq as cli_yq
 from test_console_support import NOW
 
 
-def yq(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scheduler", *args], input=stdin, capture_output=True,
-                          text=True, cwd=ROOT, timeout=120)
+def yq(*args: str, stdin: str = ""):
+    # never None: a command that prompts (getpass) must read the given stdin, not the terminal
+    return cli_yq(*args, stdin=stdin)
 
 
 @pytest.fixture
-def cfg(tmp_path):
-    d = tmp_path / "config"
-    shutil.copytree(ROOT / "config", d, ignore=shutil.ignore_patterns("examples"))
-    (d / "watch.yaml").write_text(textwrap.dedent("""\
-        locality: 青溪市
-        storage:
-          database_url: sqlite:///yq.db
-          index_path: index.sqlite
-        console: {auth: true}
-        reports:
-          out_dir: reports
-        """), encoding="utf-8")
-    return d
+def auth_cfg(cfg):
+    """The CLI tests' config with console accounts switched on."""
+    watch = cfg / "watch.yaml"
+    watch.write_text(watch.read_text(encoding="utf-8") + "console: {auth: true}\n", encoding="utf-8")
+    return cfg
 
 
 def _users(cfg) -> UserBook:
     return UserBook(make_engine(f"sqlite:///{cfg / 'yq.db'}"), Clock(NOW))
 
 
-def test_user_commands_manage_accounts(cfg):
-    c = str(cfg)
+def test_user_commands_manage_accounts(auth_cfg):
+    c = str(auth_cfg)
     r = yq("user", "add", "jia", "--name", "值班员甲", "--role", "duty", "--config", c, stdin="duty-pass-1\n")
     assert r.returncode == 0, r.stderr
     assert "已创建账号 jia（值班员甲，值班员）" in r.stdout and "duty-pass-1" not in r.stdout
     assert yq("user", "add", "li", "--name", "李分管", "--role", "leader", "--config", c,
               stdin="leader-pass-1\n").returncode == 0
-    users = _users(cfg)
+    users = _users(auth_cfg)
     assert users.authenticate("jia", "duty-pass-1").name == "值班员甲"
     assert users.authenticate("li", "leader-pass-1").role == "leader"
 
@@ -77,15 +65,15 @@ def test_user_commands_manage_accounts(cfg):
     (["passwd", "nobody"], "long-enough\n", "没有登录名为 nobody 的账号"),
     (["disable", "nobody"], "", "没有登录名为 nobody 的账号"),
 ])
-def test_bad_input_exits_2_with_one_chinese_line(cfg, args, stdin, words):
-    r = yq("user", *args, "--config", str(cfg), stdin=stdin)
+def test_bad_input_exits_2_with_one_chinese_line(auth_cfg, args, stdin, words):
+    r = yq("user", *args, "--config", str(auth_cfg), stdin=stdin)
     assert r.returncode == 2, r.stdout + r.stderr
     assert r.stderr.count("\n") == 1 and r.stderr.startswith("错误: ") and words in r.stderr
 
 
-def test_a_taken_login_is_refused(cfg):
-    add = ("user", "add", "jia", "--name", "值班员甲", "--role", "duty", "--config", str(cfg))
+def test_a_taken_login_is_refused(auth_cfg):
+    add = ("user", "add", "jia", "--name", "值班员甲", "--role", "duty", "--config", str(auth_cfg))
     assert yq(*add, stdin="duty-pass-1\n").returncode == 0
     r = yq(*add, stdin="other-pass-1\n")
     assert r.returncode == 2 and "登录名 jia 已存在" in r.stderr
-    assert _users(cfg).authenticate("jia", "duty-pass-1") is not None
+    assert _users(auth_cfg).authenticate("jia", "duty-pass-1") is not None

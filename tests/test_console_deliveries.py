@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import date, datetime
-
-import pytest
+from datetime import date
 
 from alerts.config import AlertsConfig
 from alerts.engine import AlertEngine
@@ -14,9 +12,10 @@ from alerts.incidents import IncidentBook
 from conftest import free_port
 from console.app import create_app
 from console.services import ConsoleServices
-from reports_support import NAMES, handled_incident, mail_desk, story_store
+from reports_support import clock, store  # noqa: F401  (fixtures)
+from reports_support import NAMES, handled_incident, mail_desk
 from storage.embedded_index import EmbeddedIndex
-from test_alerts_support import SH, Clock, SmtpServer
+from test_alerts_support import SmtpServer
 from test_cli import cfg  # noqa: F401  (a fixture: the shipped config in tmp_path)
 
 with warnings.catch_warnings():
@@ -24,17 +23,6 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 DAY = date(2024, 5, 6)
-MORNING = datetime(2024, 5, 7, 8, 0, tzinfo=SH)
-
-
-@pytest.fixture
-def clock():
-    return Clock(MORNING)
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    return story_store(tmp_path, clock)
 
 
 def _page(store, clock, tmp_path, desk) -> str:

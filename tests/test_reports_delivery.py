@@ -14,11 +14,11 @@ from alerts.channels.mail import EmailChannel
 from alerts.reports.delivery import LEASE, ReportPostbox
 from alerts.reports.models import ReportDeliveryRow
 from conftest import free_port
-from reports_support import handled_incident, mail_desk, reopen, story_store
-from test_alerts_support import SH, Clock, SmtpServer
+from reports_support import clock, store  # noqa: F401  (fixtures)
+from reports_support import MORNING, handled_incident, mail_desk, reopen
+from test_alerts_support import SH, SmtpServer
 
 DAY = date(2024, 5, 6)
-MORNING = datetime(2024, 5, 7, 8, 0, tzinfo=SH)
 
 
 class Crash(BaseException):
@@ -47,16 +47,6 @@ def _docx_of(msg):
 def _rows(store):
     with Session(store.engine) as s:
         return [(r.kind, r.key, r.status, r.attempts) for r in s.scalars(select(ReportDeliveryRow))]
-
-
-@pytest.fixture
-def clock():
-    return Clock(MORNING)
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    return story_store(tmp_path, clock)
 
 
 def test_daily_issue_arrives_once_with_docx_attached(store, clock, tmp_path):
