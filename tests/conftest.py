@@ -1,15 +1,17 @@
 """Shared test fixtures. Tests are offline: real servers on 127.0.0.1 only."""
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# ../shared beside the repository (the CI clone gets a read-only copy there).
+# ../shared beside the repository holds the large corpora (the CI clone gets a read-only copy
+# there); a clone of the repository alone lacks it. The real saved pages live in the repository.
 SHARED = ROOT.parent / "shared"
-REAL_FIXTURES = SHARED / "fixtures" / "real"
+REAL_FIXTURES = ROOT / "tests" / "fixtures" / "real"
 
 
 def free_port() -> int:
@@ -20,8 +22,13 @@ def free_port() -> int:
 
 @pytest.fixture
 def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.fail(f"shared data folder missing: {SHARED}")
+    """The large labelled corpora: skipped on a clone of the repository alone, required in CI
+    (YQ_REQUIRE_SHARED=1) so the held-out accuracy guards never silently skip there."""
+    if not (SHARED / "data").is_dir():
+        why = f"large corpora not present ({SHARED / 'data'} is missing)"
+        if os.environ.get("YQ_REQUIRE_SHARED") == "1":
+            pytest.fail(f"YQ_REQUIRE_SHARED=1 but {why}")
+        pytest.skip(why)
     return SHARED
 
 
