@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,14 @@ DATA_TESTS = ["tests/test_parsers_discuz.py", "tests/test_parsers_tieba.py", "te
               "tests/test_category_classifier.py", "tests/test_pipeline_divisions.py"]
 
 
+SHARED_PATH = re.compile(r"(^|[./\\])shared([/\\]|$)")
+
+
+def _is_docstring(node, parents) -> bool:
+    expr = parents.get(node)
+    return isinstance(expr, ast.Expr) and isinstance(parents.get(expr), (ast.Module, ast.FunctionDef, ast.ClassDef))
+
+
 def _product_files():
     for name in PRODUCT:
         path = ROOT / name
@@ -35,9 +44,11 @@ def test_product_code_never_names_the_shared_folder():
     """Run-time code must ship what it needs as package data (built by scripts/), not read ../shared."""
     offenders = []
     for path in _product_files():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "shared" in node.value \
-                    and ("/" in node.value or node.value == "shared"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SHARED_PATH.search(node.value) \
+                    and not _is_docstring(node, parents):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
     assert not offenders, offenders
 
