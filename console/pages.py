@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from zipfile import BadZipFile
 from urllib.parse import quote, urlencode
 
+from docx.opc.exceptions import PackageNotFoundError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse
@@ -23,6 +25,7 @@ from .feed import STATUS_FILTERS, FeedFilter, build_feed
 from .policy import transition_refusal
 from .queries import event_doc_ids, get_event, latest_seq, open_events, recent_surges
 from .render import page
+from .report_preview import preview_response
 from .security import ACTOR_COOKIE, actor_cookie_value, checked_form, clean_actor, local_path
 
 # How far back the events page lists volume surges (spike rules).
@@ -30,6 +33,8 @@ SURGE_DAYS = timedelta(days=3)
 
 STALE_AFTER = timedelta(hours=2)  # no crawl run for this long: the spider has gone silent
 REPORT_SUFFIXES = {".docx", ".html", ".pdf", ".md", ".txt"}
+PREVIEW_SUFFIXES = {".html", ".docx"}  # shown in the browser (report_preview), not only downloaded
+MAX_ID = 2**31 - 1  # the id columns' range: anything larger names no incident
 MAX_REPORT_FILES = 200
 
 
@@ -39,6 +44,14 @@ def _services(request: Request):
 
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+def _incident_id(request: Request) -> int:
+    """The path's incident id; 404 past the id range (the database would refuse the number)."""
+    incident_id = request.path_params["incident_id"]
+    if not 0 < incident_id <= MAX_ID:
+        raise HTTPException(404, "事件单不存在")
+    return incident_id
 
 
 # -- feed -----------------------------------------------------------------------------------------
@@ -58,19 +71,19 @@ def _source_choices(s, feed) -> dict[str, str]:
     return {i: s.source_names.get(i, i) for i in sorted(ids)}
 
 
-async def feed_page(request: Request):
+def feed_page(request: Request):
     return page(request, "feed.html", **_feed_context(request))
 
 
-async def feed_rows(request: Request):
+def feed_rows(request: Request):
     """The feed list alone, for the in-place refresh."""
     return page(request, "_feed_rows.html", **_feed_context(request))
 
 
 # -- officer name ---------------------------------------------------------------------------------
 
-async def set_actor(request: Request):
-    form = await checked_form(request)
+def set_actor(request: Request):
+    form = checked_form(request)
     resp = _see_other(local_path(form.get("back")))
     name = clean_actor(form.get("name"))
     if name:
@@ -83,7 +96,7 @@ async def set_actor(request: Request):
 
 # -- events ---------------------------------------------------------------------------------------
 
-async def events_page(request: Request):
+def events_page(request: Request):
     s = _services(request)
     # Worst first, then most recently active: what a supervisor must look at heads the list.
     events = sorted(open_events(s.store.engine),
@@ -103,9 +116,9 @@ async def events_page(request: Request):
     return page(request, "events.html", rows=rows, surges=surges, source_names=s.source_names)
 
 
-async def event_incident(request: Request):
+def event_incident(request: Request):
     """Open (or find) the incident of an event."""
-    await checked_form(request)
+    checked_form(request)
     actor = require_actor(request)
     s = _services(request)
     event = get_event(s.store.engine, request.path_params["event_id"])
@@ -118,7 +131,7 @@ async def event_incident(request: Request):
 
 # -- incidents ------------------------------------------------------------------------------------
 
-async def incidents_page(request: Request):
+def incidents_page(request: Request):
     s = _services(request)
     state_param = request.query_params.get("state")
     state = IncidentState(state_param) if state_param in IncidentState.__members__ else None
@@ -127,9 +140,9 @@ async def incidents_page(request: Request):
                 stats=s.incidents.department_stats())
 
 
-async def incident_page(request: Request):
+def incident_page(request: Request):
     s = _services(request)
-    inc = s.incidents.get(request.path_params["incident_id"])
+    inc = s.incidents.get(_incident_id(request))
     if inc is None:
         raise HTTPException(404, "事件单不存在")
     event = get_event(s.store.engine, inc.event_id) if inc.event_id else None
@@ -143,11 +156,11 @@ async def incident_page(request: Request):
                 can_special=s.write_special is not None)
 
 
-async def incident_transition(request: Request):
-    form = await checked_form(request)
+def incident_transition(request: Request):
+    form = checked_form(request)
     actor = require_actor(request)
     s = _services(request)
-    incident_id = request.path_params["incident_id"]
+    incident_id = _incident_id(request)
     try:
         to = IncidentState(form.get("to", ""))
     except ValueError:
@@ -164,10 +177,10 @@ async def incident_transition(request: Request):
     return _see_other(f"/incidents/{incident_id}")
 
 
-async def incident_special(request: Request):
+def incident_special(request: Request):
     """Issue the incident's 专报 (its number is allocated the first time) and download it. A POST:
     issuing is a deliberate act, never a side effect of following a link."""
-    form = await checked_form(request)
+    form = checked_form(request)
     require_actor(request)
     s = _services(request)
     fmt = form.get("fmt", "docx")
@@ -176,7 +189,7 @@ async def incident_special(request: Request):
     if fmt not in ("docx", "html"):
         raise HTTPException(400, "格式应为 docx 或 html")
     try:
-        res = s.write_special(request.path_params["incident_id"], fmt)
+        res = s.write_special(_incident_id(request), fmt)
     except IncidentError as e:
         raise HTTPException(404, str(e)) from None
     # The file lives in report_dir: served by the one download route that guards that folder.
@@ -186,7 +199,7 @@ async def incident_special(request: Request):
 
 # -- sources --------------------------------------------------------------------------------------
 
-async def sources_page(request: Request):
+def sources_page(request: Request):
     s = _services(request)
     now = s.now()
     ids = set(s.source_names) | {r.source_id for r in s.store.crawl_runs(limit=1000)}
@@ -215,20 +228,21 @@ def _inside(path: Path, root: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
 
 
-async def reports_page(request: Request):
+def reports_page(request: Request):
     s = _services(request)
     today = s.now().date()
     selected = s.store.get_documents(selected_doc_ids(s.store.engine, today))
     mail = s.deliveries() if s.deliveries is not None else None
     return page(request, "reports.html", files=_report_files(s.report_dir), selected=selected,
+                previewable=PREVIEW_SUFFIXES,
                 today=today, can_generate=s.write_report is not None,
                 issued=request.query_params.get("issued"), source_names=s.source_names,
                 deliveries=delivery_rows(mail) if mail is not None else None,
                 latest_daily=latest_daily(mail) if mail else None)
 
 
-async def generate_report(request: Request):
-    await checked_form(request)
+def generate_report(request: Request):
+    checked_form(request)
     require_actor(request)
     s = _services(request)
     if s.write_report is None:
@@ -237,13 +251,27 @@ async def generate_report(request: Request):
     return _see_other("/reports?" + urlencode({"issued": getattr(result, "issue_no", "")}))
 
 
-async def report_file(request: Request):
-    """Download an issued report: only regular files inside report_dir, of report types."""
-    s = _services(request)
+def _report_path(request: Request, suffixes: set[str]) -> Path:
+    """The issued report the path names: only regular files inside report_dir, of `suffixes`."""
     rel = request.path_params["path"]
-    root = s.report_dir
+    root = _services(request).report_dir
     target = root / rel
     if ("\x00" in rel or Path(rel).is_absolute() or not _inside(target, root)
-            or target.suffix.lower() not in REPORT_SUFFIXES or not target.is_file()):
+            or target.suffix.lower() not in suffixes or not target.is_file()):
         raise HTTPException(404, "文件不存在")
-    return FileResponse(target.resolve(), filename=target.name, content_disposition_type="attachment")
+    return target.resolve()
+
+
+def report_file(request: Request):
+    """Download an issued report."""
+    target = _report_path(request, REPORT_SUFFIXES)
+    return FileResponse(target, filename=target.name, content_disposition_type="attachment")
+
+
+def report_preview(request: Request):
+    """An issued report in the browser, sandboxed (console.report_preview)."""
+    target = _report_path(request, PREVIEW_SUFFIXES)
+    try:
+        return preview_response(target)
+    except (OSError, ValueError, KeyError, BadZipFile, PackageNotFoundError):  # a damaged DOCX
+        raise HTTPException(422, "该文件无法预览，请下载查看") from None

@@ -13,9 +13,11 @@ from alerts.escape import safe_url
 from alerts.types import INCIDENT_STATE_LABELS
 from pipeline.types import SEVERITY_LABELS
 
-from .feed import GRADE_SHORT, STATUS_LABELS
+from .explain import GRADE_SHORT
+from .feed import STATUS_LABELS
 from .policy import can_manage_accounts
 from .security import actor_of
+from .watch_status import watch_status
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,9 +39,12 @@ def make_templates() -> Jinja2Templates:
 
 def page(request: Request, name: str, status_code: int = 200, **ctx):
     """A full page: every template gets the services' locality, the clock, the officer's name,
-    the CSRF token and (auth on) the signed-in user and whether they manage accounts."""
+    the CSRF token, whether the watch is alive (watch_status: the header's last crawl and the
+    红色 banner) and (auth on) the signed-in user and whether they manage accounts. Blocking (it
+    reads the database): call it from the threadpool."""
     services = request.app.state.services
     user = getattr(request.state, "user", None)
+    ctx.setdefault("watch", watch_status(services))
     ctx.update(request=request, locality=services.locality, now=services.now(),
                actor=actor_of(request), csrf=request.state.csrf, path=request.url.path,
                auth=services.auth is not None, user=user, can_admin=can_manage_accounts(user))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from alerts.engine import AlertEngine
@@ -32,3 +32,9 @@ class ConsoleServices:
     auth: ConsoleAuth | None = None  # accounts and sign-in (watch.yaml console.auth); None: typed names
     # e-mail delivery state of issued reports (ReportPostbox.deliveries, newest first); None: no mail
     deliveries: Callable[[], list] | None = None
+    # Host names served besides 127.0.0.1/localhost/::1 (DNS rebinding guard): the bind host and
+    # the names staff type (watch.yaml console.host + console.allowed_hosts).
+    allowed_hosts: tuple[str, ...] = ()
+    # No crawl finished for this long: every page shows the red 采集停止 banner
+    # (watch.yaml console.crawl_stale_minutes).
+    crawl_stale_after: timedelta = timedelta(minutes=30)
