@@ -36,6 +36,8 @@ async function triage(button) {
   const card = button.closest("article.post");
   const status = button.dataset.action;
   card.querySelectorAll("button").forEach(b => { b.disabled = true; });
+  const feed = document.getElementById("feed");
+  feed.setAttribute("aria-busy", "true");  // until the list is redrawn with the new counts
   try {
     const data = await post("/api/docs/status",
                             {ids: card.dataset.ids.split(" "), lead: card.dataset.id, status: status});
@@ -51,6 +53,8 @@ async function triage(button) {
   } catch (e) {
     card.querySelectorAll("button").forEach(b => { b.disabled = false; });
     toast(e.message, true);
+  } finally {
+    feed.removeAttribute("aria-busy");
   }
 }
 
