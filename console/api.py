@@ -14,7 +14,6 @@ from storage.types import SearchQuery
 
 from .actions import ActionError, clean_ids, set_status
 from .feed import NO_TERMS, STATUSES, FeedFilter, build_feed, count_new, search_terms
-from .queries import latest_seq
 from .explain import GRADE_SHORT
 from .render import SHANGHAI
 from .security import actor_of, checked_form, checked_payload
@@ -57,7 +56,7 @@ def feed(request: Request) -> JSONResponse:
     now = s.now()
     flt = FeedFilter.from_params(request.query_params)
     limit = _int(request.query_params.get("limit"), 50, 1, 200)
-    cursor = latest_seq(s.store.engine)  # read first: posts arriving meanwhile count as new later
+    cursor = s.reads.latest_seq()  # read first: posts arriving meanwhile count as new later
     result = build_feed(s, flt, now, limit)
     return JSONResponse({"now": now.isoformat(), "cursor": cursor, "matched": result.matched,
                          "posts": result.posts, "notice": result.notice,
@@ -131,7 +130,7 @@ def acknowledge(request: Request) -> JSONResponse:
 def healthz(request: Request) -> JSONResponse:
     s = _services(request)
     try:
-        seq = latest_seq(s.store.engine)
+        seq = s.reads.latest_seq()
     except Exception as e:  # the database is what a watch cannot run without
         return JSONResponse({"ok": False, "error": type(e).__name__}, status_code=503)
     return JSONResponse({"ok": True, "now": s.now().isoformat(), "latest_seq": seq,

@@ -21,7 +21,7 @@ from storage.types import SearchQuery
 
 from .explain import grade_reason
 from .highlight import highlighted
-from .queries import EventView, events_by_id, events_of_docs, main_event
+from .queries import EventView, WatchReads, main_event
 
 WINDOW = timedelta(hours=24)
 # Posts stamped a little in the future (a site's clock, a misparsed relative time) still show.
@@ -231,16 +231,16 @@ def build_feed(services, flt: FeedFilter, now: datetime, limit: int = MAX_ROWS) 
             picked.append((posts, in_view))
     picked.sort(key=lambda x: _rank(x[1][0]))
     shown = picked[:limit]
-    events = _thread_events(services.store.engine, [[p.doc.id for p in v] for _, v in shown])
+    events = _thread_events(services.reads, [[p.doc.id for p in v] for _, v in shown])
     cards = [_card(posts, in_view, terms, ev) for (posts, in_view), ev in zip(shown, events)]
     return Feed(cards, _topics(docs), len(picked), sum(len(v) for _, v in picked), notice)
 
 
-def _thread_events(engine, groups: Sequence[list[str]]) -> list[EventView | None]:
+def _thread_events(reads: WatchReads, groups: Sequence[list[str]]) -> list[EventView | None]:
     """Per group of post ids: the open event it belongs to, when that story spread further."""
-    doc_events = events_of_docs(engine, [i for g in groups for i in g])
+    doc_events = reads.events_of_docs([i for g in groups for i in g])
     mains = [main_event(doc_events, g) for g in groups]
-    views = events_by_id(engine, [m for m in mains if m])
+    views = reads.events_by_id([m for m in mains if m])
     out = []
     for m in mains:
         e = views.get(m) if m else None

@@ -23,7 +23,6 @@ from .auth import current_user
 from .deliveries import delivery_rows, latest_daily
 from .feed import STATUS_FILTERS, FeedFilter, build_feed
 from .policy import transition_refusal
-from .queries import event_doc_ids, get_event, latest_seq, open_events, recent_surges
 from .render import page
 from .report_preview import preview_response
 from .security import ACTOR_COOKIE, actor_cookie_value, checked_form, clean_actor, local_path
@@ -59,7 +58,7 @@ def _incident_id(request: Request) -> int:
 def _feed_context(request: Request) -> dict:
     s = _services(request)
     flt = FeedFilter.from_params(request.query_params)
-    cursor = latest_seq(s.store.engine)
+    cursor = s.reads.latest_seq()
     feed = build_feed(s, flt, s.now())
     return {"feed": feed, "flt": flt, "cursor": cursor, "query": urlencode(flt.params()),
             "status_filters": STATUS_FILTERS, "sources": _source_choices(s, feed),
@@ -99,7 +98,7 @@ def set_actor(request: Request):
 def events_page(request: Request):
     s = _services(request)
     # Worst first, then most recently active: what a supervisor must look at heads the list.
-    events = sorted(open_events(s.store.engine),
+    events = sorted(s.reads.open_events(),
                     key=lambda e: (-SEVERITY_RANK.get(e.severity or "", 0), -e.last_seen_at.timestamp()))
     firsts = {d.id: d for d in s.store.get_documents([e.first_doc_id for e in events if e.first_doc_id])}
     incidents = {i.event_id: i for i in s.incidents.list(limit=500) if i.event_id}
@@ -112,7 +111,7 @@ def events_page(request: Request):
                      "failed": sum(1 for a in alerts if a.status == "failed"),
                      "pending": sum(1 for a in alerts if a.status == "pending"),
                      "acked": acked, "incident": incidents.get(e.id)})
-    surges = recent_surges(s.store.engine, s.now() - SURGE_DAYS)
+    surges = s.reads.recent_surges(s.now() - SURGE_DAYS)
     return page(request, "events.html", rows=rows, surges=surges, source_names=s.source_names)
 
 
@@ -121,7 +120,7 @@ def event_incident(request: Request):
     checked_form(request)
     actor = require_actor(request)
     s = _services(request)
-    event = get_event(s.store.engine, request.path_params["event_id"])
+    event = s.reads.get_event(request.path_params["event_id"])
     if event is None:
         raise HTTPException(404, "事件不存在")
     inc = s.incidents.open(event.title, actor=actor, event_id=event.id, severity=event.severity,
@@ -145,8 +144,8 @@ def incident_page(request: Request):
     inc = s.incidents.get(_incident_id(request))
     if inc is None:
         raise HTTPException(404, "事件单不存在")
-    event = get_event(s.store.engine, inc.event_id) if inc.event_id else None
-    docs = s.store.get_documents(event_doc_ids(s.store.engine, event.id)) if event else []
+    event = s.reads.get_event(inc.event_id) if inc.event_id else None
+    docs = s.store.get_documents(s.reads.event_doc_ids(event.id)) if event else []
     docs.sort(key=lambda d: d.published_at or d.fetched_at)
     return page(request, "incident.html", inc=inc, event=event, docs=docs,
                 next_states=sorted((t for t in TRANSITIONS[inc.state]

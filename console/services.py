@@ -12,6 +12,7 @@ from storage.search import SearchIndex
 from storage.store import Store
 
 from .auth import ConsoleAuth
+from .queries import SqlWatchReads, WatchReads
 
 
 @dataclass
@@ -38,3 +39,9 @@ class ConsoleServices:
     # No crawl finished for this long: every page shows the red 采集停止 banner
     # (watch.yaml console.crawl_stale_minutes).
     crawl_stale_after: timedelta = timedelta(minutes=30)
+    # alert events and the ingest sequence (console.queries); None: read from the store's tables
+    reads: WatchReads | None = None
+
+    def __post_init__(self):
+        if self.reads is None:
+            self.reads = SqlWatchReads(self.store.engine)

@@ -17,7 +17,6 @@ from alerts.types import IncidentState
 from console.app import create_app
 from console.explain import grade_reason
 from console.highlight import Label, highlighted, mark
-from console.queries import events_of_docs
 from console.server import ConsoleServer
 from pipeline.types import SEVERITY_LABELS
 from storage.types import CrawlRun
@@ -48,7 +47,7 @@ def _token(c: TestClient) -> str:
 
 
 def event_of_doc(env, doc_id):
-    return events_of_docs(env.services.store.engine, [doc_id]).get(doc_id)
+    return env.services.reads.events_of_docs([doc_id]).get(doc_id)
 
 
 def _set(c, doc_id, status, **headers):

@@ -169,9 +169,7 @@ def test_login_records_the_display_name_as_actor(env):
 
 
 def _event_of(env, doc_id):
-    from console.queries import events_of_docs
-
-    return events_of_docs(env.services.store.engine, [doc_id])[doc_id]
+    return env.services.reads.events_of_docs([doc_id])[doc_id]
 
 
 def test_tampered_expired_and_disabled_sessions_are_refused(env):
