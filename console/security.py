@@ -67,18 +67,22 @@ def origin_allowed(origin: str, allowed: frozenset[str]) -> bool:
     return parts.scheme in ("http", "https") and host_name(parts.netloc) in allowed
 
 
-class SecurityMiddleware:
-    """Refuses unknown Host names, gives each browser a CSRF token and every response the
-    security headers."""
+def allow_host(app, host: str) -> None:
+    """Serve `host` too (ConsoleServer adds the address it binds)."""
+    app.state.allowed_hosts = app.state.allowed_hosts | allowed_host_names([host])
 
-    def __init__(self, app, allowed_hosts: frozenset[str]):
+
+class SecurityMiddleware:
+    """Refuses Host names not in app.state.allowed_hosts, gives each browser a CSRF token and
+    every response the security headers."""
+
+    def __init__(self, app):
         self.app = app
-        self.allowed = allowed_hosts
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        if host_name(Headers(scope=scope).get("host")) not in self.allowed:
+        if host_name(Headers(scope=scope).get("host")) not in scope["app"].state.allowed_hosts:
             return await PlainTextResponse(BAD_HOST, status_code=421)(scope, receive, send)
         token = Request(scope).cookies.get(CSRF_COOKIE, "")
         fresh = not _TOKEN.match(token)

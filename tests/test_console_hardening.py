@@ -208,3 +208,10 @@ def test_docx_reports_preview_as_escaped_text(env):
     assert "<td>来源</td><td>&lt;b&gt;吧友&lt;/b&gt;</td>" in r.text
     broken = c.get("/reports/view/broken.docx")
     assert broken.status_code == 422 and "无法预览" in broken.text
+
+
+def test_the_bind_address_is_served_without_listing_it(env):
+    """watch.yaml console.host (here 127.0.0.2, a loopback address no default names) is allowed."""
+    with ConsoleServer(create_app(env.services), "127.0.0.2", 0) as server:
+        assert httpx.get(server.url + "/healthz", timeout=10).status_code == 200
+        assert httpx.get(server.url + "/healthz", headers={"Host": "evil.example"}, timeout=10).status_code == 421
