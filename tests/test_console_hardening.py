@@ -215,3 +215,42 @@ def test_the_bind_address_is_served_without_listing_it(env):
     with ConsoleServer(create_app(env.services), "127.0.0.2", 0) as server:
         assert httpx.get(server.url + "/healthz", timeout=10).status_code == 200
         assert httpx.get(server.url + "/healthz", headers={"Host": "evil.example"}, timeout=10).status_code == 421
+
+
+def test_a_slow_password_check_holds_up_no_other_page(env):
+    """scrypt (here a check that waits until released) runs off the event loop, and both
+    middlewares are pure ASGI."""
+    from starlette.middleware.base import BaseHTTPMiddleware
+
+    from console.auth import build_auth
+
+    auth = build_auth(env.services.store.engine, env.clock, None)
+    auth.users.add("jia", "值班员甲", "duty", "duty-pass-1")
+    env.services.auth = auth
+    checking, release = threading.Event(), threading.Event()
+    real = auth.users.authenticate
+
+    def slow_authenticate(login, password):
+        checking.set()
+        release.wait(30)
+        return real(login, password)
+
+    auth.users.authenticate = slow_authenticate
+    app = create_app(env.services)
+    assert not [m for m in app.user_middleware if issubclass(m.cls, BaseHTTPMiddleware)]
+    with ConsoleServer(app, "127.0.0.1", 0) as server, httpx.Client(base_url=server.url, timeout=20) as c:
+        c.get("/login")
+        answers = {}
+        login = threading.Thread(target=lambda: answers.update(r=c.post("/login", data={
+            "csrf": c.cookies["yq_csrf"], "login": "jia", "password": "duty-pass-1"})))
+        login.start()
+        try:
+            assert checking.wait(10)
+            with httpx.Client(base_url=server.url, timeout=10) as other:
+                assert other.get("/login").status_code == 200
+                assert other.get("/healthz").json()["ok"] is True
+            assert login.is_alive()  # the password check was still running meanwhile
+        finally:
+            release.set()
+        login.join(30)
+    assert answers["r"].status_code == 303 and answers["r"].headers["location"] == "/"
