@@ -6,6 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
@@ -44,7 +45,11 @@ def page(request: Request, name: str, status_code: int = 200, **ctx):
     reads the database): call it from the threadpool."""
     services = request.app.state.services
     user = getattr(request.state, "user", None)
-    ctx.setdefault("watch", watch_status(services))
+    if "watch" not in ctx:
+        try:
+            ctx["watch"] = watch_status(services)
+        except SQLAlchemyError:  # the database is unreachable: the page (often the error page) still renders
+            ctx["watch"] = None
     ctx.update(request=request, locality=services.locality, now=services.now(),
                actor=actor_of(request), csrf=request.state.csrf, path=request.url.path,
                auth=services.auth is not None, user=user, can_admin=can_manage_accounts(user))
