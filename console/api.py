@@ -13,8 +13,8 @@ from storage.search import IndexUnavailable
 from storage.types import SearchQuery
 
 from .actions import ActionError, clean_ids, set_status
-from .feed import NO_TERMS, STATUSES, FeedFilter, build_feed, count_new, search_terms
 from .explain import GRADE_SHORT
+from .feed import NO_TERMS, STATUSES, FeedFilter, build_feed, count_new, search_terms
 from .render import SHANGHAI
 from .security import actor_of, checked_form, checked_payload
 from .watch_status import watch_status

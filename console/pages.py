@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from zipfile import BadZipFile
 from urllib.parse import quote, urlencode
+from zipfile import BadZipFile
 
 from docx.opc.exceptions import PackageNotFoundError
 from starlette.exceptions import HTTPException

@@ -11,7 +11,7 @@ import pytest
 from console.app import create_app
 from console.server import ConsoleServer
 from storage.types import CrawlRun
-from test_console_browser import _click, _row_ids, _sign_in, _wait, driver  # noqa: F401 (fixture)
+from test_console_browser import _click, _sign_in, _wait, driver  # noqa: F401 (fixture)
 from test_console_support import NOW, build_env, post
 
 
