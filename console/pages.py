@@ -230,10 +230,16 @@ def _inside(path: Path, root: Path) -> bool:
 def reports_page(request: Request):
     s = _services(request)
     today = s.now().date()
-    selected = s.store.get_documents(selected_doc_ids(s.store.engine, today))
+    selected_ids = selected_doc_ids(s.store.engine, today)
+    selected = s.store.get_documents(selected_ids)
+    upcoming = None
+    if s.daily_items is not None:
+        planned = list(s.daily_items(today))
+        by_id = {d.id: d for d in s.store.get_documents(planned)}
+        upcoming = [(by_id[i], i in selected_ids) for i in planned if i in by_id]
     mail = s.deliveries() if s.deliveries is not None else None
     return page(request, "reports.html", files=_report_files(s.report_dir), selected=selected,
-                previewable=PREVIEW_SUFFIXES,
+                previewable=PREVIEW_SUFFIXES, upcoming=upcoming,
                 today=today, can_generate=s.write_report is not None,
                 issued=request.query_params.get("issued"), source_names=s.source_names,
                 deliveries=delivery_rows(mail) if mail is not None else None,

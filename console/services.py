@@ -39,6 +39,9 @@ class ConsoleServices:
     # No crawl finished for this long: every page shows the red 采集停止 banner
     # (watch.yaml console.crawl_stale_minutes).
     crawl_stale_after: timedelta = timedelta(minutes=30)
+    # what today's 摘报 will hold, in report order (doc ids): selected posts first, then the
+    # automatic ones up to the report's size (alerts.reports.daily); None: only the selected are shown
+    daily_items: Callable[[date], list[str]] | None = None
     # alert events and the ingest sequence (console.queries); None: read from the store's tables
     reads: WatchReads | None = None
 

@@ -254,3 +254,19 @@ def test_a_slow_password_check_holds_up_no_other_page(env):
             release.set()
         login.join(30)
     assert answers["r"].status_code == 303 and answers["r"].headers["location"] == "/"
+
+
+def test_the_reports_page_says_what_todays_report_will_hold(env):
+    c = _client(env)
+    c.cookies.set("yq_actor", "%E5%80%BC%E7%8F%AD%E5%91%98")
+    assert c.post("/api/docs/p001/status", json={"status": "selected"},
+                  headers={"X-CSRF-Token": c.cookies["yq_csrf"]}).status_code == 200
+    assert "今日摘报将收录" not in c.get("/reports").text  # no plan given: only the selected show
+    assert '已人工选入 1 条' in c.get("/reports").text
+    env.services.daily_items = lambda day: ["p001", "p002", "p003", "gone"] if day == NOW.date() else []
+    page = c.get("/reports").text
+    assert "今日摘报将收录（3 条）" in page
+    upcoming = page.split('id="upcoming"')[1].split("</ol>")[0]
+    assert upcoming.index('data-id="p001"') < upcoming.index('data-id="p002"') < upcoming.index('data-id="p003"')
+    assert upcoming.count("人工选入") == 1 and upcoming.count("自动收录") == 2
+    assert "&lt;img src=x onerror=alert(1)&gt;" in upcoming and "<img" not in upcoming
