@@ -6,6 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
@@ -21,6 +22,15 @@ from .security import actor_of
 from .watch_status import watch_status
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): crawled text could use them
+# to show a title, an author or a URL reversed. Dropped from everything a template prints.
+_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def _finalize(value):
+    if isinstance(value, Markup):  # already escaped (highlights): dropping characters adds no markup
+        return Markup(value.translate(_BIDI))
+    return value.translate(_BIDI) if isinstance(value, str) else value
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -29,7 +39,7 @@ def fmt_time(dt: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
 
 
 def make_templates() -> Jinja2Templates:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, finalize=_finalize,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(t=fmt_time, safe_url=safe_url)
     env.globals.update(grade_labels=SEVERITY_LABELS, grade_short=GRADE_SHORT,

@@ -270,3 +270,16 @@ def test_the_reports_page_says_what_todays_report_will_hold(env):
     assert upcoming.index('data-id="p001"') < upcoming.index('data-id="p002"') < upcoming.index('data-id="p003"')
     assert upcoming.count("人工选入") == 1 and upcoming.count("自动收录") == 2
     assert "&lt;img src=x onerror=alert(1)&gt;" in upcoming and "<img" not in upcoming
+
+
+def test_bidi_overrides_in_crawled_text_are_dropped_from_pages(tmp_path):
+    from test_console_support import post
+
+    spoof = post(50, title="青溪化工厂\u202egpj.exe\u202c偷排", text="\u2067东湖区\u2069有人偷排", severity="red",
+                 negative=True, words=("偷排",), author="\u202e员班值", minutes_ago=5)
+    env = build_env(tmp_path, [spoof])
+    c = _client(env)
+    for path in ("/", "/feed/rows", "/events"):
+        body = c.get(path).text
+        assert not any(ch in body for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), path
+    assert "化工厂gpj.exe" in c.get("/").text and "员班值" in c.get("/").text
