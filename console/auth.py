@@ -10,11 +10,14 @@ import base64
 import hashlib
 import hmac
 import math
+import os
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 
 from sqlalchemy.engine import Engine
@@ -45,13 +48,39 @@ class SecretError(ValueError):
     """The configured session secret is unusable."""
 
 
-def session_secret(engine: Engine, env_value: str | None) -> bytes:
-    """The signing key: the env var's value when set, else a random key stored in the database
-    the first time (so a restart keeps sessions; concurrent first starts agree on one key)."""
+def key_file_secret(path: Path) -> bytes:
+    """A random key kept in `path` (created 0600 in a 0700 directory the first time; concurrent
+    first starts agree on one key): the key stays out of the database file and its backups."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    for _ in range(50):  # another process may be between creating and writing it
+        value = path.read_text().strip()
+        if value:
+            break
+        time.sleep(0.02)
+    if len(value) < SECRET_MIN:
+        raise SecretError(f"控制台会话密钥文件 {path} 内容过短（至少 {SECRET_MIN} 个字符）")
+    if path.stat().st_mode & 0o077:
+        raise SecretError(f"控制台会话密钥文件 {path} 不应允许其他用户读取（chmod 600）")
+    return value.encode()
+
+
+def session_secret(engine: Engine, env_value: str | None, key_file: Path | None = None) -> bytes:
+    """The signing key: the env var's value when set, else the key file's (when given), else a
+    random key stored in the database the first time (so a restart keeps sessions; concurrent
+    first starts agree on one key)."""
     if env_value:
         if len(env_value) < SECRET_MIN:
             raise SecretError(f"控制台会话密钥至少 {SECRET_MIN} 个字符")
         return env_value.encode()
+    if key_file is not None:
+        return key_file_secret(key_file)
     with Session(engine) as s:
         row = s.get(ConsoleSecretRow, _SECRET_NAME)
         if row is not None:
@@ -177,8 +206,9 @@ class ConsoleAuth:
         return user
 
 
-def build_auth(engine: Engine, now: Callable[[], datetime], env_secret: str | None) -> ConsoleAuth:
-    return ConsoleAuth(UserBook(engine, now), session_secret(engine, env_secret), now)
+def build_auth(engine: Engine, now: Callable[[], datetime], env_secret: str | None,
+               key_file: Path | None = None) -> ConsoleAuth:
+    return ConsoleAuth(UserBook(engine, now), session_secret(engine, env_secret, key_file), now)
 
 
 def current_user(request: Request) -> User | None:

@@ -283,3 +283,22 @@ def test_bidi_overrides_in_crawled_text_are_dropped_from_pages(tmp_path):
         body = c.get(path).text
         assert not any(ch in body for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), path
     assert "化工厂gpj.exe" in c.get("/").text and "员班值" in c.get("/").text
+
+
+def test_the_session_key_can_live_in_a_private_file_outside_the_database(tmp_path):
+    from console.auth import SecretError, session_secret
+    from storage.factory import create_schema, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'yq.db'}")
+    create_schema(engine)
+    key_file = tmp_path / "var" / "console" / "session.key"
+    first = session_secret(engine, None, key_file)
+    assert len(first) >= 32 and session_secret(engine, None, key_file) == first  # a restart keeps it
+    assert key_file.stat().st_mode & 0o777 == 0o600 and key_file.parent.stat().st_mode & 0o777 == 0o700
+    with engine.connect() as c:  # nothing about it in the database
+        assert c.exec_driver_sql("SELECT count(*) FROM console_secrets").scalar() == 0
+    assert session_secret(engine, "e" * 40, key_file) == b"e" * 40  # the env var still wins
+    key_file.chmod(0o644)
+    with pytest.raises(SecretError, match="chmod 600"):
+        session_secret(engine, None, key_file)
+    engine.dispose()
