@@ -10,7 +10,7 @@ from alerts.reports.issues import select_for_report
 from analysis.stats import importance
 
 from .feed import STATUS_LABELS, STATUSES, opening_post, worst_grade
-from .queries import events_of_docs, main_event
+from .queries import main_event
 
 MAX_IDS = 1000  # one card's posts in view; a 64 KiB body holds about 2000 ids
 
@@ -84,7 +84,7 @@ def _escalate(services, docs, head, actor: str) -> int:
     """One incident per alert event: escalating another thread of the story joins the first.
     Posts the rules job has not grouped yet open their own incident, once."""
     ids = [d.id for d in docs]
-    event_id = main_event(events_of_docs(services.store.engine, ids), [head.id, *ids])
+    event_id = main_event(services.reads.events_of_docs(ids), [head.id, *ids])
     if event_id is None and set(services.store.statuses(ids).values()) == {"escalated"}:
         raise ActionError("该帖已升级为事件单", 409)
     source = services.source_names.get(head.source_id, head.source_id)

@@ -61,13 +61,13 @@ def _typed_twice(form: dict[str, str]) -> str:
     return password
 
 
-async def users_page(request: Request):
+def users_page(request: Request):
     _admin(request)
     return _users_page(request)
 
 
-async def add_user(request: Request):
-    form = await checked_form(request)
+def add_user(request: Request):
+    form = checked_form(request)
     actor = _admin(request)
     try:
         user = _users(request).add(form.get("login", ""), form.get("name", ""), form.get("role", ""),
@@ -79,10 +79,10 @@ async def add_user(request: Request):
     return _done("added", user.login)
 
 
-async def _change(request: Request, what: str, action: str, change, *, disable: bool = False,
+def _change(request: Request, what: str, action: str, change, *, disable: bool = False,
                   role_of=None):
     """One POST on /users/{login}/...: CSRF and role checks, the change, the audit line."""
-    form = await checked_form(request)
+    form = checked_form(request)
     actor = _admin(request)
     target = _users(request).find(request.path_params["login"])
     if target is None:
@@ -99,21 +99,21 @@ async def _change(request: Request, what: str, action: str, change, *, disable: 
     return _done(what, user.login)
 
 
-async def reset_password(request: Request):
-    return await _change(request, "password", "重置密码",
+def reset_password(request: Request):
+    return _change(request, "password", "重置密码",
                          lambda users, login, form: users.set_password(login, _typed_twice(form)))
 
 
-async def disable_user(request: Request):
-    return await _change(request, "disabled", "停用", lambda users, login, form: users.disable(login),
+def disable_user(request: Request):
+    return _change(request, "disabled", "停用", lambda users, login, form: users.disable(login),
                          disable=True)
 
 
-async def enable_user(request: Request):
-    return await _change(request, "enabled", "启用", lambda users, login, form: users.enable(login))
+def enable_user(request: Request):
+    return _change(request, "enabled", "启用", lambda users, login, form: users.enable(login))
 
 
-async def change_role(request: Request):
-    return await _change(request, "role", "改角色",
+def change_role(request: Request):
+    return _change(request, "role", "改角色",
                          lambda users, login, form: users.set_role(login, form.get("role", "")),
                          role_of=lambda form: form.get("role", ""))

@@ -16,10 +16,12 @@ from markupsafe import Markup
 from alerts.escape import one_line, safe_url
 from analysis.stats import importance
 from pipeline.types import SEVERITIES, SEVERITY_LABELS, SEVERITY_RANK, Document
+from storage.search import IndexUnavailable
 from storage.types import SearchQuery
 
+from .explain import grade_reason
 from .highlight import highlighted
-from .queries import EventView, events_by_id, events_of_docs, main_event
+from .queries import EventView, WatchReads, main_event
 
 WINDOW = timedelta(hours=24)
 # Posts stamped a little in the future (a site's clock, a misparsed relative time) still show.
@@ -33,7 +35,6 @@ STATUS_LABELS = {"new": "未处理", "read": "已读", "ignored": "已忽略", "
                  "escalated": "已升级"}
 # Feed status filters: one status, or all of them.
 STATUS_FILTERS = {"new": "未处理", **{s: STATUS_LABELS[s] for s in STATUSES[1:]}, "all": "全部"}
-GRADE_SHORT = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝"}
 
 
 def _pick(value: str | None, allowed: Iterable[str] | None = None) -> str | None:
@@ -143,6 +144,12 @@ class ThreadCard:
     def statuses(self) -> dict[str, int]:
         return dict(Counter(p.status for p in self.posts))
 
+    @property
+    def reason(self) -> str | None:
+        """Why the card has its badge: the grading of its worst post."""
+        worst = max(self.posts, key=lambda p: SEVERITY_RANK.get(p.doc.severity or "", 0))
+        return grade_reason(worst.doc)
+
     def grade_counts(self) -> dict[str, int]:
         """Posts in view per grade, worst first: why the card has its badge."""
         counts = Counter(p.doc.severity for p in self.posts if p.doc.severity in SEVERITY_RANK)
@@ -158,6 +165,7 @@ class ThreadCard:
             "source_name": source_names.get(d.source_id, d.source_id), "author": d.author,
             "time": self.lead.time.isoformat(), "latest_time": latest.time.isoformat(),
             "severity": self.severity, "grade": SEVERITY_LABELS.get(self.severity or ""),
+            "grade_reason": self.reason,
             "negative": self.negative,
             "topics": [{"id": k, "name": v} for k, v in self.topics.items()],
             "statuses": self.statuses(), "posts": self.relevant, "unhandled": self.unhandled,
@@ -168,14 +176,30 @@ class ThreadCard:
         }
 
 
-def _search_ids(services, q: str, since: datetime) -> tuple[set[str] | None, list[str]]:
-    """Ids matching the search box (None: no search) and the terms to highlight."""
+SEARCH_DOWN = "搜索服务暂不可用，关键词筛选未能执行，请稍后再试（其他筛选照常）"
+NO_TERMS = "关键词中没有可搜索的文字（只有标点或空白），未找到帖子"
+
+
+def search_terms(services, q: str) -> list[str]:
+    """The search box's words, segmented; punctuation and blanks are no words (a query of
+    only those finds nothing, rather than everything)."""
+    return [t for t in services.query_terms(q) if any(ch.isalnum() for ch in t)]
+
+
+def _search_ids(services, q: str, since: datetime) -> tuple[set[str] | None, list[str], str | None]:
+    """Ids matching the search box (None: no search), the terms to highlight, and why the search
+    found nothing when that is not the posts' doing (a message for staff)."""
     if not q:
-        return None, []
-    terms = [t for t in services.query_terms(q) if t.strip()] or [q]
-    res = services.index.search(SearchQuery(terms=tuple(terms), since=since, limit=SEARCH_LIMIT,
-                                            highlight=False))
-    return {h.id for h in res.hits}, terms
+        return None, [], None
+    terms = search_terms(services, q)
+    if not terms:
+        return set(), [], NO_TERMS
+    try:
+        res = services.index.search(SearchQuery(terms=tuple(terms), since=since, limit=SEARCH_LIMIT,
+                                                highlight=False))
+    except IndexUnavailable:
+        return set(), terms, SEARCH_DOWN
+    return {h.id for h in res.hits}, terms, None
 
 
 @dataclass(frozen=True)
@@ -184,6 +208,7 @@ class Feed:
     topics: dict[str, str]  # topic id -> name of every post in the window (for the filter box)
     matched: int  # threads matching the filter (cards holds at most `limit` of them)
     posts: int  # posts in view of those threads
+    notice: str | None = None  # why the search box found nothing (engine down, no words)
 
 
 def _rank(p: FeedPost) -> tuple:
@@ -193,7 +218,7 @@ def _rank(p: FeedPost) -> tuple:
 def build_feed(services, flt: FeedFilter, now: datetime, limit: int = MAX_ROWS) -> Feed:
     since = now - WINDOW
     docs = services.store.documents_between(since, now + FUTURE_SLACK)
-    wanted, terms = _search_ids(services, flt.q, since)
+    wanted, terms, notice = _search_ids(services, flt.q, since)
     statuses = services.store.statuses([d.id for d in docs])
     threads: dict[str, list[FeedPost]] = {}
     for d in docs:
@@ -206,16 +231,16 @@ def build_feed(services, flt: FeedFilter, now: datetime, limit: int = MAX_ROWS) 
             picked.append((posts, in_view))
     picked.sort(key=lambda x: _rank(x[1][0]))
     shown = picked[:limit]
-    events = _thread_events(services.store.engine, [[p.doc.id for p in v] for _, v in shown])
+    events = _thread_events(services.reads, [[p.doc.id for p in v] for _, v in shown])
     cards = [_card(posts, in_view, terms, ev) for (posts, in_view), ev in zip(shown, events)]
-    return Feed(cards, _topics(docs), len(picked), sum(len(v) for _, v in picked))
+    return Feed(cards, _topics(docs), len(picked), sum(len(v) for _, v in picked), notice)
 
 
-def _thread_events(engine, groups: Sequence[list[str]]) -> list[EventView | None]:
+def _thread_events(reads: WatchReads, groups: Sequence[list[str]]) -> list[EventView | None]:
     """Per group of post ids: the open event it belongs to, when that story spread further."""
-    doc_events = events_of_docs(engine, [i for g in groups for i in g])
+    doc_events = reads.events_of_docs([i for g in groups for i in g])
     mains = [main_event(doc_events, g) for g in groups]
-    views = events_by_id(engine, [m for m in mains if m])
+    views = reads.events_by_id([m for m in mains if m])
     out = []
     for m in mains:
         e = views.get(m) if m else None
@@ -240,6 +265,7 @@ def _card(posts: list[FeedPost], in_view: list[FeedPost], terms: list[str],
 class NewPosts:
     posts: int
     threads: int
+    worst: str | None  # the worst grade among them: the banner's colour, and a beep for 红/橙
 
 
 def count_new(services, flt: FeedFilter, after_seq: int, now: datetime) -> NewPosts:
@@ -250,7 +276,7 @@ def count_new(services, flt: FeedFilter, after_seq: int, now: datetime) -> NewPo
     docs = [d for _, d in batch if d.relevant and since <= (d.published_at or d.fetched_at)]
     statuses = services.store.statuses([d.id for d in docs])
     fresh = [d for d in docs if statuses.get(d.id, "new") == "new" and flt.matches(d)]
-    return NewPosts(len(fresh), len({d.thread_url for d in fresh}))
+    return NewPosts(len(fresh), len({d.thread_url for d in fresh}), worst_grade(d.severity for d in fresh))
 
 
 def _topics(docs: Iterable[Document]) -> dict[str, str]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, urlencode
+from zipfile import BadZipFile
 
+from docx.opc.exceptions import PackageNotFoundError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse
@@ -21,8 +23,8 @@ from .auth import current_user
 from .deliveries import delivery_rows, latest_daily
 from .feed import STATUS_FILTERS, FeedFilter, build_feed
 from .policy import transition_refusal
-from .queries import event_doc_ids, get_event, latest_seq, open_events, recent_surges
 from .render import page
+from .report_preview import preview_response
 from .security import ACTOR_COOKIE, actor_cookie_value, checked_form, clean_actor, local_path
 
 # How far back the events page lists volume surges (spike rules).
@@ -30,6 +32,8 @@ SURGE_DAYS = timedelta(days=3)
 
 STALE_AFTER = timedelta(hours=2)  # no crawl run for this long: the spider has gone silent
 REPORT_SUFFIXES = {".docx", ".html", ".pdf", ".md", ".txt"}
+PREVIEW_SUFFIXES = {".html", ".docx"}  # shown in the browser (report_preview), not only downloaded
+MAX_ID = 2**31 - 1  # the id columns' range: anything larger names no incident
 MAX_REPORT_FILES = 200
 
 
@@ -41,12 +45,20 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def _incident_id(request: Request) -> int:
+    """The path's incident id; 404 past the id range (the database would refuse the number)."""
+    incident_id = request.path_params["incident_id"]
+    if not 0 < incident_id <= MAX_ID:
+        raise HTTPException(404, "事件单不存在")
+    return incident_id
+
+
 # -- feed -----------------------------------------------------------------------------------------
 
 def _feed_context(request: Request) -> dict:
     s = _services(request)
     flt = FeedFilter.from_params(request.query_params)
-    cursor = latest_seq(s.store.engine)
+    cursor = s.reads.latest_seq()
     feed = build_feed(s, flt, s.now())
     return {"feed": feed, "flt": flt, "cursor": cursor, "query": urlencode(flt.params()),
             "status_filters": STATUS_FILTERS, "sources": _source_choices(s, feed),
@@ -58,19 +70,19 @@ def _source_choices(s, feed) -> dict[str, str]:
     return {i: s.source_names.get(i, i) for i in sorted(ids)}
 
 
-async def feed_page(request: Request):
+def feed_page(request: Request):
     return page(request, "feed.html", **_feed_context(request))
 
 
-async def feed_rows(request: Request):
+def feed_rows(request: Request):
     """The feed list alone, for the in-place refresh."""
     return page(request, "_feed_rows.html", **_feed_context(request))
 
 
 # -- officer name ---------------------------------------------------------------------------------
 
-async def set_actor(request: Request):
-    form = await checked_form(request)
+def set_actor(request: Request):
+    form = checked_form(request)
     resp = _see_other(local_path(form.get("back")))
     name = clean_actor(form.get("name"))
     if name:
@@ -83,10 +95,10 @@ async def set_actor(request: Request):
 
 # -- events ---------------------------------------------------------------------------------------
 
-async def events_page(request: Request):
+def events_page(request: Request):
     s = _services(request)
     # Worst first, then most recently active: what a supervisor must look at heads the list.
-    events = sorted(open_events(s.store.engine),
+    events = sorted(s.reads.open_events(),
                     key=lambda e: (-SEVERITY_RANK.get(e.severity or "", 0), -e.last_seen_at.timestamp()))
     firsts = {d.id: d for d in s.store.get_documents([e.first_doc_id for e in events if e.first_doc_id])}
     incidents = {i.event_id: i for i in s.incidents.list(limit=500) if i.event_id}
@@ -99,16 +111,16 @@ async def events_page(request: Request):
                      "failed": sum(1 for a in alerts if a.status == "failed"),
                      "pending": sum(1 for a in alerts if a.status == "pending"),
                      "acked": acked, "incident": incidents.get(e.id)})
-    surges = recent_surges(s.store.engine, s.now() - SURGE_DAYS)
+    surges = s.reads.recent_surges(s.now() - SURGE_DAYS)
     return page(request, "events.html", rows=rows, surges=surges, source_names=s.source_names)
 
 
-async def event_incident(request: Request):
+def event_incident(request: Request):
     """Open (or find) the incident of an event."""
-    await checked_form(request)
+    checked_form(request)
     actor = require_actor(request)
     s = _services(request)
-    event = get_event(s.store.engine, request.path_params["event_id"])
+    event = s.reads.get_event(request.path_params["event_id"])
     if event is None:
         raise HTTPException(404, "事件不存在")
     inc = s.incidents.open(event.title, actor=actor, event_id=event.id, severity=event.severity,
@@ -118,7 +130,7 @@ async def event_incident(request: Request):
 
 # -- incidents ------------------------------------------------------------------------------------
 
-async def incidents_page(request: Request):
+def incidents_page(request: Request):
     s = _services(request)
     state_param = request.query_params.get("state")
     state = IncidentState(state_param) if state_param in IncidentState.__members__ else None
@@ -127,13 +139,13 @@ async def incidents_page(request: Request):
                 stats=s.incidents.department_stats())
 
 
-async def incident_page(request: Request):
+def incident_page(request: Request):
     s = _services(request)
-    inc = s.incidents.get(request.path_params["incident_id"])
+    inc = s.incidents.get(_incident_id(request))
     if inc is None:
         raise HTTPException(404, "事件单不存在")
-    event = get_event(s.store.engine, inc.event_id) if inc.event_id else None
-    docs = s.store.get_documents(event_doc_ids(s.store.engine, event.id)) if event else []
+    event = s.reads.get_event(inc.event_id) if inc.event_id else None
+    docs = s.store.get_documents(s.reads.event_doc_ids(event.id)) if event else []
     docs.sort(key=lambda d: d.published_at or d.fetched_at)
     return page(request, "incident.html", inc=inc, event=event, docs=docs,
                 next_states=sorted((t for t in TRANSITIONS[inc.state]
@@ -143,11 +155,11 @@ async def incident_page(request: Request):
                 can_special=s.write_special is not None)
 
 
-async def incident_transition(request: Request):
-    form = await checked_form(request)
+def incident_transition(request: Request):
+    form = checked_form(request)
     actor = require_actor(request)
     s = _services(request)
-    incident_id = request.path_params["incident_id"]
+    incident_id = _incident_id(request)
     try:
         to = IncidentState(form.get("to", ""))
     except ValueError:
@@ -164,10 +176,10 @@ async def incident_transition(request: Request):
     return _see_other(f"/incidents/{incident_id}")
 
 
-async def incident_special(request: Request):
+def incident_special(request: Request):
     """Issue the incident's 专报 (its number is allocated the first time) and download it. A POST:
     issuing is a deliberate act, never a side effect of following a link."""
-    form = await checked_form(request)
+    form = checked_form(request)
     require_actor(request)
     s = _services(request)
     fmt = form.get("fmt", "docx")
@@ -176,7 +188,7 @@ async def incident_special(request: Request):
     if fmt not in ("docx", "html"):
         raise HTTPException(400, "格式应为 docx 或 html")
     try:
-        res = s.write_special(request.path_params["incident_id"], fmt)
+        res = s.write_special(_incident_id(request), fmt)
     except IncidentError as e:
         raise HTTPException(404, str(e)) from None
     # The file lives in report_dir: served by the one download route that guards that folder.
@@ -186,7 +198,7 @@ async def incident_special(request: Request):
 
 # -- sources --------------------------------------------------------------------------------------
 
-async def sources_page(request: Request):
+def sources_page(request: Request):
     s = _services(request)
     now = s.now()
     ids = set(s.source_names) | {r.source_id for r in s.store.crawl_runs(limit=1000)}
@@ -215,20 +227,27 @@ def _inside(path: Path, root: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
 
 
-async def reports_page(request: Request):
+def reports_page(request: Request):
     s = _services(request)
     today = s.now().date()
-    selected = s.store.get_documents(selected_doc_ids(s.store.engine, today))
+    selected_ids = selected_doc_ids(s.store.engine, today)
+    selected = s.store.get_documents(selected_ids)
+    upcoming = None
+    if s.daily_items is not None:
+        planned = list(s.daily_items(today))
+        by_id = {d.id: d for d in s.store.get_documents(planned)}
+        upcoming = [(by_id[i], i in selected_ids) for i in planned if i in by_id]
     mail = s.deliveries() if s.deliveries is not None else None
     return page(request, "reports.html", files=_report_files(s.report_dir), selected=selected,
+                previewable=PREVIEW_SUFFIXES, upcoming=upcoming,
                 today=today, can_generate=s.write_report is not None,
                 issued=request.query_params.get("issued"), source_names=s.source_names,
                 deliveries=delivery_rows(mail) if mail is not None else None,
                 latest_daily=latest_daily(mail) if mail else None)
 
 
-async def generate_report(request: Request):
-    await checked_form(request)
+def generate_report(request: Request):
+    checked_form(request)
     require_actor(request)
     s = _services(request)
     if s.write_report is None:
@@ -237,13 +256,27 @@ async def generate_report(request: Request):
     return _see_other("/reports?" + urlencode({"issued": getattr(result, "issue_no", "")}))
 
 
-async def report_file(request: Request):
-    """Download an issued report: only regular files inside report_dir, of report types."""
-    s = _services(request)
+def _report_path(request: Request, suffixes: set[str]) -> Path:
+    """The issued report the path names: only regular files inside report_dir, of `suffixes`."""
     rel = request.path_params["path"]
-    root = s.report_dir
+    root = _services(request).report_dir
     target = root / rel
     if ("\x00" in rel or Path(rel).is_absolute() or not _inside(target, root)
-            or target.suffix.lower() not in REPORT_SUFFIXES or not target.is_file()):
+            or target.suffix.lower() not in suffixes or not target.is_file()):
         raise HTTPException(404, "文件不存在")
-    return FileResponse(target.resolve(), filename=target.name, content_disposition_type="attachment")
+    return target.resolve()
+
+
+def report_file(request: Request):
+    """Download an issued report."""
+    target = _report_path(request, REPORT_SUFFIXES)
+    return FileResponse(target, filename=target.name, content_disposition_type="attachment")
+
+
+def report_preview(request: Request):
+    """An issued report in the browser, sandboxed (console.report_preview)."""
+    target = _report_path(request, PREVIEW_SUFFIXES)
+    try:
+        return preview_response(target)
+    except (OSError, ValueError, KeyError, BadZipFile, PackageNotFoundError):  # a damaged DOCX
+        raise HTTPException(422, "该文件无法预览，请下载查看") from None

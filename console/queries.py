@@ -1,13 +1,17 @@
-"""Read-only queries the console needs and Store / AlertEngine do not offer (yet).
+"""What the console reads about alert events and the ingest sequence: the `WatchReads` interface,
+and `SqlWatchReads`, its stand-in until Store and AlertEngine offer these reads themselves.
 
-They read the alert stage's event tables and the documents' ingest sequence; nothing here writes.
-Candidates to move behind Store.max_seq() and AlertEngine.events() later."""
+The console's handlers go through `ConsoleServices.reads` only, so they never see an ORM row;
+SqlWatchReads is the one console module that reads another package's tables (read-only: the alert
+stage's events and alerts, the documents' ingest sequence). Moving a method to its owner (e.g.
+Store.max_seq(), AlertEngine.open_events()) is a change of who implements WatchReads, nothing more."""
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -60,12 +64,6 @@ def _rows(engine: Engine, q):
         return c.execute(q).all()
 
 
-def open_events(engine: Engine, limit: int = 100) -> list[EventView]:
-    """Open events, most recently active first."""
-    t = AlertEventRow.__table__
-    q = (select(t).where(t.c.closed.is_(False))
-         .order_by(t.c.last_seen_at.desc(), t.c.id).limit(limit))
-    return [_view(r) for r in _rows(engine, q)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,49 +81,12 @@ class SurgeView:
     acknowledged_at: datetime | None
 
 
-def recent_surges(engine: Engine, since: datetime, limit: int = 50) -> list[SurgeView]:
-    """Surge events with an alert created since `since`, newest first."""
-    t = AlertRow.__table__
-    ids = select(t.c.event_id).where(t.c.event_id.like("spike-%"), t.c.created_at >= since) \
-        .group_by(t.c.event_id).order_by(func.max(t.c.created_at).desc()).limit(limit)
-    order = [r.event_id for r in _rows(engine, ids)]
-    by_event: dict[str, list] = {}
-    for chunk in _chunks(order):
-        for r in _rows(engine, select(t).where(t.c.event_id.in_(chunk)).order_by(t.c.created_at, t.c.id)):
-            by_event.setdefault(r.event_id, []).append(r)
-    out = []
-    for eid in order:
-        rows = by_event[eid]
-        acked = next((r for r in rows if r.acknowledged_at), None)
-        status = Counter(r.status for r in rows)
-        out.append(SurgeView(eid, rows[0].message.get("subject", eid), rows[0].severity, rows[0].created_at,
-                             status["sent"], status["pending"], status["failed"],
-                             acked.acknowledged_by if acked else None, acked.acknowledged_at if acked else None))
-    return out
 
 
-def get_event(engine: Engine, event_id: str) -> EventView | None:
-    t = AlertEventRow.__table__
-    rows = _rows(engine, select(t).where(t.c.id == event_id))
-    return _view(rows[0]) if rows else None
 
 
-def events_by_id(engine: Engine, ids: Iterable[str]) -> dict[str, EventView]:
-    t = AlertEventRow.__table__
-    out: dict[str, EventView] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        out.update((r.id, _view(r)) for r in _rows(engine, select(t).where(t.c.id.in_(chunk))))
-    return out
 
 
-def events_of_docs(engine: Engine, doc_ids: Iterable[str]) -> dict[str, str]:
-    """doc id -> the event it joined, for the posts the rules job has grouped."""
-    t = AlertEventDocRow.__table__
-    out: dict[str, str] = {}
-    for chunk in _chunks(sorted(set(doc_ids))):
-        q = select(t.c.doc_id, t.c.event_id).where(t.c.doc_id.in_(chunk))
-        out.update((r.doc_id, r.event_id) for r in _rows(engine, q))
-    return out
 
 
 def main_event(doc_events: Mapping[str, str], ids: Sequence[str]) -> str | None:
@@ -138,12 +99,84 @@ def main_event(doc_events: Mapping[str, str], ids: Sequence[str]) -> str | None:
     return next(doc_events[i] for i in ids if counts.get(doc_events.get(i, ""), 0) == best)
 
 
-def event_doc_ids(engine: Engine, event_id: str, limit: int = 50) -> list[str]:
-    t = AlertEventDocRow.__table__
-    return [r.doc_id for r in _rows(engine, select(t.c.doc_id).where(t.c.event_id == event_id)
-                                    .order_by(t.c.doc_id).limit(limit))]
+class WatchReads(Protocol):
+    """The reads the console needs besides Store's document API and AlertEngine.alerts()."""
+
+    def latest_seq(self) -> int: ...
+
+    def open_events(self, limit: int = 100) -> list[EventView]: ...
+
+    def get_event(self, event_id: str) -> EventView | None: ...
+
+    def events_by_id(self, ids: Iterable[str]) -> dict[str, EventView]: ...
+
+    def events_of_docs(self, doc_ids: Iterable[str]) -> dict[str, str]: ...
+
+    def event_doc_ids(self, event_id: str, limit: int = 50) -> list[str]: ...
+
+    def recent_surges(self, since: datetime, limit: int = 50) -> list[SurgeView]: ...
 
 
-def latest_seq(engine: Engine) -> int:
-    """The ingest sequence number of the newest document (0 when there is none)."""
-    return _rows(engine, select(func.coalesce(func.max(DocumentRow.__table__.c.seq), 0)))[0][0]
+class SqlWatchReads:
+    """WatchReads straight from the tables (read-only)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def open_events(self, limit: int = 100) -> list[EventView]:
+        """Open events, most recently active first."""
+        t = AlertEventRow.__table__
+        q = (select(t).where(t.c.closed.is_(False))
+             .order_by(t.c.last_seen_at.desc(), t.c.id).limit(limit))
+        return [_view(r) for r in _rows(self.engine, q)]
+
+    def recent_surges(self, since: datetime, limit: int = 50) -> list[SurgeView]:
+        """Surge events with an alert created since `since`, newest first."""
+        t = AlertRow.__table__
+        ids = select(t.c.event_id).where(t.c.event_id.like("spike-%"), t.c.created_at >= since) \
+            .group_by(t.c.event_id).order_by(func.max(t.c.created_at).desc()).limit(limit)
+        order = [r.event_id for r in _rows(self.engine, ids)]
+        by_event: dict[str, list] = {}
+        for chunk in _chunks(order):
+            for r in _rows(self.engine, select(t).where(t.c.event_id.in_(chunk)).order_by(t.c.created_at, t.c.id)):
+                by_event.setdefault(r.event_id, []).append(r)
+        out = []
+        for eid in order:
+            rows = by_event[eid]
+            acked = next((r for r in rows if r.acknowledged_at), None)
+            status = Counter(r.status for r in rows)
+            out.append(SurgeView(eid, rows[0].message.get("subject", eid), rows[0].severity, rows[0].created_at,
+                                 status["sent"], status["pending"], status["failed"],
+                                 acked.acknowledged_by if acked else None, acked.acknowledged_at if acked else None))
+        return out
+
+    def get_event(self, event_id: str) -> EventView | None:
+        t = AlertEventRow.__table__
+        rows = _rows(self.engine, select(t).where(t.c.id == event_id))
+        return _view(rows[0]) if rows else None
+
+    def events_by_id(self, ids: Iterable[str]) -> dict[str, EventView]:
+        t = AlertEventRow.__table__
+        out: dict[str, EventView] = {}
+        for chunk in _chunks(sorted(set(ids))):
+            out.update((r.id, _view(r)) for r in _rows(self.engine, select(t).where(t.c.id.in_(chunk))))
+        return out
+
+    def events_of_docs(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """doc id -> the event it joined, for the posts the rules job has grouped."""
+        t = AlertEventDocRow.__table__
+        out: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(doc_ids))):
+            q = select(t.c.doc_id, t.c.event_id).where(t.c.doc_id.in_(chunk))
+            out.update((r.doc_id, r.event_id) for r in _rows(self.engine, q))
+        return out
+
+    def event_doc_ids(self, event_id: str, limit: int = 50) -> list[str]:
+        t = AlertEventDocRow.__table__
+        return [r.doc_id for r in _rows(self.engine, select(t.c.doc_id).where(t.c.event_id == event_id)
+                                        .order_by(t.c.doc_id).limit(limit))]
+
+    def latest_seq(self) -> int:
+        """The ingest sequence number of the newest document (0 when there is none)."""
+        return _rows(self.engine, select(func.coalesce(func.max(DocumentRow.__table__.c.seq), 0)))[0][0]
+

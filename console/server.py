@@ -6,9 +6,12 @@ import time
 
 import uvicorn
 
+from .security import allow_host
+
 
 class ConsoleServer:
     def __init__(self, app, host: str = "127.0.0.1", port: int = 8080):
+        allow_host(app, host)  # the configured bind address is a name staff may type
         self.app = app
         self.host = host
         self.port = port  # 0: any free port, known after start()

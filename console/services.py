@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from alerts.engine import AlertEngine
@@ -12,6 +12,7 @@ from storage.search import SearchIndex
 from storage.store import Store
 
 from .auth import ConsoleAuth
+from .queries import SqlWatchReads, WatchReads
 
 
 @dataclass
@@ -32,3 +33,18 @@ class ConsoleServices:
     auth: ConsoleAuth | None = None  # accounts and sign-in (watch.yaml console.auth); None: typed names
     # e-mail delivery state of issued reports (ReportPostbox.deliveries, newest first); None: no mail
     deliveries: Callable[[], list] | None = None
+    # Host names served besides 127.0.0.1/localhost/::1 (DNS rebinding guard): the bind host and
+    # the names staff type (watch.yaml console.host + console.allowed_hosts).
+    allowed_hosts: tuple[str, ...] = ()
+    # No crawl finished for this long: every page shows the red 采集停止 banner
+    # (watch.yaml console.crawl_stale_minutes).
+    crawl_stale_after: timedelta = timedelta(minutes=30)
+    # what today's 摘报 will hold, in report order (doc ids): selected posts first, then the
+    # automatic ones up to the report's size (alerts.reports.daily); None: only the selected are shown
+    daily_items: Callable[[date], list[str]] | None = None
+    # alert events and the ingest sequence (console.queries); None: read from the store's tables
+    reads: WatchReads | None = None
+
+    def __post_init__(self):
+        if self.reads is None:
+            self.reads = SqlWatchReads(self.store.engine)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -14,8 +15,8 @@ from sqlalchemy.orm import Session
 from alerts.models import AlertRow, ReportSelectionRow
 from alerts.types import IncidentState
 from console.app import create_app
-from console.highlight import mark
-from console.queries import events_of_docs
+from console.explain import grade_reason
+from console.highlight import Label, highlighted, mark
 from console.server import ConsoleServer
 from pipeline.types import SEVERITY_LABELS
 from storage.types import CrawlRun
@@ -46,7 +47,7 @@ def _token(c: TestClient) -> str:
 
 
 def event_of_doc(env, doc_id):
-    return events_of_docs(env.services.store.engine, [doc_id]).get(doc_id)
+    return env.services.reads.events_of_docs([doc_id]).get(doc_id)
 
 
 def _set(c, doc_id, status, **headers):
@@ -201,13 +202,15 @@ def test_events_page_and_acknowledge(env):
 def test_new_post_counter(env):
     c = _client(env)
     cursor = c.get("/api/feed").json()["cursor"]
-    assert c.get(f"/api/feed/new?after={cursor}").json() == {"count": 0, "threads": 0}
+    new = lambda q="": {k: v for k, v in c.get(f"/api/feed/new?after={cursor}{q}").json().items()  # noqa: E731
+                        if k in ("count", "threads", "worst")}
+    assert new() == {"count": 0, "threads": 0, "worst": None}
     env.add([post(8, title="青溪东湖区又闻臭味", severity="orange", negative=True, words=("臭味",),
                   minutes_ago=1),
              post(9, title="临江县交通新规", severity="blue", words=("交通",), minutes_ago=1),
              post(10, title="外地新闻", relevant=False, minutes_ago=1)])
-    assert c.get(f"/api/feed/new?after={cursor}").json() == {"count": 2, "threads": 2}
-    assert c.get(f"/api/feed/new?after={cursor}&grade=orange").json() == {"count": 1, "threads": 1}
+    assert new() == {"count": 2, "threads": 2, "worst": "orange"}  # the banner's colour, and a beep
+    assert new("&grade=blue") == {"count": 1, "threads": 1, "worst": "blue"}
     assert c.get("/api/feed/new?after=abc").status_code == 400
 
 
@@ -235,15 +238,36 @@ def test_hostile_content_is_escaped_in_pages(env):
     assert JS_URL not in api.text
     html = c.get("/").text
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert '<mark>偷排</mark>' in html and '<mark>发臭</mark>' in html
+    # every marked word says why: the topic (and its grade), the locality term
+    assert '<mark class="hit" title="命中词「偷排」：话题「环境污染」，话题定级红">偷排</mark>' in html
+    assert '<mark class="hit" title="命中词「发臭」：话题「环境污染」，话题定级红">发臭</mark>' in html
+    assert '<mark class="loc" title="属地词「青溪」：据此判定为本地舆情">青溪</mark>' in html
+    assert "定级依据 红：话题「环境污染」定级红；负面，维持红" in html
     headers = c.get("/").headers
     assert "script-src 'self'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"
 
 
 def test_mark_escapes_then_wraps():
-    assert mark("<b>偷排</b>", [(3, 5)]) == "&lt;b&gt;<mark>偷排</mark>&lt;/b&gt;"
-    assert mark("abcdef", [(4, 99), (1, 3), (2, 4), (-5, 0)]) == "a<mark>bcdef</mark>"
+    hit, loc = Label("hit", '"><script>'), Label("loc", "属地词")
+    assert mark("<b>偷排</b>", [(3, 5, hit)]) == \
+        '&lt;b&gt;<mark class="hit" title="&#34;&gt;&lt;script&gt;">偷排</mark>&lt;/b&gt;'
+    assert mark("abcdef", [(4, 99, loc), (1, 3, loc), (2, 4, loc), (-5, 0, loc)]) == \
+        'a<mark class="loc" title="属地词">bcdef</mark>'
+    # a topic word wins where it overlaps a locality term
+    assert mark("青溪化工", [(0, 2, loc), (1, 4, hit)]).count("<mark") == 2
+
+
+def test_every_occurrence_is_marked_with_its_reason():
+    doc = post(40, title="偷排", text="化工厂偷排，又偷排；青溪东湖区", severity="orange", negative=True,
+               words=("偷排",))
+    title, excerpt = highlighted(doc, ["东湖"])
+    assert str(excerpt).count('<mark class="hit"') == 2  # both, not only the first the matcher kept
+    assert '<mark class="q" title="搜索词「东湖」">东湖</mark>' in excerpt
+    assert '<mark class="loc"' in excerpt and title.count("<mark") == 1
+    assert grade_reason(doc) == "橙：话题「环境污染」定级橙；负面，维持橙"
+    calm = replace(doc, negative=False, severity="yellow", replies=80)
+    assert grade_reason(calm) == "黄：话题「环境污染」定级橙；非负面，降为黄；热帖（回复 80），升为橙；按信源权重调整为黄"
 
 
 def test_report_generation_and_downloads(env, tmp_path):
@@ -404,7 +428,8 @@ def test_new_posts_counter_counts_threads(threads):
                       words=("偷排",), source="tieba", url=f"{TIEBA_THREAD}?pid={40 + i}",
                       thread=TIEBA_THREAD, floor=40 + i, minutes_ago=1) for i in range(3)]
                 + [post(150, title="临江县交通新规", severity="blue", words=("交通",), minutes_ago=1)])
-    assert c.get(f"/api/feed/new?after={cursor}").json() == {"count": 4, "threads": 2}
+    assert {k: v for k, v in c.get(f"/api/feed/new?after={cursor}").json().items()
+            if k in ("count", "threads")} == {"count": 4, "threads": 2}
     assert len(_cards(c)) == 4 and len(_cards(c)[0]["ids"]) == 34
 
 

@@ -98,21 +98,50 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(env):
     assert no_csrf.status_code == 403 and SESSION_COOKIE not in c.cookies
 
 
-def test_lockout_after_five_failures_for_fifteen_minutes(env):
+def test_failures_back_off_but_never_lock_the_right_password_out(env, caplog):
     c = _client(env)
     for _ in range(5):
         assert _login(c, "jia", "wrong-password").status_code == 401
     locked = _login(c, "JIA", PASSWORDS["jia"])  # the right password, same login in another case
-    assert locked.status_code == 429 and "失败次数过多" in locked.text and SESSION_COOKIE not in c.cookies
+    assert locked.status_code == 429 and "失败次数过多，请 30 秒后再试" in locked.text
+    assert SESSION_COOKIE not in c.cookies
     assert _login(c, "lingdao", PASSWORDS["lingdao"]).status_code == 303  # other accounts unaffected
-    env.clock.advance(minutes=14)
+    env.clock.advance(seconds=31)  # a back-off, not a lock: the wait ends by itself
+    assert _login(_client(env), "jia", "wrong-again").status_code == 401  # ... and doubles
     assert _login(_client(env), "jia", PASSWORDS["jia"]).status_code == 429
-    env.clock.advance(minutes=2)
+    env.clock.advance(seconds=61)
     assert _login(_client(env), "jia", PASSWORDS["jia"]).status_code == 303
-    for _ in range(4):  # failures spread wider than 15 minutes never lock
+    for _ in range(4):  # failures spread wider than 15 minutes never hold a name back
         _login(c, "nobody", "x" * 8)
         env.clock.advance(minutes=5)
     assert _login(c, "nobody", "x" * 8).status_code == 401
+    messages = [r.getMessage() for r in caplog.records if r.name == "console.login"]
+    assert any("控制台登录失败" in m and "'jia'" in m and "已触发等待" in m for m in messages)
+    assert any("控制台登录被限流" in m for m in messages)
+
+
+def _from(env, address: str) -> TestClient:
+    c = TestClient(create_app(env.services), base_url="http://127.0.0.1:8080", client=(address, 50000))
+    c.get("/login")
+    return c
+
+
+def test_one_client_guessing_many_names_is_held_back(env):
+    guesser = _from(env, "10.0.0.66")
+    for n in range(20):
+        assert _login(guesser, f"guess{n}", "wrong-password").status_code == 401
+    assert _login(guesser, "lingdao", PASSWORDS["lingdao"]).status_code == 429  # the address waits
+    assert _login(_from(env, "10.0.0.7"), "lingdao", PASSWORDS["lingdao"]).status_code == 303
+
+
+def test_someone_guessing_a_name_does_not_lock_out_its_owner(env):
+    owner, attacker = _from(env, "10.0.0.7"), _from(env, "10.0.0.66")
+    assert _login(owner, "jia", PASSWORDS["jia"]).status_code == 303
+    for _ in range(8):
+        _login(attacker, "jia", "wrong-password")
+    assert _login(attacker, "jia", PASSWORDS["jia"]).status_code == 429
+    assert _login(_from(env, "10.0.0.7"), "jia", PASSWORDS["jia"]).status_code == 303  # signed in here before
+    assert _login(_from(env, "10.0.0.8"), "jia", PASSWORDS["jia"]).status_code == 429  # a new place waits
 
 
 def test_login_records_the_display_name_as_actor(env):
@@ -140,9 +169,7 @@ def test_login_records_the_display_name_as_actor(env):
 
 
 def _event_of(env, doc_id):
-    from console.queries import events_of_docs
-
-    return events_of_docs(env.services.store.engine, [doc_id])[doc_id]
+    return env.services.reads.events_of_docs([doc_id])[doc_id]
 
 
 def test_tampered_expired_and_disabled_sessions_are_refused(env):

@@ -108,6 +108,12 @@ def _click(drv, doc_id, action):
 
     drv.find_element(By.CSS_SELECTOR, f'article.post[data-id="{doc_id}"] button[data-action="{action}"]').click()
     _wait(drv, lambda d: doc_id not in _row_ids(d))
+    _settled(drv)
+
+
+def _settled(drv):
+    """The triage is done and the list redrawn with its new counts (#feed loses aria-busy)."""
+    _wait(drv, lambda d: d.execute_script("return !document.getElementById('feed').hasAttribute('aria-busy')"))
 
 
 @pytest.fixture
@@ -176,7 +182,8 @@ def test_new_posts_banner_refreshes_the_list(driver, site):
                   words=("爆炸",), minutes_ago=1, replies=5)])
     driver.execute_script("window.__sameDocument = 7;")
     driver.execute_async_script("poll().then(arguments[arguments.length - 1]);")  # the 15 s timer's job
-    assert banner.is_displayed() and banner.text == "1 条新帖（1 个主题帖），点击刷新"
+    assert banner.is_displayed() and banner.text == "1 条新帖（1 个主题帖），最高等级：红，点击刷新"
+    assert "grade-red" in banner.get_attribute("class")
     banner.click()
     _wait(driver, lambda d: "p011" in _row_ids(d))
     assert _row_ids(driver)[:2] == ["p002", "p011"]  # both red: the hotter, older one still leads
@@ -225,6 +232,7 @@ def test_one_card_per_thread_and_ignoring_the_thread(driver, thread_site):
 
     hot.find_element(By.CSS_SELECTOR, 'button[data-action="ignored"]').click()
     _wait(driver, lambda d: "p100" not in _row_ids(d))
+    _settled(driver)
     assert "31 条帖子" in driver.find_element(By.ID, "toast").text
     assert driver.execute_script("return window.__sameDocument") == 5  # never reloaded
     ids = [f"p{n}" for n in range(100, 131)]

@@ -8,7 +8,6 @@ import docx
 import pytest
 
 from alerts.reports.special import write_special_report
-from console.queries import events_of_docs
 from test_console_api import _client, _token
 from test_console_support import HOSTILE_TITLE, NAMES, build_env, thread_posts
 
@@ -27,7 +26,7 @@ def env(tmp_path):
 
 
 def _incident(env, doc_id="p100") -> int:
-    event = events_of_docs(env.services.store.engine, [doc_id])[doc_id]
+    event = env.services.reads.events_of_docs([doc_id])[doc_id]
     return env.services.incidents.open(HOSTILE_TITLE, actor="张三", event_id=event, severity="red").id
 
 
