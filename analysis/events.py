@@ -34,8 +34,12 @@ from zoneinfo import ZoneInfo
 from pipeline.fingerprint import hamming
 from pipeline.types import Document
 
-from analysis._docs import SHANGHAI, doc_time, hour_floor, hour_range, unique
+from analysis._docs import SHANGHAI, doc_time, hour_floor, hour_range, order_key, post_order, unique
 from analysis.stopwords import content_word
+
+# The report and alert stages read post_order (it decides the first poster) and post_time (when
+# a post appeared) through this module.
+post_time = doc_time
 
 WINDOW = timedelta(hours=72)
 SIMHASH_DISTANCE = 3
@@ -68,6 +72,13 @@ class EventRef:
     first_source: str
     doc_count: int
     sources: frozenset[str]
+    # Where the first post sits, so a reply sharing its minute never displaces it (溯源).
+    first_floor: int | None = None
+    first_thread: str = ""
+
+    def first_key(self) -> tuple:
+        """The first post's place in publication order (analysis._docs.order_key)."""
+        return order_key(self.first_at, self.first_floor, self.first_thread, self.first_doc_id)
 
 
 @dataclass(frozen=True)
@@ -204,6 +215,8 @@ def new_event(doc: Document, event_id: str) -> EventRef:
         first_source=doc.source_id,
         doc_count=1,
         sources=frozenset([doc.source_id]),
+        first_floor=doc.floor,
+        first_thread=doc.thread_url or "",
     )
 
 
@@ -216,7 +229,7 @@ def add_to_event(event: EventRef, doc: Document) -> EventRef:
     Not idempotent: the caller adds each document once (doc_count counts additions).
     """
     t = doc_time(doc)
-    earlier = (t, doc.id) < (event.first_at, event.first_doc_id)
+    earlier = post_order(doc) < event.first_key()
     terms = _ranked_terms(doc) if doc.floor is None or doc.floor <= 1 else ()
     return EventRef(
         id=event.id,
@@ -232,6 +245,8 @@ def add_to_event(event: EventRef, doc: Document) -> EventRef:
         first_source=doc.source_id if earlier else event.first_source,
         doc_count=event.doc_count + 1,
         sources=event.sources | {doc.source_id},
+        first_floor=doc.floor if earlier else event.first_floor,
+        first_thread=(doc.thread_url or "") if earlier else event.first_thread,
     )
 
 
@@ -271,10 +286,11 @@ def cluster(
 ) -> list[EventCluster]:
     """Group a batch of documents into events, largest first (then oldest, then id).
 
-    Documents are taken oldest first, so each event's id ("ev-" + its first document's id) and
-    first poster do not depend on input order. Duplicate document ids count once.
+    Documents are taken in publication order (analysis._docs.post_order), so each event's id
+    ("ev-" + its first document's id) and first poster do not depend on input order. Duplicate
+    document ids count once.
     """
-    ordered = sorted(unique(docs), key=lambda d: (doc_time(d), d.id))
+    ordered = sorted(unique(docs), key=post_order)
     index = _Index()
     members: dict[str, list[Document]] = defaultdict(list)
     for doc in ordered:

@@ -22,12 +22,13 @@ from sqlalchemy.orm import Session
 from alerts.db import write_session
 from alerts.escape import one_line, safe_url, truncate
 from alerts.incidents import IncidentBook, IncidentError
-from alerts.models import AlertEventDocRow, AlertEventRow
+from alerts.models import AlertEventDocRow
 from alerts.reports.daily import SHANGHAI, tendency
 from alerts.reports.docx_writer import grid_table, kv_table, masthead, para
 from alerts.reports.html_writer import write_html
 from alerts.reports.models import SpecialIssueRow
 from alerts.types import Incident, IncidentState
+from analysis.events import post_order, post_time
 from pipeline.types import SEVERITY_LABELS, SEVERITY_RANK, Document
 
 KIND = "special"
@@ -100,7 +101,7 @@ class SpecialResult:
 
 
 def _when(doc: Document) -> datetime:
-    return (doc.published_at or doc.fetched_at).astimezone(SHANGHAI)
+    return post_time(doc).astimezone(SHANGHAI)
 
 
 def _t(at: datetime | None) -> str:
@@ -127,17 +128,19 @@ def special_issue_number(engine: Engine, incident_id: int, now: datetime) -> tup
     raise RuntimeError(f"could not allocate a 专报 number for incident {incident_id}")
 
 
-def incident_documents(store, incident: Incident) -> tuple[list[Document], str | None]:
-    """The incident's posts, oldest first, and its event's first poster (溯源) when known."""
+def incident_documents(store, incident: Incident) -> list[Document]:
+    """The incident's posts in publication order: the first is its first poster (溯源).
+
+    Publication order (analysis.events.post_order) breaks a shared minute by floor, so a thread's
+    opening post comes before the replies posted in the same minute. It is the order the alert
+    stage uses for the event's first poster, recomputed here from the posts themselves so an
+    event row written before that rule still gets the right name."""
     if incident.event_id is None:
-        return [], None
+        return []
     with Session(store.engine) as s:
         ids = list(s.scalars(select(AlertEventDocRow.doc_id)
                              .where(AlertEventDocRow.event_id == incident.event_id)))
-        event = s.get(AlertEventRow, incident.event_id)
-        first = (event.ref or {}).get("first_doc_id") if event is not None else None
-    docs = sorted(store.get_documents(ids), key=lambda d: (_when(d), d.id))
-    return docs, first
+    return sorted(store.get_documents(ids), key=post_order)
 
 
 def _post(doc: Document, names: Mapping[str, str]) -> PostLine:
@@ -218,8 +221,8 @@ def build_special_report(store, book: IncidentBook, incident_id: int, *, localit
     if incident is None:
         raise IncidentError(f"事件单 {incident_id} 不存在")
     names = dict(source_names or {})
-    docs, first_id = incident_documents(store, incident)
-    first = next((d for d in docs if d.id == first_id), docs[0] if docs else None)
+    docs = incident_documents(store, incident)
+    first = docs[0] if docs else None
     year, number = special_issue_number(store.engine, incident_id, now)
     unit, sites, rows, cut = _timeline(docs, names)
     grade = SEVERITY_LABELS.get(incident.severity or "", "未定级")
