@@ -26,6 +26,7 @@ def ref_to_json(ref: EventRef) -> dict:
         "sources": sorted(ref.sources),
         "first_floor": ref.first_floor,
         "first_thread": ref.first_thread,
+        "names": sorted(ref.names),
     }
 
 
@@ -44,6 +45,7 @@ def ref_from_json(data: dict) -> EventRef:
         sources=frozenset(data["sources"]),
         first_floor=data.get("first_floor"),  # absent in rows written before it was kept
         first_thread=data.get("first_thread", ""),
+        names=frozenset(data.get("names", ())),
     )
 
 
