@@ -290,8 +290,8 @@ def add_to_event(event: EventRef, doc: Document) -> EventRef:
 
 
 class _Index:
-    """Candidate lookup for `cluster`: only events sharing a thread, a specific term or a SimHash
-    band can match. Four 16-bit bands are exact for distance <= 3: three flipped bits leave a band
+    """Candidate lookup for `cluster`: only events sharing a thread, a specific term, a name or a
+    SimHash band can match. Four 16-bit bands are exact for distance <= 3: three flipped bits leave a band
     intact."""
 
     def __init__(self) -> None:
@@ -302,6 +302,7 @@ class _Index:
     def _keys(event: EventRef) -> Iterable[tuple]:
         yield from (("thread", u) for u in event.thread_urls)
         yield from (("term", t) for t in event.key_terms)
+        yield from (("name", n) for n in event.names)
         for h in event.simhashes:
             yield from (("band", i, (h >> (16 * i)) & 0xFFFF) for i in range(4))
 
@@ -313,7 +314,8 @@ class _Index:
     def candidates(self, doc: Document) -> list[EventRef]:
         # Rule 3 needs shared specific terms, so the place name every post carries is no key.
         specific = event_terms(doc) - _term_weights(doc).keys()
-        keys = [("thread", doc.thread_url), *(("term", t) for t in specific)]
+        keys = [("thread", doc.thread_url), *(("term", t) for t in specific),
+                *(("name", n) for n in story_names(doc))]
         if doc.simhash:
             keys += [("band", i, (doc.simhash >> (16 * i)) & 0xFFFF) for i in range(4)]
         ids = set().union(*(self._by_key.get(k, ()) for k in keys))
