@@ -74,3 +74,29 @@ def test_no_topic_means_no_grade():
     doc = replace(make_doc(1, at=AT), topic_hits=(), severity=None)
     r = grade_reason(doc)
     assert (r.topic_line(), r.grade_line()) == ("无", "未定级。")
+
+
+def test_the_mailed_alert_carries_the_console_link(tmp_path):
+    """Through the real engine and a real SMTP server: alerts.yaml console_url reaches the mail."""
+    from alerts.channels import EmailChannel
+    from alerts.config import AlertsConfig
+    from alerts.engine import AlertEngine
+    from conftest import free_port
+    from test_alerts_support import Clock, SmtpServer, make_store, put
+
+    cfg = AlertsConfig.model_validate({
+        "console_url": CONSOLE,
+        "channels": {"email": {"type": "email", "sender": "yq@example.cn", "recipients": ["boss@example.cn"]}},
+        "rules": [{"id": "serious", "name": "橙色以上新帖", "type": "new_hit", "min_severity": "orange",
+                   "channels": ["email"]}]})
+    store, port = make_store(tmp_path), free_port()
+    put(store, [make_doc(1, at=AT)])
+    with SmtpServer(port) as smtp:
+        AlertEngine(store, cfg, {"email": EmailChannel(host="127.0.0.1", port=port, sender="yq@example.cn",
+                                                       recipients=["boss@example.cn"], timeout=5)},
+                    now=Clock(AT)).run_once()
+    (msg,) = smtp.messages
+    text = msg.get_body(("plain",)).get_content()
+    assert "查看事件并确认：http://127.0.0.1:8080/events#event-ev-d0001" in text
+    assert "发布时间：2026-12-04 08:05（北京时间）" in text and "定级依据：" in text
+    assert 'href="http://127.0.0.1:8080/events#event-ev-d0001"' in msg.get_body(("html",)).get_content()
