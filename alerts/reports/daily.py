@@ -12,9 +12,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from alerts.escape import one_line, safe_url, truncate
+from alerts.reports.delivery import Outgoing
 from alerts.reports.docx_writer import write_docx
-from alerts.reports.html_writer import write_html
+from alerts.reports.html_writer import render_html, write_html
 from alerts.reports.issues import issue_number, selected_doc_ids
+from alerts.reports.kinds import ReportKind, attachment, signature
 from analysis.hotwords import hot_words
 from analysis.stats import ReportPick, period_stats, report_picks
 from pipeline.types import SEVERITY_LABELS, Document
@@ -181,3 +183,29 @@ def write_daily_report(store, *, day: date, out_dir: Path, formats: Sequence[str
         paths.append(path)
     return ReportResult(issue_no=number, year=day.year, paths=tuple(paths), item_count=len(report.items),
                         report=report)
+
+
+# -- the report kind (alerts.reports.kinds) ----------------------------------------------------
+
+def daily_mail(desk, res: ReportResult) -> Outgoing:
+    """The cover e-mail: the issue's items listed, the DOCX attached, the HTML as the body."""
+    r = res.report
+    name = f"《{r.title}》{r.year}年第{r.issue_no}期"
+    lines = [f"{it.no}. {it.title}（{it.source}，{it.grade}）" for it in r.items] or ["本日无重要舆情。"]
+    text = "\n".join(["各位领导：", "", f"现报送{name}（{r.date_label}），共{len(r.items)}条重要舆情，"
+                      "全文见附件（DOCX）。", "", *lines, "", signature(desk.locality)]) + "\n"
+    return Outgoing(title=name, subject=f"{name}（{r.date_label}）", text=text,
+                    html=render_html(r), attachments=(attachment(res.paths, "docx"),))
+
+
+def _write_issue(desk, key: str, formats: Sequence[str], out_dir: Path | None) -> ReportResult:
+    return write_daily_report(desk.store, day=date.fromisoformat(key), out_dir=out_dir or desk.out_dir,
+                              formats=tuple(formats), locality=desk.locality, now=desk.now(),
+                              source_names=desk.source_names)
+
+
+REPORT_KIND = ReportKind(
+    name=KIND, title=TITLE, formats=tuple(WRITERS), default_formats=None, mail_formats=("docx", "html"),
+    schedule="daily", key=lambda desk, day: day.isoformat(), write=_write_issue, mail=daily_mail,
+    rewrite_when_mailed=False,  # the scheduled issue, once mailed, is what leadership received
+)

@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 from alerts.escape import one_line, truncate
 from alerts.models import AlertEventRow, AlertRow, IncidentLogRow, IncidentRow, ReportSelectionRow
 from alerts.reports.daily import SHANGHAI
+from alerts.reports.delivery import Outgoing
 from alerts.reports.html_writer import render_html
+from alerts.reports.kinds import ReportKind
 from alerts.types import IncidentState
 from pipeline.types import SEVERITY_LABELS, SEVERITY_RANK
 
@@ -197,3 +199,38 @@ def write_handover(r: HandoverReport, *, end: datetime, out_dir: Path,
         path.write_text(WRITERS[fmt](r), encoding="utf-8")
         paths.append(path)
     return tuple(paths)
+
+
+# -- the report kind (alerts.reports.kinds) ----------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class HandoverResult:
+    start: datetime
+    end: datetime
+    paths: tuple[Path, ...]
+    report: HandoverReport
+
+
+def handover_mail(desk, res: HandoverResult) -> Outgoing:
+    r = res.report
+    name = f"{r.locality}{r.title}（{r.shift_label}）"
+    return Outgoing(title=name, subject=name, text=handover_text(r), html=handover_html(r))
+
+
+def _key(desk, end: datetime | None) -> str:
+    """The shift that had ended by `end` (default now), named by its end."""
+    return shift_window(end or desk.now(), desk.shifts)[1].isoformat(timespec="minutes")
+
+
+def _write_issue(desk, key: str, formats: Sequence[str], out_dir: Path | None) -> HandoverResult:
+    start, end = shift_window(datetime.fromisoformat(key), desk.shifts)
+    report = build_handover(desk.store, start=start, end=end, locality=desk.locality, now=desk.now(),
+                            source_names=desk.source_names)
+    paths = write_handover(report, end=end, out_dir=out_dir or desk.out_dir, formats=formats)
+    return HandoverResult(start, end, paths, report)
+
+
+REPORT_KIND = ReportKind(
+    name=KIND, title=TITLE, formats=tuple(WRITERS), default_formats=("html", "txt"), mail_formats=(),
+    schedule="shifts", key=_key, write=_write_issue, mail=handover_mail,
+)

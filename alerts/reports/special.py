@@ -24,8 +24,10 @@ from alerts.escape import one_line, safe_url, truncate
 from alerts.incidents import IncidentBook, IncidentError
 from alerts.models import AlertEventDocRow
 from alerts.reports.daily import SHANGHAI, tendency
+from alerts.reports.delivery import Outgoing
 from alerts.reports.docx_writer import grid_table, kv_table, masthead, para
-from alerts.reports.html_writer import write_html
+from alerts.reports.html_writer import render_html, write_html
+from alerts.reports.kinds import ReportKind, attachment, signature
 from alerts.reports.models import SpecialIssueRow
 from alerts.types import Incident, IncidentState
 from analysis.events import post_order, post_time
@@ -340,3 +342,34 @@ def write_special_report(store, book: IncidentBook, incident_id: int, *, out_dir
         WRITERS[fmt](r, path)
         paths.append(path)
     return SpecialResult(r.issue_no, r.year, r.incident_id, tuple(paths), r.post_count, r)
+
+
+# -- the report kind (alerts.reports.kinds) ----------------------------------------------------
+
+def special_mail(desk, res: SpecialResult) -> Outgoing:
+    r = res.report
+    name = f"《{r.title}》{r.year}年第{r.issue_no}期"
+    text = "\n".join(["各位领导：", "", f"现报送{name}，涉及相关信息{r.post_count}条，当前处置阶段为"
+                      f"“{r.state}”，全文见附件（DOCX）。", "", signature(desk.locality)]) + "\n"
+    return Outgoing(title=name, subject=name, text=text, html=render_html(r, HTML_TEMPLATE),
+                    attachments=(attachment(res.paths, "docx"),))
+
+
+def _key(desk, incident_id: int) -> str:
+    """One issue per version of the incident's handling: each audit-log step makes a new one."""
+    inc = desk.incidents.get(incident_id)
+    if inc is None:
+        raise IncidentError(f"事件单 {incident_id} 不存在")
+    return f"{incident_id}@{len(inc.log)}"
+
+
+def _write_issue(desk, key: str, formats: Sequence[str], out_dir: Path | None) -> SpecialResult:
+    return write_special_report(desk.store, desk.incidents, int(key.split("@")[0]),
+                                out_dir=out_dir or desk.out_dir, formats=tuple(formats),
+                                locality=desk.locality, now=desk.now(), source_names=desk.source_names)
+
+
+REPORT_KIND = ReportKind(
+    name=KIND, title="舆情专报", formats=tuple(WRITERS), default_formats=None,
+    mail_formats=("docx", "html"), schedule=None, key=_key, write=_write_issue, mail=special_mail,
+)
