@@ -6,7 +6,7 @@ timeline are grouped by analysis.events.cluster; a pair is predicted "same story
 land in one event. Precision and recall of "same story" are reported per split: `tune` is what
 the grouping rules were adjusted on, `heldout` was never looked at while adjusting them.
 
-    .venv/bin/python bench/event_eval.py [--split tune|heldout] [--show N]
+    .venv/bin/python bench/event_eval.py [--split tune|heldout] [--show N] [--stream]
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from analysis.events import cluster  # noqa: E402
+from analysis.events import add_to_event, cluster, match_event, new_event  # noqa: E402
 from pipeline.process import Pipeline  # noqa: E402
 from pipeline.topics import load_topics  # noqa: E402
 from pipeline.types import Document, RawPost  # noqa: E402
@@ -74,13 +74,26 @@ def documents(posts: list[dict], pipeline: Pipeline) -> dict[str, Document]:
     return out
 
 
-def events_of(posts: list[dict], docs: dict[str, Document]) -> dict[str, str]:
-    """Post id -> event id, each seed's timeline grouped on its own (relevant posts only)."""
+def events_of(posts: list[dict], docs: dict[str, Document], *, stream: bool = False) -> dict[str, str]:
+    """Post id -> event id, each seed's timeline grouped on its own (relevant posts only).
+
+    `stream`: as the alert stage does it, one post at a time in the order they were fetched,
+    each matched against every open event (match_event), instead of the batch `cluster`."""
     by_seed: dict[int, list[Document]] = defaultdict(list)
     for p in posts:
         if docs[p["id"]].relevant:
             by_seed[p["seed"]].append(docs[p["id"]])
-    return {i: f"{seed}/{c.ref.id}" for seed, ds in by_seed.items() for c in cluster(ds) for i in c.doc_ids}
+    if not stream:
+        return {i: f"{seed}/{c.ref.id}" for seed, ds in by_seed.items() for c in cluster(ds) for i in c.doc_ids}
+    out: dict[str, str] = {}
+    for seed, ds in by_seed.items():
+        events = {}
+        for doc in sorted(ds, key=lambda d: (d.fetched_at, d.id)):
+            eid = match_event(doc, list(events.values()))
+            ref = add_to_event(events[eid], doc) if eid else new_event(doc, f"ev-{doc.id}")
+            events[ref.id] = ref
+            out[doc.id] = f"{seed}/{ref.id}"
+    return out
 
 
 def score(pairs: list[dict], event: dict[str, str]) -> tuple[Score, list[dict], list[dict]]:
@@ -100,13 +113,14 @@ def score(pairs: list[dict], event: dict[str, str]) -> tuple[Score, list[dict], 
     return Score(len(pairs), same, tp, len(merged), len(missed)), merged, missed
 
 
-def evaluate(split: str | None = None, path: Path = PAIRS) -> dict[str, tuple[Score, list, list]]:
+def evaluate(split: str | None = None, path: Path = PAIRS, *, stream: bool = False):
+    """{split: (score, wrongly merged pairs, missed pairs)}, and the posts."""
     posts, pairs = load(path)
     if split:
         posts = [p for p in posts if p["split"] == split]
         pairs = [r for r in pairs if r["split"] == split]
     docs = documents(posts, Pipeline(load_topics(TOPICS), category=_NoCategory()))
-    event = events_of(posts, docs)
+    event = events_of(posts, docs, stream=stream)
     return {s: score([r for r in pairs if r["split"] == s], event)
             for s in sorted({r["split"] for r in pairs}, key=lambda s: s != "tune")}, posts
 
@@ -115,8 +129,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=("tune", "heldout"))
     ap.add_argument("--show", type=int, default=0, help="print N wrongly merged / missed pairs per split")
+    ap.add_argument("--stream", action="store_true", help="group one post at a time, as the alert stage does")
     args = ap.parse_args()
-    results, posts = evaluate(args.split)
+    results, posts = evaluate(args.split, stream=args.stream)
     titles = {p["id"]: p["title"] for p in posts}
     print("| split | pairs | same story | precision | recall | wrongly merged | missed |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
