@@ -29,10 +29,11 @@ SUFFIXES = (
     ("大道", "road"), ("路", "road"), ("街", "road"), ("站", "road"),
 )
 # Common words that end like a name: 发展, 春节, 道路, 一路 … (the character before the suffix).
-NOT_BEFORE = {"展": set("发开进拓扩施"), "节": set("春季环细关调情章过"), "路": set("道马一上走网线思远小"),
-              "街": set("上逛满"), "站": set("网")}
+_NUMERALS = "一二三四五六七八九十几每两半"
+NOT_BEFORE = {"展": set("发开进拓扩施"), "节": set("春季环细关调情章过" + _NUMERALS),
+              "路": set("道马一上走网线思远小"), "街": set("上逛满"), "站": set("网" + _NUMERALS)}
 PLACE_SUFFIXES = ("区", "县", "镇", "乡", "村", "街道")
-BOUNDARY = set("的在说是了和与及去到从把被对向给为就都也还又很太让前后里边上下个家")
+BOUNDARY = set("的在说是了和与及去到从把被对向给为就都也还又很太让前后里边上下个家所座这那该本")
 CORE = 2
 _SUFFIX = re.compile("|".join(re.escape(s) for s, _ in SUFFIXES))
 _CLASS = dict(SUFFIXES)

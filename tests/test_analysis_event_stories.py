@@ -106,6 +106,7 @@ def test_names_survive_the_alert_stage_round_trip(pipeline):
     ("白沙镇第五届菊花展开幕", {"activity:菊花展", "edition:第五届", "place:白沙镇"}),
     ("人民路和中山路交叉口堵车", {"road:人民路", "road:中山路"}),
     ("白沙镇大力发展乡村旅游，春节不用跑远路", {"place:白沙镇"}),  # 发展, 春节, 远路: words
+    ("这所小学上了一节课就放学，去医院的路上", set()),  # no name: 这所, 一节, 去医院, 路上
 ])
 def test_names_in_text(text, names):
     found = [t for t in ("东湖区", "白沙镇", "青溪市") if t in text]  # the doc's locality terms

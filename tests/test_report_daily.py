@@ -83,6 +83,11 @@ def test_staff_selection_comes_first_and_keeps_the_automatic_items(store, tmp_pa
     assert "1. 临江县某工地欠薪（选编）" in text
     html = res.paths[1].read_text(encoding="utf-8")
     assert "其中第1条为值班人员选编" in html and "临江县某工地欠薪（选编）" in html
+    from types import SimpleNamespace
+
+    from alerts.reports.daily import daily_mail
+    cover = daily_mail(SimpleNamespace(locality="青溪市"), res).text
+    assert "共2条重要舆情" in cover and "1. 临江县某工地欠薪（qxbbs，橙色，值班人员选编）" in cover
     assert unselect_for_report(store.engine, "d0003", DAY)
     res = write_daily_report(store, day=DAY, out_dir=tmp_path, formats=("docx",),
                              locality="青溪市", now=NOW)

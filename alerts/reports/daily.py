@@ -191,7 +191,8 @@ def daily_mail(desk, res: ReportResult) -> Outgoing:
     """The cover e-mail: the issue's items listed, the DOCX attached, the HTML as the body."""
     r = res.report
     name = f"《{r.title}》{r.year}年第{r.issue_no}期"
-    lines = [f"{it.no}. {it.title}（{it.source}，{it.grade}）" for it in r.items] or ["本日无重要舆情。"]
+    lines = [f"{it.no}. {it.title}（{it.source}，{it.grade}{'，值班人员选编' if it.selected else ''}）"
+             for it in r.items] or ["本日无重要舆情。"]
     text = "\n".join(["各位领导：", "", f"现报送{name}（{r.date_label}），共{len(r.items)}条重要舆情，"
                       "全文见附件（DOCX）。", "", *lines, "", signature(desk.locality)]) + "\n"
     return Outgoing(title=name, subject=f"{name}（{r.date_label}）", text=text,
