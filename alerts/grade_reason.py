@@ -28,9 +28,10 @@ class GradeReason:
     topics: tuple[TopicReason, ...]
     steps: tuple[str, ...]  # from the topic's grade to the post's, one sentence each
 
-    def topic_line(self) -> str:
-        """话题“环境污染”（命中：偷排、发臭）；…, or 无."""
-        parts = [f"“{t.name}”" + (f"（命中：{'、'.join(t.words)}）" if t.words else "") for t in self.topics]
+    def topic_line(self, *, words: bool = True) -> str:
+        """“环境污染”（命中：偷排、发臭）；…, or 无; `words=False` leaves the matched words out."""
+        parts = [f"“{t.name}”" + (f"（命中：{'、'.join(t.words)}）" if words and t.words else "")
+                 for t in self.topics]
         return "；".join(parts) or "无"
 
     def grade_line(self) -> str:

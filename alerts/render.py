@@ -82,7 +82,7 @@ def render_doc_alert(doc: Document, ctx: AlertContext) -> AlertMessage:
     count = f"事件累计{ctx.event_doc_count}条（截至预警时）"
     now_note = "最新帖数与处置情况以值守平台为准" if console else ""
     fields = [("来源", source), ("发布时间", published), ("摘要", summary),
-              ("命中话题", one_line(reason.topic_line())), ("命中词", words),
+              ("命中话题", one_line(reason.topic_line(words=False))), ("命中词", words),
               ("定级依据", one_line(reason.grade_line()))]
 
     text_lines = [f"【舆情预警·{grade}】{title}"]

@@ -29,7 +29,8 @@ def test_topic_grade_reason_zone_and_console_link_in_every_form():
     m = render_doc_alert(doc, _ctx(severity="red"))
     for body in (m.text, m.markdown, m.html):
         assert "2026-12-04 08:05（北京时间）" in body
-        assert "“环境污染”（命中：偷排、发臭）" in body
+        assert "命中话题：“环境污染”" in body.replace("</th><td>", "：").replace("<th align=\"left\">", "")
+        assert "偷排、发臭" in body
         assert "话题“环境污染”按规则定为橙色；帖子倾向负面，维持该级；回复60条，热度高，升为红色。" in body
         assert "事件累计4条（截至预警时）" in body and "最新帖数与处置情况以值守平台为准" in body
     link = "http://127.0.0.1:8080/events#event-ev-d0001"
@@ -68,6 +69,12 @@ def test_grade_reason_ends_where_the_pipeline_grade_ends(topic_grade, negative, 
     steps = grade_reason(doc).steps
     label = SEVERITY_LABELS[expected]
     assert steps[-1].endswith(label) or (steps[-1] == "帖子倾向负面，维持该级" and steps[0].endswith(label))
+
+
+def test_topic_line_names_topics_and_words():
+    doc = make_doc(1, at=AT)
+    assert grade_reason(doc).topic_line() == "“环境污染”（命中：偷排、发臭）"
+    assert grade_reason(doc).topic_line(words=False) == "“环境污染”"
 
 
 def test_no_topic_means_no_grade():

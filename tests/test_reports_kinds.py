@@ -13,7 +13,7 @@ from alerts.channels.mail import EmailChannel
 from alerts.incidents import IncidentBook
 from alerts.reports.delivery import ReportPostbox
 from alerts.reports.desk import ReportDesk
-from alerts.reports.kinds import ReportKind, kind, kinds
+from alerts.reports.kinds import ReportKind, kind, kinds, scheduled
 from conftest import free_port
 from reports_support import clock, store  # noqa: F401  (fixtures)
 from reports_support import NAMES
@@ -55,6 +55,8 @@ def test_the_three_kinds_are_registered_with_their_schedules():
     assert {"daily", "special", "handover"} <= found.keys()
     assert (found["daily"].schedule, found["handover"].schedule, found["special"].schedule) == ("daily", "shifts", None)
     assert found["daily"].mail_formats == ("docx", "html") and found["handover"].default_formats == ("html", "txt")
+    assert [k.name for k in scheduled("daily")] == ["daily"]
+    assert [k.name for k in scheduled("shifts")] == ["handover"]
     with pytest.raises(ValueError, match="unknown report kind 'monthly'"):
         kind("monthly")
     with pytest.raises(ValueError, match="schedule"):

@@ -68,6 +68,13 @@ def kind(name: str) -> ReportKind:
         raise ValueError(f"unknown report kind {name!r} (known: {', '.join(sorted(kinds()))})") from None
 
 
+def scheduled(schedule: str) -> list[ReportKind]:
+    """The kinds the scheduler issues on `schedule` ("daily" or "shifts"), by name."""
+    if schedule not in SCHEDULES or schedule is None:
+        raise ValueError(f"unknown report schedule {schedule!r}")
+    return [k for _, k in sorted(kinds().items()) if k.schedule == schedule]
+
+
 def attachment(paths: Sequence[Path], fmt: str) -> Attachment:
     """The written file of format `fmt`, as an e-mail attachment."""
     path = next(p for p in paths if p.suffix == f".{fmt}")
