@@ -213,7 +213,7 @@ class AlertEngine:
             ctx = AlertContext(alert_id=aid, event_id=event.id, severity=doc.severity,
                                event_doc_count=event.doc_count, upgrade=kind != "new",
                                source_name=self.source_names.get(doc.source_id),
-                               console_url=self.config.console_url)
+                               console_url=self.config.console_url, rule_name=rule.name)
             self._add_alert(s, rule.id, event.id, channel, kind, render_doc_alert(doc, ctx), now)
 
     def _add_alert(self, s: Session, rule_id: str, event_id: str, channel: str, kind: str,

@@ -28,6 +28,7 @@ class AlertContext:
     upgrade: bool = False  # the event reached a higher grade after a first alert
     source_name: str | None = None
     console_url: str | None = None  # alerts.yaml console_url: links to the event and to 确认
+    rule_name: str | None = None  # the alert rule that fired (alerts.yaml rules: name)
 
 
 TZ_LABEL = "（北京时间）"
@@ -84,6 +85,8 @@ def render_doc_alert(doc: Document, ctx: AlertContext) -> AlertMessage:
     fields = [("来源", source), ("发布时间", published), ("摘要", summary),
               ("命中话题", one_line(reason.topic_line(words=False))), ("命中词", words),
               ("定级依据", one_line(reason.grade_line()))]
+    if ctx.rule_name:
+        fields.append(("预警规则", one_line(ctx.rule_name)))
 
     text_lines = [f"【舆情预警·{grade}】{title}"]
     text_lines += [f"{k}：{v}" for k, v in fields]

@@ -106,4 +106,5 @@ def test_the_mailed_alert_carries_the_console_link(tmp_path):
     text = msg.get_body(("plain",)).get_content()
     assert "查看事件并确认：http://127.0.0.1:8080/events#event-ev-d0001" in text
     assert "发布时间：2026-12-04 08:05（北京时间）" in text and "定级依据：" in text
+    assert "预警规则：橙色以上新帖" in text
     assert 'href="http://127.0.0.1:8080/events#event-ev-d0001"' in msg.get_body(("html",)).get_content()
