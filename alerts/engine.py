@@ -212,7 +212,8 @@ class AlertEngine:
             aid = alert_id(rule.id, event.id, channel, kind)
             ctx = AlertContext(alert_id=aid, event_id=event.id, severity=doc.severity,
                                event_doc_count=event.doc_count, upgrade=kind != "new",
-                               source_name=self.source_names.get(doc.source_id))
+                               source_name=self.source_names.get(doc.source_id),
+                               console_url=self.config.console_url, rule_name=rule.name)
             self._add_alert(s, rule.id, event.id, channel, kind, render_doc_alert(doc, ctx), now)
 
     def _add_alert(self, s: Session, rule_id: str, event_id: str, channel: str, kind: str,
@@ -267,7 +268,7 @@ class AlertEngine:
                             continue
                         aid = alert_id(rule.id, event_id, channel, "new")
                         ctx = AlertContext(alert_id=aid, event_id=event_id, severity=None,
-                                           event_doc_count=0)
+                                           event_doc_count=0, console_url=self.config.console_url)
                         msg = render_source_alert(source_id, self.source_names.get(source_id),
                                                   detail, ctx)
                         self._add_alert(s, rule.id, event_id, channel, "new", msg, now)

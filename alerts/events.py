@@ -24,6 +24,9 @@ def ref_to_json(ref: EventRef) -> dict:
         "first_source": ref.first_source,
         "doc_count": ref.doc_count,
         "sources": sorted(ref.sources),
+        "first_floor": ref.first_floor,
+        "first_thread": ref.first_thread,
+        "names": sorted(ref.names),
     }
 
 
@@ -40,6 +43,9 @@ def ref_from_json(data: dict) -> EventRef:
         first_source=data["first_source"],
         doc_count=data["doc_count"],
         sources=frozenset(data["sources"]),
+        first_floor=data.get("first_floor"),  # absent in rows written before it was kept
+        first_thread=data.get("first_thread", ""),
+        names=frozenset(data.get("names", ())),
     )
 
 

@@ -36,6 +36,21 @@ def doc_time(doc: Document) -> datetime:
     return min(aware(doc.published_at), fetched)
 
 
+def order_key(t: datetime, floor: int | None, thread_url: str, doc_id: str) -> tuple:
+    """Publication order: time, then floor, then thread, then id.
+
+    Forum and Tieba times are often minute-precise, so a thread's opening post and its first
+    replies share one timestamp; the floor puts the opener (floor 1; articles and feed items have
+    no floor and are openers too) first, and within a thread keeps floor order. The id only
+    settles what nothing else does, so the order never depends on input order."""
+    return (aware(t), floor if floor is not None else 1, thread_url or "", doc_id)
+
+
+def post_order(doc: Document) -> tuple:
+    """The sort key of `doc` in publication order (see order_key)."""
+    return order_key(doc_time(doc), doc.floor, doc.thread_url, doc.id)
+
+
 def hour_floor(t: datetime, tz: ZoneInfo = SHANGHAI) -> datetime:
     """The start of the local hour that contains `t`, in `tz`."""
     return aware(t).astimezone(tz).replace(minute=0, second=0, microsecond=0)

@@ -82,7 +82,48 @@ def top_documents(
     """The `n` most important documents, one per event (so one per thread too): relevant ones
     first, then by importance, newest, id. `now` defaults to the newest document's time, so the
     ranking never reads the clock."""
-    if not docs or n <= 0:
+    if n <= 0:
+        return []
+    return [doc for doc, _ in _story_picks(docs, now)[:n]]
+
+
+@dataclass(frozen=True)
+class ReportPick:
+    """One item of a report: the document shown, and whether staff selected it (入摘报) or the
+    ranking chose it."""
+
+    doc: Document
+    selected: bool
+
+
+def report_picks(
+    selected: Sequence[Document], pool: Sequence[Document], n: int = 10, *,
+    now: datetime | None = None, max_selected: int | None = None,
+) -> list[ReportPick]:
+    """What a report of size `n` holds: the selected documents first, in the order given, then
+    the most important documents of `pool` (top_documents' ranking) up to `n` items in all.
+
+    A selection never shrinks the report: one pick still leaves n − 1 automatic items. An
+    automatic item is never a story already present: events (analysis.events) are computed over
+    pool and selection together, and an event holding a selected document gives no automatic
+    item. More than `n` selections are all kept (staff asked for them), up to `max_selected`."""
+    chosen = unique(selected)[:max_selected] if max_selected is not None else unique(selected)
+    picks = [ReportPick(d, True) for d in chosen]
+    room = n - len(picks)
+    if room <= 0 or not pool:
+        return picks
+    taken = {d.id for d in chosen}
+    for doc, members in _story_picks([*chosen, *pool], now):
+        if len(picks) >= n:
+            break
+        if not members & taken:
+            picks.append(ReportPick(doc, False))
+    return picks
+
+
+def _story_picks(docs: Sequence[Document], now: datetime | None) -> list[tuple[Document, frozenset[str]]]:
+    """One (representative, member ids) per event, most important first (see top_documents)."""
+    if not docs:
         return []
     by_id = {d.id: d for d in unique(docs)}
     ref_now = aware(now) if now is not None else max(doc_time(d) for d in by_id.values())
@@ -94,8 +135,9 @@ def top_documents(
     for c in cluster(list(by_id.values())):
         group = [by_id[i] for i in c.doc_ids]
         best = min(group, key=rank)
-        picks.append((rank(best), _representative(best, group)))
-    return [doc for _, doc in sorted(picks, key=lambda p: p[0])[:n]]
+        picks.append((rank(best), _representative(best, group), frozenset(c.doc_ids)))
+    picks.sort(key=lambda p: p[0])
+    return [(doc, members) for _, doc, members in picks]
 
 
 def _representative(best: Document, group: Sequence[Document]) -> Document:

@@ -307,3 +307,29 @@ def test_analysis_imports_only_pipeline_and_stdlib():
             for name in names:
                 top = name.split(".")[0]
                 assert top not in ours - {"pipeline", "analysis"}, f"{path.name} imports {name}"
+
+
+def _floor(doc: Document, floor: int, doc_id: str) -> Document:
+    return Document(**{**{f: getattr(doc, f) for f in doc.__slots__}, "floor": floor, "id": doc_id})
+
+
+def test_opener_is_first_poster_when_a_reply_shares_its_minute():
+    """Minute-precise forum times: floor 1 and floor 26 at 08:00, floor 26's id sorting first."""
+    thread = "https://forum.example/t/77"
+    opener = _floor(make_doc("x", 0, STORY[0].keywords, thread=thread), 1, "zz-floor-1")
+    reply = _floor(make_doc("x", 0, ("顶",), thread=thread), 26, "aa-floor-26")
+    for first, second in ((reply, opener), (opener, reply)):
+        ev = add_to_event(new_event(first, "e1"), second)
+        assert (ev.first_doc_id, ev.first_floor, ev.first_thread) == ("zz-floor-1", 1, thread)
+    for docs in ([reply, opener], [opener, reply]):
+        (only,) = cluster(docs)
+        assert (only.ref.id, only.ref.first_doc_id, only.doc_ids) == (
+            "ev-zz-floor-1", "zz-floor-1", ("zz-floor-1", "aa-floor-26"))
+
+
+def test_an_article_without_floor_counts_as_an_opener():
+    """Same minute, two sites: a news article (no floor) comes before a forum reply."""
+    article = _floor(make_doc("x", 0, STORY[0].keywords, source="news"), None, "zz-article")
+    reply = _floor(make_doc("x", 0, STORY[0].keywords, thread=article.thread_url), 3, "aa-reply")
+    ev = add_to_event(new_event(reply, "e1"), article)
+    assert ev.first_doc_id == "zz-article"

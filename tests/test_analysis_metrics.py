@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from analysis.hotwords import hot_words
-from analysis.stats import importance, period_stats, top_documents
+from analysis.stats import importance, period_stats, report_picks, top_documents
 from analysis.volume import Spike, by_source, spike_score, spikes, volume_by_hour
 from pipeline.types import Document, TopicHit
 
@@ -224,3 +224,24 @@ def test_top_documents_show_the_opening_post_of_a_hot_thread():
     assert "op" in [d.id for d in top] and "angry-reply" not in [d.id for d in top]
     # ...unless the opening post is less severe than the reply that makes the thread matter.
     assert "red-reply" in [d.id for d in top] and "yellow-op" not in [d.id for d in top]
+
+
+def test_report_picks_put_selections_first_and_fill_up_to_n():
+    thread = "https://bbs.example/t/1"
+    pool = [
+        make_doc("op", 100, thread_url=thread, severity="orange", negative=True, replies=300),
+        make_doc("reply", 50, thread_url=thread, severity="orange", negative=True),
+        make_doc("other", 10, severity="yellow", negative=True),
+        make_doc("calm", 1),
+    ]
+    assert [(p.doc.id, p.selected) for p in report_picks([], pool, 3)] == [
+        ("op", False), ("other", False), ("calm", False)]
+    # a selection keeps the rest; its story (the reply's thread) is not repeated by the ranking
+    picks = report_picks([pool[1]], pool, 3)
+    assert [(p.doc.id, p.selected) for p in picks] == [("reply", True), ("other", False), ("calm", False)]
+    # selections stay in the order given, all kept beyond n (up to max_selected), duplicates once
+    many = [pool[3], pool[2], pool[3], pool[0]]
+    assert [p.doc.id for p in report_picks(many, pool, 2)] == ["calm", "other", "op"]
+    assert [(p.doc.id, p.selected) for p in report_picks(many, pool, 2, max_selected=1)] == [
+        ("calm", True), ("op", False)]
+    assert report_picks([], [], 3) == [] and [p.doc.id for p in report_picks([pool[2]], [], 3)] == ["other"]

@@ -69,18 +69,63 @@ def test_issue_numbers_per_day_reuse_and_yearly_reset(store, tmp_path):
     assert issue(date(2024, 5, 9)) == 4
 
 
-def test_staff_selection_replaces_automatic_items(store, tmp_path):
+def test_staff_selection_comes_first_and_keeps_the_automatic_items(store, tmp_path):
     assert select_for_report(store.engine, "d0003", DAY, by="李四", now=NOW)
     assert not select_for_report(store.engine, "d0003", DAY, by="李四", now=NOW)
-    res = write_daily_report(store, day=DAY, out_dir=tmp_path, formats=("docx",),
+    res = write_daily_report(store, day=DAY, out_dir=tmp_path, formats=("docx", "html"),
                              locality="青溪市", now=NOW)
     text = _docx_text(res.paths[0])
-    assert res.item_count == 1 and "临江县某工地欠薪" in text and "值班人员选编" in text
-    assert "东湖区化工厂偷排" not in text
+    # the selected orange post first, then the red story the ranking chose: nothing dropped
+    assert res.item_count == 2
+    assert [(it.title, it.selected) for it in res.report.items] == [
+        ("临江县某工地欠薪", True), ("东湖区化工厂偷排<script>alert(1)</script>", False)]
+    assert "其中第1条为值班人员选编，其余按重要程度自动选取。" in text
+    assert "1. 临江县某工地欠薪（选编）" in text
+    html = res.paths[1].read_text(encoding="utf-8")
+    assert "其中第1条为值班人员选编" in html and "临江县某工地欠薪（选编）" in html
+    from types import SimpleNamespace
+
+    from alerts.reports.daily import daily_mail
+    cover = daily_mail(SimpleNamespace(locality="青溪市"), res).text
+    assert "共2条重要舆情" in cover and "1. 临江县某工地欠薪（qxbbs，橙色，值班人员选编）" in cover
     assert unselect_for_report(store.engine, "d0003", DAY)
     res = write_daily_report(store, day=DAY, out_dir=tmp_path, formats=("docx",),
                              locality="青溪市", now=NOW)
     assert res.item_count == 2 and res.issue_no == 1
+    assert not any(it.selected for it in res.report.items)
+    assert "值班人员选编" not in _docx_text(res.paths[0])
+
+
+def _twelve_stories(store) -> None:
+    at = datetime(2024, 5, 6, 9, 0, tzinfo=SH)
+    put(store, [make_doc(100 + i, at=at + timedelta(minutes=i), thread=f"t-story-{i}",
+                         title=f"第{i}件事", severity="yellow" if i else "red",
+                         simhash=(0x9E37_79B9_7F4A_7C15 * (i + 1)) & (2**64 - 1),
+                         keywords=(f"话题{i}甲", f"话题{i}乙", f"话题{i}丙"), words=(f"词{i}",))
+                for i in range(12)])
+
+
+def test_one_selection_does_not_shrink_the_report(store, tmp_path):
+    """Issue 17: with one post selected the report had 1 item instead of 10."""
+    from alerts.reports.daily import MAX_ITEMS, daily_report_plan
+
+    _twelve_stories(store)
+    before = daily_report_plan(store, day=DAY, now=NOW)
+    assert len(before) == MAX_ITEMS and not any(p.selected for p in before)
+    last = before[-1].doc.id
+    # select a post of the top story (a reply: same thread as d0001) and one of the last story
+    select_for_report(store.engine, "d0002", DAY, by="李四", now=NOW)
+    select_for_report(store.engine, last, DAY, by="李四", now=NOW + timedelta(seconds=1))
+    plan = daily_report_plan(store, day=DAY, now=NOW)
+    assert [(p.doc.id, p.selected) for p in plan[:2]] == [("d0002", True), (last, True)]
+    auto = [p.doc.id for p in plan[2:]]
+    assert len(plan) == MAX_ITEMS and not any(p.selected for p in plan[2:])
+    # the selected stories are not repeated by the ranking; the next stories fill the room
+    assert "d0001" not in auto and last not in auto
+    assert auto == [p.doc.id for p in before if p.doc.id not in ("d0001", last)]
+    res = write_daily_report(store, day=DAY, out_dir=tmp_path, formats=("docx",), locality="青溪市", now=NOW)
+    assert [it.selected for it in res.report.items] == [p.selected for p in plan]
+    assert res.item_count == MAX_ITEMS
 
 
 def test_empty_day_and_bad_format(store, tmp_path):

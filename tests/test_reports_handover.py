@@ -72,9 +72,10 @@ def test_handover_counts_the_shift(tmp_path):
     assert (r.posts, r.relevant, r.negative) == (7, 7, 5)  # the 21:00 post is the next shift's
     assert (r.alerts_sent, r.alerted_events, r.acknowledged_events, r.undelivered) == (2, 2, 1, 0)
     assert len(r.unacknowledged) == 1 and "<i>临江县</i>欠薪讨薪" in r.unacknowledged[0]
-    assert r.opened == ("#1 东湖区化工厂偷排（研判）", "#2 上一班的事件单（办结）")
+    # closed at 20:01, after the shift: the handover shows it as the shift left it
+    assert r.opened == ("#1 东湖区化工厂偷排（研判）", "#2 上一班的事件单（发现）")
     assert len(r.steps) == 1 and "科长乙：#1 东湖区化工厂偷排 发现 → 研判（属实）" in r.steps[0]
-    assert r.still_open == (("研判", 1),)
+    assert r.still_open == (("发现", 1), ("研判", 1))
     assert len(r.selected) == 1 and "值班员甲选" in r.selected[0]
 
     text = handover_text(r)
@@ -86,3 +87,63 @@ def test_handover_counts_the_shift(tmp_path):
     with pytest.raises(ValueError, match="docx"):
         write_handover(r, end=end, out_dir=tmp_path, formats=("docx",))
     assert end - start == timedelta(hours=12)
+
+
+class Down(Recorder):
+    """A channel that fails until `up` is set."""
+
+    def __init__(self):
+        super().__init__()
+        self.up = False
+
+    def send(self, message):
+        if not self.up:
+            from alerts.channels import DeliveryError
+            raise DeliveryError("connection refused")
+        super().send(message)
+
+
+def test_a_past_shifts_handover_shows_that_shifts_state_not_todays(tmp_path):
+    """Issue 17: written the next day, the day shift's handover showed the next shift's work."""
+    clock = Clock(at(6, 12))
+    store = make_store(tmp_path)
+    store.save_documents(story_docs())
+    cfg = AlertsConfig.model_validate({
+        "channels": {"hook": {"type": "webhook", "url": "http://127.0.0.1:1/x"}},
+        "rules": [{"id": "serious", "name": "橙色以上", "type": "new_hit", "min_severity": "orange",
+                   "channels": ["hook"]}],
+        "retry": {"max_attempts": 20, "backoff_seconds": 60}})
+    hook = Down()
+    engine = AlertEngine(store, cfg, {"hook": hook}, now=clock, source_names=NAMES)
+    engine.run_once()  # the webhook is down all through the day shift
+    book = IncidentBook(store.engine, now=clock)
+    inc = book.open("东湖区化工厂偷排", actor="值班员甲", event_id=event_of(store, "d0001"))
+    day_shift = shift_window(at(6, 20), ["08:00", "20:00"])
+
+    def handover():
+        return build_handover(store, start=day_shift[0], end=day_shift[1], locality="青溪市",
+                              now=clock(), source_names=NAMES)
+
+    before = handover()
+    # the night shift: the webhook recovers, the alerts go out and are acknowledged, the
+    # incident moves on and a new one is opened
+    clock.t = at(6, 22)
+    hook.up = True
+    engine.run_once()
+    engine.acknowledge(event_of(store, "d0001"), by="夜班值班员")
+    book.transition(inc.id, S.assessed, actor="夜班科长", note="夜里研判")
+    book.open("夜班新开的事件单", actor="夜班值班员")
+    clock.t = at(7, 9)
+    after = handover()
+
+    assert hook.sent and (before.alerts_sent, before.undelivered) == (0, 1)
+    for r in (before, after):
+        assert (r.alerts_sent, r.alerted_events, r.acknowledged_events, r.undelivered) == (0, 0, 0, 1)
+        assert r.opened == ("#1 东湖区化工厂偷排（发现）",)
+        assert r.steps == () and r.still_open == (("发现", 1),)
+    assert after.generated_at == "2024-05-07 09:00"
+    # the night shift's own handover shows what happened in it
+    night = build_handover(store, start=at(6, 20), end=at(7, 8), locality="青溪市", now=clock(),
+                           source_names=NAMES)
+    assert (night.acknowledged_events, night.still_open) == (0, (("发现", 1), ("研判", 1)))
+    assert len(night.steps) == 1 and "夜班科长" in night.steps[0]

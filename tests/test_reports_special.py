@@ -106,3 +106,41 @@ def test_incident_without_posts_and_unknown_incident(setup, tmp_path):
         _write(setup, tmp_path, 99)
     with pytest.raises(ValueError, match="pdf"):
         _write(setup, tmp_path, bare.id, ("pdf",))
+
+
+def test_first_poster_is_the_opener_when_a_reply_shares_its_minute(tmp_path):
+    """Issue 17: floor 26 shared floor 1's minute timestamp and sorted first by id, so the 专报
+    named its author as the first poster. The reply is stored (and grouped) before the opener."""
+    from dataclasses import replace
+
+    from sqlalchemy.orm import Session
+
+    from alerts.config import AlertsConfig
+    from alerts.engine import AlertEngine
+    from alerts.models import AlertEventRow
+    from reports_support import STORY_AT, THREAD, event_of
+    from test_alerts_support import make_doc, make_store
+
+    clock = Clock(NOON)
+    store = make_store(tmp_path)
+    opener = replace(make_doc(1, at=STORY_AT, title=FIRST_TITLE, thread=THREAD, url=FIRST_URL),
+                     author=FIRST_AUTHOR)
+    reply = replace(make_doc(26, at=STORY_AT, thread=THREAD, title="回复：东湖区化工厂偷排"),
+                    id="a-reply-26", author="跟帖人")
+    assert reply.id < opener.id  # the old tie-break (time, id) chose the reply
+    store.save_documents([reply, opener])
+    AlertEngine(store, AlertsConfig(), {}, now=clock, source_names=NAMES).run_once()
+    event_id = event_of(store, opener.id)
+    assert event_of(store, reply.id) == event_id
+    with Session(store.engine) as s:
+        ref = s.get(AlertEventRow, event_id).ref
+    assert (ref["first_doc_id"], ref["first_floor"]) == (opener.id, 1)
+
+    book = IncidentBook(store.engine, now=clock)
+    iid = book.open("东湖区化工厂偷排", actor="值班员甲", event_id=event_id).id
+    res = write_special_report(store, book, iid, out_dir=tmp_path / "out", formats=("docx",),
+                               locality="青溪市", now=clock(), source_names=NAMES)
+    assert res.report.first_post.author == FIRST_AUTHOR
+    paras, tables = _docx(res.paths[0])
+    assert f"青溪论坛网民“{FIRST_AUTHOR}”发布《{FIRST_TITLE}》" in "\n".join(paras)
+    assert dict(tables[0])["作者"] == FIRST_AUTHOR

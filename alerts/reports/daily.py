@@ -1,7 +1,8 @@
 """The daily 《重要舆情摘报》: numbered issue, totals of the day, then the important posts.
 
-Items are the posts staff selected for the day (report_selections); without a selection, the
-most important relevant posts of the day, one per event (analysis.stats.top_documents)."""
+Items (daily_report_plan): the posts staff selected for the day (入摘报, report_selections) first,
+in the order they were picked, then the most important relevant posts of the day, one per event
+(analysis.stats.report_picks), up to MAX_ITEMS in all: one selection never shrinks the report."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -11,17 +12,20 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from alerts.escape import one_line, safe_url, truncate
+from alerts.reports.delivery import Outgoing
 from alerts.reports.docx_writer import write_docx
-from alerts.reports.html_writer import write_html
+from alerts.reports.html_writer import render_html, write_html
 from alerts.reports.issues import issue_number, selected_doc_ids
+from alerts.reports.kinds import ReportKind, attachment, signature
 from analysis.hotwords import hot_words
-from analysis.stats import period_stats, top_documents
+from analysis.stats import ReportPick, period_stats, report_picks
 from pipeline.types import SEVERITY_LABELS, Document
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 KIND = "daily"
 TITLE = "重要舆情摘报"
 MAX_ITEMS = 10
+MAX_SELECTED = MAX_ITEMS * 3  # staff may select more than MAX_ITEMS; beyond this it is a mistake
 SUMMARY_CHARS = 200
 WRITERS = {"docx": write_docx, "html": write_html}
 
@@ -36,6 +40,7 @@ class ReportItem:
     link: str | None  # http(s) only
     grade: str
     tendency: str
+    selected: bool = False  # picked by staff (入摘报), not by the ranking
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +63,8 @@ class DailyReport:
     by_severity: tuple[tuple[str, int], ...]
     hot_words: tuple[str, ...]
     items: tuple[ReportItem, ...]
-    hand_picked: bool
+    hand_picked: bool  # at least one item was selected by staff
+    selection_note: str  # which items staff selected, "" when none
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +87,7 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def _item(no: int, doc: Document, source_names: Mapping[str, str]) -> ReportItem:
+def _item(no: int, doc: Document, source_names: Mapping[str, str], selected: bool = False) -> ReportItem:
     when = (doc.published_at or doc.fetched_at).astimezone(SHANGHAI)
     return ReportItem(
         no=no,
@@ -92,7 +98,36 @@ def _item(no: int, doc: Document, source_names: Mapping[str, str]) -> ReportItem
         link=safe_url(doc.url),
         grade=SEVERITY_LABELS.get(doc.severity or "", "未定级"),
         tendency=tendency(doc),
+        selected=selected,
     )
+
+
+def daily_report_plan(store, *, day: date, now: datetime,
+                      docs: Sequence[Document] | None = None) -> list[ReportPick]:
+    """What `day`'s 《重要舆情摘报》 holds if written at `now`: selected posts first (入摘报, in the
+    order picked), then automatic ones up to MAX_ITEMS; each ReportPick says which it is.
+
+    The console calls this to show "today's report" before it is written; the report itself is
+    built from the same call, so the two never disagree. `docs`: the day's documents when the
+    caller has already read them."""
+    if docs is None:
+        start, end = day_bounds(day)
+        docs = store.documents_between(start, end, relevant_only=True)
+    picked = selected_doc_ids(store.engine, day)
+    found = {d.id: d for d in store.get_documents(picked)} if picked else {}
+    selected = [found[i] for i in picked if i in found]
+    return report_picks(selected, [d for d in docs if d.relevant], MAX_ITEMS, now=now,
+                        max_selected=MAX_SELECTED)
+
+
+def selection_note(items: Sequence[ReportItem]) -> str:
+    """Which items staff selected, e.g. 其中第1、3条为值班人员选编…; "" when none was."""
+    nos = [str(it.no) for it in items if it.selected]
+    if not nos:
+        return ""
+    if len(nos) == len(items):
+        return "以下各条均为值班人员选编。"
+    return f"其中第{'、'.join(nos)}条为值班人员选编，其余按重要程度自动选取。"
 
 
 def build_daily_report(store, *, day: date, issue_no: int, locality: str, now: datetime,
@@ -101,13 +136,8 @@ def build_daily_report(store, *, day: date, issue_no: int, locality: str, now: d
     start, end = day_bounds(day)
     docs = store.documents_between(start, end, relevant_only=False)
     stats = period_stats(docs)
-    picked = selected_doc_ids(store.engine, day)
-    if picked:
-        found = {d.id: d for d in store.get_documents(picked)}
-        chosen: Sequence[Document] = [found[i] for i in picked if i in found][:MAX_ITEMS * 3]
-    else:
-        relevant = [d for d in docs if d.relevant]
-        chosen = top_documents(relevant, MAX_ITEMS, now=now)
+    plan = daily_report_plan(store, day=day, now=now, docs=docs)
+    items = tuple(_item(i, p.doc, names, p.selected) for i, p in enumerate(plan, 1))
     return DailyReport(
         title=TITLE,
         locality=locality,
@@ -124,8 +154,9 @@ def build_daily_report(store, *, day: date, issue_no: int, locality: str, now: d
         by_category=tuple(stats.by_category.items()),
         by_severity=tuple((SEVERITY_LABELS[k], v) for k, v in stats.by_severity.items()),
         hot_words=tuple(w for w, _ in hot_words([d for d in docs if d.relevant], top=10)),
-        items=tuple(_item(i, d, names) for i, d in enumerate(chosen, 1)),
-        hand_picked=bool(picked),
+        items=items,
+        hand_picked=any(it.selected for it in items),
+        selection_note=selection_note(items),
     )
 
 
@@ -152,3 +183,30 @@ def write_daily_report(store, *, day: date, out_dir: Path, formats: Sequence[str
         paths.append(path)
     return ReportResult(issue_no=number, year=day.year, paths=tuple(paths), item_count=len(report.items),
                         report=report)
+
+
+# -- the report kind (alerts.reports.kinds) ----------------------------------------------------
+
+def daily_mail(desk, res: ReportResult) -> Outgoing:
+    """The cover e-mail: the issue's items listed, the DOCX attached, the HTML as the body."""
+    r = res.report
+    name = f"《{r.title}》{r.year}年第{r.issue_no}期"
+    lines = [f"{it.no}. {it.title}（{it.source}，{it.grade}{'，值班人员选编' if it.selected else ''}）"
+             for it in r.items] or ["本日无重要舆情。"]
+    text = "\n".join(["各位领导：", "", f"现报送{name}（{r.date_label}），共{len(r.items)}条重要舆情，"
+                      "全文见附件（DOCX）。", "", *lines, "", signature(desk.locality)]) + "\n"
+    return Outgoing(title=name, subject=f"{name}（{r.date_label}）", text=text,
+                    html=render_html(r), attachments=(attachment(res.paths, "docx"),))
+
+
+def _write_issue(desk, key: str, formats: Sequence[str], out_dir: Path | None) -> ReportResult:
+    return write_daily_report(desk.store, day=date.fromisoformat(key), out_dir=out_dir or desk.out_dir,
+                              formats=tuple(formats), locality=desk.locality, now=desk.now(),
+                              source_names=desk.source_names)
+
+
+REPORT_KIND = ReportKind(
+    name=KIND, title=TITLE, formats=tuple(WRITERS), default_formats=None, mail_formats=("docx", "html"),
+    schedule="daily", key=lambda desk, day: day.isoformat(), write=_write_issue, mail=daily_mail,
+    rewrite_when_mailed=False,  # the scheduled issue, once mailed, is what leadership received
+)

@@ -1,6 +1,7 @@
 """The report desk: writes each report and, where alerts.yaml `reports:` names recipients, e-mails
-every issue exactly once (see delivery.py): 《重要舆情摘报》 with its DOCX attached, the 专报 of an
-incident, and the shift handover. The scheduler's jobs and the CLI call it."""
+every issue exactly once (see delivery.py). What a report is — how it is written, mailed and
+scheduled — is its kind's business (alerts.reports.kinds: 《重要舆情摘报》, 专报, 交接班); the desk
+does the same for all of them. The scheduler's jobs, the CLI and the console call it."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
@@ -8,34 +9,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from alerts.channels.mail import Attachment
 from alerts.config import ReportMailConfig
-from alerts.incidents import IncidentBook, IncidentError
+from alerts.incidents import IncidentBook
 from alerts.reports.daily import KIND as DAILY
-from alerts.reports.daily import ReportResult, write_daily_report
-from alerts.reports.handover import KIND as HANDOVER
-from alerts.reports.handover import (HandoverReport, build_handover, handover_html, handover_text,
-                                     shift_window, write_handover)
-from alerts.reports.special import HTML_TEMPLATE as SPECIAL_TEMPLATE
-from alerts.reports.special import KIND as SPECIAL
-from alerts.reports.special import SpecialResult, write_special_report
+from alerts.reports.daily import ReportResult
 from alerts.reports.delivery import Delivery, Outgoing, ReportPostbox, RunResult
-from alerts.reports.html_writer import render_html
+from alerts.reports.handover import KIND as HANDOVER
+from alerts.reports.handover import HandoverResult
+from alerts.reports.kinds import ReportKind, kind
+from alerts.reports.special import KIND as SPECIAL
+from alerts.reports.special import SpecialResult
 
-MAIL_FORMATS = ("docx", "html")  # a mailed issue always has both: DOCX attached, HTML as the body
-
-
-@dataclass(frozen=True, slots=True)
-class HandoverResult:
-    start: datetime
-    end: datetime
-    paths: tuple[Path, ...]
-    report: HandoverReport
+__all__ = ["HandoverResult", "Issue", "ReportDesk"]
 
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """What an issue_* call did."""
+    """What an issue call did."""
 
     result: object | None  # ReportResult | SpecialResult | HandoverResult; None: nothing written
     queued: bool  # queued for e-mail by this call
@@ -61,65 +51,58 @@ class ReportDesk:
 
     # -- writing --------------------------------------------------------------------------------
 
+    def write(self, name: str, subject=None, formats: Sequence[str] | None = None,
+              out_dir: Path | None = None):
+        """Write the issue of report kind `name` for `subject` (a date, an incident id, a time)."""
+        k = kind(name)
+        return k.write(self, k.key(self, subject), self._formats(k, formats), out_dir)
+
     def daily(self, day: date, formats: Sequence[str] | None = None,
               out_dir: Path | None = None) -> ReportResult:
-        return write_daily_report(self.store, day=day, out_dir=out_dir or self.out_dir,
-                                  formats=tuple(formats or self.formats), locality=self.locality,
-                                  now=self.now(), source_names=self.source_names)
+        return self.write(DAILY, day, formats, out_dir)
 
     def special(self, incident_id: int, formats: Sequence[str] | None = None,
                 out_dir: Path | None = None) -> SpecialResult:
         """Raises alerts.incidents.IncidentError for an unknown incident."""
-        return write_special_report(self.store, self.incidents, incident_id, out_dir=out_dir or self.out_dir,
-                                    formats=tuple(formats or self.formats), locality=self.locality,
-                                    now=self.now(), source_names=self.source_names)
+        return self.write(SPECIAL, incident_id, formats, out_dir)
 
-    def handover(self, end: datetime | None = None, formats: Sequence[str] = ("html", "txt"),
+    def handover(self, end: datetime | None = None, formats: Sequence[str] | None = None,
                  out_dir: Path | None = None) -> HandoverResult:
         """The shift that ended at `end` (default: the last one that has ended)."""
-        start, end = shift_window(end or self.now(), self.shifts)
-        report = build_handover(self.store, start=start, end=end, locality=self.locality,
-                                now=self.now(), source_names=self.source_names)
-        paths = write_handover(report, end=end, out_dir=out_dir or self.out_dir, formats=formats)
-        return HandoverResult(start, end, paths, report)
+        return self.write(HANDOVER, end, formats, out_dir)
 
     # -- issuing by e-mail ----------------------------------------------------------------------
 
-    def recipients(self, kind: str) -> list[str]:
-        return list(getattr(self.mail, kind, None) or []) if self.postbox is not None else []
+    def recipients(self, name: str) -> list[str]:
+        return list(getattr(self.mail, name, None) or []) if self.postbox is not None else []
+
+    def issue(self, name: str, subject=None) -> Issue:
+        """Write the issue of kind `name` for `subject` and e-mail it once (per issue key). A kind
+        that is not rewritten once mailed (the scheduled 摘报) returns result None then."""
+        k = kind(name)
+        key = k.key(self, subject)
+        to = self.recipients(name)
+        if not to:
+            return Issue(k.write(self, key, self._formats(k), None), False, None)
+        queued = self.postbox.reserve(name, key, to)
+        if not queued and not k.rewrite_when_mailed:
+            return self._issue(None, name, key, False)
+        res = k.write(self, key, self._formats(k, mail=queued), None)
+        if queued:
+            self.postbox.fill(name, key, k.mail(self, res))
+            self.deliver()
+        return self._issue(res, name, key, queued)
 
     def issue_daily(self, day: date) -> Issue:
-        """The scheduled issue: written, and e-mailed once (result None: it had been e-mailed)."""
-        key = day.isoformat()
-        if not self.recipients(DAILY):
-            return Issue(self.daily(day), False, None)
-        if not self._reserve(DAILY, key):
-            return self._issue(None, DAILY, key, False)
-        res = self.daily(day, self._mail_formats())
-        self._fill(DAILY, key, self._daily_mail(res))
-        return self._issue(res, DAILY, key, True)
+        return self.issue(DAILY, day)
 
     def issue_special(self, incident_id: int) -> Issue:
-        """Write the 专报 and e-mail it once per version of the incident's handling (each step in
-        the audit log makes a new version)."""
-        inc = self.incidents.get(incident_id)
-        if inc is None:
-            raise IncidentError(f"事件单 {incident_id} 不存在")
-        key = f"{incident_id}@{len(inc.log)}"
-        queued = self._reserve(SPECIAL, key)
-        res = self.special(incident_id, self._mail_formats() if queued else None)
-        if queued:
-            self._fill(SPECIAL, key, self._special_mail(res))
-        return self._issue(res, SPECIAL, key, queued)
+        """Once per version of the incident's handling (each audit-log step makes a new one)."""
+        return self.issue(SPECIAL, incident_id)
 
     def issue_handover(self, end: datetime | None = None) -> Issue:
-        """Write the handover of the shift that ended last (by `end`) and e-mail it once."""
-        res = self.handover(end)
-        key = res.end.isoformat(timespec="minutes")
-        queued = self._reserve(HANDOVER, key)
-        if queued:
-            self._fill(HANDOVER, key, self._handover_mail(res))
-        return self._issue(res, HANDOVER, key, queued)
+        """The shift that had ended by `end` (default now)."""
+        return self.issue(HANDOVER, end)
 
     def deliver(self) -> RunResult:
         """Send what is due: new issues, retries, issues a crash left unbuilt."""
@@ -127,56 +110,14 @@ class ReportDesk:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _mail_formats(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys((*self.formats, *MAIL_FORMATS)))
+    def _formats(self, k: ReportKind, formats: Sequence[str] | None = None, *, mail: bool = False):
+        chosen = tuple(formats or k.default_formats or self.formats)
+        return tuple(dict.fromkeys((*chosen, *k.mail_formats))) if mail else chosen
 
-    def _reserve(self, kind: str, key: str) -> bool:
-        to = self.recipients(kind)
-        return bool(to) and self.postbox.reserve(kind, key, to)
+    def _issue(self, result, name: str, key: str, queued: bool) -> Issue:
+        return Issue(result, queued, self.postbox.get(name, key) if self.postbox is not None else None)
 
-    def _issue(self, result, kind: str, key: str, queued: bool) -> Issue:
-        return Issue(result, queued, self.postbox.get(kind, key) if self.postbox is not None else None)
-
-    def _fill(self, kind: str, key: str, out: Outgoing) -> None:
-        self.postbox.fill(kind, key, out)
-        self.deliver()
-
-    def _rebuild(self, kind: str, key: str) -> Outgoing:
-        if kind == DAILY:
-            return self._daily_mail(self.daily(date.fromisoformat(key), self._mail_formats()))
-        if kind == SPECIAL:
-            return self._special_mail(self.special(int(key.split("@")[0]), self._mail_formats()))
-        if kind == HANDOVER:
-            return self._handover_mail(self.handover(datetime.fromisoformat(key)))
-        raise ValueError(f"unknown report kind {kind!r}")
-
-    def _sign(self) -> str:
-        return f"{self.locality}网络舆情值守组"
-
-    def _daily_mail(self, res: ReportResult) -> Outgoing:
-        r = res.report
-        name = f"《{r.title}》{r.year}年第{r.issue_no}期"
-        lines = [f"{it.no}. {it.title}（{it.source}，{it.grade}）" for it in r.items] or ["本日无重要舆情。"]
-        text = "\n".join(["各位领导：", "", f"现报送{name}（{r.date_label}），共{len(r.items)}条重要舆情，"
-                          "全文见附件（DOCX）。", "", *lines, "", self._sign()]) + "\n"
-        return Outgoing(title=name, subject=f"{name}（{r.date_label}）", text=text,
-                        html=render_html(r), attachments=(_attachment(res.paths, "docx"),))
-
-    def _special_mail(self, res: SpecialResult) -> Outgoing:
-        r = res.report
-        name = f"《{r.title}》{r.year}年第{r.issue_no}期"
-        text = "\n".join(["各位领导：", "", f"现报送{name}，涉及相关信息{r.post_count}条，当前处置阶段为"
-                          f"“{r.state}”，全文见附件（DOCX）。", "", self._sign()]) + "\n"
-        return Outgoing(title=name, subject=name, text=text, html=render_html(r, SPECIAL_TEMPLATE),
-                        attachments=(_attachment(res.paths, "docx"),))
-
-    def _handover_mail(self, res: HandoverResult) -> Outgoing:
-        r = res.report
-        name = f"{r.locality}{r.title}（{r.shift_label}）"
-        return Outgoing(title=name, subject=name, text=handover_text(r),
-                        html=handover_html(r))
-
-
-def _attachment(paths: Sequence[Path], fmt: str) -> Attachment:
-    path = next(p for p in paths if p.suffix == f".{fmt}")
-    return Attachment(filename=path.name, data=path.read_bytes())
+    def _rebuild(self, name: str, key: str) -> Outgoing:
+        """An issue's e-mail from its key alone (the postbox calls this after a crash)."""
+        k = kind(name)
+        return k.mail(self, k.write(self, key, self._formats(k, mail=True), None))

@@ -79,11 +79,13 @@ def write_docx(report, path: Path) -> None:
     if report.hot_words:
         para(doc, "热词：" + "、".join(report.hot_words))
 
-    doc.add_heading("二、重要舆情" + ("（值班人员选编）" if report.hand_picked else ""), level=1)
+    doc.add_heading("二、重要舆情", level=1)
+    if report.selection_note:
+        para(doc, report.selection_note)
     if not report.items:
         para(doc, "本日无重要舆情。")
     for it in report.items:
-        doc.add_heading(f"{it.no}. {it.title}", level=2)
+        doc.add_heading(f"{it.no}. {it.title}" + ("（选编）" if it.selected else ""), level=2)
         kv_table(doc, (("来源", it.source), ("时间", it.time), ("等级", it.grade),
                        ("倾向", it.tendency), ("摘要", it.summary), ("链接", it.link or "无")))
     para(doc, f"生成时间：{report.generated_at}", size=10)

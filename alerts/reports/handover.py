@@ -2,7 +2,9 @@
 
 Shift boundaries are watch.yaml `shifts` (HH:MM, Beijing time; default 08:00 and 20:00). The
 summary counts new posts, the alerts sent and whether anyone acknowledged them, the incidents
-opened or moved on, and the posts picked for the 摘报; rendered as HTML and as plain text."""
+opened or moved on, and the posts picked for the 摘报; rendered as HTML and as plain text.
+Everything is as it stood when the shift ended (alert delivery and acknowledgement times, the
+incidents' audit log), so a past shift's handover never shows later shifts' work."""
 from __future__ import annotations
 
 from collections import Counter
@@ -17,7 +19,9 @@ from sqlalchemy.orm import Session
 from alerts.escape import one_line, truncate
 from alerts.models import AlertEventRow, AlertRow, IncidentLogRow, IncidentRow, ReportSelectionRow
 from alerts.reports.daily import SHANGHAI
+from alerts.reports.delivery import Outgoing
 from alerts.reports.html_writer import render_html
+from alerts.reports.kinds import ReportKind
 from alerts.types import IncidentState
 from pipeline.types import SEVERITY_LABELS, SEVERITY_RANK
 
@@ -73,6 +77,23 @@ def _capped(lines: list[str]) -> tuple[tuple[str, ...], int]:
     return tuple(lines[:MAX_LINES]), max(0, len(lines) - MAX_LINES)
 
 
+def incident_states_at(s: Session, end: datetime) -> dict[int, str]:
+    """Each incident opened before `end`, in the state its audit log shows at `end`."""
+    rows = s.execute(select(IncidentLogRow.incident_id, IncidentLogRow.to_state)
+                     .join(IncidentRow, IncidentRow.id == IncidentLogRow.incident_id)
+                     .where(IncidentRow.created_at < end, IncidentLogRow.at < end)
+                     .order_by(IncidentLogRow.at, IncidentLogRow.id)).all()
+    return {incident_id: state for incident_id, state in rows}  # the last entry wins
+
+
+def _sent_by(a: AlertRow, end: datetime) -> bool:
+    return a.status == "sent" and (a.sent_at is None or a.sent_at < end)
+
+
+def _acked_by(a: AlertRow, end: datetime) -> bool:
+    return a.acknowledged_at is not None and a.acknowledged_at < end
+
+
 def build_handover(store, *, start: datetime, end: datetime, locality: str, now: datetime,
                    source_names: Mapping[str, str] | None = None) -> HandoverReport:
     names = dict(source_names or {})
@@ -92,29 +113,32 @@ def build_handover(store, *, start: datetime, end: datetime, locality: str, now:
                                .where(IncidentLogRow.at >= start, IncidentLogRow.at < end,
                                       IncidentLogRow.from_state.is_not(None))
                                .order_by(IncidentLogRow.at, IncidentLogRow.id)).all()
-        open_states = Counter(s.scalars(select(IncidentRow.state).where(
-            IncidentRow.state != IncidentState.closed.value)))
+        states = incident_states_at(s, end)
+        open_states = Counter(st for st in states.values() if st != IncidentState.closed.value)
         picks = s.scalars(select(ReportSelectionRow).where(ReportSelectionRow.created_at >= start,
                                                            ReportSelectionRow.created_at < end)
                           .order_by(ReportSelectionRow.created_at)).all()
         picked_docs = {d.id: d for d in store.get_documents([p.doc_id for p in picks])}
 
-        sent = [a for a in alerts if a.status == "sent"]
+        # As the shift ended, not as things stand now: a handover rewritten later (or caught up
+        # after a restart) must not show the next shift's deliveries and acknowledgements.
+        sent = [a for a in alerts if _sent_by(a, end)]
         events: dict[str, list[AlertRow]] = {}
         for a in sent:
             events.setdefault(a.event_id, []).append(a)
         unacked = [f"{_hm(rows[0].sent_at)} {SEVERITY_LABELS.get(rows[0].severity or '', '')}"
                    f" {one_line(titles.get(eid, eid))}" for eid, rows in events.items()
-                   if not any(r.acknowledged_at for r in rows)]
-        opened = [f"#{r.id} {one_line(r.title)}（{IncidentState(r.state).label}）" for r in opened_rows]
+                   if not any(_acked_by(r, end) for r in rows)]
+        opened = [f"#{r.id} {one_line(r.title)}（{IncidentState(states.get(r.id, r.state)).label}）"
+                  for r in opened_rows]
         steps = [f"{_hm(e.at)} {one_line(e.actor)}：#{e.incident_id} {truncate(one_line(title), 40)} "
                  f"{IncidentState(e.from_state).label} → {IncidentState(e.to_state).label}"
                  + (f"（{truncate(one_line(e.note), 60)}）" if one_line(e.note) else "")
                  for e, title in steps_rows]
         selected = [f"{one_line(d.title) or truncate(one_line(d.text), 40)}（{one_line(names.get(d.source_id, d.source_id))}"
                     f"，{one_line(p.selected_by) or '值班员'}选）" for p in picks if (d := picked_docs.get(p.doc_id))]
-        acked = sum(1 for rows in events.values() if any(r.acknowledged_at for r in rows))
-        undelivered = sum(1 for a in alerts if a.status != "sent")
+        acked = sum(1 for rows in events.values() if any(_acked_by(r, end) for r in rows))
+        undelivered = len(alerts) - len(sent)
     lists = [_capped(x) for x in (unacked, opened, steps, selected)]
     return HandoverReport(
         title=TITLE, locality=locality, shift_label=shift_label(start, end),
@@ -175,3 +199,38 @@ def write_handover(r: HandoverReport, *, end: datetime, out_dir: Path,
         path.write_text(WRITERS[fmt](r), encoding="utf-8")
         paths.append(path)
     return tuple(paths)
+
+
+# -- the report kind (alerts.reports.kinds) ----------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class HandoverResult:
+    start: datetime
+    end: datetime
+    paths: tuple[Path, ...]
+    report: HandoverReport
+
+
+def handover_mail(desk, res: HandoverResult) -> Outgoing:
+    r = res.report
+    name = f"{r.locality}{r.title}（{r.shift_label}）"
+    return Outgoing(title=name, subject=name, text=handover_text(r), html=handover_html(r))
+
+
+def _key(desk, end: datetime | None) -> str:
+    """The shift that had ended by `end` (default now), named by its end."""
+    return shift_window(end or desk.now(), desk.shifts)[1].isoformat(timespec="minutes")
+
+
+def _write_issue(desk, key: str, formats: Sequence[str], out_dir: Path | None) -> HandoverResult:
+    start, end = shift_window(datetime.fromisoformat(key), desk.shifts)
+    report = build_handover(desk.store, start=start, end=end, locality=desk.locality, now=desk.now(),
+                            source_names=desk.source_names)
+    paths = write_handover(report, end=end, out_dir=out_dir or desk.out_dir, formats=formats)
+    return HandoverResult(start, end, paths, report)
+
+
+REPORT_KIND = ReportKind(
+    name=KIND, title=TITLE, formats=tuple(WRITERS), default_formats=("html", "txt"), mail_formats=(),
+    schedule="shifts", key=_key, write=_write_issue, mail=handover_mail,
+)

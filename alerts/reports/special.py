@@ -22,12 +22,15 @@ from sqlalchemy.orm import Session
 from alerts.db import write_session
 from alerts.escape import one_line, safe_url, truncate
 from alerts.incidents import IncidentBook, IncidentError
-from alerts.models import AlertEventDocRow, AlertEventRow
+from alerts.models import AlertEventDocRow
 from alerts.reports.daily import SHANGHAI, tendency
+from alerts.reports.delivery import Outgoing
 from alerts.reports.docx_writer import grid_table, kv_table, masthead, para
-from alerts.reports.html_writer import write_html
+from alerts.reports.html_writer import render_html, write_html
+from alerts.reports.kinds import ReportKind, attachment, signature
 from alerts.reports.models import SpecialIssueRow
 from alerts.types import Incident, IncidentState
+from analysis.events import post_order, post_time
 from pipeline.types import SEVERITY_LABELS, SEVERITY_RANK, Document
 
 KIND = "special"
@@ -100,7 +103,7 @@ class SpecialResult:
 
 
 def _when(doc: Document) -> datetime:
-    return (doc.published_at or doc.fetched_at).astimezone(SHANGHAI)
+    return post_time(doc).astimezone(SHANGHAI)
 
 
 def _t(at: datetime | None) -> str:
@@ -127,17 +130,19 @@ def special_issue_number(engine: Engine, incident_id: int, now: datetime) -> tup
     raise RuntimeError(f"could not allocate a 专报 number for incident {incident_id}")
 
 
-def incident_documents(store, incident: Incident) -> tuple[list[Document], str | None]:
-    """The incident's posts, oldest first, and its event's first poster (溯源) when known."""
+def incident_documents(store, incident: Incident) -> list[Document]:
+    """The incident's posts in publication order: the first is its first poster (溯源).
+
+    Publication order (analysis.events.post_order) breaks a shared minute by floor, so a thread's
+    opening post comes before the replies posted in the same minute. It is the order the alert
+    stage uses for the event's first poster, recomputed here from the posts themselves so an
+    event row written before that rule still gets the right name."""
     if incident.event_id is None:
-        return [], None
+        return []
     with Session(store.engine) as s:
         ids = list(s.scalars(select(AlertEventDocRow.doc_id)
                              .where(AlertEventDocRow.event_id == incident.event_id)))
-        event = s.get(AlertEventRow, incident.event_id)
-        first = (event.ref or {}).get("first_doc_id") if event is not None else None
-    docs = sorted(store.get_documents(ids), key=lambda d: (_when(d), d.id))
-    return docs, first
+    return sorted(store.get_documents(ids), key=post_order)
 
 
 def _post(doc: Document, names: Mapping[str, str]) -> PostLine:
@@ -218,8 +223,8 @@ def build_special_report(store, book: IncidentBook, incident_id: int, *, localit
     if incident is None:
         raise IncidentError(f"事件单 {incident_id} 不存在")
     names = dict(source_names or {})
-    docs, first_id = incident_documents(store, incident)
-    first = next((d for d in docs if d.id == first_id), docs[0] if docs else None)
+    docs = incident_documents(store, incident)
+    first = docs[0] if docs else None
     year, number = special_issue_number(store.engine, incident_id, now)
     unit, sites, rows, cut = _timeline(docs, names)
     grade = SEVERITY_LABELS.get(incident.severity or "", "未定级")
@@ -337,3 +342,34 @@ def write_special_report(store, book: IncidentBook, incident_id: int, *, out_dir
         WRITERS[fmt](r, path)
         paths.append(path)
     return SpecialResult(r.issue_no, r.year, r.incident_id, tuple(paths), r.post_count, r)
+
+
+# -- the report kind (alerts.reports.kinds) ----------------------------------------------------
+
+def special_mail(desk, res: SpecialResult) -> Outgoing:
+    r = res.report
+    name = f"《{r.title}》{r.year}年第{r.issue_no}期"
+    text = "\n".join(["各位领导：", "", f"现报送{name}，涉及相关信息{r.post_count}条，当前处置阶段为"
+                      f"“{r.state}”，全文见附件（DOCX）。", "", signature(desk.locality)]) + "\n"
+    return Outgoing(title=name, subject=name, text=text, html=render_html(r, HTML_TEMPLATE),
+                    attachments=(attachment(res.paths, "docx"),))
+
+
+def _key(desk, incident_id: int) -> str:
+    """One issue per version of the incident's handling: each audit-log step makes a new one."""
+    inc = desk.incidents.get(incident_id)
+    if inc is None:
+        raise IncidentError(f"事件单 {incident_id} 不存在")
+    return f"{incident_id}@{len(inc.log)}"
+
+
+def _write_issue(desk, key: str, formats: Sequence[str], out_dir: Path | None) -> SpecialResult:
+    return write_special_report(desk.store, desk.incidents, int(key.split("@")[0]),
+                                out_dir=out_dir or desk.out_dir, formats=tuple(formats),
+                                locality=desk.locality, now=desk.now(), source_names=desk.source_names)
+
+
+REPORT_KIND = ReportKind(
+    name=KIND, title="舆情专报", formats=tuple(WRITERS), default_formats=None,
+    mail_formats=("docx", "html"), schedule=None, key=_key, write=_write_issue, mail=special_mail,
+)
