@@ -54,6 +54,15 @@ class Source(BaseModel):
     allowed_hosts: list[str] = []
     crawling: Crawling | None = None  # per-source override of the defaults
 
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, v: str | None) -> str | None:
+        from crawlers.encoding import normalize_encoding
+
+        if v is not None and normalize_encoding(v) is None:
+            raise ValueError(f"unknown text encoding {v!r} (e.g. gbk, gb18030, utf-8, big5)")
+        return v
+
     @field_validator("interval", mode="before")
     @classmethod
     def _interval(cls, v: int | float | str) -> float:

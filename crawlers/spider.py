@@ -175,7 +175,8 @@ class WatchSpider(scrapy.Spider):
         else:
             for reason in page.dropped:  # malformed items dropped, markup cut to bound the parse
                 self.reasons[reason] += 1
-                self.health["dropped_items" if reason.startswith("bad_field:") else "bounded_pages"] += 1
+                if reason.startswith("bad_field:"):
+                    self.health["dropped_items"] += 1
             return page
         return None
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from lxml import etree
 
+from crawlers.encoding import replaced_bytes
 from crawlers.parsers import discuz, feed, news, tieba
 from crawlers.parsers.bounds import MAX_PARSE_BYTES, bound_body
 from crawlers.parsers.clean import clean_page
@@ -60,4 +61,6 @@ def parse_bounded(parse: Callable[[bytes], ParsedPage], body: bytes, *,
         # Crawled pages are hostile: a parser tripping over one must not take the crawl down.
         raise ParseError(f"页面无法解析（{type(e).__name__}: {str(e)[:200]}）") from e
     page = clean_page(page)
+    # A few undecodable bytes are tolerated (crawlers.encoding) but counted, one key per spot.
+    cuts += ("decode:replaced_bytes",) * replaced_bytes(body, page.encoding)
     return replace(page, dropped=cuts + page.dropped) if cuts else page
