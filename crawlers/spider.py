@@ -4,6 +4,7 @@ Parsing is delegated to the pure functions in crawlers.parsers; this module deci
 (incremental, bounded) and keeps the per-source health counters."""
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -71,6 +72,7 @@ class WatchSpider(scrapy.Spider):
         self._listed: set[str] = set()  # threads seen on this crawl's list pages
         self._revisited = False
         self._deadline = None  # the DelayedCall closing a crawl that outlives max_crawl_seconds
+        self._deadline_at = time.monotonic() + crawling.max_crawl_seconds
         # A login cookie goes only to the hosts of the source's own URLs, never to linked sites.
         self.cookie = login_cookie(source)
         self._cookie_hosts = {urlsplit(u).hostname for u in source.start_urls()}
@@ -86,8 +88,11 @@ class WatchSpider(scrapy.Spider):
             return None
         self._pages_scheduled += 1
         own = self.cookie and urlsplit(url).hostname in self._cookie_hosts
+        # No download outlives the crawl deadline by much: closing waits for downloads in flight.
+        left = self._deadline_at - time.monotonic()
         return scrapy.Request(url, callback=callback, errback=self.on_error, cb_kwargs=cb_kwargs,
-                              headers={"Cookie": self.cookie} if own else None, dont_filter=False)
+                              headers={"Cookie": self.cookie} if own else None, dont_filter=False,
+                              meta={"download_timeout": max(1.0, min(self.crawling.timeout, left))})
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -99,6 +104,7 @@ class WatchSpider(scrapy.Spider):
     async def start(self):
         from twisted.internet import reactor
 
+        self._deadline_at = time.monotonic() + self.crawling.max_crawl_seconds
         self._deadline = reactor.callLater(self.crawling.max_crawl_seconds, self._deadline_reached)
         for url in self.source.start_urls():
             req = self._request(url, self.parse_list, list_page=1)
