@@ -251,7 +251,7 @@ def test_attribute_bomb_costs_only_its_page(tmp_path, real_fixtures):
             docs = list(store.iter_documents())
         finally:
             store.engine.dispose()
-    assert run["status"] == "ok" and run["reasons"]["parse_bound:long_tag"] == 1, run
+    assert run["status"] == "ok" and run["reasons"]["parse_bound:attributes"] == 1, run
     threads = {d.thread_url.rsplit("/", 1)[-1] for d in docs}
     assert {f"thread-{t}-1-1.html" for t in range(1, 11)} <= threads  # 10 of 10 good threads stored
     assert sum(d.thread_url.endswith("thread-129405-1-1.html") for d in docs) == 20  # and the bomb's posts
