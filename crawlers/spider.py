@@ -231,11 +231,11 @@ class WatchSpider(scrapy.Spider):
             raw = self._raw(url=item.url, thread_url=url, title=item.title, text=item.text or item.title,
                             author=item.author, published_at=item.published_at, floor=None,
                             replies=item.replies, views=item.views)
-            if raw is None:
-                continue
-            yield raw
+            # Remembered even when dropped as malformed: it is counted once, not on every crawl.
             self._remember(ThreadVisit(url=url, title=item.title, replies=None, views=None, last_floor=0,
                                        max_floor=1, last_page_url=item.url), grew=True)
+            if raw is not None:
+                yield raw
 
     def _maybe_thread(self, item: ParsedItem) -> scrapy.Request | None:
         url = canonical_url(item.url)
