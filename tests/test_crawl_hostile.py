@@ -364,3 +364,11 @@ def test_cli_prints_a_refused_crawl_record_on_stderr(tmp_path):
     summary = json.loads(r.stdout.strip().splitlines()[-1])
     assert r.returncode == 1 and summary["record_error"].startswith("crawl_record:")
     assert "采集记录写入失败" in r.stderr and summary["record_error"] in r.stderr
+
+
+def test_storage_rows_drop_what_no_database_takes():
+    from storage.rows import to_row
+    from storage_docs import make_doc
+
+    row = to_row(make_doc(1, title="坏\x00标题\ud800", text="正\udfff文\x00"))
+    assert row["title"] == "坏标题" and row["text"] == "正文"
