@@ -64,6 +64,7 @@ def _is_bad(run: CrawlRun, baseline: float | None) -> str | None:
 
 def source_health(source_id: str, runs: list[CrawlRun]) -> SourceHealth:
     """`runs`: this source's recent crawl runs, newest first."""
+    runs = [r for r in runs if r.status != "running"]  # a crawl in progress says nothing yet
     if not runs:
         return SourceHealth(source_id, "never", 0, None, None, 0, 0, 0.0, "尚无采集记录")
     runs = sorted(runs, key=lambda r: r.started_at, reverse=True)

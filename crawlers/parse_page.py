@@ -36,10 +36,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         page = parse_page(body, args.kind, args.url)
+        out = json.dumps(page.to_json(), ensure_ascii=False)
     except ParseError as e:
         print(f"无法解析 {args.file}：{e}", file=sys.stderr)
         return 2
-    print(json.dumps(page.to_json(), ensure_ascii=False))
+    except (Exception, RecursionError) as e:  # noqa: BLE001 - a hostile page: one line, never a traceback
+        print(f"无法解析 {args.file}：页面无法解析（{type(e).__name__}）", file=sys.stderr)
+        return 2
+    # Parsed text is cleaned of surrogates; "replace" keeps even a missed one from crashing the write.
+    sys.stdout.buffer.write(out.encode("utf-8", "replace") + b"\n")
+    sys.stdout.flush()
     return 0
 
 

@@ -2,7 +2,23 @@
 
 Keys: http_<status>, timeout, too_large, truncated, connection_refused, connection_lost, dns,
 redirect_loop, robots, binary, truncated_html, duplicate_page, plus the spider's own bound and
-parse keys (page_budget_exhausted, thread_page_limit, thread_without_posts, parse:..., ...)."""
+parse keys (page_budget_exhausted, thread_page_limit, thread_without_posts, parse:..., ...).
+
+Hostile input (none of these is a fetch error; the rest of the crawl goes on):
+- bad_field:<field>:<type>    a post/item dropped: a field that is not text (crawlers.parsers.clean)
+- parse_bound:bytes           a page cut to MAX_PARSE_BYTES before parsing (crawlers.parsers.bounds)
+- parse_bound:attributes      a page whose tags with too many attributes lost them
+- decode:replaced_bytes       one per undecodable byte replaced with U+FFFD (crawlers.encoding)
+- blocked:offsite             a link or redirect to a host not the source's nor in allowed_hosts
+- blocked:private_address     a request resolving to a loopback/private/link-local address the
+                              source is not configured on (crawlers.ssrf); blocked:scheme likewise
+- stale_thread_page           a known thread's stored page answered 404/410: re-read from page 1
+- thread_gone                 ... and its first page too: the thread was removed
+- storage_rejected:<error>    one post the database refused while its batch-mates were stored
+- crawl_deadline              the crawl closed itself after max_crawl_seconds (what it got is kept)
+- killed                      (a record's only reason) the crawl process died before closing
+- crawl_record:<error>        the crawl's own record could not be written (also `record_error`
+                              in the `python -m crawlers.run` summary, and a line on stderr)"""
 from __future__ import annotations
 
 import re

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from pipeline.config import ConfigError
 
+RECORD_ERROR = "crawl_record:"  # reason key prefix: the crawl record was not written
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m crawlers.run")
@@ -38,15 +40,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"配置错误: {e}", file=sys.stderr)
         return 2
     run = crawl(source, sources.crawling_for(source), settings, doc_pipeline, log_level=args.log_level)
-    print(json.dumps(summary(run), ensure_ascii=False), flush=True)
-    return 0 if run.status != "failed" else 1
+    out = summary(run)
+    if out.get("record_error"):  # the database did not take the crawl record: say so loudly
+        print(f"采集记录写入失败: {args.source_id}: {out['record_error']}", file=sys.stderr, flush=True)
+    print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 0 if out["status"] != "failed" else 1
 
 
 def summary(run) -> dict:
-    """The one JSON line a crawl prints (the scheduler logs it and reads the counts)."""
-    return {"source": run.source_id, "status": run.status, "pages": run.pages, "items": run.items,
-            "new": run.new_items, "errors": run.errors, "parse_failures": run.parse_failures,
-            "reasons": run.reasons}
+    """The one JSON line a crawl prints (the scheduler logs it and reads the counts).
+
+    `record_error` (e.g. "crawl_record:OperationalError", also among `reasons`) is there when the
+    crawl's record could not be written: source health in the database knows nothing of this
+    crawl, so the scheduler must hear it from this line (the crawl then counts as failed)."""
+    out = {"source": run.source_id, "status": run.status, "pages": run.pages, "items": run.items,
+           "new": run.new_items, "errors": run.errors, "parse_failures": run.parse_failures,
+           "reasons": run.reasons}
+    record_error = next((k for k in run.reasons if k.startswith(RECORD_ERROR)), None)
+    if record_error:
+        out["record_error"] = record_error
+    return out
 
 
 def crawl(source, crawling, storage_settings, doc_pipeline, *, log_level: str = "WARNING"):
@@ -58,16 +71,10 @@ def crawl(source, crawling, storage_settings, doc_pipeline, *, log_level: str = 
 
     store = open_store(storage_settings)
     create_schema(store.engine)
-    selectors = None
-    if source.kind == "generic":
-        from crawlers.parsers.generic import GenericSelectors
-
-        selectors = GenericSelectors.model_validate(source.selectors)
     process = CrawlerProcess(settings=scrapy_settings(source, crawling, log_level=log_level))
     logging.getLogger("scrapy").setLevel(log_level)
     crawler = process.create_crawler(WatchSpider)
-    process.crawl(crawler, source=source, crawling=crawling, store=store, doc_pipeline=doc_pipeline,
-                  selectors=selectors)
+    process.crawl(crawler, source=source, crawling=crawling, store=store, doc_pipeline=doc_pipeline)
     process.start()
     return crawler.spider.run_record
 

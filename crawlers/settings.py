@@ -41,7 +41,9 @@ def scrapy_settings(source: Source, crawling: Crawling, *, log_level: str = "INF
         "LOG_LEVEL": log_level,
         "ITEM_PIPELINES": {"crawlers.item_pipeline.StoragePipeline": 300},
         # The gate sits after every built-in middleware (highest number), right before the download.
-        "DOWNLOADER_MIDDLEWARES": {"crawlers.backoff.RetryBackoffMiddleware": 551,
+        # The address guard runs first, so a refused request never reaches robots.txt or the wire.
+        "DOWNLOADER_MIDDLEWARES": {"crawlers.ssrf.AddressGuardMiddleware": 50,
+                                   "crawlers.backoff.RetryBackoffMiddleware": 551,
                                    "crawlers.concurrency.HostConcurrencyMiddleware": 990},
         "HTTPERROR_ALLOW_ALL": True,  # the spider counts HTTP errors per status itself
     }

@@ -28,6 +28,9 @@ class Crawling(BaseModel):
     max_thread_pages: int = Field(10, ge=1)  # pages of one thread per crawl
     max_page_bytes: int = Field(10 * 1024 * 1024, ge=10_000)
     revisit_hours: float = Field(48, ge=0)  # threads that grew within this window are revisited
+    # A crawl still running after this many seconds closes itself (and records what it got) before
+    # the scheduler's crawl_timeout (watch.yaml, default 900 s) would kill it without a record.
+    max_crawl_seconds: float = Field(600, gt=0)
 
 
 class Source(BaseModel):
@@ -44,7 +47,21 @@ class Source(BaseModel):
     encoding: str | None = None  # force a page encoding when a site lies about it
     cookies_env: str | None = None  # env var holding a Cookie header for sites needing a login
     selectors: dict | None = None  # generic sources only (crawlers.parsers.generic.GenericSelectors)
+    # Hosts besides those of `urls` the crawler may follow links to (a CDN, an old domain). A bare
+    # name ("img.example.com") or a domain and its subdomains (".example.com"); "host:port" pins a
+    # port. Links to any other host, and to private/loopback addresses not configured here or in
+    # `urls`, are never fetched (crawlers.ssrf).
+    allowed_hosts: list[str] = []
     crawling: Crawling | None = None  # per-source override of the defaults
+
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, v: str | None) -> str | None:
+        from crawlers.encoding import normalize_encoding
+
+        if v is not None and normalize_encoding(v) is None:
+            raise ValueError(f"unknown text encoding {v!r} (e.g. gbk, gb18030, utf-8, big5)")
+        return v
 
     @field_validator("interval", mode="before")
     @classmethod

@@ -4,6 +4,7 @@ Parsing is delegated to the pure functions in crawlers.parsers; this module deci
 (incremental, bounded) and keeps the per-source health counters."""
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -15,17 +16,20 @@ import scrapy.exceptions
 import scrapy.signals
 from scrapy.http import Response
 
-from crawlers.parsers import parse_page
+from crawlers.kinds import site_kind
 from crawlers.parsers.model import ParsedItem, ParsedPage, ParseError
 from crawlers.reasons import failure_reason, is_binary, is_truncated_html
 from crawlers.settings import login_cookie
 from crawlers.sources import Crawling, Source
+from crawlers.ssrf import AddressPolicy, BlockedRequest
 from pipeline.fingerprint import canonical_url
+from pipeline.sanitize import BadField, clean_field
 from pipeline.types import RawPost
 from storage.store import Store
 from storage.types import ThreadState
 
 TZ = ZoneInfo("Asia/Shanghai")
+_GONE = (404, 410)  # a page of a known thread that no longer exists at its stored address
 
 
 @dataclass
@@ -54,7 +58,10 @@ class WatchSpider(scrapy.Spider):
         self.doc_pipeline = doc_pipeline  # pipeline.process.Pipeline, used by the item pipeline
         self.crawling = crawling
         self.store = store
-        self.selectors = selectors
+        self.selectors = selectors  # kept for callers that pass them; the site kind builds its own
+        self.kind = site_kind(source)
+        self._parse_fn = self.kind.parser_for(source)
+        self.address_policy = AddressPolicy.for_source(source)  # enforced by crawlers.ssrf
         self.now = now or datetime.now(TZ)
         self.health: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
@@ -64,19 +71,28 @@ class WatchSpider(scrapy.Spider):
         self.run_record = None  # the CrawlRun written at close
         self._listed: set[str] = set()  # threads seen on this crawl's list pages
         self._revisited = False
+        self._deadline = None  # the DelayedCall closing a crawl that outlives max_crawl_seconds
+        self._deadline_at = time.monotonic() + crawling.max_crawl_seconds
         # A login cookie goes only to the hosts of the source's own URLs, never to linked sites.
         self.cookie = login_cookie(source)
         self._cookie_hosts = {urlsplit(u).hostname for u in source.start_urls()}
 
     # -- request budget -------------------------------------------------------------------
     def _request(self, url: str, callback, **cb_kwargs) -> scrapy.Request | None:
+        blocked = self.address_policy.check_url(url)
+        if blocked:  # a link off the source's hosts: never fetched (the middleware checks redirects)
+            self.reasons[blocked] += 1
+            return None
         if self._pages_scheduled >= self.crawling.max_pages:
             self.reasons["page_budget_exhausted"] += 1
             return None
         self._pages_scheduled += 1
         own = self.cookie and urlsplit(url).hostname in self._cookie_hosts
+        # No download outlives the crawl deadline by much: closing waits for downloads in flight.
+        left = self._deadline_at - time.monotonic()
         return scrapy.Request(url, callback=callback, errback=self.on_error, cb_kwargs=cb_kwargs,
-                              headers={"Cookie": self.cookie} if own else None, dont_filter=False)
+                              headers={"Cookie": self.cookie} if own else None, dont_filter=False,
+                              meta={"download_timeout": max(1.0, min(self.crawling.timeout, left))})
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -86,6 +102,10 @@ class WatchSpider(scrapy.Spider):
         return spider
 
     async def start(self):
+        from twisted.internet import reactor
+
+        self._deadline_at = time.monotonic() + self.crawling.max_crawl_seconds
+        self._deadline = reactor.callLater(self.crawling.max_crawl_seconds, self._deadline_reached)
         for url in self.source.start_urls():
             req = self._request(url, self.parse_list, list_page=1)
             if req:
@@ -94,7 +114,7 @@ class WatchSpider(scrapy.Spider):
     def _on_idle(self):
         """Once the list pages are done: hot threads that fell off them are still followed while
         they grow (a hot thread grows for days), then left when they go quiet."""
-        if self._revisited or self.source.kind in ("news", "feed"):
+        if self._revisited or not self.kind.threads_grow:
             return  # articles and feed entries do not grow
         self._revisited = True
         since = self.now - timedelta(hours=self.crawling.revisit_hours)
@@ -103,12 +123,26 @@ class WatchSpider(scrapy.Spider):
             if st.thread_url in self._listed or st.thread_url in self._queued_threads:
                 continue
             visit = self._visit_from_state(st, title=None, replies=None, views=None)
-            req = self._thread_request(visit, st.last_page_url or st.thread_url)
+            req = self._thread_request(visit, st.last_page_url or st.thread_url, resumed=True)
             if req:
                 self.crawler.engine.crawl(req)
                 scheduled = True
         if scheduled:
             raise scrapy.exceptions.DontCloseSpider
+
+    def _deadline_reached(self) -> None:
+        """Close in order (posts and the crawl record are written) instead of being killed later."""
+        from scrapy.utils.defer import deferred_from_coro
+
+        self._deadline = None
+        self.reasons["crawl_deadline"] += 1
+        self.logger.warning("crawl deadline (%s s) reached: closing", self.crawling.max_crawl_seconds)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="crawl_deadline"))
+
+    def closed(self, reason: str) -> None:
+        if self._deadline is not None and self._deadline.active():
+            self._deadline.cancel()
+        self._deadline = None
 
     def _on_dropped(self, request, spider=None):
         """The dupe filter dropped a request: a redirect that came back to a page already fetched
@@ -131,18 +165,12 @@ class WatchSpider(scrapy.Spider):
         if is_binary(response.body, ctype):
             self._parse_failure("binary")
             return None
-        if self.source.kind != "feed" and is_truncated_html(response.body):
+        if self.kind.html_pages and is_truncated_html(response.body):
             self.reasons["truncated_html"] += 1  # parsed anyway: lxml keeps what arrived
         if self.source.encoding:
             ctype = f"text/html; charset={self.source.encoding}"
         try:
-            if self.source.kind == "generic":
-                from crawlers.parsers.generic import parse_generic
-
-                return parse_generic(response.body, response.url, self.selectors,
-                                     content_type=ctype, now=self.now)
-            return parse_page(response.body, self.source.parser_kind, response.url,
-                              content_type=ctype, now=self.now)
+            page = self._parse_fn(response.body, response.url, content_type=ctype, now=self.now)
         except ParseError as e:
             # The parser's sentence without its variable detail, so one cause stays one reason key.
             self._parse_failure(f"parse:{str(e).split('（')[0].split(' (')[0]}")
@@ -150,6 +178,12 @@ class WatchSpider(scrapy.Spider):
         except Exception as e:  # a hostile page must never end the crawl
             self._parse_failure(f"parser_crash:{type(e).__name__}")
             self.logger.exception("parser crashed on %s", response.url)
+        else:
+            for reason in page.dropped:  # malformed items dropped, markup cut to bound the parse
+                self.reasons[reason] += 1
+                if reason.startswith("bad_field:"):
+                    self.health["dropped_items"] += 1
+            return page
         return None
 
     def _parse_failure(self, reason: str) -> None:
@@ -194,11 +228,14 @@ class WatchSpider(scrapy.Spider):
             if url in self._queued_threads or self.store.thread_state(self.source.id, url):
                 continue
             self._queued_threads.add(url)
-            yield self._raw(url=item.url, thread_url=url, title=item.title, text=item.text or item.title,
+            raw = self._raw(url=item.url, thread_url=url, title=item.title, text=item.text or item.title,
                             author=item.author, published_at=item.published_at, floor=None,
                             replies=item.replies, views=item.views)
+            # Remembered even when dropped as malformed: it is counted once, not on every crawl.
             self._remember(ThreadVisit(url=url, title=item.title, replies=None, views=None, last_floor=0,
                                        max_floor=1, last_page_url=item.url), grew=True)
+            if raw is not None:
+                yield raw
 
     def _maybe_thread(self, item: ParsedItem) -> scrapy.Request | None:
         url = canonical_url(item.url)
@@ -212,12 +249,12 @@ class WatchSpider(scrapy.Spider):
         else:
             unchanged = (item.replies is not None and state.replies is not None
                          and item.replies <= state.replies)
-            if unchanged or self.source.kind in ("news", "feed"):
+            if unchanged or not self.kind.threads_grow:
                 return None
             visit = self._visit_from_state(state, item.title, item.replies, item.views)
             target = state.last_page_url or item.url
         self._queued_threads.add(url)
-        return self._thread_request(visit, target)
+        return self._thread_request(visit, target, resumed=state is not None)
 
     def _new_visit(self, url: str, title: str | None, replies: int | None, views: int | None) -> ThreadVisit:
         return ThreadVisit(url=canonical_url(url), title=title, replies=replies, views=views, last_floor=0,
@@ -228,11 +265,15 @@ class WatchSpider(scrapy.Spider):
                            views=views, last_floor=st.last_floor or 0, max_floor=st.last_floor or 0,
                            last_page_url=st.last_page_url, first_seen=st.first_seen, last_growth=st.last_growth)
 
-    def _thread_request(self, visit: ThreadVisit, url: str) -> scrapy.Request | None:
+    def _thread_request(self, visit: ThreadVisit, url: str, *, resumed: bool = False) -> scrapy.Request | None:
+        """`resumed`: a known thread fetched from its stored page, which may have moved since."""
         self._queued_threads.add(visit.url)
-        return self._request(url, self.parse_thread, visit=visit)
+        return self._request(url, self.parse_thread, visit=visit, resumed=resumed)
 
-    def parse_thread(self, response: Response, visit: ThreadVisit):
+    def parse_thread(self, response: Response, visit: ThreadVisit, resumed: bool = False):
+        if resumed and response.status in _GONE:
+            yield from self._stored_page_gone(response, visit)
+            return
         page = self._parse(response)
         if page is None:
             return
@@ -257,11 +298,13 @@ class WatchSpider(scrapy.Spider):
             if floor is not None:
                 visit.max_floor = max(visit.max_floor, floor)
             new_floor = True
-            single = self.source.kind in ("news", "generic") and page.page_type == "article"
-            yield self._raw(url=post.url or (response.url if i == 0 else f"{response.url}#{i}"),
+            single = self.kind.single_post_articles and page.page_type == "article"
+            raw = self._raw(url=post.url or (response.url if i == 0 else f"{response.url}#{i}"),
                             thread_url=visit.url, title=title, text=post.text, author=post.author,
                             published_at=post.published_at, floor=None if single else floor,
                             replies=visit.replies, views=visit.views, html=post.html)
+            if raw is not None:
+                yield raw
         visit.last_page_url = response.url
         # Until a page without "next" is reached the thread is not known to be complete.
         self._remember(visit, grew=new_floor, complete=not page.next_page)
@@ -272,7 +315,33 @@ class WatchSpider(scrapy.Spider):
         elif page.next_page:
             self.reasons["thread_page_limit"] += 1
 
-    def _raw(self, **fields) -> RawPost:
+    def _stored_page_gone(self, response: Response, visit: ThreadVisit):
+        """A known thread's stored page answered 404/410: its pages were renumbered (floors
+        deleted) or the thread was removed. The site is fine, so this is no fetch error: the thread
+        is read again from its first page (stored floors are skipped), or left if that is gone too."""
+        self.health["pages"] += 1
+        if canonical_url(response.url) != visit.url:
+            self.reasons["stale_thread_page"] += 1
+            visit.last_page_url = None
+            req = self._request(visit.url, self.parse_thread, visit=visit, resumed=True)
+            if req:
+                yield req
+        else:
+            self.reasons["thread_gone"] += 1
+
+    def _raw(self, **fields) -> RawPost | None:
+        """A RawPost with every text field cleaned (pipeline.sanitize); None, counted, when a field
+        is not text at all, so one malformed post never reaches the batch its siblings share."""
+        try:
+            for name in ("url", "thread_url", "title", "text"):
+                fields[name] = clean_field(name, fields[name], required=True)
+            for name in ("author", "html"):
+                if name in fields:
+                    fields[name] = clean_field(name, fields[name]) or (None if name == "author" else "")
+        except BadField as e:
+            self.reasons[e.reason] += 1
+            self.health["dropped_items"] += 1
+            return None
         self.health["items"] += 1
         return RawPost(source_id=self.source.id, kind=self.source.kind, fetched_at=self.now,
                        source_weight=self.source.weight, **fields)
@@ -295,6 +364,10 @@ class WatchSpider(scrapy.Spider):
 
     # -- errors -----------------------------------------------------------------------------
     def on_error(self, failure):
+        if failure.check(BlockedRequest):  # a redirect or resolved address the policy refused
+            self.reasons[failure.value.reason] += 1
+            self.logger.warning("blocked: %s", failure.value)
+            return
         self.health["pages"] += 1  # attempted: errors never exceed pages
         self.health["errors"] += 1
         self.reasons[failure_reason(failure)] += 1

@@ -1,6 +1,8 @@
 """Document <-> `documents` row conversion (the only place that knows the column layout)."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Row
 
 from pipeline.types import Document, TopicHit
@@ -11,10 +13,21 @@ def doc_time(doc: Document):
     return doc.published_at or doc.fetched_at
 
 
+# What no database text column takes (PostgreSQL refuses NUL; UTF-8 cannot encode a lone
+# surrogate). The crawler cleans text first (pipeline.sanitize); this keeps one post that got past
+# it from failing the batch it shares with others.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(s: str | None) -> str | None:
+    return _UNSTORABLE.sub("", s) if s else s
+
+
 def to_row(doc: Document) -> dict:
     return {
-        "id": doc.id, "source_id": doc.source_id, "kind": doc.kind, "url": doc.url,
-        "thread_url": doc.thread_url, "title": doc.title, "text": doc.text, "author": doc.author,
+        "id": doc.id, "source_id": doc.source_id, "kind": doc.kind, "url": _storable(doc.url),
+        "thread_url": _storable(doc.thread_url), "title": _storable(doc.title), "text": _storable(doc.text),
+        "author": _storable(doc.author),
         "published_at": doc.published_at, "fetched_at": doc.fetched_at, "ts": doc_time(doc),
         "floor": doc.floor, "replies": doc.replies, "views": doc.views, "tokens": list(doc.tokens),
         "locality_terms": list(doc.locality_terms),

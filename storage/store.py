@@ -277,9 +277,22 @@ class Store:
                              .order_by(t.last_growth.desc()))
             return [self._state(r) for r in rows]
 
-    def record_crawl_run(self, run: CrawlRun) -> None:
+    def record_crawl_run(self, run: CrawlRun, run_id: int | None = None) -> int:
+        """Insert a crawl's record, or (with `run_id`) finish the one written when it started
+        (status "running"), so a crawl killed mid-way still leaves a record. Returns its id."""
+        values = {**run.__dict__, "reasons": dict(run.reasons)}
+        t = CrawlRunRow.__table__
         with self._write() as c:
-            c.execute(CrawlRunRow.__table__.insert().values(**{**run.__dict__, "reasons": dict(run.reasons)}))
+            if run_id is not None and c.execute(update(t).where(t.c.id == run_id).values(**values)).rowcount:
+                return run_id
+            return c.execute(t.insert().values(**values)).inserted_primary_key[0]
+
+    def expire_crawl_runs(self, source_id: str, reasons: dict[str, int]) -> int:
+        """Records of this source's crawls still "running" (their process was killed): failed."""
+        t = CrawlRunRow.__table__
+        with self._write() as c:
+            return c.execute(update(t).where(t.c.source_id == source_id, t.c.status == "running")
+                             .values(status="failed", reasons=reasons)).rowcount
 
     def crawl_runs(self, source_id: str | None = None, limit: int = 50) -> list[CrawlRun]:
         t = CrawlRunRow.__table__

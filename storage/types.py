@@ -35,7 +35,7 @@ class CrawlRun:
     parse_failures: int
     list_items: int
     reasons: dict[str, int] = field(default_factory=dict)
-    status: str = "ok"  # ok | empty | failed
+    status: str = "ok"  # ok | empty | failed | running (written at start, finished at close)
 
 
 @dataclass(frozen=True)

@@ -110,3 +110,34 @@ def test_hot_threads_followed_off_the_list_stale_ones_left(tmp_path):
         assert run["new"] == 1
         docs = stored(cfg)
         assert ("thread-2-1-1.html", 3) in docs and ("thread-1-1-1.html", 3) not in docs
+
+
+def test_a_stored_page_that_moved_is_not_a_source_failure(tmp_path):
+    """Issue 17: a moderator deletes replies, the thread's pages renumber, and the page the last
+    crawl ended on answers 404. The thread is read again from its first page; the source stays
+    healthy (no error, no 采集异常 alert)."""
+    from alerts.health import source_health
+
+    with Site() as site:
+        site.forum.add_thread(1, 2)
+        site.forum.add_thread(3, 12)  # pages 1-3: the crawl ends on thread-3-3-1.html
+        site.forum.add_thread(5, 3)
+        cfg = write_config(tmp_path, forum_sources(site.url))
+        assert crawl(cfg, "bbs")["new"] == 17
+
+        site.forum.threads[3].posts = site.forum.threads[3].posts[:8]  # now pages 1-2 only
+        del site.forum.threads[5]  # removed altogether
+        site.forum.unlisted |= {3, 5}  # off the list, still followed while hot
+        site.clear()
+        run = crawl(cfg, "bbs")
+        store = open_store(cfg)
+        try:
+            runs = store.crawl_runs("bbs")
+        finally:
+            store.engine.dispose()
+
+    assert "/thread-3-3-1.html" in site.paths() and "/thread-3-1-1.html" in site.paths()
+    assert run["reasons"] == {"stale_thread_page": 1, "thread_gone": 1}, run
+    assert run["status"] == "ok" and run["errors"] == 0
+    assert source_health("bbs", runs).status == "ok"
+    assert stored(cfg)[("thread-3-1-1.html", 8)] == 1  # nothing stored twice

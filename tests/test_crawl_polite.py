@@ -20,7 +20,9 @@ def test_robots_user_agent_and_login_cookie(tmp_path):
         site.forum.add_thread(8, 1, title="外站转帖")  # the same server under another host name
         site.forum.unlisted.add(8)
         site.forum.extra_rows.append(("外站转帖", site.url.replace("127.0.0.1", "localhost") + "/thread-8-1-1.html"))
-        sources = forum_sources(site.url, defaults=f"user_agent: '{UA}'\n", extra="cookies_env: BBS_COOKIE\n")
+        # The other host name is followed only because the operator lists it (crawlers.ssrf).
+        sources = forum_sources(site.url, defaults=f"user_agent: '{UA}'\n",
+                                extra="cookies_env: BBS_COOKIE\nallowed_hosts: [localhost]\n")
         sources += (f"  - id: open\n    name: 不守规矩\n    kind: forum\n    urls: [{site.url}/forum-2-1.html]\n"
                     "    crawling: {obey_robots: false}\n")
         cfg = write_config(tmp_path, sources)
@@ -39,7 +41,8 @@ def test_robots_user_agent_and_login_cookie(tmp_path):
         site.clear()
         run = crawl(cfg, "open")  # a source that opts out of robots.txt, without a login
         assert "/private/thread-9-1-1.html" in site.paths() and "/robots.txt" not in [h.path for h in site.hits]
-        assert run["items"] == 7 and "robots" not in run["reasons"]
+        assert run["items"] == 6 and "robots" not in run["reasons"]  # the other host is not listed:
+        assert run["reasons"]["blocked:offsite"] == 1 and not site.paths("/thread-8-")  # never fetched
         assert not any("cookie" in h.headers for h in site.hits)
 
 

@@ -1,12 +1,15 @@
 """decode_body: HTTP charset, then meta/XML declaration (verified), then detection."""
 from __future__ import annotations
 
+import bz2
 import codecs
 import random
+import re
 
 import pytest
 
-from crawlers.encoding import DecodeError, decode_body, declared_encodings
+from crawlers.encoding import (DecodeError, decode, decode_body, declared_encodings, normalize_encoding,
+                               replaced_bytes)
 
 TEXT = "青溪市东湖区化工厂夜间偷排污水，附近居民投诉异味严重，希望有关部门尽快处理。"
 
@@ -91,3 +94,72 @@ def test_real_pages_with_lying_meta(real_fixtures, name):
 def test_real_gbk_pages(real_fixtures, name):
     text, encoding = decode_body((real_fixtures / name).read_bytes())
     assert encoding == "gb18030" and "\ufffd" not in text
+
+
+# -- hostile bytes and declarations (issue 10) -------------------------------------------------
+
+GBK_THREAD = "discuz/discuz_thread_2015_1point3acres_gbk_p1.html"
+
+
+@pytest.mark.parametrize("damage", ["middle", "tail", "both"])
+def test_stray_bytes_in_a_gbk_page_are_replaced_and_counted(real_fixtures, damage):
+    raw = (real_fixtures / GBK_THREAD).read_bytes()
+    good, _ = decode_body(raw)
+    mid = raw.index("根据原来学长".encode("gbk"))
+    if damage in ("middle", "both"):
+        raw = raw[:mid] + b"\xff" + raw[mid:]
+    if damage in ("tail", "both"):
+        raw += b"\xff\xff"
+    d = decode(raw)
+    assert d.encoding == "gb18030" and 1 <= d.replaced <= 3
+    assert "根据原来学长" in d.text and d.text.replace("\ufffd", "")[:5000] == good[:5000]
+    assert replaced_bytes(raw, d.encoding) == d.replaced
+
+
+def test_stray_byte_in_undeclared_gbk_and_in_utf8(real_fixtures):
+    body = ("<html><body>" + TEXT * 40 + "</body></html>").encode("gbk")
+    d = decode(body[:300] + b"\xff" + body[300:])
+    assert d.encoding == "gb18030" and d.replaced == 1 and TEXT in d.text
+    raw = (real_fixtures / "news/news_article_2019_sina.html").read_bytes()
+    d = decode(raw[:40000] + b"\xff" + raw[40000:], "text/html; charset=utf-8")
+    assert d.encoding == "utf-8" and d.replaced == 1
+
+
+def test_many_bad_bytes_are_still_binary(real_fixtures):
+    raw = bytearray((real_fixtures / GBK_THREAD).read_bytes())
+    raw[::50] = b"\xff" * len(raw[::50])  # 2% of the bytes: not "a few"
+    with pytest.raises(DecodeError):
+        decode(bytes(raw))
+
+
+@pytest.mark.parametrize("label", ["bz2", "zlib", "base64", "rot13", "rot_13", "hex", "uu", "quopri",
+                                   "zlib_codec", "unicode_escape", "utf-7", "punycode", "idna", "undefined"])
+def test_codecs_that_are_no_page_encoding_are_refused(real_fixtures, label):
+    assert normalize_encoding(label) is None
+    raw = (real_fixtures / "news/news_article_2019_sina.html").read_bytes()
+    hostile = re.sub(rb'charset="?[\w-]+"?', f'charset="{label}"'.encode(), raw, count=1)
+    assert hostile != raw
+    assert declared_encodings(hostile, f"text/html; charset={label}") == []
+    text, encoding = decode_body(hostile, f"text/html; charset={label}")
+    assert encoding == "utf-8" and "新浪" in text
+
+
+def test_a_declared_bz2_bomb_is_not_inflated():
+    bomb = b'<html><head><meta charset="bz2"></head><body>' + bz2.compress(b"A" * 50_000_000) + b"</body></html>"
+    assert len(bomb) < 1000
+    try:
+        text, _ = decode_body(bomb, "text/html; charset=bz2")
+    except DecodeError:
+        return
+    assert len(text) <= len(bomb)
+
+
+def test_sources_yaml_refuses_a_non_text_encoding(tmp_path):
+    from crawlers.sources import load_sources
+    from pipeline.config import ConfigError
+
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  - id: a\n    name: A\n    kind: news\n    urls: [http://127.0.0.1/]\n    encoding: bz2\n",
+        encoding="utf-8")
+    with pytest.raises(ConfigError, match="sources.yaml:.*encoding"):
+        load_sources(tmp_path)

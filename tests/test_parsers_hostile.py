@@ -2,7 +2,9 @@
 plus the `python -m crawlers.parse_page` command-line contract."""
 from __future__ import annotations
 
+import html as html_lib
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -129,3 +131,129 @@ def test_cli_errors_exit_2_with_one_line(real_fixtures, tmp_path, args, fragment
     assert done.returncode == 2
     assert done.stdout == ""
     assert fragment in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+# -- one hostile item costs only that item (issue 10) ------------------------------------------
+
+HOSTILE_REFS = ["&#xD800;", "&#x110000;", "&#99999999999;", "&#0;", "&#x202E;", "&#x1;", "&#x2066;"]
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def _all_text(page) -> list[str]:
+    out = [page.title or ""]
+    for p in page.posts:
+        out += [p.author or "", p.text, p.url or "", p.html]
+    for i in page.items:
+        out += [i.title, i.url, i.author or "", i.text or ""]
+    return out
+
+
+def _inject(raw: bytes, text: str, encoding: str, payload: bytes, count: int = 1) -> bytes:
+    """`payload` inserted after the first characters of `text`, where the page holds it."""
+    anchor = text[:4].encode(encoding)
+    assert anchor in raw, text[:4]
+    return raw.replace(anchor, anchor + payload, count)
+
+
+@pytest.mark.parametrize("ref", HOSTILE_REFS + ["\x00", "\u202e"])
+@pytest.mark.parametrize("kind,name,encoding", [
+    ("discuz", "discuz/discuz_thread_2015_1point3acres_gbk_p1.html", "gb18030"),
+    ("tieba", "tieba/tieba_thread_2017_yuanzhikong_p1.html", "utf-8"),
+    ("news", "news/news_article_2019_sina.html", "utf-8"),
+    ("feed", "feeds/feed_rss2_2005_w3cn_gb2312.xml", "gb18030"),
+    ("discuz", "discuz/discuz_list_2015_1point3acres_gbk.html", "gb18030"),
+])
+def test_a_bad_character_reference_costs_nothing(real_fixtures, kind, name, encoding, ref):
+    raw = (real_fixtures / name).read_bytes()
+    clean = parse_page(raw, kind, now=NOW)
+    first = clean.posts[0].text if clean.posts else clean.items[0].title
+    payload = ref.encode(encoding) if not ref.startswith("&") else ref.encode()
+    hostile = parse_page(_inject(raw, first, encoding, payload, count=3), kind, now=NOW)
+    assert len(hostile.posts) == len(clean.posts) and len(hostile.items) == len(clean.items)
+    assert not any(_INVISIBLE.search(s) for s in _all_text(hostile))
+    got = hostile.posts[0].text if hostile.posts else hostile.items[0].title
+    assert got.replace("\ufffd", "")[:4] == first[:4]  # the item itself is kept, minus the bad character
+
+
+def _mutate_data_field(raw: bytes, nth: int, change) -> bytes:
+    """The nth Tieba `data-field` JSON of a page, decoded, changed by `change(dict)`, re-encoded."""
+    matches = list(re.finditer(rb"data-field='(\{[^']*\})'", raw))
+    m = matches[nth]
+    data = json.loads(html_lib.unescape(m[1].decode()))
+    change(data)
+    text = html_lib.escape(json.dumps(data), quote=True).replace("&#x27;", "&#39;")
+    return raw[:m.start(1)] + text.encode() + raw[m.end(1):]
+
+
+def _post_fields(raw: bytes) -> list[int]:
+    return [i for i, m in enumerate(re.finditer(rb"data-field='(\{[^']*\})'", raw))
+            if b"&quot;post_id&quot;" in m[1] and b"&quot;author&quot;" in m[1]]
+
+
+def test_tieba_data_field_hostile_values_cost_only_their_post(real_fixtures):
+    raw = (real_fixtures / "tieba/tieba_thread_2017_yuanzhikong_p1.html").read_bytes()
+    clean = parse_page(raw, "tieba", now=NOW)
+    fields = _post_fields(raw)
+    # Post A: its visible name is gone and the JSON author is a list; post B: a lone surrogate name
+    # with no visible name; post C: `content` is a list instead of an object.
+    hostile = raw
+    for nth, change in [(fields[1], lambda d: d["author"].update(user_name=["x", "y"])),
+                        (fields[2], lambda d: d["author"].update(user_name="坏\ud800名")),
+                        (fields[3], lambda d: d.update(content=[d["content"]]))]:
+        hostile = _mutate_data_field(hostile, nth, change)
+    names = list(re.finditer(rb'(class="p_author_name[^>]*>)([^<]*)<', hostile))
+    for m in reversed(names[1:3]):  # posts A and B show no name, so the JSON one is used
+        hostile = hostile[:m.start(2)] + hostile[m.end(2):]
+    page = parse_page(hostile, "tieba", now=NOW)
+    assert "bad_field:author:list" in page.dropped
+    kept = {p.floor for p in page.posts}
+    assert len(page.posts) >= len(clean.posts) - 2 and clean.posts[0].floor in kept
+    assert not any(_INVISIBLE.search(s) for s in _all_text(page))
+    assert any(p.author == "坏名" for p in page.posts)  # the surrogate is cleaned, the post kept
+    json.dumps(page.to_json(), ensure_ascii=False).encode("utf-8")  # encodable as UTF-8
+
+
+@pytest.mark.parametrize("n_attrs,n_tags", [(300_000, 1), (3_000, 100)])
+def test_attribute_bomb_is_bounded_and_the_posts_survive(real_fixtures, n_attrs, n_tags):
+    """Unbounded, libxml2 needs many minutes for one tag of 300,000 attributes (quadratic), and
+    seconds for a hundred tags of 3,000."""
+    raw = (real_fixtures / "discuz/discuz_thread_2015_1point3acres_gbk_p1.html").read_bytes()
+    clean = parse_page(raw, "discuz", now=NOW)
+    attrs = b"".join(b" a%d=x" % i for i in range(n_attrs))
+    hostile = raw.replace(b"<body", b"<body>" + (b"<div" + attrs + b">x</div>") * n_tags + b"<br", 1)
+    page = parse_page(hostile, "discuz", now=NOW)
+    assert [p.text for p in page.posts] == [p.text for p in clean.posts]
+    assert page.dropped == ("parse_bound:attributes",)
+
+
+def test_oversized_body_is_cut_and_counted(real_fixtures):
+    raw = (real_fixtures / "news/news_article_2019_sina.html").read_bytes()
+    page = parse_page(raw, "news", now=NOW, max_bytes=len(raw) // 2)
+    assert "parse_bound:bytes" in page.dropped and page.posts
+
+
+def test_stray_bytes_are_counted(real_fixtures):
+    raw = (real_fixtures / "discuz/discuz_thread_2015_1point3acres_gbk_p1.html").read_bytes()
+    mid = raw.index("根据原来学长".encode("gbk"))
+    page = parse_page(raw[:mid] + b"\xff" + raw[mid:] + b"\xff\xff", "discuz", now=NOW)
+    assert page.posts and page.dropped.count("decode:replaced_bytes") in (2, 3)
+
+
+@pytest.mark.parametrize("ref", ["&#99999999999;", "&#xD800;", "&#x110000;"])
+def test_cli_survives_hostile_feed_and_tieba(real_fixtures, tmp_path, ref):
+    feed = real_fixtures / "feeds/feed_rss2_2005_w3cn_gb2312.xml"
+    raw = feed.read_bytes()
+    first = parse_page(raw, "feed", now=NOW).items[0].title
+    path = tmp_path / "feed.xml"
+    path.write_bytes(_inject(raw, first, "gb18030", ref.encode()))
+    done = run_cli(str(path), "--kind", "feed")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert len(json.loads(done.stdout)["items"]) == len(parse_page(raw, "feed", now=NOW).items)
+
+    tieba = (real_fixtures / "tieba/tieba_thread_2017_yuanzhikong_p1.html").read_bytes()
+    fields = _post_fields(tieba)
+    path = tmp_path / "tieba.html"
+    path.write_bytes(_mutate_data_field(tieba, fields[0], lambda d: d["author"].update(user_name="\udc00")))
+    done = run_cli(str(path), "--kind", "tieba")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert json.loads(done.stdout)["posts"]

@@ -45,3 +45,22 @@ def test_source_test_sends_the_login_cookie_and_reports_failures(tmp_path, capfd
         assert "抓取或解析失败: ParseError" in capfd.readouterr().err
     assert source_test(["nope", "--config", str(cfg)]) == 2
     assert "未知的信息源: nope" in capfd.readouterr().err
+
+
+def test_source_test_never_fetches_into_the_network(tmp_path, capfd):
+    from test_crawl_support import send
+
+    with Site() as site, Site() as admin:
+        admin.routes["/admin"] = lambda h: send(h, 200, b"<html><body>deleted</body></html>")
+        target = f"http://127.0.0.1:{admin.server.server_port}/admin?action=delete"
+        site.routes["/go"] = lambda h: send(h, 302, b"", headers={"Location": target})
+        cfg = write_config(tmp_path, forum_sources(site.url))
+        site.forum.extra_rows = [("跳转", "/go")]
+        site.forum.link_suffix = ""
+        assert source_test(["bbs", "--config", str(cfg)]) == 1  # the first item redirects inward
+        err = capfd.readouterr().err
+        assert "已拒绝访问 blocked:private_address" in err and len(err.strip().splitlines()) == 1
+        site.forum.extra_rows = [("外站", f"http://localhost:{admin.server.server_port}/admin")]
+        assert source_test(["bbs", "--config", str(cfg)]) == 1
+        assert "blocked:offsite" in capfd.readouterr().err
+    assert admin.hits == []

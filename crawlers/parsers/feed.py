@@ -8,6 +8,7 @@ from datetime import datetime
 import feedparser
 
 from crawlers.encoding import DecodeError, decode_body
+from crawlers.parsers.charrefs import defuse_char_refs
 from crawlers.parsers.dom import absolute, html_selector, one_line, text_of
 from crawlers.parsers.model import ParsedItem, ParsedPage, ParseError
 from crawlers.timeparse import SHANGHAI, parse_cn_time
@@ -72,6 +73,7 @@ def parse(body: bytes, url: str | None, *, content_type: str | None = None, now:
         raise ParseError(str(e)) from None
     if not _FEED_ROOT.search(text[:_SNIFF_CHARS]):
         raise ParseError("不是可识别的 RSS/Atom 订阅源")
+    text = defuse_char_refs(text)  # feedparser raises on references that name no character
     parsed = feedparser.parse(_strip_declaration(text), sanitize_html=False, resolve_relative_uris=False)
     if not parsed.entries and not parsed.feed.get("title"):
         raise ParseError("不是可识别的 RSS/Atom 订阅源")

@@ -62,6 +62,8 @@ class ParsedPage:
     # Thread-level counts seen on a thread page (not part of the DESIGN §5 JSON).
     replies: int | None = None
     views: int | None = None
+    # Reason keys of the posts/items dropped as malformed (crawlers.parsers.clean); not in the JSON.
+    dropped: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.page_type not in PAGE_TYPES:

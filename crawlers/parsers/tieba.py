@@ -29,6 +29,12 @@ def _json(value: str | None) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def _sub(data: dict, key: str) -> dict:
+    """A nested object of a data-field JSON; a hostile page may put a list or string there."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _site_root(base: str | None) -> str:
     """The Tieba root the page was served from: https://tieba.baidu.com/ normally, or the prefix
     of a mirror (the demo serves Tieba under /tieba/)."""
@@ -75,14 +81,14 @@ def _post_content(post: Selector) -> tuple[str, str]:
                 text = text_of(html_selector(hidden))
         if text:
             return text, body[0].get()
-    data = _json(post.attrib.get("data-field")).get("content") or {}
+    data = _sub(_json(post.attrib.get("data-field")), "content")
     html = data.get("content") if isinstance(data.get("content"), str) else ""
     return (text_of(html_selector(html)) if html.strip() else ""), html
 
 
 def _thread_id(sel: Selector, base: str | None) -> str | None:
     for raw in sel.css("div.l_post::attr(data-field)").getall():
-        tid = (_json(raw).get("content") or {}).get("thread_id")
+        tid = _sub(_json(raw), "content").get("thread_id")
         if tid:
             return str(tid)
     m = _THREAD_ID.search(base or "")
@@ -96,8 +102,7 @@ def _parse_thread(sel: Selector, base: str | None, now: datetime, encoding: str)
     seen: set[str] = set()
     for post in sel.css("div.l_post"):
         field = _json(post.attrib.get("data-field"))
-        content = field.get("content") or {}
-        author_info = field.get("author") or {}
+        content, author_info = _sub(field, "content"), _sub(field, "author")
         pid = str(content.get("post_id") or post.attrib.get("data-pid") or "")
         if not pid or pid in seen:
             continue  # ads and duplicated floors carry no post id
