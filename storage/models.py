@@ -99,9 +99,12 @@ class RawHtmlRow(Base):
 
 
 class OutboxRow(Base):
-    """A document to (re)deliver to the search index, written in the document's transaction."""
+    """A document to (re)deliver to the search index, written in the document's transaction.
+    `seq` is never reused (SQLite AUTOINCREMENT; a PostgreSQL sequence never goes back), so a
+    row number always names one queued delivery."""
 
     __tablename__ = "index_outbox"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     seq: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
     doc_id: Mapped[str] = mapped_column(String(64))
