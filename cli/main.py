@@ -93,8 +93,10 @@ def setup_logging(verbose: bool, command: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose or command == "run" else logging.WARNING)
-    for noisy in ("apscheduler", "jieba", "httpx", "elastic_transport", "mail.log", "alembic"):
+    for noisy in ("apscheduler", "jieba", "httpx", "mail.log", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # its node pool logs a traceback per failed request; our own code logs each outage once
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR)
 
 
 def _pass_through(argv: list[str]) -> int | None:
@@ -123,7 +125,9 @@ def main(argv: list[str] | None = None) -> int:
             return code
         args = build_parser().parse_args(argv)
         setup_logging(args.verbose, args.command)
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at interpreter exit
+        return code
     except (ConfigError, BadInput) as e:
         print(f"错误: {e}", file=sys.stderr)
         return 2

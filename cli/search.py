@@ -33,7 +33,8 @@ def cmd_search(args) -> int:
                                            severities=tuple(args.grade or ()), topics=tuple(args.topic or ()),
                                            sources=tuple(args.source or ())))
         except IndexUnavailable as e:
-            raise BadInput(f"搜索索引不可用, 请稍后再试 ({str(e).splitlines()[0] if str(e) else type(e).__name__})") from None
+            why = (str(e).splitlines() or [type(e).__name__])[0]
+            raise BadInput(f"搜索索引不可用, 请稍后再试 ({why[:160]})") from None
         docs = {d.id: d for d in store.get_documents([h.id for h in res.hits])}
     finally:
         index.close()
@@ -50,7 +51,7 @@ def cmd_search(args) -> int:
     for thread in _by_thread(res.hits, docs):
         for k, h in enumerate(thread):
             when = h.published_at.astimezone(TZ).strftime("%m-%d %H:%M") if h.published_at else "--"
-            score = f"{h.score:.2f}" if h.score else "-"
+            score = f"{h.score:.3g}" if h.score else "-"  # sort=time carries no score
             d = docs.get(h.id)
             floor = f"#{d.floor} " if d is not None and d.floor and d.floor > 1 else ""
             lead = "" if k == 0 else "    └ "
