@@ -14,7 +14,7 @@ log = logging.getLogger("yqwatch")
 
 def cmd_run(args) -> int:
     from catchup import catch_up
-    from scheduler import Services, build_scheduler
+    from scheduler import Services, build_scheduler, reason_text
 
     cfg = load_config(config_dir(args.config))
     check_sources(cfg.dir)
@@ -39,17 +39,18 @@ def cmd_run(args) -> int:
     sched = build_scheduler(svc, demo=args.demo)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    # before the first crawl, so a brand-new database is seen as such (catchup.py)
+    try:
+        caught = catch_up(svc, now())
+    except Exception as e:  # the database may be down: the next start tries again
+        log.error("补发错过的报告失败: %s", reason_text(e))
+        caught = []
+    if caught:
+        print(f"已补发停机期间错过的报告: {'、'.join(caught)}", flush=True)
     sched.start()
     print(f"yqwatch 已启动: {len(cfg.sources.sources)} 个信息源, 数据库 {cfg.storage.database_url}", flush=True)
     print(f"  摘报目录: {cfg.path(cfg.watch.reports.out_dir)}", flush=True)
     log.info("yqwatch 已启动")
-    try:
-        caught = catch_up(svc, now())
-    except Exception as e:  # the database may be down: the next start tries again
-        log.error("补发错过的报告失败: %s", e)
-        caught = []
-    if caught:
-        print(f"已补发停机期间错过的报告: {'、'.join(caught)}", flush=True)
     deadline = time.monotonic() + args.duration if args.duration else None
     try:
         while not stop.wait(args.status_every):
