@@ -42,15 +42,14 @@ class Services:
         from alerts.channels import build_channels
         from alerts.engine import AlertEngine
         from alerts.incidents import IncidentBook
-        from pipeline.process import Pipeline
         from storage.factory import create_schema, open_index, open_store
 
         self.cfg = cfg
         self.store = open_store(cfg.storage)
         create_schema(self.store.engine)
         self.index = open_index(cfg.storage)
-        self._pipeline: Pipeline | None = None
-        self._pipeline_lock = threading.Lock()
+        self._query_terms = None
+        self._query_terms_lock = threading.Lock()
         self.source_names = {s.id: s.name or s.id for s in cfg.sources.sources}
         self.engine = AlertEngine(self.store, cfg.alerts, build_channels(cfg.alerts, os.environ),
                                   now=clock, source_names=self.source_names,
@@ -62,14 +61,15 @@ class Services:
         self._drain_state = threading.Lock()
 
     @property
-    def pipeline(self):
-        """The jieba-backed pipeline is built on first use (query segmentation, analyze)."""
-        from pipeline.process import Pipeline
+    def query_terms(self):
+        """Search-box text → index terms; the tokenizer is built on first use (the watch itself
+        analyses nothing: crawl subprocesses do)."""
+        from pipeline.query import QueryTerms
 
-        with self._pipeline_lock:
-            if self._pipeline is None:
-                self._pipeline = Pipeline.from_config_dir(self.cfg.dir)
-            return self._pipeline
+        with self._query_terms_lock:
+            if self._query_terms is None:
+                self._query_terms = QueryTerms.from_config_dir(self.cfg.dir)
+            return self._query_terms
 
     def ensure_index(self) -> None:
         try:
@@ -177,7 +177,7 @@ class Services:
             if not auth.users.list():
                 log.warning("控制台已启用登录但尚无账号: 请用 yqwatch user add 创建")
         return create_app(ConsoleServices(
-            store=self.store, index=self.index, query_terms=lambda q: self.pipeline.query_terms(q),
+            store=self.store, index=self.index, query_terms=lambda q: self.query_terms(q),
             alerts=self.engine, incidents=self.incidents, source_names=self.source_names,
             locality=self.cfg.watch.locality, now=clock,
             report_dir=self.cfg.path(self.cfg.watch.reports.out_dir),

@@ -3,13 +3,13 @@ it so one metadata and one Alembic history cover the whole database. Rows never 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer,
                         LargeBinary, String, Text, TypeDecorator)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-TZ = ZoneInfo("Asia/Shanghai")
+from pipeline.config import TZ  # the one time zone constant; re-exported for storage modules
+
 # SQLite only auto-increments an INTEGER PRIMARY KEY (the rowid alias), not BIGINT.
 SeqInt = BigInteger().with_variant(Integer(), "sqlite")
 

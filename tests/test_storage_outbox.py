@@ -120,3 +120,25 @@ def test_a_failed_delivery_deletes_nothing(store):
     with pytest.raises(IndexUnavailable):
         store.outbox_deliver(10, boom)
     assert store.outbox_pending() == 1
+
+
+def test_migration_0005_keeps_queued_rows_and_stops_number_reuse(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.migrate import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    cfg = alembic_config()
+    with engine.begin() as c:
+        cfg.attributes["connection"] = c
+        command.upgrade(cfg, "0004_console_users")
+        c.execute(text("INSERT INTO index_outbox (seq, doc_id, created_at) VALUES "
+                       "(7, 'd7', '2026-12-01 00:00:00'), (9, 'd9', '2026-12-01 00:00:00')"))
+    create_schema(engine)  # to head, through 0005
+    store = Store(engine)
+    assert store.outbox_batch(10) == [(7, "d7"), (9, "d9")]
+    store.outbox_ack([9])
+    store.save_documents([make_doc(1)])
+    assert [seq for seq, _ in store.outbox_batch(10)] == [7, 10]  # 9 is not handed out again
+    engine.dispose()
