@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from pipeline.config import ConfigError, now
+from pipeline.config import now
 from watch_config import check_sources, config_dir, crawlers_cmd, load_config
 
 from .args import BadInput, parse_since
@@ -113,6 +113,3 @@ def cmd_user(args) -> int:
     finally:
         engine.dispose()
 
-
-__all__ = ["ConfigError", "cmd_analyze", "cmd_check_config", "cmd_crawl", "cmd_gc", "cmd_init_index",
-           "cmd_reindex", "cmd_sources", "cmd_user", "delegate", "demo_sites"]
