@@ -48,7 +48,10 @@ def cmd_run(args) -> int:
     if caught:
         print(f"已补发停机期间错过的报告: {'、'.join(caught)}", flush=True)
     sched.start()
-    print(f"yqwatch 已启动: {len(cfg.sources.sources)} 个信息源, 数据库 {cfg.storage.database_url}", flush=True)
+    from sqlalchemy.engine import make_url
+
+    db = make_url(cfg.storage.database_url).render_as_string(hide_password=True)  # never print a password
+    print(f"yqwatch 已启动: {len(cfg.sources.sources)} 个信息源, 数据库 {db}", flush=True)
     print(f"  摘报目录: {cfg.path(cfg.watch.reports.out_dir)}", flush=True)
     log.info("yqwatch 已启动")
     deadline = time.monotonic() + args.duration if args.duration else None
@@ -72,7 +75,7 @@ def _print_status(svc) -> None:
     total = svc.store.count_documents()
     relevant = svc.store.count_documents(relevant_only=True)
     report = ", ".join(str(p) for p in svc.last_report) or "尚未生成"
-    print(f"[{now():%H:%M:%S}] 帖子 {total} · 相关 {relevant} · 已发预警 {svc.alerts_sent} · "
+    print(f"[{now().isoformat(timespec='seconds')}] 帖子 {total} · 相关 {relevant} · 已发预警 {svc.alerts_sent} · "
           f"摘报 {report}", flush=True)
 
 
