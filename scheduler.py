@@ -39,8 +39,6 @@ def reason_text(e: BaseException) -> str:
 
 class Services:
     def __init__(self, cfg: Config):
-        from alerts.channels import build_channels
-        from alerts.engine import AlertEngine
         from alerts.incidents import IncidentBook
         from storage.factory import create_schema, open_index, open_store
 
@@ -51,14 +49,23 @@ class Services:
         self._query_terms = None
         self._query_terms_lock = threading.Lock()
         self.source_names = {s.id: s.name or s.id for s in cfg.sources.sources}
-        self.engine = AlertEngine(self.store, cfg.alerts, build_channels(cfg.alerts, os.environ),
-                                  now=clock, source_names=self.source_names,
-                                  locality_name=cfg.watch.locality, shifts=cfg.watch.shifts)
         self.incidents = IncidentBook(self.store.engine, now=clock)
         self.last_report: list[Path] = []
         self.alerts_sent = 0
         self._drain_down: str | None = None  # the reason while index delivery is failing
         self._drain_state = threading.Lock()
+
+    @functools.cached_property
+    def engine(self):
+        """The alert engine and its channels, built on first use: only what sends needs the
+        channels' secrets (gc, reindex, a report without --send need none)."""
+        from alerts.channels import build_channels
+        from alerts.engine import AlertEngine
+
+        cfg = self.cfg
+        return AlertEngine(self.store, cfg.alerts, build_channels(cfg.alerts, os.environ), now=clock,
+                           source_names=self.source_names, locality_name=cfg.watch.locality,
+                           shifts=cfg.watch.shifts)
 
     @property
     def query_terms(self):

@@ -23,6 +23,13 @@ def cmd_run(args) -> int:
     if args.demo:
         extras = _start_demo_helpers(cfg, args)
     svc = Services(cfg)
+    try:
+        svc.engine  # noqa: B018 -- builds the channels now: a missing secret stops the start, not every rules run
+    except Exception:
+        svc.close()
+        for x in extras:
+            x.stop()
+        raise
     svc.ensure_index()
     if cfg.watch.console.enabled:
         from console.server import ConsoleServer

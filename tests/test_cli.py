@@ -262,8 +262,13 @@ def test_search_groups_replies_under_their_thread_with_scores_and_needs_no_chann
     assert all("相关度 " in x for x in titles)
     scores = [x.split("相关度 ")[1].split()[0] for x in titles]
     assert all(float(s) > 0 for s in scores), scores  # sorted by score: real BM25 numbers, not "-"
-    r = yq("sources", "--config", str(cfg))  # read-only too
-    assert r.returncode == 0, r.stderr
+    for cmd in ("sources", "gc"):  # nothing that sends needs the channel's secret
+        r = yq(cmd, "--config", str(cfg))
+        assert r.returncode == 0, (cmd, r.stderr)
+    # the watch, which does send, refuses to start without it: one line naming the variable
+    r = yq("run", "--duration", "1", "--config", str(cfg))
+    assert r.returncode == 2 and "YQ_TEST_UNSET_WEBHOOK_URL" in r.stderr, r.stdout + r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
 
 
 def test_search_with_the_index_down_is_one_line_exit_2(cfg):
