@@ -103,9 +103,23 @@ _MESSAGES = {"extra_forbidden": "未知的键 (unknown key)", "missing": "缺少
              "list_type": "应为列表", "dict_type": "应为映射 (键: 值)", "model_type": "应为映射 (键: 值)"}
 
 
+# messages that quote a bound or the allowed values (pydantic's ctx)
+_BOUNDED = {"greater_than_equal": "应不小于 {ge}", "greater_than": "应大于 {gt}",
+            "less_than_equal": "应不大于 {le}", "less_than": "应小于 {lt}",
+            "too_short": "至少需要 {min_length} 项", "literal_error": "应为 {expected} 之一"}
+
+
 def _describe(err: dict) -> str:
     loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
-    msg = _MESSAGES.get(err.get("type"), err["msg"])
+    kind, ctx = err.get("type"), err.get("ctx") or {}
+    msg = _MESSAGES.get(kind, err["msg"])
+    if kind == "value_error" and "error" in ctx:  # our validators' own (Chinese) text
+        msg = str(ctx["error"])
+    elif kind in _BOUNDED:
+        try:
+            msg = _BOUNDED[kind].format(**{k: str(v).replace(" or ", "、") for k, v in ctx.items()})
+        except (KeyError, IndexError):
+            pass
     return f"{loc}: {msg}" if loc else msg
 
 
