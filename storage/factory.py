@@ -1,6 +1,7 @@
 """Build the store, the search index and the schema from StorageSettings."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -19,7 +20,9 @@ def make_engine(database_url: str) -> Engine:
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        # The file holds the console's session key: owner-only (SQLite gives its -wal/-shm the same mode)
+        Path(url.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(url.database, os.O_CREAT | os.O_WRONLY, 0o600))
     engine = create_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")

@@ -3,13 +3,13 @@ it so one metadata and one Alembic history cover the whole database. Rows never 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer,
                         LargeBinary, String, Text, TypeDecorator)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-TZ = ZoneInfo("Asia/Shanghai")
+from pipeline.config import TZ  # the one time zone constant; re-exported for storage modules
+
 # SQLite only auto-increments an INTEGER PRIMARY KEY (the rowid alias), not BIGINT.
 SeqInt = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -99,9 +99,12 @@ class RawHtmlRow(Base):
 
 
 class OutboxRow(Base):
-    """A document to (re)deliver to the search index, written in the document's transaction."""
+    """A document to (re)deliver to the search index, written in the document's transaction.
+    `seq` is never reused (SQLite AUTOINCREMENT; a PostgreSQL sequence never goes back), so a
+    row number always names one queued delivery."""
 
     __tablename__ = "index_outbox"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     seq: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
     doc_id: Mapped[str] = mapped_column(String(64))

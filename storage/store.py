@@ -6,7 +6,8 @@ failing, and on PostgreSQL document writes take an advisory lock so `seq` grows 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +22,9 @@ from .rows import from_row, to_row
 from .types import CrawlRun, ThreadState
 
 D = DocumentRow.__table__
+O = OutboxRow.__table__
 _DOC_WRITE_LOCK = 0x79717761  # pg advisory lock key for document writes ("yqwa")
+_OUTBOX_DRAIN_LOCK = 0x7971646F  # pg advisory lock key of the one outbox drainer ("yqdo")
 _CHUNK = 500
 
 
@@ -37,6 +40,7 @@ class Store:
         if name not in ("sqlite", "postgresql"):
             raise ValueError(f"unsupported database dialect: {name}")
         self._insert = postgresql.insert if name == "postgresql" else sqlite.insert
+        self._drain_lock = threading.Lock()  # drainer threads of this process queue here
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -82,7 +86,7 @@ class Store:
             queue = [i for i, d in latest.items() if (i in inserted and d.relevant)
                      or (i in known and known[i].relevant and i in changed_ids)]
             if queue:
-                c.execute(OutboxRow.__table__.insert(), [{"doc_id": i, "created_at": now} for i in queue])
+                c.execute(O.insert(), [{"doc_id": i, "created_at": now} for i in queue])
             if raw_html:
                 raw = [{"doc_id": i, "fetched_at": latest[i].fetched_at,
                         "html_z": zlib.compress(raw_html[i].encode("utf-8"), 6)}
@@ -101,23 +105,30 @@ class Store:
                 n += c.execute(update(D).where(D.c.id.in_(chunk)).values(status=status)).rowcount
                 rel = c.execute(select(D.c.id).where(D.c.id.in_(chunk), D.c.relevant)).scalars().all()
                 if rel:
-                    c.execute(OutboxRow.__table__.insert(), [{"doc_id": i, "created_at": now} for i in rel])
+                    c.execute(O.insert(), [{"doc_id": i, "created_at": now} for i in rel])
         return n
 
     def statuses(self, ids: Sequence[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
         with self.engine.connect() as c:
-            for chunk in _chunks(list(ids)):
-                rows = c.execute(select(D.c.id, D.c.status).where(D.c.id.in_(chunk)))
-                out.update((r.id, r.status) for r in rows)
+            return self._statuses(c, ids)
+
+    @staticmethod
+    def _statuses(c: Connection, ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(ids)):
+            out.update((r.id, r.status) for r in c.execute(select(D.c.id, D.c.status).where(D.c.id.in_(chunk))))
         return out
 
     def get_documents(self, ids: Sequence[str]) -> list[Document]:
-        found: dict[str, Document] = {}
         with self.engine.connect() as c:
-            for chunk in _chunks(list(ids)):
-                for r in c.execute(select(D).where(D.c.id.in_(chunk))):
-                    found[r.id] = from_row(r)
+            return self._documents(c, ids)
+
+    @staticmethod
+    def _documents(c: Connection, ids: Sequence[str]) -> list[Document]:
+        found: dict[str, Document] = {}
+        for chunk in _chunks(list(ids)):
+            for r in c.execute(select(D).where(D.c.id.in_(chunk))):
+                found[r.id] = from_row(r)
         return [found[i] for i in dict.fromkeys(ids) if i in found]
 
     def raw_html(self, doc_id: str) -> str | None:
@@ -217,18 +228,39 @@ class Store:
 
     # -- index outbox ---------------------------------------------------------------------------
     def outbox_batch(self, limit: int) -> list[tuple[int, str]]:
-        """The oldest queued (seq, doc_id) pairs."""
+        """The oldest queued (seq, doc_id) pairs (a read-only peek; delivery is outbox_deliver)."""
         with self.engine.connect() as c:
-            return [tuple(r) for r in c.execute(select(OutboxRow.seq, OutboxRow.doc_id)
-                                  .order_by(OutboxRow.seq).limit(limit))]
+            return [tuple(r) for r in c.execute(select(O.c.seq, O.c.doc_id).order_by(O.c.seq).limit(limit))]
 
-    def outbox_ack(self, up_to_seq: int) -> None:
+    def outbox_ack(self, seqs: Sequence[int]) -> None:
+        """Delete exactly these outbox rows (never "everything up to N": see outbox_deliver)."""
         with self._write() as c:
-            c.execute(delete(OutboxRow).where(OutboxRow.seq <= up_to_seq))
+            for chunk in _chunks(list(seqs)):
+                c.execute(delete(O).where(O.c.seq.in_(chunk)))
+
+    def outbox_deliver(self, limit: int,
+                       deliver: Callable[[list[Document], dict[str, str]], None]) -> int:
+        """Hand the oldest `limit` queued documents (current version + status) to `deliver`, then
+        delete exactly the outbox rows read, all in one transaction under the drainer lock; if
+        `deliver` raises, nothing is deleted. One drainer at a time: a process-wide thread lock,
+        then the database's own lock, which also serialises other processes and hosts (SQLite:
+        the BEGIN IMMEDIATE write lock; PostgreSQL: a transaction advisory lock, which leaves
+        document writers free). Returns the number of rows delivered (0: queue empty)."""
+        with self._drain_lock, self._write() as c:
+            if c.dialect.name == "postgresql":
+                c.execute(select(func.pg_advisory_xact_lock(_OUTBOX_DRAIN_LOCK)))
+            rows = c.execute(select(O.c.seq, O.c.doc_id).order_by(O.c.seq).limit(limit)).all()
+            if not rows:
+                return 0
+            ids = list(dict.fromkeys(doc_id for _, doc_id in rows))
+            deliver(self._documents(c, ids), self._statuses(c, ids))
+            for chunk in _chunks([seq for seq, _ in rows]):
+                c.execute(delete(O).where(O.c.seq.in_(chunk)))
+        return len(rows)
 
     def outbox_pending(self) -> int:
         with self.engine.connect() as c:
-            return c.execute(select(func.count()).select_from(OutboxRow)).scalar_one()
+            return c.execute(select(func.count()).select_from(O)).scalar_one()
 
     def iter_indexable(self, since: datetime | None = None,
                        batch: int = 1000) -> Iterator[list[tuple[Document, str]]]:

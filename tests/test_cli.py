@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from conftest import REAL_FIXTURES, ROOT
+from conftest import REAL_FIXTURES, ROOT, free_port
 
 
 def yq(*args: str, stdin: str | None = None, cwd=ROOT) -> subprocess.CompletedProcess:
@@ -56,6 +56,8 @@ def test_bad_config_is_one_line_naming_file_and_line(cfg, name, text, line, word
     err = r.stderr.strip()
     assert len(err.splitlines()) == 1, err
     assert name in err and words in err
+    assert err.count(name) == 1, err  # the path once, not "sources.yaml: …/sources.yaml:6: …"
+    assert err.startswith("错误: ") and "Traceback" not in err
     if line is not None:
         assert f"{name}:{line}:" in err, err
 
@@ -132,3 +134,165 @@ def test_report_search_and_sources_on_an_empty_watch(cfg):
     rows = json.loads(r.stdout)
     assert {x["source"] for x in rows} == {"demo-tieba", "demo-bbs", "demo-news", "demo-news-rss"}
     assert all(x["status"] == "never" for x in rows)
+
+
+
+def test_every_config_error_is_listed(cfg):
+    (cfg / "watch.yaml").write_text("locality: 青溪市\nrules_every: soon\nshifts: [8点]\n", encoding="utf-8")
+    (cfg / "topics.yaml").write_text("locality:\n  name: 青溪\n  terms: [青溪]\n  terms: [x]\n", encoding="utf-8")
+    r = yq("check-config", str(cfg))
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert any("watch.yaml:2: rules_every" in x for x in lines), lines
+    assert any("watch.yaml:3: shifts" in x for x in lines), lines
+    assert any("topics.yaml:4:" in x and "重复" in x for x in lines), lines
+
+
+# --- the README's forms, as written there ------------------------------------------------------
+def _readme_line(prefix: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return next(line for line in text.splitlines() if f"`yqwatch {prefix}" in line)
+
+
+def test_readme_demo_sites_form_serves(tmp_path):
+    assert "yqwatch demo-sites [--port 8765]" in _readme_line("demo-sites")
+    import time
+    import urllib.request
+
+    port = free_port()
+    p = subprocess.Popen([sys.executable, "-m", "scheduler", "demo-sites", "--port", str(port)], cwd=ROOT,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/news/", timeout=2) as resp:
+                    assert resp.status == 200
+                    break
+            except OSError:
+                assert p.poll() is None, p.communicate()[1]
+                time.sleep(0.2)
+        else:
+            pytest.fail("demo sites never answered")
+    finally:
+        p.terminate()
+        p.communicate(timeout=30)
+
+
+def test_readme_parse_page_form_with_options_first():
+    assert "yqwatch parse-page FILE --kind" in _readme_line("parse-page")
+    page = REAL_FIXTURES / "discuz" / "discuz_thread_2015_1point3acres_gbk_p1.html"
+    r = yq("parse-page", "--kind", "discuz", str(page))  # the issue's form: options before FILE
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["page_type"] == "thread"
+
+
+@pytest.mark.parametrize("args, words", [
+    (("source", "--help"), "source test"),
+    (("source", "test", "--help"), "source_id"),
+    (("parse-page", "--help"), "--kind"),
+    (("demo-sites", "--help"), "--port"),
+    (("-v", "demo-sites", "--help"), "--port"),
+    (("search", "--help"), "--source"),
+])
+def test_help_works_on_every_command(args, words):
+    r = yq(*args)
+    assert r.returncode == 0, r.stderr
+    assert words in r.stdout and r.stderr == ""
+
+
+def test_unknown_filter_values_are_errors_not_empty_results(cfg):
+    for flag, value in (("--source", "nosuch-src"), ("--topic", "nosuch-topic")):
+        r = yq("search", "停水", flag, value, "--config", str(cfg))
+        assert r.returncode == 2, r.stdout + r.stderr
+        assert value in r.stderr and "共 0 条" not in r.stdout and len(r.stderr.strip().splitlines()) == 1
+
+
+def _with_secret_channel(cfg):
+    """alerts.yaml with a webhook whose URL comes from an environment variable nobody exported."""
+    (cfg / "alerts.yaml").write_text(textwrap.dedent("""\
+        channels:
+          hook:
+            type: webhook
+            url_env: YQ_TEST_UNSET_WEBHOOK_URL
+        rules:
+          - id: r
+            name: R
+            type: new_hit
+            channels: [hook]
+        """), encoding="utf-8")
+
+
+def _seed_thread(cfg):
+    """One thread (opening post + two replies) and a second thread, saved and queued for the index."""
+    from dataclasses import replace
+
+    from storage.factory import create_schema, make_engine
+    from storage.store import Store
+    from storage_docs import T0, make_doc
+
+    engine = make_engine(f"sqlite:///{cfg / 'yq.db'}")
+    create_schema(engine)
+    head = make_doc(1, title="青溪自来水又停了", tokens=("青溪", "停水"))
+    thread = head.thread_url
+    docs = [head,
+            replace(make_doc(2, title="回复: 青溪自来水又停了", tokens=("停水", "停水", "停水")), thread_url=thread,
+                    floor=2, published_at=T0.replace(minute=5)),
+            replace(make_doc(3, title="回复: 青溪自来水又停了", tokens=("停水",)), thread_url=thread, floor=3,
+                    published_at=T0.replace(minute=9)),
+            make_doc(4, title="另一处停水", tokens=("停水",), published_at=T0.replace(minute=7))]
+    Store(engine).save_documents(docs)
+    engine.dispose()
+
+
+def test_search_groups_replies_under_their_thread_with_scores_and_needs_no_channel_secret(cfg):
+    _with_secret_channel(cfg)
+    _seed_thread(cfg)
+    env_has = subprocess.run([sys.executable, "-c", "import os; print('YQ_TEST_UNSET_WEBHOOK_URL' in os.environ)"],
+                             capture_output=True, text=True).stdout.strip()
+    assert env_has == "False"
+    r = yq("search", "停水", "--sort", "score", "--config", str(cfg))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "共 4 条"
+    titles = [x for x in lines[1:] if x.startswith(("[", "    └ "))]
+    # the thread's opening post, its replies indented beneath it by floor, then the other thread
+    i = next(k for k, x in enumerate(titles) if "青溪自来水又停了" in x and "└" not in x)
+    assert "#2" in titles[i + 1] and "└" in titles[i + 1] and "#3" in titles[i + 2] and "└" in titles[i + 2]
+    assert sum("另一处停水" in x for x in titles) == 1
+    assert all("相关度 " in x for x in titles)
+    scores = [x.split("相关度 ")[1].split()[0] for x in titles]
+    assert all(float(s) > 0 for s in scores), scores  # sorted by score: real BM25 numbers, not "-"
+    for cmd in ("sources", "gc"):  # nothing that sends needs the channel's secret
+        r = yq(cmd, "--config", str(cfg))
+        assert r.returncode == 0, (cmd, r.stderr)
+    # the watch, which does send, refuses to start without it: one line naming the variable
+    r = yq("run", "--duration", "1", "--config", str(cfg))
+    assert r.returncode == 2 and "YQ_TEST_UNSET_WEBHOOK_URL" in r.stderr, r.stdout + r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_search_with_the_index_down_is_one_line_exit_2(cfg):
+    port = free_port()  # nothing listens there
+    (cfg / "watch.yaml").write_text(textwrap.dedent(f"""\
+        locality: 青溪市
+        storage:
+          database_url: sqlite:///yq.db
+          search_backend: elasticsearch
+          elasticsearch:
+            url: http://127.0.0.1:{port}
+            request_timeout: 2
+        """), encoding="utf-8")
+    r = yq("search", "停水", "--config", str(cfg))
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "搜索索引不可用" in r.stderr, r.stderr
+
+
+def test_a_closed_pipe_is_silent(cfg):
+    _seed_thread(cfg)
+    p = subprocess.Popen([sys.executable, "-m", "scheduler", "search", "停水", "--limit", "500", "--config", str(cfg)],
+                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()  # like `| head -0`: the reader is gone before anything is written
+    with p.stderr:
+        err = p.stderr.read().decode("utf-8")
+    p.wait(timeout=120)
+    assert err == "" and p.returncode == 0

@@ -48,7 +48,7 @@ def test_errors_name_the_line(tmp_path, text, line, words):
     with pytest.raises(ConfigError) as e:
         go()
     assert str(e.value).startswith(f"{p}:{line}: ") and words in str(e.value)
-    assert "\n" not in str(e.value)
+    assert "\n" not in str(e.value)  # one problem, one line
 
 
 def test_error_inside_a_tagged_union_points_at_the_inner_key(tmp_path):
@@ -90,3 +90,39 @@ def test_durations(value, seconds):
 def test_bad_durations(value):
     with pytest.raises(ValueError):
         parse_duration(value)
+
+
+class Times(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    daily_at: str
+    shifts: list[str]
+    every: float = 0
+
+
+def test_times_stay_strings(tmp_path):
+    """YAML 1.1 reads 20:00 as the base-60 integer 1200; every time in our files is a string."""
+    _, go = load(tmp_path, "daily_at: 08:00\nshifts: [20:00, 8:30, 23:59]\nevery: 1.5\n", Times)
+    t = go()
+    assert (t.daily_at, t.shifts, t.every) == ("08:00", ["20:00", "8:30", "23:59"], 1.5)
+
+
+@pytest.mark.parametrize("text, first, second", [
+    ("items:\n  - name: a\n    size: 1\n    size: 2\n", 3, 4),
+    ("items: []\nother: 1\nitems:\n  - name: b\n", 1, 3),
+])
+def test_duplicate_keys_name_both_lines(tmp_path, text, first, second):
+    p, go = load(tmp_path, text)
+    with pytest.raises(ConfigError) as e:
+        go()
+    assert str(e.value).startswith(f"{p}:{second}: ")
+    assert f"第 {first} 行" in str(e.value) and f"第 {second} 行" in str(e.value) and "重复" in str(e.value)
+
+
+def test_all_errors_are_listed_each_with_its_line(tmp_path):
+    p, go = load(tmp_path, "items:\n  - name: a\n    size: big\n  - size: 2\n    colour: red\n")
+    with pytest.raises(ConfigError) as e:
+        go()
+    lines = str(e.value).splitlines()
+    assert lines[0].startswith(f"{p}:3: items.0.size")
+    assert any(x.startswith(f"{p}:4: items.1.name") for x in lines[1:])
+    assert any(x.startswith(f"{p}:5: ") and "未知的键" in x for x in lines[1:])

@@ -56,7 +56,31 @@ def test_malformed_lines_are_reported_and_skipped():
     assert rc == 2
     assert [r["id"] for r in rows] == ["1", 3]
     lines = err.splitlines()
-    assert [line.split(":")[0] for line in lines] == ["第 2 行", "第 4 行", "第 5 行", "第 6 行"]
+    assert [line.split(":")[0] for line in lines[:-1]] == ["第 2 行", "第 4 行", "第 5 行", "第 6 行"]
+    assert lines[-1] == "共跳过 4 行"
+
+
+def test_hostile_lines_are_skipped_and_later_lines_still_analysed():
+    """A lone surrogate (in the id or the text) and 100k-deep JSON each cost one line, not the run."""
+    deep = "[" * 100_000 + "]" * 100_000
+    rc, rows, err = call(['{"id": "\\ud800", "title": "青溪"}', deep, '{"id": "t", "text": "青溪\\udc00停水"}',
+                          '{"id": "ok", "title": "青溪停水"}'])
+    assert rc == 2
+    assert [r["id"] for r in rows] == ["ok"]
+    assert [line.split(":")[0] for line in err.splitlines()] == ["第 1 行", "第 2 行", "第 3 行", "共跳过 3 行"]
+
+
+def test_hostile_lines_through_the_real_command():
+    import subprocess
+    import sys
+
+    deep = "{\"a\": " * 100_000 + "1" + "}" * 100_000
+    stdin = "\n".join(['{"id": "\\ud800"}', deep, '{"id": "after", "title": "青溪停水"}']) + "\n"
+    r = subprocess.run([sys.executable, "-m", "scheduler", "analyze", "--config", str(CONFIG)], input=stdin,
+                       capture_output=True, text=True, encoding="utf-8", timeout=180)
+    assert r.returncode == 2, r.stderr
+    assert [json.loads(line)["id"] for line in r.stdout.splitlines()] == ["after"]
+    assert "Traceback" not in r.stderr and r.stderr.strip().endswith("共跳过 2 行")
 
 
 def test_config_folder_with_only_topics_yaml(tmp_path):

@@ -41,7 +41,8 @@ def test_run_demo_shows_the_chain(tmp_path):
     assert len(alerts) == 1, (subjects, out)
     assert all("交接班" in s or "摘报" in s for s in subjects if s not in alerts), subjects
     assert "演示邮箱收到邮件: 【舆情预警" in out
-    final = out.strip().splitlines()[-1]
+    assert out.strip().splitlines()[-1] == "yqwatch 已停止"
+    final = [line for line in out.splitlines() if "已发预警" in line][-1]
     posts, relevant, alerts = (int(x) for x in re.search(r"帖子 (\d+) · 相关 (\d+) · 已发预警 (\d+)", final).groups())
     assert posts > 100 and 0 < relevant < posts and alerts == 1
     reports = list((tmp_path / "var" / "reports").glob("摘报-*-第1期.*"))

@@ -93,3 +93,52 @@ def test_reindex_rebuilds_from_database(store, index, tmp_path):
     assert reindex(store, fresh, since=T0 - timedelta(days=2)) == 2
     assert fresh.count(SearchQuery()) == 4  # idempotent
     fresh.close()
+
+
+def test_outbox_numbers_are_never_reused(store, index):
+    """An emptied queue must not hand out a delivered row's number again (SQLite reused max+1)."""
+    store.save_documents([make_doc(1), make_doc(2)])
+    first = [seq for seq, _ in store.outbox_batch(10)]
+    drain_outbox(store, index)
+    store.save_documents([make_doc(3)])
+    assert [seq for seq, _ in store.outbox_batch(10)][0] > max(first)
+
+
+def test_ack_deletes_exactly_the_rows_named(store):
+    store.save_documents([make_doc(i) for i in range(1, 4)])
+    rows = store.outbox_batch(10)
+    store.outbox_ack([rows[1][0]])
+    assert [d for _, d in store.outbox_batch(10)] == ["d1", "d3"]
+
+
+def test_a_failed_delivery_deletes_nothing(store):
+    store.save_documents([make_doc(1)])
+
+    def boom(docs, statuses):
+        raise IndexUnavailable("down")
+
+    with pytest.raises(IndexUnavailable):
+        store.outbox_deliver(10, boom)
+    assert store.outbox_pending() == 1
+
+
+def test_migration_0005_keeps_queued_rows_and_stops_number_reuse(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.migrate import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    cfg = alembic_config()
+    with engine.begin() as c:
+        cfg.attributes["connection"] = c
+        command.upgrade(cfg, "0004_console_users")
+        c.execute(text("INSERT INTO index_outbox (seq, doc_id, created_at) VALUES "
+                       "(7, 'd7', '2026-12-01 00:00:00'), (9, 'd9', '2026-12-01 00:00:00')"))
+    create_schema(engine)  # to head, through 0005
+    store = Store(engine)
+    assert store.outbox_batch(10) == [(7, "d7"), (9, "d9")]
+    store.outbox_ack([9])
+    store.save_documents([make_doc(1)])
+    assert [seq for seq, _ in store.outbox_batch(10)] == [7, 10]  # 9 is not handed out again
+    engine.dispose()

@@ -73,7 +73,7 @@ def test_save_is_idempotent_and_reports_only_new_ids(store):
 def test_outbox_gets_relevant_new_and_changed_documents_only(store):
     store.save_documents([make_doc(1), make_doc(2, relevant=False), make_doc(3, replies=5)])
     assert [d for _, d in store.outbox_batch(10)] == ["d1", "d3"]
-    store.outbox_ack(store.outbox_batch(10)[-1][0])
+    store.outbox_ack([seq for seq, _ in store.outbox_batch(10)])
     # unchanged resave: nothing queued; reply growth: the relevant doc is queued and updated
     store.save_documents([make_doc(1), make_doc(2, relevant=False, replies=9), make_doc(3, replies=8)])
     assert [d for _, d in store.outbox_batch(10)] == ["d3"]
@@ -146,7 +146,7 @@ def test_kv_json_values(store):
 
 def test_status_update_is_queued_for_the_index(store):
     store.save_documents([make_doc(1), make_doc(2, relevant=False)])
-    store.outbox_ack(store.outbox_batch(10)[-1][0])
+    store.outbox_ack([seq for seq, _ in store.outbox_batch(10)])
     assert store.set_status(["d1", "d2"], "handling") == 2
     assert [d for _, d in store.outbox_batch(10)] == ["d1"]
     assert store.statuses(["d1", "d2"]) == {"d1": "handling", "d2": "handling"}

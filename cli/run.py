@@ -1,0 +1,100 @@
+"""`yqwatch run`: the watch itself (console, scheduler, catch-up of missed reports) until stopped."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+
+from pipeline.config import now
+from watch_config import Config, check_sources, config_dir, load_config
+
+log = logging.getLogger("yqwatch")
+
+
+def cmd_run(args) -> int:
+    from catchup import catch_up
+    from scheduler import Services, build_scheduler, reason_text
+
+    cfg = load_config(config_dir(args.config))
+    check_sources(cfg.dir)
+    stop = threading.Event()
+    extras = []
+    if args.demo:
+        extras = _start_demo_helpers(cfg, args)
+    svc = Services(cfg)
+    try:
+        svc.engine  # noqa: B018 -- builds the channels now: a missing secret stops the start, not every rules run
+    except Exception:
+        svc.close()
+        for x in extras:
+            x.stop()
+        raise
+    svc.ensure_index()
+    if cfg.watch.console.enabled:
+        from console.server import ConsoleServer
+
+        console = ConsoleServer(svc.console_app(), cfg.watch.console.host, cfg.watch.console.port)
+        try:
+            console.start()
+        except RuntimeError as e:
+            for x in extras:
+                x.stop()
+            raise OSError(f"{e} (端口被占用? 在 watch.yaml 的 console.port 修改)") from None
+        extras.append(console)
+        print(f"值班控制台: {console.url}/", flush=True)
+    sched = build_scheduler(svc, demo=args.demo)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    # before the first crawl, so a brand-new database is seen as such (catchup.py)
+    try:
+        caught = catch_up(svc, now())
+    except Exception as e:  # the database may be down: the next start tries again
+        log.error("补发错过的报告失败: %s", reason_text(e))
+        caught = []
+    if caught:
+        print(f"已补发停机期间错过的报告: {'、'.join(caught)}", flush=True)
+    sched.start()
+    from sqlalchemy.engine import make_url
+
+    db = make_url(cfg.storage.database_url).render_as_string(hide_password=True)  # never print a password
+    print(f"yqwatch 已启动: {len(cfg.sources.sources)} 个信息源, 数据库 {db}", flush=True)
+    print(f"  摘报目录: {cfg.path(cfg.watch.reports.out_dir)}", flush=True)
+    log.info("yqwatch 已启动")
+    deadline = time.monotonic() + args.duration if args.duration else None
+    try:
+        while not stop.wait(args.status_every):
+            _print_status(svc)
+            if deadline and time.monotonic() >= deadline:
+                break
+    finally:
+        sched.shutdown(wait=True)
+        _print_status(svc)
+        svc.close()
+        for x in extras:
+            x.stop()
+        log.info("yqwatch 已停止")
+        print("yqwatch 已停止", flush=True)
+    return 0
+
+
+def _print_status(svc) -> None:
+    total = svc.store.count_documents()
+    relevant = svc.store.count_documents(relevant_only=True)
+    report = ", ".join(str(p) for p in svc.last_report) or "尚未生成"
+    print(f"[{now().isoformat(timespec='seconds')}] 帖子 {total} · 相关 {relevant} · 已发预警 {svc.alerts_sent} · "
+          f"摘报 {report}", flush=True)
+
+
+def _start_demo_helpers(cfg: Config, args) -> list:
+    """`run --demo`: the simulated sites and a local mail catcher, so the whole chain is visible."""
+    from demo.mailsink import MailSink
+    from demo.server import DemoServer
+
+    server = DemoServer(port=args.demo_port, speed=args.demo_speed)
+    server.start()
+    sink = MailSink(port=args.mail_port, out_dir=cfg.path("../var/demo-mail"))
+    sink.start()
+    print(f"演示站点: {server.base_url}/bbs/  {server.base_url}/tieba/f?kw=青溪  {server.base_url}/news/", flush=True)
+    print(f"演示邮箱 (SMTP 127.0.0.1:{args.mail_port}): 收到的预警邮件保存在 {sink.out_dir}", flush=True)
+    return [server, sink]
