@@ -173,12 +173,14 @@ class Services:
     def console_app(self):
         from console.app import create_app
         from console.auth import SecretError, build_auth
+        from alerts.reports.daily import daily_report_plan
         from console.services import ConsoleServices
 
         con, auth = self.cfg.watch.console, None
         if con.auth:
             try:
-                auth = build_auth(self.store.engine, clock, os.environ.get(con.secret_env))
+                auth = build_auth(self.store.engine, clock, os.environ.get(con.secret_env),
+                                  key_file=self.cfg.path(con.session_key_file) if con.session_key_file else None)
             except SecretError as e:
                 raise ConfigError(self.cfg.dir / "watch.yaml", None, f"console.secret_env {con.secret_env}: {e}") from None
             if not auth.users.list():
@@ -191,7 +193,9 @@ class Services:
             write_report=lambda day: self.daily_report(day),
             write_special=lambda incident_id, fmt: self.reports.special(incident_id, [fmt]), auth=auth,
             # built lazily: the postbox (and its mail channel) exists only with alerts.yaml `reports:`
-            deliveries=(lambda: self.reports.postbox.deliveries()) if self.cfg.alerts.reports is not None else None))
+            deliveries=(lambda: self.reports.postbox.deliveries()) if self.cfg.alerts.reports is not None else None,
+            allowed_hosts=(con.host, *con.allowed_hosts), crawl_stale_after=timedelta(minutes=con.crawl_stale_minutes),
+            daily_items=lambda day: [p.doc.id for p in daily_report_plan(self.store, day=day, now=clock())]))
 
     def gc(self) -> dict:
         return self.store.gc(clock(), self.cfg.storage.raw_retention_days)

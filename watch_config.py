@@ -25,7 +25,12 @@ class ConsoleSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
     auth: bool = False  # accounts and sign-in (`yqwatch user add`); off: staff type their name
-    secret_env: str = "YQ_CONSOLE_SECRET"  # env var with the session key (else one kept in the DB)
+    secret_env: str = "YQ_CONSOLE_SECRET"  # env var with the session key (else the key file below)
+    # session key kept in this 0600 file (relative to the config dir); null keeps it in the database
+    session_key_file: str | None = "../var/console-session.key"
+    # host names staff type besides 127.0.0.1/localhost/::1 and `host` (others get 421: DNS rebinding)
+    allowed_hosts: list[str] = []
+    crawl_stale_minutes: int = Field(30, ge=1)  # no crawl finished this long → red 采集停止 banner
 
 
 class ReportSettings(BaseModel):
