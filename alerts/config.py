@@ -192,9 +192,14 @@ _TAGS = {"email", "webhook", "dingtalk", "wecom", "new_hit", "source_broken", "s
 
 
 class RetryConfig(_Strict):
-    max_attempts: int = Field(8, ge=1)
-    backoff_seconds: float = Field(60.0, gt=0)  # doubled after each failure ...
-    backoff_max_seconds: float = Field(3600.0, gt=0)  # ... up to this
+    """Failed deliveries are retried until delivered or cancelled by a person (never given up).
+    The back-off is capped low so a channel that comes back is used within a minute; a channel
+    that stays down is tried once per `backoff_max_seconds`, not once per queued alert."""
+
+    max_attempts: int = Field(8, ge=1)  # failures after which an alert is flagged 持续失败 (still retried)
+    backoff_seconds: float = Field(10.0, gt=0)  # doubled after each failure ...
+    backoff_max_seconds: float = Field(30.0, gt=0, le=60)  # ... up to this (≤ 60 s: recovery goal)
+    lease_seconds: float = Field(120.0, ge=30)  # a send in progress is left alone this long
 
 
 class EventConfig(_Strict):

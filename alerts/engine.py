@@ -38,10 +38,11 @@ from urllib.parse import urlencode
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from alerts.channels.base import Channel, DeliveryError
+from alerts.channels.base import Channel, send_stored
 from alerts.config import (AlertsConfig, EmailChannelConfig, NewHitRule, SourceBrokenRule, SpikeRule,
                            roster_roles)
 from alerts.db import write_session
+from alerts.delivery_queue import FAILED, REJECTED, UNDELIVERED, DeliveryQueue, RetryPolicy
 from alerts.health import source_health
 from alerts.events import close_stale, open_events, ref_from_json, ref_to_json, worse
 from alerts.models import AlertEventDocRow, AlertEventRow, AlertMatchRow, AlertRow
@@ -59,6 +60,18 @@ log = logging.getLogger(__name__)
 
 CURSOR_KEY = "alerts.cursor"
 BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryState:
+    """Alerts not delivered yet, for the console and `yqwatch sources`."""
+
+    undelivered: int  # queued, being sent, retrying or rejected
+    rejected: int  # refused for good by the receiver: a person must retry or cancel
+    retrying: int  # failed at least once, due again
+    oldest: datetime | None  # when the oldest undelivered alert was queued
+    struggling: bool  # one has failed retry.max_attempts times or more (still retried)
+    unrecorded: int  # sent, but the database has not taken the result yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +103,7 @@ class AlertEngine:
     def __init__(self, store, config: AlertsConfig, channels: Mapping[str, Channel], *,
                  now: Callable[[], datetime], source_names: Mapping[str, str] | None = None,
                  locality_name: str | None = None, batch_size: int = BATCH,
-                 shifts: Sequence[str] = DEFAULT_SHIFTS):
+                 shifts: Sequence[str] = DEFAULT_SHIFTS, delivery_wait: float | None = 20.0):
         self.store = store
         self.config = config
         self.channels = dict(channels)
@@ -101,6 +114,8 @@ class AlertEngine:
         self.shifts = tuple(shifts)  # watch.yaml 交接班 times: the roster's shift boundaries
         self.roster_gaps = 0  # alerts queued for a roster role nobody filled (sent to the fallback)
         self._rules = [r for r in config.rules if r.enabled]
+        self.queue = DeliveryQueue(store.engine, AlertRow, policy=RetryPolicy.from_config(config.retry),
+                                   now=now, label="预警", wait_seconds=delivery_wait)
 
     # -- the job ------------------------------------------------------------------------------
 
@@ -115,7 +130,7 @@ class AlertEngine:
         self._check_sources(now)
         self._check_spikes(now)
         self._escalate(now)
-        sent, failed = self._deliver_due(now)
+        sent, failed = self.deliver_due()
         return RunSummary(seen, matches, events_new, sent, failed)
 
     # -- documents -> events -> matches -> pending alerts -------------------------------------
@@ -376,49 +391,57 @@ class AlertEngine:
                                                   alert_id(rule_id, event_id, channel, kind))
                         self._add_alert(s, rule_id, event_id, channel, kind, msg, now)
 
-    # -- delivery -----------------------------------------------------------------------------
+    # -- delivery (alerts.delivery_queue: lease, capped back-off, one worker per channel) -------
 
-    def _deliver_due(self, now: datetime) -> tuple[int, int]:
-        retry = self.config.retry
+    def deliver_due(self) -> tuple[int, int]:
+        """Send every due alert now: (sent, failed). run_once calls it; the scheduler may also
+        run it on its own, more often than the rules, to use a recovered channel sooner."""
+        due = self.queue.due(self.now(), AlertRow.channel)
+        jobs = {name: ids for name, ids in due.items() if name in self.channels}  # others: disabled
+        counts = self.queue.run(jobs, self._send)
+        return counts.sent, counts.failed
+
+    def _send(self, alert_id: str) -> None:
         with Session(self.store.engine) as s:
-            due = s.scalars(select(AlertRow).where(
-                AlertRow.status != "sent", AlertRow.next_try_at.is_not(None),
-                AlertRow.next_try_at <= now).order_by(AlertRow.created_at, AlertRow.id)).all()
-            s.expunge_all()
-        sent = failed = 0
-        for row in due:
-            channel = self.channels.get(row.channel)
-            if channel is None:
-                continue
-            error = None
-            message = AlertMessage(**_message_args(row.message))
-            send_to = getattr(channel, "send_to", None)  # channels that address people (roster)
-            try:
-                if send_to is not None:
-                    send_to(message, tuple(row.recipients))
-                else:
-                    channel.send(message)
-            except DeliveryError as e:
-                error = str(e)
-            except Exception as e:  # a channel bug must not stop the other alerts
-                log.exception("alert %s: channel %s crashed", row.id, row.channel)
-                error = f"{type(e).__name__}: {e}"
-            with write_session(self.store.engine) as s, s.begin():
-                cur = s.get(AlertRow, row.id)
-                cur.attempts += 1
-                if error is None:
-                    cur.status, cur.sent_at, cur.next_try_at, cur.last_error = "sent", now, None, None
-                    sent += 1
-                else:
-                    cur.status, cur.last_error = "failed", error[:500]
-                    delay = min(retry.backoff_seconds * 2 ** (cur.attempts - 1),
-                                retry.backoff_max_seconds)
-                    give_up = cur.attempts >= retry.max_attempts
-                    cur.next_try_at = None if give_up else now + timedelta(seconds=delay)
-                    failed += 1
-                    log.warning("alert %s via %s failed (attempt %d): %s",
-                                row.id, row.channel, cur.attempts, error)
-        return sent, failed
+            row = s.get(AlertRow, alert_id)
+            name, data, recipients = row.channel, row.message, tuple(row.recipients)
+        send_stored(self.channels[name], AlertMessage(**_message_args(data)), recipients)
+
+    def cancel_alert(self, alert_id: str, by: str, reason: str = "") -> bool:
+        """A person stops an undelivered alert (console 取消发送). False: sent, cancelled or unknown."""
+        done = self.queue.cancel(alert_id, by, reason)
+        if done:
+            log.warning("预警 %s 已被 %s 取消发送: %s", alert_id, by, reason or "-")
+        return done
+
+    def retry_alert_now(self, alert_id: str) -> bool:
+        """A person asks for another try now (a rejected alert after fixing the channel)."""
+        return self.queue.retry_now(alert_id)
+
+    def undelivered(self, *, limit: int = 100) -> list[Alert]:
+        """Alerts not (yet) delivered, oldest first: queued, being sent, retrying, rejected."""
+        with Session(self.store.engine) as s:
+            q = (select(AlertRow).where(AlertRow.status.in_(UNDELIVERED))
+                 .order_by(AlertRow.created_at, AlertRow.id).limit(limit))
+            return [_alert(r) for r in s.scalars(q)]
+
+    def delivery_state(self) -> DeliveryState:
+        """Counts for the console header and `yqwatch sources`/status."""
+        with Session(self.store.engine) as s:
+            rows = s.execute(select(AlertRow.status, func.count(), func.min(AlertRow.created_at),
+                                    func.max(AlertRow.attempts))
+                             .where(AlertRow.status.in_(UNDELIVERED)).group_by(AlertRow.status)).all()
+        by = {st: n for st, n, _o, _a in rows}
+        oldest = min((o for _s, _n, o, _a in rows if o is not None), default=None)
+        return DeliveryState(
+            undelivered=sum(by.values()), rejected=by.get(REJECTED, 0),
+            retrying=by.get(FAILED, 0), oldest=oldest,
+            struggling=any(a >= self.config.retry.max_attempts for _s, _n, _o, a in rows),
+            unrecorded=self.queue.unrecorded())
+
+    def close(self) -> None:
+        """Stop the delivery workers (a send in progress finishes within its channel timeout)."""
+        self.queue.close()
 
     # -- queries for the console and the scheduler -------------------------------------------
 

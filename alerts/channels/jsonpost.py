@@ -5,7 +5,10 @@ from typing import Any
 
 import httpx
 
-from alerts.channels.base import DeliveryError
+from alerts.channels.base import DeliveryError, PermanentDeliveryError
+
+# Client errors that a later retry can still cure (timeouts, rate limits, "too early").
+_TRANSIENT_4XX = {408, 425, 429}
 
 
 def post_json(url: str, payload: dict[str, Any], *, headers: dict[str, str] | None = None,
@@ -17,6 +20,8 @@ def post_json(url: str, payload: dict[str, Any], *, headers: dict[str, str] | No
         resp = httpx.post(url, json=payload, headers=headers, timeout=timeout)
     except httpx.HTTPError as e:
         raise DeliveryError(f"POST {_host(url)}: {type(e).__name__}: {e}") from e
+    if resp.is_client_error and resp.status_code not in _TRANSIENT_4XX:
+        raise PermanentDeliveryError(f"POST {_host(url)}: HTTP {resp.status_code} (请求被拒收)")
     if not resp.is_success:
         raise DeliveryError(f"POST {_host(url)}: HTTP {resp.status_code}")
     return resp

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from alerts.channels.base import DeliveryError
+from alerts.channels.base import DeliveryError, PermanentDeliveryError
 from alerts.escape import one_line
 from alerts.types import AlertMessage
 
@@ -84,5 +84,14 @@ class EmailChannel:
                 if self.username:
                     smtp.login(self.username, self.password or "")
                 smtp.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as e:
+            codes = [code for code, _msg in e.recipients.values()]
+            if codes and all(500 <= c < 600 for c in codes):  # every address refused for good
+                raise PermanentDeliveryError(f"SMTP {self.host}:{self.port}: 收件人被拒收 {e}") from e
+            raise DeliveryError(f"SMTP {self.host}:{self.port}: {e}") from e
+        except smtplib.SMTPDataError as e:
+            if 500 <= e.smtp_code < 600:  # the server refused this message (size, content)
+                raise PermanentDeliveryError(f"SMTP {self.host}:{self.port}: 邮件被拒收 {e}") from e
+            raise DeliveryError(f"SMTP {self.host}:{self.port}: {e}") from e
         except (smtplib.SMTPException, OSError) as e:
             raise DeliveryError(f"SMTP {self.host}:{self.port}: {e}") from e
