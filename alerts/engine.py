@@ -5,13 +5,17 @@ Exactly-once bookkeeping, at-least-once delivery:
   rows, the pending alert rows and the advanced cursor. A crash before the commit replays the
   batch; after it, nothing is lost. Alert rows are unique per (rule, event, channel, kind), so
   an event that keeps growing produces one "new" alert per channel, never one per post.
-- Delivery happens after that commit, one alert at a time, and its outcome is committed right
-  after the channel returns. A crash between the SMTP server accepting a mail (or a webhook
-  answering 2xx) and that commit re-sends the alert on the next run: the window is one
-  message. Re-sends carry the same `Message-ID: <alert.ID@yqwatch>` (e-mail) or
-  `Idempotency-Key: ID` (webhooks), so receivers can drop the duplicate.
-- A failed delivery is retried on later runs with exponential backoff (retry.backoff_seconds,
-  doubled per attempt, capped by retry.backoff_max_seconds) until retry.max_attempts.
+- Delivery happens after that commit, through alerts.delivery_queue (shared with report mail):
+  each alert is leased (committed) before its channel is called and its outcome recorded right
+  after; a failed record never re-sends it from this process, and a crash between the channel
+  accepting and the record re-sends it once the lease ran out, with the same
+  `Message-ID: <alert.ID@yqwatch>` (e-mail) or `Idempotency-Key: ID` (webhooks), so receivers can
+  drop the duplicate. Channels are served concurrently, one worker each, so a hung channel delays
+  only itself.
+- A failed delivery is retried until delivered or cancelled by a person (cancel_alert), with a
+  back-off doubling from retry.backoff_seconds and capped by retry.backoff_max_seconds (≤ 60 s);
+  a channel that is down is probed once per back-off, not once per queued alert. A message the
+  receiver refuses for good is marked rejected and listed by undelivered() until a person acts.
 - Upgrades: when a later post of the same event reaches a grade worse than every alert sent so
   far for that (rule, event, channel), ONE upgrade alert per grade reached is sent
   (【舆情预警·新升级为红色】); with four grades an event can never send more than four messages
