@@ -9,8 +9,15 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from alerts.channels.base import DeliveryError, PermanentDeliveryError
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from alerts.channels.base import DeliveryError, PermanentDeliveryError, env_value
 from alerts.escape import one_line
+from alerts.registry import CHANNEL_KINDS, ChannelKind
+from alerts.roster import ROLES, ROSTER_PREFIX
+from alerts.schema import ChannelSchema
 from alerts.types import AlertMessage
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -95,3 +102,50 @@ class EmailChannel:
             raise DeliveryError(f"SMTP {self.host}:{self.port}: {e}") from e
         except (smtplib.SMTPException, OSError) as e:
             raise DeliveryError(f"SMTP {self.host}:{self.port}: {e}") from e
+
+
+class EmailChannelConfig(ChannelSchema):
+    type: Literal["email"]
+    host: str = "127.0.0.1"
+    port: int = Field(8025, ge=1, le=65535)
+    sender: str
+    recipients: list[str] = Field(min_length=1)  # addresses and/or roster:duty, roster:leader
+    starttls: bool = False
+    ssl: bool = False  # implicit TLS (port 465); exclusive with starttls
+    username_env: str | None = None
+    password_env: str | None = None
+
+    @field_validator("recipients")
+    @classmethod
+    def _roles(cls, v: list[str]) -> list[str]:
+        for r in v:
+            if r.startswith(ROSTER_PREFIX) and r.removeprefix(ROSTER_PREFIX) not in ROLES:
+                raise ValueError(f"{r!r}: use roster:duty or roster:leader")
+        return v
+
+    def needs_roster_fallback(self) -> bool:
+        return not self.fixed_recipients()
+
+    def roster_roles(self) -> list[str]:
+        return [r.removeprefix(ROSTER_PREFIX) for r in self.recipients if r.startswith(ROSTER_PREFIX)]
+
+    def fixed_recipients(self) -> list[str]:
+        return [r for r in self.recipients if not r.startswith(ROSTER_PREFIX)]
+
+    @model_validator(mode="after")
+    def _tls_modes(self):
+        if self.starttls and self.ssl:
+            raise ValueError("starttls and ssl are exclusive")
+        if (self.username_env is None) != (self.password_env is None):
+            raise ValueError("username_env and password_env go together")
+        return self
+
+
+def _build(c: EmailChannelConfig, env) -> EmailChannel:
+    user = env_value(env, c.username_env) if c.username_env else None
+    pw = env_value(env, c.password_env) if c.password_env else None
+    return EmailChannel(host=c.host, port=c.port, sender=c.sender, recipients=c.fixed_recipients(),
+                        starttls=c.starttls, use_ssl=c.ssl, username=user, password=pw, timeout=c.timeout)
+
+
+CHANNEL_KINDS.register("email", ChannelKind("email", EmailChannelConfig, _build, contact="email"))

@@ -3,8 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from typing import Literal
+
+from alerts.channels.base import env_value
 from alerts.channels.jsonpost import post_json, robot_errcode
 from alerts.escape import truncate_utf8
+from alerts.registry import CHANNEL_KINDS, ChannelKind
+from alerts.schema import ChannelSchema, Roles
 from alerts.types import AlertMessage
 
 MAX_BYTES = 4096
@@ -32,3 +37,19 @@ class WeComChannel:
             robot_errcode(post_json(self.url, {"msgtype": "text", "text": {
                 "content": "请值班人员及时查看上条舆情预警", "mentioned_mobile_list": mobiles}},
                 timeout=self.timeout))
+
+
+class WeComChannelConfig(ChannelSchema):
+    type: Literal["wecom"]
+    url_env: str  # https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...
+    at_roster: Roles = []  # @-mention these roster roles on call (a text message after the markdown)
+
+    def roster_roles(self) -> list[str]:
+        return list(self.at_roster)
+
+
+def _build(c: WeComChannelConfig, env) -> WeComChannel:
+    return WeComChannel(url=env_value(env, c.url_env), timeout=c.timeout)
+
+
+CHANNEL_KINDS.register("wecom", ChannelKind("wecom", WeComChannelConfig, _build, contact="mobile"))
