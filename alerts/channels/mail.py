@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from alerts.channels.base import DeliveryError, PermanentDeliveryError, env_value
-from alerts.escape import one_line
+from alerts.escape import no_bidi, one_line
 from alerts.registry import CHANNEL_KINDS, ChannelKind
 from alerts.roster import ROLES, ROSTER_PREFIX
 from alerts.schema import ChannelSchema
@@ -58,8 +58,8 @@ class EmailChannel:
         msg["To"] = ", ".join(recipients or self._recipients)
         msg["Date"] = formatdate(localtime=True)
         msg["Message-ID"] = message_id
-        msg.set_content(text, charset="utf-8")
-        msg.add_alternative(html, subtype="html", charset="utf-8")
+        msg.set_content(no_bidi(text), charset="utf-8")
+        msg.add_alternative(no_bidi(html), subtype="html", charset="utf-8")
         for a in attachments:
             maintype, subtype = a.mime.split("/", 1)
             msg.add_attachment(a.data, maintype=maintype, subtype=subtype, filename=a.filename)
