@@ -102,7 +102,7 @@ class AlertEngine:
     def __init__(self, store, config: AlertsConfig, channels: Mapping[str, Channel], *,
                  now: Callable[[], datetime], source_names: Mapping[str, str] | None = None,
                  locality_name: str | None = None, batch_size: int = BATCH,
-                 shifts: Sequence[str] = DEFAULT_SHIFTS, delivery_wait: float | None = 20.0):
+                 shifts: Sequence[str] = DEFAULT_SHIFTS, delivery_wait: float | None = 5.0):
         self.store = store
         self.config = config
         self.channels = dict(channels)
@@ -111,6 +111,7 @@ class AlertEngine:
         self.locality_name = locality_name  # names locality-wide surges (topics.yaml locality.name)
         self.batch_size = batch_size
         self.shifts = tuple(shifts)  # watch.yaml 交接班 times: the roster's shift boundaries
+        # run_once waits this long for the channel workers; a slow channel finishes on its own
         self.roster_gaps = 0  # alerts queued for a roster role nobody filled (sent to the fallback)
         self._rules = [r for r in config.rules if r.enabled]
         kinds = {r.type: RULE_KINDS[r.type] for r in self._rules}
@@ -126,17 +127,32 @@ class AlertEngine:
     # -- the job ------------------------------------------------------------------------------
 
     def run_once(self) -> RunSummary:
+        """One run. Each step runs even when an earlier one failed (a rule's bug or a database
+        refusing writes must not stop the delivery of alerts already queued); the first error
+        is raised at the end, so the scheduler still logs the run as failed."""
         now = self.now()
-        seen = matches = events_new = 0
-        while True:
-            n, m, e = self._process_batch(now)
+        seen = matches = events_new = sent = failed = 0
+        errors: list[Exception] = []
+
+        def step(what: str, fn, *args):
+            try:
+                return fn(*args)
+            except Exception as e:
+                log.error("预警规则运行出错 (%s): %s: %s", what, type(e).__name__, e)
+                errors.append(e)
+                return None
+
+        while (res := step("documents", self._process_batch, now)) is not None:
+            n, m, e = res
             seen, matches, events_new = seen + n, matches + m, events_new + e
             if n < self.batch_size:
                 break
         for kind, rules in self._run_rules:
-            kind.on_run(self, rules, now)
-        self._escalate(now)
-        sent, failed = self.deliver_due()
+            step(kind.type, kind.on_run, self, rules, now)
+        step("escalation", self._escalate, now)
+        sent, failed = step("delivery", self.deliver_due) or (0, 0)
+        if errors:
+            raise errors[0]
         return RunSummary(seen, matches, events_new, sent, failed)
 
     # -- documents -> events -> matches -> pending alerts -------------------------------------

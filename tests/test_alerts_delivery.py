@@ -247,3 +247,20 @@ def test_a_refused_message_is_shown_and_a_person_can_retry_or_cancel(tmp_path):
 def test_retry_policy_is_capped_at_a_minute():
     with pytest.raises(Exception, match="less than or equal to 60"):
         _config(backoff_max_seconds=3600)
+
+
+def test_a_failing_rule_step_does_not_stop_delivery_of_queued_alerts(tmp_path):
+    store, clock, port = make_store(tmp_path), Clock(), free_port()
+    put(store, [make_doc(1)])
+    engine = AlertEngine(store, _config(), {"email": _email(port)}, now=clock)
+    engine.run_once()  # queued; nobody listens yet
+
+    def unreadable(*_a, **_k):
+        raise OSError(5, "Input/output error")
+
+    store.documents_since = unreadable  # the document step now fails on every run
+    with SmtpServer(port) as smtp:
+        clock.advance(minutes=1)
+        with pytest.raises(OSError):
+            engine.run_once()
+    assert len(smtp.messages) == 1 and engine.alerts()[0].status == "sent"
