@@ -51,6 +51,9 @@ REJECTED, CANCELLED = "rejected", "cancelled"
 # States that still want a send (reports add 'preparing': reserved, message not built yet).
 OPEN = (PENDING, SENDING, FAILED, "preparing")
 UNDELIVERED = (*OPEN, REJECTED)  # what the console lists as 未送达
+# A row or gate due within this of a pass is taken by it: the caller's runs drift by milliseconds,
+# and missing by 3 ms would otherwise cost a whole run interval.
+SLACK = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,7 @@ class _Outcome:
     status: str  # sent | failed | rejected
     at: datetime
     error: str | None
+    base: datetime | None = None  # when this pass started: the back-off counts from here
     channel_down: bool = False  # the channel failed (not just this row): close its gate
 
 
@@ -91,7 +95,7 @@ class _Gate:
         self.closed_until: datetime | None = None
 
     def open(self, now: datetime) -> bool:
-        return self.closed_until is None or now >= self.closed_until
+        return self.closed_until is None or now + SLACK >= self.closed_until
 
 
 Send = Callable[[str], None]  # deliver the row with this id; raise DeliveryError when it failed
@@ -122,7 +126,7 @@ class DeliveryQueue:
         key = group if group is not None else t.status  # one group when there is no channel column
         with Session(self.engine) as s:
             rows = s.execute(select(t.id, key).where(t.status.in_(OPEN), t.next_try_at.is_not(None),
-                                                     t.next_try_at <= now)
+                                                     t.next_try_at <= now + SLACK)
                              .order_by(t.created_at, t.id)).all()
         out: dict[str, list[str]] = {}
         with self._lock:
@@ -136,12 +140,16 @@ class DeliveryQueue:
         Waits up to `wait_seconds` for them; a channel still busy then finishes on its own (its
         counts go into a later run's) and is not started again until it has."""
         self.flush()
+        # Back-offs count from the pass's start, not from when a (slow) attempt failed, so a
+        # retry due after `backoff_max` is due at the caller's run that many seconds later, not
+        # one run after that.
+        started = self.now()
         futures = []
         with self._lock:
             for channel, ids in jobs.items():
                 if not ids or (channel in self._busy and not self._busy[channel].done()):
                     continue
-                fut = self._pool.submit(self._work, channel, list(ids), send)
+                fut = self._pool.submit(self._work, channel, list(ids), send, started)
                 self._busy[channel] = fut
                 futures.append(fut)
         done, _ = wait(futures, timeout=self.wait_seconds)
@@ -163,7 +171,7 @@ class DeliveryQueue:
                 self._late[0] += s
                 self._late[1] += f
 
-    def _work(self, channel: str, ids: list[str], send: Send) -> tuple[int, int]:
+    def _work(self, channel: str, ids: list[str], send: Send, started: datetime) -> tuple[int, int]:
         gate = self._gates.setdefault(channel, _Gate())
         sent = failed = 0
         for rid in ids:
@@ -175,7 +183,7 @@ class DeliveryQueue:
             except Exception as e:  # the database refuses writes: nothing is sent without a lease
                 log.error("%s %s: 无法登记发送 (数据库不可写)，本轮暂停该渠道: %s", self.label, rid, e)
                 break
-            outcome = self._attempt(channel, rid, send)
+            outcome = self._attempt(channel, rid, send, started)
             self.record(rid, outcome)
             if outcome.status == SENT:
                 gate.failures, gate.closed_until = 0, None
@@ -184,21 +192,21 @@ class DeliveryQueue:
                 failed += 1
                 if outcome.channel_down:
                     gate.failures += 1
-                    gate.closed_until = self.now() + self.policy.delay(gate.failures)
+                    gate.closed_until = started + self.policy.delay(gate.failures)
         return sent, failed
 
-    def _attempt(self, channel: str, rid: str, send: Send) -> _Outcome:
+    def _attempt(self, channel: str, rid: str, send: Send, started: datetime) -> _Outcome:
         try:
             send(rid)
         except PermanentDeliveryError as e:
             log.error("%s %s 经 %s 被拒收 (不再自动重试，请人工处理): %s", self.label, rid, channel, e)
-            return _Outcome(REJECTED, self.now(), str(e))
+            return _Outcome(REJECTED, self.now(), str(e), started)
         except DeliveryError as e:
             log.warning("%s %s 经 %s 发送失败 (稍后重试): %s", self.label, rid, channel, e)
-            return _Outcome(FAILED, self.now(), str(e), channel_down=True)
+            return _Outcome(FAILED, self.now(), str(e), started, channel_down=True)
         except Exception as e:  # a bug in one row (a rebuild, a channel) must not stop the others
             log.exception("%s %s 经 %s 出错 (稍后重试)", self.label, rid, channel)
-            return _Outcome(FAILED, self.now(), f"{type(e).__name__}: {e}")
+            return _Outcome(FAILED, self.now(), f"{type(e).__name__}: {e}", started)
         return _Outcome(SENT, self.now(), None)
 
     # -- the row's states ---------------------------------------------------------------------
@@ -211,7 +219,7 @@ class DeliveryQueue:
                 return False
         t = self.table
         with write_session(self.engine) as s, s.begin():
-            res = s.execute(update(t).where(t.id == rid, t.status.in_(OPEN), t.next_try_at <= now)
+            res = s.execute(update(t).where(t.id == rid, t.status.in_(OPEN), t.next_try_at <= now + SLACK)
                             .values(status=SENDING, next_try_at=now + self.policy.lease))
             return res.rowcount == 1
 
@@ -259,7 +267,8 @@ class DeliveryQueue:
             row.last_error = (o.error or "")[:500]
             row.status = o.status
             # Never given up: a retryable failure is always due again (rejected waits for a person).
-            row.next_try_at = o.at + self.policy.delay(row.attempts) if o.status == FAILED else None
+            base = o.base or o.at
+            row.next_try_at = base + self.policy.delay(row.attempts) if o.status == FAILED else None
 
     def cancel(self, rid: str, by: str, reason: str = "") -> bool:
         """A person stops an undelivered row for good. False when it was sent or unknown."""
