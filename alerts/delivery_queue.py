@@ -110,7 +110,7 @@ class DeliveryQueue:
         self.now = now
         self.label = label  # for log lines: 预警 / 报告邮件
         self.wait_seconds = wait_seconds  # how long run() waits for slow channels (they go on)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a done-callback may run at once, in the thread holding it
         self._unrecorded: dict[str, _Outcome] = {}
         self._gates: dict[str, _Gate] = {}
         self._busy: dict[str, Future] = {}
