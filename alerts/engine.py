@@ -49,6 +49,7 @@ from alerts.delivery_queue import FAILED, REJECTED, UNDELIVERED, DeliveryQueue, 
 from alerts.events import close_stale, open_events, ref_from_json, ref_to_json, worse
 from alerts.models import AlertEventDocRow, AlertEventRow, AlertMatchRow, AlertRow
 from alerts.roster import DEFAULT_SHIFTS, on_duty, resolve
+from alerts.health import SHANGHAI
 from alerts.registry import CHANNEL_KINDS, RULE_KINDS
 from alerts.rules.common import alert_id
 from alerts.rules.new_hit import rule_matches
@@ -87,6 +88,22 @@ class DeliveryState:
     oldest: datetime | None  # when the oldest undelivered alert was queued
     struggling: bool  # one has failed retry.max_attempts times or more (still retried)
     unrecorded: int  # sent, but the database has not taken the result yet
+
+    def line(self) -> str:
+        """One line for `yqwatch sources` / status (Chinese: it is read by duty staff)."""
+        if not self.undelivered and not self.unrecorded:
+            return "预警投递: 全部送达"
+        parts = [f"重试中 {self.retrying}"] if self.retrying else []
+        parts += [f"被拒收 {self.rejected}（需人工处理）"] if self.rejected else []
+        parts += ["持续失败"] if self.struggling else []
+        parts += [f"已发出待记录 {self.unrecorded}"] if self.unrecorded else []
+        since = f"，最早 {self.oldest.astimezone(SHANGHAI):%m-%d %H:%M}" if self.oldest else ""
+        return f"预警投递: 未送达 {self.undelivered} 条（{'，'.join(parts) or '排队中'}{since}）"
+
+    def to_json(self) -> dict:
+        return {"undelivered": self.undelivered, "rejected": self.rejected, "retrying": self.retrying,
+                "oldest": self.oldest.isoformat() if self.oldest else None,
+                "struggling": self.struggling, "unrecorded": self.unrecorded}
 
 
 @dataclass(frozen=True, slots=True)

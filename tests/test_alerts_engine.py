@@ -106,11 +106,13 @@ def test_never_gives_up_and_delivers_once_the_outage_ends(tmp_path):
     assert alert.status == "failed" and alert.attempts == 180 and alert.next_try_at is not None
     state = engine.delivery_state()
     assert state.undelivered == 1 and state.retrying == 1 and state.struggling
+    assert state.line() == "预警投递: 未送达 1 条（重试中 1，持续失败，最早 05-06 09:00）"
     assert [a.id for a in engine.undelivered()] == [alert.id]
     with SmtpServer(port) as smtp:
         clock.advance(seconds=60)
         assert engine.run_once().alerts_sent == 1
     assert len(smtp.messages) == 1 and engine.delivery_state().undelivered == 0
+    assert engine.delivery_state().line() == "预警投递: 全部送达"
 
 
 def test_webhook_gets_json_and_upgrade_is_sent_once(tmp_path):
