@@ -204,3 +204,20 @@ def test_no_recipients_only_writes(store, clock, tmp_path):
     assert (issue.queued, issue.delivery, issue.result.issue_no) == (False, None, 1)
     assert _rows(store) == [] and desk.deliver().sent == 0
     assert all(p.is_file() for p in issue.result.paths)
+
+
+def test_a_person_can_cancel_an_undelivered_issue(store, clock, tmp_path):
+    port = free_port()  # the server is down
+    desk = mail_desk(store, clock, tmp_path, port=port)
+    desk.issue_daily(DAY)
+    [waiting] = desk.postbox.undelivered()
+    assert (waiting.kind, waiting.key, waiting.status) == ("daily", "2024-05-06", "failed")
+    assert desk.postbox.cancel("daily", "2024-05-06", "李娜", "已当面呈送")
+    assert desk.postbox.undelivered() == []
+    with SmtpServer(port) as smtp:
+        clock.advance(hours=1)
+        desk.deliver()
+    assert smtp.messages == []
+    d = desk.postbox.get("daily", "2024-05-06")
+    assert (d.status, d.last_error) == ("cancelled", "已取消（李娜）：已当面呈送")
+    assert not desk.postbox.cancel("daily", "2024-05-06", "李娜")
