@@ -115,6 +115,7 @@ class DeliveryQueue:
         self._gates: dict[str, _Gate] = {}
         self._busy: dict[str, Future] = {}
         self._late = [0, 0]  # counts of workers that finished after run() returned
+        self._db_refusing = False  # the last claim failed: logged once until one succeeds
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix=f"deliver-{label}")
 
     # -- running ------------------------------------------------------------------------------
@@ -178,11 +179,17 @@ class DeliveryQueue:
             if not gate.open(self.now()):
                 break  # the channel is down: its probe time has not come
             try:
-                if not self.claim(rid):
-                    continue
+                claimed = self.claim(rid)
             except Exception as e:  # the database refuses writes: nothing is sent without a lease
-                log.error("%s %s: 无法登记发送 (数据库不可写)，本轮暂停该渠道: %s", self.label, rid, e)
+                if not self._db_refusing:  # once per outage, not once per run
+                    log.error("%s: 无法登记发送 (数据库不可写)，暂停投递直至数据库恢复: %s", self.label, e)
+                self._db_refusing = True
                 break
+            if self._db_refusing:
+                log.warning("%s: 数据库恢复可写，继续投递", self.label)
+                self._db_refusing = False
+            if not claimed:
+                continue
             outcome = self._attempt(channel, rid, send, started)
             self.record(rid, outcome)
             if outcome.status == SENT:

@@ -113,6 +113,7 @@ class RunSummary:
     events_new: int = 0
     alerts_sent: int = 0
     alerts_failed: int = 0
+    errors: tuple[str, ...] = ()  # steps that failed this run ("documents: OSError: ..."), logged
 
 
 class AlertEngine:
@@ -138,6 +139,7 @@ class AlertEngine:
         self._crawl_failures: dict[str, CrawlFailure] = {}
         self._crawl_lock = threading.Lock()
         self.started_at = now()
+        self._failing: tuple[str, ...] = ()  # the failing steps of the last run (log on change)
         self.queue = DeliveryQueue(store.engine, AlertRow, policy=RetryPolicy.from_config(config.retry),
                                    now=now, label="预警", wait_seconds=delivery_wait)
 
@@ -145,18 +147,18 @@ class AlertEngine:
 
     def run_once(self) -> RunSummary:
         """One run. Each step runs even when an earlier one failed (a rule's bug or a database
-        refusing writes must not stop the delivery of alerts already queued); the first error
-        is raised at the end, so the scheduler still logs the run as failed."""
+        refusing writes must not stop the delivery of alerts already queued). Failures are in
+        the summary and logged once per change of state (with the traceback), not once per run:
+        a database down for an hour must not fill the log."""
         now = self.now()
-        seen = matches = events_new = sent = failed = 0
-        errors: list[Exception] = []
+        seen = matches = events_new = 0
+        errors: list[tuple[str, Exception]] = []
 
         def step(what: str, fn, *args):
             try:
                 return fn(*args)
             except Exception as e:
-                log.error("预警规则运行出错 (%s): %s: %s", what, type(e).__name__, e)
-                errors.append(e)
+                errors.append((what, e))
                 return None
 
         while (res := step("documents", self._process_batch, now)) is not None:
@@ -168,9 +170,16 @@ class AlertEngine:
             step(kind.type, kind.on_run, self, rules, now)
         step("escalation", self._escalate, now)
         sent, failed = step("delivery", self.deliver_due) or (0, 0)
-        if errors:
-            raise errors[0]
-        return RunSummary(seen, matches, events_new, sent, failed)
+        lines = tuple(f"{what}: {type(e).__name__}: {e}"[:300] for what, e in errors)
+        state = tuple(f"{what}: {type(e).__name__}" for what, e in errors)
+        if state != self._failing:
+            if errors:
+                what, e = errors[0]
+                log.error("预警规则运行出错 (%s)，其余步骤照常进行: %s", "; ".join(lines), e, exc_info=e)
+            else:
+                log.warning("预警规则运行恢复正常")
+            self._failing = state
+        return RunSummary(seen, matches, events_new, sent, failed, lines)
 
     # -- documents -> events -> matches -> pending alerts -------------------------------------
 

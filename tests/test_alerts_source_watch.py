@@ -3,7 +3,6 @@ crawl failures the database never saw still alert once it is back, and the watch
 watch that stopped crawling (once) and its recovery (once). Real webhook receiver, real SQLite."""
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 
 import pytest
@@ -68,11 +67,16 @@ def test_crawl_failures_the_database_never_saw_alert_once_it_is_back(tmp_path, c
                              now=clock, source_names={"qxbbs": "青溪论坛"})
         store.record_crawl_run(_run("qxbbs", "ok", clock()))
         refuse["on"] = True  # the disk is full: crawls fail and so does writing their record
+        errors = []
         for _ in range(3):
             clock.advance(minutes=5)
             engine.note_crawl_failure("qxbbs", "storage:OperationalError")
-            with contextlib.suppress(OSError):  # from the 2nd failure on, queueing the alert fails
-                engine.run_once()
+            errors.append(engine.run_once().errors)
+        # from the 2nd failure on the rule fires, but queueing its alert cannot be written
+        assert errors[0] == () and errors[1] == errors[2] == ("source_broken: OSError: [Errno 28] No space left on device",)
+        assert [r.message for r in caplog.records if r.message.startswith("预警规则运行出错")] == [
+            "预警规则运行出错 (source_broken: OSError: [Errno 28] No space left on device)，其余步骤照常进行: "
+            "[Errno 28] No space left on device"]  # logged once, not once per run
         failures = engine.crawl_failures()
         assert failures["qxbbs"].count == 3 and failures["qxbbs"].reason == "storage:OperationalError"
         assert [r.message for r in caplog.records].count(
