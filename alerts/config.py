@@ -135,6 +135,17 @@ class AlertsConfig(_Strict):
                     raise ValueError(f"rules[{i}] ({rule.id}): unknown channel {name!r}")
         return rules
 
+    @field_validator("retry")
+    @classmethod
+    def _lease_outlasts_a_send(cls, retry: RetryConfig, info: ValidationInfo) -> RetryConfig:
+        """A lease shorter than a send could let a second worker send the same alert again."""
+        channels = info.data.get("channels") or {}
+        slow = max((c.timeout for c in channels.values()), default=0.0)
+        if retry.lease_seconds < 3 * slow:
+            raise ValueError(f"lease_seconds ({retry.lease_seconds:g}) must be at least 3 × the longest "
+                             f"channel timeout ({slow:g} s)")
+        return retry
+
     @field_validator("reports")
     @classmethod
     def _check_reports(cls, reports: ReportMailConfig | None, info: ValidationInfo):

@@ -264,3 +264,10 @@ def test_a_failing_rule_step_does_not_stop_delivery_of_queued_alerts(tmp_path):
         summary = engine.run_once()
     assert summary.alerts_sent == 1 and summary.errors == ("documents: OSError: [Errno 5] Input/output error",)
     assert len(smtp.messages) == 1 and engine.alerts()[0].status == "sent"
+
+
+def test_a_lease_must_outlast_a_send():
+    with pytest.raises(Exception, match=r"lease_seconds \(30\) must be at least 3 × the longest channel timeout"):
+        AlertsConfig.model_validate({
+            "channels": {"email": {"type": "email", "sender": "a@b.cn", "recipients": ["c@d.cn"], "timeout": 20}},
+            "retry": {"lease_seconds": 30}})
