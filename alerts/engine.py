@@ -26,7 +26,9 @@ Exactly-once bookkeeping, at-least-once delivery:
   recipients and `at_roster` @-mentions become the people on call at that moment (alerts.roster)
   and are stored with the alert row, so retries, escalations already queued and restarts never
   re-resolve them. A role nobody fills falls back (alerts.roster.resolve) and is counted.
-- Volume spikes (`type: spike`, alerts.spike): each run counts the relevant posts per key per
+- Rule kinds (alerts/rules/, registered in alerts.registry) plug in per document (new_hit, inside
+  the batch transaction) or per run (source_broken with its 恢复 notice, spike, crawl_stalled).
+- Volume spikes (`type: spike`, alerts.rules.spike): each run counts the relevant posts per key per
   window in one query; a surge is an event of its own (one "new" alert per channel, at most one
   "followup" when it doubles), its episode state committed with its alerts.
 """
@@ -48,8 +50,8 @@ from alerts.db import write_session
 from alerts.delivery_queue import FAILED, REJECTED, UNDELIVERED, DeliveryQueue, RetryPolicy
 from alerts.events import close_stale, open_events, ref_from_json, ref_to_json, worse
 from alerts.models import AlertEventDocRow, AlertEventRow, AlertMatchRow, AlertRow
-from alerts.roster import DEFAULT_SHIFTS, on_duty, resolve
 from alerts.health import SHANGHAI
+from alerts.roster import DEFAULT_SHIFTS, on_duty, resolve
 from alerts.registry import CHANNEL_KINDS, RULE_KINDS
 from alerts.rules.common import alert_id
 from alerts.rules.new_hit import rule_matches
