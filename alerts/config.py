@@ -7,194 +7,52 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal, Union
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
-                      ValidationInfo, field_validator, model_validator)
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from alerts.roster import (ROLES, ROSTER_PREFIX, Role, RosterConfig, contacts, gaps,
-                           unknown_shifts)
+import alerts.channels  # noqa: F401  (registers the channel kinds)
+import alerts.rules  # noqa: F401  (registers the rule kinds)
+from alerts.channels.dingtalk import DingTalkChannelConfig
+from alerts.channels.mail import EmailChannelConfig
+from alerts.channels.webhook import WebhookChannelConfig
+from alerts.channels.wecom import WeComChannelConfig
+from alerts.registry import CHANNEL_KINDS, RULE_KINDS, tagged_union
+from alerts.roster import RosterConfig, contacts, gaps, unknown_shifts
+from alerts.rules.new_hit import NewHitRule
+from alerts.rules.source_broken import SourceBrokenRule
+from alerts.rules.spike import SpikeRule
+from alerts.schema import EscalationStep, Roles, Severity, Strict
 from pipeline.config import ConfigError, load_yaml
 
-Severity = Literal["red", "orange", "yellow", "blue"]
+_Strict = Strict
+# Re-exported: code and tests name the kinds' schemas through this module.
+__all__ = ["AlertsConfig", "ChannelConfig", "DingTalkChannelConfig", "EmailChannelConfig", "EscalationStep",
+           "NewHitRule", "ReportMailConfig", "RetryConfig", "Roles", "Rule", "Severity", "SourceBrokenRule",
+           "SpikeRule", "WebhookChannelConfig", "WeComChannelConfig", "load_alerts_config",
+           "roster_roles"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+# Channel kinds live in alerts/channels/ (each module registers its schema); importing the package
+# registers them all.
+ChannelConfig = tagged_union([kind.config for kind in CHANNEL_KINDS])
 
-
-# `at_roster: leader` or `at_roster: [duty, leader]`
-Roles = Annotated[list[Role], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)]
-
-
-class EmailChannelConfig(_Strict):
-    type: Literal["email"]
-    enabled: bool = True
-    host: str = "127.0.0.1"
-    port: int = Field(8025, ge=1, le=65535)
-    sender: str
-    recipients: list[str] = Field(min_length=1)  # addresses and/or roster:duty, roster:leader
-    starttls: bool = False
-    ssl: bool = False  # implicit TLS (port 465); exclusive with starttls
-    username_env: str | None = None
-    password_env: str | None = None
-    timeout: float = Field(10.0, gt=0)
-
-    @field_validator("recipients")
-    @classmethod
-    def _roles(cls, v: list[str]) -> list[str]:
-        for r in v:
-            if r.startswith(ROSTER_PREFIX) and r.removeprefix(ROSTER_PREFIX) not in ROLES:
-                raise ValueError(f"{r!r}: use roster:duty or roster:leader")
-        return v
-
-    def roster_roles(self) -> list[str]:
-        return [r.removeprefix(ROSTER_PREFIX) for r in self.recipients if r.startswith(ROSTER_PREFIX)]
-
-    def fixed_recipients(self) -> list[str]:
-        return [r for r in self.recipients if not r.startswith(ROSTER_PREFIX)]
-
-    @model_validator(mode="after")
-    def _tls_modes(self):
-        if self.starttls and self.ssl:
-            raise ValueError("starttls and ssl are exclusive")
-        if (self.username_env is None) != (self.password_env is None):
-            raise ValueError("username_env and password_env go together")
-        return self
-
-
-class WebhookChannelConfig(_Strict):
-    type: Literal["webhook"]
-    enabled: bool = True
-    url: str | None = None  # a plain URL (local receivers) ...
-    url_env: str | None = None  # ... or the env var holding it (URLs carrying tokens)
-    headers: dict[str, str] = {}
-    headers_env: dict[str, str] = {}  # header name -> env var holding its value
-    timeout: float = Field(10.0, gt=0)
-
-    @model_validator(mode="after")
-    def _one_url(self):
-        if (self.url is None) == (self.url_env is None):
-            raise ValueError("give exactly one of url and url_env")
-        return self
-
-
-class DingTalkChannelConfig(_Strict):
-    type: Literal["dingtalk"]
-    enabled: bool = True
-    url_env: str  # https://oapi.dingtalk.com/robot/send?access_token=...
-    secret_env: str | None = None  # the robot's 加签 secret (SEC...)
-    at_mobiles: list[str] = []
-    at_roster: Roles = []  # also @-mention the mobiles of these roster roles on call
-    timeout: float = Field(10.0, gt=0)
-
-
-class WeComChannelConfig(_Strict):
-    type: Literal["wecom"]
-    enabled: bool = True
-    url_env: str  # https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...
-    at_roster: Roles = []  # @-mention these roster roles on call (a text message after the markdown)
-    timeout: float = Field(10.0, gt=0)
-
-
-ChannelConfig = Annotated[
-    Union[EmailChannelConfig, WebhookChannelConfig, DingTalkChannelConfig, WeComChannelConfig],
-    Field(discriminator="type"),
-]
-
-
-class EscalationStep(_Strict):
-    """When nobody has acknowledged an event's alert `after_minutes` after it was sent, tell the
-    next level of the duty roster (e.g. the 分管领导) over `channels`."""
-
-    after_minutes: float = Field(gt=0)
-    channels: list[str] = Field(min_length=1)
-
-
-class NewHitRule(_Strict):
-    """Fires when a relevant document at `min_severity` or worse arrives."""
-
-    id: str
-    name: str
-    type: Literal["new_hit"]
-    enabled: bool = True
-    min_severity: Severity = "orange"
-    topics: list[str] = []  # empty: any topic
-    sources: list[str] = []  # empty: any source
-    negative_only: bool = False
-    channels: list[str] = Field(min_length=1)
-    escalation: list[EscalationStep] = []  # in order: level 1, level 2, ...
-
-
-class SourceBrokenRule(_Strict):
-    """Fires when a source's last `consecutive` crawl runs all failed or came back empty."""
-
-    id: str
-    name: str
-    type: Literal["source_broken"]
-    enabled: bool = True
-    consecutive: int = Field(3, ge=1)
-    channels: list[str] = Field(min_length=1)
-
-
-MAX_BASELINE_WINDOWS = 336  # e.g. two weeks of hours: bounds the per-run count query
-
-
-class SpikeRule(_Strict):
-    """Fires when the relevant posts about one key (a topic, a source, or the whole locality) in
-    the last `window_minutes` surge above the `baseline_hours` before them, cut into windows of the
-    same length: once per surge, plus one 持续升温 follow-up if the count doubles (alerts.spike).
-    Topic ids are not checked here: they live in topics.yaml."""
-
-    id: str
-    name: str
-    type: Literal["spike"]
-    enabled: bool = True
-    window_minutes: int = Field(60, ge=1, le=24 * 60)
-    baseline_hours: float = Field(12.0, gt=0)
-    min_posts: int = Field(10, ge=1)  # never fire below this many posts in the window
-    min_score: float = Field(3.0, gt=0)  # analysis.volume.spike_score threshold
-    by: Literal["topic", "locality", "source"] = "topic"
-    topics: list[str] = []  # by: topic only; empty: every topic
-    channels: list[str] = Field(min_length=1)
-    escalation: list[EscalationStep] = []
-
-    @field_validator("baseline_hours")
-    @classmethod
-    def _whole_windows(cls, hours: float, info: ValidationInfo) -> float:
-        window = info.data.get("window_minutes")
-        if window is None:  # window_minutes already failed; that error is reported
-            return hours
-        n = hours * 60 / window
-        if n < 1 - 1e-9 or abs(n - round(n)) > 1e-9:
-            raise ValueError(f"must be a whole number (at least 1) of {window}-minute windows")
-        if round(n) > MAX_BASELINE_WINDOWS:
-            raise ValueError(f"spans {round(n)} windows; at most {MAX_BASELINE_WINDOWS}")
-        return hours
-
-    @field_validator("topics")
-    @classmethod
-    def _topics_need_by_topic(cls, topics: list[str], info: ValidationInfo) -> list[str]:
-        if topics and info.data.get("by", "topic") != "topic":
-            raise ValueError("a topics filter needs by: topic")
-        return topics
-
-    @property
-    def baseline_windows(self) -> int:
-        return round(self.baseline_hours * 60 / self.window_minutes)
-
-
-Rule = Annotated[Union[NewHitRule, SourceBrokenRule, SpikeRule], Field(discriminator="type")]
+# Rule kinds live in alerts/rules/ (each module registers its schema and behaviour).
+Rule = tagged_union([kind.config for kind in RULE_KINDS])
 
 # pydantic puts the discriminator value into error locations (rules.0.new_hit.min_severity),
 # which the YAML line lookup cannot follow; AlertsConfig strips it.
-_TAGS = {"email", "webhook", "dingtalk", "wecom", "new_hit", "source_broken", "spike"}
+_TAGS = frozenset(CHANNEL_KINDS.names()) | frozenset(RULE_KINDS.names())
 
 
 class RetryConfig(_Strict):
-    max_attempts: int = Field(8, ge=1)
-    backoff_seconds: float = Field(60.0, gt=0)  # doubled after each failure ...
-    backoff_max_seconds: float = Field(3600.0, gt=0)  # ... up to this
+    """Failed deliveries are retried until delivered or cancelled by a person (never given up).
+    The back-off is capped low so a channel that comes back is used within a minute; a channel
+    that stays down is tried once per `backoff_max_seconds`, not once per queued alert."""
+
+    max_attempts: int = Field(8, ge=1)  # failures after which an alert is flagged 持续失败 (still retried)
+    backoff_seconds: float = Field(10.0, gt=0)  # doubled after each failure ...
+    backoff_max_seconds: float = Field(30.0, gt=0, le=60)  # ... up to this (≤ 60 s: recovery goal)
+    lease_seconds: float = Field(120.0, ge=30)  # a send in progress is left alone this long
 
 
 class EventConfig(_Strict):
@@ -213,9 +71,7 @@ class ReportMailConfig(_Strict):
 
 def roster_roles(channel) -> list[str]:
     """The roster roles a channel addresses: `roster:` e-mail recipients or `at_roster`."""
-    if isinstance(channel, EmailChannelConfig):
-        return channel.roster_roles()
-    return list(getattr(channel, "at_roster", []))
+    return channel.roster_roles()
 
 
 class AlertsConfig(_Strict):
@@ -256,8 +112,8 @@ class AlertsConfig(_Strict):
                 continue
             if roster is None:
                 raise ValueError(f"{name}: uses the duty roster but alerts.yaml has no roster section")
-            if (isinstance(c, EmailChannelConfig) and not c.fixed_recipients()
-                    and not contacts(roster, roster.fallback, "email")):
+            if (c.needs_roster_fallback()
+                    and not contacts(roster, roster.fallback, CHANNEL_KINDS[c.type].contact)):
                 raise ValueError(f"{name}: only roster recipients; add a fixed address or a roster.fallback "
                                  "person with an email, so a gap in the roster never drops an alert")
         return channels
@@ -279,6 +135,17 @@ class AlertsConfig(_Strict):
                     raise ValueError(f"rules[{i}] ({rule.id}): unknown channel {name!r}")
         return rules
 
+    @field_validator("retry")
+    @classmethod
+    def _lease_outlasts_a_send(cls, retry: RetryConfig, info: ValidationInfo) -> RetryConfig:
+        """A lease shorter than a send could let a second worker send the same alert again."""
+        channels = info.data.get("channels") or {}
+        slow = max((c.timeout for c in channels.values()), default=0.0)
+        if retry.lease_seconds < 3 * slow:
+            raise ValueError(f"lease_seconds ({retry.lease_seconds:g}) must be at least 3 × the longest "
+                             f"channel timeout ({slow:g} s)")
+        return retry
+
     @field_validator("reports")
     @classmethod
     def _check_reports(cls, reports: ReportMailConfig | None, info: ValidationInfo):
@@ -286,7 +153,7 @@ class AlertsConfig(_Strict):
         if reports is None or channels is None:
             return reports
         c = channels.get(reports.channel)
-        if not isinstance(c, EmailChannelConfig) or not c.enabled:
+        if c is None or c.type != "email" or not c.enabled:  # reports go out with attachments
             raise ValueError(f"channel {reports.channel!r} is not an enabled email channel")
         return reports
 

@@ -5,13 +5,17 @@ Exactly-once bookkeeping, at-least-once delivery:
   rows, the pending alert rows and the advanced cursor. A crash before the commit replays the
   batch; after it, nothing is lost. Alert rows are unique per (rule, event, channel, kind), so
   an event that keeps growing produces one "new" alert per channel, never one per post.
-- Delivery happens after that commit, one alert at a time, and its outcome is committed right
-  after the channel returns. A crash between the SMTP server accepting a mail (or a webhook
-  answering 2xx) and that commit re-sends the alert on the next run: the window is one
-  message. Re-sends carry the same `Message-ID: <alert.ID@yqwatch>` (e-mail) or
-  `Idempotency-Key: ID` (webhooks), so receivers can drop the duplicate.
-- A failed delivery is retried on later runs with exponential backoff (retry.backoff_seconds,
-  doubled per attempt, capped by retry.backoff_max_seconds) until retry.max_attempts.
+- Delivery happens after that commit, through alerts.delivery_queue (shared with report mail):
+  each alert is leased (committed) before its channel is called and its outcome recorded right
+  after; a failed record never re-sends it from this process, and a crash between the channel
+  accepting and the record re-sends it once the lease ran out, with the same
+  `Message-ID: <alert.ID@yqwatch>` (e-mail) or `Idempotency-Key: ID` (webhooks), so receivers can
+  drop the duplicate. Channels are served concurrently, one worker each, so a hung channel delays
+  only itself.
+- A failed delivery is retried until delivered or cancelled by a person (cancel_alert), with a
+  back-off doubling from retry.backoff_seconds and capped by retry.backoff_max_seconds (≤ 60 s);
+  a channel that is down is probed once per back-off, not once per queued alert. A message the
+  receiver refuses for good is marked rejected and listed by undelivered() until a person acts.
 - Upgrades: when a later post of the same event reaches a grade worse than every alert sent so
   far for that (rule, event, channel), ONE upgrade alert per grade reached is sent
   (【舆情预警·新升级为红色】); with four grades an event can never send more than four messages
@@ -22,14 +26,16 @@ Exactly-once bookkeeping, at-least-once delivery:
   recipients and `at_roster` @-mentions become the people on call at that moment (alerts.roster)
   and are stored with the alert row, so retries, escalations already queued and restarts never
   re-resolve them. A role nobody fills falls back (alerts.roster.resolve) and is counted.
-- Volume spikes (`type: spike`, alerts.spike): each run counts the relevant posts per key per
+- Rule kinds (alerts/rules/, registered in alerts.registry) plug in per document (new_hit, inside
+  the batch transaction) or per run (source_broken with its 恢复 notice, spike, crawl_stalled).
+- Volume spikes (`type: spike`, alerts.rules.spike): each run counts the relevant posts per key per
   window in one query; a surge is an event of its own (one "new" alert per channel, at most one
   "followup" when it doubles), its episode state committed with its alerts.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -38,27 +44,68 @@ from urllib.parse import urlencode
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from alerts.channels.base import Channel, DeliveryError
-from alerts.config import (AlertsConfig, EmailChannelConfig, NewHitRule, SourceBrokenRule, SpikeRule,
-                           roster_roles)
+from alerts.channels.base import Channel, send_stored
+from alerts.config import AlertsConfig, roster_roles
 from alerts.db import write_session
-from alerts.health import source_health
+from alerts.delivery_queue import FAILED, REJECTED, UNDELIVERED, DeliveryQueue, RetryPolicy
 from alerts.events import close_stale, open_events, ref_from_json, ref_to_json, worse
 from alerts.models import AlertEventDocRow, AlertEventRow, AlertMatchRow, AlertRow
+from alerts.health import SHANGHAI
 from alerts.roster import DEFAULT_SHIFTS, on_duty, resolve
-from alerts.render import (SHANGHAI, AlertContext, PostRef, SpikeFacts, render_doc_alert,
-                           render_source_alert, render_spike_alert)
-from alerts.spike import (EPISODE_PREFIX, GROUPING, Episode, Surge, episode_key, step, surges,
-                          top_posts, topic_name)
+from alerts.registry import CHANNEL_KINDS, RULE_KINDS
+from alerts.rules.common import alert_id
+from alerts.rules.new_hit import rule_matches
 from alerts.types import Alert, AlertMessage, Match
 from analysis.events import EventRef, add_to_event, match_event, new_event
-from pipeline.types import SEVERITY_RANK, Document, severity_at_least
+from pipeline.types import Document
 from storage.models import KvRow
+
+__all__ = ["AlertEngine", "CrawlFailure", "DeliveryState", "RunSummary", "alert_id", "rule_matches"]
 
 log = logging.getLogger(__name__)
 
 CURSOR_KEY = "alerts.cursor"
 BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlFailure:
+    """Crawls of a source that failed AND could not be recorded (kept in memory; see
+    AlertEngine.note_crawl_failure)."""
+
+    source_id: str
+    count: int
+    first_at: datetime
+    last_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryState:
+    """Alerts not delivered yet, for the console and `yqwatch sources`."""
+
+    undelivered: int  # queued, being sent, retrying or rejected
+    rejected: int  # refused for good by the receiver: a person must retry or cancel
+    retrying: int  # failed at least once, due again
+    oldest: datetime | None  # when the oldest undelivered alert was queued
+    struggling: bool  # one has failed retry.max_attempts times or more (still retried)
+    unrecorded: int  # sent, but the database has not taken the result yet
+
+    def line(self) -> str:
+        """One line for `yqwatch sources` / status (Chinese: it is read by duty staff)."""
+        if not self.undelivered and not self.unrecorded:
+            return "预警投递: 全部送达"
+        parts = [f"重试中 {self.retrying}"] if self.retrying else []
+        parts += [f"被拒收 {self.rejected}（需人工处理）"] if self.rejected else []
+        parts += ["持续失败"] if self.struggling else []
+        parts += [f"已发出待记录 {self.unrecorded}"] if self.unrecorded else []
+        since = f"，最早 {self.oldest.astimezone(SHANGHAI):%m-%d %H:%M}" if self.oldest else ""
+        return f"预警投递: 未送达 {self.undelivered} 条（{'，'.join(parts) or '排队中'}{since}）"
+
+    def to_json(self) -> dict:
+        return {"undelivered": self.undelivered, "rejected": self.rejected, "retrying": self.retrying,
+                "oldest": self.oldest.isoformat() if self.oldest else None,
+                "struggling": self.struggling, "unrecorded": self.unrecorded}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,29 +115,14 @@ class RunSummary:
     events_new: int = 0
     alerts_sent: int = 0
     alerts_failed: int = 0
-
-
-def alert_id(rule_id: str, event_id: str, channel: str, kind: str) -> str:
-    """Deterministic, so a rebuilt database still yields the same Message-ID for an alert."""
-    key = f"{rule_id}\x1f{event_id}\x1f{channel}\x1f{kind}".encode("utf-8")
-    return hashlib.sha256(key).hexdigest()[:32]
-
-
-def rule_matches(rule: NewHitRule, doc: Document) -> bool:
-    if not (doc.relevant and severity_at_least(doc.severity, rule.min_severity)):
-        return False
-    if rule.negative_only and not doc.negative:
-        return False
-    if rule.topics and not set(rule.topics) & set(doc.topic_ids):
-        return False
-    return not rule.sources or doc.source_id in rule.sources
+    errors: tuple[str, ...] = ()  # steps that failed this run ("documents: OSError: ..."), logged
 
 
 class AlertEngine:
     def __init__(self, store, config: AlertsConfig, channels: Mapping[str, Channel], *,
                  now: Callable[[], datetime], source_names: Mapping[str, str] | None = None,
                  locality_name: str | None = None, batch_size: int = BATCH,
-                 shifts: Sequence[str] = DEFAULT_SHIFTS):
+                 shifts: Sequence[str] = DEFAULT_SHIFTS, delivery_wait: float | None = 5.0):
         self.store = store
         self.config = config
         self.channels = dict(channels)
@@ -99,24 +131,57 @@ class AlertEngine:
         self.locality_name = locality_name  # names locality-wide surges (topics.yaml locality.name)
         self.batch_size = batch_size
         self.shifts = tuple(shifts)  # watch.yaml 交接班 times: the roster's shift boundaries
+        # run_once waits this long for the channel workers; a slow channel finishes on its own
         self.roster_gaps = 0  # alerts queued for a roster role nobody filled (sent to the fallback)
         self._rules = [r for r in config.rules if r.enabled]
+        kinds = {r.type: RULE_KINDS[r.type] for r in self._rules}
+        self._doc_rules = [r for r in self._rules if kinds[r.type].on_document is not None]
+        self._run_rules = [(kind, [r for r in self._rules if r.type == t])
+                           for t, kind in kinds.items() if kind.on_run is not None]
+        self._crawl_failures: dict[str, CrawlFailure] = {}
+        self._crawl_lock = threading.Lock()
+        self.started_at = now()
+        self._failing: tuple[str, ...] = ()  # the failing steps of the last run (log on change)
+        self.queue = DeliveryQueue(store.engine, AlertRow, policy=RetryPolicy.from_config(config.retry),
+                                   now=now, label="预警", wait_seconds=delivery_wait)
 
     # -- the job ------------------------------------------------------------------------------
 
     def run_once(self) -> RunSummary:
+        """One run. Each step runs even when an earlier one failed (a rule's bug or a database
+        refusing writes must not stop the delivery of alerts already queued). Failures are in
+        the summary and logged once per change of state (with the traceback), not once per run:
+        a database down for an hour must not fill the log."""
         now = self.now()
         seen = matches = events_new = 0
-        while True:
-            n, m, e = self._process_batch(now)
+        errors: list[tuple[str, Exception]] = []
+
+        def step(what: str, fn, *args):
+            try:
+                return fn(*args)
+            except Exception as e:
+                errors.append((what, e))
+                return None
+
+        while (res := step("documents", self._process_batch, now)) is not None:
+            n, m, e = res
             seen, matches, events_new = seen + n, matches + m, events_new + e
             if n < self.batch_size:
                 break
-        self._check_sources(now)
-        self._check_spikes(now)
-        self._escalate(now)
-        sent, failed = self._deliver_due(now)
-        return RunSummary(seen, matches, events_new, sent, failed)
+        for kind, rules in self._run_rules:
+            step(kind.type, kind.on_run, self, rules, now)
+        step("escalation", self._escalate, now)
+        sent, failed = step("delivery", self.deliver_due) or (0, 0)
+        lines = tuple(f"{what}: {type(e).__name__}: {e}"[:300] for what, e in errors)
+        state = tuple(f"{what}: {type(e).__name__}" for what, e in errors)
+        if state != self._failing:
+            if errors:
+                what, e = errors[0]
+                log.error("预警规则运行出错 (%s)，其余步骤照常进行: %s", "; ".join(lines), e, exc_info=e)
+            else:
+                log.warning("预警规则运行恢复正常")
+            self._failing = state
+        return RunSummary(seen, matches, events_new, sent, failed, lines)
 
     # -- documents -> events -> matches -> pending alerts -------------------------------------
 
@@ -145,11 +210,9 @@ class AlertEngine:
                     continue
                 row, created = self._assign_event(s, doc, events, refs, known.get(doc.id), now, window)
                 n_new += created
-                for rule in self._rules:
-                    if isinstance(rule, NewHitRule) and rule_matches(rule, doc):
-                        match = Match(rule.id, row.id, doc.id, doc.severity, now)
-                        n_matches += self._record_match(s, match, check=doc.id in known)
-                        self._queue_doc_alerts(s, rule, doc, row, graded, now)
+                for rule in self._doc_rules:
+                    n_matches += RULE_KINDS[rule.type].on_document(self, s, rule, doc, row, graded, now,
+                                                                   doc.id in known)
             state.value = batch[-1][0]
             s.add(state)
         return len(batch), n_matches, n_new
@@ -182,7 +245,7 @@ class AlertEngine:
         s.add(AlertEventDocRow(doc_id=doc.id, event_id=row.id))
         return row, created
 
-    def _record_match(self, s: Session, match: Match, *, check: bool = True) -> int:
+    def record_match(self, s: Session, match: Match, *, check: bool = True) -> int:
         """Store a match unless it is already stored (`check=False`: known to be new)."""
         if check and s.scalar(select(AlertMatchRow.id).where(
                 AlertMatchRow.rule_id == match.rule_id, AlertMatchRow.event_id == match.event_id,
@@ -193,36 +256,17 @@ class AlertEngine:
                             matched_at=match.matched_at))
         return 1
 
-    def _queue_doc_alerts(self, s: Session, rule: NewHitRule, doc: Document, event: AlertEventRow,
-                          graded: dict[tuple[str, str, str], int], now: datetime) -> None:
-        rank = SEVERITY_RANK[doc.severity]
-        for channel in rule.channels:
-            if channel not in self.channels:  # disabled in alerts.yaml
-                continue
-            key = (rule.id, event.id, channel)
-            if key not in graded:  # -1: nothing alerted yet for this rule, event and channel
-                prior = s.scalars(select(AlertRow.severity).where(
-                    AlertRow.rule_id == rule.id, AlertRow.event_id == event.id,
-                    AlertRow.channel == channel, AlertRow.kind.not_like("escalate:%"))).all()
-                graded[key] = max((SEVERITY_RANK.get(p or "", 0) for p in prior), default=-1)
-            if rank <= graded[key]:
-                continue
-            kind = "new" if graded[key] < 0 else f"upgrade:{doc.severity}"
-            graded[key] = rank
-            aid = alert_id(rule.id, event.id, channel, kind)
-            ctx = AlertContext(alert_id=aid, event_id=event.id, severity=doc.severity,
-                               event_doc_count=event.doc_count, upgrade=kind != "new",
-                               source_name=self.source_names.get(doc.source_id),
-                               console_url=self.config.console_url, rule_name=rule.name)
-            self._add_alert(s, rule.id, event.id, channel, kind, render_doc_alert(doc, ctx), now)
-
-    def _add_alert(self, s: Session, rule_id: str, event_id: str, channel: str, kind: str,
+    def add_alert(self, s: Session, rule_id: str, event_id: str, channel: str, kind: str,
                    message: AlertMessage, now: datetime) -> None:
         s.add(AlertRow(id=message.alert_id, rule_id=rule_id, event_id=event_id, channel=channel,
                        kind=kind, severity=message.severity,
                        recipients=self._recipients(channel, rule_id, now),
                        message=_message_json(message), status="pending", attempts=0,
                        created_at=now, next_try_at=now))
+
+    def enabled(self, channels: Sequence[str]) -> list[str]:
+        """Those of `channels` that are enabled (built) in this watch."""
+        return [c for c in channels if c in self.channels]
 
     def _recipients(self, channel: str, rule_id: str, now: datetime) -> list[str]:
         """Who `channel` reaches for an alert queued at `now`: its fixed recipients plus the
@@ -233,7 +277,7 @@ class AlertEngine:
         if not roles or roster is None:
             return own
         staff = on_duty(roster, now, self.shifts)
-        if isinstance(cfg, EmailChannelConfig):
+        if CHANNEL_KINDS[cfg.type].contact == "email":
             people, missing = resolve(roster, staff, roles, own, "email")
         else:  # group robots: ("dingtalk", *mobiles to @-mention)
             mobiles, missing = resolve(roster, staff, roles, own[1:], "mobile")
@@ -245,96 +289,7 @@ class AlertEngine:
                         ", ".join(people) or "the channel itself")
         return people
 
-    # -- sources ------------------------------------------------------------------------------
-
-    def _check_sources(self, now: datetime) -> None:
-        rules = [r for r in self._rules if isinstance(r, SourceBrokenRule)]
-        if not rules:
-            return
-        health = _source_health(self.store)
-        with write_session(self.store.engine) as s, s.begin():
-            for rule in rules:
-                for source_id, (bad_streak, first_bad_id, detail) in health.items():
-                    if bad_streak < rule.consecutive:
-                        continue
-                    # One event per outage: it starts at the first bad run of the streak.
-                    event_id = f"src-{source_id}-{first_bad_id}"
-                    if s.scalar(select(func.count()).select_from(AlertMatchRow).where(
-                            AlertMatchRow.rule_id == rule.id, AlertMatchRow.event_id == event_id)):
-                        continue
-                    self._record_match(s, Match(rule.id, event_id, None, None, now))
-                    for channel in rule.channels:
-                        if channel not in self.channels:
-                            continue
-                        aid = alert_id(rule.id, event_id, channel, "new")
-                        ctx = AlertContext(alert_id=aid, event_id=event_id, severity=None,
-                                           event_doc_count=0, console_url=self.config.console_url)
-                        msg = render_source_alert(source_id, self.source_names.get(source_id),
-                                                  detail, ctx)
-                        self._add_alert(s, rule.id, event_id, channel, "new", msg, now)
-
-    # -- volume spikes ------------------------------------------------------------------------
-
-    def _check_spikes(self, now: datetime) -> None:
-        for rule in self._rules:
-            if not isinstance(rule, SpikeRule):
-                continue
-            window = timedelta(minutes=rule.window_minutes)
-            n = rule.baseline_windows + 1
-            counts = self.store.window_counts(now - window * n, window, n, by=GROUPING[rule.by],
-                                              keys=rule.topics)
-            stats = surges(rule, counts)
-            prefix = f"{EPISODE_PREFIX}{rule.id}:"
-            with Session(self.store.engine) as s:
-                rows = s.scalars(select(KvRow).where(KvRow.key.startswith(prefix, autoescape=True)))
-                # The prefix also matches rule "a:b" when this is rule "a": keep our own rows.
-                episodes = {r.value["key"]: (r.key, Episode.from_json(r.value)) for r in rows
-                            if r.key == episode_key(rule.id, r.value["key"])}
-            changes = []
-            for key in sorted(set(stats) | set(episodes)):
-                row_key, old = episodes.get(key, (episode_key(rule.id, key), None))
-                new, kind = step(rule, key, stats.get(key), old, now)
-                if new != old:
-                    changes.append((row_key, new, kind, stats.get(key)))
-            if not changes:
-                continue
-            # Only a firing surge needs its posts: the current window's, read once per rule.
-            docs = self.store.documents_between(now - window, now) if any(c[2] for c in changes) else []
-            with write_session(self.store.engine) as s, s.begin():
-                for row_key, episode, kind, surge in changes:
-                    s.merge(KvRow(key=row_key, value=episode.to_json()))
-                    if kind is not None:
-                        self._queue_spike_alerts(s, rule, episode, kind, surge, docs, now)
-
-    def _queue_spike_alerts(self, s: Session, rule: SpikeRule, episode: Episode, kind: str,
-                            surge: Surge, docs: list[Document], now: datetime) -> None:
-        if kind == "new":
-            self._record_match(s, Match(rule.id, episode.event_id, None, None, now))
-        key = episode.key
-        if rule.by == "topic":
-            label = topic_name(docs, key)
-        elif rule.by == "source":
-            label = self.source_names.get(key, key)
-        else:
-            label = self.locality_name or "本地"
-        facts = SpikeFacts(rule_name=rule.name, by=rule.by, label=label,
-                           window_minutes=rule.window_minutes, baseline_hours=rule.baseline_hours,
-                           count=surge.count, baseline_per_hour=surge.baseline_per_hour,
-                           score=surge.score, min_score=rule.min_score,
-                           first_count=episode.first_count if kind == "followup" else None,
-                           console_link=self._console_link(rule.by, key))
-        posts = [PostRef(d.id, d.title or d.text[:40], self.source_names.get(d.source_id, d.source_id),
-                         d.url) for d in top_posts(docs, rule.by, key)]
-        for channel in rule.channels:
-            if channel not in self.channels:
-                continue
-            aid = alert_id(rule.id, episode.event_id, channel, kind)
-            ctx = AlertContext(alert_id=aid, event_id=episode.event_id, severity=None,
-                               event_doc_count=surge.count)
-            self._add_alert(s, rule.id, episode.event_id, channel, kind,
-                            render_spike_alert(facts, posts, ctx), now)
-
-    def _console_link(self, by: str, key: str) -> str | None:
+    def console_link(self, by: str, key: str) -> str | None:
         """The console feed filtered to the surging key (read posts included)."""
         if not self.config.console_url:
             return None
@@ -346,8 +301,7 @@ class AlertEngine:
     def _escalate(self, now: datetime) -> None:
         """Unacknowledged events climb the duty roster: level k is told once, when the first alert
         of the event has been out for escalation[k].after_minutes without an acknowledgement."""
-        rules = {r.id: r for r in self._rules
-                 if isinstance(r, (NewHitRule, SpikeRule)) and r.escalation}
+        rules = {r.id: r for r in self._rules if getattr(r, "escalation", None)}
         if not rules:
             return
         horizon = now - timedelta(minutes=max(st.after_minutes for r in rules.values()
@@ -375,51 +329,85 @@ class AlertEngine:
                             continue
                         msg = _escalation_message(first.message, level, stage.after_minutes,
                                                   alert_id(rule_id, event_id, channel, kind))
-                        self._add_alert(s, rule_id, event_id, channel, kind, msg, now)
+                        self.add_alert(s, rule_id, event_id, channel, kind, msg, now)
 
-    # -- delivery -----------------------------------------------------------------------------
+    # -- delivery (alerts.delivery_queue: lease, capped back-off, one worker per channel) -------
 
-    def _deliver_due(self, now: datetime) -> tuple[int, int]:
-        retry = self.config.retry
+    def deliver_due(self) -> tuple[int, int]:
+        """Send every due alert now: (sent, failed). run_once calls it; the scheduler may also
+        run it on its own, more often than the rules, to use a recovered channel sooner."""
+        due = self.queue.due(self.now(), AlertRow.channel)
+        jobs = {name: ids for name, ids in due.items() if name in self.channels}  # others: disabled
+        counts = self.queue.run(jobs, self._send)
+        return counts.sent, counts.failed
+
+    def _send(self, alert_id: str) -> None:
         with Session(self.store.engine) as s:
-            due = s.scalars(select(AlertRow).where(
-                AlertRow.status != "sent", AlertRow.next_try_at.is_not(None),
-                AlertRow.next_try_at <= now).order_by(AlertRow.created_at, AlertRow.id)).all()
-            s.expunge_all()
-        sent = failed = 0
-        for row in due:
-            channel = self.channels.get(row.channel)
-            if channel is None:
-                continue
-            error = None
-            message = AlertMessage(**_message_args(row.message))
-            send_to = getattr(channel, "send_to", None)  # channels that address people (roster)
-            try:
-                if send_to is not None:
-                    send_to(message, tuple(row.recipients))
-                else:
-                    channel.send(message)
-            except DeliveryError as e:
-                error = str(e)
-            except Exception as e:  # a channel bug must not stop the other alerts
-                log.exception("alert %s: channel %s crashed", row.id, row.channel)
-                error = f"{type(e).__name__}: {e}"
-            with write_session(self.store.engine) as s, s.begin():
-                cur = s.get(AlertRow, row.id)
-                cur.attempts += 1
-                if error is None:
-                    cur.status, cur.sent_at, cur.next_try_at, cur.last_error = "sent", now, None, None
-                    sent += 1
-                else:
-                    cur.status, cur.last_error = "failed", error[:500]
-                    delay = min(retry.backoff_seconds * 2 ** (cur.attempts - 1),
-                                retry.backoff_max_seconds)
-                    give_up = cur.attempts >= retry.max_attempts
-                    cur.next_try_at = None if give_up else now + timedelta(seconds=delay)
-                    failed += 1
-                    log.warning("alert %s via %s failed (attempt %d): %s",
-                                row.id, row.channel, cur.attempts, error)
-        return sent, failed
+            row = s.get(AlertRow, alert_id)
+            name, data, recipients = row.channel, row.message, tuple(row.recipients)
+        send_stored(self.channels[name], AlertMessage(**_message_args(data)), recipients)
+
+    def cancel_alert(self, alert_id: str, by: str, reason: str = "") -> bool:
+        """A person stops an undelivered alert (console 取消发送). False: sent, cancelled or unknown."""
+        done = self.queue.cancel(alert_id, by, reason)
+        if done:
+            log.warning("预警 %s 已被 %s 取消发送: %s", alert_id, by, reason or "-")
+        return done
+
+    def retry_alert_now(self, alert_id: str) -> bool:
+        """A person asks for another try now (a rejected alert after fixing the channel)."""
+        return self.queue.retry_now(alert_id)
+
+    def undelivered(self, *, limit: int = 100) -> list[Alert]:
+        """Alerts not (yet) delivered, oldest first: queued, being sent, retrying, rejected."""
+        with Session(self.store.engine) as s:
+            q = (select(AlertRow).where(AlertRow.status.in_(UNDELIVERED))
+                 .order_by(AlertRow.created_at, AlertRow.id).limit(limit))
+            return [_alert(r) for r in s.scalars(q)]
+
+    def delivery_state(self) -> DeliveryState:
+        """Counts for the console header and `yqwatch sources`/status."""
+        with Session(self.store.engine) as s:
+            rows = s.execute(select(AlertRow.status, func.count(), func.min(AlertRow.created_at),
+                                    func.max(AlertRow.attempts))
+                             .where(AlertRow.status.in_(UNDELIVERED)).group_by(AlertRow.status)).all()
+        by = {st: n for st, n, _o, _a in rows}
+        oldest = min((o for _s, _n, o, _a in rows if o is not None), default=None)
+        return DeliveryState(
+            undelivered=sum(by.values()), rejected=by.get(REJECTED, 0),
+            retrying=by.get(FAILED, 0), oldest=oldest,
+            struggling=any(a >= self.config.retry.max_attempts for _s, _n, _o, a in rows),
+            unrecorded=self.queue.unrecorded())
+
+    # -- crawl failures the database never saw (disk full) -------------------------------------
+
+    def note_crawl_failure(self, source_id: str, reason: str) -> None:
+        """The scheduler calls this when a crawl of `source_id` failed and its crawl record could
+        not be written (e.g. storage:OperationalError on a full disk). The failure is logged once
+        per streak, kept in memory (crawl_failures(), for the console and status) and counted by
+        `source_broken` rules, whose alert is queued as soon as the database takes writes again."""
+        now = self.now()
+        with self._crawl_lock:
+            prev = self._crawl_failures.get(source_id)
+            self._crawl_failures[source_id] = CrawlFailure(
+                source_id, (prev.count if prev else 0) + 1, prev.first_at if prev else now, now, reason[:200])
+        if prev is None:
+            log.error("采集失败且无法记录 %s: %s (健康状态已在内存中标记，数据库恢复后发出预警)", source_id, reason)
+
+    def note_crawl_ok(self, source_id: str) -> None:
+        """A crawl of `source_id` succeeded (and was recorded): its unrecorded streak is over."""
+        with self._crawl_lock:
+            if self._crawl_failures.pop(source_id, None) is not None:
+                log.warning("采集恢复 %s", source_id)
+
+    def crawl_failures(self) -> dict[str, CrawlFailure]:
+        """Sources whose latest crawls failed without a record, by source id."""
+        with self._crawl_lock:
+            return dict(self._crawl_failures)
+
+    def close(self) -> None:
+        """Stop the delivery workers (a send in progress finishes within its channel timeout)."""
+        self.queue.close()
 
     # -- queries for the console and the scheduler -------------------------------------------
 
@@ -439,20 +427,6 @@ class AlertEngine:
             for r in rows:
                 r.acknowledged_at, r.acknowledged_by = now, by
             return len(rows)
-
-
-def _source_health(store) -> dict[str, tuple[int, str, str]]:
-    """Per unhealthy source: (length of its current bad streak, when it began, what went wrong)."""
-    by_source: dict[str, list] = {}
-    for run in store.crawl_runs(limit=1000):
-        by_source.setdefault(run.source_id, []).append(run)
-    out = {}
-    for source_id, runs in by_source.items():
-        h = source_health(source_id, runs)
-        if h.broken:
-            out[source_id] = (h.bad_streak, h.streak_started.astimezone(SHANGHAI).strftime("%Y%m%d%H%M%S"),
-                              h.detail)
-    return out
 
 
 def _escalation_message(original: dict, level: int, after_minutes: float, aid: str) -> AlertMessage:

@@ -16,14 +16,22 @@ _MD_MAP = str.maketrans({
 })
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE and kin) let a crawled title display
+# reversed ("gpj.exe" shown as "exe.jpg") or reorder the words around it: never output them.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Characters left unescaped in a URL: everything else (quotes, brackets, spaces) is %-encoded
 # so the URL cannot close the Markdown link or the HTML attribute it sits in.
 _URL_SAFE = ":/?#&=%+,;@$*~.-_!"
 
 
+def no_bidi(text: str) -> str:
+    """`text` without bidirectional control characters."""
+    return _BIDI.sub("", text)
+
+
 def one_line(text: str | None) -> str:
-    """Collapse whitespace and drop control characters (also guards mail headers)."""
-    return _SPACE.sub(" ", _CONTROL.sub("", text or "")).strip()
+    """Collapse whitespace and drop control and bidi characters (also guards mail headers)."""
+    return _SPACE.sub(" ", _BIDI.sub("", _CONTROL.sub("", text or ""))).strip()
 
 
 def md(text: str | None) -> str:
@@ -32,7 +40,7 @@ def md(text: str | None) -> str:
 
 
 def html_text(text: str | None) -> str:
-    return html.escape(text or "", quote=True)
+    return html.escape(no_bidi(text or ""), quote=True)
 
 
 def safe_url(url: str | None) -> str | None:

@@ -54,16 +54,17 @@ class AlertRow(Base):
     rule_id: Mapped[str] = mapped_column(String(64))
     event_id: Mapped[str] = mapped_column(String(64), index=True)
     channel: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(32))  # new | upgrade:<grade>
+    kind: Mapped[str] = mapped_column(String(32))  # alerts.types.Alert.kind
     severity: Mapped[str | None] = mapped_column(String(8))
     recipients: Mapped[list] = mapped_column(JSON)
     message: Mapped[dict] = mapped_column(JSON)  # rendered AlertMessage: retries resend the same text
-    status: Mapped[str] = mapped_column(String(16), index=True)  # pending | sent | failed
+    status: Mapped[str] = mapped_column(String(16), index=True)  # alerts.delivery_queue states
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    # when due; while `sending`, when the lease runs out; None once sent, rejected or cancelled
     next_try_at: Mapped[datetime | None] = mapped_column(AwareDateTime, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # or who cancelled it and why
     acknowledged_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
 

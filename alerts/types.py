@@ -41,10 +41,13 @@ class Alert:
     event_id: str
     channel: str
     recipients: tuple[str, ...]
-    status: str  # pending | sent | failed
-    attempts: int
+    # pending | sending (leased) | failed (retrying) | rejected (refused for good: a person acts)
+    # | sent | cancelled (by a person); see alerts.delivery_queue
+    status: str
+    attempts: int  # sends tried
     created_at: datetime
-    kind: str = "new"  # new | upgrade:<grade> | escalate:<level> | followup (spike rules)
+    # new | upgrade:<grade> | escalate:<level> | followup (spike) | recovered (source, watchdog)
+    kind: str = "new"
     sent_at: datetime | None = None
     last_error: str | None = None
     next_try_at: datetime | None = None

@@ -24,7 +24,7 @@ def _config(channels=("email",), max_attempts=8) -> AlertsConfig:
         },
         "rules": [{"id": "serious", "name": "橙色以上新帖", "type": "new_hit",
                    "min_severity": "orange", "channels": list(channels)}],
-        "retry": {"max_attempts": max_attempts, "backoff_seconds": 60},
+        "retry": {"max_attempts": max_attempts, "backoff_seconds": 60, "backoff_max_seconds": 60},
     })
 
 
@@ -94,15 +94,25 @@ def test_dead_smtp_retries_later_and_delivers_once(tmp_path):
     assert alert.status == "sent" and alert.attempts == 2 and alert.last_error is None
 
 
-def test_gives_up_after_max_attempts(tmp_path):
-    store, clock = make_store(tmp_path), Clock()
-    engine = AlertEngine(store, _config(max_attempts=2), {"email": _email(free_port())}, now=clock)
+def test_never_gives_up_and_delivers_once_the_outage_ends(tmp_path):
+    """A three-hour outage: retried every backoff_max_seconds, sent once when the server is back."""
+    store, clock, port = make_store(tmp_path), Clock(), free_port()
+    engine = AlertEngine(store, _config(max_attempts=2), {"email": _email(port)}, now=clock)
     put(store, [make_doc(1)])
-    for _ in range(4):
+    for _ in range(3 * 60):
         engine.run_once()
-        clock.advance(hours=3)
+        clock.advance(minutes=1)
     [alert] = engine.alerts()
-    assert alert.attempts == 2 and alert.status == "failed" and alert.next_try_at is None
+    assert alert.status == "failed" and alert.attempts == 180 and alert.next_try_at is not None
+    state = engine.delivery_state()
+    assert state.undelivered == 1 and state.retrying == 1 and state.struggling
+    assert state.line() == "预警投递: 未送达 1 条（重试中 1，持续失败，最早 05-06 09:00）"
+    assert [a.id for a in engine.undelivered()] == [alert.id]
+    with SmtpServer(port) as smtp:
+        clock.advance(seconds=60)
+        assert engine.run_once().alerts_sent == 1
+    assert len(smtp.messages) == 1 and engine.delivery_state().undelivered == 0
+    assert engine.delivery_state().line() == "预警投递: 全部送达"
 
 
 def test_webhook_gets_json_and_upgrade_is_sent_once(tmp_path):

@@ -72,7 +72,7 @@ def test_daily_issue_arrives_once_with_docx_attached(store, clock, tmp_path):
     assert "各位领导" in body and "第1期" in body and "东湖区化工厂半夜偷排" in body
     html = msg.get_body(("html",)).get_content()
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
-    assert _rows(store) == [("daily", "2024-05-06", "sent", 0)]
+    assert _rows(store) == [("daily", "2024-05-06", "sent", 1)]
 
 
 def test_dead_server_then_live_server_sends_once_later(store, clock, tmp_path):
@@ -80,7 +80,7 @@ def test_dead_server_then_live_server_sends_once_later(store, clock, tmp_path):
     desk = mail_desk(store, clock, tmp_path, port=port)
     issue = desk.issue_daily(DAY)
     assert issue.queued and "SMTP 127.0.0.1" in issue.delivery.last_error
-    assert _rows(store) == [("daily", "2024-05-06", "pending", 1)]
+    assert _rows(store) == [("daily", "2024-05-06", "failed", 1)]
     with SmtpServer(port) as smtp:
         desk.deliver()  # backoff: not due yet
         assert smtp.messages == []
@@ -89,7 +89,7 @@ def test_dead_server_then_live_server_sends_once_later(store, clock, tmp_path):
         clock.advance(hours=5)
         desk.deliver()
         assert len(smtp.messages) == 1
-    assert _rows(store) == [("daily", "2024-05-06", "sent", 1)]
+    assert _rows(store) == [("daily", "2024-05-06", "sent", 2)]
     with Session(store.engine) as s:
         row = s.scalars(select(ReportDeliveryRow)).one()
         assert row.last_error is None and row.sent_at == MORNING + timedelta(seconds=61)
@@ -103,7 +103,7 @@ def test_failures_back_off_but_are_never_given_up(store, clock, tmp_path):
         desk.deliver()
     with Session(store.engine) as s:
         row = s.scalars(select(ReportDeliveryRow)).one()
-        assert row.status == "pending" and row.attempts == 13 and "SMTP 127.0.0.1" in row.last_error
+        assert row.status == "failed" and row.attempts == 13 and "SMTP 127.0.0.1" in row.last_error
         assert row.next_try_at == clock() + timedelta(seconds=600)  # doubled, then capped
 
 
@@ -127,7 +127,7 @@ def test_crash_after_writing_before_the_message_is_built(store, clock, tmp_path)
         assert len(smtp.messages) == 1
     name, text = _docx_of(smtp.messages[0])
     assert name == "摘报-2024-05-06-第1期.docx" and "第1期" in text  # same issue number
-    assert _rows(restarted) == [("daily", "2024-05-06", "sent", 0)]
+    assert _rows(restarted) == [("daily", "2024-05-06", "sent", 1)]
 
 
 def test_crash_after_the_message_is_queued_before_it_is_sent(store, clock, tmp_path):
@@ -152,7 +152,7 @@ def test_two_deliverers_do_not_send_the_same_issue_twice(store, clock, tmp_path)
         assert not desk.postbox.reserve("daily", "2024-05-06", ["x@y"])
         other = ReportPostbox(reopen(tmp_path).engine, desk.postbox.channel, now=clock)
         clock.advance(seconds=LEASE.total_seconds() + 1)
-        assert desk.postbox._claim(desk.postbox.deliveries()[0].id, clock())
+        assert desk.postbox.queue.claim(desk.postbox.deliveries()[0].id)
         assert other.run(desk._rebuild).sent == 0  # claimed by the first: left alone
         clock.advance(seconds=LEASE.total_seconds() + 1)
         assert other.run(desk._rebuild).sent == 1
@@ -204,3 +204,20 @@ def test_no_recipients_only_writes(store, clock, tmp_path):
     assert (issue.queued, issue.delivery, issue.result.issue_no) == (False, None, 1)
     assert _rows(store) == [] and desk.deliver().sent == 0
     assert all(p.is_file() for p in issue.result.paths)
+
+
+def test_a_person_can_cancel_an_undelivered_issue(store, clock, tmp_path):
+    port = free_port()  # the server is down
+    desk = mail_desk(store, clock, tmp_path, port=port)
+    desk.issue_daily(DAY)
+    [waiting] = desk.postbox.undelivered()
+    assert (waiting.kind, waiting.key, waiting.status) == ("daily", "2024-05-06", "failed")
+    assert desk.postbox.cancel("daily", "2024-05-06", "李娜", "已当面呈送")
+    assert desk.postbox.undelivered() == []
+    with SmtpServer(port) as smtp:
+        clock.advance(hours=1)
+        desk.deliver()
+    assert smtp.messages == []
+    d = desk.postbox.get("daily", "2024-05-06")
+    assert (d.status, d.last_error) == ("cancelled", "已取消（李娜）：已当面呈送")
+    assert not desk.postbox.cancel("daily", "2024-05-06", "李娜")

@@ -1,7 +1,7 @@
 """The channel contract and the factory that builds channels from `alerts.yaml`."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from alerts.types import AlertMessage
@@ -11,17 +11,30 @@ class DeliveryError(Exception):
     """A delivery attempt failed; the engine retries it later with backoff."""
 
 
+class PermanentDeliveryError(DeliveryError):
+    """The receiver refused this message for good (HTTP 4xx, SMTP 5xx on recipients or data):
+    retrying the same request cannot help, so it is marked rejected and listed as undelivered."""
+
+
 class Channel(Protocol):
     def recipients(self) -> tuple[str, ...]:
         """Who this channel reaches (addresses, or the robot/URL for group channels)."""
 
     def send(self, message: AlertMessage) -> None:
-        """Deliver `message` or raise DeliveryError."""
+        """Deliver `message` to recipients() or raise DeliveryError."""
 
-    # Channels that address people may also define
-    #     send_to(message, recipients) -> None
-    # taking the recipients the engine stored with the alert when it was queued (the duty
-    # roster resolved then, in the shape `recipients()` returns); the engine prefers it.
+    def send_to(self, message: AlertMessage, recipients: Sequence[str]) -> None:
+        """Deliver `message` to the recipients stored with the alert when it was queued (the
+        duty roster resolved then, in the shape recipients() returns); raise DeliveryError."""
+
+
+def send_stored(channel: Channel, message: AlertMessage, recipients: Sequence[str]) -> None:
+    """Send to the stored recipients; a minimal channel (send() only) addresses its own."""
+    send_to = getattr(channel, "send_to", None)
+    if send_to is not None:
+        send_to(message, recipients)
+    else:
+        channel.send(message)
 
 
 class MissingSecret(Exception):

@@ -11,8 +11,13 @@ import time
 from collections.abc import Callable, Sequence
 from urllib.parse import quote_plus
 
+from typing import Literal
+
+from alerts.channels.base import env_value
 from alerts.channels.jsonpost import post_json, robot_errcode
 from alerts.escape import md, truncate_utf8
+from alerts.registry import CHANNEL_KINDS, ChannelKind
+from alerts.schema import ChannelSchema, Roles
 from alerts.types import AlertMessage
 
 MAX_BYTES = 18000  # stay well inside the robot's message size limit
@@ -61,3 +66,23 @@ class DingTalkChannel:
         """`recipients` as stored: ("dingtalk", *mobiles to @-mention)."""
         resp = post_json(self.signed_url(), self.payload(message, recipients[1:]), timeout=self.timeout)
         robot_errcode(resp)
+
+
+class DingTalkChannelConfig(ChannelSchema):
+    type: Literal["dingtalk"]
+    url_env: str  # https://oapi.dingtalk.com/robot/send?access_token=...
+    secret_env: str | None = None  # the robot's 加签 secret (SEC...)
+    at_mobiles: list[str] = []
+    at_roster: Roles = []  # also @-mention the mobiles of these roster roles on call
+
+    def roster_roles(self) -> list[str]:
+        return list(self.at_roster)
+
+
+def _build(c: DingTalkChannelConfig, env) -> DingTalkChannel:
+    secret = env_value(env, c.secret_env) if c.secret_env else None
+    return DingTalkChannel(url=env_value(env, c.url_env), secret=secret, at_mobiles=c.at_mobiles,
+                           timeout=c.timeout)
+
+
+CHANNEL_KINDS.register("dingtalk", ChannelKind("dingtalk", DingTalkChannelConfig, _build, contact="mobile"))

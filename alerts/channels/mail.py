@@ -9,8 +9,15 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from alerts.channels.base import DeliveryError
-from alerts.escape import one_line
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from alerts.channels.base import DeliveryError, PermanentDeliveryError, env_value
+from alerts.escape import no_bidi, one_line
+from alerts.registry import CHANNEL_KINDS, ChannelKind
+from alerts.roster import ROLES, ROSTER_PREFIX
+from alerts.schema import ChannelSchema
 from alerts.types import AlertMessage
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -51,8 +58,8 @@ class EmailChannel:
         msg["To"] = ", ".join(recipients or self._recipients)
         msg["Date"] = formatdate(localtime=True)
         msg["Message-ID"] = message_id
-        msg.set_content(text, charset="utf-8")
-        msg.add_alternative(html, subtype="html", charset="utf-8")
+        msg.set_content(no_bidi(text), charset="utf-8")
+        msg.add_alternative(no_bidi(html), subtype="html", charset="utf-8")
         for a in attachments:
             maintype, subtype = a.mime.split("/", 1)
             msg.add_attachment(a.data, maintype=maintype, subtype=subtype, filename=a.filename)
@@ -84,5 +91,61 @@ class EmailChannel:
                 if self.username:
                     smtp.login(self.username, self.password or "")
                 smtp.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as e:
+            codes = [code for code, _msg in e.recipients.values()]
+            if codes and all(500 <= c < 600 for c in codes):  # every address refused for good
+                raise PermanentDeliveryError(f"SMTP {self.host}:{self.port}: 收件人被拒收 {e}") from e
+            raise DeliveryError(f"SMTP {self.host}:{self.port}: {e}") from e
+        except smtplib.SMTPDataError as e:
+            if 500 <= e.smtp_code < 600:  # the server refused this message (size, content)
+                raise PermanentDeliveryError(f"SMTP {self.host}:{self.port}: 邮件被拒收 {e}") from e
+            raise DeliveryError(f"SMTP {self.host}:{self.port}: {e}") from e
         except (smtplib.SMTPException, OSError) as e:
             raise DeliveryError(f"SMTP {self.host}:{self.port}: {e}") from e
+
+
+class EmailChannelConfig(ChannelSchema):
+    type: Literal["email"]
+    host: str = "127.0.0.1"
+    port: int = Field(8025, ge=1, le=65535)
+    sender: str
+    recipients: list[str] = Field(min_length=1)  # addresses and/or roster:duty, roster:leader
+    starttls: bool = False
+    ssl: bool = False  # implicit TLS (port 465); exclusive with starttls
+    username_env: str | None = None
+    password_env: str | None = None
+
+    @field_validator("recipients")
+    @classmethod
+    def _roles(cls, v: list[str]) -> list[str]:
+        for r in v:
+            if r.startswith(ROSTER_PREFIX) and r.removeprefix(ROSTER_PREFIX) not in ROLES:
+                raise ValueError(f"{r!r}: use roster:duty or roster:leader")
+        return v
+
+    def needs_roster_fallback(self) -> bool:
+        return not self.fixed_recipients()
+
+    def roster_roles(self) -> list[str]:
+        return [r.removeprefix(ROSTER_PREFIX) for r in self.recipients if r.startswith(ROSTER_PREFIX)]
+
+    def fixed_recipients(self) -> list[str]:
+        return [r for r in self.recipients if not r.startswith(ROSTER_PREFIX)]
+
+    @model_validator(mode="after")
+    def _tls_modes(self):
+        if self.starttls and self.ssl:
+            raise ValueError("starttls and ssl are exclusive")
+        if (self.username_env is None) != (self.password_env is None):
+            raise ValueError("username_env and password_env go together")
+        return self
+
+
+def _build(c: EmailChannelConfig, env) -> EmailChannel:
+    user = env_value(env, c.username_env) if c.username_env else None
+    pw = env_value(env, c.password_env) if c.password_env else None
+    return EmailChannel(host=c.host, port=c.port, sender=c.sender, recipients=c.fixed_recipients(),
+                        starttls=c.starttls, use_ssl=c.ssl, username=user, password=pw, timeout=c.timeout)
+
+
+CHANNEL_KINDS.register("email", ChannelKind("email", EmailChannelConfig, _build, contact="email"))

@@ -1,18 +1,17 @@
 """E-mail delivery of report issues: each issue reaches its recipients once, even across crashes.
 
 A delivery row is unique per (kind, key) — 《重要舆情摘报》 of a day, a shift's handover, a version of
-an incident's 专报 — and moves preparing -> pending -> sent:
-- `reserve` inserts it (preparing) BEFORE the report is built; a second reserve of the same issue
-  is refused, so a re-run of the job cannot queue it twice.
+an incident's 专报 — and goes through the shared delivery queue (alerts.delivery_queue: lease,
+capped back-off, never given up, cancel), with one step of its own before it:
+- `reserve` inserts it (preparing, leased) BEFORE the report is built; a second reserve of the same
+  issue is refused, so a re-run of the job cannot queue it twice.
 - `fill` stores the composed message (DOCX attached) and makes it pending. A crash between the two
   leaves a preparing row whose lease runs out: `run` then asks the caller's `rebuild` for the
   message and carries on, so a written-but-unsent issue is never lost.
-- `run` claims each due row with one conditional UPDATE (its lease moves forward), so two
-  processes never send the same row at once; a refused or failed send is retried with backoff
-  (doubling, capped) for ever — a report for leadership is not given up on.
-Sending is at-least-once in one window only: a crash after the SMTP server accepted the message
-but before `sent` was committed re-sends it; the re-send carries the same Message-ID
-(<report.ID@yqwatch>), so mail clients drop the duplicate.
+Sending is at-least-once in one window only (see alerts.delivery_queue): a crash after the SMTP
+server accepted the message but before `sent` was committed re-sends it once the lease ran out,
+with the same Message-ID (<report.ID@yqwatch>), so mail clients drop the duplicate; a failed
+commit alone never re-sends it.
 """
 from __future__ import annotations
 
@@ -23,14 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from alerts.channels.base import DeliveryError
 from alerts.channels.mail import Attachment, EmailChannel
 from alerts.db import write_session
+from alerts.delivery_queue import CANCELLED, PENDING, SENT, UNDELIVERED, DeliveryQueue, RetryPolicy
 from alerts.reports.models import ReportDeliveryRow
 
 log = logging.getLogger(__name__)
@@ -56,8 +55,8 @@ class Delivery:
     key: str
     title: str
     recipients: tuple[str, ...]
-    status: str  # preparing | pending | sent
-    attempts: int
+    status: str  # preparing | pending | sending | failed | rejected | sent | cancelled
+    attempts: int  # sends tried
     created_at: datetime
     next_try_at: datetime | None
     sent_at: datetime | None
@@ -83,12 +82,16 @@ Rebuild = Callable[[str, str], Outgoing]  # (kind, key) -> the issue's message, 
 
 class ReportPostbox:
     def __init__(self, engine: Engine, channel: EmailChannel, *, now: Callable[[], datetime],
-                 backoff_seconds: float = 60.0, backoff_max_seconds: float = 3600.0):
+                 backoff_seconds: float = 10.0, backoff_max_seconds: float = 30.0,
+                 wait_seconds: float | None = None):
         self.engine = engine
         self.channel = channel
         self.now = now
-        self.backoff = timedelta(seconds=backoff_seconds)
-        self.backoff_max = timedelta(seconds=backoff_max_seconds)
+        retry = RetryPolicy(timedelta(seconds=backoff_seconds), timedelta(seconds=backoff_max_seconds),
+                            LEASE)
+        # wait_seconds None: run() returns when the send is done (the CLI's --send waits for it)
+        self.queue = DeliveryQueue(engine, ReportDeliveryRow, policy=retry, now=now, label="报告邮件",
+                                   wait_seconds=wait_seconds, max_workers=1)
 
     def reserve(self, kind: str, key: str, recipients: Sequence[str]) -> bool:
         """Claim the issue for sending; False when it was already reserved (queued or sent)."""
@@ -107,64 +110,39 @@ class ReportPostbox:
         did = delivery_id(kind, key)
         with write_session(self.engine) as s, s.begin():
             row = s.get(ReportDeliveryRow, did)
-            if row is None or row.status != "preparing":
+            if row is None or row.message is not None or row.status in (SENT, CANCELLED):
                 return  # someone else filled it (a rebuild after a lease ran out)
             msg = self.channel.compose(subject=out.subject, text=out.text, html=out.html,
                                        message_id=report_message_id(did), recipients=row.recipients,
                                        attachments=out.attachments)
-            row.title, row.message, row.status = out.title, msg.as_bytes(policy=policy.SMTP), "pending"
-            row.next_try_at = self.now()
+            row.title, row.message = out.title, msg.as_bytes(policy=policy.SMTP)
+            if row.status == "preparing":
+                row.status, row.next_try_at = PENDING, self.now()
 
     def run(self, rebuild: Rebuild) -> RunResult:
         """Send every due issue (building those a crash left unbuilt)."""
-        now = self.now()
-        with Session(self.engine) as s:
-            due = list(s.scalars(select(ReportDeliveryRow.id).where(
-                ReportDeliveryRow.status != "sent", ReportDeliveryRow.next_try_at <= now)
-                .order_by(ReportDeliveryRow.created_at, ReportDeliveryRow.id)))
-        sent = failed = 0
-        for did in due:
-            if not self._claim(did, now):
-                continue
-            ok = self._send(did, rebuild)
-            sent, failed = sent + ok, failed + (not ok)
-        return RunResult(sent, failed)
+        counts = self.queue.run(self.queue.due(self.now()), lambda did: self._send(did, rebuild))
+        return RunResult(counts.sent, counts.failed)
 
-    def _claim(self, did: str, now: datetime) -> bool:
-        with write_session(self.engine) as s, s.begin():
-            res = s.execute(update(ReportDeliveryRow)
-                            .where(ReportDeliveryRow.id == did, ReportDeliveryRow.status != "sent",
-                                   ReportDeliveryRow.next_try_at <= now)
-                            .values(next_try_at=now + LEASE))
-            return res.rowcount == 1
-
-    def _send(self, did: str, rebuild: Rebuild) -> bool:
+    def _send(self, did: str, rebuild: Rebuild) -> None:
         with Session(self.engine) as s:
             row = s.get(ReportDeliveryRow, did)
             kind, key, data = row.kind, row.key, row.message
-        error = None
-        try:
-            if data is None:
-                self.fill(kind, key, rebuild(kind, key))
-                with Session(self.engine) as s:
-                    data = s.get(ReportDeliveryRow, did).message
-            self.channel.deliver(message_from_bytes(data, policy=policy.default))
-        except DeliveryError as e:
-            error = str(e)
-        except Exception as e:  # a rebuild bug must not stop the other issues
-            log.exception("report delivery %s/%s failed", kind, key)
-            error = f"{type(e).__name__}: {e}"
-        now = self.now()
-        with write_session(self.engine) as s, s.begin():
-            row = s.get(ReportDeliveryRow, did)
-            if error is None:
-                row.status, row.sent_at, row.next_try_at, row.last_error = "sent", now, None, None
-                return True
-            row.attempts = attempts = row.attempts + 1
-            row.last_error = error[:500]
-            row.next_try_at = now + min(self.backoff * 2 ** (attempts - 1), self.backoff_max)
-        log.warning("报告邮件 %s/%s 发送失败 (第%d次, 稍后重试): %s", kind, key, attempts, error)
-        return False
+        if data is None:
+            self.fill(kind, key, rebuild(kind, key))
+            with Session(self.engine) as s:
+                data = s.get(ReportDeliveryRow, did).message
+        self.channel.deliver(message_from_bytes(data, policy=policy.default))
+
+    def cancel(self, kind: str, key: str, by: str, reason: str = "") -> bool:
+        """A person stops an unsent issue's e-mail for good."""
+        return self.queue.cancel(delivery_id(kind, key), by, reason)
+
+    def undelivered(self) -> list[Delivery]:
+        with Session(self.engine) as s:
+            q = (select(ReportDeliveryRow).where(ReportDeliveryRow.status.in_(UNDELIVERED))
+                 .order_by(ReportDeliveryRow.created_at))
+            return [_delivery(r) for r in s.scalars(q)]
 
     def get(self, kind: str, key: str) -> Delivery | None:
         with Session(self.engine) as s:

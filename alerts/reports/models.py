@@ -22,8 +22,8 @@ class ReportDeliveryRow(Base):
     title: Mapped[str] = mapped_column(Text)
     recipients: Mapped[list] = mapped_column(JSON)
     message: Mapped[bytes | None] = mapped_column(LargeBinary)  # RFC 5322 bytes; None: not built yet
-    status: Mapped[str] = mapped_column(String(16), index=True)  # preparing | pending | sent
-    attempts: Mapped[int] = mapped_column(Integer, default=0)  # failed sends so far
+    status: Mapped[str] = mapped_column(String(16), index=True)  # preparing, then alerts.delivery_queue states
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # sends tried
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
     next_try_at: Mapped[datetime | None] = mapped_column(AwareDateTime, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
