@@ -290,7 +290,7 @@ def test_the_generated_secret_is_kept_in_the_database(tmp_path):
 
 def _exercise_migration(engine):
     create_schema(engine)
-    assert current_revisions(engine) == head_revisions() == {"0004_console_users"}
+    assert current_revisions(engine) == head_revisions() and len(head_revisions()) == 1  # one history
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert [d for d in diff if "console_" in str(d)] == []
