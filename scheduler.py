@@ -118,6 +118,15 @@ class Services:
             log.warning("索引投递已恢复: 补投 %d 条", n)
         return n
 
+    def deliver_alerts(self) -> None:
+        """Due alerts between rules runs: a channel that comes back is used within seconds."""
+        try:
+            sent, _failed = self.engine.deliver_due()
+        except Exception as e:  # the database may be busy or down: the next run tries again
+            log.warning("预警投递出错 (稍后重试): %s", reason_text(e))
+            return
+        self.alerts_sent += sent
+
     def run_rules(self):
         summary = self.engine.run_once()
         self.alerts_sent += summary.alerts_sent
@@ -202,6 +211,8 @@ class Services:
 
     def close(self) -> None:
         try:
+            if "engine" in self.__dict__:  # built (and its channel workers started) only when used
+                self.engine.close()
             self.index.close()
         finally:
             self.store.engine.dispose()
@@ -237,6 +248,7 @@ def build_scheduler(svc: Services, *, demo: bool = False):
     sched.add_job(svc.drain, IntervalTrigger(seconds=cfg.watch.outbox_every), id="outbox", name="索引投递")
     sched.add_job(svc.run_rules, IntervalTrigger(seconds=cfg.watch.rules_every), id="rules", name="预警规则",
                   next_run_time=now + timedelta(seconds=5))
+    sched.add_job(svc.deliver_alerts, IntervalTrigger(seconds=10), id="alerts:deliver", name="预警投递")
     hh, mm = (int(x) for x in cfg.watch.reports.daily_at.split(":"))
     # The morning issue covers the previous day. A run the watch missed (down at that time) is
     # caught up by catchup.catch_up when it starts.
@@ -247,7 +259,7 @@ def build_scheduler(svc: Services, *, demo: bool = False):
         sched.add_job(svc.issue_handover, CronTrigger(hour=sh, minute=sm, timezone=TZ),
                       id=f"report:handover:{t}", name=f"交接班 {t}")
     # Retries, and issues a crash left written but unsent.
-    sched.add_job(svc.deliver_reports, IntervalTrigger(seconds=60), id="report:mail", name="报告邮件",
+    sched.add_job(svc.deliver_reports, IntervalTrigger(seconds=20), id="report:mail", name="报告邮件",
                   next_run_time=now + timedelta(seconds=10))
     sched.add_job(svc.gc, CronTrigger(hour=3, minute=30, timezone=TZ), id="gc", name="过期数据清理")
     if demo:

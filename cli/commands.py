@@ -79,7 +79,9 @@ def cmd_gc(args) -> int:
 
 
 def cmd_sources(args) -> int:
-    """Read-only: the store only (no alert channels, so no channel secrets needed)."""
+    """Read-only: the store only (no alert channels, so no channel secrets needed); the last line
+    says how many alerts are still undelivered."""
+    from alerts.engine import AlertEngine
     from alerts.health import source_health
     from storage.factory import create_schema, open_store
 
@@ -88,6 +90,11 @@ def cmd_sources(args) -> int:
     try:
         create_schema(store.engine)
         rows = [source_health(s.id, store.crawl_runs(s.id, limit=20)) for s in cfg.sources.sources]
+        engine = AlertEngine(store, cfg.alerts, {}, now=now)  # no channels: counts only
+        try:
+            delivery = engine.delivery_state()
+        finally:
+            engine.close()
     finally:
         store.engine.dispose()
     if args.json:
@@ -95,6 +102,7 @@ def cmd_sources(args) -> int:
         return 0
     for r in rows:
         print(r.line())
+    print(delivery.line())
     return 0
 
 

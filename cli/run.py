@@ -82,8 +82,13 @@ def _print_status(svc) -> None:
     total = svc.store.count_documents()
     relevant = svc.store.count_documents(relevant_only=True)
     report = ", ".join(str(p) for p in svc.last_report) or "尚未生成"
+    try:
+        delivery = svc.engine.delivery_state()
+        pending = f" · {delivery.line()}" if delivery.undelivered or delivery.unrecorded else ""
+    except Exception as e:  # the status line must not die with the database
+        pending = f" · 预警投递状态未知 ({type(e).__name__})"
     print(f"[{now().isoformat(timespec='seconds')}] 帖子 {total} · 相关 {relevant} · 已发预警 {svc.alerts_sent} · "
-          f"摘报 {report}", flush=True)
+          f"摘报 {report}{pending}", flush=True)
 
 
 def _start_demo_helpers(cfg: Config, args) -> list:

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import admin, api, login, pages
+from . import admin, api, login, pages, undelivered
 from .auth import AuthMiddleware
 from .render import make_templates, page
 from .security import SecurityMiddleware, allowed_host_names, read_body
@@ -78,6 +78,9 @@ def create_app(services: ConsoleServices) -> Starlette:
         _route("/reports/generate", pages.generate_report, methods=["POST"]),
         _route("/reports/files/{path:path}", pages.report_file),
         _route("/reports/view/{path:path}", pages.report_preview),
+        _route("/alerts/undelivered", undelivered.undelivered_page),
+        _route("/alerts/{alert_id}/cancel", undelivered.cancel_alert, methods=["POST"]),
+        _route("/alerts/{alert_id}/retry", undelivered.retry_alert, methods=["POST"]),
         _route("/api/status", api.status),
         _route("/api/feed", api.feed),
         _route("/api/feed/new", api.feed_new),

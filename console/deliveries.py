@@ -7,7 +7,7 @@ from datetime import datetime
 
 KIND_LABELS = {"daily": "摘报", "special": "专报", "handover": "交接班"}
 STATE_LABELS = {"sent": "已发送", "pending": "待发送", "failing": "发送失败，重试中",
-                "preparing": "生成中"}
+                "preparing": "生成中", "rejected": "被拒收，需人工处理", "cancelled": "已取消"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +16,7 @@ class DeliveryRow:
     issue: str  # which issue: the day, the incident, the shift's end
     title: str  # crawled text can reach it (a 专报's title): escape when rendering
     recipients: tuple[str, ...]
-    state: str  # sent | pending | failing | preparing
+    state: str  # sent | pending | failing | preparing | rejected | cancelled
     attempts: int
     sent_at: datetime | None
     next_try_at: datetime | None
@@ -28,8 +28,8 @@ class DeliveryRow:
 
 
 def _state(d) -> str:
-    if d.status == "sent":
-        return "sent"
+    if d.status in ("sent", "rejected", "cancelled"):
+        return d.status
     if d.attempts:  # a refused send or a failed rebuild: retried with backoff, never given up
         return "failing"
     return "preparing" if d.status == "preparing" else "pending"

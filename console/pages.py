@@ -108,8 +108,8 @@ def events_page(request: Request):
         acked = next((a for a in alerts if a.acknowledged_at), None)
         rows.append({"event": e, "first": firsts.get(e.first_doc_id), "alerts": alerts,
                      "sent": sum(1 for a in alerts if a.status == "sent"),
-                     "failed": sum(1 for a in alerts if a.status == "failed"),
-                     "pending": sum(1 for a in alerts if a.status == "pending"),
+                     "failed": sum(1 for a in alerts if a.status in ("failed", "rejected")),
+                     "pending": sum(1 for a in alerts if a.status in ("pending", "sending")),
                      "acked": acked, "incident": incidents.get(e.id)})
     surges = s.reads.recent_surges(s.now() - SURGE_DAYS)
     return page(request, "events.html", rows=rows, surges=surges, source_names=s.source_names)

@@ -146,7 +146,8 @@ class SqlWatchReads:
             acked = next((r for r in rows if r.acknowledged_at), None)
             status = Counter(r.status for r in rows)
             out.append(SurgeView(eid, rows[0].message.get("subject", eid), rows[0].severity, rows[0].created_at,
-                                 status["sent"], status["pending"], status["failed"],
+                                 status["sent"], status["pending"] + status["sending"],
+                                 status["failed"] + status["rejected"],
                                  acked.acknowledged_by if acked else None, acked.acknowledged_at if acked else None))
         return out
 

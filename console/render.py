@@ -60,6 +60,11 @@ def page(request: Request, name: str, status_code: int = 200, **ctx):
             ctx["watch"] = watch_status(services)
         except SQLAlchemyError:  # the database is unreachable: the page (often the error page) still renders
             ctx["watch"] = None
+    if "delivery" not in ctx:
+        try:
+            ctx["delivery"] = services.alerts.delivery_state()
+        except SQLAlchemyError:
+            ctx["delivery"] = None
     ctx.update(request=request, locality=services.locality, now=services.now(),
                actor=actor_of(request), csrf=request.state.csrf, path=request.url.path,
                auth=services.auth is not None, user=user, can_admin=can_manage_accounts(user))
