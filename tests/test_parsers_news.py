@@ -20,31 +20,31 @@ def parse(real_fixtures, name, url=None):
 
 
 ARTICLES = [
-    # file, headline, published_at, author, snippet in body, junk not in body
+    # file, headline, published_at, (author, outlet), snippet in body, junk not in body
     ("news_article_2009_people_gb2312.html", "安徽司法行政系训诫预警：“揪揪耳朵”防腐败", at(2009, 11, 9, 0, 0),
-     "人民网-《人民日报》", "安徽省司法厅日前出台《领导干部廉洁自律预警告诫工作暂行办法》", "我要发表留言"),
+     ("钱伟", "人民网-《人民日报》"), "安徽省司法厅日前出台《领导干部廉洁自律预警告诫工作暂行办法》", "我要发表留言"),
     ("news_article_2009_qq_gb2312.html", "曹方新碟发布会创意无限 特制入场门票体现心意", at(2009, 11, 9, 11, 30),
-     "腾讯音乐", "一向具有奇思妙想的内地唱作才女曹方", "与曹方关系最密切的9个人"),
+     (None, "腾讯音乐"), "一向具有奇思妙想的内地唱作才女曹方", "与曹方关系最密切的9个人"),
     ("news_article_2009_sina_gb2312.html", "爱戴掀起红盖头 庆东南劲爆音乐颁奖七周年(图)", at(2009, 11, 9, 13, 48),
-     "新浪娱乐", "灵歌小天后爱戴获最佳女歌手奖", "网友评论"),
+     (None, "新浪娱乐"), "灵歌小天后爱戴获最佳女歌手奖", "网友评论"),
     ("news_article_2019_163_dy_gbmeta_utf8bytes.html", "5月20日至31日，京沪高速无锡至江阴大桥至广陵枢纽段封闭！",
-     at(2019, 5, 17), "无锡交警", "京沪高速施工就将进入第二阶段", "热门跟贴"),
+     at(2019, 5, 17), (None, "无锡交警"), "京沪高速施工就将进入第二阶段", "热门跟贴"),
     ("news_article_2019_people_gbmeta_utf8bytes.html", "女儿出嫁，郑板桥画了几笔兰花当嫁妆", at(2019, 6, 15, 8, 18),
-     "人民网-文化频道", "父亲的教诲像一盏灯", "文艺星青年"),
+     (None, "人民网-文化频道"), "父亲的教诲像一盏灯", "文艺星青年"),
     ("news_article_2019_sina.html", "最强“中国芯”本月商用 华为抢跑5G芯片大战", at(2019, 9, 7, 4, 4),
-     "北京日报", "华为推出了多项指标世界领先的麒麟990 5G一体化芯片", "最热评论"),
+     (None, "北京日报"), "华为推出了多项指标世界领先的麒麟990 5G一体化芯片", "最热评论"),
     ("news_article_2019_thepaper.html", "共享充电宝涨价告别1元时代：是“收割韭菜”还是回归理性",
-     at(2019, 9, 24, 9, 10), "石佳/中国青年报", "吴翔宇自称是共享充电宝的长期用户", "相关推荐"),
+     at(2019, 9, 24, 9, 10), ("石佳", "中国青年报"), "吴翔宇自称是共享充电宝的长期用户", "相关推荐"),
     ("news_article_2019_xinhuanet.html", "法国全国大罢工再次严重影响交通", at(2019, 12, 10, 7, 57, 40),
-     "新华网", "法国9日再次爆发全国跨行业大罢工", "【纠错】"),
+     ("唐霁", "新华网"), "法国9日再次爆发全国跨行业大罢工", "【纠错】"),
     ("news_article_2019_zsnews_zhongshan_local.html", "顺德区大良街道党工委委员潘卓辉一行到众创金融街开展调研工作",
-     at(2019, 3, 6), "东区办事处", "到众创金融街进行实地考察调研", "发布日期"),
+     at(2019, 3, 6), (None, "东区办事处"), "到众创金融街进行实地考察调研", "发布日期"),
     ("news_article_2020_chinanews.html", "【中国稳健前行】坚定实施扩大内需战略", at(2020, 7, 4, 12, 10, 24),
-     "陈海峰", "编者按：", "中新网"),
+     ("陈海峰", "求是网"), "编者按：", "中新网"),
     ("news_article_2020_cjn_wuhan_local.html", "外媒眼中的武汉长假：蓬勃发展，欢声笑语", at(2020, 10, 4, 20, 30),
-     "长江网", "国庆中秋长假过半，但外媒关注武汉的热情不减", "论坛热帖"),
+     ("陈智", "长江网"), "国庆中秋长假过半，但外媒关注武汉的热情不减", "论坛热帖"),
     ("news_article_2024_hebei_newscn_rendered.html", "新华视界｜河北遵化：数字农机服务助力农业生产",
-     at(2024, 5, 15, 8, 58, 52), "刘满仓", "无人驾驶农机在播种玉米", "责任编辑"),
+     at(2024, 5, 15, 8, 58, 52), ("刘满仓", "新华网"), "无人驾驶农机在播种玉米", "责任编辑"),
 ]
 
 
@@ -56,7 +56,7 @@ def test_articles(real_fixtures, name, headline, published, author, snippet, jun
     post, = page.posts
     assert post.floor == 1
     assert post.published_at == published
-    assert post.author == author
+    assert (post.author, post.outlet) == author
     assert snippet in post.text
     assert junk not in post.text
     assert "<" not in post.text and "  " not in post.text
@@ -69,7 +69,7 @@ def test_headline_is_not_the_browser_title(real_fixtures):
 
 def test_sidebar_blurbs_and_byline_are_not_body(real_fixtures):
     post = parse(real_fixtures, "news_article_2019_thepaper.html").posts[0]
-    assert post.text.startswith("共享充电宝。视觉中国 资料")
+    assert post.text.startswith("“以前花一两元就能充满电")  # the lead photo's caption is not text
     assert "字号" not in post.text and "评论（191）" not in post.text
 
 
@@ -122,4 +122,4 @@ def test_short_article_beats_longer_comment_thread():
     page = parse_page(body, "news", "http://127.0.0.1:8000/news/123.html", now=NOW)
     post, = page.posts
     assert post.text == "近日，东湖区多名居民反映，附近化工厂夜间排放污水。\n记者走访发现，排污口位于厂区东侧。"
-    assert (post.author, post.published_at) == ("青溪日报", at(2024, 3, 10, 9, 30))
+    assert (post.author, post.outlet, post.published_at) == (None, "青溪日报", at(2024, 3, 10, 9, 30))

@@ -12,6 +12,7 @@ from datetime import datetime
 from lxml import etree
 from parsel import Selector
 
+from crawlers.parsers.chrome import body_text, strip_chrome
 from crawlers.parsers.dom import (
     BLOCK_TAGS, SKIP_TAGS, absolute, first, load, one_line, page_base, page_url, text_of,
 )
@@ -23,10 +24,30 @@ _SPACES = re.compile(r"\s+")
 _DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)")
 _ANY_TIME = re.compile(_DATE.pattern + r"|\d+\s*(?:分钟|小时|天)前|刚刚|昨天|(?<!\d)\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
 _BYLINE = {
-    "author": re.compile(r"(?:作者|记者|文)\s*[:：/]\s*([^\s|｜,，。;；()（）\[\]【】]{2,30})"),
-    "source": re.compile(r"来源于?\s*[:：]\s*([^\s|｜,，。;；()（）\[\]【】]{2,30})"),
+    "author": re.compile(r"(?:作者|记者|撰文|文|通讯员)\s*[:：/]\s*([^\s|｜,，。;；()（）\[\]【】]{2,30})"),
+    "source": re.compile(r"(?:来源于?|稿源|出处)\s*[:：]\s*([^\s|｜,，。;；()（）\[\]【】]{2,30})"),
     "editor": re.compile(r"(?:责任编辑|责编|编辑)\s*[:：]\s*([^\s|｜,，。;；()（）\[\]【】]{2,20})"),
 }
+# A byline value that names an organisation (the outlet: 人民日报, 省发改委, 无锡交警) rather than a person.
+_ORG = re.compile(
+    r"[《》\-—·]|(?:报|社|网|台|局|委|厅|办|处|署|院|部|会|所|站|中心|政府|集团|公司|频道|新闻|杂志|客户端|号|传媒|"
+    r"媒体|电视|广播|交警|公安|发布|在线|周刊|之声|头条|资讯|观察|财经|科技|音乐|娱乐|体育|视频|APP|app)$|"
+    r"^(?:新华|人民|央视|中新|中国|澎湃|环球|新浪|腾讯|网易|搜狐|凤凰|今日)")
+# A person's byline: one or more 2–4-character Chinese names (or a Latin name).
+_PERSON = re.compile(r"[\u4e00-\u9fff·]{2,5}(?:[ 、,，][\u4e00-\u9fff·]{2,5}){0,4}|[A-Za-z][A-Za-z .'-]{1,30}")
+_LABEL_INSIDE = re.compile(r"[:：]|来源|时间|日期|编辑|发布|字号|分享|打印")
+# "石佳/中国青年报": a person and their outlet in one byline.
+_PERSON_SLASH_OUTLET = re.compile(r"^([\u4e00-\u9fff·]{2,5}(?:[ 、][\u4e00-\u9fff·]{2,5}){0,3})\s*/\s*(\S{2,30})$")
+# "新华社巴黎12月9日电（记者唐霁）", "（记者陈智 整合）": the reporter named in the dateline.
+_DATELINE_REPORTER = re.compile(
+    r"[（(]\s*(?:本报|本台|本网)?(?:记者|通讯员)\s*([\u4e00-\u9fff·]{2,4}(?:[ 、][\u4e00-\u9fff·]{2,4}){0,3}?)"
+    r"(?:\s*(?:整合|报道|摄影?|实习生.{0,10}|通讯员.{0,10}))?\s*[）)]")
+# Times a label announces: preferred over the first bare date after the headline (a date-only
+# header line or a dateline must not hide "发稿时间：2024-05-13 06:03:00").
+_LABELLED_TIME = re.compile(
+    r"(?:发稿|发布|发表|更新|刊发|出版|上线)?(?:时间|日期)\s*[:：]?\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
+    r"[^\n]{0,30})")
+_DATE_CLOCK = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}")
 # Site markup that names the source where no label does (新浪 2009, 人民网, 澎湃 byline, 长江网).
 _SOURCE_SELECTORS = ("span#media_name", "#ArtFrom a.lblack", "span#p_origin a", "span#p_origin", ".source a", ".source",
                      ".news_about p:first-child", "span.sour")
@@ -128,34 +149,78 @@ def _subtree_text(root: etree._Element, skip: etree._Element | None):
             yield el.tail
 
 
-def _published(after: str, sel: Selector, now: datetime) -> datetime | None:
-    m = _DATE.search(after)
-    if m:
-        found = parse_cn_time(after[m.start():m.start() + 40], now)
-        if found:
+def _published(after: str, block_head: str, sel: Selector, now: datetime) -> datetime | None:
+    """The article's time: a labelled time after the headline, else the first date there
+    (completed by a clock printed with the same date nearby), else a labelled time or a date with
+    clock at the top of the body block (bylines inside the story container), else page metadata."""
+    for text in (after, block_head):
+        labelled = _LABELLED_TIME.search(text)
+        if labelled and (found := parse_cn_time(labelled[1], now)):
             return found
+        if text is after and (m := _DATE.search(text)):
+            found = parse_cn_time(text[m.start():m.start() + 40], now)
+            if found and found.hour == found.minute == 0:
+                for clocked in _DATE_CLOCK.finditer(text, m.start(), m.start() + 400):
+                    better = parse_cn_time(clocked[0], now)
+                    if better and better.date() == found.date():
+                        return better
+            if found:
+                return found
+        if text is block_head and (m := _DATE_CLOCK.search(text)):
+            if found := parse_cn_time(m[0], now):
+                return found
     meta = sel.css('meta[property="article:published_time"]::attr(content), meta[name="publishdate"]::attr(content), '
-                   'meta[name="pubdate"]::attr(content), meta[itemprop="datePublished"]::attr(content)').get()
+                   'meta[name="pubdate"]::attr(content), meta[itemprop="datePublished"]::attr(content), '
+                   'meta[name="PubDate"]::attr(content), meta[name="publishtime"]::attr(content)').get()
     return parse_cn_time(meta, now) if meta else None
 
 
-def _author(after: str, sel: Selector, body: str) -> str | None:
-    m = _BYLINE["author"].search(after)
-    if m:
-        return m[1]
+def _is_org(value: str) -> bool:
+    return bool(_ORG.search(value)) or not _PERSON.fullmatch(value)
+
+
+def _labelled(kind: str, *texts: str) -> list[str]:
+    """Values of a byline label, in order, without empty labels that swallowed the next one."""
+    return [m[1] for text in texts for m in _BYLINE[kind].finditer(text) if not _LABEL_INSIDE.search(m[1])]
+
+
+def _byline(after: str, sel: Selector, body: str) -> tuple[str | None, str | None]:
+    """(author, outlet): the person who wrote the article and the outlet that published it. A
+    labelled 作者 naming an organisation is an outlet; "记者/报社" bylines are split; a dateline
+    "（记者钱伟）" names the author when no label does."""
+    people: list[str] = []
+    outlets: list[str] = []  # in order of trust
+    org_authors: list[str] = []
+    for value in _labelled("author", after):
+        if (m := _PERSON_SLASH_OUTLET.match(value)) and _is_org(m[2]):
+            people.append(m[1])
+            org_authors.append(m[2])
+        elif _is_org(value):
+            org_authors.append(value)
+        else:
+            people.append(value)
+    head = after[:60].split(" ")[0] if after else ""
+    if (m := _PERSON_SLASH_OUTLET.match(head)) and _is_org(m[2]):
+        people.append(m[1])
+        org_authors.append(m[2])
+    people += [m[1] for m in _DATELINE_REPORTER.finditer(body[:200])]
+    people += [v for v in _labelled("author", body[:200], body[-300:]) if not _is_org(v)]
+    outlets += _labelled("source", after)
     for css in _SOURCE_SELECTORS:
         value = first(sel, css)
         if value:
             labelled = _BYLINE["source"].search(value)
             value = labelled[1] if labelled else value
-            if 2 <= len(value) <= 30:
-                return value
-    for key in ("source", "editor"):
-        m = _BYLINE[key].search(after) or _BYLINE[key].search(body[-300:])
-        if m:
-            return m[1]
-    meta = sel.css('meta[name="author"]::attr(content)').get()
-    return meta.strip() if meta and not meta.strip().isdigit() else None
+            if (split := _PERSON_SLASH_OUTLET.match(value)) and _is_org(split[2]):
+                value = split[2]
+            if 2 <= len(value) <= 30 and not _LABEL_INSIDE.search(value):
+                outlets.append(value)
+                break
+    outlets += org_authors + _labelled("source", body[-300:])
+    meta = (sel.css('meta[name="author"]::attr(content)').get() or "").strip()
+    if meta and not meta.isdigit() and len(meta) <= 30:
+        (outlets if _is_org(meta) else people).append(meta)
+    return (people[0] if people else None), (outlets[0] if outlets else None)
 
 
 # ---------------------------------------------------------------- body
@@ -214,10 +279,10 @@ def _body(sel: Selector, block: etree._Element | None, url: str | None) -> tuple
         skip = [c for c in block if isinstance(c.tag, str) and _link_heavy(c)]
         skip += [e for e in block.iter() if isinstance(e.tag, str) and e is not block and _JUNK_NAME.search(
             f"{e.get('class', '')} {e.get('id', '')}")]
-        text = text_of(block, skip=skip)
         html = etree.tostring(block, encoding="unicode", method="html")
+        text = body_text(block, skip=skip)
     if len(text) < _MIN_BODY:
-        text = _trafilatura(sel, url) or text
+        text = strip_chrome(_trafilatura(sel, url)) or text
     lines = text.split("\n")
     tail = next((i for i in range(max(0, len(lines) - 4), len(lines)) if _TRAILER_LINE.match(lines[i])), None)
     return "\n".join(lines[:tail]), html
@@ -308,7 +373,9 @@ def parse(body: bytes, url: str | None, *, content_type: str | None = None, now:
     if not text and not headline:
         raise ParseError("页面中找不到新闻正文或列表")
     after = _following_text(node, sel, block)
-    post = ParsedPost(author=_author(after, sel, text), published_at=_published(after, sel, now), text=text,
-                      floor=1, url=page_url(sel, url), html=html)
+    block_head = "" if block is None else " ".join(" ".join(block.itertext()).split())[:300]
+    author, outlet = _byline(after, sel, text)
+    post = ParsedPost(author=author, published_at=_published(after, block_head, sel, now), text=text,
+                      floor=1, url=page_url(sel, url), html=html, outlet=outlet)
     return ParsedPage(page_type="article", title=headline, posts=(post,), items=(),
                       next_page=_next_page(sel, base), encoding=encoding)
