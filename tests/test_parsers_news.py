@@ -123,3 +123,59 @@ def test_short_article_beats_longer_comment_thread():
     post, = page.posts
     assert post.text == "近日，东湖区多名居民反映，附近化工厂夜间排放污水。\n记者走访发现，排污口位于厂区东侧。"
     assert (post.author, post.outlet, post.published_at) == (None, "青溪日报", at(2024, 3, 10, 9, 30))
+
+
+def _related(n: int) -> str:
+    return "".join(f'<li><a href="/n/{i}.html">相关新闻标题第{i}条关于本市交通</a><span class="time">2024-05-1{i % 10} 08:00</span></li>'
+                   for i in range(n))
+
+
+def test_article_with_a_dated_related_block_stays_an_article():
+    # No headline element matches <title> here, and the related block has 12 dated rows.
+    body = f"""<html><head><title>某市发布防汛预警 - 某某新闻网</title></head><body>
+<div class="top"><span>作者：</span><span class="date">发稿时间：2024-05-13 06:03:00</span></div>
+<div class="content"><p>5月12日晚，市气象台发布暴雨橙色预警，提醒市民减少外出。</p>
+<p>市防汛办要求各区做好转移避险准备，低洼地带居民注意安全，相关部门已经开始巡查。</p></div>
+<div class="list"><h3>相关阅读</h3><ul>{_related(12)}</ul></div></body></html>""".encode()
+    page = parse_page(body, "news", "http://news.example.cn/a/1.html", now=NOW)
+    assert page.page_type == "article"
+    post, = page.posts
+    assert post.text.startswith("5月12日晚，市气象台发布暴雨橙色预警") and "相关新闻标题" not in post.text
+    # the time beside an empty 作者 label, with its clock (not only the date)
+    assert post.published_at == at(2024, 5, 13, 6, 3) and post.author is None
+
+
+def test_portal_front_page_is_a_list_not_an_empty_article():
+    links = "".join(f'<li><a href="/2024/05/{i}.html">头条新闻第{i}条：本地民生实事进展顺利</a></li>' for i in range(20))
+    body = f"""<html><head><title>某某网_首页</title></head><body><div class="nav"><a href="/">首页</a>
+<a href="/gn/">国内</a></div><div class="focus"><ul>{links}</ul></div><div class="foot">版权所有</div></body></html>"""
+    page = parse_page(body.encode(), "news", "http://www.example.cn/", now=NOW)
+    assert page.page_type == "list" and not page.posts
+    assert len(page.items) == 20 and page.items[0].url == "http://www.example.cn/2024/05/0.html"
+    assert page.items[0].title == "头条新闻第0条：本地民生实事进展顺利"
+
+
+def test_player_chrome_and_login_prompt_are_not_text():
+    body = """<html><head><title>某路段塌陷 - 某某网</title></head><body><h1>某路段塌陷</h1>
+<div class="info">2024-05-13 14:20 来源：某某日报</div>
+<div class="article"><div class="vjs">Play Video</div><div>0:00/2:54</div><p>如果无法播放，请点击此处</p>
+<p>13日上午，城区一路段发生塌陷，一辆货车陷入坑中，所幸无人受伤。</p>
+<p>请登录后查看更多评论</p><p>目前，相关部门已对塌陷路段实施交通管制，并组织抢修。</p></div></body></html>"""
+    post = parse_page(body.encode(), "news", None, now=NOW).posts[0]
+    assert post.text == "13日上午，城区一路段发生塌陷，一辆货车陷入坑中，所幸无人受伤。\n目前，相关部门已对塌陷路段实施交通管制，并组织抢修。"
+    assert (post.author, post.outlet) == (None, "某某日报")
+
+
+@pytest.mark.parametrize("byline,expected", [
+    ("作者：省发改委", (None, "省发改委")),
+    ("来源：人民日报 作者：张三", ("张三", "人民日报")),
+    ("作者： 来源：新华社", (None, "新华社")),
+    ("记者：李四/大河报", ("李四", "大河报")),
+])
+def test_author_and_outlet_are_kept_apart(byline, expected):
+    body = f"""<html><head><title>标题一则新闻稿件 - 某网</title></head><body><h1>标题一则新闻稿件</h1>
+<div class="info">{byline} 2024-05-13 09:00</div><div class="article"><p>正文第一段，讲述了一件发生在本地的事情，内容较长。</p>
+<p>正文第二段，继续讲述相关部门的处理情况和后续安排。</p></div></body></html>"""
+    post = parse_page(body.encode(), "news", None, now=NOW).posts[0]
+    assert (post.author, post.outlet) == expected
+    assert post.published_at == at(2024, 5, 13, 9, 0)

@@ -63,6 +63,10 @@ _CONTAINERS = BLOCK_TAGS | {"td", "body"}
 _PARAGRAPHS = frozenset({"p", "li", "dd", "dt", "pre", "blockquote", "figcaption"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _MIN_BODY = 40
+_CLAUSE = re.compile(r"[，。；！？]")
+_ARTICLE_PROSE = 60  # sentence characters outside link lists that make a page an article
+_HEADLINE_LEN = (8, 60)
+_PORTAL_LINKS = 15  # headline links on a page without a story: a portal front page
 
 
 def _squash(s: str) -> str:
@@ -229,6 +233,13 @@ def _visible_len(s: str | None) -> int:
     return len(_squash(s)) if s else 0
 
 
+def _prose_weight(s: str | None) -> float:
+    """Visible length, a third of it for short runs without clause punctuation (dates, sources,
+    counters of a related-links block are not story text)."""
+    n = _visible_len(s)
+    return n if n >= 30 or _CLAUSE.search(s or "") else n / 3
+
+
 def _densest_block(root: etree._Element) -> etree._Element | None:
     """The element whose own and children's non-link text is largest. Every text node counts for
     its nearest block ancestor, fully for that block's parent and half for the grandparent, so a
@@ -242,7 +253,7 @@ def _densest_block(root: etree._Element) -> etree._Element | None:
         if tag in SKIP_TAGS or tag == "a" or tag in _HEADINGS or _JUNK_NAME.search(f"{el.get('class', '')} {el.get('id', '')}"):
             walker.skip_subtree()  # links, headings, comments, share bars and sidebars are not the story
             continue
-        own = _visible_len(el.text) + sum(_visible_len(c.tail) for c in el if not (
+        own = _prose_weight(el.text) + sum(_prose_weight(c.tail) for c in el if not (
             isinstance(c.tag, str) and c.tag.lower() in SKIP_TAGS))
         if not own:
             continue
@@ -288,6 +299,29 @@ def _body(sel: Selector, block: etree._Element | None, url: str | None) -> tuple
     return "\n".join(lines[:tail]), html
 
 
+def _prose_chars(root: etree._Element, lists: list[etree._Element]) -> int:
+    """Characters of sentence-like lines (with Chinese clause punctuation) on the page, links and
+    the dated link lists (with any summaries in their rows) left out: what an article has and a
+    page of headlines, dates and sources has not."""
+    lines = text_of(root, skip=list(root.iter("a")) + lists).split("\n")
+    return sum(len(line) for line in lines if len(line) >= 20 and _CLAUSE.search(line))
+
+
+def _headline_links(sel: Selector, base: str | None) -> list[ParsedItem]:
+    """A portal front page's headline links (no times): anchors whose text reads like a headline."""
+    items: list[ParsedItem] = []
+    seen: set[str] = set()
+    for a in sel.xpath("//a[@href]"):
+        title = _link_title(a)
+        if not _HEADLINE_LEN[0] <= len(title) <= _HEADLINE_LEN[1]:
+            continue
+        url = absolute(base, a.attrib.get("href"))
+        if url and url not in seen and url != base:
+            seen.add(url)
+            items.append(ParsedItem(title=title, url=url, author=None, replies=None, views=None, published_at=None))
+    return items
+
+
 def _trafilatura(sel: Selector, url: str | None) -> str:
     import trafilatura  # heavy import, only for pages the heuristics cannot read
 
@@ -307,9 +341,11 @@ def _link_title(a: Selector) -> str:
     return one_line(text_of(a, skip=labels))
 
 
-def _list_items(sel: Selector, base: str | None, now: datetime) -> list[ParsedItem]:
-    """Items of the link lists whose rows mostly carry a time (news lists), in page order."""
+def _list_items(sel: Selector, base: str | None, now: datetime) -> tuple[list[ParsedItem], list[etree._Element]]:
+    """Items of the link lists whose rows mostly carry a time (news lists), in page order, and
+    those lists' elements."""
     items: list[ParsedItem] = []
+    lists: list[etree._Element] = []
     seen: set[str] = set()
     for ul in sel.xpath("//ul | //ol"):
         rows = ul.xpath("./li")
@@ -319,11 +355,12 @@ def _list_items(sel: Selector, base: str | None, now: datetime) -> list[ParsedIt
         dated = [i for i in parsed if i.published_at]
         if len(dated) < max(3, len(rows) // 2):
             continue
+        lists.append(ul.root)
         for item in parsed:
             if item.url not in seen:
                 seen.add(item.url)
                 items.append(item)
-    return items
+    return items, lists
 
 
 def _row_item(li: Selector, base: str | None, now: datetime) -> ParsedItem | None:
@@ -362,10 +399,13 @@ def parse(body: bytes, url: str | None, *, content_type: str | None = None, now:
     sel, encoding = load(body, content_type)
     base = page_base(sel, url)
     node, headline = _headline(sel)
-    items = _list_items(sel, base, now)
+    items, lists = _list_items(sel, base, now)
     block = _densest_block(sel.root)
-    body_chars = 0 if block is None else _visible_len(" ".join(block.itertext()))
-    if len(items) >= 8 and (node is None or body_chars < 300):
+    article_like = _prose_chars(sel.root, lists) >= _ARTICLE_PROSE
+    if not article_like and len(items) < 8:
+        links = _headline_links(sel, base)
+        items = links if len(links) >= _PORTAL_LINKS else items
+    if len(items) >= 8 and not article_like:
         raw = first(sel, "title::text")
         return ParsedPage(page_type="list", title=raw, posts=(), items=tuple(items),
                           next_page=_next_page(sel, base), encoding=encoding)
