@@ -8,6 +8,7 @@ from datetime import datetime
 import feedparser
 
 from crawlers.encoding import DecodeError, decode_body
+from crawlers.parsers.chrome import body_text
 from crawlers.parsers.dom import absolute, html_selector, one_line, text_of
 from crawlers.parsers.model import ParsedItem, ParsedPage, ParseError
 from crawlers.timeparse import SHANGHAI, parse_cn_time
@@ -23,7 +24,7 @@ def _html_text(fragment: str | None) -> str | None:
         return None
     if "<" not in fragment and "&" not in fragment:
         return one_line(fragment) or None
-    return text_of(html_selector(f"<div>{fragment}</div>")) or None
+    return body_text(html_selector(f"<div>{fragment}</div>").root) or None
 
 
 def _when(entry, now: datetime) -> datetime | None:
