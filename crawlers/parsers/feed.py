@@ -9,7 +9,7 @@ import feedparser
 
 from crawlers.encoding import DecodeError, decode_body
 from crawlers.parsers.chrome import body_text
-from crawlers.parsers.dom import absolute, html_selector, one_line, text_of
+from crawlers.parsers.dom import absolute, html_selector, one_line
 from crawlers.parsers.model import ParsedItem, ParsedPage, ParseError
 from crawlers.timeparse import SHANGHAI, parse_cn_time
 
