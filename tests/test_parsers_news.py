@@ -179,3 +179,37 @@ def test_author_and_outlet_are_kept_apart(byline, expected):
     post = parse_page(body.encode(), "news", None, now=NOW).posts[0]
     assert (post.author, post.outlet) == expected
     assert post.published_at == at(2024, 5, 13, 9, 0)
+
+
+def test_hidden_seo_dump_is_never_the_body():
+    spam = "关键词堆砌，" * 400
+    body = f"""<html><head><title>某地开展防溺水宣传 - 某某网</title></head><body>
+<div style="display: none">{spam}</div><h2 class="post-title">某地开展防溺水宣传</h2>
+<div class="post-body"><p style="display:none">原标题：某地开展防溺水宣传活动</p>
+<p>近日，某地教育部门走进校园开展防溺水安全宣传，提醒学生暑期注意安全。</p>
+<p>活动现场，工作人员向学生发放宣传资料，讲解溺水自救知识。</p></div></body></html>"""
+    post = parse_page(body.encode(), "news", None, now=NOW).posts[0]
+    assert post.text.startswith("近日，某地教育部门走进校园") and "关键词堆砌" not in post.text and "原标题" not in post.text
+
+
+def test_column_titled_page_finds_byline_before_and_time_below_the_story():
+    nav = "".join(f"<li><a href='/c/{i}'>栏目{i}</a></li>" for i in range(400))  # > 2,000 characters of navigation
+    story = ("<p>5月10-12日，某学术年会在某大学举行，会议由专业委员会主办，多所高校承办。</p>"
+             "<p>来自全国的专家学者参加了会议，围绕学科前沿问题进行了交流。</p>")
+    before = f"""<html><head><title>新闻动态--某学会官网</title></head><body><ul>{nav}</ul>
+<div class="info">发布时间：2019-05-18 来源：某学会</div><div class="text">{story}</div></body></html>"""
+    post = parse_page(before.encode(), "news", None, now=NOW).posts[0]
+    assert (post.published_at, post.outlet) == (at(2019, 5, 18), "某学会")
+    below = f"""<html><head><title>某国家的故事</title></head><body><h1>某国家的故事</h1><div class="text">{story}</div>
+<div class="foot">2019-09-08 11:42:03 举报</div><ul class="rel">{nav}</ul></body></html>"""
+    assert parse_page(below.encode(), "news", None, now=NOW).posts[0].published_at == at(2019, 9, 8, 11, 42, 3)
+
+
+@pytest.mark.parametrize("title,headline", [
+    ("中华人民共和国监察法-纪检", "中华人民共和国监察法"),
+    ("1-10月德清县固定资产投资结构趋稳趋优", "1-10月德清县固定资产投资结构趋稳趋优"),
+])
+def test_bare_hyphen_column_suffix(title, headline):
+    body = f"""<html><head><title>{title}</title></head><body><div class="c"><p>第一条，为了推进全面依法治国，制定本法。</p>
+<p>第二条，坚持中国共产党对国家监察工作的领导，构建集中统一的监察体制。</p></div></body></html>"""
+    assert parse_page(body.encode(), "news", None, now=NOW).title == headline

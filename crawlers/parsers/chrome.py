@@ -26,7 +26,8 @@ _CHROME_LINE = re.compile(
 # Photo captions and credits: only stripped at the start of the text, where a lead photo puts them
 # before the first paragraph (inside the story "图为" lines are legitimate context).
 _CAPTION_LINE = re.compile(
-    r"^(?:[▲△▼↑]\s*.{0,80}"
+    r"^(?:[▲△▼↑]\s*.{0,80}|\d{1,3}\s*/\s*\d{1,3}"  # gallery counters "1/10"
+    r"|[(（]?\s*原标题\s*[:：].{0,80}"  # "（原标题：…）" stamps before the story"
     r"|图为.{0,80}|(?:图|摄影|图片|视频|图文)\s*[/:：].{0,30}|[(（]?\s*(?:图片|图像|照片|视频)?来源\s*[:：].{0,30}[)）]?"
     r"|[(（【\[]\s*(?:资料图|图片|视频|供图|摄影)[^)）】\]]{0,30}[)）】\]]|资料图(?:片)?.{0,30}"
     r"|.{0,60}[(（]\s*(?:[^)）]{0,20}(?:摄|供图)|资料图片?)\s*[)）])$"

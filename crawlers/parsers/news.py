@@ -21,6 +21,8 @@ from crawlers.timeparse import parse_cn_time
 
 _TITLEISH = re.compile(r"title|tit\b|headline|ArticleTit", re.I)
 _SPACES = re.compile(r"\s+")
+# "中华人民共和国监察法-纪检": a column name after a bare hyphen (no digits: "1-10月" stays whole).
+_BARE_SUFFIX = re.compile(r"(?<=[^\d\s-]{4})-[^\d\-]{1,8}$")
 _DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)")
 _ANY_TIME = re.compile(_DATE.pattern + r"|\d+\s*(?:分钟|小时|天)前|刚刚|昨天|(?<!\d)\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
 _BYLINE = {
@@ -47,7 +49,7 @@ _DATELINE_REPORTER = re.compile(
 _LABELLED_TIME = re.compile(
     r"(?:发稿|发布|发表|更新|刊发|出版|上线)?(?:时间|日期)\s*[:：]?\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
     r"[^\n]{0,30})")
-_DATE_CLOCK = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}")
+_DATE_CLOCK = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?")
 # Site markup that names the source where no label does (新浪 2009, 人民网, 澎湃 byline, 长江网).
 _SOURCE_SELECTORS = ("span#media_name", "#ArtFrom a.lblack", "span#p_origin a", "span#p_origin", ".source a", ".source",
                      ".news_about p:first-child", "span.sour")
@@ -66,7 +68,9 @@ _MIN_BODY = 40
 _CLAUSE = re.compile(r"[，。；！？]")
 _ARTICLE_PROSE = 60  # sentence characters outside link lists that make a page an article
 _HEADLINE_LEN = (8, 60)
-_PORTAL_LINKS = 15  # headline links on a page without a story: a portal front page
+_PORTAL_LINKS = 15
+_BEFORE_CHARS = 600
+_AFTER_BODY_CHARS = 80  # headline links on a page without a story: a portal front page
 
 
 def _squash(s: str) -> str:
@@ -99,7 +103,8 @@ def _headline(sel: Selector) -> tuple[Selector | None, str | None]:
     if best:
         return best[2], best[3]
     if page_titles:
-        return None, re.split(r"\s*(?:_|--|\s-\s|\||｜)\s*", page_titles[-1])[0] or page_titles[-1]
+        head = re.split(r"\s*(?:_|--|\s-\s|\||｜)\s*", page_titles[-1])[0] or page_titles[-1]
+        return None, _BARE_SUFFIX.sub("", head)
     return None, None
 
 
@@ -153,11 +158,35 @@ def _subtree_text(root: etree._Element, skip: etree._Element | None):
             yield el.tail
 
 
-def _published(after: str, block_head: str, sel: Selector, now: datetime) -> datetime | None:
+def _text_before(root: etree._Element, block: etree._Element, limit: int = _BEFORE_CHARS) -> str:
+    """The last `limit` characters of visible text before `block`: where the byline sits when no
+    headline element was found (pages titled with their column's name)."""
+    parts: list[str] = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        if event == "start":
+            if el is block:
+                break
+            if not isinstance(el.tag, str) or el.tag.lower() in SKIP_TAGS or _hidden(el):
+                walker.skip_subtree()
+                continue
+            if el.text:
+                parts.append(el.text)
+        elif el.tail and el is not root:
+            parts.append(el.tail)
+    return " ".join(" ".join(parts).split())[-limit:]
+
+
+def _text_after(block: etree._Element, limit: int = _AFTER_BODY_CHARS) -> str:
+    """The first characters of visible text after `block` (a time printed under the story)."""
+    return " ".join(" ".join(_iter_following_text(block, None)).split())[:limit] if block is not None else ""
+
+
+def _published(after: str, block_head: str, below: str, sel: Selector, now: datetime) -> datetime | None:
     """The article's time: a labelled time after the headline, else the first date there
     (completed by a clock printed with the same date nearby), else a labelled time or a date with
     clock at the top of the body block (bylines inside the story container), else page metadata."""
-    for text in (after, block_head):
+    for text in (after, block_head, below):
         labelled = _LABELLED_TIME.search(text)
         if labelled and (found := parse_cn_time(labelled[1], now)):
             return found
@@ -170,7 +199,7 @@ def _published(after: str, block_head: str, sel: Selector, now: datetime) -> dat
                         return better
             if found:
                 return found
-        if text is block_head and (m := _DATE_CLOCK.search(text)):
+        if text is not after and (m := _DATE_CLOCK.search(text)):
             if found := parse_cn_time(m[0], now):
                 return found
     meta = sel.css('meta[property="article:published_time"]::attr(content), meta[name="publishdate"]::attr(content), '
@@ -233,6 +262,12 @@ def _visible_len(s: str | None) -> int:
     return len(_squash(s)) if s else 0
 
 
+def _hidden(el: etree._Element) -> bool:
+    """Hidden by inline style or attribute: SEO keyword dumps and "原标题" stamps nobody sees."""
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None
+
+
 def _prose_weight(s: str | None) -> float:
     """Visible length, a third of it for short runs without clause punctuation (dates, sources,
     counters of a related-links block are not story text)."""
@@ -250,7 +285,8 @@ def _densest_block(root: etree._Element) -> etree._Element | None:
         if not isinstance(el.tag, str):
             continue
         tag = el.tag.lower()
-        if tag in SKIP_TAGS or tag == "a" or tag in _HEADINGS or _JUNK_NAME.search(f"{el.get('class', '')} {el.get('id', '')}"):
+        if tag in SKIP_TAGS or tag == "a" or tag in _HEADINGS or _hidden(el) or \
+                _JUNK_NAME.search(f"{el.get('class', '')} {el.get('id', '')}"):
             walker.skip_subtree()  # links, headings, comments, share bars and sidebars are not the story
             continue
         own = _prose_weight(el.text) + sum(_prose_weight(c.tail) for c in el if not (
@@ -288,8 +324,8 @@ def _body(sel: Selector, block: etree._Element | None, url: str | None) -> tuple
     text = html = ""
     if block is not None:
         skip = [c for c in block if isinstance(c.tag, str) and _link_heavy(c)]
-        skip += [e for e in block.iter() if isinstance(e.tag, str) and e is not block and _JUNK_NAME.search(
-            f"{e.get('class', '')} {e.get('id', '')}")]
+        skip += [e for e in block.iter() if isinstance(e.tag, str) and e is not block and (_hidden(e) or _JUNK_NAME.search(
+            f"{e.get('class', '')} {e.get('id', '')}"))]
         html = etree.tostring(block, encoding="unicode", method="html")
         text = body_text(block, skip=skip)
     if len(text) < _MIN_BODY:
@@ -303,7 +339,8 @@ def _prose_chars(root: etree._Element, lists: list[etree._Element]) -> int:
     """Characters of sentence-like lines (with Chinese clause punctuation) on the page, links and
     the dated link lists (with any summaries in their rows) left out: what an article has and a
     page of headlines, dates and sources has not."""
-    lines = text_of(root, skip=list(root.iter("a")) + lists).split("\n")
+    hidden = [e for e in root.iter() if isinstance(e.tag, str) and _hidden(e)]
+    lines = text_of(root, skip=list(root.iter("a")) + lists + hidden).split("\n")
     return sum(len(line) for line in lines if len(line) >= 20 and _CLAUSE.search(line))
 
 
@@ -413,9 +450,11 @@ def parse(body: bytes, url: str | None, *, content_type: str | None = None, now:
     if not text and not headline:
         raise ParseError("页面中找不到新闻正文或列表")
     after = _following_text(node, sel, block)
+    if node is None and block is not None:
+        after = f"{_text_before(sel.root, block)} {after}"
     block_head = "" if block is None else " ".join(" ".join(block.itertext()).split())[:300]
     author, outlet = _byline(after, sel, text)
-    post = ParsedPost(author=author, published_at=_published(after, block_head, sel, now), text=text,
+    post = ParsedPost(author=author, published_at=_published(after, block_head, _text_after(block), sel, now), text=text,
                       floor=1, url=page_url(sel, url), html=html, outlet=outlet)
     return ParsedPage(page_type="article", title=headline, posts=(post,), items=(),
                       next_page=_next_page(sel, base), encoding=encoding)
