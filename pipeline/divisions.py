@@ -18,6 +18,7 @@ Anchors alone never make a post relevant ("四川" is not "宜宾").
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
@@ -89,6 +90,11 @@ class DivisionTree:
             yield node
             stack.extend(node.children)
 
+    def place_names(self) -> frozenset[str]:
+        """Full and short names of every province and prefecture-level city: the names that, right
+        before a county or district name, say which city it is in ("宁波江北", "南昌东湖区")."""
+        return frozenset(n for p in self._provinces for node in (p, *p.children) for n in node.names())
+
     def resolve(self, path: str) -> list[_Node]:
         """The chain of nodes from the province down to the one `path` names.
         Raises KeyError(part) for the first part that names nothing."""
@@ -137,3 +143,9 @@ def _find(nodes: list[_Node], part: str) -> _Node | None:
         if part == node.name or part == node.short:
             return node
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """`DivisionTree.place_names()` of the shipped data, loaded once per process."""
+    return DivisionTree.load().place_names()
