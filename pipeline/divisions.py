@@ -6,7 +6,8 @@ be skipped ("上海市/浦东新区", "四川省/翠屏区"). The expansion is t
 county and township below it, each in full form (翠屏区, 李庄镇) and short form (翠屏, 李庄).
 
 Which names may place a post in the locality on their own, and which need context:
-- A name is AMBIGUOUS when it is a township's short form (李庄), when more than one division in
+- A name is AMBIGUOUS when it is a township's short form found elsewhere too or that is a general
+  dictionary word (李庄, 大年; a short form no other township has, such as 拉堡, counts alone), when more than one division in
   China bears it (和平区: 天津 and 沈阳; 城关镇: hundreds; township short forms are not counted
   here, so 浦东 stays unambiguous although some 浦东街道 may exist), or when it is a 2-character everyday
   word (和平, 合作, 解放: listed in the data by the build script from jieba's dictionary).
@@ -55,14 +56,17 @@ def town_short(name: str) -> str:
 
 
 class DivisionTree:
-    def __init__(self, provinces: list[_Node], common: set[str]):
+    def __init__(self, provinces: list[_Node], common: set[str], words: set[str] = frozenset()):
         self._provinces = provinces
         self._common = common
+        self._words = words
         self._count: Counter[str] = Counter()
+        self._town_shorts: Counter[str] = Counter()
         for node in self._walk(provinces):
-            # A township's short form is always ambiguous; it does not make others ambiguous.
+            # A township's short form does not make other names ambiguous.
             if node.is_town:
                 self._count[node.name] += 1
+                self._town_shorts[node.short] += 1
             else:
                 self._count.update(node.names())
 
@@ -80,7 +84,7 @@ class DivisionTree:
             _Node(p, ps, [
                 _Node(c, cs, [_Node(k, ks, [town(t) for t in towns]) for k, ks, towns in counties])
                 for c, cs, counties in cities])
-            for p, ps, cities in data["provinces"]], set(data["common"]))
+            for p, ps, cities in data["provinces"]], set(data["common"]), set(data.get("words", ())))
 
     @staticmethod
     def _walk(nodes: list[_Node]):
@@ -118,6 +122,11 @@ class DivisionTree:
             raise KeyError(path)
         return chain
 
+    def _unique_town_short(self, short: str) -> bool:
+        """A township's short form that places a post on its own: no other township in China has
+        it, no county or city is named so, and it is not a general-dictionary word (大年, 和睦)."""
+        return self._town_shorts[short] == 1 and not self._count[short] and short not in self._words
+
     def expand(self, path: str) -> DivisionTerms:
         chain = self.resolve(path)
         below = list(self._walk([chain[-1]]))
@@ -128,7 +137,8 @@ class DivisionTree:
             for name in sorted(node.names()):
                 if name in self._common:
                     common.append(name)
-                elif (node.is_town and name == node.short) or self._count[name] > 1:
+                elif (node.is_town and name == node.short and not self._unique_town_short(name)) \
+                        or self._count[name] > 1:
                     weak.append(name)
                 else:
                     strong.append(name)
