@@ -30,9 +30,15 @@ _DENIALS = ("未", "无", "没有", "没", "不", "防", "防止", "预防", "�
             "缓解", "根治", "整治", "打击", "查处", "举报", "消除", "排查", "应对", "处置")
 # In the same sentence, these make the incident word a drill, training or publicity topic.
 DRILL_WORDS = ("演练", "演习", "模拟", "培训", "宣传", "科普", "讲解", "知识", "预案", "比赛", "竞赛")
-# Incident words used as metaphors or product names (人设崩塌 is not a collapse).
-_FIGURATIVE = ("人气爆炸", "信息爆炸", "知识爆炸", "流量爆炸", "爆炸性", "塌房", "人设", "游戏中毒",
-               "防火门", "火灾报警", "起火锅")
+# Phrases in which an incident word is a metaphor, a product or a building material, never the
+# incident itself (人气爆炸, 塌房, 防火门). The matcher (topic words), the category rule (安全生产)
+# and the incident rule here all skip them.
+FIGURATIVE = (
+    "人气爆炸", "信息爆炸", "知识爆炸", "流量爆炸", "票房爆炸", "爆炸性", "爆炸头", "颜值爆炸", "爆炸式增长",
+    "生意火爆", "防火门", "防火墙", "防火板", "防火涂料", "防火玻璃", "防火卷帘", "阻燃板", "耐火砖", "耐火材料",
+    "火灾报警器", "火灾探测器", "防爆", "防泄漏", "防中毒", "塌房", "人设坍塌", "人设崩塌", "心态崩塌",
+    "信仰崩塌", "股价坍塌", "流量中毒", "游戏中毒", "中毒太深", "起火锅",
+)
 
 _WORDS = re.compile("|".join(sorted(map(re.escape, INCIDENT_WORDS), key=len, reverse=True)))
 _DRILL = re.compile("|".join(DRILL_WORDS))
@@ -61,7 +67,7 @@ def incident_verdict(text: str) -> str | None:
 
 def _figurative(text: str, start: int, end: int) -> bool:
     window = text[max(0, start - _FIGURATIVE_REACH):end + _FIGURATIVE_REACH]
-    return any(f in window for f in _FIGURATIVE)
+    return any(f in window for f in FIGURATIVE)
 
 
 def _sentence(text: str, start: int, end: int) -> str:

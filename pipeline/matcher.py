@@ -38,6 +38,7 @@ from itertools import compress
 import ahocorasick
 
 from pipeline.divisions import DivisionTree, place_names
+from pipeline.incidents import FIGURATIVE
 from pipeline.normalize import Normalizer, compact
 from pipeline.segment import offsets
 from pipeline.topics import TopicsConfig
@@ -50,14 +51,6 @@ DIVISION_WORDS = ("街道", "乡", "镇", "县", "区", "市")
 # Tokens that start with a road word and still say "on/at that road": "上海柳州路上", "柳州路口".
 ROAD_TOKENS = frozenset({"路上", "路口", "路边", "路段", "路旁", "路面", "路东", "路西", "路南", "路北",
                          "街上", "街口", "街边", "街头", "道上", "大道上"})
-# Phrases in which a topic word is a metaphor, a product or a material, never the incident
-# itself (人气爆炸, 防火门): a hit inside one does not count ("figurative:人气爆炸").
-FIGURATIVE = (
-    "人气爆炸", "信息爆炸", "知识爆炸", "流量爆炸", "票房爆炸", "爆炸性", "爆炸头", "颜值爆炸", "火力全开",
-    "生意火爆", "防火门", "防火墙", "防火板", "防火涂料", "防火玻璃", "防火卷帘", "阻燃板", "耐火砖", "耐火材料",
-    "火灾报警器", "火灾探测器", "防爆", "防泄漏", "防中毒", "塌房", "人设坍塌", "人设崩塌", "心态崩塌",
-    "信仰崩塌", "股价坍塌", "爆炸式增长", "流量中毒", "游戏中毒", "中毒太深", "起火锅",
-)
 # Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
 _COMPOUND_DENIALS = frozenset({"无", "不", "没", "未", "零", "防", "反", "抗", "非", "禁", "免", "阻"})
 # Locality roles, weakest last; a term keeps the strongest role it was given.

@@ -1,10 +1,14 @@
 """Negativity of incident reports told in a flat voice, and of drills (issue 13)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.incidents import DRILL, INCIDENT, incident_verdict
+from pipeline.process import Pipeline
 from pipeline.sentiment import SentimentModel
+from pipeline.topics import load_topics
 
 
 @pytest.mark.parametrize("text", [
@@ -38,3 +42,11 @@ def test_drills_are_not_negative(text):
 ])
 def test_notices_metaphors_and_denials_are_not_incidents(text):
     assert incident_verdict(text) is None
+
+
+@pytest.mark.parametrize("text", ["青溪这家早餐店人气爆炸，每天早上排长队。", "青溪新楼盘全屋用的防火门和阻燃板，质量怎么样？"])
+def test_metaphors_and_materials_do_not_grade_a_post_as_a_safety_case(text):
+    config = Path(__file__).resolve().parents[1] / "config" / "topics.yaml"
+    got = Pipeline(load_topics(config)).analyze({"id": "x", "title": "", "text": text})
+    assert got.relevant and got.topics == ("local",)
+    assert got.category != "安全生产" and got.severity == "blue"
