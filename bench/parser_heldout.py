@@ -9,7 +9,7 @@ Two sets, reported apart so generalisation can be told from tuning:
 Each key is one JSON object per page; every field it names is one check:
   page_type, title, published_at ("YYYY-MM-DD" compares the date, "…THH:MM[:SS]" the given
   precision), author, outlet (null means "none"), text_start, text_has, text_lacks (one check for
-  the whole list), min_items, item_titles (one check per title).
+  the whole list), min_items, item_titles (one check per title), items_lack (one check).
 
     .venv/bin/python bench/parser_heldout.py [--set tuning|heldout|both] [--verbose]
 """
@@ -77,6 +77,10 @@ def check(key: dict, page) -> list[tuple[str, bool, object]]:
         elif field == "item_titles":
             titles = {_norm(i.title) for i in page.items} if page else set()
             out += [(f"item:{t}", _norm(t) in titles, None) for t in want]
+        elif field == "items_lack":  # ads and furniture that must not become items
+            titles = {_norm(i.title) for i in page.items} if page else set()
+            found = [t for t in want if _norm(t) in titles]
+            out.append((field, not found, found))
         else:
             raise SystemExit(f"unknown key field {field!r} in {key.get('page')}")
     return out
