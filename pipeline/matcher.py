@@ -52,6 +52,8 @@ DIVISION_WORDS = ("街道", "乡", "镇", "县", "区", "市")
 ROAD_TOKENS = frozenset({"路上", "路口", "路边", "路段", "路旁", "路面", "路东", "路西", "路南", "路北",
                          "街上", "街口", "街边", "街头", "道上", "大道上"})
 # Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
+# One-character rests that make an adjective of the first word (爆炸性, 污染型): not about it.
+_ADJECTIVE_SUFFIXES = frozenset({"性", "型", "式", "化", "感", "状", "般", "似"})
 _COMPOUND_DENIALS = frozenset({"无", "不", "没", "未", "零", "防", "反", "抗", "非", "禁", "免", "阻"})
 # Locality roles, weakest last; a term keeps the strongest role it was given.
 STRONG, WEAK, COMMON, ANCHOR = 0, 1, 2, 3
@@ -228,7 +230,8 @@ class Matcher:
         pass picks those) and are extended only while they are a prefix of some term.
         A topic term also counts inside one compound token: as its head (大学生, 人员伤亡,
         发生爆炸) unless the left part denies it (无污染, 防火灾), or as its first word when the
-        rest is a word of its own (公交线路); never inside a FIGURATIVE phrase (人气爆炸)."""
+        rest is a word of its own or one noun character (公交线路, 公交车; not 爆炸性); never inside a
+        FIGURATIVE phrase (人气爆炸)."""
         hits = []
         prefixes = self._prefixes
         n = len(tokens)
@@ -280,9 +283,11 @@ class Matcher:
                         out.append((starts[i] + size - k, starts[i] + size, tok[size - k:], entry, negated))
                     break
             else:
-                for k in range(min(longest, size - 2), 1, -1):  # first word: the rest is a word
+                for k in range(min(longest, size - 1), 1, -1):  # first word: the rest is a word
                     entry = terms.get(tok[:k])
-                    if entry is not None and entry[1] and list(segment(tok[k:])) == [tok[k:]]:
+                    rest = tok[k:]
+                    if entry is not None and entry[1] and rest not in _ADJECTIVE_SUFFIXES \
+                            and (len(rest) == 1 or list(segment(rest)) == [rest]):
                         negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
                         out.append((starts[i], starts[i] + k, tok[:k], entry, negated))
                         break

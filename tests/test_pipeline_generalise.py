@@ -60,6 +60,7 @@ def test_aliases_place_a_post_on_their_own(match):
     ("遵义大学生志愿者进社区", ["school", "local"]),  # 学生 as the head of 大学生
     ("遵义一工厂爆炸，人员伤亡情况不明", ["safety", "local"]),
     ("遵义新开两条公交线路", ["traffic", "local"]),  # 公交 as the first word of 公交线路
+    ("遵义一辆公交车与电动车相撞", ["traffic", "local"]),  # ... and of 公交车
     ("遵义周末和朋友一起火锅", ["local"]),  # 起火 only across a word boundary
     ("遵义这家店人气爆炸", ["local"]),  # a metaphor
     ("遵义新楼盘用的防火门和阻燃板", ["local"]),  # building materials
