@@ -213,3 +213,12 @@ def test_bare_hyphen_column_suffix(title, headline):
     body = f"""<html><head><title>{title}</title></head><body><div class="c"><p>第一条，为了推进全面依法治国，制定本法。</p>
 <p>第二条，坚持中国共产党对国家监察工作的领导，构建集中统一的监察体制。</p></div></body></html>"""
     assert parse_page(body.encode(), "news", None, now=NOW).title == headline
+
+
+def test_a_headline_ending_in_shijian_is_not_a_time_label():
+    body = """<html><head><title>某地辟谣称消息不实 - 某网</title></head><body><h1>某地辟谣称消息不实</h1>
+<div class="info">2018年12月28日 19:55 某报</div>
+<div class="side"><a href="/x">员工：只有30分钟午餐时间</a> 2019年09月06日 09:38</div>
+<div class="article"><p>今日有网友爆料称某地数据外泄，相关部门随即回应称消息不实。</p>
+<p>记者从有关方面了解到，该消息系有人故意编造，警方已介入调查。</p></div></body></html>"""
+    assert parse_page(body.encode(), "news", None, now=NOW).posts[0].published_at == at(2018, 12, 28, 19, 55)

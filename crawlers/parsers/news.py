@@ -45,9 +45,11 @@ _DATELINE_REPORTER = re.compile(
     r"[（(]\s*(?:本报|本台|本网)?(?:记者|通讯员)\s*([\u4e00-\u9fff·]{2,4}(?:[ 、][\u4e00-\u9fff·]{2,4}){0,3}?)"
     r"(?:\s*(?:整合|报道|摄影?|实习生.{0,10}|通讯员.{0,10}))?\s*[）)]")
 # Times a label announces: preferred over the first bare date after the headline (a date-only
-# header line or a dateline must not hide "发稿时间：2024-05-13 06:03:00").
+# header line or a dateline must not hide "发稿时间：2024-05-13 06:03:00"). A bare 时间/日期 is a
+# label only with a colon and not inside a word: "午餐时间 2019年…" ends a sidebar headline.
 _LABELLED_TIME = re.compile(
-    r"(?:发稿|发布|发表|更新|刊发|出版|上线)?(?:时间|日期)\s*[:：]?\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
+    r"(?:(?:发稿|发布|发表|更新|刊发|出版|上线)(?:时间|日期)\s*[:：]?|(?<![\u4e00-\u9fff])(?:时间|日期)\s*[:：])"
+    r"\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
     r"[^\n]{0,30})")
 _DATE_CLOCK = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?")
 # Site markup that names the source where no label does (新浪 2009, 人民网, 澎湃 byline, 长江网).
