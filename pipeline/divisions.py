@@ -29,6 +29,7 @@ from importlib import resources
 
 FORMAT = "yqwatch-divisions-1"
 _TOWN_SUFFIX_RE = re.compile(r"(?:街道|镇|乡|苏木)$")
+_MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class DivisionTree:
         self._provinces = provinces
         self._common = common
         self._words = words
+        self._above: dict[str, frozenset[str]] | None = None  # name → names above it, built on first use
         self._count: Counter[str] = Counter()
         self._town_shorts: Counter[str] = Counter()
         for node in self._walk(provinces):
@@ -95,9 +97,27 @@ class DivisionTree:
             stack.extend(node.children)
 
     def place_names(self) -> frozenset[str]:
-        """Full and short names of every province and prefecture-level city: the names that, right
-        before a county or district name, say which city it is in ("宁波江北", "南昌东湖区")."""
-        return frozenset(n for p in self._provinces for node in (p, *p.children) for n in node.names())
+        """Full and short names of every prefecture-level city and of the four municipalities:
+        the names that, right before a county, district or street name, say which city it is in
+        ("宁波江北", "南昌东湖区", "上海柳州路"). Provinces are left out: "广西柳州" is ours."""
+        names = {n for p in self._provinces for city in p.children for n in city.names()}
+        names |= {n for p in self._provinces if p.name in _MUNICIPALITIES for n in p.names()}
+        return frozenset(names)
+
+    def ancestor_names(self, name: str) -> frozenset[str]:
+        """Names of every division above any division called `name` (重庆, 宁波 for 江北)."""
+        if self._above is None:
+            above: dict[str, set[str]] = {}
+            stack = [(p, frozenset()) for p in self._provinces]
+            while stack:
+                node, names = stack.pop()
+                for n in (node.name, node.short):
+                    if n:
+                        above.setdefault(n, set()).update(names)
+                inner = names | node.names()
+                stack.extend((c, inner) for c in node.children)
+            self._above = {n: frozenset(v) for n, v in above.items()}
+        return self._above.get(name, frozenset())
 
     def resolve(self, path: str) -> list[_Node]:
         """The chain of nodes from the province down to the one `path` names.
@@ -156,6 +176,21 @@ def _find(nodes: list[_Node], part: str) -> _Node | None:
 
 
 @functools.lru_cache(maxsize=1)
+def _shipped() -> DivisionTree:
+    return DivisionTree.load()
+
+
 def place_names() -> frozenset[str]:
     """`DivisionTree.place_names()` of the shipped data, loaded once per process."""
-    return DivisionTree.load().place_names()
+    return _cached_place_names()
+
+
+@functools.lru_cache(maxsize=1)
+def _cached_place_names() -> frozenset[str]:
+    return _shipped().place_names()
+
+
+@functools.lru_cache(maxsize=4096)
+def ancestor_names(name: str) -> frozenset[str]:
+    """`DivisionTree.ancestor_names()` of the shipped data."""
+    return _shipped().ancestor_names(name)

@@ -37,7 +37,7 @@ from itertools import compress
 
 import ahocorasick
 
-from pipeline.divisions import DivisionTree, place_names
+from pipeline.divisions import DivisionTree, ancestor_names, place_names
 from pipeline.incidents import FIGURATIVE
 from pipeline.normalize import Normalizer, compact
 from pipeline.segment import offsets
@@ -112,7 +112,10 @@ class Matcher:
         self._loc_roles = locality
         # Province and city names that are not ours: one of them right before a county name says
         # the county is in another city ("宁波江北" when we watch 重庆江北区).
-        self._other_places = place_names() - locality.keys()
+        # The locality's own name places it: a terms-only locality named 江北区 keeps the cities
+        # a 江北区 lies in (重庆, 宁波) as its own; a fictional one (青溪市) keeps none.
+        ours = ancestor_names(topics.locality.name.strip())
+        self._other_places = place_names() - locality.keys() - ours
         self._figurative: dict[str, list[tuple[str, int]]] = {}
         for phrase in FIGURATIVE:
             for term in topic_roles:

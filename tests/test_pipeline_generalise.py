@@ -72,3 +72,13 @@ def test_topic_words_inside_compounds_and_not_in_fragments(match, text, expected
 
 def test_figurative_phrases_are_reported(match):
     assert "figurative:人气爆炸" in match("遵义这家店人气爆炸").exclusions
+
+
+@pytest.mark.parametrize("locality,text,relevant", [
+    ({"name": "宜宾市", "terms": ["宜宾"]}, "四川宜宾今天下大雨", True),  # a province before our city
+    ({"name": "江北区", "terms": ["江北区"]}, "重庆江北区一小区停水", True),  # the city our district lies in
+    ({"name": "青溪市", "terms": ["东湖区"]}, "南昌东湖区一小区停水", False),  # another city's district
+])
+def test_which_names_before_ours_are_another_city(locality, text, relevant):
+    matcher = Matcher(TopicsConfig.model_validate({"locality": locality, "topics": []}), Normalizer())
+    assert matcher.match(text, Segmenter(matcher.user_words()).cut).relevant is relevant
