@@ -16,8 +16,12 @@ _FUTURE_SLACK = timedelta(hours=1)
 _MAX_INPUT = 300  # time strings are short; never scan a whole page here
 
 _SPACES = re.compile(r"[\s\xa0\u3000]+")
-_TIME = r"(?:\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)"
-_ZONE = r"(?:\s*(Z|[+-]\d{2}:?\d{2})(?!\d))?"
+_TIME = r"(?:\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d{1,9})?)?)"
+# ISO offsets, "Z", and the "GMT" / "UTC" / "GMT+8" / "UTC+08:00" / "(北京时间)" labels sites print.
+_ZONE = (r"(?:\s*\(?\s*(Z|[+-]\d{2}:?\d{2}|(?:GMT|UTC)(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?|北京时间)"
+         r"(?![\dA-Za-z])\)?)?")
+# "GMT+8, 2024-5-13 06:03" (Discuz! footers) puts the zone first.
+_LEADING_ZONE = re.compile(r"^\(?((?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?)\)?[,，]?\s*")
 _FULL = re.compile(
     r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?(?:\s*T)?" + _TIME + "?" + _ZONE
 )
@@ -44,13 +48,18 @@ def _clock(h: str | None, m: str | None, s: str | None) -> tuple[int, int, int]:
 
 
 def _zone(z: str | None):
-    if not z:
+    if not z or z == "北京时间":
         return SHANGHAI
-    if z == "Z":
+    z = z.replace(" ", "")
+    if z in ("Z", "GMT", "UTC"):
         return timezone.utc
+    if z.startswith(("GMT", "UTC")):
+        z = z[3:]
     sign = -1 if z[0] == "-" else 1
-    digits = z[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    hours, _, minutes = z[1:].partition(":")
+    if not minutes and len(hours) > 2:  # "+0800"
+        hours, minutes = hours[:2], hours[2:]
+    return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes or 0)))
 
 
 def _from_epoch(value: float) -> datetime | None:
@@ -76,10 +85,12 @@ def _parse(s: str, now: datetime) -> datetime | None:
             dt = None
         if dt is not None:
             return dt if dt.tzinfo else dt.replace(tzinfo=SHANGHAI)
+    lead = _LEADING_ZONE.match(s)
     m = _FULL.search(s)
     if m:
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
-        return datetime(y, mo, d, *_clock(m[4], m[5], m[6]), tzinfo=_zone(m[7]))
+        zone = m[7] or (lead[1] if lead and m.start() == lead.end() else None)
+        return datetime(y, mo, d, *_clock(m[4], m[5], m[6]), tzinfo=_zone(zone) if m[4] else SHANGHAI)
     if s in ("刚刚", "刚才"):
         return now
     m = _RELATIVE.search(s)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from pipeline.incidents import FIGURATIVE
 from pipeline.sentiment import NGRAM_MAX, Featurizer, column_sum, normalise, pack, unpack
 
 CATEGORIES = ("城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生",
@@ -62,6 +63,9 @@ class CategoryClassifier:
         for w in ACCIDENT_CONTEXT_EXCLUDE:
             rules.add_word(w, ("exclude", w))
         rules.add_word(ACCIDENT, ("accident", ACCIDENT))
+        for w in FIGURATIVE:  # 人气爆炸, 防火门: a safety word inside one is not a safety case
+            if any(s in w for s in SAFETY_WORDS):
+                rules.add_word(normalise(w), ("figurative", w))
         rules.make_automaton()
         self._rules = rules
 
@@ -82,7 +86,11 @@ class CategoryClassifier:
     def _is_safety(self, t: str) -> bool:
         safety: set[str] = set()
         accidents = excluded = 0
-        for end, (kind, word) in self._rules.iter(t):
+        found = list(self._rules.iter(t))
+        figurative = [(end - len(word) + 1, end) for end, (kind, word) in found if kind == "figurative"]
+        for end, (kind, word) in found:
+            if kind == "figurative" or any(s <= end - len(word) + 1 and end <= e for s, e in figurative):
+                continue
             if kind == "safety":
                 if end < HEADLINE_CHARS:
                     return True

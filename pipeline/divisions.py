@@ -6,7 +6,8 @@ be skipped ("上海市/浦东新区", "四川省/翠屏区"). The expansion is t
 county and township below it, each in full form (翠屏区, 李庄镇) and short form (翠屏, 李庄).
 
 Which names may place a post in the locality on their own, and which need context:
-- A name is AMBIGUOUS when it is a township's short form (李庄), when more than one division in
+- A name is AMBIGUOUS when it is a township's short form found elsewhere too or that is a general
+  dictionary word (李庄, 大年; a short form no other township has, such as 拉堡, counts alone), when more than one division in
   China bears it (和平区: 天津 and 沈阳; 城关镇: hundreds; township short forms are not counted
   here, so 浦东 stays unambiguous although some 浦东街道 may exist), or when it is a 2-character everyday
   word (和平, 合作, 解放: listed in the data by the build script from jieba's dictionary).
@@ -18,6 +19,7 @@ Anchors alone never make a post relevant ("四川" is not "宜宾").
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
@@ -27,6 +29,7 @@ from importlib import resources
 
 FORMAT = "yqwatch-divisions-1"
 _TOWN_SUFFIX_RE = re.compile(r"(?:街道|镇|乡|苏木)$")
+_MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})
 
 
 @dataclass(frozen=True)
@@ -54,14 +57,18 @@ def town_short(name: str) -> str:
 
 
 class DivisionTree:
-    def __init__(self, provinces: list[_Node], common: set[str]):
+    def __init__(self, provinces: list[_Node], common: set[str], words: set[str] = frozenset()):
         self._provinces = provinces
         self._common = common
+        self._words = words
+        self._above: dict[str, frozenset[str]] | None = None  # name → names above it, built on first use
         self._count: Counter[str] = Counter()
+        self._town_shorts: Counter[str] = Counter()
         for node in self._walk(provinces):
-            # A township's short form is always ambiguous; it does not make others ambiguous.
+            # A township's short form does not make other names ambiguous.
             if node.is_town:
                 self._count[node.name] += 1
+                self._town_shorts[node.short] += 1
             else:
                 self._count.update(node.names())
 
@@ -79,7 +86,7 @@ class DivisionTree:
             _Node(p, ps, [
                 _Node(c, cs, [_Node(k, ks, [town(t) for t in towns]) for k, ks, towns in counties])
                 for c, cs, counties in cities])
-            for p, ps, cities in data["provinces"]], set(data["common"]))
+            for p, ps, cities in data["provinces"]], set(data["common"]), set(data.get("words", ())))
 
     @staticmethod
     def _walk(nodes: list[_Node]):
@@ -88,6 +95,29 @@ class DivisionTree:
             node = stack.pop()
             yield node
             stack.extend(node.children)
+
+    def place_names(self) -> frozenset[str]:
+        """Full and short names of every prefecture-level city and of the four municipalities:
+        the names that, right before a county, district or street name, say which city it is in
+        ("宁波江北", "南昌东湖区", "上海柳州路"). Provinces are left out: "广西柳州" is ours."""
+        names = {n for p in self._provinces for city in p.children for n in city.names()}
+        names |= {n for p in self._provinces if p.name in _MUNICIPALITIES for n in p.names()}
+        return frozenset(names)
+
+    def ancestor_names(self, name: str) -> frozenset[str]:
+        """Names of every division above any division called `name` (重庆, 宁波 for 江北)."""
+        if self._above is None:
+            above: dict[str, set[str]] = {}
+            stack = [(p, frozenset()) for p in self._provinces]
+            while stack:
+                node, names = stack.pop()
+                for n in (node.name, node.short):
+                    if n:
+                        above.setdefault(n, set()).update(names)
+                inner = names | node.names()
+                stack.extend((c, inner) for c in node.children)
+            self._above = {n: frozenset(v) for n, v in above.items()}
+        return self._above.get(name, frozenset())
 
     def resolve(self, path: str) -> list[_Node]:
         """The chain of nodes from the province down to the one `path` names.
@@ -112,6 +142,11 @@ class DivisionTree:
             raise KeyError(path)
         return chain
 
+    def _unique_town_short(self, short: str) -> bool:
+        """A township's short form that places a post on its own: no other township in China has
+        it, no county or city is named so, and it is not a general-dictionary word (大年, 和睦)."""
+        return self._town_shorts[short] == 1 and not self._count[short] and short not in self._words
+
     def expand(self, path: str) -> DivisionTerms:
         chain = self.resolve(path)
         below = list(self._walk([chain[-1]]))
@@ -122,7 +157,8 @@ class DivisionTree:
             for name in sorted(node.names()):
                 if name in self._common:
                     common.append(name)
-                elif (node.is_town and name == node.short) or self._count[name] > 1:
+                elif (node.is_town and name == node.short and not self._unique_town_short(name)) \
+                        or self._count[name] > 1:
                     weak.append(name)
                 else:
                     strong.append(name)
@@ -137,3 +173,24 @@ def _find(nodes: list[_Node], part: str) -> _Node | None:
         if part == node.name or part == node.short:
             return node
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> DivisionTree:
+    return DivisionTree.load()
+
+
+def place_names() -> frozenset[str]:
+    """`DivisionTree.place_names()` of the shipped data, loaded once per process."""
+    return _cached_place_names()
+
+
+@functools.lru_cache(maxsize=1)
+def _cached_place_names() -> frozenset[str]:
+    return _shipped().place_names()
+
+
+@functools.lru_cache(maxsize=4096)
+def ancestor_names(name: str) -> frozenset[str]:
+    """`DivisionTree.ancestor_names()` of the shipped data."""
+    return _shipped().ancestor_names(name)

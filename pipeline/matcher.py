@@ -37,7 +37,8 @@ from itertools import compress
 
 import ahocorasick
 
-from pipeline.divisions import DivisionTree
+from pipeline.divisions import DivisionTree, ancestor_names, place_names
+from pipeline.incidents import FIGURATIVE
 from pipeline.normalize import Normalizer, compact
 from pipeline.segment import offsets
 from pipeline.topics import TopicsConfig
@@ -47,6 +48,13 @@ ROAD_WORDS = ("大道", "大街", "胡同", "路", "街", "巷", "弄", "道")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 DIVISION_WORDS = ("街道", "乡", "镇", "县", "区", "市")
+# Tokens that start with a road word and still say "on/at that road": "上海柳州路上", "柳州路口".
+ROAD_TOKENS = frozenset({"路上", "路口", "路边", "路段", "路旁", "路面", "路东", "路西", "路南", "路北",
+                         "街上", "街口", "街边", "街头", "道上", "大道上"})
+# Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
+# One-character rests that make an adjective of the first word (爆炸性, 污染型): not about it.
+_ADJECTIVE_SUFFIXES = frozenset({"性", "型", "式", "化", "感", "状", "般", "似"})
+_COMPOUND_DENIALS = frozenset({"无", "不", "没", "未", "零", "防", "反", "抗", "非", "禁", "免", "阻"})
 # Locality roles, weakest last; a term keeps the strongest role it was given.
 STRONG, WEAK, COMMON, ANCHOR = 0, 1, 2, 3
 OPTIONAL_TOPIC = 4  # automaton only: a term of a locality-optional topic
@@ -60,6 +68,7 @@ _NEGATION_CONTEXT = NEGATIONS | NEGATION_BRIDGES  # what the token before a nega
 # Kinds of topic roles.
 _ANY, _ALL, _EXCLUDE = range(3)
 _NOT_A_PREFIX = object()
+_SWALLOWED_REST = 4  # a dictionary word holding a place name: the name plus a word of 2-4 characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +110,18 @@ class Matcher:
                 self._token_terms[term] = (term in lookalikes, roles)
         self._ac.make_automaton()
         self._loc_roles = locality
+        # Province and city names that are not ours: one of them right before a county name says
+        # the county is in another city ("宁波江北" when we watch 重庆江北区).
+        # The locality's own name places it: a terms-only locality named 江北区 keeps the cities
+        # a 江北区 lies in (重庆, 宁波) as its own; a fictional one (青溪市) keeps none.
+        ours = ancestor_names(topics.locality.name.strip())
+        self._other_places = place_names() - locality.keys() - ours
+        self._figurative: dict[str, list[tuple[str, int]]] = {}
+        for phrase in FIGURATIVE:
+            for term in topic_roles:
+                if term in phrase:
+                    self._figurative.setdefault(term, []).append((phrase, phrase.index(term)))
+        self._topic_terms_max = max(map(len, topic_roles), default=0)
         # Every prefix of a term → the term's entry when the prefix is a whole term, else None:
         # one lookup per step of a run of tokens.
         self._prefixes: dict[str, tuple | None] = {
@@ -121,12 +142,12 @@ class Matcher:
         loc_hits = self._locality_hits(text)
         if not self._is_candidate(loc_hits):
             return MatchResult(False, (), (), (), None)
-        tokens = tuple(segment(text))
+        tokens = self._split_swallowed(tuple(segment(text)), loc_hits, segment)
         starts = offsets(tokens)
         bounds = set(starts)
-        term_hits = self._token_hits(tokens, starts)
         exclusions: list[str] = []
-        loc_terms, loc_relevant = self._locality(loc_hits, term_hits, text, bounds, exclusions)
+        term_hits = self._token_hits(tokens, starts, text, segment, exclusions)
+        loc_terms, loc_relevant = self._locality(loc_hits, term_hits, text, tokens, starts, exclusions)
 
         topic_hits = self._topic_hits(term_hits, loc_relevant, index, exclusions)
         relevant = loc_relevant or bool(topic_hits)
@@ -176,11 +197,44 @@ class Matcher:
         hits.sort(key=lambda h: h[0])
         return hits
 
-    def _token_hits(self, tokens: tuple[str, ...],
-                    starts: list[int]) -> list[tuple[int, int, str, tuple, bool]]:
+    def _split_swallowed(self, tokens: tuple[str, ...], loc_hits, segment) -> tuple[str, ...]:
+        """A locality name that jieba's general dictionary swallowed into a longer word at its start
+        ("遵义会议" in "遵义会议会址门口") is cut out, when the rest is itself a word of 2–4
+        characters and not a road or division word (青溪路, 青溪镇 stay whole: look-alikes)."""
+        starts = None
+        split: dict[int, str] = {}
+        for s, e, term, role in loc_hits:
+            if role not in (STRONG, WEAK, COMMON):
+                continue
+            if starts is None:
+                starts = {p: i for i, p in enumerate(offsets(tokens)[:-1])}
+            i = starts.get(s)
+            if i is None or len(tokens[i]) <= len(term) or not tokens[i].startswith(term):
+                continue
+            rest = tokens[i][len(term):]
+            if not 2 <= len(rest) <= _SWALLOWED_REST or rest.startswith(ROAD_WORDS) or rest.startswith(DIVISION_WORDS) \
+                    or rest in self._token_terms or list(segment(rest)) != [rest]:
+                continue
+            split[i] = term
+        if not split:
+            return tokens
+        out: list[str] = []
+        for i, tok in enumerate(tokens):
+            if i in split:
+                out += (split[i], tok[len(split[i]):])
+            else:
+                out.append(tok)
+        return tuple(out)
+
+    def _token_hits(self, tokens: tuple[str, ...], starts: list[int], text: str, segment,
+                    exclusions: list[str]) -> list[tuple[int, int, str, tuple, bool]]:
         """Look-alike and topic terms that are a run of whole tokens: (start, end, term, entry,
         negated), in order of start. Runs start only at a token that begins some term (one C-level
-        pass picks those) and are extended only while they are a prefix of some term."""
+        pass picks those) and are extended only while they are a prefix of some term.
+        A topic term also counts inside one compound token: as its head (大学生, 人员伤亡,
+        发生爆炸) unless the left part denies it (无污染, 防火灾), or as its first word when the
+        rest is a word of its own or one noun character (公交线路, 公交车; not 爆炸性); never inside a
+        FIGURATIVE phrase (人气爆炸)."""
         hits = []
         prefixes = self._prefixes
         n = len(tokens)
@@ -199,7 +253,48 @@ class Matcher:
                 entry = prefixes.get(run, _NOT_A_PREFIX)
                 if entry is _NOT_A_PREFIX:
                     break
+        if self._topic_terms_max:
+            hits += self._compound_hits(tokens, starts, segment)
+            hits.sort(key=lambda h: h[0])
+        if self._figurative:
+            kept = []
+            for hit in hits:
+                start, _, term, entry, _ = hit
+                phrase = next((p for p, off in self._figurative.get(term, ())
+                               if start >= off and text.startswith(p, start - off)), None) if entry[1] else None
+                if phrase is not None:
+                    exclusions.append(f"figurative:{phrase}")
+                    continue
+                kept.append(hit)
+            hits = kept
         return hits
+
+    def _compound_hits(self, tokens: tuple[str, ...], starts: list[int], segment) -> list[tuple]:
+        out = []
+        terms = self._token_terms
+        longest = self._topic_terms_max
+        for i, tok in enumerate(tokens):
+            size = len(tok)
+            if size < 3 or tok in terms:
+                continue
+            for k in range(min(longest, size - 1), 1, -1):  # head: the token ends with the term
+                entry = terms.get(tok[size - k:])
+                if entry is not None and entry[1]:
+                    left = tok[:size - k]
+                    if left not in _COMPOUND_DENIALS and left[-1] not in _COMPOUND_DENIALS:
+                        negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
+                        out.append((starts[i] + size - k, starts[i] + size, tok[size - k:], entry, negated))
+                    break
+            else:
+                for k in range(min(longest, size - 1), 1, -1):  # first word: the rest is a word
+                    entry = terms.get(tok[:k])
+                    rest = tok[k:]
+                    if entry is not None and entry[1] and rest not in _ADJECTIVE_SUFFIXES \
+                            and (len(rest) == 1 or list(segment(rest)) == [rest]):
+                        negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
+                        out.append((starts[i], starts[i] + k, tok[:k], entry, negated))
+                        break
+        return out
 
     def _is_candidate(self, loc_hits) -> bool:
         weak = context = False
@@ -212,8 +307,10 @@ class Matcher:
                 weak = True
         return weak and context
 
-    def _locality(self, loc_hits, term_hits, text, bounds, exclusions) -> tuple[tuple[str, ...], bool]:
+    def _locality(self, loc_hits, term_hits, text, tokens, starts, exclusions) -> tuple[tuple[str, ...], bool]:
+        bounds = set(starts)
         lookalikes = [(s, e, term) for s, e, term, (is_lookalike, _), _ in term_hits if is_lookalike]
+        index = {p: i for i, p in enumerate(starts[:-1])}
         kept = []
         for s, e, term, role in loc_hits:
             if role == OPTIONAL_TOPIC or s not in bounds:
@@ -226,8 +323,16 @@ class Matcher:
             suffix = next((w for w in ROAD_WORDS if text.startswith(w, e) and e + len(w) in bounds), None) \
                 or next((w for w in DIVISION_WORDS if e in bounds and text.startswith(w, e)
                          and e + len(w) in bounds and term + w not in self._loc_roles), None)
+            if suffix is None and e in index and tokens[index[e]] in ROAD_TOKENS:
+                suffix = tokens[index[e]][:-1]  # "柳州路上": 柳州路, a street elsewhere
             if suffix is not None:
                 exclusions.append(f"locality:{term}{suffix}")
+                continue
+            # Another city's name right before: "宁波江北", "南昌东湖区", "上海柳州路".
+            i = index.get(s)
+            before = tokens[i - 1] if i else None
+            if before is not None and role != ANCHOR and before in self._other_places:
+                exclusions.append(f"locality:{before}{term}")
                 continue
             if e in bounds:
                 kept.append((s, e, term, role))
@@ -253,7 +358,7 @@ def _locality_roles(loc, form, divisions: DivisionTree | None) -> dict[str, int]
         if t and role < roles.get(t, ANCHOR + 1):
             roles[t] = role
 
-    for term in loc.terms:
+    for term in (*loc.terms, *loc.aliases):
         add(term, STRONG)
     if loc.divisions:
         tree = divisions or DivisionTree.load()

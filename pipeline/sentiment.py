@@ -28,6 +28,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
+from pipeline.incidents import DRILL, INCIDENT, incident_verdict
+
 try:
     from pipeline._native import NgramTable
 except ImportError:  # not built (no C compiler at install time): the pure-Python path runs
@@ -38,6 +40,8 @@ MODEL_FORMAT = "yqwatch-sentiment-1"
 # jieba's dictionary in the same process) for no gain on weibo2018 (bench/RESULTS_sentiment.md).
 NGRAM_MAX = 2
 LEXICON_MAX = 4  # longer lexicon words (rare idioms) are not looked for
+# How far below the negativity threshold a reported incident's score is put at least.
+INCIDENT_MARGIN = 0.2
 # Chars allowed between a negation word and the lexicon word it flips ("不太满意": 太).
 NEGATION_REACH = 2
 
@@ -266,9 +270,16 @@ class SentimentModel:
         return self.bias + total + lex, evidence + abs(lex), (pos, neg), lex
 
     def score(self, text: str) -> float:
-        """-1..1; below 0 leans negative. Shrunk towards 0 when evidence is thin."""
+        """-1..1; below 0 leans negative. Shrunk towards 0 when evidence is thin. A reported
+        incident is negative whatever its tone, a drill is not (pipeline/incidents.py)."""
         z, evidence, *_ = self._margin(text)
-        return math.tanh(z / 2) * evidence / (evidence + self.evidence_k)
+        s = math.tanh(z / 2) * evidence / (evidence + self.evidence_k)
+        verdict = incident_verdict(text)
+        if verdict == INCIDENT:
+            return min(s, self.threshold - INCIDENT_MARGIN)
+        if verdict == DRILL:
+            return max(s, self.threshold)
+        return s
 
     def is_negative(self, score: float) -> bool:
         return score < self.threshold

@@ -30,6 +30,9 @@ class Locality(BaseModel):
     name: str
     terms: list[str] = Field(default_factory=list)
     divisions: list[str] = Field(default_factory=list)
+    # Landmarks and institutions that place a post in the locality on their own (景区, 医院简称,
+    # 学校简称): matched like `terms`, listed apart so the operator's intent stays readable.
+    aliases: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
 
 
@@ -84,7 +87,7 @@ def _check(config: TopicsConfig, node: yaml.Node | None, path: Path) -> None:
         raise ConfigError(path, _node_line(node, loc), message)
 
     loc_cfg = config.locality
-    for key in ("terms", "exclude"):
+    for key in ("terms", "aliases", "exclude"):
         for i, term in enumerate(getattr(loc_cfg, key)):
             if _is_empty_term(term):
                 fail(("locality", key, i), f"locality.{key}[{i}]: 词语为空")

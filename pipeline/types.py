@@ -39,6 +39,7 @@ class RawPost:
     views: int | None = None
     html: str = ""  # optional raw HTML of the body, kept as evidence
     source_weight: float = 1.0  # from sources.yaml `weight`
+    outlet: str | None = None  # an article's publishing outlet (来源), kept apart from its author
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ class Document:
     simhash: int = 0  # 64-bit SimHash of the tokens, for near-duplicate grouping
     keywords: tuple[str, ...] = ()  # top key terms, for event grouping and hot words
     source_weight: float = 1.0
+    outlet: str | None = None  # an article's publishing outlet (来源), kept apart from its author
 
     @property
     def topic_ids(self) -> tuple[str, ...]:

@@ -8,10 +8,12 @@ mostly common words.
 Output (gzip JSON, compact nested lists, names in source order):
     {"format": "yqwatch-divisions-1", "source": ...,
      "provinces": [[name, short, [[city, short, [[county, short, [township, ...]], ...]], ...]], ...],
-     "common": [...]}
-`common` lists the 2-character division names that are everyday words: jieba's dictionary counts
-them at least COMMON_WORD_FREQ times and does not tag them as place names (ns): 和平, 合作, 解放.
-杭州 (ns) is not one. pipeline/divisions.py makes such names need context.
+     "common": [...], "words": [...]}
+`common` lists the division names that are everyday words: 2-character words jieba's dictionary
+counts at least COMMON_WORD_FREQ times and does not tag as place names (ns): 和平, 合作, 解放; and
+names jieba tags as a person's name or an idiom. 杭州 (ns) is not one. pipeline/divisions.py makes
+such names need context. `words` lists township short forms that are general-dictionary words
+(not ns): they never count alone, even when no other township bears them.
 
 Usage: .venv/bin/python scripts/build_divisions.py [--shared DIR] [--out FILE]
 """
@@ -33,16 +35,45 @@ from pipeline.divisions import FORMAT, town_short  # noqa: E402
 COMMON_WORD_FREQ = 500
 
 
+# jieba tags of person names (nr, nrt, nrfg), idioms (i) and fixed expressions (l): a county short
+# form tagged so (a name that is also a person's name or a saying) must not place a post alone.
+NAME_OR_IDIOM_TAGS = ("nr", "i", "l")
+# jieba's person-name tags are noisy on rare words (鹿寨 3 nr): only names seen this often count.
+NAME_OR_IDIOM_FREQ = 100
+# A township short form jieba's dictionary counts this often (and not as a place) is an everyday
+# word (大年, 东方): it needs context even when no other township bears it.
+EVERYDAY_FREQ = 20
+_DIVISION_SUFFIXES = ("省", "市", "区", "县", "旗", "镇", "乡", "街道", "苏木")
+
+
 def common_words(names: set[str]) -> list[str]:
-    dict_path = Path(jieba.__file__).parent / "dict.txt"
+    """Division names that are everyday words (frequent, not place-tagged 2-character words) or
+    person names and idioms (any frequency): they count only with context right before them."""
     common = []
+    for word, freq, tag in _jieba_dict():
+        if word not in names or tag.startswith("ns"):
+            continue
+        if len(word) == 2 and freq >= COMMON_WORD_FREQ:
+            common.append(word)
+        elif (tag.startswith(NAME_OR_IDIOM_TAGS) and freq >= NAME_OR_IDIOM_FREQ
+              and not word.endswith(_DIVISION_SUFFIXES)):
+            common.append(word)
+    return sorted(set(common))
+
+
+def dictionary_words(names: set[str]) -> list[str]:
+    """Township short forms that are everyday words of the general dictionary (大年, 东方: seen at
+    least EVERYDAY_FREQ times, not tagged as places): never count alone, even when unique."""
+    return sorted({word for word, freq, tag in _jieba_dict()
+                   if word in names and freq >= EVERYDAY_FREQ and not tag.startswith("ns")})
+
+
+def _jieba_dict():
+    dict_path = Path(jieba.__file__).parent / "dict.txt"
     with open(dict_path, encoding="utf-8") as f:
         for line in f:
             word, freq, tag = line.split()
-            if (word in names and len(word) == 2 and int(freq) >= COMMON_WORD_FREQ
-                    and not tag.startswith("ns")):
-                common.append(word)
-    return sorted(common)
+            yield word, int(freq), tag
 
 
 def build(shared: Path) -> dict:
@@ -62,7 +93,8 @@ def build(shared: Path) -> dict:
                 prov[2].append(cities[key])
             county_towns = towns.get(row["county_code"], []) if row["county_code"] else []
             cities[key][2].append([row["county"], row["county_short"], county_towns])
-    names = {town_short(t) for ts in towns.values() for t in ts}
+    town_shorts = {town_short(t) for ts in towns.values() for t in ts} - {""}
+    names = set(town_shorts)
     for prov in provinces.values():
         names.update(prov[:2])
         for city in prov[2]:
@@ -74,6 +106,7 @@ def build(shared: Path) -> dict:
         "source": "jionlp 1.5.31 china_location (Apache-2.0), via ../shared/data/divisions",
         "provinces": list(provinces.values()),
         "common": common_words(names),
+        "words": dictionary_words(town_shorts),
     }
 
 

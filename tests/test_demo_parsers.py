@@ -101,7 +101,7 @@ def test_news_list_article_and_feed(site, incident):
     assert article.page_type == "article" and article.title == article_post["title"]
     body = article.posts[0]
     assert body.published_at == _at(article_post, "minute")
-    assert "青溪日报" in (body.author or "")
+    assert "青溪日报" in (body.outlet or "")
     assert article_post["text"].split("\n")[-1] in body.text
     assert "网友评论" not in body.text and "相关新闻" not in body.text and "分享到" not in body.text
 

@@ -146,3 +146,45 @@ def test_mobile_thread(real_fixtures):
     assert "享受字里行间" in first.text and "338" not in first.text.split("\n")[0]
     assert (last.author, last.text) == ("cxl2365372721", "我也找不到第一卷")
     assert last.url == "https://bbs.yamibo.com/thread-567206-1-1.html#pid41467597"
+
+
+def _x34_post(pid: int, name: str, when: str, text: str) -> str:
+    # X3.4 layout: the author column's a.xw1 sits in div.pi without div.authi; the post's own
+    # div.authi has only the time and "只看该作者" / "倒序浏览" / "阅读模式" links.
+    return f"""<div id="post_{pid}"><table><tr><td class="pls"><div class="pi"><div class="pls_avatar"></div>
+<a href="home.php?mod=space&amp;uid={pid}" class="xw1">{name}</a></div></td>
+<td class="plc"><div class="pi"><strong><a id="postnum{pid}">{pid % 10}#</a></strong>
+<div class="pti"><div class="authi"><img src="online.gif"> <em id="authorposton{pid}">发表于 {when}</em>
+<span class="pipe">|</span><a href="forum.php?mod=viewthread&amp;tid=9&amp;authorid={pid}">只看该作者</a>
+<span class="pipe">|</span><a href="#">倒序浏览</a><span class="pipe">|</span><a href="#">阅读模式</a></div></div></div>
+<div class="pct"><td class="t_f" id="postmessage_{pid}">{text}</td></div></td></tr></table></div>"""
+
+
+def test_x34_author_column_not_the_only_this_author_link():
+    body = f"""<html><head><title>小区门口路面塌陷 - 本地生活 - 某某论坛 - Powered by Discuz!</title></head><body>
+<h1 class="ts"><span id="thread_subject">小区门口路面塌陷</span></h1><div id="postlist">
+{_x34_post(101, "老街坊", "2024-5-13 06:03", "今天早上小区门口路面塌了一个坑。")}
+{_x34_post(102, "路过的猫", "2024-5-13 07:10", "已经有人打了热线。")}</div></body></html>"""
+    page = parse_page(body.encode(), "discuz", "http://bbs.example.cn/thread-9-1-1.html", now=at(2024, 6, 1))
+    assert [(p.author, p.floor, p.text) for p in page.posts] == [
+        ("老街坊", 1, "今天早上小区门口路面塌了一个坑。"), ("路过的猫", 2, "已经有人打了热线。")]
+    assert page.posts[0].published_at == at(2024, 5, 13, 6, 3)
+
+
+def test_list_title_without_thread_type_filter_word():
+    rows = "".join(f"""<tbody id="normalthread_{i}"><tr><th><a href="thread-{i}-1-1.html" class="s xst">帖子{i}</a></th>
+<td class="by"><cite><a href="space-uid-{i}.html">网友{i}</a></cite><em><span>2024-5-1{i}</span></em></td>
+<td class="num"><a>3</a><em>40</em></td></tr></tbody>""" for i in range(3))
+    types = '<ul id="thread_types"><li><a href="#">全部</a></li><li><a href="#">求助<span class="xg1 num">12</span></a></li></ul>'
+    for title in ("求助 - 青溪生活 - 某某论坛 - Powered by Discuz!", "交通路况 - 青溪生活 - 某某论坛 - Powered by Discuz!"):
+        body = f"<html><head><title>{title}</title></head><body>{types if title.startswith('求助') else ''}" \
+               f"<table id='threadlisttableid'>{rows}</table></body></html>"
+        page = parse_page(body.encode(), "discuz", "http://bbs.example.cn/forum.php?mod=forumdisplay&fid=2&filter=typeid",
+                          now=at(2024, 6, 1))
+        assert page.page_type == "list" and len(page.items) == 3
+        if title.startswith("求助"):
+            assert page.title == "青溪生活"
+    # without a thread-type list the forum's own h1 names it
+    body = (f"<html><head><title>交通路况 - 青溪生活 - 某某论坛</title></head><body><div class='bm_h'><h1 class='xs2'>"
+            f"<a href='forum-2-1.html'>青溪生活</a></h1></div><table>{rows}</table></body></html>")
+    assert parse_page(body.encode(), "discuz", None, now=at(2024, 6, 1)).title == "青溪生活"

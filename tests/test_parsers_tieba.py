@@ -1,6 +1,7 @@
 """Tieba parsers against the saved real pages (values read from the pages themselves)."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
@@ -132,3 +133,34 @@ def test_2024_folded_overlay_not_in_text(real_fixtures):
     assert page.posts[0].text == "#佛系#" and page.posts[0].author == "绫清逸"
     assert page.posts[-1].text == "草薙龙瞬《佛系：如何成为一个快乐的人》讲得很好"
     assert page.posts[-1].published_at == at(2024, 2, 25, 2, 3)
+
+
+def _floor(pid: int, no: int, content: str) -> str:
+    field = json.dumps({"author": {"user_name": f"u{pid}"}, "content": {"post_id": pid, "post_no": no, "thread_id": 77}})
+    return (f"<div class='l_post' data-field='{field}'><div class='d_author'><a class='p_author_name'>网友{no}</a></div>"
+            f"<div class='d_post_content j_d_post_content'>{content}</div>"
+            f"<div class='post-tail-wrap'><span class='tail-info'>{no}楼</span><span class='tail-info'>2024-05-13 10:0{no}</span></div></div>")
+
+
+def test_picture_only_title_and_video_only_floor_are_kept():
+    body = ("<html><head><title>【图片】_青溪吧_百度贴吧</title></head><body><h3 class='core_title_txt' title=''></h3>"
+            + _floor(1, 1, "<img class='BDE_Image' src='a.jpg'>")
+            + _floor(2, 2, "<div class='video_src_wrapper' data-video='v.mp4'><embed src='v.swf'></div>")
+            + _floor(3, 3, "就在桥头那边") + "</body></html>")
+    page = parse_page(body.encode(), "tieba", "https://tieba.baidu.com/p/77", now=at(2024, 6, 1, 0, 0))
+    assert [(p.floor, p.text) for p in page.posts] == [(1, "[图片]"), (2, "[视频]"), (3, "就在桥头那边")]
+    assert page.title == "[图片]"
+
+
+def test_list_pager_inside_a_commented_out_pagelet_and_picture_titles():
+    rows = "".join(
+        f"<li class='j_thread_list' data-field='{{\"id\": {i}, \"author_name\": \"a{i}\", \"reply_num\": 2}}'>"
+        f"<a class='j_th_tit' href='/p/{i}' title='{'' if i == 2 else f'帖子{i}'}'>{'' if i == 2 else f'帖子{i}'}</a>"
+        f"{'<div class=threadlist_abs></div><img src=x.jpg>' if i == 2 else ''}</li>" for i in range(1, 4))
+    body = (f"<html><head><title>青溪吧-百度贴吧</title></head><body><ul id='thread_list'>{rows}</ul>"
+            "<div id='frs_list_pager_wrap'><!-- <div id='frs_list_pager' class='pagination-default'>"
+            "<a href='//tieba.baidu.com/f?kw=%E9%9D%92%E6%BA%AA&amp;pn=50' class='next pagination-item'>下一页&gt;</a>"
+            "</div> --></div></body></html>")
+    page = parse_page(body.encode(), "tieba", "https://tieba.baidu.com/f?kw=%E9%9D%92%E6%BA%AA", now=at(2024, 6, 1, 0, 0))
+    assert [i.title for i in page.items] == ["帖子1", "[图片]", "帖子3"]
+    assert page.next_page == "https://tieba.baidu.com/f?kw=%E9%9D%92%E6%BA%AA&pn=50"

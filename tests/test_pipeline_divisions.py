@@ -99,3 +99,16 @@ def test_expansion_kinds():
 def test_package_data_is_small():
     from importlib import resources
     assert len(resources.files("pipeline").joinpath("data/divisions.json.gz").read_bytes()) < 1_000_000
+
+
+def test_township_short_forms_alone_only_when_unique_and_not_everyday():
+    tree = DivisionTree.load()
+    liuzhou = tree.expand("广西/柳州市")
+    assert "拉堡" in liuzhou.strong  # 拉堡镇: no other township, county or word is called so
+    assert "大年" in liuzhou.weak  # 大年乡: an everyday word ("大年三十")
+    assert "长安" in liuzhou.weak  # 长安镇: 东莞 has one too
+
+
+def test_county_short_forms_that_are_person_names_need_context():
+    yueyang = DivisionTree.load().expand("湖南/岳阳市")
+    assert "华容" in yueyang.common and "华容县" in yueyang.strong

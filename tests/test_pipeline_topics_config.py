@@ -20,6 +20,7 @@ BAD = [
     (HEAD + "  - id: a\n    name: A\n    exlude: [演练]\n", 7, "unknown key"),
     (HEAD + "  - id: a\n    name: A\n    locality: sometimes\n", 7, "locality"),
     ("locality:\n  name: 青溪市\n  terms: [青溪]\n  exclude: [青溪路, '']\n", 4, "locality.exclude[1]"),
+    ("locality:\n  name: 青溪市\n  terms: [青溪]\n  aliases:\n    - 青溪湖\n    - ' '\n", 6, "locality.aliases[1]"),
     ("locality:\n  name: 青溪市\n  divisions:\n    - 四川省/宜宾市\n    - 某省/青溪市\n", 5, "某省"),
     ("locality:\n  name: 青溪市\ntopics: []\n", 1, "terms"),
     ("locality:\n  name: 青溪市\n  terms: [青溪\n", 4, "invalid YAML"),

@@ -79,3 +79,21 @@ def test_relative_forms_follow_now_not_the_clock():
 
 def test_long_input_is_fast():
     assert parse_cn_time("发" * 1_000_000 + "2019-5-3", NOW) is None  # only a short prefix is examined
+
+
+@pytest.mark.parametrize("raw,expected", [
+    # GMT / UTC in every spelling sites print becomes Beijing time
+    ("2024-05-13 06:03:00 GMT", at(2024, 5, 13, 14, 3)),
+    ("2024-05-13T06:03:00.000Z", at(2024, 5, 13, 14, 3)),
+    ("2024-05-13 06:03:00 UTC", at(2024, 5, 13, 14, 3)),
+    ("2024-05-13 06:03 GMT+8", at(2024, 5, 13, 6, 3)),
+    ("2024-05-13 06:03:00 UTC+08:00", at(2024, 5, 13, 6, 3)),
+    ("2024-05-13 06:03:00 +0800", at(2024, 5, 13, 6, 3)),
+    ("2024-05-13 06:03:00 GMT-5", at(2024, 5, 13, 19, 3)),
+    ("GMT+8, 2024-5-13 06:03", at(2024, 5, 13, 6, 3)),  # Discuz! footer order
+    ("2024-05-13 06:03:00(北京时间)", at(2024, 5, 13, 6, 3)),
+    ("发稿时间：2024-05-13 06:03:00", at(2024, 5, 13, 6, 3)),
+    ("2024-05-13 GMT", at(2024, 5, 13)),  # a bare date keeps its calendar day
+])
+def test_time_zones(raw, expected):
+    assert parse_cn_time(raw, NOW) == expected

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from parsel import Selector
 
+from crawlers.parsers.chrome import strip_chrome
 from crawlers.parsers.dom import absolute, first, load, one_line, page_base, page_url, text_of, to_int
 from crawlers.parsers.model import ParsedItem, ParsedPage, ParsedPost, ParseError
 from crawlers.timeparse import parse_cn_time
@@ -22,8 +23,25 @@ _MOBILE_POST_ID = re.compile(r"^pid(\d+)$")
 _FLOOR_NUMBER = re.compile(r"^(\d+)\s*(?:楼|#|垅|F|f|层)?$")
 _PAGE_IN_URL = re.compile(r"thread-\d+-(\d+)-\d+\.html|[?&]page=(\d+)")
 _TITLE_TAIL = re.compile(r"\s+-\s+.*$")
+# Thread-type filter words forums commonly define; `#thread_types` gives the site's own list.
+_TYPE_WORD = re.compile(r"求助|讨论|分享|原创|转载|提问|投诉|建议|爆料|曝光|闲聊|灌水|活动|公告|问答|交流|吐槽|求职|招聘|出租|出售|"
+                        r"求购|转让|房产|二手|美食|情感|新闻|资讯|图片|视频|其他|其它|全部|热门|最新|精华|推荐")
 _CLOCK = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 _NEXT_TEXTS = ("下一页", "下一頁", "››", "下页")
+# Where a post's author name is, most specific first: the author column's bold link, then profile
+# links, then any link of an author line.
+_AUTHOR_XPATHS = (
+    ".//*[contains(concat(' ', normalize-space(@class), ' '), ' pls ')]//a[contains(concat(' ', @class, ' '), ' xw1 ')]",
+    ".//a[contains(concat(' ', @class, ' '), ' xw1 ')]",
+    ".//*[contains(concat(' ', normalize-space(@class), ' '), ' authi ')]"
+    "//a[contains(@href, 'space-uid-') or contains(@href, 'mod=space')]",
+    ".//*[contains(concat(' ', normalize-space(@class), ' '), ' authi ')]//a",
+)
+# Link texts of author lines that are actions, not names.
+_NOT_AUTHORS = frozenset({
+    "只看该作者", "只看他", "只看她", "只看楼主", "倒序浏览", "正序浏览", "阅读模式", "电梯直达", "打印", "上一主题",
+    "下一主题", "发消息", "加好友", "楼主", "回复", "举报", "使用道具", "显示全部楼层", "查看完整版本",
+})
 
 
 def post_time(node: Selector | None, now: datetime) -> datetime | None:
@@ -59,6 +77,23 @@ def _site_title(sel: Selector) -> str | None:
 
 
 # ---------------------------------------------------------------- lists
+
+def _list_title(sel: Selector) -> str | None:
+    """The forum's name. A list filtered by thread type (求助, 讨论, ...) has `<title>` "求助 - 版块名
+    - 站名": segments naming a thread type, or the type the URL filters on, are not the forum."""
+    raw = first(sel, "title::text")
+    if not raw:
+        return None
+    segments = [one_line(x) for x in re.split(r"\s+-\s+", raw) if one_line(x)]
+    forum = first(sel, "div.bm_h h1.xs2 a::text", "h1.xs2 a::text", "div#pt div.z a:last-of-type::text")
+    if forum and forum in segments:
+        return forum
+    types = {one_line(t) for t in sel.xpath("//*[@id='thread_types']//a/text()[1] | //*[@id='thread_types']//a/text()").getall()}
+    types |= {one_line(re.sub(r"\s*\d+\s*$", "", t)) for t in sel.css("#thread_types a").xpath("string()").getall()}
+    while len(segments) > 1 and (segments[0] in types or _TYPE_WORD.fullmatch(segments[0])):
+        segments.pop(0)
+    return segments[0] if segments else None
+
 
 def _x_item(row: Selector, base: str | None, now: datetime) -> ParsedItem | None:
     link = row.css("a.xst, a.s.xst, th.subject span[id^=thread_] a, th span[id^=thread_] a")
@@ -108,7 +143,7 @@ def _parse_list(sel: Selector, base: str | None, now: datetime, encoding: str) -
         if item and item.url and item.url not in seen:
             seen.add(item.url)
             unique.append(item)
-    return ParsedPage(page_type="list", title=_site_title(sel), posts=(), items=tuple(unique),
+    return ParsedPage(page_type="list", title=_list_title(sel), posts=(), items=tuple(unique),
                       next_page=_next_page(sel, base), encoding=encoding)
 
 
@@ -144,12 +179,24 @@ def _thread_title(sel: Selector) -> str | None:
 
 
 def _body(node: Selector) -> tuple[str, str]:
-    return text_of(node, skip=node.css(JUNK)), node.get()
+    return strip_chrome(text_of(node, skip=node.css(JUNK))), node.get()
 
 
 def _by_id(node: Selector, element_id: str):
     """`node.css("#id")` without translating a new CSS string for every post (a crawl hot spot)."""
     return node.xpath("descendant-or-self::*[@id=$id]", id=element_id)
+
+
+def _post_author(div: Selector) -> str | None:
+    """The poster's name. X3.4 templates put it in the left column's `a.xw1`, with or without a
+    `div.authi` around it, while the post's own `div.authi` holds "只看该作者"-style links: those
+    are never the author."""
+    for query in _AUTHOR_XPATHS:
+        for link in div.xpath(query):
+            value = one_line(link.xpath("string()").get())
+            if value and value not in _NOT_AUTHORS:
+                return value
+    return None
 
 
 def _x_posts(sel: Selector, now: datetime) -> list[tuple[str, str | None, datetime | None, str, str, str]]:
@@ -160,7 +207,7 @@ def _x_posts(sel: Selector, now: datetime) -> list[tuple[str, str | None, dateti
         if not message:
             continue
         pid = m[1]
-        author = first(div, "div.authi a.xw1::text", "td.pls div.authi a::text", "div.authi a::text")
+        author = _post_author(div)
         stamp = _by_id(div, f"authorposton{pid}")
         label = one_line(_by_id(div, f"postnum{pid}").xpath("string()").get()) or \
             one_line(div.css("div.pi strong").xpath("string()").get())

@@ -9,7 +9,8 @@ import feedparser
 
 from crawlers.encoding import DecodeError, decode_body
 from crawlers.parsers.charrefs import defuse_char_refs
-from crawlers.parsers.dom import absolute, html_selector, one_line, text_of
+from crawlers.parsers.chrome import body_text
+from crawlers.parsers.dom import absolute, html_selector, one_line
 from crawlers.parsers.model import ParsedItem, ParsedPage, ParseError
 from crawlers.timeparse import SHANGHAI, parse_cn_time
 
@@ -24,7 +25,7 @@ def _html_text(fragment: str | None) -> str | None:
         return None
     if "<" not in fragment and "&" not in fragment:
         return one_line(fragment) or None
-    return text_of(html_selector(f"<div>{fragment}</div>")) or None
+    return body_text(html_selector(f"<div>{fragment}</div>").root) or None
 
 
 def _when(entry, now: datetime) -> datetime | None:

@@ -14,6 +14,7 @@ from parsel import Selector, SelectorList
 from parsel.csstranslator import HTMLTranslator
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from crawlers.parsers.chrome import body_text
 from crawlers.parsers.dom import absolute, load, one_line, page_base, page_url, text_of, to_int
 from crawlers.parsers.model import ParsedItem, ParsedPage, ParsedPost, ParseError
 from crawlers.timeparse import parse_cn_time
@@ -94,8 +95,8 @@ def _href(node: Selector, expr: str | None, base: str | None) -> str | None:
 
 def _text(node: Selector, expr: str | None) -> str:
     if not expr:
-        return text_of(node)
-    parts = [text_of(found) if _is_element(found) else one_line(str(found.root)) for found in select(node, expr)]
+        return body_text(node.root) if _is_element(node) else text_of(node)
+    parts = [body_text(found.root) if _is_element(found) else one_line(str(found.root)) for found in select(node, expr)]
     return "\n".join(p for p in parts if p)
 
 

@@ -25,10 +25,14 @@ class ParsedPost:
     floor: int | None
     url: str | None
     html: str = ""  # raw HTML of the body, kept as evidence
+    outlet: str | None = None  # the publishing outlet of an article (来源), apart from its author
 
     def to_json(self) -> dict:
-        return {"author": self.author, "published_at": _iso(self.published_at), "text": self.text,
-                "floor": self.floor, "url": self.url}
+        out = {"author": self.author, "published_at": _iso(self.published_at), "text": self.text,
+               "floor": self.floor, "url": self.url}
+        if self.outlet is not None:  # an extra key beside the DESIGN §5 fields, articles only
+            out["outlet"] = self.outlet
+        return out
 
 
 @dataclass(frozen=True, slots=True)

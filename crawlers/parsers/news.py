@@ -12,6 +12,7 @@ from datetime import datetime
 from lxml import etree
 from parsel import Selector
 
+from crawlers.parsers.chrome import body_text, strip_chrome
 from crawlers.parsers.dom import (
     BLOCK_TAGS, SKIP_TAGS, absolute, first, load, one_line, page_base, page_url, text_of,
 )
@@ -20,13 +21,37 @@ from crawlers.timeparse import parse_cn_time
 
 _TITLEISH = re.compile(r"title|tit\b|headline|ArticleTit", re.I)
 _SPACES = re.compile(r"\s+")
+# "中华人民共和国监察法-纪检": a column name after a bare hyphen (no digits: "1-10月" stays whole).
+_BARE_SUFFIX = re.compile(r"(?<=[^\d\s-]{4})-[^\d\-]{1,8}$")
 _DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)")
 _ANY_TIME = re.compile(_DATE.pattern + r"|\d+\s*(?:分钟|小时|天)前|刚刚|昨天|(?<!\d)\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
 _BYLINE = {
-    "author": re.compile(r"(?:作者|记者|文)\s*[:：/]\s*([^\s|｜,，。;；()（）\[\]【】]{2,30})"),
-    "source": re.compile(r"来源于?\s*[:：]\s*([^\s|｜,，。;；()（）\[\]【】]{2,30})"),
+    "author": re.compile(r"(?:作者|记者|撰文|文|通讯员)\s*[:：/]\s*([^\s|｜,，。;；()（）\[\]【】]{2,30})"),
+    "source": re.compile(r"(?:来源于?|稿源|出处)\s*[:：]\s*([^\s|｜,，。;；()（）\[\]【】]{2,30})"),
     "editor": re.compile(r"(?:责任编辑|责编|编辑)\s*[:：]\s*([^\s|｜,，。;；()（）\[\]【】]{2,20})"),
 }
+# A byline value that names an organisation (the outlet: 人民日报, 省发改委, 无锡交警) rather than a person.
+_ORG = re.compile(
+    r"[《》\-—·]|(?:报|社|网|台|局|委|厅|办|处|署|院|部|会|所|站|中心|政府|集团|公司|频道|新闻|杂志|客户端|号|传媒|"
+    r"媒体|电视|广播|交警|公安|发布|在线|周刊|之声|头条|资讯|观察|财经|科技|音乐|娱乐|体育|视频|APP|app)$|"
+    r"^(?:新华|人民|央视|中新|中国|澎湃|环球|新浪|腾讯|网易|搜狐|凤凰|今日)")
+# A person's byline: one or more 2–4-character Chinese names (or a Latin name).
+_PERSON = re.compile(r"[\u4e00-\u9fff·]{2,5}(?:[ 、,，][\u4e00-\u9fff·]{2,5}){0,4}|[A-Za-z][A-Za-z .'-]{1,30}")
+_LABEL_INSIDE = re.compile(r"[:：]|来源|时间|日期|编辑|发布|字号|分享|打印")
+# "石佳/中国青年报": a person and their outlet in one byline.
+_PERSON_SLASH_OUTLET = re.compile(r"^([\u4e00-\u9fff·]{2,5}(?:[ 、][\u4e00-\u9fff·]{2,5}){0,3})\s*/\s*(\S{2,30})$")
+# "新华社巴黎12月9日电（记者唐霁）", "（记者陈智 整合）": the reporter named in the dateline.
+_DATELINE_REPORTER = re.compile(
+    r"[（(]\s*(?:本报|本台|本网)?(?:记者|通讯员)\s*([\u4e00-\u9fff·]{2,4}(?:[ 、][\u4e00-\u9fff·]{2,4}){0,3}?)"
+    r"(?:\s*(?:整合|报道|摄影?|实习生.{0,10}|通讯员.{0,10}))?\s*[）)]")
+# Times a label announces: preferred over the first bare date after the headline (a date-only
+# header line or a dateline must not hide "发稿时间：2024-05-13 06:03:00"). A bare 时间/日期 is a
+# label only with a colon and not inside a word: "午餐时间 2019年…" ends a sidebar headline.
+_LABELLED_TIME = re.compile(
+    r"(?:(?:发稿|发布|发表|更新|刊发|出版|上线)(?:时间|日期)\s*[:：]?|(?<![\u4e00-\u9fff])(?:时间|日期)\s*[:：])"
+    r"\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
+    r"[^\n]{0,30})")
+_DATE_CLOCK = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?")
 # Site markup that names the source where no label does (新浪 2009, 人民网, 澎湃 byline, 长江网).
 _SOURCE_SELECTORS = ("span#media_name", "#ArtFrom a.lblack", "span#p_origin a", "span#p_origin", ".source a", ".source",
                      ".news_about p:first-child", "span.sour")
@@ -42,6 +67,12 @@ _CONTAINERS = BLOCK_TAGS | {"td", "body"}
 _PARAGRAPHS = frozenset({"p", "li", "dd", "dt", "pre", "blockquote", "figcaption"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _MIN_BODY = 40
+_CLAUSE = re.compile(r"[，。；！？]")
+_ARTICLE_PROSE = 60  # sentence characters outside link lists that make a page an article
+_HEADLINE_LEN = (8, 60)
+_PORTAL_LINKS = 15
+_BEFORE_CHARS = 600
+_AFTER_BODY_CHARS = 80  # headline links on a page without a story: a portal front page
 
 
 def _squash(s: str) -> str:
@@ -74,7 +105,8 @@ def _headline(sel: Selector) -> tuple[Selector | None, str | None]:
     if best:
         return best[2], best[3]
     if page_titles:
-        return None, re.split(r"\s*(?:_|--|\s-\s|\||｜)\s*", page_titles[-1])[0] or page_titles[-1]
+        head = re.split(r"\s*(?:_|--|\s-\s|\||｜)\s*", page_titles[-1])[0] or page_titles[-1]
+        return None, _BARE_SUFFIX.sub("", head)
     return None, None
 
 
@@ -128,40 +160,121 @@ def _subtree_text(root: etree._Element, skip: etree._Element | None):
             yield el.tail
 
 
-def _published(after: str, sel: Selector, now: datetime) -> datetime | None:
-    m = _DATE.search(after)
-    if m:
-        found = parse_cn_time(after[m.start():m.start() + 40], now)
-        if found:
+def _text_before(root: etree._Element, block: etree._Element, limit: int = _BEFORE_CHARS) -> str:
+    """The last `limit` characters of visible text before `block`: where the byline sits when no
+    headline element was found (pages titled with their column's name)."""
+    parts: list[str] = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        if event == "start":
+            if el is block:
+                break
+            if not isinstance(el.tag, str) or el.tag.lower() in SKIP_TAGS or _hidden(el):
+                walker.skip_subtree()
+                continue
+            if el.text:
+                parts.append(el.text)
+        elif el.tail and el is not root:
+            parts.append(el.tail)
+    return " ".join(" ".join(parts).split())[-limit:]
+
+
+def _text_after(block: etree._Element, limit: int = _AFTER_BODY_CHARS) -> str:
+    """The first characters of visible text after `block` (a time printed under the story)."""
+    return " ".join(" ".join(_iter_following_text(block, None)).split())[:limit] if block is not None else ""
+
+
+def _published(after: str, block_head: str, below: str, sel: Selector, now: datetime) -> datetime | None:
+    """The article's time: a labelled time after the headline, else the first date there
+    (completed by a clock printed with the same date nearby), else a labelled time or a date with
+    clock at the top of the body block (bylines inside the story container), else page metadata."""
+    for text in (after, block_head, below):
+        labelled = _LABELLED_TIME.search(text)
+        if labelled and (found := parse_cn_time(labelled[1], now)):
             return found
+        if text is after and (m := _DATE.search(text)):
+            found = parse_cn_time(text[m.start():m.start() + 40], now)
+            if found and found.hour == found.minute == 0:
+                for clocked in _DATE_CLOCK.finditer(text, m.start(), m.start() + 400):
+                    better = parse_cn_time(clocked[0], now)
+                    if better and better.date() == found.date():
+                        return better
+            if found:
+                return found
+        if text is not after and (m := _DATE_CLOCK.search(text)):
+            if found := parse_cn_time(m[0], now):
+                return found
     meta = sel.css('meta[property="article:published_time"]::attr(content), meta[name="publishdate"]::attr(content), '
-                   'meta[name="pubdate"]::attr(content), meta[itemprop="datePublished"]::attr(content)').get()
+                   'meta[name="pubdate"]::attr(content), meta[itemprop="datePublished"]::attr(content), '
+                   'meta[name="PubDate"]::attr(content), meta[name="publishtime"]::attr(content)').get()
     return parse_cn_time(meta, now) if meta else None
 
 
-def _author(after: str, sel: Selector, body: str) -> str | None:
-    m = _BYLINE["author"].search(after)
-    if m:
-        return m[1]
+def _is_org(value: str) -> bool:
+    return bool(_ORG.search(value)) or not _PERSON.fullmatch(value)
+
+
+def _labelled(kind: str, *texts: str) -> list[str]:
+    """Values of a byline label, in order, without empty labels that swallowed the next one."""
+    return [m[1] for text in texts for m in _BYLINE[kind].finditer(text) if not _LABEL_INSIDE.search(m[1])]
+
+
+def _byline(after: str, sel: Selector, body: str) -> tuple[str | None, str | None]:
+    """(author, outlet): the person who wrote the article and the outlet that published it. A
+    labelled 作者 naming an organisation is an outlet; "记者/报社" bylines are split; a dateline
+    "（记者钱伟）" names the author when no label does."""
+    people: list[str] = []
+    outlets: list[str] = []  # in order of trust
+    org_authors: list[str] = []
+    for value in _labelled("author", after):
+        if (m := _PERSON_SLASH_OUTLET.match(value)) and _is_org(m[2]):
+            people.append(m[1])
+            org_authors.append(m[2])
+        elif _is_org(value):
+            org_authors.append(value)
+        else:
+            people.append(value)
+    head = after[:60].split(" ")[0] if after else ""
+    if (m := _PERSON_SLASH_OUTLET.match(head)) and _is_org(m[2]):
+        people.append(m[1])
+        org_authors.append(m[2])
+    people += [m[1] for m in _DATELINE_REPORTER.finditer(body[:200])]
+    people += [v for v in _labelled("author", body[:200], body[-300:]) if not _is_org(v)]
+    outlets += _labelled("source", after)
     for css in _SOURCE_SELECTORS:
         value = first(sel, css)
         if value:
             labelled = _BYLINE["source"].search(value)
             value = labelled[1] if labelled else value
-            if 2 <= len(value) <= 30:
-                return value
-    for key in ("source", "editor"):
-        m = _BYLINE[key].search(after) or _BYLINE[key].search(body[-300:])
-        if m:
-            return m[1]
-    meta = sel.css('meta[name="author"]::attr(content)').get()
-    return meta.strip() if meta and not meta.strip().isdigit() else None
+            if (split := _PERSON_SLASH_OUTLET.match(value)) and _is_org(split[2]):
+                value = split[2]
+            if 2 <= len(value) <= 30 and not _LABEL_INSIDE.search(value):
+                outlets.append(value)
+                break
+    outlets += org_authors + _labelled("source", body[-300:])
+    meta = (sel.css('meta[name="author"]::attr(content)').get() or "").strip()
+    if meta and not meta.isdigit() and len(meta) <= 30:
+        (outlets if _is_org(meta) else people).append(meta)
+    return (people[0] if people else None), (outlets[0] if outlets else None)
 
 
 # ---------------------------------------------------------------- body
 
 def _visible_len(s: str | None) -> int:
     return len(_squash(s)) if s else 0
+
+
+def _hidden(el: etree._Element) -> bool:
+    """Hidden by inline style or attribute: SEO keyword dumps and "原标题" stamps nobody sees."""
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None
+
+
+def _prose_weight(s: str | None) -> float:
+    """Visible length, a third of it for short runs without clause punctuation (dates, sources,
+    counters of a related-links block are not story text)."""
+    n = _visible_len(s)
+    return n if n >= 30 or _CLAUSE.search(s or "") else n / 3
 
 
 def _densest_block(root: etree._Element) -> etree._Element | None:
@@ -174,10 +287,11 @@ def _densest_block(root: etree._Element) -> etree._Element | None:
         if not isinstance(el.tag, str):
             continue
         tag = el.tag.lower()
-        if tag in SKIP_TAGS or tag == "a" or tag in _HEADINGS or _JUNK_NAME.search(f"{el.get('class', '')} {el.get('id', '')}"):
+        if tag in SKIP_TAGS or tag == "a" or tag in _HEADINGS or _hidden(el) or \
+                _JUNK_NAME.search(f"{el.get('class', '')} {el.get('id', '')}"):
             walker.skip_subtree()  # links, headings, comments, share bars and sidebars are not the story
             continue
-        own = _visible_len(el.text) + sum(_visible_len(c.tail) for c in el if not (
+        own = _prose_weight(el.text) + sum(_prose_weight(c.tail) for c in el if not (
             isinstance(c.tag, str) and c.tag.lower() in SKIP_TAGS))
         if not own:
             continue
@@ -212,15 +326,39 @@ def _body(sel: Selector, block: etree._Element | None, url: str | None) -> tuple
     text = html = ""
     if block is not None:
         skip = [c for c in block if isinstance(c.tag, str) and _link_heavy(c)]
-        skip += [e for e in block.iter() if isinstance(e.tag, str) and e is not block and _JUNK_NAME.search(
-            f"{e.get('class', '')} {e.get('id', '')}")]
-        text = text_of(block, skip=skip)
+        skip += [e for e in block.iter() if isinstance(e.tag, str) and e is not block and (_hidden(e) or _JUNK_NAME.search(
+            f"{e.get('class', '')} {e.get('id', '')}"))]
         html = etree.tostring(block, encoding="unicode", method="html")
+        text = body_text(block, skip=skip)
     if len(text) < _MIN_BODY:
-        text = _trafilatura(sel, url) or text
+        text = strip_chrome(_trafilatura(sel, url)) or text
     lines = text.split("\n")
     tail = next((i for i in range(max(0, len(lines) - 4), len(lines)) if _TRAILER_LINE.match(lines[i])), None)
     return "\n".join(lines[:tail]), html
+
+
+def _prose_chars(root: etree._Element, lists: list[etree._Element]) -> int:
+    """Characters of sentence-like lines (with Chinese clause punctuation) on the page, links and
+    the dated link lists (with any summaries in their rows) left out: what an article has and a
+    page of headlines, dates and sources has not."""
+    hidden = [e for e in root.iter() if isinstance(e.tag, str) and _hidden(e)]
+    lines = text_of(root, skip=list(root.iter("a")) + lists + hidden).split("\n")
+    return sum(len(line) for line in lines if len(line) >= 20 and _CLAUSE.search(line))
+
+
+def _headline_links(sel: Selector, base: str | None) -> list[ParsedItem]:
+    """A portal front page's headline links (no times): anchors whose text reads like a headline."""
+    items: list[ParsedItem] = []
+    seen: set[str] = set()
+    for a in sel.xpath("//a[@href]"):
+        title = _link_title(a)
+        if not _HEADLINE_LEN[0] <= len(title) <= _HEADLINE_LEN[1]:
+            continue
+        url = absolute(base, a.attrib.get("href"))
+        if url and url not in seen and url != base:
+            seen.add(url)
+            items.append(ParsedItem(title=title, url=url, author=None, replies=None, views=None, published_at=None))
+    return items
 
 
 def _trafilatura(sel: Selector, url: str | None) -> str:
@@ -242,9 +380,11 @@ def _link_title(a: Selector) -> str:
     return one_line(text_of(a, skip=labels))
 
 
-def _list_items(sel: Selector, base: str | None, now: datetime) -> list[ParsedItem]:
-    """Items of the link lists whose rows mostly carry a time (news lists), in page order."""
+def _list_items(sel: Selector, base: str | None, now: datetime) -> tuple[list[ParsedItem], list[etree._Element]]:
+    """Items of the link lists whose rows mostly carry a time (news lists), in page order, and
+    those lists' elements."""
     items: list[ParsedItem] = []
+    lists: list[etree._Element] = []
     seen: set[str] = set()
     for ul in sel.xpath("//ul | //ol"):
         rows = ul.xpath("./li")
@@ -254,11 +394,12 @@ def _list_items(sel: Selector, base: str | None, now: datetime) -> list[ParsedIt
         dated = [i for i in parsed if i.published_at]
         if len(dated) < max(3, len(rows) // 2):
             continue
+        lists.append(ul.root)
         for item in parsed:
             if item.url not in seen:
                 seen.add(item.url)
                 items.append(item)
-    return items
+    return items, lists
 
 
 def _row_item(li: Selector, base: str | None, now: datetime) -> ParsedItem | None:
@@ -297,10 +438,13 @@ def parse(body: bytes, url: str | None, *, content_type: str | None = None, now:
     sel, encoding = load(body, content_type)
     base = page_base(sel, url)
     node, headline = _headline(sel)
-    items = _list_items(sel, base, now)
+    items, lists = _list_items(sel, base, now)
     block = _densest_block(sel.root)
-    body_chars = 0 if block is None else _visible_len(" ".join(block.itertext()))
-    if len(items) >= 8 and (node is None or body_chars < 300):
+    article_like = _prose_chars(sel.root, lists) >= _ARTICLE_PROSE
+    if not article_like and len(items) < 8:
+        links = _headline_links(sel, base)
+        items = links if len(links) >= _PORTAL_LINKS else items
+    if len(items) >= 8 and not article_like:
         raw = first(sel, "title::text")
         return ParsedPage(page_type="list", title=raw, posts=(), items=tuple(items),
                           next_page=_next_page(sel, base), encoding=encoding)
@@ -308,7 +452,11 @@ def parse(body: bytes, url: str | None, *, content_type: str | None = None, now:
     if not text and not headline:
         raise ParseError("页面中找不到新闻正文或列表")
     after = _following_text(node, sel, block)
-    post = ParsedPost(author=_author(after, sel, text), published_at=_published(after, sel, now), text=text,
-                      floor=1, url=page_url(sel, url), html=html)
+    if node is None and block is not None:
+        after = f"{_text_before(sel.root, block)} {after}"
+    block_head = "" if block is None else " ".join(" ".join(block.itertext()).split())[:300]
+    author, outlet = _byline(after, sel, text)
+    post = ParsedPost(author=author, published_at=_published(after, block_head, _text_after(block), sel, now), text=text,
+                      floor=1, url=page_url(sel, url), html=html, outlet=outlet)
     return ParsedPage(page_type="article", title=headline, posts=(post,), items=(),
                       next_page=_next_page(sel, base), encoding=encoding)

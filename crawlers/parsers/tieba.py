@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
+from crawlers.parsers.chrome import strip_chrome
 from crawlers.parsers.dom import absolute, first, html_selector, load, one_line, page_base, text_of, to_int
 from crawlers.parsers.model import ParsedItem, ParsedPage, ParsedPost, ParseError
 from crawlers.timeparse import parse_cn_time
@@ -19,6 +20,11 @@ _THREAD_ID = re.compile(r"/p/(\d+)")
 _TITLE_SUFFIX = re.compile(r"(?:_[^_]*吧)?_百度贴吧$|【[^】]*吧】_百度贴吧$")
 _REPLY_PREFIX = re.compile(r"^(?:回复|回覆)[：:]\s*")
 _PIC_PREFIX = re.compile(r"^【图片】")
+_VIDEO, _PICTURE = "[视频]", "[图片]"
+_TITLE_FROM_TEXT = 30
+# Bigpipe pagelets hidden in HTML comments, wherever the template put them.
+_HIDDEN_PAGELETS = ("//code/comment() | //comment()[contains(., 'j_thread_list') or contains(., 'pagination') "
+                    "or contains(., '下一页')]")
 
 
 def _json(value: str | None) -> dict:
@@ -62,6 +68,15 @@ def _page_title(sel: Selector) -> str | None:
     return _REPLY_PREFIX.sub("", title) if title else None
 
 
+def _title_from_posts(posts: list[ParsedPost]) -> str | None:
+    """A thread whose title is a picture only: the starter's first line, else a placeholder."""
+    starter = next((p for p in posts if p.floor == 1), None)
+    if starter is None:
+        return None
+    line = starter.text.split("\n")[0][:_TITLE_FROM_TEXT]
+    return line or _PICTURE
+
+
 def _next_page(sel: Selector, base: str | None) -> str | None:
     for a in sel.xpath("descendant-or-self::a[contains(., '下一页')]"):  # not a Python loop over every link
         if one_line(a.xpath("string()").get()) in ("下一页", "下一页>", "下一页 >"):
@@ -69,21 +84,38 @@ def _next_page(sel: Selector, base: str | None) -> str | None:
     return absolute(base or SITE, sel.css("a.next::attr(href)").get())
 
 
+def _media_only(node: Selector) -> str:
+    """What a floor without any text shows: "[视频]" for a video (Tieba's video wrapper, an embed or
+    a <video>), "[图片]" for pictures only, "" for nothing at all."""
+    if node.xpath(".//video | .//embed | .//object | .//*[contains(@class,'video')] | .//*[@data-video]"):
+        return _VIDEO
+    if node.xpath(".//img"):
+        return _PICTURE
+    return ""
+
+
 def _post_content(post: Selector) -> tuple[str, str]:
     """(text, html) of a floor body. The 2022+ hidden "该楼层疑似违规已被系统折叠" overlay is a
-    sibling `div.p_forbidden_tip`, not part of `div.d_post_content`, so it is never selected."""
+    sibling `div.p_forbidden_tip`, not part of `div.d_post_content`, so it is never selected.
+    A floor holding only a video or pictures keeps a placeholder, so the floor is not lost."""
     body = post.css("div.d_post_content")
     if body:
-        text = text_of(body[0])
+        text = strip_chrome(text_of(body[0]))
         if not text:  # some templates keep the body inside an HTML comment
             hidden = "".join(body[0].xpath(".//comment()").getall()).replace("<!--", "").replace("-->", "")
             if hidden.strip():
                 text = text_of(html_selector(hidden))
         if text:
             return text, body[0].get()
+        media = _media_only(post.css("div.d_post_content, div.video_src_wrapper, div.d_post_content_main") or body)
+        if media:
+            return media, body[0].get()
     data = _sub(_json(post.attrib.get("data-field")), "content")
     html = data.get("content") if isinstance(data.get("content"), str) else ""
-    return (text_of(html_selector(html)) if html.strip() else ""), html
+    if not html.strip():
+        return "", html
+    fragment = html_selector(html)
+    return (strip_chrome(text_of(fragment)) or _media_only(fragment)), html
 
 
 def _thread_id(sel: Selector, base: str | None) -> str | None:
@@ -120,13 +152,15 @@ def _parse_thread(sel: Selector, base: str | None, now: datetime, encoding: str)
                                 floor=floor, url=f"{thread_url}?pid={pid}#{pid}" if thread_url else None,
                                 html=html))
     replies = to_int(first(sel, "li.l_reply_num span.red::text", ".l_reply_num span::text"))
-    return ParsedPage(page_type="thread", title=_page_title(sel), posts=tuple(posts), items=(),
+    title = _page_title(sel) or _title_from_posts(posts)
+    return ParsedPage(page_type="thread", title=title, posts=tuple(posts), items=(),
                       next_page=_next_page(sel, base or thread_url), encoding=encoding, replies=replies)
 
 
 def _pagelets(sel: Selector) -> Selector | None:
-    """Raw bigpipe pages hide the thread list inside `<code class="pagelet_html"><!-- ... --></code>`."""
-    hidden = [c.root.text for c in sel.xpath('//code[contains(@class,"pagelet_html")]/comment()')]
+    """Raw bigpipe pages hide the thread list inside `<code class="pagelet_html"><!-- ... --></code>`,
+    and some templates the pager in a commented-out block of its own."""
+    hidden = [c.root.text for c in sel.xpath(_HIDDEN_PAGELETS)]
     html = "".join(h for h in hidden if h and "<" in h)
     return html_selector(html) if html.strip() else None
 
@@ -139,6 +173,10 @@ def _pc_item(li: Selector, base: str | None, now: datetime) -> ParsedItem | None
         href = f"/p/{field['id']}"
     url = _thread_url(base, href)
     title = (link.attrib.get("title") or one_line(link[0].xpath("string()").get())) if link else ""
+    title = _PIC_PREFIX.sub("", one_line(title))
+    if not title and url:  # a thread titled with a picture only: its abstract, else a placeholder
+        title = first(li, "div.threadlist_abs::text", ".threadlist_abs") or (
+            _PICTURE if li.css("img, .threadlist_media, .small_list_gallery") else "")
     if not url or not title:
         return None
     author = li.css("span.tb_icon_author::attr(title)").get() or ""
@@ -158,6 +196,8 @@ def _mobile_item(li: Selector, base: str | None, now: datetime) -> ParsedItem | 
     spans = [one_line(s) for s in link.css("div.ti_title > span").xpath("string()").getall()]
     icons = {one_line(s) for s in link.css("div.ti_title > span.ti_title_icon").xpath("string()").getall()}
     title = next((s for s in spans if s and s not in icons), None)
+    if not title and link.css("img"):
+        title = _PICTURE  # a picture-only title
     if not title:
         return None
     author = one_line(li.css("span.ti_author").xpath("string()").get())

@@ -1,0 +1,90 @@
+"""Relevance, topics and negativity on hand-labelled evaluation sets kept out of tuning.
+
+Sets (bench/analysis_sets/NAME/posts.tsv, labelled by bench/analysis_sets/LABELS.md before the
+product was run on them):
+  qingxi  — posts like the demo's, about the fictional 青溪市, with the shipped config/topics.yaml
+  liuzhou — a second city (广西 柳州市) configured as an operator would (its own topics.yaml:
+            a `divisions:` path, landmark aliases, the example topics)
+Half of each set are traps: look-alike places, other cities, figurative uses, drills.
+
+Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
+equals the label (an irrelevant post's is empty), over all posts and over the relevant ones;
+negativity accuracy over all posts.
+
+    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|both] [--verbose] [--no-aliases]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.process import Pipeline  # noqa: E402
+from pipeline.topics import load_topics  # noqa: E402
+
+SETS = ROOT / "bench" / "analysis_sets"
+CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou" / "topics.yaml"}
+
+
+def _config(name: str, aliases: bool) -> Path:
+    path = CONFIGS[name]
+    if aliases:
+        return path
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["locality"].pop("aliases", None)  # for a product version that has no `aliases:`
+    tmp = Path(tempfile.mkdtemp()) / "topics.yaml"
+    tmp.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return tmp
+
+
+def evaluate(name: str, *, verbose: bool, aliases: bool) -> dict[str, float]:
+    pipeline = Pipeline(load_topics(_config(name, aliases)))
+    rows = list(csv.DictReader((SETS / name / "posts.tsv").open(encoding="utf-8"), delimiter="\t"))
+    tp = fp = fn = exact = exact_rel = n_rel = neg_ok = 0
+    for row in rows:
+        got = pipeline.analyze({"id": row["id"], "title": row["title"], "text": row["text"]})
+        want_rel = row["relevant"] == "1"
+        want_topics = set(filter(None, row["topics"].split(",")))
+        got_topics = set(got.topics) if got.relevant else set()
+        tp += got.relevant and want_rel
+        fp += got.relevant and not want_rel
+        fn += want_rel and not got.relevant
+        exact += got_topics == want_topics
+        if want_rel:
+            n_rel += 1
+            exact_rel += got_topics == want_topics
+        neg_ok += got.negative == (row["negative"] == "1")
+        if verbose and (got.relevant != want_rel or got_topics != want_topics
+                        or got.negative != (row["negative"] == "1")):
+            print(f"  {row['id']} rel {int(got.relevant)}/{row['relevant']} topics {sorted(got_topics)}/"
+                  f"{sorted(want_topics)} neg {int(got.negative)}/{row['negative']} loc {list(got.locality)} "
+                  f"| {row['title']}")
+    precision = tp / max(tp + fp, 1)
+    recall = tp / max(tp + fn, 1)
+    return {"posts": len(rows), "relevance_f1": 2 * precision * recall / max(precision + recall, 1e-9),
+            "precision": precision, "recall": recall, "topics_exact": exact / len(rows),
+            "topics_exact_relevant": exact_rel / max(n_rel, 1), "negativity": neg_ok / len(rows)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--set", choices=("qingxi", "liuzhou", "both"), default="both")
+    ap.add_argument("--verbose", action="store_true", help="list every post with a wrong figure")
+    ap.add_argument("--no-aliases", action="store_true", help="drop `aliases:` from the configs")
+    args = ap.parse_args()
+    for name in (("qingxi", "liuzhou") if args.set == "both" else (args.set,)):
+        r = evaluate(name, verbose=args.verbose, aliases=not args.no_aliases)
+        print(f"{name}: {r['posts']} posts  relevance F1 {r['relevance_f1']:.3f} (P {r['precision']:.3f} "
+              f"R {r['recall']:.3f})  topics exact {r['topics_exact']:.3f} (relevant posts "
+              f"{r['topics_exact_relevant']:.3f})  negativity {r['negativity']:.3f}")
+
+
+if __name__ == "__main__":
+    main()

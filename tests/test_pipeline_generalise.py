@@ -1,0 +1,84 @@
+"""Matching classes that failed on a city the matcher was never tuned on (issue 13): names
+swallowed by longer dictionary words, another city's name right before ours, streets named after
+us elsewhere, landmark aliases, topic words inside compounds, and figurative phrases."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.matcher import Matcher
+from pipeline.normalize import Normalizer
+from pipeline.segment import Segmenter
+from pipeline.topics import TopicsConfig
+
+CONFIG = {
+    "locality": {"name": "遵义市", "terms": ["遵义", "遵义市"], "aliases": ["遵医附院", "湄潭茶海"],
+                 "exclude": []},
+    "topics": [
+        {"id": "traffic", "name": "交通", "any": ["堵车", "公交"], "severity": "yellow"},
+        {"id": "safety", "name": "安全", "category": "安全生产", "any": ["爆炸", "伤亡", "起火", "火灾"],
+         "severity": "red"},
+        {"id": "school", "name": "教育", "any": ["学生"], "severity": "yellow"},
+        {"id": "pollution", "name": "污染", "any": ["污染"], "severity": "orange"},
+        {"id": "local", "name": "本地", "severity": "blue"},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def match():
+    matcher = Matcher(TopicsConfig.model_validate(CONFIG), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    return lambda text: matcher.match(text, segmenter.cut)
+
+
+def topics(result) -> list[str]:
+    return [h.topic_id for h in result.topic_hits]
+
+
+def test_a_name_swallowed_by_a_dictionary_word_still_counts(match):
+    res = match("遵义会议会址门口今天堵车")
+    assert res.relevant and "遵义" in res.locality_terms and "遵义" in res.tokens
+    assert topics(res) == ["traffic", "local"]
+
+
+@pytest.mark.parametrize("text,exclusion", [
+    ("上海遵义路上一家店起火了", "locality:遵义路"),  # a street elsewhere, with 路上 as one token
+    ("北京遵义路口今天堵车", "locality:遵义路"),
+    ("上海遵义商场今天开业", "locality:上海遵义"),  # another city's name right before ours
+])
+def test_streets_and_other_cities_are_look_alikes(match, text, exclusion):
+    res = match(text)
+    assert not res.relevant and exclusion in res.exclusions
+
+
+def test_aliases_place_a_post_on_their_own(match):
+    res = match("遵医附院门诊今天人很多")
+    assert res.relevant and res.locality_terms == ("遵医附院",)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义大学生志愿者进社区", ["school", "local"]),  # 学生 as the head of 大学生
+    ("遵义一工厂爆炸，人员伤亡情况不明", ["safety", "local"]),
+    ("遵义新开两条公交线路", ["traffic", "local"]),  # 公交 as the first word of 公交线路
+    ("遵义一辆公交车与电动车相撞", ["traffic", "local"]),  # ... and of 公交车
+    ("遵义周末和朋友一起火锅", ["local"]),  # 起火 only across a word boundary
+    ("遵义这家店人气爆炸", ["local"]),  # a metaphor
+    ("遵义新楼盘用的防火门和阻燃板", ["local"]),  # building materials
+    ("遵义这里的蔬菜无污染", ["local"]),  # denied inside the compound
+])
+def test_topic_words_inside_compounds_and_not_in_fragments(match, text, expected):
+    assert topics(match(text)) == expected
+
+
+def test_figurative_phrases_are_reported(match):
+    assert "figurative:人气爆炸" in match("遵义这家店人气爆炸").exclusions
+
+
+@pytest.mark.parametrize("locality,text,relevant", [
+    ({"name": "宜宾市", "terms": ["宜宾"]}, "四川宜宾今天下大雨", True),  # a province before our city
+    ({"name": "江北区", "terms": ["江北区"]}, "重庆江北区一小区停水", True),  # the city our district lies in
+    ({"name": "青溪市", "terms": ["东湖区"]}, "南昌东湖区一小区停水", False),  # another city's district
+])
+def test_which_names_before_ours_are_another_city(locality, text, relevant):
+    matcher = Matcher(TopicsConfig.model_validate({"locality": locality, "topics": []}), Normalizer())
+    assert matcher.match(text, Segmenter(matcher.user_words()).cut).relevant is relevant
