@@ -301,7 +301,7 @@ class WatchSpider(scrapy.Spider):
             single = self.kind.single_post_articles and page.page_type == "article"
             raw = self._raw(url=post.url or (response.url if i == 0 else f"{response.url}#{i}"),
                             thread_url=visit.url, title=title, text=post.text, author=post.author,
-                            published_at=post.published_at, floor=None if single else floor,
+                            outlet=post.outlet, published_at=post.published_at, floor=None if single else floor,
                             replies=visit.replies, views=visit.views, html=post.html)
             if raw is not None:
                 yield raw
@@ -335,9 +335,9 @@ class WatchSpider(scrapy.Spider):
         try:
             for name in ("url", "thread_url", "title", "text"):
                 fields[name] = clean_field(name, fields[name], required=True)
-            for name in ("author", "html"):
+            for name in ("author", "outlet", "html"):
                 if name in fields:
-                    fields[name] = clean_field(name, fields[name]) or (None if name == "author" else "")
+                    fields[name] = clean_field(name, fields[name]) or (None if name != "html" else "")
         except BadField as e:
             self.reasons[e.reason] += 1
             self.health["dropped_items"] += 1

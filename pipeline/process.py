@@ -65,6 +65,7 @@ class Pipeline:
             text=text,
             fetched_at=raw.fetched_at,
             author=raw.author,
+            outlet=raw.outlet,
             published_at=raw.published_at,
             floor=raw.floor,
             replies=raw.replies,

@@ -65,6 +65,7 @@ class DocumentRow(Base):
     title: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(Text)  # the publishing outlet of a news article (来源)
     published_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     fetched_at: Mapped[datetime] = mapped_column(AwareDateTime)
     ts: Mapped[datetime] = mapped_column(AwareDateTime)  # published_at, else fetched_at

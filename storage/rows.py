@@ -27,7 +27,7 @@ def to_row(doc: Document) -> dict:
     return {
         "id": doc.id, "source_id": doc.source_id, "kind": doc.kind, "url": _storable(doc.url),
         "thread_url": _storable(doc.thread_url), "title": _storable(doc.title), "text": _storable(doc.text),
-        "author": _storable(doc.author),
+        "author": _storable(doc.author), "outlet": _storable(doc.outlet),
         "published_at": doc.published_at, "fetched_at": doc.fetched_at, "ts": doc_time(doc),
         "floor": doc.floor, "replies": doc.replies, "views": doc.views, "tokens": list(doc.tokens),
         "locality_terms": list(doc.locality_terms),
@@ -43,7 +43,7 @@ def to_row(doc: Document) -> dict:
 def from_row(r: Row) -> Document:
     return Document(
         id=r.id, source_id=r.source_id, kind=r.kind, url=r.url, thread_url=r.thread_url,
-        title=r.title, text=r.text, fetched_at=r.fetched_at, author=r.author,
+        title=r.title, text=r.text, fetched_at=r.fetched_at, author=r.author, outlet=r.outlet,
         published_at=r.published_at, floor=r.floor, replies=r.replies, views=r.views,
         tokens=tuple(r.tokens), locality_terms=tuple(r.locality_terms),
         topic_hits=tuple(TopicHit(topic_id=h["topic_id"], name=h["name"], category=h["category"],

@@ -28,7 +28,8 @@ def _when(value: object) -> datetime | None:
 def clean_post(p: ParsedPost) -> ParsedPost:
     return ParsedPost(author=clean_field("author", p.author), published_at=_when(p.published_at),
                       text=clean_field("text", p.text, required=True), floor=_count("floor", p.floor),
-                      url=clean_field("url", p.url), html=clean_field("html", p.html) or "")
+                      url=clean_field("url", p.url), html=clean_field("html", p.html) or "",
+                      outlet=clean_field("outlet", p.outlet))
 
 
 def clean_item(i: ParsedItem) -> ParsedItem:
