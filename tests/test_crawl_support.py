@@ -248,10 +248,15 @@ def write_config(tmp_path: Path, sources_yaml: str, alerts_yaml: str | None = No
 
 
 def forum_sources(base_url: str, *, source_id: str = "bbs", extra: str = "", defaults: str = "") -> str:
-    """sources.yaml with one forum source; `defaults` and `extra` (source keys) are indented YAML lines."""
-    d = textwrap.indent(textwrap.dedent(defaults), "  ")
+    """sources.yaml with one forum source; `defaults` and `extra` (source keys) are indented YAML lines.
+    A key given in `defaults` replaces the fast test default of the same name (the loader refuses
+    duplicate keys)."""
+    given = {line.split(":", 1)[0].strip() for line in textwrap.dedent(defaults).splitlines() if ":" in line}
+    base = {"download_delay": "0", "autothrottle": "false", "retries": "1", "timeout": "5"}
+    d = "".join(f"  {k}: {v}\n" for k, v in base.items() if k not in given) \
+        + textwrap.indent(textwrap.dedent(defaults), "  ")
     e = textwrap.indent(textwrap.dedent(extra), "    ")
-    return (f"defaults:\n  download_delay: 0\n  autothrottle: false\n  retries: 1\n  timeout: 5\n{d}\n"
+    return (f"defaults:\n{d}\n"
             f"sources:\n  - id: {source_id}\n    name: 青溪论坛\n    kind: forum\n"
             f"    urls: [{base_url}/forum-2-1.html]\n{e}\n")
 
