@@ -195,6 +195,7 @@ class Services:
             # built lazily: the postbox (and its mail channel) exists only with alerts.yaml `reports:`
             deliveries=(lambda: self.reports.postbox.deliveries()) if self.cfg.alerts.reports is not None else None,
             allowed_hosts=(con.host, *con.allowed_hosts), crawl_stale_after=timedelta(minutes=con.crawl_stale_minutes),
+            metrics_token=os.environ.get(con.metrics_token_env) or None,
             daily_items=lambda day: [p.doc.id for p in daily_report_plan(self.store, day=day, now=clock())]))
 
     def gc(self) -> dict:

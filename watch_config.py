@@ -31,6 +31,8 @@ class ConsoleSettings(BaseModel):
     # host names staff type besides 127.0.0.1/localhost/::1 and `host` (others get 421: DNS rebinding)
     allowed_hosts: list[str] = []
     crawl_stale_minutes: int = Field(30, ge=1)  # no crawl finished this long → red 采集停止 banner
+    # /metrics: loopback clients, or `Authorization: Bearer $<this env var>` (console/metrics.py)
+    metrics_token_env: str = "YQ_METRICS_TOKEN"
 
 
 class ReportSettings(BaseModel):

@@ -44,6 +44,8 @@ class ConsoleServices:
     daily_items: Callable[[date], list[str]] | None = None
     # alert events and the ingest sequence (console.queries); None: read from the store's tables
     reads: WatchReads | None = None
+    # bearer token that lets a non-loopback Prometheus scrape /metrics (None: loopback only)
+    metrics_token: str | None = None
 
     def __post_init__(self):
         if self.reads is None:
