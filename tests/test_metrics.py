@@ -151,3 +151,43 @@ def _words(expr: str) -> set[str]:
     import re
 
     return set(re.findall(r"[a-z_][a-z0-9_]*", expr))
+
+
+@pytest.mark.postgres
+def test_metrics_on_postgresql():
+    """The same aggregate queries on PostgreSQL (interval arithmetic instead of SQLite's)."""
+    import uuid
+
+    from alerts.engine import AlertEngine
+    from console.metrics import render_metrics
+    from storage.factory import create_schema
+    from storage.store import Store
+    from storage_docs import drop_postgres_schema, postgres_engine
+    from test_alerts_support import Clock
+    from test_console_support import NAMES, Recorder, alerts_config
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = postgres_engine(schema)
+    try:
+        create_schema(engine)
+        store = Store(engine)
+        late = dataclasses.replace(post(1, title="化工厂偷排", severity="orange", words=("偷排",), minutes_ago=30),
+                                   fetched_at=NOW - timedelta(minutes=20))
+        store.save_documents([late, post(2, title="公园开放", severity="blue", words=("公园",), minutes_ago=5)])
+        store.record_crawl_run(CrawlRun("qxbbs", NOW, NOW, pages=1, items=2, new_items=2, errors=0,
+                                        parse_failures=0, list_items=2))
+        clock, hook = Clock(NOW), Recorder()
+        AlertEngine(store, alerts_config(), {"hook": hook}, now=clock, source_names=NAMES).run_once()
+        m = samples(render_metrics(engine).decode())
+        assert m[("yqwatch_hits_total", ("grade", "orange"))] == 1
+        assert m[("yqwatch_crawls_total", ("source", "qxbbs"), ("status", "ok"))] == 1
+        assert m[("yqwatch_outbox_depth",)] == 2
+        assert m[("yqwatch_detection_latency_seconds_bucket", ("le", "300.0"))] == 1  # the on-time post
+        assert m[("yqwatch_detection_latency_seconds_bucket", ("le", "600.0"))] == 2
+        assert m[("yqwatch_detection_latency_seconds_sum",)] == pytest.approx(600, abs=1)
+        assert len(hook.sent) == 1
+        # published 30 min before NOW, sent at NOW
+        assert m[("yqwatch_alert_latency_seconds_sum",)] == pytest.approx(1800, abs=1)
+        assert m[("yqwatch_alerts_total", ("channel", "hook"), ("state", "sent"))] == 1
+    finally:
+        drop_postgres_schema(engine, schema)
