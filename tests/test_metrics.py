@@ -159,7 +159,7 @@ def test_metrics_on_postgresql():
     import uuid
 
     from alerts.engine import AlertEngine
-    from console.metrics import render_metrics
+    from console.metrics import WatchCollector, render_metrics
     from storage.factory import create_schema
     from storage.store import Store
     from storage_docs import drop_postgres_schema, postgres_engine
@@ -178,7 +178,7 @@ def test_metrics_on_postgresql():
                                         parse_failures=0, list_items=2))
         clock, hook = Clock(NOW), Recorder()
         AlertEngine(store, alerts_config(), {"hook": hook}, now=clock, source_names=NAMES).run_once()
-        m = samples(render_metrics(engine).decode())
+        m = samples(render_metrics(WatchCollector(engine)).decode())
         assert m[("yqwatch_hits_total", ("grade", "orange"))] == 1
         assert m[("yqwatch_crawls_total", ("source", "qxbbs"), ("status", "ok"))] == 1
         assert m[("yqwatch_outbox_depth",)] == 2
@@ -191,3 +191,29 @@ def test_metrics_on_postgresql():
         assert m[("yqwatch_alerts_total", ("channel", "hook"), ("state", "sent"))] == 1
     finally:
         drop_postgres_schema(engine, schema)
+
+
+def test_a_long_running_collector_counts_what_a_fresh_one_counts(env):
+    """The tallies kept between scrapes (documents, settled crawl runs) add up to the full count,
+    and a crawl still running at one scrape is counted with its final status at the next."""
+    from console.metrics import WatchCollector, render_metrics
+
+    store = env.services.store
+    collector = WatchCollector(store.engine)
+    at = NOW - timedelta(hours=2)
+    running = CrawlRun("qxbbs", at, at, pages=0, items=0, new_items=0, errors=0, parse_failures=0,
+                       list_items=0, status="running")
+    run_id = store.record_crawl_run(running)
+    store.record_crawl_run(CrawlRun("qxnews", at, at, pages=1, items=3, new_items=3, errors=0,
+                                    parse_failures=0, list_items=3))
+    first = samples(render_metrics(collector).decode())
+    assert first[("yqwatch_crawls_total", ("source", "qxbbs"), ("status", "running"))] == 1
+    store.record_crawl_run(dataclasses.replace(running, pages=2, items=7, new_items=2, status="ok"), run_id)
+    store.save_documents([post(70 + i, title=f"新帖{i}", severity="red", words=("偷排",), minutes_ago=i)
+                          for i in range(3)])
+    kept = samples(render_metrics(collector).decode())
+    fresh = samples(render_metrics(WatchCollector(store.engine)).decode())
+    assert kept == fresh
+    assert kept[("yqwatch_crawls_total", ("source", "qxbbs"), ("status", "ok"))] == 1
+    assert ("yqwatch_crawls_total", ("source", "qxbbs"), ("status", "running")) not in kept
+    assert kept[("yqwatch_hits_total", ("grade", "red"))] == first[("yqwatch_hits_total", ("grade", "red"))] + 3
