@@ -1,9 +1,10 @@
 """Prometheus `/metrics` on the console port, read from the database at scrape time.
 
-Every figure is an aggregate query over the system of record (no in-process counters), so the
-numbers are the same whichever process crawled, alerted or sent, and survive restarts. Counters
-derived from tables that are never pruned (documents, crawl runs, alerts, deliveries) are exposed
-as `_total` counters; queue depths as gauges.
+Every figure is read from the system of record (no counters incremented by the code that does the
+work), so the numbers are the same whichever process crawled, alerted or sent, and survive
+restarts. Rows that never change again (documents, settled crawl runs) are tallied incrementally
+in memory, so a scrape reads only the rows since the last one (a restart re-reads them once).
+Tables that are never pruned give `_total` counters; queue depths are gauges.
 
 Who may scrape (the console's Host check still applies first, see security.py):
   - a client on a loopback address (Prometheus or node agent on the same machine), or
