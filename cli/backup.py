@@ -43,16 +43,20 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _copy_tree(src: Path, dst: Path) -> None:
-    """Regular files under src (symlinks are not followed: they may point anywhere)."""
+def _copy_tree(src: Path, dst: Path, skip: set[Path] = frozenset()) -> None:
+    """Regular files under src (symlinks are not followed: they may point anywhere), except those
+    in `skip` and anything below a directory in it (entries outside src do not matter)."""
+    src = src.resolve()
+    skip = {s for s in skip if src in s.parents}
     for p in sorted(src.rglob("*")):
-        if p.is_file() and not p.is_symlink() and p.name not in SKIP_NAMES:
+        if p.is_file() and not p.is_symlink() and p.name not in SKIP_NAMES \
+                and not any(p == s or s in p.parents for s in skip):
             target = dst / p.relative_to(src)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(p, target)
 
 
-def _stage(cfg, stage: Path) -> tuple[dict, list[str]]:
+def _stage(cfg, stage: Path, out_dir: Path) -> tuple[dict, list[str]]:
     """Copy everything into `stage`; returns the manifest's description and notes for the user."""
     from storage.backup import backup_sqlite, pg_dump, pg_restore_command, pg_tools, sqlite_path
     from storage.factory import make_engine
@@ -85,10 +89,15 @@ def _stage(cfg, stage: Path) -> tuple[dict, list[str]]:
             notes.append("嵌入式索引文件不存在，未备份（恢复后运行 yqwatch reindex）")
     else:
         notes.append("Elasticsearch 索引不在备份中：恢复后运行 yqwatch init-index 与 yqwatch reindex 重建")
-    _copy_tree(cfg.dir, stage / "config")
+    # a database or index kept inside the config directory is copied above, consistently; a plain
+    # file copy of it (and its -wal) would not be, nor should the backups folder back itself up
+    live = [p for p in (db_file, Path(storage.index_path)) if p is not None]
+    skip = {q.resolve() for p in live for q in (p, *(p.with_name(p.name + x) for x in ("-wal", "-shm", "-journal")))}
+    skip |= {out_dir.resolve(), stage.resolve()}
     reports = cfg.path(cfg.watch.reports.out_dir)
+    _copy_tree(cfg.dir, stage / "config", skip | {reports.resolve()})
     if reports.is_dir():
-        _copy_tree(reports, stage / "reports")
+        _copy_tree(reports, stage / "reports", skip)
     return {"database": database, "search_backend": storage.search_backend, "schema": schema}, notes
 
 
@@ -99,7 +108,7 @@ def make_backup(cfg, out: Path) -> tuple[Path, dict, list[str]]:
         raise BadInput(f"{out} 已存在，不会覆盖")
     with tempfile.TemporaryDirectory(prefix=".yqbackup-", dir=out.parent) as tmp:
         stage = Path(tmp)
-        info, notes = _stage(cfg, stage)
+        info, notes = _stage(cfg, stage, out.parent)
         files = [{"path": p.relative_to(stage).as_posix(), "sha256": _sha256(p), "bytes": p.stat().st_size}
                  for p in sorted(stage.rglob("*")) if p.is_file()]
         manifest = {"format": FORMAT, "created_at": now().isoformat(timespec="seconds"),

@@ -17,6 +17,7 @@ import smtplib
 import socket
 import ssl
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,7 @@ from pipeline.config import TZ, ConfigError
 
 OK, BAD = "✓", "✗"
 NET_TIMEOUT = 5.0  # seconds per connection attempt
+SOURCE_PROBES = 8  # sources checked at once
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -232,11 +234,12 @@ def run_checks(cfg, env: Mapping[str, str], *, min_free_gb: float = 1.0) -> Iter
     for name, channel in cfg.alerts.channels.items():
         if channel.enabled:
             yield check_channel(name, channel, env)
+    sources = [s for s in cfg.sources.sources if s.enabled]
+    # in parallel (a few dead sites must not take minutes), reported in sources.yaml order
     with httpx.Client(timeout=NET_TIMEOUT, follow_redirects=False,
-                      headers={"User-Agent": "yqwatch-doctor"}) as client:
-        for source in cfg.sources.sources:
-            if source.enabled:
-                yield check_source(source, client)
+                      headers={"User-Agent": "yqwatch-doctor"}) as client, \
+            ThreadPoolExecutor(max_workers=SOURCE_PROBES) as pool:
+        yield from pool.map(lambda s: check_source(s, client), sources)
     paths = [cfg.path(cfg.watch.reports.out_dir)]
     db = make_url(storage.database_url)
     if db.get_backend_name() == "sqlite" and db.database:

@@ -207,3 +207,29 @@ def test_postgresql_is_dumped_with_pg_dump_and_restore_says_how_to_load_it(tmp_p
     assert "yq:yq@" not in r.stdout  # the password is not printed
     listing = subprocess.run(["pg_restore", "--list", str(dump)], capture_output=True, text=True, timeout=60)
     assert listing.returncode == 0 and "TABLE public documents" in listing.stdout
+
+
+def test_a_database_inside_the_config_dir_is_backed_up_once_and_restore_says_where_it_went(tmp_path):
+    from cli.backup import make_backup, restore_backup
+
+    d = tmp_path / "config"
+    shutil.copytree(ROOT / "config", d, ignore=shutil.ignore_patterns("examples"))
+    (d / "watch.yaml").write_text("locality: 青溪市\nstorage:\n  database_url: sqlite:///yq.db\n"
+                                  "  index_path: index.sqlite\nreports:\n  out_dir: reports\n", encoding="utf-8")
+    cfg = load_config(d)
+    store = open_store(cfg.storage)
+    create_schema(store.engine)
+    store.save_documents(sample_posts())
+    store.engine.dispose()
+    (d / "reports").mkdir()
+    (d / "reports" / "a.html").write_text("摘报", encoding="utf-8")
+    _, manifest, notes = make_backup(cfg, d / "backups" / "b.tar.gz")  # the backups folder inside too
+    paths = {f["path"] for f in manifest["files"]}
+    assert "database/yq.db" in paths and "reports/a.html" in paths
+    assert not any(p.startswith("config/yq.db") or p.startswith("config/reports") or p.startswith("config/backups")
+                   for p in paths), paths
+    assert any("索引" in n for n in notes)  # no index file yet: said so, not failed
+    restore_backup(d / "backups" / "b.tar.gz", tmp_path / "r")
+    r = yq("restore", str(d / "backups" / "b.tar.gz"), "--into", str(tmp_path / "r2"))
+    assert r.returncode == 0, r.stderr
+    assert "注意: watch.yaml storage.database_url" in r.stdout and str(tmp_path / "r2" / "var" / "yq.db") in r.stdout
