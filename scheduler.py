@@ -50,6 +50,8 @@ class Services:
         self._query_terms_lock = threading.Lock()
         self.source_names = {s.id: s.name or s.id for s in cfg.sources.sources}
         self.incidents = IncidentBook(self.store.engine, now=clock)
+        # 重大活动 / 敏感期: periods.interval_factor(now) shortens crawl intervals while one is on
+        self.periods = cfg.watch.watch_periods()
         self.last_report: list[Path] = []
         self.alerts_sent = 0
         self._drain_down: str | None = None  # the reason while index delivery is failing
@@ -204,6 +206,7 @@ class Services:
             # built lazily: the postbox (and its mail channel) exists only with alerts.yaml `reports:`
             deliveries=(lambda: self.reports.postbox.deliveries()) if self.cfg.alerts.reports is not None else None,
             allowed_hosts=(con.host, *con.allowed_hosts), crawl_stale_after=timedelta(minutes=con.crawl_stale_minutes),
+            metrics_token=os.environ.get(con.metrics_token_env) or None, periods=self.periods,
             daily_items=lambda day: [p.doc.id for p in daily_report_plan(self.store, day=day, now=clock())]))
 
     def gc(self) -> dict:

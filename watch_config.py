@@ -9,12 +9,14 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pipeline.config import ConfigError, load_yaml, parse_duration
+from pipeline.periods import Period, Periods
 
 _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 
@@ -31,6 +33,8 @@ class ConsoleSettings(BaseModel):
     # host names staff type besides 127.0.0.1/localhost/::1 and `host` (others get 421: DNS rebinding)
     allowed_hosts: list[str] = []
     crawl_stale_minutes: int = Field(30, ge=1)  # no crawl finished this long → red 采集停止 banner
+    # /metrics: loopback clients, or `Authorization: Bearer $<this env var>` (console/metrics.py)
+    metrics_token_env: str = "YQ_METRICS_TOKEN"
 
 
 class ReportSettings(BaseModel):
@@ -38,6 +42,28 @@ class ReportSettings(BaseModel):
     daily_at: str = Field("08:00", pattern=_HHMM)
     out_dir: str = "../var/reports"  # relative to the config directory
     formats: list[Literal["docx", "html"]] = ["docx", "html"]
+
+
+class PeriodSettings(BaseModel):
+    """A 重大活动 / 敏感期 (pipeline.periods): Beijing dates, both ends included."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=40)
+    start: date
+    end: date
+    words: list[str] = []  # extra words watched during the period
+    interval_factor: float = Field(0.5, gt=0, le=1)  # poll intervals × this (0.5: twice as often)
+    raise_grade: bool = True  # grades one level up (blue→yellow→orange→red)
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.end < self.start:
+            raise ValueError(f"敏感期 {self.name}: 结束日期 {self.end} 早于开始日期 {self.start}")
+        return self
+
+    def to_period(self) -> Period:
+        return Period(self.name, self.start, self.end, tuple(w for w in self.words if w.strip()),
+                      self.interval_factor, self.raise_grade)
 
 
 class WatchSettings(BaseModel):
@@ -51,6 +77,10 @@ class WatchSettings(BaseModel):
     outbox_every: float = Field(5, ge=0.5)  # seconds between index outbox drains
     crawl_timeout: float = Field(900, ge=10)  # a crawl subprocess running longer is killed
     shifts: list[str] = Field(["08:00", "20:00"], min_length=1)  # 交接班 times
+    periods: list[PeriodSettings] = []  # 重大活动 / 敏感期 (pipeline.periods)
+
+    def watch_periods(self) -> Periods:
+        return Periods.of(p.to_period() for p in self.periods)
 
     @field_validator("shifts")
     @classmethod

@@ -13,6 +13,8 @@ from pipeline.config import TZ, ConfigError
 from .args import BadInput
 from .commands import (cmd_analyze, cmd_check_config, cmd_crawl, cmd_gc, cmd_init_index, cmd_reindex,
                        cmd_sources, cmd_user, delegate, demo_sites)
+from .backup import cmd_backup, cmd_restore
+from .doctor import cmd_doctor
 from .report import cmd_report
 from .run import cmd_run
 from .search import cmd_search
@@ -76,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("login", nargs="?")
     p.add_argument("--name", help="add: display name, recorded as the actor of every action")
     p.add_argument("--role", help="add: duty (值班员) | leader (分管领导) | admin")
+    p = add("doctor", cmd_doctor, "check config, database, index, channels, sources, disk and clock")
+    p.add_argument("--min-free-gb", type=float, default=1.0, help="disk space below this is red (default 1)")
+    p = add("backup", cmd_backup, "archive the database, index, config and reports (SQLite online backup)")
+    p.add_argument("--out", help="archive path (default: var/backups/yqwatch-TIME.tar.gz beside the config)")
+    p = add("restore", cmd_restore, "check a backup's hashes and unpack it into a fresh directory", config=False)
+    p.add_argument("path")
+    p.add_argument("--into", help="target directory (default: the current one); nothing is overwritten")
     sub.add_parser("source", help="source tools: yqwatch source test ID", description=SOURCE_USAGE)
     return ap
 

@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from . import admin, api, login, pages, undelivered
 from .auth import AuthMiddleware
+from .metrics import MetricsMiddleware
 from .render import make_templates, page
 from .security import SecurityMiddleware, allowed_host_names, read_body
 from .services import ConsoleServices
@@ -92,7 +93,9 @@ def create_app(services: ConsoleServices) -> Starlette:
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     allowed = allowed_host_names(services.allowed_hosts)
-    middleware = [Middleware(SecurityMiddleware)]  # outermost: the login form needs its CSRF token
+    middleware = [Middleware(SecurityMiddleware),  # outermost: the login form needs its CSRF token
+                  # /metrics after the Host check, before sign-in (loopback or token, see metrics.py)
+                  Middleware(MetricsMiddleware, engine=services.store.engine, token=services.metrics_token)]
     if services.auth is not None:
         middleware.append(Middleware(AuthMiddleware))
     app = Starlette(routes=routes, middleware=middleware,

@@ -67,5 +67,6 @@ def page(request: Request, name: str, status_code: int = 200, **ctx):
             ctx["delivery"] = None
     ctx.update(request=request, locality=services.locality, now=services.now(),
                actor=actor_of(request), csrf=request.state.csrf, path=request.url.path,
-               auth=services.auth is not None, user=user, can_admin=can_manage_accounts(user))
+               auth=services.auth is not None, user=user, can_admin=can_manage_accounts(user),
+               period=services.periods.banner(services.now()) if services.periods else None)
     return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status_code)

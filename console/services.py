@@ -8,6 +8,7 @@ from pathlib import Path
 
 from alerts.engine import AlertEngine
 from alerts.incidents import IncidentBook
+from pipeline.periods import Periods
 from storage.search import SearchIndex
 from storage.store import Store
 
@@ -44,6 +45,10 @@ class ConsoleServices:
     daily_items: Callable[[date], list[str]] | None = None
     # alert events and the ingest sequence (console.queries); None: read from the store's tables
     reads: WatchReads | None = None
+    # bearer token that lets a non-loopback Prometheus scrape /metrics (None: loopback only)
+    metrics_token: str | None = None
+    # 重大活动 / 敏感期 (watch.yaml periods): every page shows the one on now in a banner
+    periods: Periods | None = None
 
     def __post_init__(self):
         if self.reads is None:
