@@ -9,14 +9,13 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline.config import ConfigError, load_yaml, parse_duration
-from pipeline.periods import Period, Periods
+from pipeline.periods import Periods, PeriodSettings
 
 _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 
@@ -42,28 +41,6 @@ class ReportSettings(BaseModel):
     daily_at: str = Field("08:00", pattern=_HHMM)
     out_dir: str = "../var/reports"  # relative to the config directory
     formats: list[Literal["docx", "html"]] = ["docx", "html"]
-
-
-class PeriodSettings(BaseModel):
-    """A 重大活动 / 敏感期 (pipeline.periods): Beijing dates, both ends included."""
-
-    model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=40)
-    start: date
-    end: date
-    words: list[str] = []  # extra words watched during the period
-    interval_factor: float = Field(0.5, gt=0, le=1)  # poll intervals × this (0.5: twice as often)
-    raise_grade: bool = True  # grades one level up (blue→yellow→orange→red)
-
-    @model_validator(mode="after")
-    def _order(self):
-        if self.end < self.start:
-            raise ValueError(f"敏感期 {self.name}: 结束日期 {self.end} 早于开始日期 {self.start}")
-        return self
-
-    def to_period(self) -> Period:
-        return Period(self.name, self.start, self.end, tuple(w for w in self.words if w.strip()),
-                      self.interval_factor, self.raise_grade)
 
 
 class WatchSettings(BaseModel):

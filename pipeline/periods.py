@@ -14,8 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
-from .config import TZ
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .config import TZ, load_yaml
 from .types import SEVERITIES
 
 _UP = {SEVERITIES[i]: SEVERITIES[i - 1] for i in range(1, len(SEVERITIES))}  # blue→yellow→orange→red
@@ -75,3 +78,41 @@ class Periods:
         parts = [f"{p.name}（{p.start:%m月%d日}—{p.end:%m月%d日}）" for p in on]
         raise_ = "，预警等级上调一级" if any(p.raise_grade for p in on) else ""
         return f"敏感期：{'、'.join(parts)}，采集加密{raise_}"
+
+
+class PeriodSettings(BaseModel):
+    """A 重大活动 / 敏感期 (pipeline.periods): Beijing dates, both ends included."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=40)
+    start: date
+    end: date
+    words: list[str] = []  # extra words watched during the period
+    interval_factor: float = Field(0.5, gt=0, le=1)  # poll intervals × this (0.5: twice as often)
+    raise_grade: bool = True  # grades one level up (blue→yellow→orange→red)
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.end < self.start:
+            raise ValueError(f"敏感期 {self.name}: 结束日期 {self.end} 早于开始日期 {self.start}")
+        return self
+
+    def to_period(self) -> Period:
+        return Period(self.name, self.start, self.end, tuple(w for w in self.words if w.strip()),
+                      self.interval_factor, self.raise_grade)
+
+
+class _WatchPeriods(BaseModel):
+    """The `periods` key of watch.yaml; the rest of the file is the scheduler's and storage's."""
+
+    model_config = ConfigDict(extra="ignore")
+    periods: list[PeriodSettings] = []
+
+
+def load_periods(config_dir: str | Path) -> Periods:
+    """Section `periods` of config_dir/watch.yaml (the pipeline grades with it, the scheduler polls
+    with it, so it is read here, at the lowest layer that needs it)."""
+    path = Path(config_dir) / "watch.yaml"
+    if not path.exists():
+        return Periods()
+    return Periods.of(p.to_period() for p in load_yaml(path, _WatchPeriods).periods)

@@ -19,6 +19,7 @@ from pipeline.category import CategoryClassifier
 from pipeline.fingerprint import KeywordScorer, SimHasher, canonical_url, document_id
 from pipeline.matcher import Matcher, MatchResult
 from pipeline.normalize import Normalizer
+from pipeline.periods import Periods, load_periods
 from pipeline.segment import Segmenter
 from pipeline.sentiment import Featurizer, SentimentModel
 from pipeline.severity import grade
@@ -28,8 +29,11 @@ from pipeline.types import Analysis, Document, RawPost
 
 class Pipeline:
     def __init__(self, topics: TopicsConfig, *, sentiment: SentimentModel | None = None,
-                 category: CategoryClassifier | None = None, native: bool = True) -> None:
-        """`native=False` runs the pure-Python twins of the C extension's loops (same results)."""
+                 category: CategoryClassifier | None = None, native: bool = True,
+                 periods: Periods = Periods()) -> None:
+        """`native=False` runs the pure-Python twins of the C extension's loops (same results).
+        `periods`: 重大活动 / 敏感期 (watch.yaml), during which relevant posts grade one level up."""
+        self._periods = periods
         # The shipped models share one Featurizer: a post is normalised and cut into n-grams once.
         features = Featurizer(native=native)
         self._sentiment = sentiment if sentiment is not None else SentimentModel.load(featurizer=features)
@@ -45,7 +49,7 @@ class Pipeline:
 
     @classmethod
     def from_config_dir(cls, config_dir: Path) -> Pipeline:
-        return cls(load_topics(Path(config_dir) / "topics.yaml"))
+        return cls(load_topics(Path(config_dir) / "topics.yaml"), periods=load_periods(config_dir))
 
     def process(self, raw: RawPost) -> Document:
         title = self._normalizer.clean(raw.title)
@@ -78,8 +82,7 @@ class Pipeline:
             sentiment=score,
             negative=negative,
             category=self._category_of(match, body),
-            severity=grade(match.topic_hits, negative=negative, replies=raw.replies, views=raw.views,
-                           source_weight=raw.source_weight),
+            severity=self._grade(match, body, raw, negative),
             simhash=self._simhash(tokens) if tokens else 0,
             keywords=self._keywords.top(tokens) if tokens else (),
             source_weight=raw.source_weight,
@@ -106,6 +109,11 @@ class Pipeline:
             category=self._category_of(match, body),
             severity=grade(match.topic_hits, negative=negative),
         )
+
+    def _grade(self, match: MatchResult, body: str, raw: RawPost, negative: bool) -> str | None:
+        severity = grade(match.topic_hits, negative=negative, replies=raw.replies, views=raw.views,
+                         source_weight=raw.source_weight)
+        return self._periods.grade(severity, body, raw.fetched_at) if match.relevant else severity
 
     def _negativity(self, body: str) -> tuple[float, bool]:
         score = float(self._sentiment.score(body))

@@ -10,6 +10,7 @@ import pytest
 from console.app import create_app
 from pipeline.config import TZ, ConfigError, load_yaml
 from pipeline.periods import Period, Periods
+from pipeline.types import SEVERITIES
 from test_console_support import NOW, build_env
 from watch_config import WatchSettings
 
@@ -85,3 +86,42 @@ def test_the_console_shows_the_period_on_every_page(tmp_path):
     env.services.periods = Periods.of([Period("国庆", day + timedelta(days=5), day + timedelta(days=7))])
     c = TestClient(create_app(env.services), base_url="http://127.0.0.1:8080")
     assert 'id="period-banner"' not in c.get("/").text
+
+
+def test_the_pipeline_grades_one_level_up_during_a_period_read_from_watch_yaml(tmp_path):
+    """The crawl workers build their Pipeline from the config directory: the period in watch.yaml
+    raises a relevant post's grade while it is on, and only then."""
+    from shutil import copy
+
+    from pipeline.process import Pipeline
+    from pipeline.types import RawPost
+    from conftest import ROOT
+
+    copy(ROOT / "config" / "topics.yaml", tmp_path / "topics.yaml")
+    (tmp_path / "watch.yaml").write_text(
+        "periods:\n  - name: 全国两会\n    start: 2027-03-03\n    end: 2027-03-15\n    words: [维权]\n",
+        encoding="utf-8")
+    pipeline = Pipeline.from_config_dir(tmp_path)
+    plain = Pipeline.from_config_dir(ROOT / "config")
+
+    def post(day: int) -> RawPost:
+        return RawPost(source_id="bbs", kind="forum", url=f"http://bbs.example/t-{day}", thread_url=f"http://bbs.example/t-{day}",
+                       title="青溪市化工厂夜里偷排污水", text="东湖区居民说河水发臭好几天了，没人管",
+                       fetched_at=datetime(2027, 3, day, 9, 0, tzinfo=TZ), published_at=None)
+
+    during, after = pipeline.process(post(10)), pipeline.process(post(20))
+    base = plain.process(post(10)).severity
+    assert base is not None and during.severity != base
+    assert SEVERITIES.index(during.severity) == SEVERITIES.index(base) - 1  # one level up
+    assert after.severity == base
+
+
+def test_a_period_ending_before_it_starts_names_file_and_line(tmp_path):
+    from pipeline.config import ConfigError
+    from pipeline.periods import load_periods
+
+    (tmp_path / "watch.yaml").write_text(
+        "locality: 青溪市\nperiods:\n  - name: 国庆\n    start: 2027-10-07\n    end: 2027-10-01\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        load_periods(tmp_path)
+    assert "watch.yaml" in str(e.value) and ":3" in str(e.value)
