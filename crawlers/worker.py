@@ -175,10 +175,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--config", default=os.environ.get("YQ_CONFIG", "config"))
     ap.add_argument("--max-crawls", type=int, default=500)
     ap.add_argument("--max-rss-mb", type=float, default=600)
-    ap.add_argument("--redis", default=None, help="take due crawls from this Redis (several hosts)")
+    ap.add_argument("--redis", default=os.environ.get("YQ_WORKER_REDIS"),
+                    help="take due crawls from this Redis URL (several hosts; default $YQ_WORKER_REDIS)")
+    ap.add_argument("--prefix", default="yq", help="Redis key prefix (watch.yaml workers.key_prefix)")
     ap.add_argument("--slots", type=int, default=32, help="concurrent crawls (Redis feed)")
     ap.add_argument("--lease", type=float, default=60, help="seconds a crawl lease lasts unrenewed")
     ap.add_argument("--name", default=None, help="worker name in Redis (default host:pid)")
+    ap.add_argument("--exit-on-eof", action="store_true", help="Redis feed: end when stdin closes")
     ap.add_argument("--log-level", default=os.environ.get("YQ_CRAWL_LOG", "WARNING"))
     args = ap.parse_args(argv)
     # Our events own stdout; anything else printing there (a library) goes to stderr instead.
@@ -201,10 +204,10 @@ def main(argv: list[str] | None = None) -> int:
         from crawlers.redis_feed import RedisFeed
 
         feed = RedisFeed(worker, reactor, args.redis, slots=args.slots, lease=args.lease, name=args.name,
-                         out=out)
+                         prefix=args.prefix, out=out)
     else:
         feed = PipeFeed(worker, reactor, out)
-    reactor.callWhenRunning(feed.run)
+    reactor.callWhenRunning(feed.run, **({"exit_on_eof": True} if args.redis and args.exit_on_eof else {}))
     reactor.run(installSignalHandlers=True)
     return 0
 
