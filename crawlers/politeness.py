@@ -49,6 +49,7 @@ class RobotsCache:
     def __init__(self, ttl: float = 3600.0):
         self.ttl = ttl
         self._parsers: dict[str, tuple[float, object]] = {}
+        self.pending: dict[str, asyncio.Future] = {}  # a fetch under way, awaited by the other crawls
 
     def get(self, netloc: str):
         hit = self._parsers.get(netloc)
@@ -78,12 +79,22 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     async def robot_parser(self, request):
         netloc = urlparse_cached(request).netloc
-        if self._cache is not None and netloc not in self._parsers:
-            cached = self._cache.get(netloc)
-            if cached is not None:
-                self._parsers[netloc] = cached
-                return cached
-        parser = await super().robot_parser(request)
-        if self._cache is not None and parser is not None:
-            self._cache.put(netloc, parser)
+        cache = self._cache
+        if cache is None or netloc in self._parsers:
+            return await super().robot_parser(request)
+        cached = cache.get(netloc)
+        if cached is None and netloc in cache.pending:  # another crawl is fetching it right now
+            cached = await asyncio.shield(cache.pending[netloc])
+        if cached is not None:
+            self._parsers[netloc] = cached
+            return cached
+        fut = cache.pending[netloc] = asyncio.get_running_loop().create_future()
+        parser = None
+        try:
+            parser = await super().robot_parser(request)
+            if parser is not None:
+                cache.put(netloc, parser)
+        finally:
+            cache.pending.pop(netloc, None)
+            fut.set_result(parser)  # None (robots.txt failed): the waiters fetch it themselves
         return parser

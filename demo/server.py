@@ -5,6 +5,7 @@ import argparse
 import signal
 import sys
 import threading
+import time
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -20,6 +21,8 @@ class _Handler(BaseHTTPRequestHandler):
     app: DemoApp  # set on a per-server subclass
 
     def _serve(self, method: str) -> None:
+        if self.server.latency:  # type: ignore[attr-defined]
+            time.sleep(self.server.latency)  # type: ignore[attr-defined]  # a real site's response time
         resp = self.app.handle(method, self.path)
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
@@ -30,6 +33,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if method != "HEAD":
             self.wfile.write(resp.body)
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ConnectionResetError, BrokenPipeError):
+            pass  # the client hung up (a crawler killed mid-request): nothing to answer
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._serve("GET")
@@ -64,12 +73,14 @@ class DemoServer:
     """The three demo sites on a ThreadingHTTPServer running in a background thread."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, seed: int = 7, speed: float = 60.0,
-                 clock: str = "running", start: datetime | None = None, verbose: bool = False):
+                 clock: str = "running", start: datetime | None = None, verbose: bool = False,
+                 latency: float = 0.0):
         self.clock = DemoClock(speed=speed, mode=clock, start=start)
         self.timeline = build_timeline(seed)
         self.ctx = SiteContext(self.timeline, self.clock, make_env())
         self.app = DemoApp(self.ctx)
         self._host, self._port, self._verbose = host, port, verbose
+        self.latency = latency  # seconds added to every response (tests of crawls in flight, benchmarks)
         self._httpd: _DemoHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -79,6 +90,7 @@ class DemoServer:
         handler = type("DemoHandler", (_Handler,), {"app": self.app})
         httpd = _DemoHTTPServer((self._host, self._port), handler)
         httpd.verbose = self._verbose  # type: ignore[attr-defined]
+        httpd.latency = self.latency  # type: ignore[attr-defined]
         self._httpd = httpd
         host = "127.0.0.1" if self._host in ("", "0.0.0.0") else self._host  # a wildcard is no link target
         self.ctx.base_url = f"http://{host}:{httpd.server_address[1]}"

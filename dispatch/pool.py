@@ -168,6 +168,11 @@ class WorkerPool:
                     log.info("crawl worker %s retiring (%s)", w.proc.pid, ev.get("reason"))
                 self._pump()
         code = w.proc.wait()
+        for pipe in (w.proc.stdin, w.proc.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass  # stdin of a dead worker: the unsent line is lost, its job requeued below
         with self._lock:
             self._workers.remove(w)
             lost = list(w.jobs.values())

@@ -1,0 +1,91 @@
+"""Long-lived crawl workers on one machine (dispatch.pool + crawlers.worker): many crawls in one
+process, no lost post when a worker is SIGKILLed, recycling, no overlapping crawls of a source,
+and politeness per host across all the crawls of a worker."""
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from test_crawl_support import Site, forum_sources, write_config
+from workers_support import SOURCES, assert_every_post_stored_once, demo_sources_config, fresh_store, wait_for
+
+
+@pytest.fixture
+def demo():
+    from demo.server import DemoServer
+
+    srv = DemoServer(port=0, clock="manual", latency=0.03)
+    srv.start()
+    srv.advance(15 * 60)
+    yield srv
+    srv.stop()
+
+
+def pool(cfg, **kw):
+    from dispatch.config import WorkersSettings
+    from dispatch.pool import WorkerPool
+
+    return WorkerPool(cfg, WorkersSettings(**kw))
+
+
+def test_sigkilled_worker_is_replaced_and_its_crawls_rerun_losing_no_post(tmp_path, demo):
+    cfg = demo_sources_config(tmp_path, demo.base_url)
+    store = fresh_store(cfg)
+    p = pool(cfg, count=1, slots=8)
+    try:
+        jobs = [p.submit(sid) for sid in SOURCES]
+        assert all(jobs)
+        assert p.submit("demo-tieba") is None  # already queued: a source's crawls never overlap
+        first = wait_for(p.worker_pids, 30, "a worker")[0]
+        # mid-crawl: some posts committed, the crawls not finished
+        wait_for(lambda: store.count_documents() > 0, 60, "first committed posts", every=0.02)
+        assert p.busy() == len(SOURCES)
+        os.kill(first, signal.SIGKILL)
+        for job in jobs:
+            assert job.done.wait(120), job.source
+            assert job.summary["status"] == "ok", job.summary
+        assert p.restarts == 1 and p.worker_pids() != [first]
+        assert_every_post_stored_once(store, demo.base_url)
+        again = p.crawl("demo-bbs")  # seen-state was saved after the posts: nothing is new
+        assert again["new"] == 0 and again["status"] == "ok"
+    finally:
+        p.close()
+
+
+def test_worker_is_recycled_after_max_crawls(tmp_path, demo):
+    cfg = demo_sources_config(tmp_path, demo.base_url)
+    fresh_store(cfg)
+    p = pool(cfg, count=1, slots=1, max_crawls=2)
+    try:
+        pids = set()
+        for sid in SOURCES:
+            assert p.crawl(sid)["status"] == "ok"
+            pids.update(p.worker_pids())
+        assert len(pids) >= 2  # four crawls, two per worker
+        assert p.restarts == 0  # a retiring worker exits cleanly: not counted as a crash
+    finally:
+        p.close()
+
+
+def test_politeness_holds_across_sources_sharing_a_host(tmp_path):
+    """Two sources on one host, crawled at once by one worker: one request at a time in total,
+    and robots.txt fetched once for both."""
+    with Site(delay=0.05) as site:
+        for tid in range(1, 7):
+            site.forum.add_thread(tid, 1)
+        yaml = forum_sources(site.url, source_id="bbs-a", defaults="concurrency_per_domain: 1\n")
+        yaml += (f"  - id: bbs-b\n    name: 青溪论坛二\n    kind: forum\n    urls: [{site.url}/forum-2-1.html]\n")
+        cfg = write_config(tmp_path, yaml)
+        (tmp_path / "var").mkdir()
+        p = pool(cfg, count=1, slots=4)
+        try:
+            a, b = p.submit("bbs-a"), p.submit("bbs-b")
+            assert a.done.wait(120) and b.done.wait(120)
+            assert a.summary["status"] == b.summary["status"] == "ok", (a.summary, b.summary)
+            assert a.summary["items"] == b.summary["items"] == 6
+        finally:
+            p.close()
+        assert site.max_inflight == 1
+        assert [h.path for h in site.hits if h.path == "/robots.txt"] == ["/robots.txt"]
