@@ -18,7 +18,7 @@ class WorkersSettings(BaseModel):
     crawl_timeout: float = Field(900, ge=10)  # a crawl running longer is abandoned (its worker restarted)
     redis_url: str | None = None  # several crawl hosts share due crawls through this Redis
     redis_url_env: str = "YQ_REDIS_URL"  # …or the URL (it may hold a password) from this variable
-    lease_seconds: float = Field(60, ge=5)  # a dead worker's crawl is taken over after this
+    lease_seconds: float = Field(60, ge=1)  # a dead worker's crawl is taken over after this
     key_prefix: str = Field("yq", pattern=r"^[A-Za-z0-9_.:-]+$")  # Redis keys (several watches, one Redis)
 
     def redis(self, environ=os.environ) -> str | None:

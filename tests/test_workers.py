@@ -52,11 +52,12 @@ def test_sigkilled_worker_is_replaced_and_its_crawls_rerun_losing_no_post(tmp_pa
         assert again["new"] == 0 and again["status"] == "ok"
     finally:
         p.close()
+        store.engine.dispose()
 
 
 def test_worker_is_recycled_after_max_crawls(tmp_path, demo):
     cfg = demo_sources_config(tmp_path, demo.base_url)
-    fresh_store(cfg)
+    fresh_store(cfg).engine.dispose()
     p = pool(cfg, count=1, slots=1, max_crawls=2)
     try:
         pids = set()
