@@ -10,6 +10,7 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from demo.app import DemoApp
+from demo.boards import Boards
 from demo.clock import CLOCKS, DemoClock
 from demo.context import SiteContext, make_env
 from demo.timeline import build_timeline
@@ -74,11 +75,11 @@ class DemoServer:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, seed: int = 7, speed: float = 60.0,
                  clock: str = "running", start: datetime | None = None, verbose: bool = False,
-                 latency: float = 0.0):
+                 latency: float = 0.0, boards: int = 0, board_period: float = 300.0):
         self.clock = DemoClock(speed=speed, mode=clock, start=start)
         self.timeline = build_timeline(seed)
         self.ctx = SiteContext(self.timeline, self.clock, make_env())
-        self.app = DemoApp(self.ctx)
+        self.app = DemoApp(self.ctx, Boards(boards, seed=seed, period=board_period) if boards else None)
         self._host, self._port, self._verbose = host, port, verbose
         self.latency = latency  # seconds added to every response (tests of crawls in flight, benchmarks)
         self._httpd: _DemoHTTPServer | None = None
@@ -145,6 +146,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--speed", type=_positive, default=60.0, help="演示时间倍速（默认 60：两小时的事件两分钟演完）")
     p.add_argument("--clock", choices=CLOCKS, default="running",
                    help="running：按倍速自动推进；manual：只在 POST /__demo/advance?seconds=N 时推进")
+    p.add_argument("--boards", type=int, default=0, help="另加 N 个贴吧（青溪0000 … 青溪N-1，压测用，默认 0）")
+    p.add_argument("--board-period", type=_positive, default=300.0, help="压测贴吧每隔多少演示秒发一个新帖（默认 300）")
+    p.add_argument("--latency", type=float, default=0.0, help="每个响应额外延迟的秒数（模拟真实站点，默认 0）")
     p.add_argument("--verbose", action="store_true", help="打印每个请求")
     return p
 
@@ -155,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:  # --help (0) or a bad argument (2, usage already printed)
         return int(e.code or 0)
     server = DemoServer(args.host, args.port, seed=args.seed, speed=args.speed, clock=args.clock,
-                        verbose=args.verbose)
+                        verbose=args.verbose, latency=args.latency, boards=args.boards,
+                        board_period=args.board_period)
     try:
         server.start()
     except OSError as e:
