@@ -222,6 +222,7 @@ def run(args) -> dict:
     sched.shutdown(wait=False)
     disp.close()
     _read_outbox(svc, committed)
+    runs = _crawl_runs(svc, start_wall, end_wall)
     lat, missing = _latencies(svc, committed, args.n, demo_start, start_wall, end_wall - timedelta(seconds=90),
                               build_board)
     svc.store.engine.dispose()
@@ -232,6 +233,9 @@ def run(args) -> dict:
             "cpu_share": round(cpu / (w1 - w0), 3), "peak_rss_mb": round(peak["rss"]),
             "polls_due": round(due_expected), "polls_submitted": polls["due"], "skipped": polls["skipped"],
             "on_time_pct": round(100 * polls["on_time"] / max(1, polls["due"]), 1),
+            "crawls": runs["crawls"], "failed": runs["failed"],
+            "pages_per_poll": round(runs["pages"] / max(1, runs["crawls"]), 2),
+            "crawl_seconds_p95": runs["p95"],
             "latency_posts": len(lat), "missing": missing,
             "p50": _pct(lat, 50), "p95": _pct(lat, 95), "max": round(max(lat), 1) if lat else None}
 
@@ -241,6 +245,21 @@ def _pct(xs, q):
         return None
     xs = sorted(xs)
     return round(xs[min(len(xs) - 1, int(round(q / 100 * (len(xs) - 1))))], 1)
+
+
+def _crawl_runs(svc, since, until) -> dict:
+    """Crawls started in the window: how many, failed, pages, and how long they took."""
+    from sqlalchemy import select
+
+    from storage.models import CrawlRunRow
+
+    with svc.store.engine.connect() as c:
+        rows = c.execute(select(CrawlRunRow.started_at, CrawlRunRow.finished_at, CrawlRunRow.pages,
+                                CrawlRunRow.status)).all()
+    rows = [r for r in rows if since <= r.started_at <= until]
+    took = [(r.finished_at - r.started_at).total_seconds() for r in rows]
+    return {"crawls": len(rows), "failed": sum(r.status == "failed" for r in rows),
+            "pages": sum(r.pages for r in rows), "p95": _pct(took, 95)}
 
 
 def _read_outbox(svc, into: dict) -> None:

@@ -76,6 +76,24 @@ class CrawlWorker:
         return None
 
     def start(self, job: str, source_id: str, on_done) -> None:
+        try:
+            self._start(job, source_id, on_done)
+        except Exception as e:  # a crawl that cannot even start must still be answered
+            log.exception("crawl %s could not start", source_id)
+            self.running.pop(job, None)
+            on_done(job, {"source": source_id, "status": "failed", "error": type(e).__name__})
+
+    def _source(self, source_id: str):
+        """The source, re-reading sources.yaml once for a source added since the worker started."""
+        from crawlers.sources import load_sources
+
+        try:
+            return self.sources.get(source_id)
+        except KeyError:
+            self.sources = load_sources(self.config_dir)
+            return self.sources.get(source_id)
+
+    def _start(self, job: str, source_id: str, on_done) -> None:
         from scrapy.crawler import Crawler
 
         from crawlers.run import summary
@@ -83,7 +101,7 @@ class CrawlWorker:
         from crawlers.spider import WatchSpider
 
         try:
-            source = self.sources.get(source_id)
+            source = self._source(source_id)
         except KeyError:
             on_done(job, {"source": source_id, "status": "failed", "error": "unknown_source"})
             return
