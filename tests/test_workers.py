@@ -90,3 +90,21 @@ def test_politeness_holds_across_sources_sharing_a_host(tmp_path):
             p.close()
         assert site.max_inflight == 1
         assert [h.path for h in site.hits if h.path == "/robots.txt"] == ["/robots.txt"]
+
+
+def test_a_source_added_after_the_worker_started_is_crawled_and_an_unknown_one_fails(tmp_path):
+    with Site() as site:
+        site.forum.add_thread(1, 2)
+        cfg = write_config(tmp_path, forum_sources(site.url, source_id="bbs-a"))
+        (tmp_path / "var").mkdir()
+        p = pool(cfg, count=1)
+        try:
+            assert p.crawl("bbs-a")["items"] == 2
+            with (cfg / "sources.yaml").open("a", encoding="utf-8") as f:
+                f.write(f"  - id: bbs-new\n    name: 新增论坛\n    kind: forum\n    urls: [{site.url}/forum-2-1.html]\n")
+            assert p.crawl("bbs-new")["items"] == 2  # the same worker re-read sources.yaml
+            gone = p.crawl("no-such-source")
+            assert gone["status"] == "failed" and gone["error"] == "unknown_source"
+            assert p.restarts == 0
+        finally:
+            p.close()
