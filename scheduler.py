@@ -336,6 +336,8 @@ def build_scheduler(svc: Services, *, demo: bool = False):
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
     )
     now = datetime.now(TZ)
+    if sources:
+        svc.crawl_workers.start()  # once, before the first poll (not raced by two job threads)
     for i, s in enumerate(sources):
         every = s.interval
         # First polls spread evenly over the interval: a thousand sources must not all start at once.

@@ -65,6 +65,11 @@ class WorkerPool:
         self._monitor.start()
 
     # -- the scheduler's side ------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the workers now (they load their Pipeline before the first poll is due)."""
+        with self._lock:
+            self._pump()
+
     def submit(self, source_id: str, on_done: Callable[[dict], None] | None = None) -> Job | None:
         """Queue a crawl of `source_id`; None when one is already pending or running."""
         with self._lock:

@@ -42,9 +42,12 @@ class RedisDispatcher:
         for t in self._threads:
             t.start()
         self.pool = WorkerPool(config_dir, settings, env=env, redis_url=url) if settings.count else None
+        self.start()
+
+    def start(self) -> None:
+        """Start this host's local workers (they take crawls from Redis on their own)."""
         if self.pool:
-            with self.pool._lock:
-                self.pool._pump()  # start the local workers now: they take crawls on their own
+            self.pool.start()
 
     def submit(self, source_id: str, on_done: Callable[[dict], None] | None = None) -> str | None:
         """Queue a crawl if this scheduler leads and none of the source is queued or running."""

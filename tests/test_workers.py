@@ -108,3 +108,21 @@ def test_a_source_added_after_the_worker_started_is_crawled_and_an_unknown_one_f
             assert p.restarts == 0
         finally:
             p.close()
+
+
+def test_workers_section_of_watch_yaml(tmp_path):
+    from dispatch.config import load_workers_settings
+    from dispatch.factory import open_dispatcher
+    from pipeline.config import ConfigError
+
+    assert load_workers_settings(tmp_path).count == 1  # no watch.yaml: one local worker
+    (tmp_path / "watch.yaml").write_text("locality: 青溪市\nworkers:\n  count: 2\n  slots: 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        load_workers_settings(tmp_path)
+    assert "watch.yaml" in str(e.value) and "slots" in str(e.value)
+    (tmp_path / "watch.yaml").write_text("workers: {count: 0, max_crawls: 50}\n", encoding="utf-8")
+    settings = load_workers_settings(tmp_path)
+    assert settings.max_crawls == 50 and settings.redis({}) is None
+    assert settings.redis({"YQ_REDIS_URL": "redis://127.0.0.1:1/0"}) == "redis://127.0.0.1:1/0"
+    with pytest.raises(ConfigError, match="Redis"):
+        open_dispatcher(tmp_path, settings, environ={})  # nobody would crawl
