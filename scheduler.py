@@ -213,7 +213,7 @@ class Services:
         """The scheduled poll: queued for a worker unless the source's last crawl is still queued or
         running (a source's crawls never overlap). The outbox job indexes what it stores."""
         if self.crawl_workers.submit(source_id, on_done=lambda s: self._crawled(source_id, s)) is None:
-            log.info("上一轮抓取未完成, 跳过: %s", source_id)
+            log.info("本轮未派发 %s: 上一轮抓取未完成 (或本机不是调度主节点)", source_id)
 
     def _crawled(self, source_id: str, summary: dict | None) -> None:
         if summary is None or summary.get("error"):

@@ -126,3 +126,26 @@ def test_workers_section_of_watch_yaml(tmp_path):
     assert settings.redis({"YQ_REDIS_URL": "redis://127.0.0.1:1/0"}) == "redis://127.0.0.1:1/0"
     with pytest.raises(ConfigError, match="Redis"):
         open_dispatcher(tmp_path, settings, environ={})  # nobody would crawl
+
+
+def test_first_polls_are_spread_over_the_interval(tmp_path):
+    from datetime import datetime
+
+    from scheduler import TZ, Services, build_scheduler, load_config
+    from test_crawl_support import ROOT
+
+    cfg = write_config(tmp_path, "sources:\n" + "".join(
+        f"  - id: s{i}\n    name: 源{i}\n    kind: forum\n    urls: [http://127.0.0.1:9/f{i}]\n    interval: 100s\n"
+        for i in range(10)), (ROOT / "config" / "alerts.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "var").mkdir()
+    svc = Services(load_config(cfg))
+    try:
+        sched = build_scheduler(svc)
+        start = datetime.now(TZ)
+        offsets = sorted((j.next_run_time - start).total_seconds() for j in sched.get_jobs()
+                         if j.id.startswith("crawl:"))
+        assert len(offsets) == 10
+        assert offsets[0] < 1 and 85 < offsets[-1] < 100  # across the whole 100 s, not all at once
+        assert all(8 < b - a < 12 for a, b in zip(offsets, offsets[1:]))
+    finally:
+        svc.close()
