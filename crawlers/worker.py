@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--redis", default=os.environ.get("YQ_WORKER_REDIS"),
                     help="take due crawls from this Redis URL (several hosts; default $YQ_WORKER_REDIS)")
     ap.add_argument("--prefix", default="yq", help="Redis key prefix (watch.yaml workers.key_prefix)")
-    ap.add_argument("--slots", type=int, default=32, help="concurrent crawls (Redis feed)")
+    ap.add_argument("--slots", type=int, default=128, help="concurrent crawls (Redis feed)")
     ap.add_argument("--lease", type=float, default=60, help="seconds a crawl lease lasts unrenewed")
     ap.add_argument("--name", default=None, help="worker name in Redis (default host:pid)")
     ap.add_argument("--exit-on-eof", action="store_true", help="Redis feed: end when stdin closes")

@@ -12,7 +12,7 @@ from pipeline.config import load_yaml
 class WorkersSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     count: int = Field(1, ge=0, le=64)  # crawl worker processes this host starts (0: Redis hosts only)
-    slots: int = Field(32, ge=1, le=512)  # crawls one worker runs at once
+    slots: int = Field(128, ge=1, le=512)  # crawls one worker runs at once (most wait on the network)
     max_crawls: int = Field(500, ge=1)  # a worker is replaced after this many crawls
     max_rss_mb: float = Field(600, ge=100)  # …or once its resident memory passes this
     crawl_timeout: float = Field(900, ge=10)  # a crawl running longer is abandoned (its worker restarted)
