@@ -30,24 +30,6 @@ from pipeline.config import ConfigError
 
 log = logging.getLogger("yqwatch.worker")
 
-# What a crawl costs when the process is already warm is mostly Scrapy's per-crawl machinery, so
-# the worker trims what it does not use (profiled: at 1,000 polls a minute these were most of it).
-WORKER_SETTINGS = {
-    # Items are processed synchronously by our item pipeline; Scrapy's default of 100 parallel item
-    # slots creates ~100 asyncio tasks per response for nothing.
-    "CONCURRENT_ITEMS": 1,
-    # Per-crawl timers (stats logging, memory checks) x hundreds of crawls; the worker watches its
-    # own memory (max_rss_mb) and the crawl summary carries the counts.
-    "LOGSTATS_INTERVAL": 0,
-    "MEMUSAGE_ENABLED": False,
-    "STATS_DUMP": False,
-}
-WORKER_DOWNLOADER_MIDDLEWARES = {
-    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawlers.politeness.SharedRobotsTxtMiddleware": 100,  # robots.txt once per host per worker
-}
-
-
 def rss_mb() -> float:
     """Resident memory now (Linux), in MB."""
     try:
@@ -116,6 +98,7 @@ class CrawlWorker:
         from crawlers.run import summary
         from crawlers.settings import scrapy_settings
         from crawlers.spider import WatchSpider
+        from crawlers.worker_settings import worker_settings
 
         try:
             source = self._source(source_id)
@@ -123,9 +106,7 @@ class CrawlWorker:
             on_done(job, {"source": source_id, "status": "failed", "error": "unknown_source"})
             return
         crawling = self.sources.crawling_for(source)
-        settings = scrapy_settings(source, crawling, log_level=self.log_level)
-        settings.update(WORKER_SETTINGS)
-        settings["DOWNLOADER_MIDDLEWARES"] = {**settings["DOWNLOADER_MIDDLEWARES"], **WORKER_DOWNLOADER_MIDDLEWARES}
+        settings = worker_settings(scrapy_settings(source, crawling, log_level=self.log_level))
         selectors = None
         if source.kind == "generic":
             from crawlers.parsers.generic import GenericSelectors
