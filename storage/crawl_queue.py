@@ -25,6 +25,12 @@ RESULTS_MAXLEN = 100_000
 _RENEW = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
 return 0"""
+_ENQUEUE = """
+if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  redis.call('xadd', KEYS[2], '*', 'job', ARGV[1], 'source', ARGV[3])
+  return 1
+end
+return 0"""
 _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0"""
@@ -38,6 +44,7 @@ class CrawlQueue:
         self.lease_ms = int(lease_seconds * 1000)
         self.queued_ms = int(queued_ttl * 1000)
         self._renew = client.register_script(_RENEW)
+        self._enqueue = client.register_script(_ENQUEUE)
         self._release = client.register_script(_RELEASE)
 
     def key(self, *parts: str) -> str:
@@ -56,9 +63,9 @@ class CrawlQueue:
     def enqueue(self, source: str) -> str | None:
         """Queue a crawl of `source`; None when one is already queued or running."""
         job = uuid.uuid4().hex[:16]
-        if not self.r.set(self.key("queued", source), job, nx=True, px=self.queued_ms):
+        # marker and entry together (a script is atomic): never a marker without its entry
+        if not self._enqueue(keys=[self.key("queued", source), self.key("due")], args=[job, self.queued_ms, source]):
             return None
-        self.r.xadd(self.key("due"), {"job": job, "source": source})
         return job
 
     def lead(self, me: str) -> bool:
