@@ -33,8 +33,8 @@ def demo():
 def start_worker(cfg, url: str, name: str, prefix: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "crawlers.worker", "--config", str(cfg), "--name", name, "--slots", "4",
-         "--lease", str(LEASE), "--prefix", prefix],
-        cwd=ROOT, env={**os.environ, "YQ_WORKER_REDIS": url}, stdin=subprocess.DEVNULL,
+         "--lease", str(LEASE), "--prefix", prefix, "--exit-on-eof"],  # ends with the test process
+        cwd=ROOT, env={**os.environ, "YQ_WORKER_REDIS": url}, stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
 
@@ -48,11 +48,13 @@ def test_three_workers_one_killed_mid_crawl(tmp_path, demo, redis_url):
     cfg = demo_sources_config(tmp_path, demo.base_url)
     store = fresh_store(cfg)
     r = redis.Redis.from_url(redis_url, decode_responses=True)
-    workers = {f"w{i}": start_worker(cfg, redis_url, f"w{i}", prefix) for i in range(3)}
     settings = WorkersSettings(count=0, lease_seconds=LEASE, key_prefix=prefix)
-    sched = RedisDispatcher(cfg, settings, redis_url, name="scheduler-1")
-    standby = RedisDispatcher(cfg, settings, redis_url, name="scheduler-2")
+    workers: dict[str, subprocess.Popen] = {}
+    sched = standby = None
     try:
+        workers.update({f"w{i}": start_worker(cfg, redis_url, f"w{i}", prefix) for i in range(3)})
+        sched = RedisDispatcher(cfg, settings, redis_url, name="scheduler-1")
+        standby = RedisDispatcher(cfg, settings, redis_url, name="scheduler-2")
         for w in workers.values():  # each has loaded its Pipeline and joined the group
             assert json.loads(w.stdout.readline())["event"] == "ready"
         assert sched.leader and not standby.leader  # one scheduler decides what is due
@@ -91,13 +93,15 @@ def test_three_workers_one_killed_mid_crawl(tmp_path, demo, redis_url):
         assert_every_post_stored_once(store, demo.base_url)
         assert killed_source in again
     finally:
-        sched.close()
-        standby.close()
+        for d in (sched, standby):
+            if d is not None:
+                d.close()
         for w in workers.values():
             if w.poll() is None:
                 w.terminate()
                 w.wait(20)
             w.stdout.close()
+            w.stdin.close()
         for k in r.scan_iter(f"{prefix}:*"):
             r.delete(k)
         r.close()
