@@ -86,20 +86,32 @@ class Services:
         except Exception as e:  # an index outage must not stop the watch: the outbox keeps posts
             log.warning("搜索索引暂不可用: %s", e)
 
+    @functools.cached_property
+    def crawl_workers(self):
+        """Long-lived crawl workers (dispatch/, watch.yaml `workers:`), started on first use."""
+        from dispatch.config import load_workers_settings
+        from dispatch.factory import open_dispatcher
+
+        return open_dispatcher(self.cfg.dir, load_workers_settings(self.cfg.dir))
+
     def crawl(self, source_id: str) -> dict | None:
-        cmd = crawlers_cmd("run", source_id, "--config", str(self.cfg.dir))
-        try:
-            r = subprocess.run(cmd, capture_output=True, text=True, timeout=self.cfg.watch.crawl_timeout)
-        except subprocess.TimeoutExpired:
-            log.error("抓取超时: %s", source_id)
-            return None
-        summary = _last_json_line(r.stdout)
-        if r.returncode not in (0, 1) or summary is None:
-            log.error("抓取失败 %s (exit %s): %s", source_id, r.returncode, r.stderr.strip()[-500:])
-        else:
-            log.info("抓取 %s: %s", source_id, json.dumps(summary, ensure_ascii=False))
+        """One crawl now, waiting for its summary (`yqwatch crawl`)."""
+        summary = self.crawl_workers.crawl(source_id)
+        self._crawled(source_id, summary)
         self.drain()
         return summary
+
+    def crawl_soon(self, source_id: str) -> None:
+        """The scheduled poll: queued for a worker unless the source's last crawl is still queued or
+        running (a source's crawls never overlap). The outbox job indexes what it stores."""
+        if self.crawl_workers.submit(source_id, on_done=lambda s: self._crawled(source_id, s)) is None:
+            log.info("本轮未派发 %s: 上一轮抓取未完成 (或本机不是调度主节点)", source_id)
+
+    def _crawled(self, source_id: str, summary: dict | None) -> None:
+        if summary is None or summary.get("error"):
+            log.error("抓取失败 %s: %s", source_id, (summary or {}).get("error", "超时"))
+        else:
+            log.info("抓取 %s: %s", source_id, json.dumps(summary, ensure_ascii=False))
 
     def drain(self) -> int:
         """Deliver the index outbox; an outage is logged once when it starts and once when it ends
@@ -213,6 +225,8 @@ class Services:
         return self.store.gc(clock(), self.cfg.storage.raw_retention_days)
 
     def close(self) -> None:
+        if "crawl_workers" in self.__dict__:
+            self.crawl_workers.close()
         try:
             if "engine" in self.__dict__:  # built (and its channel workers started) only when used
                 self.engine.close()
@@ -244,10 +258,14 @@ def build_scheduler(svc: Services, *, demo: bool = False):
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
     )
     now = datetime.now(TZ)
-    for s in sources:
+    if sources:
+        svc.crawl_workers.start()  # once, before the first poll (not raced by two job threads)
+    for i, s in enumerate(sources):
         every = s.interval
-        sched.add_job(svc.crawl, IntervalTrigger(seconds=every, jitter=min(every * 0.1, 30), timezone=TZ),
-                      args=[s.id], id=f"crawl:{s.id}", name=f"抓取 {s.name or s.id}", next_run_time=now)
+        # First polls spread evenly over the interval: a thousand sources must not all start at once.
+        first = now + timedelta(seconds=every * i / len(sources))
+        sched.add_job(svc.crawl_soon, IntervalTrigger(seconds=every, jitter=min(every * 0.1, 30), timezone=TZ),
+                      args=[s.id], id=f"crawl:{s.id}", name=f"抓取 {s.name or s.id}", next_run_time=first)
     sched.add_job(svc.drain, IntervalTrigger(seconds=cfg.watch.outbox_every), id="outbox", name="索引投递")
     sched.add_job(svc.run_rules, IntervalTrigger(seconds=cfg.watch.rules_every), id="rules", name="预警规则",
                   next_run_time=now + timedelta(seconds=5))

@@ -4,27 +4,35 @@ Scrapy 2.19 starts every queued request of a download slot at once when DOWNLOAD
 slot counts a request as transferring only when its download coroutine first runs, after the
 queue loop has already let the others through. CONCURRENT_REQUESTS_PER_DOMAIN then does not hold
 (seen on the wire: 6 requests at once with a limit of 1). This gate holds it, through the public
-middleware API: acquired just before the download, released as soon as it ends either way."""
+middleware API: acquired just before the download, released as soon as it ends either way.
+
+In a crawl worker (crawlers.worker) the gates belong to the worker, not the crawl: every crawl
+of a host then shares its limit and its delay between requests (crawlers.politeness)."""
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import urlsplit
+
+from crawlers.politeness import HostGates
 
 _KEY = "yq_gate"
 
 
 class HostConcurrencyMiddleware:
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, gates: HostGates | None = None, delay: float = 0.0):
         self.limit = limit
-        self.gates: dict[str, asyncio.Semaphore] = {}
+        self.delay = delay  # only enforced across crawls (shared gates); Scrapy's slot does it per crawl
+        self.gates = gates or HostGates()
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        shared = getattr(crawler, "yq_politeness", None)
+        return cls(crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+                   shared.gates if shared is not None else None,
+                   crawler.settings.getfloat("DOWNLOAD_DELAY") if shared is not None else 0.0)
 
     async def process_request(self, request, spider=None):
         host = urlsplit(request.url).hostname or ""
-        await self.gates.setdefault(host, asyncio.Semaphore(self.limit)).acquire()
+        await self.gates.acquire(host, self.limit, self.delay)
         request.meta[_KEY] = host
         return None
 
@@ -39,4 +47,4 @@ class HostConcurrencyMiddleware:
     def _release(self, request) -> None:
         host = request.meta.pop(_KEY, None)
         if host is not None:
-            self.gates[host].release()
+            self.gates.release(host)

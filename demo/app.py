@@ -6,7 +6,7 @@ import math
 import re
 from urllib.parse import parse_qs, quote_from_bytes, unquote, urlsplit
 
-from demo import bbs, news, tieba
+from demo import bbs, boards, news, tieba
 from demo.context import SiteContext, page_number
 from demo.responses import HttpError, Response, bad_request, not_found, redirect
 
@@ -33,8 +33,15 @@ def parse_query(raw: str) -> dict[str, str]:
 
 
 class DemoApp:
-    def __init__(self, ctx: SiteContext):
+    def __init__(self, ctx: SiteContext, extra_boards: boards.Boards | None = None):
         self.ctx = ctx
+        self.boards = extra_boards  # the benchmark's many bars (demo.boards), if any
+
+    def _board(self, board: int | None) -> tuple[SiteContext, str] | None:
+        tl = self.boards.timeline(board) if self.boards is not None and board is not None else None
+        if tl is None:
+            return None
+        return SiteContext(tl, self.ctx.clock, self.ctx.env, self.ctx.base_url), boards.bar_name(board)
 
     def handle(self, method: str, target: str) -> Response:
         try:
@@ -81,9 +88,15 @@ class DemoApp:
         if path in ("/tieba", "/tieba/"):
             return redirect(tieba.list_url(0))
         if path == "/tieba/f":
-            return tieba.forum_list(ctx, q.get("kw", ""), page_number(q.get("pn"), default=0, minimum=0))
+            kw, pn = q.get("kw", ""), page_number(q.get("pn"), default=0, minimum=0)
+            if board := self._board(boards.board_of_bar(kw)):
+                return tieba.forum_list(board[0], kw, pn, bar=board[1])
+            return tieba.forum_list(ctx, kw, pn)
         if m := _TIEBA_THREAD.match(path):
-            return tieba.view_thread(ctx, int(m[1]), page_number(q.get("pn"), default=1, minimum=0))
+            tid, pn = int(m[1]), page_number(q.get("pn"), default=1, minimum=0)
+            if board := self._board(boards.board_of_tid(tid)):
+                return tieba.view_thread(board[0], tid, pn, bar=board[1])
+            return tieba.view_thread(ctx, tid, pn)
         # --- 青溪新闻网 ---
         if path in ("/news", "/news/", "/news/index.html"):
             return redirect(news.list_url(1))

@@ -5,10 +5,12 @@ import argparse
 import signal
 import sys
 import threading
+import time
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from demo.app import DemoApp
+from demo.boards import Boards
 from demo.clock import CLOCKS, DemoClock
 from demo.context import SiteContext, make_env
 from demo.timeline import build_timeline
@@ -20,6 +22,8 @@ class _Handler(BaseHTTPRequestHandler):
     app: DemoApp  # set on a per-server subclass
 
     def _serve(self, method: str) -> None:
+        if self.server.latency:  # type: ignore[attr-defined]
+            time.sleep(self.server.latency)  # type: ignore[attr-defined]  # a real site's response time
         resp = self.app.handle(method, self.path)
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
@@ -30,6 +34,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if method != "HEAD":
             self.wfile.write(resp.body)
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ConnectionResetError, BrokenPipeError):
+            pass  # the client hung up (a crawler killed mid-request): nothing to answer
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._serve("GET")
@@ -64,12 +74,14 @@ class DemoServer:
     """The three demo sites on a ThreadingHTTPServer running in a background thread."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, seed: int = 7, speed: float = 60.0,
-                 clock: str = "running", start: datetime | None = None, verbose: bool = False):
+                 clock: str = "running", start: datetime | None = None, verbose: bool = False,
+                 latency: float = 0.0, boards: int = 0, board_period: float = 300.0):
         self.clock = DemoClock(speed=speed, mode=clock, start=start)
         self.timeline = build_timeline(seed)
         self.ctx = SiteContext(self.timeline, self.clock, make_env())
-        self.app = DemoApp(self.ctx)
+        self.app = DemoApp(self.ctx, Boards(boards, seed=seed, period=board_period) if boards else None)
         self._host, self._port, self._verbose = host, port, verbose
+        self.latency = latency  # seconds added to every response (tests of crawls in flight, benchmarks)
         self._httpd: _DemoHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -79,6 +91,7 @@ class DemoServer:
         handler = type("DemoHandler", (_Handler,), {"app": self.app})
         httpd = _DemoHTTPServer((self._host, self._port), handler)
         httpd.verbose = self._verbose  # type: ignore[attr-defined]
+        httpd.latency = self.latency  # type: ignore[attr-defined]
         self._httpd = httpd
         host = "127.0.0.1" if self._host in ("", "0.0.0.0") else self._host  # a wildcard is no link target
         self.ctx.base_url = f"http://{host}:{httpd.server_address[1]}"
@@ -133,6 +146,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--speed", type=_positive, default=60.0, help="演示时间倍速（默认 60：两小时的事件两分钟演完）")
     p.add_argument("--clock", choices=CLOCKS, default="running",
                    help="running：按倍速自动推进；manual：只在 POST /__demo/advance?seconds=N 时推进")
+    p.add_argument("--boards", type=int, default=0, help="另加 N 个贴吧（青溪0000 … 青溪N-1，压测用，默认 0）")
+    p.add_argument("--board-period", type=_positive, default=300.0, help="压测贴吧每隔多少演示秒发一个新帖（默认 300）")
+    p.add_argument("--latency", type=float, default=0.0, help="每个响应额外延迟的秒数（模拟真实站点，默认 0）")
     p.add_argument("--verbose", action="store_true", help="打印每个请求")
     return p
 
@@ -143,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:  # --help (0) or a bad argument (2, usage already printed)
         return int(e.code or 0)
     server = DemoServer(args.host, args.port, seed=args.seed, speed=args.speed, clock=args.clock,
-                        verbose=args.verbose)
+                        verbose=args.verbose, latency=args.latency, boards=args.boards,
+                        board_period=args.board_period)
     try:
         server.start()
     except OSError as e:

@@ -15,8 +15,8 @@ THREADS_PER_PAGE = 50
 FLOORS_PER_PAGE = 30
 
 
-def list_url(pn: int = 0) -> str:
-    return f"/tieba/f?kw={quote(KW)}&ie=utf-8&pn={pn}"
+def list_url(pn: int = 0, kw: str = KW) -> str:
+    return f"/tieba/f?kw={quote(kw)}&ie=utf-8&pn={pn}"
 
 
 def thread_url(tid: int, pn: int = 1) -> str:
@@ -41,9 +41,14 @@ def _abstract(text: str) -> str:
     return flat if len(flat) <= 60 else flat[:60] + "..."
 
 
-def forum_list(ctx: SiteContext, kw: str, pn: int) -> Response:
-    if kw.strip().removesuffix("吧") != KW:
+def forum_list(ctx: SiteContext, kw: str, pn: int, *, bar: str = KW) -> Response:
+    """The thread list of bar `bar` (青溪吧, or one of the bench's boards, demo.boards)."""
+    if kw.strip().removesuffix("吧") != bar:
         raise not_found("抱歉，根据相关法律法规和政策，本吧暂不开放。")
+
+    def page_url(pn: int) -> str:
+        return list_url(pn, bar)
+
     t, now = ctx.snapshot()
     rows = ctx.timeline.listing("tieba", t)
     if pn and pn >= len(rows):
@@ -67,19 +72,19 @@ def forum_list(ctx: SiteContext, kw: str, pn: int) -> Response:
     page = pn // THREADS_PER_PAGE + 1
     count = pages(len(rows), THREADS_PER_PAGE)
     numbers = range(max(1, page - 4), min(count, page + 5) + 1)
-    pager = {"page": page, "links": [(p, list_url((p - 1) * THREADS_PER_PAGE)) for p in numbers],
-             "first": list_url(0) if page > 1 else None,
-             "prev": list_url((page - 2) * THREADS_PER_PAGE) if page > 1 else None,
-             "next": list_url(page * THREADS_PER_PAGE) if page < count else None,
-             "last": list_url((count - 1) * THREADS_PER_PAGE) if page < count else None}
+    pager = {"page": page, "links": [(p, page_url((p - 1) * THREADS_PER_PAGE)) for p in numbers],
+             "first": page_url(0) if page > 1 else None,
+             "prev": page_url((page - 2) * THREADS_PER_PAGE) if page > 1 else None,
+             "next": page_url(page * THREADS_PER_PAGE) if page < count else None,
+             "last": page_url((count - 1) * THREADS_PER_PAGE) if page < count else None}
     sticky = [row(*r, top=True) for r in ctx.timeline.listing("tieba", t, sticky=True)] if pn == 0 else []
-    text = ctx.render("tieba_list.html", kw=KW, home=list_url(0), sticky=sticky,
+    text = ctx.render("tieba_list.html", kw=bar, home=page_url(0), sticky=sticky,
                       rows=[row(*r) for r in rows[pn:pn + THREADS_PER_PAGE]], pager=pager,
                       threads=len(rows), posts=sum(len(p) for _, p in rows))
     return html(text)
 
 
-def view_thread(ctx: SiteContext, tid: int, pn: int) -> Response:
+def view_thread(ctx: SiteContext, tid: int, pn: int, *, bar: str = KW) -> Response:
     t, now = ctx.snapshot()
     th = ctx.timeline.thread("tieba", tid)
     posts = th.visible(t) if th else ()
@@ -109,7 +114,7 @@ def view_thread(ctx: SiteContext, tid: int, pn: int) -> Response:
              "prev": thread_url(tid, pn - 1) if pn > 1 else None,
              "next": thread_url(tid, pn + 1) if pn < count else None,
              "last": thread_url(tid, count) if pn < count else None}
-    text = ctx.render("tieba_thread.html", kw=KW, home=list_url(0), tid=tid, heading=heading,
+    text = ctx.render("tieba_thread.html", kw=bar, home=list_url(0, bar), tid=tid, heading=heading,
                       floors=[floor(i, p) for i, p in enumerate(shown)], replies=len(posts) - 1, pages=count,
                       pager=pager, canonical=ctx.base_url + thread_url(tid, pn),
                       see_lz=f"/tieba/p/{tid}?see_lz=1")

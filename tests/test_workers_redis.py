@@ -1,0 +1,108 @@
+"""Several crawl hosts sharing one Redis crawl queue (storage.crawl_queue): three workers as
+separate processes, one SIGKILLed mid-crawl; its lease lapses and another worker re-runs the
+crawl. Every post on the demo sites is stored exactly once and every due source is polled.
+PostgreSQL (YQ_PG_URL) when set, as on real crawl hosts, else SQLite."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from workers_support import (SOURCES, assert_every_post_stored_once, demo_sources_config, fresh_store,  # noqa: F401
+                             redis_url, wait_for)
+
+LEASE = 3.0
+
+
+@pytest.fixture
+def demo():
+    from demo.server import DemoServer
+
+    srv = DemoServer(port=0, clock="manual", latency=0.03)
+    srv.start()
+    srv.advance(15 * 60)
+    yield srv
+    srv.stop()
+
+
+def start_worker(cfg, url: str, name: str, prefix: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawlers.worker", "--config", str(cfg), "--name", name, "--slots", "4",
+         "--lease", str(LEASE), "--prefix", prefix, "--exit-on-eof"],  # ends with the test process
+        cwd=ROOT, env={**os.environ, "YQ_WORKER_REDIS": url}, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+
+def test_three_workers_one_killed_mid_crawl(tmp_path, demo, redis_url):
+    import redis
+
+    from dispatch.config import WorkersSettings
+    from dispatch.redis_dispatch import RedisDispatcher
+
+    prefix = f"yqtest{os.getpid()}"
+    cfg = demo_sources_config(tmp_path, demo.base_url)
+    store = fresh_store(cfg)
+    r = redis.Redis.from_url(redis_url, decode_responses=True)
+    settings = WorkersSettings(count=0, lease_seconds=LEASE, key_prefix=prefix)
+    workers: dict[str, subprocess.Popen] = {}
+    sched = standby = None
+    try:
+        workers.update({f"w{i}": start_worker(cfg, redis_url, f"w{i}", prefix) for i in range(3)})
+        sched = RedisDispatcher(cfg, settings, redis_url, name="scheduler-1")
+        standby = RedisDispatcher(cfg, settings, redis_url, name="scheduler-2")
+        for w in workers.values():  # each has loaded its Pipeline and joined the group
+            assert json.loads(w.stdout.readline())["event"] == "ready"
+        assert sched.leader and not standby.leader  # one scheduler decides what is due
+        assert standby.submit("demo-bbs") is None
+        done: dict[str, list[dict]] = {}
+        for sid in SOURCES:
+            assert sched.submit(sid, on_done=lambda s, sid=sid: done.setdefault(sid, []).append(s))
+        assert sched.submit("demo-tieba") is None  # queued already: never two crawls of a source
+
+        # Kill a worker holding a lease once posts are being committed.
+        def victim():
+            if store.count_documents() == 0:
+                return None
+            for sid in SOURCES:
+                holder = r.get(f"{prefix}:lease:{sid}")
+                if holder:
+                    return holder, sid
+            return None
+
+        holder, killed_source = wait_for(victim, 60, "a crawl in flight", every=0.02)
+        workers[holder].send_signal(signal.SIGKILL)
+        workers[holder].wait(10)
+        wait_for(lambda: len(done) == len(SOURCES), 120, "every source crawled")
+        assert all(len(v) == 1 and v[0]["status"] == "ok" for v in done.values()), done
+        assert_every_post_stored_once(store, demo.base_url)
+        # its entry was taken over by a live worker, not lost and not left pending
+        assert r.xpending(f"{prefix}:due", "workers")["pending"] == 0
+        assert not r.keys(f"{prefix}:queued:*") and not r.keys(f"{prefix}:lease:*")
+
+        # The next round: every due source is polled again by the two survivors, and the
+        # posts that appeared meanwhile are stored once.
+        demo.advance(30 * 60)
+        again = {sid: sched.crawl(sid, timeout=120) for sid in SOURCES}
+        assert all(s and s["status"] == "ok" for s in again.values()), again
+        assert sum(s["new"] for s in again.values()) > 0
+        assert_every_post_stored_once(store, demo.base_url)
+        assert killed_source in again
+    finally:
+        for d in (sched, standby):
+            if d is not None:
+                d.close()
+        for w in workers.values():
+            if w.poll() is None:
+                w.terminate()
+                w.wait(20)
+            w.stdout.close()
+            w.stdin.close()
+        for k in r.scan_iter(f"{prefix}:*"):
+            r.delete(k)
+        r.close()
+        store.engine.dispose()
