@@ -1,40 +1,27 @@
 """yqwatch composition root: the long-lived objects of one watch (Services) and its APScheduler
 jobs. Everything long-lived (engine, index, jieba tokenizer, channels, scheduler) is built here and
 passed down; nothing below imports this module. The command line lives in cli/, the watch.yaml
-schema in watch_config.py, missed-report catch-up in catchup.py. Crawls run as subprocesses
-(`python -m crawlers.run ID`) because a Twisted reactor cannot be restarted."""
+schema in watch_config.py, missed-report catch-up in catchup.py. Crawls run in long-lived crawl
+worker processes (`python -m crawlers.worker`, started and supervised by dispatch/, or fed through a
+Redis queue shared by crawl hosts)."""
 from __future__ import annotations
 
 import functools
 import json
 import logging
 import os
-import subprocess
 import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from catchup import DAILY_MARK, HANDOVER_MARK, mark_issued
+from cli.reasons import reason_text
 from pipeline.config import TZ, ConfigError
 from pipeline.config import now as clock
-from watch_config import Config, crawlers_cmd, load_config
+from watch_config import Config, load_config
 
 __all__ = ["Services", "build_scheduler", "load_config", "main", "reason_text"]
 log = logging.getLogger("yqwatch")
-
-
-def reason_text(e: BaseException) -> str:
-    """An exception as one log/console line: its Chinese reason where one is known, then the
-    class name (the code an engineer greps for) and the first line of its message."""
-    from storage.search import IndexUnavailable
-
-    label = {IndexUnavailable: "搜索索引不可用", ConnectionError: "连接失败", TimeoutError: "超时",
-             PermissionError: "无权限", OSError: "系统错误"}
-    zh = next((v for k, v in label.items() if isinstance(e, k)), None)
-    if zh is None and type(e).__module__.startswith("sqlalchemy"):
-        zh = "数据库不可用"
-    first = (str(e).strip().splitlines() or [""])[0][:300]
-    return f"{zh or '出错'} ({type(e).__name__}: {first})"
 
 
 class Services:
@@ -108,10 +95,17 @@ class Services:
             log.info("本轮未派发 %s: 上一轮抓取未完成 (或本机不是调度主节点)", source_id)
 
     def _crawled(self, source_id: str, summary: dict | None) -> None:
-        if summary is None or summary.get("error"):
-            log.error("抓取失败 %s: %s", source_id, (summary or {}).get("error", "超时"))
+        """A crawl's summary: logged; a failure the database never recorded (disk full) is handed
+        to the alert engine, which keeps it in memory and alerts once the database takes writes."""
+        if summary is None or summary.get("error") or summary.get("record_error"):
+            why = (summary or {}).get("record_error") or (summary or {}).get("error") or "超时"
+            log.error("抓取失败 %s: %s", source_id, why)
+            if "engine" in self.__dict__:  # the watch (one-off `yqwatch crawl` alerts nobody)
+                self.engine.note_crawl_failure(source_id, str(why))
         else:
             log.info("抓取 %s: %s", source_id, json.dumps(summary, ensure_ascii=False))
+            if "engine" in self.__dict__:
+                self.engine.note_crawl_ok(source_id)
 
     def drain(self) -> int:
         """Deliver the index outbox; an outage is logged once when it starts and once when it ends
@@ -235,13 +229,18 @@ class Services:
             self.store.engine.dispose()
 
 
-def _last_json_line(text: str) -> dict | None:
-    for line in reversed(text.strip().splitlines()):
-        try:
-            return json.loads(line)
-        except ValueError:
-            continue
-    return None
+def schedule_crawls(sched, svc: Services, sources, now: datetime) -> None:
+    """One polling job per source, its interval shortened while a 敏感期 is on. First polls are
+    spread evenly over the interval: a thousand sources must not all start at once."""
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    factor = svc.periods.interval_factor(now)
+    for i, s in enumerate(sources):
+        every = max(s.interval * factor, 10)
+        first = now + timedelta(seconds=every * i / len(sources))
+        sched.add_job(svc.crawl_soon, IntervalTrigger(seconds=every, jitter=min(every * 0.1, 30), timezone=TZ),
+                      args=[s.id], id=f"crawl:{s.id}", name=f"抓取 {s.name or s.id}", next_run_time=first,
+                      replace_existing=True)
 
 
 def build_scheduler(svc: Services, *, demo: bool = False):
@@ -254,18 +253,16 @@ def build_scheduler(svc: Services, *, demo: bool = False):
     sources = [s for s in cfg.sources.sources if s.enabled]
     sched = BackgroundScheduler(
         timezone=TZ,
-        executors={"default": ThreadPoolExecutor(max(4, len(sources) + 3))},
+        executors={"default": ThreadPoolExecutor(16)},  # jobs only queue crawls: they never wait on one
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
     )
     now = datetime.now(TZ)
     if sources:
         svc.crawl_workers.start()  # once, before the first poll (not raced by two job threads)
-    for i, s in enumerate(sources):
-        every = s.interval
-        # First polls spread evenly over the interval: a thousand sources must not all start at once.
-        first = now + timedelta(seconds=every * i / len(sources))
-        sched.add_job(svc.crawl_soon, IntervalTrigger(seconds=every, jitter=min(every * 0.1, 30), timezone=TZ),
-                      args=[s.id], id=f"crawl:{s.id}", name=f"抓取 {s.name or s.id}", next_run_time=first)
+    schedule_crawls(sched, svc, sources, now)
+    # 重大活动 / 敏感期 are whole Beijing days: each midnight the intervals follow the periods on.
+    sched.add_job(lambda: schedule_crawls(sched, svc, sources, clock()), CronTrigger(hour=0, minute=0, second=5,
+                  timezone=TZ), id="periods:crawl-intervals", name="敏感期采集频率")
     sched.add_job(svc.drain, IntervalTrigger(seconds=cfg.watch.outbox_every), id="outbox", name="索引投递")
     sched.add_job(svc.run_rules, IntervalTrigger(seconds=cfg.watch.rules_every), id="rules", name="预警规则",
                   next_run_time=now + timedelta(seconds=5))

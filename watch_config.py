@@ -52,7 +52,7 @@ class WatchSettings(BaseModel):
     reports: ReportSettings = ReportSettings()
     rules_every: float = Field(30, ge=1)  # seconds between runs of the alert rules
     outbox_every: float = Field(5, ge=0.5)  # seconds between index outbox drains
-    crawl_timeout: float = Field(900, ge=10)  # a crawl subprocess running longer is killed
+    workers: dict = {}  # crawl workers: validated by dispatch.config (count, slots, redis_url, …)
     shifts: list[str] = Field(["08:00", "20:00"], min_length=1)  # 交接班 times
     periods: list[PeriodSettings] = []  # 重大活动 / 敏感期 (pipeline.periods)
 

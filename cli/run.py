@@ -14,7 +14,8 @@ log = logging.getLogger("yqwatch")
 
 def cmd_run(args) -> int:
     from catchup import catch_up
-    from scheduler import Services, build_scheduler, reason_text
+    from scheduler import Services, build_scheduler
+    from cli.reasons import reason_text
 
     cfg = load_config(config_dir(args.config))
     check_sources(cfg.dir)

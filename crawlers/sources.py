@@ -29,7 +29,7 @@ class Crawling(BaseModel):
     max_page_bytes: int = Field(10 * 1024 * 1024, ge=10_000)
     revisit_hours: float = Field(48, ge=0)  # threads that grew within this window are revisited
     # A crawl still running after this many seconds closes itself (and records what it got) before
-    # the scheduler's crawl_timeout (watch.yaml, default 900 s) would kill it without a record.
+    # the crawl workers' crawl_timeout (watch.yaml workers:, default 900 s) would kill it without a record.
     max_crawl_seconds: float = Field(600, gt=0)
 
 
