@@ -127,6 +127,8 @@ def parse_hits(resp: dict, scored: bool) -> SearchResult:
     for h in resp["hits"]["hits"]:
         src, hl = h["_source"], h.get("highlight", {})
         frag = (hl.get("text") or hl.get("title") or [None])[0]
+        if frag is not None:  # the standard analyzer marks CJK per character: 偷排 -> <em>偷</em><em>排</em>
+            frag = frag.replace("</em><em>", "")
         hits.append(SearchHit(
             id=h["_id"], score=float(h["_score"] or 0.0) if scored else 0.0, title=src["title"],
             url=src["url"], source_id=src["source_id"], severity=src.get("severity"), highlight=frag,
@@ -147,7 +149,9 @@ class DslIndex:
         self.prefix, self.url, self.retention_days = prefix, url, retention_days
         self.alias = f"{prefix}-docs"
         self.policy = f"{prefix}-docs-retention"
-        self._refresh = "wait_for" if refresh else None  # tests against a live node read their writes
+        # Tests against a live node read their writes: refresh at once ("wait_for" would wait for
+        # the template's 5 s refresh interval on every write).
+        self._refresh = "true" if refresh else None
         self._retries, self._backoff = retries, backoff
 
     # client calls (subclasses) ---------------------------------------------------------------
