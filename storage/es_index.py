@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, SerializationError, TransportError
 
 from .config import ElasticsearchSettings
 from .models import TZ
@@ -55,7 +55,7 @@ class ElasticsearchIndex(DslIndex):
                 except ApiError as e:  # another process created it first
                     if e.error != "resource_already_exists_exception":
                         raise
-        except (TransportError, ApiError) as e:
+        except (TransportError, ApiError, SerializationError) as e:
             raise self.unavailable(e) from e
 
     def drop_all(self) -> None:
@@ -64,7 +64,7 @@ class ElasticsearchIndex(DslIndex):
             self.client.options(ignore_status=404).indices.delete(index=f"{self.prefix}-docs-*")
             self.client.options(ignore_status=404).indices.delete_index_template(name=self.alias)
             self.client.options(ignore_status=404).ilm.delete_lifecycle(name=self.policy)
-        except (TransportError, ApiError) as e:
+        except (TransportError, ApiError, SerializationError) as e:
             raise self.unavailable(e) from e
 
     def close(self) -> None:
@@ -74,7 +74,7 @@ class ElasticsearchIndex(DslIndex):
     def _bulk(self, operations: list[dict]) -> dict:
         try:
             return self.client.bulk(operations=operations, refresh=self._refresh)
-        except TransportError as e:  # connection refused, timeout
+        except (TransportError, SerializationError) as e:  # connection refused, timeout, not JSON
             raise self.unavailable(e) from e
         except ApiError as e:  # the whole request refused (429, 5xx, auth)
             raise self.unavailable(f"{e.meta.status} {e.error}") from e
@@ -84,7 +84,7 @@ class ElasticsearchIndex(DslIndex):
             return fn(index=self.alias, **kw)
         except NotFoundError:
             return None
-        except (TransportError, ApiError) as e:
+        except (TransportError, ApiError, SerializationError) as e:
             raise self.unavailable(e) from e
 
     def _search(self, body: dict) -> dict | None:
@@ -99,5 +99,5 @@ class ElasticsearchIndex(DslIndex):
             self.client.options(ignore_status=404).delete_by_query(
                 index=self.alias, query={"ids": {"values": ids}}, conflicts="proceed",
                 refresh=bool(self._refresh))
-        except (TransportError, ApiError) as e:
+        except (TransportError, ApiError, SerializationError) as e:
             raise self.unavailable(e) from e

@@ -10,7 +10,7 @@ import logging
 import os
 from datetime import datetime
 
-from opensearchpy import ConflictError, NotFoundError, OpenSearch, TransportError
+from opensearchpy import ConflictError, NotFoundError, OpenSearch, SerializationError, TransportError
 
 from .config import OpenSearchSettings
 from .models import TZ
@@ -37,6 +37,14 @@ def make_client(s: OpenSearchSettings) -> OpenSearch:
     if os.environ.get(s.username_env):
         kw["http_auth"] = (os.environ[s.username_env], os.environ.get(s.password_env, ""))
     return OpenSearch([s.url], **kw)
+
+
+# Besides HTTP errors: an answer that is not JSON (a proxy's error page) is an outage too.
+_CLIENT_ERRORS = (TransportError, SerializationError)
+
+
+def _detail(e: Exception) -> str:
+    return f"{e.status_code} {e.error}" if isinstance(e, TransportError) else str(e)
 
 
 def _status(e: TransportError) -> int:
@@ -95,8 +103,8 @@ class OpenSearchIndex(DslIndex):
                 except TransportError as e:  # another process created it first
                     if e.error != "resource_already_exists_exception":
                         raise
-        except TransportError as e:
-            raise self.unavailable(e) from e
+        except _CLIENT_ERRORS as e:
+            raise self.unavailable(_detail(e)) from e
 
     def drop_all(self) -> None:
         """Remove this prefix's indices, template and policy (tests, decommissioning)."""
@@ -104,8 +112,8 @@ class OpenSearchIndex(DslIndex):
             self.client.indices.delete(index=f"{self.prefix}-docs-*", ignore=404)
             self.client.indices.delete_index_template(name=self.alias, ignore=404)
             self.client.transport.perform_request("DELETE", self._policy_path(), params={"ignore": [400, 404]})
-        except TransportError as e:
-            raise self.unavailable(e) from e
+        except _CLIENT_ERRORS as e:
+            raise self.unavailable(_detail(e)) from e
 
     def close(self) -> None:
         self.client.close()
@@ -115,16 +123,16 @@ class OpenSearchIndex(DslIndex):
         params = {"refresh": self._refresh} if self._refresh else {}
         try:
             return self.client.bulk(body=operations, **params)
-        except TransportError as e:  # connection refused / timeout, or the whole request refused
-            raise self.unavailable(f"{e.status_code} {e.error}") from e
+        except _CLIENT_ERRORS as e:  # connection refused / timeout, or the whole request refused
+            raise self.unavailable(_detail(e)) from e
 
     def _read(self, fn, body: dict) -> dict | None:
         try:
             return fn(index=self.alias, body=body)
         except NotFoundError:
             return None
-        except TransportError as e:
-            raise self.unavailable(f"{e.status_code} {e.error}") from e
+        except _CLIENT_ERRORS as e:
+            raise self.unavailable(_detail(e)) from e
 
     def _search(self, body: dict) -> dict | None:
         return self._read(self.client.search, body)
@@ -137,5 +145,5 @@ class OpenSearchIndex(DslIndex):
         try:
             self.client.delete_by_query(index=self.alias, body={"query": {"ids": {"values": ids}}},
                                         conflicts="proceed", refresh=bool(self._refresh), ignore=404)
-        except TransportError as e:
-            raise self.unavailable(f"{e.status_code} {e.error}") from e
+        except _CLIENT_ERRORS as e:
+            raise self.unavailable(_detail(e)) from e
