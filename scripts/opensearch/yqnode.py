@@ -23,8 +23,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CLASSPATH = f"{HERE / 'target' / 'lib'}/*:{HERE / 'target' / 'classes'}"
-# Small heap and the serial collector: the machine has 2 cores shared with the test run.
-JVM_OPTS = ["-Xms384m", "-Xmx384m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+# Small heap (YQ_OS_HEAP, e.g. 1g for the 1M-document bench) and the serial collector: the
+# machine has 2 cores shared with the test run.
+HEAP = os.environ.get("YQ_OS_HEAP", "384m")
+JVM_OPTS = [f"-Xms{HEAP}", f"-Xmx{HEAP}", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
             "-Dlog4j2.disable.jmx=true", "-Dlog4j.shutdownHookEnabled=false", "-Dfile.encoding=UTF-8",
             "-Dopensearch.set.netty.runtime.available.processors=false", "-Dio.netty.noUnsafe=true"]
 
@@ -37,7 +39,7 @@ def config(args: argparse.Namespace) -> str:
         "network.host": "127.0.0.1", "http.port": args.http, "transport.port": args.transport,
         # CI disks may be fuller than production's; never turn indices read-only here.
         "cluster.routing.allocation.disk.threshold_enabled": "false",
-        "node.processors": 1,
+        "node.processors": int(os.environ.get("YQ_OS_PROCESSORS", "1")),
     }
     if args.seeds:
         lines["discovery.seed_hosts"] = json.dumps([f"127.0.0.1:{p}" for p in args.seeds.split(",")])
