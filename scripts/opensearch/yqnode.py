@@ -54,9 +54,16 @@ def start(args: argparse.Namespace) -> int:
     (home / "config").mkdir(parents=True, exist_ok=True)
     yml = home / "config" / "opensearch.yml"
     yml.write_text(config(args), encoding="utf-8")
+    # Warnings and errors to node.log (without a configuration log4j prints errors only).
+    (home / "config" / "log4j2.properties").write_text(
+        "appender.console.type = Console\nappender.console.name = console\n"
+        "appender.console.layout.type = PatternLayout\n"
+        "appender.console.layout.pattern = [%d{ISO8601}][%-5p][%c{1.}] %m%n\n"
+        "rootLogger.level = warn\nrootLogger.appenderRef.console.ref = console\n", encoding="utf-8")
     java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
     with open(home / "node.log", "ab") as log:
-        proc = subprocess.Popen([java, *JVM_OPTS, "-cp", CLASSPATH, "YqNode", str(yml)],
+        proc = subprocess.Popen([java, *JVM_OPTS, f"-Dlog4j.configurationFile={home / 'config' / 'log4j2.properties'}",
+                                 "-cp", CLASSPATH, "YqNode", str(yml)],
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 close_fds=True, start_new_session=True, cwd=home)
     (home / "pid").write_text(str(proc.pid))
