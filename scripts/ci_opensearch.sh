@@ -3,7 +3,8 @@
 # 127.0.0.1 (HTTP $YQ_OS_PORT, default 9250), wait for green and print the environment for the
 # live search tests on stdout:
 #   eval "$(bash scripts/ci_opensearch.sh)"
-# Idempotent: a node already answering green on the port is reused. Everything else goes to stderr.
+# Idempotent: a node already answering on the port is reused (yellow is fine there: indices left by
+# earlier runs have a replica that one node cannot place). Everything else goes to stderr.
 # Installs Java 17 / Maven from Debian when missing (needs root then).
 set -euo pipefail
 exec 9>&1 1>&2
@@ -13,7 +14,7 @@ tport=${YQ_OS_TRANSPORT_PORT:-9350}
 home=${YQ_OS_HOME:-/var/tmp/yqwatch-opensearch}
 url="http://127.0.0.1:$port"
 
-if python3 "$here/yqnode.py" wait --http "$port" --timeout 1 2>/dev/null; then
+if python3 "$here/yqnode.py" wait --http "$port" --timeout 1 --status yellow 2>/dev/null; then
   echo "export YQ_OS_URL=$url" >&9
   exit 0
 fi
@@ -29,7 +30,7 @@ fi
 mkdir -p "$here/target/classes"
 javac -cp "$here/target/lib/*" -d "$here/target/classes" "$here/YqNode.java" </dev/null
 
-python3 "$here/yqnode.py" stop --home "$home"  # a node that is up but not green: start afresh
+python3 "$here/yqnode.py" stop --home "$home"  # a node that is up but red or stuck: start afresh
 rm -rf "$home"
 python3 "$here/yqnode.py" start --home "$home" --name yq-ci-1 --http "$port" --transport "$tport" >/dev/null
 if ! python3 "$here/yqnode.py" wait --http "$port" --timeout 120; then

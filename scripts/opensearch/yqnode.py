@@ -92,8 +92,8 @@ def stop(args: argparse.Namespace) -> int:
     return 0
 
 
-def health(port: int, nodes: int, timeout: float) -> dict | None:
-    url = (f"http://127.0.0.1:{port}/_cluster/health?wait_for_status=green"
+def health(port: int, nodes: int, timeout: float, status: str = "green") -> dict | None:
+    url = (f"http://127.0.0.1:{port}/_cluster/health?wait_for_status={status}"
            f"&wait_for_nodes={nodes}&timeout=2s")
     try:
         with urllib.request.urlopen(url, timeout=timeout) as r:
@@ -105,8 +105,9 @@ def health(port: int, nodes: int, timeout: float) -> dict | None:
 def wait(args: argparse.Namespace) -> int:
     deadline = time.monotonic() + args.timeout
     while time.monotonic() < deadline:
-        h = health(args.http, args.nodes, 10)
-        if h and h.get("status") == "green" and h.get("number_of_nodes", 0) >= args.nodes:
+        h = health(args.http, args.nodes, 10, args.status)
+        ok = ("green",) if args.status == "green" else ("green", "yellow")
+        if h and h.get("status") in ok and h.get("number_of_nodes", 0) >= args.nodes:
             return 0
         time.sleep(0.5)
     print(f"OpenSearch on port {args.http} not green with {args.nodes} node(s) after {args.timeout}s",
@@ -132,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     w.add_argument("--http", type=int, required=True)
     w.add_argument("--nodes", type=int, default=1)
     w.add_argument("--timeout", type=float, default=120)
+    w.add_argument("--status", choices=("green", "yellow"), default="green",
+                   help="yellow: also accept unassigned replicas (one node, indices with a replica)")
     args = p.parse_args(argv)
     return {"start": start, "stop": stop, "wait": wait}[args.cmd](args)
 
