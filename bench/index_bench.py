@@ -3,7 +3,7 @@
 1. Indexing: EmbeddedIndex.bulk_index vs bare FTS5 inserts of the same token rows.
 2. Queries over a large embedded index (default 1,000,000 documents over 365 days): a filtered
    full-text search (terms + source + last 7 days, newest 20) and a 24-hour hourly histogram.
-3. With --opensearch URL (default $YQ_OS_URL): the same --engine-docs documents ingested into the
+3. With --opensearch URL (opt-in, e.g. "$YQ_OS_URL"): the same --engine-docs documents ingested into the
    live node and into a fresh embedded index in the same run (docs/s of bulk_index calls alone,
    batches of 1000), then the same queries against both.
 
@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sqlite3
 import statistics
@@ -194,7 +193,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--index-path", type=Path, help="reuse a built query index (kept)")
     ap.add_argument("--write", type=Path)
-    ap.add_argument("--opensearch", default=os.environ.get("YQ_OS_URL"), help="live node (default $YQ_OS_URL)")
+    ap.add_argument("--opensearch", help="live node URL, e.g. \"$YQ_OS_URL\" (opt-in: the run is long)")
     ap.add_argument("--engine-docs", type=int, help="documents for the side-by-side run (default --docs)")
     ap.add_argument("--skip-embedded", action="store_true", help="only the side-by-side run")
     a = ap.parse_args()
