@@ -20,6 +20,7 @@ class _EngineSettings(BaseModel):
     ca_certs: str | None = None
     verify_certs: bool = True
     retention_days: int = Field(365, ge=1)  # ILM / ISM deletes a monthly index this long after creation
+    replicas: int | None = Field(None, ge=0)  # per monthly index; None: the cluster's default (1). 0 on one node
     request_timeout: float = Field(30.0, gt=0)
 
 

@@ -35,7 +35,7 @@ class ElasticsearchIndex(DslIndex):
                  refresh: bool = False, retries: int = 3, backoff: float = 0.5):
         super().__init__(prefix=settings.index_prefix, url=settings.url,
                          retention_days=settings.retention_days, refresh=refresh, retries=retries,
-                         backoff=backoff)
+                         backoff=backoff, replicas=settings.replicas)
         self.settings = settings
         self.client = client if client is not None else make_client(settings)
 

@@ -145,8 +145,8 @@ class DslIndex:
     engine = "search engine"
 
     def __init__(self, *, prefix: str, url: str, retention_days: int, refresh: bool, retries: int,
-                 backoff: float):
-        self.prefix, self.url, self.retention_days = prefix, url, retention_days
+                 backoff: float, replicas: int | None = None):
+        self.prefix, self.url, self.retention_days, self.replicas = prefix, url, retention_days, replicas
         self.alias = f"{prefix}-docs"
         self.policy = f"{prefix}-docs-retention"
         # Tests against a live node read their writes: refresh at once ("wait_for" would wait for
@@ -173,7 +173,10 @@ class DslIndex:
 
     # layout ------------------------------------------------------------------------------------
     def template(self) -> dict:
-        return package_json("es_index_template.json", PREFIX=self.prefix)
+        body = package_json("es_index_template.json", PREFIX=self.prefix)
+        if self.replicas is not None:  # a one-node cluster cannot place a replica: stays yellow
+            body["template"]["settings"]["index.number_of_replicas"] = self.replicas
+        return body
 
     def index_name(self, when: datetime) -> str:
         return f"{self.prefix}-docs-{when.astimezone(TZ):%Y.%m}"

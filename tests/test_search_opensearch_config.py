@@ -34,3 +34,19 @@ def test_errors_name_file_line_and_problem(tmp_path, body, where, what):
     with pytest.raises(ConfigError) as e:
         load_storage_settings(tmp_path)
     assert str(e.value).startswith(f"{tmp_path / 'watch.yaml'}{where}: ") and what in str(e.value)
+
+
+def test_replicas_setting_reaches_both_templates(tmp_path):
+    (tmp_path / "watch.yaml").write_text(
+        "storage:\n  search_backend: opensearch\n  opensearch:\n    url: http://os:9200\n    replicas: 0\n"
+        "  elasticsearch:\n    url: http://es:9200\n", encoding="utf-8")
+    s = load_storage_settings(tmp_path)
+    from storage.es_index import ElasticsearchIndex
+
+    os_idx, es_idx = OpenSearchIndex(s.opensearch), ElasticsearchIndex(s.elasticsearch)
+    try:
+        assert os_idx.template()["template"]["settings"]["index.number_of_replicas"] == 0
+        assert "index.number_of_replicas" not in es_idx.template()["template"]["settings"]  # cluster default
+    finally:
+        os_idx.close()
+        es_idx.close()
