@@ -3,8 +3,12 @@
 1. Indexing: EmbeddedIndex.bulk_index vs bare FTS5 inserts of the same token rows.
 2. Queries over a large embedded index (default 1,000,000 documents over 365 days): a filtered
    full-text search (terms + source + last 7 days, newest 20) and a 24-hour hourly histogram.
+3. With --opensearch URL (opt-in, e.g. "$YQ_OS_URL"): the same --engine-docs documents ingested into the
+   live node and into a fresh embedded index in the same run (docs/s of bulk_index calls alone,
+   batches of 1000), then the same queries against both.
 
     .venv/bin/python bench/index_bench.py [--docs 1000000] [--write bench/RESULTS_storage.md]
+    .venv/bin/python bench/index_bench.py --skip-embedded --opensearch http://127.0.0.1:9250 --engine-docs 200000
 """
 from __future__ import annotations
 
@@ -109,6 +113,50 @@ def bench_queries(n: int, path: Path, runs: int) -> dict:
         for b in batches(make_docs(n, seed=11), 2000):
             idx.bulk_index(b)
         print(f"built {n} docs in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    out = query_figures(idx, runs)
+    idx.close()
+    return {"docs": n, **out}
+
+
+def ingest(idx, n: int) -> float:
+    """docs/s of bulk_index calls alone (document generation not timed)."""
+    spent = 0.0
+    for b in batches(make_docs(n, seed=11), 1000):
+        t = time.perf_counter()
+        rejected = idx.bulk_index(b)
+        spent += time.perf_counter() - t
+        assert not rejected, rejected[:3]
+    return n / spent
+
+
+def bench_engines(n: int, runs: int, url: str, tmp: Path) -> dict:
+    """Embedded and OpenSearch side by side on the same documents and queries."""
+    import uuid
+
+    from storage.config import OpenSearchSettings
+    from storage.opensearch_index import OpenSearchIndex
+
+    live = OpenSearchIndex(OpenSearchSettings(url=url, index_prefix=f"yqbench-{uuid.uuid4().hex[:6]}",
+                                              request_timeout=120))
+    embedded = EmbeddedIndex(tmp / "side.sqlite")
+    out = {"docs": n, "runs": runs}
+    try:
+        for name, idx in (("embedded", embedded), ("opensearch", live)):
+            idx.ensure()
+            out[name] = {"ingest": ingest(idx, n)}
+            if idx is live:
+                live.client.indices.refresh(index=live.alias)
+                assert live.count(SearchQuery()) == n
+            print(f"{name}: {out[name]['ingest']:,.0f} docs/s", file=sys.stderr)
+            out[name].update(query_figures(idx, runs))
+    finally:
+        live.drop_all()
+        live.close()
+        embedded.close()
+    return out
+
+
+def query_figures(idx, runs: int) -> dict:
     vocab = vocabulary(random.Random(1))
     rng = random.Random(5)
     searches, scored, plain, hists, aggs = [], [], [], [], []
@@ -130,8 +178,7 @@ def bench_queries(n: int, path: Path, runs: int) -> dict:
                           until=NOW - timedelta(minutes=rng.randrange(600)))
         timed(hists, idx.histogram, day, "hour")
         timed(aggs, idx.aggregate, day, "source")
-    idx.close()
-    return {"docs": n, "runs": runs,
+    return {"runs": runs,
             "search": (statistics.median(searches), pct(searches, 95)),
             "scored": (statistics.median(scored), pct(scored, 95)),
             "plain": (statistics.median(plain), pct(plain, 95)),
@@ -146,11 +193,39 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--index-path", type=Path, help="reuse a built query index (kept)")
     ap.add_argument("--write", type=Path)
+    ap.add_argument("--opensearch", help="live node URL, e.g. \"$YQ_OS_URL\" (opt-in: the run is long)")
+    ap.add_argument("--engine-docs", type=int, help="documents for the side-by-side run (default --docs)")
+    ap.add_argument("--skip-embedded", action="store_true", help="only the side-by-side run")
     a = ap.parse_args()
+    lines = []
     with tempfile.TemporaryDirectory() as d:
-        ix = bench_indexing(a.index_docs, Path(d))
-        q = bench_queries(a.docs, a.index_path or Path(d) / "big.sqlite", a.runs)
-    lines = [
+        if not a.skip_embedded:
+            lines += embedded_lines(bench_indexing(a.index_docs, Path(d)),
+                                    bench_queries(a.docs, a.index_path or Path(d) / "big.sqlite", a.runs))
+        if a.opensearch:
+            lines += engine_lines(bench_engines(a.engine_docs or a.docs, a.runs, a.opensearch, Path(d)))
+    print("\n".join(lines))
+    if a.write:
+        a.write.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def engine_lines(r: dict) -> list[str]:
+    e, o = r["embedded"], r["opensearch"]
+    ms = lambda f: f"p50 {f[0]:.1f} ms, p95 {f[1]:.1f} ms"  # noqa: E731
+    return [
+        f"- side by side, {r['docs']:,} docs (same run, same documents, batches of 1000), {r['runs']} queries:",
+        f"  - ingest (bulk_index calls): embedded {e['ingest']:,.0f} docs/s, OpenSearch {o['ingest']:,.0f} docs/s",
+        f"  - filtered search (terms + 3 sources + 7 days, newest 20): embedded {ms(e['search'])}; "
+        f"OpenSearch {ms(o['search'])}",
+        f"  - the same by score: embedded {ms(e['scored'])}; OpenSearch {ms(o['scored'])}",
+        f"  - one term, newest 20: embedded {ms(e['plain'])}; OpenSearch {ms(o['plain'])}",
+        f"  - 24-hour hourly histogram: embedded {ms(e['hist'])}; OpenSearch {ms(o['hist'])}",
+        f"  - 24-hour count by source: embedded {ms(e['agg'])}; OpenSearch {ms(o['agg'])}",
+    ]
+
+
+def embedded_lines(ix: dict, q: dict) -> list[str]:
+    return [
         f"- indexing ({ix['docs']} docs, batches of 500): EmbeddedIndex {ix['ours']:,.0f} docs/s, "
         f"bare FTS5 inserts {ix['bare']:,.0f} docs/s, ratio {ix['ratio']:.2f}",
         f"- {q['docs']:,} docs, {q['runs']} queries: filtered search (terms + 3 sources + 7 days, newest 20) "
@@ -160,9 +235,6 @@ def main() -> None:
         f"- 24-hour hourly histogram p50 {q['hist'][0]:.1f} ms, p95 {q['hist'][1]:.1f} ms; "
         f"24-hour count by source p50 {q['agg'][0]:.1f} ms, p95 {q['agg'][1]:.1f} ms",
     ]
-    print("\n".join(lines))
-    if a.write:
-        a.write.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -11,27 +11,38 @@ from sqlalchemy.engine import make_url
 from pipeline.config import ConfigError, load_yaml
 
 
-class ElasticsearchSettings(BaseModel):
+class _EngineSettings(BaseModel):
+    """What an Elasticsearch 8 and an OpenSearch 2 cluster both need."""
     model_config = ConfigDict(extra="forbid")
 
     url: str
     index_prefix: str = Field("yqwatch", pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    ca_certs: str | None = None
+    verify_certs: bool = True
+    retention_days: int = Field(365, ge=1)  # ILM / ISM deletes a monthly index this long after creation
+    replicas: int | None = Field(None, ge=0)  # per monthly index; None: the cluster's default (1). 0 on one node
+    request_timeout: float = Field(30.0, gt=0)
+
+
+class ElasticsearchSettings(_EngineSettings):
     api_key_env: str = "YQ_ES_API_KEY"
     username_env: str = "YQ_ES_USER"
     password_env: str = "YQ_ES_PASSWORD"
-    ca_certs: str | None = None
-    verify_certs: bool = True
-    retention_days: int = Field(365, ge=1)  # ILM deletes a monthly index this long after creation
-    request_timeout: float = Field(30.0, gt=0)
+
+
+class OpenSearchSettings(_EngineSettings):
+    username_env: str = "YQ_OS_USER"  # the security plugin's internal users (no API keys in OpenSearch 2)
+    password_env: str = "YQ_OS_PASSWORD"
 
 
 class StorageSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     database_url: str = "sqlite:///../var/yqwatch.db"
-    search_backend: Literal["embedded", "elasticsearch"] = "embedded"
+    search_backend: Literal["embedded", "elasticsearch", "opensearch"] = "embedded"
     index_path: str = "../var/index.sqlite"
     elasticsearch: ElasticsearchSettings | None = None
+    opensearch: OpenSearchSettings | None = None
     raw_retention_days: int = Field(30, ge=1)
 
 
@@ -53,14 +64,18 @@ def load_storage_settings(config_dir: Path) -> StorageSettings:
     config_dir = Path(config_dir)
     path = config_dir / "watch.yaml"
     s = load_yaml(path, StorageSettings, section="storage", required=False)
-    if s.search_backend == "elasticsearch" and s.elasticsearch is None:
-        raise ConfigError(path, None, "storage.elasticsearch: required when search_backend is elasticsearch")
+    for backend in ("elasticsearch", "opensearch"):
+        if s.search_backend == backend and getattr(s, backend) is None:
+            raise ConfigError(path, None, f"storage.{backend}: required when search_backend is {backend}")
     try:
         db = _resolve_db_url(s.database_url, config_dir)
     except Exception as e:  # sqlalchemy.exc.ArgumentError: not a URL at all
         raise ConfigError(path, None, f"storage.database_url: {e}") from None
-    es = s.elasticsearch
-    if es is not None and es.ca_certs:
-        es = es.model_copy(update={"ca_certs": _resolve_path(es.ca_certs, config_dir)})
+    engines = {}
+    for backend in ("elasticsearch", "opensearch"):
+        e = getattr(s, backend)
+        if e is not None and e.ca_certs:
+            e = e.model_copy(update={"ca_certs": _resolve_path(e.ca_certs, config_dir)})
+        engines[backend] = e
     return s.model_copy(update={"database_url": db, "index_path": _resolve_path(s.index_path, config_dir),
-                                "elasticsearch": es})
+                                **engines})

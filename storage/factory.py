@@ -51,6 +51,10 @@ def open_index(settings: StorageSettings) -> SearchIndex:
         from .es_index import ElasticsearchIndex
 
         return ElasticsearchIndex(settings.elasticsearch)
+    if settings.search_backend == "opensearch":
+        from .opensearch_index import OpenSearchIndex
+
+        return OpenSearchIndex(settings.opensearch)
     from .embedded_index import EmbeddedIndex
 
     return EmbeddedIndex(Path(settings.index_path))

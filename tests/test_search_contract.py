@@ -1,8 +1,11 @@
 """One contract suite for every SearchIndex implementation.
 
-`embedded` always runs. `elasticsearch` runs against a live node when YQ_ES_URL is set (see
-bench/RESULTS_storage.md); without one, tests/test_search_es_requests.py checks the exact
-requests the official client sends instead."""
+`embedded` always runs. `opensearch` runs against a live node when YQ_OS_URL is set (CI starts
+one with scripts/ci_opensearch.sh and sets YQ_REQUIRE_OPENSEARCH=1, so it cannot skip there).
+`elasticsearch` runs against a live node when YQ_ES_URL is set (see bench/RESULTS_storage.md);
+without one, tests/test_search_es_requests.py checks the exact requests the official client sends.
+Every assertion is the same for all three, ranking included: where the engines' BM25 differs from
+FTS5's the corpus is built so the order does not depend on it."""
 from __future__ import annotations
 
 import os
@@ -11,15 +14,18 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from opensearch_support import live_index
 from storage.embedded_index import EmbeddedIndex
 from storage.types import SearchQuery
 from storage_docs import T0, TZ, make_doc
 
 
-@pytest.fixture(params=["embedded", "elasticsearch"])
+@pytest.fixture(params=["embedded", "opensearch", "elasticsearch"])
 def index(request, tmp_path):
     if request.param == "embedded":
         idx = EmbeddedIndex(tmp_path / "index.sqlite")
+    elif request.param == "opensearch":
+        idx = live_index()
     else:
         url = os.environ.get("YQ_ES_URL")
         if not url:
@@ -31,7 +37,7 @@ def index(request, tmp_path):
                                  refresh=True)
     idx.ensure()
     yield idx
-    if request.param == "elasticsearch":
+    if request.param != "embedded":
         idx.drop_all()
     idx.close()
 
