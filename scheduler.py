@@ -294,7 +294,6 @@ def main(argv: list[str] | None = None) -> int:
     return cli_main(argv)
 
 
-
 if __name__ == "__main__":
     import sys
 
