@@ -13,6 +13,8 @@ from sqlalchemy import Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from pipeline.types import Document
+
 from .models import AwareDateTime, Base, DocumentRow, SeqInt
 
 DELETED, EDITED, RESTORED = "deleted", "edited", "restored"
@@ -185,3 +187,11 @@ class PostVersions:
             elif any(c.kind == EDITED for c in changes):
                 out[doc_id] = EDITED
         return out
+
+
+def thread_documents(store, source_id: str, thread_url: str) -> list[Document]:
+    """The stored posts of one thread (canonical URL), in floor order: what a re-read compares."""
+    with Session(store.engine) as s:
+        ids = list(s.scalars(select(DocumentRow.id).where(DocumentRow.source_id == source_id,
+                                                          DocumentRow.thread_url == thread_url)))
+    return sorted(store.get_documents(ids), key=lambda d: (d.floor is None, d.floor or 0, d.id))
