@@ -250,6 +250,9 @@ def build_scheduler(svc: Services, *, demo: bool = False):
     sched.add_job(svc.deliver_reports, IntervalTrigger(seconds=60), id="report:mail", name="报告邮件",
                   next_run_time=now + timedelta(seconds=10))
     sched.add_job(svc.gc, CronTrigger(hour=3, minute=30, timezone=TZ), id="gc", name="过期数据清理")
+    from cli.evidence import add_evidence_jobs
+
+    add_evidence_jobs(sched, svc)  # 取证截图 and 删帖改帖复查, as crawler subprocesses
     if demo:
         # In the demo the story plays in minutes, so today's issue is refreshed every minute.
         sched.add_job(lambda: svc.daily_report(clock().date()), IntervalTrigger(seconds=60),

@@ -13,6 +13,7 @@ from pipeline.config import TZ, ConfigError
 from .args import BadInput
 from .commands import (cmd_analyze, cmd_check_config, cmd_crawl, cmd_gc, cmd_init_index, cmd_reindex,
                        cmd_sources, cmd_user, delegate, demo_sites)
+from .evidence import add_evidence_commands
 from .ledger import add_ledger_commands
 from .report import cmd_report
 from .run import cmd_run
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="add: display name, recorded as the actor of every action")
     p.add_argument("--role", help="add: duty (值班员) | leader (分管领导) | admin")
     add_ledger_commands(add)
+    add_evidence_commands(add)
     sub.add_parser("source", help="source tools: yqwatch source test ID", description=SOURCE_USAGE)
     return ap
 

@@ -149,10 +149,11 @@ def test_ledger_config_file(tmp_path):
 
 
 def test_migration_matches_the_new_tables(ledger_setup):
-    import storage.versions  # noqa: F401  (registers the post_ tables)
+    import storage.evidence  # noqa: F401  (registers the tables of 0009)
+    import storage.versions  # noqa: F401
 
     store = ledger_setup[0]
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    ours = [d for d in diff if any(t in str(d) for t in ("post_versions", "post_changes", "incident_feedback"))]
+    ours = [d for d in diff if any(t in str(d) for t in ("post_versions", "post_changes", "incident_feedback", "evidence_captures"))]
     assert ours == []

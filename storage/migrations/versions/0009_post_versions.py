@@ -1,4 +1,5 @@
-"""post versions and changes (删帖/改帖 found by re-crawls), incident satisfaction (满意度)
+"""post versions and changes (删帖/改帖 found by re-crawls), first-sight captures (取证),
+incident satisfaction (满意度)
 
 Revision ID: 0009
 Revises: 0005
@@ -42,6 +43,23 @@ def upgrade() -> None:
     op.create_index("ix_post_changes_doc_id", "post_changes", ["doc_id"])
     op.create_index("ix_post_changes_detected_at", "post_changes", ["detected_at"])
     op.create_table(
+        "evidence_captures",
+        sa.Column("id", SeqInt, primary_key=True, autoincrement=True),
+        sa.Column("doc_id", sa.String(64), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("fetched_at", sa.DateTime(), nullable=False),
+        sa.Column("http_status", sa.Integer(), nullable=True),
+        sa.Column("headers", sa.JSON(), nullable=False),
+        sa.Column("html_z", sa.LargeBinary(), nullable=True),
+        sa.Column("html_sha256", sa.String(64), nullable=True),
+        sa.Column("png", sa.LargeBinary(), nullable=True),
+        sa.Column("png_sha256", sa.String(64), nullable=True),
+        sa.Column("rendered_at", sa.DateTime(), nullable=True),
+        sa.Column("renderer", sa.Text(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.UniqueConstraint("doc_id"),
+    )
+    op.create_table(
         "incident_feedback",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column("incident_id", sa.Integer(), sa.ForeignKey("incident_incidents.id"), nullable=False),
@@ -55,5 +73,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("incident_feedback")
+    op.drop_table("evidence_captures")
     op.drop_table("post_changes")
     op.drop_table("post_versions")
