@@ -21,6 +21,7 @@ from pipeline.types import SEVERITY_RANK
 from .api import require_actor
 from .auth import current_user
 from .deliveries import delivery_rows, latest_daily
+from .evidence_view import event_changes
 from .feed import STATUS_FILTERS, FeedFilter, build_feed
 from .policy import transition_refusal
 from .render import page
@@ -111,6 +112,9 @@ def events_page(request: Request):
                      "failed": sum(1 for a in alerts if a.status == "failed"),
                      "pending": sum(1 for a in alerts if a.status == "pending"),
                      "acked": acked, "incident": incidents.get(e.id)})
+    changes = event_changes(s.store.engine, [e.id for e in events])
+    for r in rows:
+        r["changes"] = changes.get(r["event"].id, [])
     surges = s.reads.recent_surges(s.now() - SURGE_DAYS)
     return page(request, "events.html", rows=rows, surges=surges, source_names=s.source_names)
 
