@@ -42,11 +42,11 @@ def run_capture(cfg_dir: Path, *, limit: int | None = None, timeout: float = 900
     return _subprocess("capture", *args, timeout=timeout)
 
 
-def run_recheck(cfg_dir: Path, store, settings, *, timeout: float = 900) -> list[dict]:
+def run_recheck(cfg_dir: Path, store, settings, *, clock=now, timeout: float = 900) -> list[dict]:
     """One re-check subprocess per source with watched threads."""
     from alerts.watched import watched_threads
 
-    since = now() - timedelta(seconds=settings.window_seconds())
+    since = clock() - timedelta(seconds=settings.window_seconds())
     out = []
     for source_id, urls in watched_threads(store, min_grade=settings.min_grade, since=since).items():
         summary = _subprocess("recheck", source_id, *urls, "--config", str(cfg_dir), timeout=timeout)
