@@ -50,3 +50,14 @@ def test_ledger_export_and_feedback(cfg):
         assert r.returncode == 2, r.stdout + r.stderr
         err = r.stderr.strip()
         assert len(err.splitlines()) == 1 and err.startswith("错误: ") and words in err
+
+
+def test_check_config_reads_the_optional_files(cfg):
+    assert yq("check-config", str(cfg)).returncode == 0
+    (cfg / "evidence.yaml").write_text("capture:\n  workers: 99\n", encoding="utf-8")
+    r = yq("check-config", str(cfg))
+    assert r.returncode == 2 and "evidence.yaml:2" in r.stderr
+    (cfg / "evidence.yaml").unlink()
+    (cfg / "ledger.yaml").write_text("response_hours:\n  red: -1\n", encoding="utf-8")
+    r = yq("check-config", str(cfg))
+    assert r.returncode == 2 and "ledger.yaml:2" in r.stderr
