@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import subprocess
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,20 +58,36 @@ def run_recheck(cfg_dir: Path, store, settings, *, clock=now, timeout: float = 9
     return out
 
 
+def _one_at_a_time(job):
+    """`job`, skipped quietly while its previous run is still going: a capture backlog outlasts
+    the interval, and APScheduler would log a warning for every skipped start."""
+    lock = threading.Lock()
+
+    def run():
+        if lock.acquire(blocking=False):
+            try:
+                job()
+            finally:
+                lock.release()
+
+    return run
+
+
 def add_evidence_jobs(sched, svc) -> None:
-    """The watch's capture and re-check jobs (max_instances=1: one batch of each at a time)."""
+    """The watch's capture and re-check jobs, each one batch at a time, in subprocesses."""
     from apscheduler.triggers.interval import IntervalTrigger
     from storage.evidence import load_evidence_config
 
     cfg = load_evidence_config(svc.cfg.dir)
     timeout = svc.cfg.watch.crawl_timeout
     if cfg.capture.enabled:
-        sched.add_job(lambda: run_capture(svc.cfg.dir, timeout=timeout),
-                      IntervalTrigger(seconds=cfg.capture.every_seconds()), id="evidence:capture", name="取证截图")
+        sched.add_job(_one_at_a_time(lambda: run_capture(svc.cfg.dir, timeout=timeout)),
+                      IntervalTrigger(seconds=cfg.capture.every_seconds()), id="evidence:capture",
+                      name="取证截图", max_instances=2)
     if cfg.recheck.enabled:
-        sched.add_job(lambda: run_recheck(svc.cfg.dir, svc.store, cfg.recheck, timeout=timeout),
+        sched.add_job(_one_at_a_time(lambda: run_recheck(svc.cfg.dir, svc.store, cfg.recheck, timeout=timeout)),
                       IntervalTrigger(seconds=cfg.recheck.every_seconds()), id="evidence:recheck",
-                      name="删帖改帖复查")
+                      name="删帖改帖复查", max_instances=2)
 
 
 def cmd_evidence(args) -> int:

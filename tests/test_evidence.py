@@ -120,3 +120,26 @@ def test_evidence_config_file(tmp_path):
     (tmp_path / "evidence.yaml").write_text("capture:\n  min_grade: purple\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="evidence.yaml:2"):
         load_evidence_config(tmp_path)
+
+
+def test_a_job_still_running_is_skipped():
+    import threading
+
+    from cli.evidence import _one_at_a_time
+
+    started, release, runs = threading.Event(), threading.Event(), []
+
+    def slow():
+        runs.append(1)
+        started.set()
+        release.wait(10)
+
+    job = _one_at_a_time(slow)
+    t = threading.Thread(target=job)
+    t.start()
+    assert started.wait(10)
+    job()  # the first run is still going: skipped, not queued
+    release.set()
+    t.join(10)
+    job()
+    assert len(runs) == 2
