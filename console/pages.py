@@ -17,6 +17,7 @@ from alerts.incidents import TRANSITIONS, IncidentError
 from alerts.reports.issues import selected_doc_ids
 from alerts.types import IncidentState
 from pipeline.types import SEVERITY_RANK
+from storage.evidence import EvidenceStore
 
 from .api import require_actor
 from .auth import current_user
@@ -113,8 +114,10 @@ def events_page(request: Request):
                      "pending": sum(1 for a in alerts if a.status == "pending"),
                      "acked": acked, "incident": incidents.get(e.id)})
     changes = event_changes(s.store.engine, [e.id for e in events])
+    captures = EvidenceStore(s.store.engine).summaries(list(firsts))
     for r in rows:
         r["changes"] = changes.get(r["event"].id, [])
+        r["capture"] = captures.get(r["first"].id) if r["first"] else None
     surges = s.reads.recent_surges(s.now() - SURGE_DAYS)
     return page(request, "events.html", rows=rows, surges=surges, source_names=s.source_names)
 

@@ -83,3 +83,6 @@ def test_event_timeline_lists_the_deletion(env):
     row = html[html.index(f'id="event-{event}"'):]
     row = row[:row.index("</tr>")]
     assert "event-changes" in row and "已删除" in row and "删帖提示页（该帖已被删除）" in row
+    assert env.services.reads.events_by_id([event])[event].first_doc_id == "p002"
+    capture = EvidenceStore(env.services.store.engine).for_doc("p002")  # its first post's capture
+    assert f'href="/evidence/{capture.id}/png"' in row and "首发取证截图" in row
