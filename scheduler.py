@@ -173,6 +173,7 @@ class Services:
     def console_app(self):
         from console.app import create_app
         from console.auth import SecretError, build_auth
+        from alerts.ledger import load_ledger_config
         from alerts.reports.daily import daily_report_plan
         from console.services import ConsoleServices
 
@@ -195,7 +196,8 @@ class Services:
             # built lazily: the postbox (and its mail channel) exists only with alerts.yaml `reports:`
             deliveries=(lambda: self.reports.postbox.deliveries()) if self.cfg.alerts.reports is not None else None,
             allowed_hosts=(con.host, *con.allowed_hosts), crawl_stale_after=timedelta(minutes=con.crawl_stale_minutes),
-            daily_items=lambda day: [p.doc.id for p in daily_report_plan(self.store, day=day, now=clock())]))
+            daily_items=lambda day: [p.doc.id for p in daily_report_plan(self.store, day=day, now=clock())],
+            ledger_config=load_ledger_config(self.cfg.dir)))
 
     def gc(self) -> dict:
         return self.store.gc(clock(), self.cfg.storage.raw_retention_days)

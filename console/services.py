@@ -8,6 +8,7 @@ from pathlib import Path
 
 from alerts.engine import AlertEngine
 from alerts.incidents import IncidentBook
+from alerts.ledger import LedgerConfig
 from storage.search import SearchIndex
 from storage.store import Store
 
@@ -44,6 +45,7 @@ class ConsoleServices:
     daily_items: Callable[[date], list[str]] | None = None
     # alert events and the ingest sequence (console.queries); None: read from the store's tables
     reads: WatchReads | None = None
+    ledger_config: LedgerConfig | None = None  # 台账 deadlines (config/ledger.yaml); None: defaults
 
     def __post_init__(self):
         if self.reads is None:

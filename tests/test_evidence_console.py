@@ -86,3 +86,28 @@ def test_event_timeline_lists_the_deletion(env):
     assert env.services.reads.events_by_id([event])[event].first_doc_id == "p002"
     capture = EvidenceStore(env.services.store.engine).for_doc("p002")  # its first post's capture
     assert f'href="/evidence/{capture.id}/png"' in row and "首发取证截图" in row
+
+
+def test_ledger_download(env):
+    import openpyxl
+
+    from alerts.types import IncidentState as S
+
+    book = env.services.incidents
+    iid = book.open("=化工厂偷排", actor="值班员", severity="red").id
+    book.transition(iid, S.assessed, actor="科长")
+    book.transition(iid, S.handling, actor="科长", department="生态环境局", note="已转办")
+    c = _client(env)
+    assert 'action="/ledger"' in c.get("/incidents").text
+    day = env.services.now().date().isoformat()
+    r = c.get(f"/ledger?since={day}&until={day}")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    rows = list(wb["台账"].iter_rows(values_only=True))
+    assert [row[2] for row in rows[1:] if row[12] == iid] == ["=化工厂偷排"]
+    assert wb["部门统计"]["A2"].value == "生态环境局"
+    r = c.get(f"/ledger?since={day}&until={day}&format=csv")
+    assert r.status_code == 200 and "'=化工厂偷排" in r.content.decode("utf-8-sig")
+    assert c.get("/ledger?since=2024-13-01").status_code == 400
+    assert c.get(f"/ledger?since={day}&until=2020-01-01").status_code == 400
+    assert c.get("/ledger?format=pdf").status_code == 400
