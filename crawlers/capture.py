@@ -4,25 +4,28 @@ status, headers, through the source's address policy) and renders a PNG from tho
 headless Chromium, `capture.workers` at a time, then exits. The watch starts it every
 `capture.every` as a subprocess (one batch at a time), so a slow browser never blocks a crawl.
 
-The page is rendered from a local file of the fetched bytes with a <base href> to its URL, so the
-PNG shows what was hashed, not a later version of the page. By default scripts are off and the
-browser loads nothing from the network (a proxy that does not exist): crawled pages are hostile,
-and the browser runs without a sandbox as root in containers."""
+The browser is given the fetched bytes (plus a <base href> to their URL) from a loopback server of
+this process, so the PNG shows what was hashed, not a later version of the page. By default
+scripts are off and the browser loads nothing else (a content policy, and a proxy that does not
+exist): crawled pages are hostile, and the browser runs without a sandbox as root in containers."""
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -69,50 +72,95 @@ def fetch_page(client: httpx.Client, url: str, policy, max_bytes: int) -> Page:
 
 
 def content_policy(settings: CaptureSettings) -> str:
-    """The Content-Security-Policy the rendered copy carries: no scripts unless `javascript`, and
-    nothing from the network unless `load_resources` (inline styles and data: images still show).
-    Chromium's own switch for scripts also stops its screenshot, so the page itself says no."""
+    """The Content-Security-Policy the rendered copy is served with: no scripts unless
+    `javascript`, and nothing from the network unless `load_resources` (inline styles and data:
+    images still show). Chromium's own switch for scripts also stops its screenshot, so the
+    page is refused them instead."""
     rules = [] if settings.javascript else ["script-src 'none'", "object-src 'none'"]
     if not settings.load_resources:
         rules += ["default-src 'none'", "style-src 'unsafe-inline'", "img-src data:", "font-src data:"]
     return "; ".join(rules)
 
 
-def with_base(html: bytes, url: str, content_type: str | None, policy: str = "") -> bytes:
-    """The fetched bytes with <base href> (relative links resolve to the site), the charset when
-    only the HTTP header named it (a local file has no header), and the content policy, inserted
-    at the start of <head> so they apply before anything of the page."""
-    tags = ""
-    m = _CHARSET.search(content_type or "")
-    if m:
-        tags += f'<meta charset="{escape(m[1])}">'
-    if policy:
-        tags += f'<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">'
-    tags += f'<base href="{escape(url, quote=True)}">'
+def with_base(html: bytes, url: str) -> bytes:
+    """The fetched bytes with <base href> at the start of <head>, so relative links resolve to
+    the site (the only change to the bytes)."""
     found = _HEAD.search(html[:65536])
     at = found.end() if found else 0
-    return html[:at] + tags.encode("ascii") + html[at:]
+    return html[:at] + f'<base href="{escape(url, quote=True)}">'.encode("ascii") + html[at:]
 
 
-def chromium_args(settings: CaptureSettings, profile: str, shot: Path) -> list[str]:
+class PageServer:
+    """The pages being rendered, served on 127.0.0.1 to the browser. Over HTTP, not file://: a
+    crawled page that redirects (meta refresh) or frames a file:// URL would otherwise draw this
+    machine's files into the evidence; an http page may not load local files."""
+
+    def __init__(self):
+        pages: dict[str, tuple[bytes, str, str]] = {}
+        self._pages = pages
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                page = pages.get(self.path)
+                if page is None:
+                    self.send_error(404)
+                    return
+                body, content_type, policy = page
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                if policy:
+                    self.send_header("Content-Security-Policy", policy)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name="capture-pages", daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return self._httpd.server_address[1]
+
+    def add(self, body: bytes, content_type: str, policy: str) -> str:
+        path = f"/{secrets.token_hex(12)}.html"
+        self._pages[path] = (body, content_type, policy)
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def remove(self, url: str) -> None:
+        self._pages.pop(url[url.index("/", len("http://")):], None)
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+def chromium_args(settings: CaptureSettings, profile: str, shot: Path, server_port: int) -> list[str]:
     args = [settings.chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--disable-extensions", "--no-first-run", "--hide-scrollbars", "--mute-audio", "--lang=zh-CN",
             f"--user-data-dir={profile}", f"--window-size={settings.width},{settings.height}",
             f"--screenshot={shot}"]
-    if not settings.load_resources:
-        args += [f"--proxy-server={_BLACKHOLE_PROXY}", "--proxy-bypass-list=<-loopback>"]
+    if not settings.load_resources:  # every request but the page itself goes to a dead proxy
+        args += [f"--proxy-server={_BLACKHOLE_PROXY}", f"--proxy-bypass-list=<-loopback>;127.0.0.1:{server_port}"]
     return args
 
 
-def render_png(html: bytes, url: str, content_type: str | None, settings: CaptureSettings) -> bytes:
+def render_png(html: bytes, url: str, content_type: str | None, settings: CaptureSettings,
+               server: PageServer) -> bytes:
     """A PNG of `html` as Chromium draws it (window width × height, top of the page)."""
     work = Path(tempfile.mkdtemp(prefix="yq-capture-"))
+    m = _CHARSET.search(content_type or "")
+    page_url = server.add(with_base(html, url), f"text/html; charset={m[1]}" if m else "text/html",
+                          content_policy(settings))
     try:
-        page = work / "page.html"
-        page.write_bytes(with_base(html, url, content_type, content_policy(settings)))
         shot = work / "shot.png"
-        proc = subprocess.Popen([*chromium_args(settings, str(work / "profile"), shot), page.as_uri()],
+        proc = subprocess.Popen([*chromium_args(settings, str(work / "profile"), shot, server.port), page_url],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             proc.wait(timeout=settings.timeout)
@@ -124,6 +172,7 @@ def render_png(html: bytes, url: str, content_type: str | None, settings: Captur
             raise RuntimeError(f"浏览器未生成截图 (exit {proc.returncode})")
         return shot.read_bytes()
     finally:
+        server.remove(page_url)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -167,7 +216,7 @@ def capture_batch(store, sources, settings: CaptureSettings, *, limit: int | Non
         if page.body is not None:
             try:
                 content_type = dict((k.lower(), v) for k, v in page.headers).get("content-type")
-                png = render_png(page.body, page.url, content_type, settings)
+                png = render_png(page.body, page.url, content_type, settings, server)
                 rendered_at = beijing_now()
             except (OSError, RuntimeError) as e:
                 error = f"截图失败: {e}"
@@ -175,9 +224,13 @@ def capture_batch(store, sources, settings: CaptureSettings, *, limit: int | Non
                       html=page.body, png=png, rendered_at=rendered_at, renderer=renderer, error=error)
         return png is not None
 
-    with ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="capture") as pool:
-        for ok in pool.map(one, todo):
-            summary["captured" if ok else "failed"] += 1
+    server = PageServer()
+    try:
+        with ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="capture") as pool:
+            for ok in pool.map(one, todo):
+                summary["captured" if ok else "failed"] += 1
+    finally:
+        server.close()
     return summary
 
 

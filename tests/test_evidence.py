@@ -25,7 +25,8 @@ from test_crawl_support import Site, forum_sources, open_store, send, write_conf
 
 CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE_PAGE = ("<html><head><meta charset='utf-8'><title>东湖区化工厂偷排</title>"
-                "<script>document.body.innerHTML=''</script></head><body style='background:#fff'>"
+                "<script>document.body.innerHTML=''</script>"
+                "<meta http-equiv='refresh' content='0;url=file:///etc/hostname'></head><body style='background:#fff'>"
                 "<h1 style='color:#c00'>东湖区化工厂半夜偷排，河水发臭</h1>"
                 "<img src='http://169.254.169.254/latest/meta-data/'>"
                 "<p>青溪东湖区化工厂夜里偷排，河水发臭，附近居民不敢开窗。</p></body></html>")
@@ -81,7 +82,8 @@ def test_capture_and_export(tmp_path, browser):
             assert hashlib.sha256(cap.html).hexdigest() == cap.html_sha256
             width, height, _ = pixels(cap.png)
             assert (width, height) == (800, 600)
-            # scripts are off: the page script would have blanked it; the red headline is drawn
+            # scripts are off (the page script would have blanked it) and the refresh to a local
+            # file went nowhere: the red headline is drawn
             assert non_background(cap.png) > 500
             assert any(px[0] > 150 and px[1] < 80 and px[2] < 80 for px in pixels(cap.png)[2])
             assert cap.fetched_at <= cap.rendered_at and "Chromium" in cap.renderer
