@@ -124,7 +124,9 @@ def report(batches, alone, beside, side, args) -> str:
         f"| with a capture batch (2 browsers, {side.get('captured', 0)} pages) beside it | {beside['pages']} | "
         f"{beside['seconds']:.1f} | {beside['rate']:.1f} |",
         "", f"Crawl rate lost while capturing: {cost:.0%}. The capture runs in its own process, so the crawl is "
-        "never blocked; what it loses is CPU (Chromium rendering competes for the same cores).", "",
+        "never blocked; what it loses is CPU (Chromium rendering competes for the same cores). The crawl of one "
+        "demo source is short (under a few seconds), so it overlaps the batch entirely: this is the worst case, "
+        "a crawl during a capture burst. On a 2-core host `capture.workers: 1` halves the overlap's pressure.", "",
     ]
     return "\n".join(lines)
 
