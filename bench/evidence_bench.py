@@ -126,7 +126,7 @@ def report(batches, alone, beside, side, args) -> str:
         "", f"Crawl rate lost while capturing: {cost:.0%}. The capture runs in its own process, so the crawl is "
         "never blocked; what it loses is CPU (Chromium rendering competes for the same cores). The crawl of one "
         "demo source is short (under a few seconds), so it overlaps the batch entirely: this is the worst case, "
-        "a crawl during a capture burst. On a 2-core host `capture.workers: 1` halves the overlap's pressure.", "",
+        "a crawl during a capture burst. With `capture.workers: 1` (not measured here) a 2-core host keeps more CPU for the crawl.", "",
     ]
     return "\n".join(lines)
 
