@@ -69,6 +69,11 @@ def thread_gone_reason(page: Fetched) -> str | None:
     return None
 
 
+def _is_floor_notice(text: str) -> bool:
+    """The floor's whole text is a 屏蔽/删除 notice (a longer post merely quoting one is not)."""
+    return any(m in text and len(text) <= len(m) + 12 for m in FLOOR_GONE_MARKERS)
+
+
 @dataclass(frozen=True, slots=True)
 class Seen:
     doc_id: str
@@ -97,16 +102,18 @@ def read_thread(thread_url: str, fetch: Callable[[str], Fetched], parse: Callabl
     while url is not None and pages < max_pages:
         got = fetch(url)
         pages += 1
-        if pages == 1 and (reason := thread_gone_reason(got)) is not None:
-            return Reading(gone_reason=reason)
+        if pages == 1 and got.status in GONE_STATUSES:
+            return Reading(gone_reason=f"HTTP {got.status}")
         if got.status != 200:
             return Reading(unreadable=True)
         try:
             page = parse(got.body, got.url, content_type=got.content_type, now=beijing_now())
         except ParseError:
-            return Reading(unreadable=True)
-        if not page.posts:
-            return Reading(unreadable=True)
+            page = None
+        if page is None or not page.posts:
+            # only a page without posts can be a deletion notice: a post may quote one
+            reason = thread_gone_reason(got) if pages == 1 else None
+            return Reading(gone_reason=reason) if reason else Reading(unreadable=True)
         title = normalizer.clean(clean_field("title", page.title or "") or "")
         single = single_post_articles and page.page_type == "article"
         for i, post in enumerate(page.posts):
@@ -117,7 +124,7 @@ def read_thread(thread_url: str, fetch: Callable[[str], Fetched], parse: Callabl
                 text = normalizer.clean(clean_field("text", post.text, required=True))
             except BadField:
                 continue
-            if any(m in text for m in FLOOR_GONE_MARKERS) and len(text) < 200:
+            if _is_floor_notice(text):
                 hidden.append(doc_id)
             else:
                 seen.append(Seen(doc_id, title, text))

@@ -46,11 +46,14 @@ def test_one_reread_finds_deleted_and_edited_posts(tmp_path):
         site.forum.threads[2].posts[2] = "第2帖第3楼 青溪 东湖区 改成了别的说法"          # floor 3 edited
         site.forum.threads[2].posts.pop()                                                # floor 7 vanished
         site.forum.threads[3].posts[1] = "提示: 该帖被管理员或版主屏蔽"                   # floor 2 hidden
+        # a reply quoting a deletion notice is neither a deleted thread nor a blocked floor
+        quoting = "楼上说“该帖已被删除”，还说“提示: 该帖被管理员或版主屏蔽”，其实帖子都还在，大家放心"
 
+        site.forum.threads[3].posts[4] = quoting  # floor 5: stored, then edited into a quote
         store = open_store(cfg)
         try:
             summary = _recheck(cfg, site, store, [1, 2, 3, 4])
-            assert summary == {"source": "bbs", "threads": 4, "unreadable": 0, "deleted": 7, "edited": 1,
+            assert summary == {"source": "bbs", "threads": 4, "unreadable": 0, "deleted": 7, "edited": 2,
                                "restored": 0}
             versions = PostVersions(store.engine)
             t1, t2, t3, t4 = (_by_floor(store, site, t) for t in (1, 2, 3, 4))
@@ -60,8 +63,8 @@ def test_one_reread_finds_deleted_and_edited_posts(tmp_path):
             assert all(reasons[(1, f)] == [(DELETED, "删帖提示页（主题不存在或已被删除）")] for f in (1, 2, 3))
             assert reasons[(4, 1)] == reasons[(4, 2)] == [(DELETED, "HTTP 404")]
             assert reasons[(2, 7)] == [(DELETED, "楼层消失")] and reasons[(3, 2)] == [(DELETED, "楼层被屏蔽")]
-            assert reasons[(2, 3)] == [(EDITED, "正文变化")]
-            assert sum(1 for v in reasons.values() if v) == 8  # the other floors are untouched
+            assert reasons[(2, 3)] == reasons[(3, 5)] == [(EDITED, "正文变化")]
+            assert sum(1 for v in reasons.values() if v) == 9  # the other floors are untouched
 
             edited = t2[3]
             old, new = versions.versions(edited.id)
