@@ -190,6 +190,7 @@ class Services:
     def console_app(self):
         from console.app import create_app
         from console.auth import SecretError, build_auth
+        from alerts.ledger import load_ledger_config
         from alerts.reports.daily import daily_report_plan
         from console.services import ConsoleServices
 
@@ -213,7 +214,8 @@ class Services:
             deliveries=(lambda: self.reports.postbox.deliveries()) if self.cfg.alerts.reports is not None else None,
             allowed_hosts=(con.host, *con.allowed_hosts), crawl_stale_after=timedelta(minutes=con.crawl_stale_minutes),
             metrics_token=os.environ.get(con.metrics_token_env) or None, periods=self.periods,
-            daily_items=lambda day: [p.doc.id for p in daily_report_plan(self.store, day=day, now=clock())]))
+            daily_items=lambda day: [p.doc.id for p in daily_report_plan(self.store, day=day, now=clock())],
+            ledger_config=load_ledger_config(self.cfg.dir)))
 
     def gc(self) -> dict:
         return self.store.gc(clock(), self.cfg.storage.raw_retention_days)
@@ -280,6 +282,9 @@ def build_scheduler(svc: Services, *, demo: bool = False):
     sched.add_job(svc.deliver_reports, IntervalTrigger(seconds=20), id="report:mail", name="报告邮件",
                   next_run_time=now + timedelta(seconds=10))
     sched.add_job(svc.gc, CronTrigger(hour=3, minute=30, timezone=TZ), id="gc", name="过期数据清理")
+    from cli.evidence import add_evidence_jobs
+
+    add_evidence_jobs(sched, svc)  # 取证截图 and 删帖改帖复查, as crawler subprocesses
     if demo:
         # In the demo the story plays in minutes, so today's issue is refreshed every minute.
         sched.add_job(lambda: svc.daily_report(clock().date()), IntervalTrigger(seconds=60),

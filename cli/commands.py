@@ -46,8 +46,12 @@ def cmd_analyze(args) -> int:
 def cmd_check_config(args) -> int:
     from alerts.config import roster_warnings
 
+    from alerts.ledger import load_ledger_config
+    from storage.evidence import load_evidence_config
+
     cfg = load_config(config_dir(args.dir or args.config))
     check_sources(cfg.dir)
+    load_ledger_config(cfg.dir), load_evidence_config(cfg.dir)  # the optional files, when present
     for warning in roster_warnings(cfg.alerts, cfg.watch.shifts, now().date()):
         print(f"警告: {warning}")  # a gap is covered by the fallback, so it does not fail the check
     print(f"配置有效: {cfg.dir} ({len(cfg.sources.sources)} 个信息源)")

@@ -15,6 +15,8 @@ from .commands import (cmd_analyze, cmd_check_config, cmd_crawl, cmd_gc, cmd_ini
                        cmd_sources, cmd_user, delegate, demo_sites)
 from .backup import cmd_backup, cmd_restore
 from .doctor import cmd_doctor
+from .evidence import add_evidence_commands
+from .ledger import add_ledger_commands
 from .report import cmd_report
 from .run import cmd_run
 from .search import cmd_search
@@ -85,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("restore", cmd_restore, "check a backup's hashes and unpack it into a fresh directory", config=False)
     p.add_argument("path")
     p.add_argument("--into", help="target directory (default: the current one); nothing is overwritten")
+    add_ledger_commands(add)
+    add_evidence_commands(add)
     sub.add_parser("source", help="source tools: yqwatch source test ID", description=SOURCE_USAGE)
     return ap
 

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import admin, api, login, pages, undelivered
+from . import admin, api, evidence_view, ledger_view, login, pages, undelivered
 from .auth import AuthMiddleware
 from .metrics import MetricsMiddleware
 from .render import make_templates, page
@@ -74,6 +74,9 @@ def create_app(services: ConsoleServices) -> Starlette:
         _route("/incidents/{incident_id:int}", pages.incident_page),
         _route("/incidents/{incident_id:int}/transition", pages.incident_transition, methods=["POST"]),
         _route("/incidents/{incident_id:int}/special", pages.incident_special, methods=["POST"]),
+        _route("/ledger", ledger_view.ledger_download),
+        _route("/evidence/{capture_id:int}/png", evidence_view.capture_png),
+        _route("/evidence/{capture_id:int}/bundle", evidence_view.capture_bundle),
         _route("/sources", pages.sources_page),
         _route("/reports", pages.reports_page),
         _route("/reports/generate", pages.generate_report, methods=["POST"]),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from markupsafe import Markup
@@ -19,6 +19,7 @@ from pipeline.types import SEVERITIES, SEVERITY_LABELS, SEVERITY_RANK, Document
 from storage.search import IndexUnavailable
 from storage.types import SearchQuery
 
+from .evidence_view import CardMarks, card_marks, post_marks
 from .explain import grade_reason
 from .highlight import highlighted
 from .queries import EventView, WatchReads, main_event
@@ -116,6 +117,7 @@ class ThreadCard:
     latest_html: Markup | None  # the newest post in view, when it is not the lead
     link: str | None  # the thread; http(s) only: anything else is shown, never linked
     event: EventView | None  # the open alert event the thread belongs to
+    marks: CardMarks = CardMarks()  # 已删除 / 已编辑 posts and the lead's 取证 capture
 
     @property
     def score(self) -> float:
@@ -173,6 +175,8 @@ class ThreadCard:
             "latest_excerpt": str(self.latest_html.striptags()) if self.latest_html else None,
             "event": None if e is None else {"id": e.id, "sources": list(e.sources),
                                              "threads": e.thread_count, "posts": e.doc_count},
+            "deleted": self.marks.deleted, "edited": self.marks.edited,
+            "capture": self.marks.capture.id if self.marks.capture else None,
         }
 
 
@@ -233,6 +237,8 @@ def build_feed(services, flt: FeedFilter, now: datetime, limit: int = MAX_ROWS) 
     shown = picked[:limit]
     events = _thread_events(services.reads, [[p.doc.id for p in v] for _, v in shown])
     cards = [_card(posts, in_view, terms, ev) for (posts, in_view), ev in zip(shown, events)]
+    marks = post_marks(services.store.engine, [i for c in cards for i in (*c.ids, c.lead.doc.id)])
+    cards = [replace(c, marks=card_marks(marks, c.ids, c.lead.doc.id)) for c in cards]
     return Feed(cards, _topics(docs), len(picked), sum(len(v) for _, v in picked), notice)
 
 

@@ -17,10 +17,12 @@ from alerts.incidents import TRANSITIONS, IncidentError
 from alerts.reports.issues import selected_doc_ids
 from alerts.types import IncidentState
 from pipeline.types import SEVERITY_RANK
+from storage.evidence import EvidenceStore
 
 from .api import require_actor
 from .auth import current_user
 from .deliveries import delivery_rows, latest_daily
+from .evidence_view import event_changes
 from .feed import STATUS_FILTERS, FeedFilter, build_feed
 from .policy import transition_refusal
 from .render import page
@@ -111,6 +113,11 @@ def events_page(request: Request):
                      "failed": sum(1 for a in alerts if a.status in ("failed", "rejected")),
                      "pending": sum(1 for a in alerts if a.status in ("pending", "sending")),
                      "acked": acked, "incident": incidents.get(e.id)})
+    changes = event_changes(s.store.engine, [e.id for e in events])
+    captures = EvidenceStore(s.store.engine).summaries(list(firsts))
+    for r in rows:
+        r["changes"] = changes.get(r["event"].id, [])
+        r["capture"] = captures.get(r["first"].id) if r["first"] else None
     surges = s.reads.recent_surges(s.now() - SURGE_DAYS)
     return page(request, "events.html", rows=rows, surges=surges, source_names=s.source_names)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from alerts.engine import AlertEngine
 from alerts.incidents import IncidentBook
 from pipeline.periods import Periods
+from alerts.ledger import LedgerConfig
 from storage.search import SearchIndex
 from storage.store import Store
 
@@ -49,6 +50,7 @@ class ConsoleServices:
     metrics_token: str | None = None
     # 重大活动 / 敏感期 (watch.yaml periods): every page shows the one on now in a banner
     periods: Periods | None = None
+    ledger_config: LedgerConfig | None = None  # 台账 deadlines (config/ledger.yaml); None: defaults
 
     def __post_init__(self):
         if self.reads is None:

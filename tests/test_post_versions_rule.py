@@ -1,0 +1,37 @@
+"""The post_deleted rule's matches: deleted posts at the rule's grade, on their event, once per
+detection window; edits and lower grades do not fire."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from alerts.config import AlertsConfig
+from alerts.deletion_rule import PostDeletedRule, deletion_matches
+from alerts.engine import AlertEngine
+from reports_support import event_of
+from storage.versions import PostVersions
+from test_alerts_support import T0, Clock, make_doc, make_store
+
+
+def test_deleted_graded_posts_match_on_their_event(tmp_path):
+    clock = Clock(T0 + timedelta(hours=1))
+    store = make_store(tmp_path)
+    store.save_documents([make_doc(1, severity="orange"), make_doc(2, severity="blue"),
+                          make_doc(3, severity="red", thread="https://bbs.example.cn/thread-2-1-1.html")])
+    AlertEngine(store, AlertsConfig(), {}, now=clock).run_once()
+    rule = PostDeletedRule(id="del", name="删帖", type="post_deleted", min_severity="yellow", channels=["mail"])
+    v = PostVersions(store.engine)
+    t1 = clock() + timedelta(minutes=5)
+    v.gone("d0001", "HTTP 404", t1)
+    v.gone("d0002", "HTTP 404", t1)  # blue: below the rule's grade
+    v.seen("d0003", "改了标题", "改了正文", t1)  # an edit is no deletion
+    matches = deletion_matches(store, rule, clock(), t1)
+    assert [(m.doc_id, m.event_id, m.severity, m.matched_at) for m in matches] == [
+        ("d0001", event_of(store, "d0001"), "orange", t1)]
+    assert deletion_matches(store, rule, t1, t1 + timedelta(minutes=5)) == []  # each detection once
+    only_tieba = rule.model_copy(update={"sources": ["tieba"]})
+    assert deletion_matches(store, only_tieba, clock(), t1) == []
+    with pytest.raises(ValidationError):
+        PostDeletedRule(id="x", name="x", type="post_deleted", min_severity="purple", channels=["mail"])
