@@ -130,8 +130,10 @@ class Services:
         """The report desk; it e-mails issues when alerts.yaml has a `reports:` section."""
         from alerts.reports.delivery import ReportPostbox
         from alerts.reports.desk import ReportDesk
+        from alerts.reports.letterhead import letterhead
 
         cfg, mail = self.cfg, self.cfg.alerts.reports
+        r = cfg.watch.reports
         postbox = None
         if mail is not None:
             # the alert engine's own channel object (alerts.yaml guarantees an enabled e-mail one)
@@ -142,7 +144,9 @@ class Services:
         return ReportDesk(self.store, self.incidents, out_dir=cfg.path(cfg.watch.reports.out_dir),
                           locality=cfg.watch.locality, now=clock,
                           formats=cfg.watch.reports.formats, shifts=cfg.watch.shifts,
-                          source_names=self.source_names, postbox=postbox, mail=mail)
+                          source_names=self.source_names, postbox=postbox, mail=mail,
+                          head=letterhead(cfg.watch.locality, issuer=r.issuer, compiled_by=r.compiled_by,
+                                          submit_to=r.submit_to, copy_to=r.copy_to))
 
     def daily_report(self, day: date, formats=None, out: Path | None = None):
         res = self.reports.daily(day, formats, out)

@@ -17,6 +17,8 @@ from alerts.reports.docx_writer import write_docx
 from alerts.reports.html_writer import render_html, write_html
 from alerts.reports.issues import issue_number, selected_doc_ids
 from alerts.reports.kinds import ReportKind, attachment, signature
+from alerts.reports.letterhead import NOT_OPENED, Letterhead, advice, assessment, handling_states, letterhead
+from alerts.reports.pdf_writer import UNAVAILABLE, FormatUnavailable, pdf_available, via_docx
 from analysis.hotwords import hot_words
 from analysis.stats import ReportPick, period_stats, report_picks
 from pipeline.types import SEVERITY_LABELS, Document
@@ -27,7 +29,7 @@ TITLE = "重要舆情摘报"
 MAX_ITEMS = 10
 MAX_SELECTED = MAX_ITEMS * 3  # staff may select more than MAX_ITEMS; beyond this it is a mistake
 SUMMARY_CHARS = 200
-WRITERS = {"docx": write_docx, "html": write_html}
+WRITERS = {"docx": write_docx, "html": write_html, "pdf": via_docx(write_docx)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,10 @@ class ReportItem:
     grade: str
     tendency: str
     selected: bool = False  # picked by staff (入摘报), not by the ranking
+    category: str = ""
+    handling: str = NOT_OPENED  # the state of the incident of its event (letterhead.handling_states)
+    assessment: str = ""  # 研判
+    advice: str = ""  # 处置建议
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +55,7 @@ class DailyReport:
 
     title: str
     locality: str
+    issuer: str  # the 红头 line
     issue_no: int
     year: int
     day: date
@@ -65,6 +72,9 @@ class DailyReport:
     items: tuple[ReportItem, ...]
     hand_picked: bool  # at least one item was selected by staff
     selection_note: str  # which items staff selected, "" when none
+    submit_to: tuple[str, ...] = ()  # 报送
+    copy_to: tuple[str, ...] = ()  # 抄送
+    issued_label: str = ""  # 印发 date: the day it was written
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +97,8 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def _item(no: int, doc: Document, source_names: Mapping[str, str], selected: bool = False) -> ReportItem:
+def _item(no: int, doc: Document, source_names: Mapping[str, str], selected: bool = False,
+          handling: str = NOT_OPENED) -> ReportItem:
     when = (doc.published_at or doc.fetched_at).astimezone(SHANGHAI)
     return ReportItem(
         no=no,
@@ -99,7 +110,16 @@ def _item(no: int, doc: Document, source_names: Mapping[str, str], selected: boo
         grade=SEVERITY_LABELS.get(doc.severity or "", "未定级"),
         tendency=tendency(doc),
         selected=selected,
+        category=one_line(doc.category or ""),
+        handling=handling,
+        assessment=assessment(grade=doc.severity, negative=doc.negative, replies=doc.replies,
+                              views=doc.views, category=one_line(doc.category or "")),
+        advice=advice(doc.severity, handling),
     )
+
+
+def date_label(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def daily_report_plan(store, *, day: date, now: datetime,
@@ -131,21 +151,25 @@ def selection_note(items: Sequence[ReportItem]) -> str:
 
 
 def build_daily_report(store, *, day: date, issue_no: int, locality: str, now: datetime,
-                       source_names: Mapping[str, str] | None = None) -> DailyReport:
+                       source_names: Mapping[str, str] | None = None,
+                       head: Letterhead | None = None) -> DailyReport:
     names = dict(source_names or {})
+    head = head or letterhead(locality)
     start, end = day_bounds(day)
     docs = store.documents_between(start, end, relevant_only=False)
     stats = period_stats(docs)
     plan = daily_report_plan(store, day=day, now=now, docs=docs)
-    items = tuple(_item(i, p.doc, names, p.selected) for i, p in enumerate(plan, 1))
+    states = handling_states(store.engine, [p.doc.id for p in plan])
+    items = tuple(_item(i, p.doc, names, p.selected, states[p.doc.id]) for i, p in enumerate(plan, 1))
     return DailyReport(
         title=TITLE,
         locality=locality,
+        issuer=head.issuer,
         issue_no=issue_no,
         year=day.year,
         day=day,
-        date_label=f"{day.year}年{day.month}月{day.day}日",
-        compiled_by=f"{locality}网络舆情值守组",
+        date_label=date_label(day),
+        compiled_by=head.compiled_by,
         generated_at=now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
         total=stats.total,
         relevant=stats.relevant,
@@ -157,6 +181,9 @@ def build_daily_report(store, *, day: date, issue_no: int, locality: str, now: d
         items=items,
         hand_picked=any(it.selected for it in items),
         selection_note=selection_note(items),
+        submit_to=head.submit_to,
+        copy_to=head.copy_to,
+        issued_label=date_label(now.astimezone(SHANGHAI).date()),
     )
 
 
@@ -166,14 +193,17 @@ def report_filename(day: date, issue_no: int, fmt: str) -> str:
 
 def write_daily_report(store, *, day: date, out_dir: Path, formats: Sequence[str] = ("docx", "html"),
                        locality: str, now: datetime,
-                       source_names: Mapping[str, str] | None = None) -> ReportResult:
+                       source_names: Mapping[str, str] | None = None,
+                       head: Letterhead | None = None) -> ReportResult:
     """Write the day's issue in each format; re-running a day keeps its issue number."""
     unknown = [f for f in formats if f not in WRITERS]
     if unknown:
         raise ValueError(f"unknown report format(s): {', '.join(unknown)}")
+    if "pdf" in formats and not pdf_available():  # refuse before numbering or writing anything
+        raise FormatUnavailable(UNAVAILABLE)
     number = issue_number(store.engine, KIND, day)
     report = build_daily_report(store, day=day, issue_no=number, locality=locality, now=now,
-                                source_names=source_names)
+                                source_names=source_names, head=head)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -202,7 +232,7 @@ def daily_mail(desk, res: ReportResult) -> Outgoing:
 def _write_issue(desk, key: str, formats: Sequence[str], out_dir: Path | None) -> ReportResult:
     return write_daily_report(desk.store, day=date.fromisoformat(key), out_dir=out_dir or desk.out_dir,
                               formats=tuple(formats), locality=desk.locality, now=desk.now(),
-                              source_names=desk.source_names)
+                              source_names=desk.source_names, head=desk.letterhead)
 
 
 REPORT_KIND = ReportKind(

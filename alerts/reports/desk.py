@@ -17,6 +17,7 @@ from alerts.reports.delivery import Delivery, Outgoing, ReportPostbox, RunResult
 from alerts.reports.handover import KIND as HANDOVER
 from alerts.reports.handover import HandoverResult
 from alerts.reports.kinds import ReportKind, kind
+from alerts.reports.letterhead import Letterhead, letterhead
 from alerts.reports.special import KIND as SPECIAL
 from alerts.reports.special import SpecialResult
 
@@ -37,7 +38,8 @@ class ReportDesk:
                  now: Callable[[], datetime], formats: Sequence[str] = ("docx", "html"),
                  shifts: Sequence[str] = ("08:00", "20:00"),
                  source_names: Mapping[str, str] | None = None,
-                 postbox: ReportPostbox | None = None, mail: ReportMailConfig | None = None):
+                 postbox: ReportPostbox | None = None, mail: ReportMailConfig | None = None,
+                 head: Letterhead | None = None):
         self.store = store
         self.incidents = incidents
         self.out_dir = Path(out_dir)
@@ -48,6 +50,7 @@ class ReportDesk:
         self.source_names = dict(source_names or {})
         self.postbox = postbox if mail is not None else None
         self.mail = mail
+        self.letterhead = head or letterhead(locality)  # 红头 and 报送/抄送 of every report
 
     # -- writing --------------------------------------------------------------------------------
 
