@@ -2,9 +2,11 @@
 shared building blocks (paragraph, masthead, tables) and the daily 《重要舆情摘报》."""
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 from docx import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -156,13 +158,53 @@ def red_head(doc, issuer: str, issue_line: str, compiled_by: str, date_label: st
     _rule(p, size=24)
 
 
-def doc_title(doc, title: str) -> None:
+def doc_title(doc, title: str, subtitle: str = "") -> None:
+    """The document's title (二号 小标宋) and an optional 楷体 line under it (the period)."""
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.space_before = Pt(18)
-    p.paragraph_format.space_after = Pt(12)
+    p.paragraph_format.space_after = Pt(6 if subtitle else 12)
     p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     _run(p, title, font=ISSUER_FONT, size=22)
+    if subtitle:
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_after = Pt(12)
+        _run(p, subtitle, font=KAI_FONT)
+
+
+def official_table(doc, header, rows, widths_mm=None, *, size: float = 12) -> None:
+    """A ruled table in 仿宋 小四, single-spaced (the body's fixed 28.8 pt lines would pad every
+    cell), with the header row repeated on each page and column widths in mm."""
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    if widths_mm:  # LibreOffice lays out by the grid columns, Word by the cell widths: set both
+        table.autofit = False
+        for column, width in zip(table.columns, widths_mm):
+            column.width = Mm(width)
+    header_row = table.rows[0]
+    header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for row_cells, values, font in ((header_row.cells, header, HEADING_FONT),
+                                    *((None, r, BODY_FONT) for r in rows)):
+        cells = row_cells or table.add_row().cells
+        for i, (cell, value) in enumerate(zip(cells, values)):
+            if widths_mm:
+                cell.width = Mm(widths_mm[i])
+            p = cell.paragraphs[0]
+            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            p.paragraph_format.first_line_indent = Pt(0)
+            _run(p, str(value), font=font, size=size)
+    return table
+
+
+def picture(doc, png: bytes, width_mm: float) -> None:
+    """A centred image in its own single-spaced paragraph (fixed line spacing would clip it)."""
+    doc.add_picture(BytesIO(png), width=Mm(width_mm))
+    p = doc.paragraphs[-1]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    p.paragraph_format.first_line_indent = Pt(0)
 
 
 def body(doc, text: str, *, lead: str = "", lead_font: str = HEADING_FONT, indent: bool = True):
@@ -192,11 +234,13 @@ def colophon(doc, submit_to, copy_to, compiled_by: str, issued_label: str) -> No
     lines += [("抄送：", "、".join(copy_to))] if copy_to else []
     spacer = doc.add_paragraph()
     spacer.paragraph_format.space_before = Pt(24)
+    spacer.paragraph_format.keep_with_next = True  # the 版记 stays together on the last page
     first = True
     for label, names in lines:
         p = doc.add_paragraph()
         p.paragraph_format.left_indent = Pt(SIZE_SMALL)
         p.paragraph_format.right_indent = Pt(SIZE_SMALL)
+        p.paragraph_format.keep_with_next = True
         _run(p, label, size=SIZE_SMALL)
         _run(p, names + "。", size=SIZE_SMALL)
         if first:
