@@ -13,7 +13,7 @@ from pipeline.config import TZ, ConfigError
 from .args import BadInput
 from .commands import (cmd_analyze, cmd_check_config, cmd_crawl, cmd_gc, cmd_init_index, cmd_reindex,
                        cmd_sources, cmd_user, delegate, demo_sites)
-from .report import cmd_report
+from .report import REPORT_FORMATS, cmd_report
 from .run import cmd_run
 from .search import cmd_search
 
@@ -47,12 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source_id")
     sub.add_parser("parse-page", help="parse a saved page and print JSON (yqwatch parse-page --help)")
     add("analyze", cmd_analyze, "analyse JSON lines from stdin")
-    p = add("report", cmd_report, "write a report: daily 摘报, special 专报 on an incident, shift handover")
-    p.add_argument("kind", choices=["daily", "special", "handover"])
-    p.add_argument("--date", help="daily: the day (YYYY-MM-DD, default today)")
+    p = add("report", cmd_report, "write a report: daily 摘报, special 专报 on an incident, shift handover, "
+                                  "weekly/monthly 分析报告")
+    p.add_argument("kind", choices=list(REPORT_FORMATS))
+    p.add_argument("--date", help="daily: the day (default today); weekly/monthly: a day of the period "
+                                  "(default the last one that has ended)")
     p.add_argument("--incident", type=int, help="special: the incident id")
     p.add_argument("--at", help="handover: the shift that had ended by then (default now)")
-    p.add_argument("--format", choices=["docx", "html", "txt"])
+    p.add_argument("--format", choices=sorted({f for fs in REPORT_FORMATS.values() for f in fs}))
     p.add_argument("--out")
     p.add_argument("--send", action="store_true", help="also e-mail it (once per issue) to alerts.yaml `reports:`")
     p = add("search", cmd_search, "search the index (replies grouped under their thread, with scores)")
