@@ -130,6 +130,7 @@ class Services:
         """The report desk; it e-mails issues when alerts.yaml has a `reports:` section."""
         from alerts.reports.delivery import ReportPostbox
         from alerts.reports.desk import ReportDesk
+        from alerts.reports.approval import ApprovalBook
         from alerts.reports.letterhead import letterhead
 
         cfg, mail = self.cfg, self.cfg.alerts.reports
@@ -146,7 +147,8 @@ class Services:
                           formats=cfg.watch.reports.formats, shifts=cfg.watch.shifts,
                           source_names=self.source_names, postbox=postbox, mail=mail,
                           head=letterhead(cfg.watch.locality, issuer=r.issuer, compiled_by=r.compiled_by,
-                                          submit_to=r.submit_to, copy_to=r.copy_to))
+                                          submit_to=r.submit_to, copy_to=r.copy_to),
+                          approvals=ApprovalBook(self.store.engine, now=clock), auto_send=r.auto_send)
 
     def daily_report(self, day: date, formats=None, out: Path | None = None):
         res = self.reports.daily(day, formats, out)

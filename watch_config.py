@@ -44,6 +44,9 @@ class ReportSettings(BaseModel):
     compiled_by: str = ""
     submit_to: list[str] = []
     copy_to: list[str] = []
+    # kinds e-mailed without a 分管领导's approval in the console (daily, handover, special, weekly,
+    # monthly); every other kind with alerts.yaml recipients waits for approval
+    auto_send: list[Literal["daily", "handover", "special", "weekly", "monthly"]] = []
 
 
 class WatchSettings(BaseModel):

@@ -91,6 +91,8 @@ def _write_report(args, svc, desk, formats, out_dir):
 
 def _mail_state(issue) -> str:
     d = issue.delivery
+    if d is None and not issue.queued:
+        return "待审批: 分管领导在值守台审批后发送"
     if d is not None and d.status == "sent":
         return "已发送" if issue.queued else "此前已发送, 不重复发送"
     return "发送失败, 值守程序将自动重试" if d is not None and d.last_error else "已排队, 值守程序将发送"

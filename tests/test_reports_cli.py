@@ -46,6 +46,12 @@ def test_handover_and_daily_send_once(cfg):
     assert (cfg / "reports" / "交接班-2024-05-06-2000.txt").is_file()
 
     with SmtpServer(port) as smtp:
+        held = yq("report", "daily", "--date", "2024-05-06", "--send", "--config", str(cfg))
+        assert held.returncode == 0, held.stderr
+        assert "邮件待审批" in held.stdout and smtp.messages == []  # no auto_send: waits for approval
+        watch = (cfg / "watch.yaml").read_text(encoding="utf-8")
+        (cfg / "watch.yaml").write_text(watch.replace("  out_dir: reports\n", "  out_dir: reports\n"
+                                                      "  auto_send: [daily]\n"), encoding="utf-8")
         first = yq("report", "daily", "--date", "2024-05-06", "--send", "--config", str(cfg))
         again = yq("report", "daily", "--date", "2024-05-06", "--send", "--config", str(cfg))
     assert first.returncode == 0 and again.returncode == 0, first.stderr + again.stderr

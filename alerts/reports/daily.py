@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from alerts.escape import one_line, safe_url, truncate
+from alerts.reports.approval import EditedItem
 from alerts.reports.delivery import Outgoing
 from alerts.reports.docx_writer import write_docx
 from alerts.reports.html_writer import render_html, write_html
@@ -47,6 +48,7 @@ class ReportItem:
     handling: str = NOT_OPENED  # the state of the incident of its event (letterhead.handling_states)
     assessment: str = ""  # 研判
     advice: str = ""  # 处置建议
+    note: str = ""  # 编者按 (duty staff, approval.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +100,7 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def _item(no: int, doc: Document, source_names: Mapping[str, str], selected: bool = False,
-          handling: str = NOT_OPENED) -> ReportItem:
+          handling: str = NOT_OPENED, note: str = "") -> ReportItem:
     when = (doc.published_at or doc.fetched_at).astimezone(SHANGHAI)
     return ReportItem(
         no=no,
@@ -115,6 +117,7 @@ def _item(no: int, doc: Document, source_names: Mapping[str, str], selected: boo
         assessment=assessment(grade=doc.severity, negative=doc.negative, replies=doc.replies,
                               views=doc.views, category=one_line(doc.category or "")),
         advice=advice(doc.severity, handling),
+        note=one_line(note),
     )
 
 
@@ -152,15 +155,24 @@ def selection_note(items: Sequence[ReportItem]) -> str:
 
 def build_daily_report(store, *, day: date, issue_no: int, locality: str, now: datetime,
                        source_names: Mapping[str, str] | None = None,
-                       head: Letterhead | None = None) -> DailyReport:
+                       head: Letterhead | None = None,
+                       edited: Sequence[EditedItem] | None = None) -> DailyReport:
+    """`edited`: duty staff's items (approval.py), which replace the automatic plan."""
     names = dict(source_names or {})
     head = head or letterhead(locality)
     start, end = day_bounds(day)
     docs = store.documents_between(start, end, relevant_only=False)
     stats = period_stats(docs)
-    plan = daily_report_plan(store, day=day, now=now, docs=docs)
+    notes: dict[str, str] = {}
+    if edited is not None:
+        found = {d.id: d for d in store.get_documents([e.doc_id for e in edited])} if edited else {}
+        plan = [ReportPick(found[e.doc_id], True) for e in edited if e.doc_id in found]
+        notes = {e.doc_id: e.note for e in edited}
+    else:
+        plan = daily_report_plan(store, day=day, now=now, docs=docs)
     states = handling_states(store.engine, [p.doc.id for p in plan])
-    items = tuple(_item(i, p.doc, names, p.selected, states[p.doc.id]) for i, p in enumerate(plan, 1))
+    items = tuple(_item(i, p.doc, names, p.selected, states[p.doc.id], notes.get(p.doc.id, ""))
+                  for i, p in enumerate(plan, 1))
     return DailyReport(
         title=TITLE,
         locality=locality,
@@ -194,7 +206,8 @@ def report_filename(day: date, issue_no: int, fmt: str) -> str:
 def write_daily_report(store, *, day: date, out_dir: Path, formats: Sequence[str] = ("docx", "html"),
                        locality: str, now: datetime,
                        source_names: Mapping[str, str] | None = None,
-                       head: Letterhead | None = None) -> ReportResult:
+                       head: Letterhead | None = None,
+                       edited: Sequence[EditedItem] | None = None) -> ReportResult:
     """Write the day's issue in each format; re-running a day keeps its issue number."""
     unknown = [f for f in formats if f not in WRITERS]
     if unknown:
@@ -203,7 +216,7 @@ def write_daily_report(store, *, day: date, out_dir: Path, formats: Sequence[str
         raise FormatUnavailable(UNAVAILABLE)
     number = issue_number(store.engine, KIND, day)
     report = build_daily_report(store, day=day, issue_no=number, locality=locality, now=now,
-                                source_names=source_names, head=head)
+                                source_names=source_names, head=head, edited=edited)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -232,7 +245,8 @@ def daily_mail(desk, res: ReportResult) -> Outgoing:
 def _write_issue(desk, key: str, formats: Sequence[str], out_dir: Path | None) -> ReportResult:
     return write_daily_report(desk.store, day=date.fromisoformat(key), out_dir=out_dir or desk.out_dir,
                               formats=tuple(formats), locality=desk.locality, now=desk.now(),
-                              source_names=desk.source_names, head=desk.letterhead)
+                              source_names=desk.source_names, head=desk.letterhead,
+                              edited=desk.edited_items(KIND, key))
 
 
 REPORT_KIND = ReportKind(

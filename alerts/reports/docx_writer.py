@@ -279,6 +279,8 @@ def write_docx(report, path: Path) -> None:
                 font=KAI_FONT, bold=True)
         body(doc, f"{it.source}　{it.time}　{it.grade}预警　{it.tendency}　处置状态：{it.handling}",
              lead="来源·时间：", lead_font=BODY_FONT)
+        if it.note:
+            body(doc, it.note, lead="【编者按】", lead_font=KAI_FONT)
         body(doc, it.summary, lead="【摘要】")
         body(doc, it.assessment, lead="【研判】")
         body(doc, it.advice, lead="【处置建议】")
