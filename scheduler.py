@@ -201,7 +201,8 @@ class Services:
             # built lazily: the postbox (and its mail channel) exists only with alerts.yaml `reports:`
             deliveries=(lambda: self.reports.postbox.deliveries()) if self.cfg.alerts.reports is not None else None,
             allowed_hosts=(con.host, *con.allowed_hosts), crawl_stale_after=timedelta(minutes=con.crawl_stale_minutes),
-            daily_items=lambda day: [p.doc.id for p in daily_report_plan(self.store, day=day, now=clock())]))
+            daily_items=lambda day: [p.doc.id for p in daily_report_plan(self.store, day=day, now=clock())],
+            report_desk=self.reports))
 
     def gc(self) -> dict:
         return self.store.gc(clock(), self.cfg.storage.raw_retention_days)

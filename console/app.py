@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import admin, api, login, pages
+from . import admin, api, login, pages, report_approval
 from .auth import AuthMiddleware
 from .render import make_templates, page
 from .security import SecurityMiddleware, allowed_host_names, read_body
@@ -76,6 +76,10 @@ def create_app(services: ConsoleServices) -> Starlette:
         _route("/sources", pages.sources_page),
         _route("/reports", pages.reports_page),
         _route("/reports/generate", pages.generate_report, methods=["POST"]),
+        _route("/reports/approvals", report_approval.approvals_page),
+        _route("/reports/approvals/{kind}/{key}", report_approval.approval_page),
+        _route("/reports/approvals/{kind}/{key}/edit", report_approval.edit_issue, methods=["POST"]),
+        _route("/reports/approvals/{kind}/{key}/approve", report_approval.approve_issue, methods=["POST"]),
         _route("/reports/files/{path:path}", pages.report_file),
         _route("/reports/view/{path:path}", pages.report_preview),
         _route("/api/status", api.status),
