@@ -98,3 +98,22 @@ def test_edits_are_checked_and_approval_needs_a_draft_and_a_name(store, clock, t
     (tmp_path / "x.docx").write_bytes(b"PK")
     with pytest.raises(ApprovalError, match="未经审批"):
         book.sent("daily", KEY, tmp_path / "x.docx")
+
+
+def test_weekly_report_waits_for_approval_then_goes_out_with_its_charts(store, clock, tmp_path):
+    from alerts.config import ReportMailConfig
+
+    port = free_port()
+    with SmtpServer(port) as smtp:
+        desk = _desk(store, clock, tmp_path, port, auto_send=("daily",))
+        desk.mail = ReportMailConfig(channel="email", weekly=["leader@qingxi.example.cn"])
+        held = desk.issue("weekly", DAY)
+        assert not held.queued and smtp.messages == [] and held.result.report.relevant == 6
+        sent = desk.approve("weekly", KEY, by="分管副主任王某")
+        assert sent.queued and sent.delivery.status == "sent"
+    (msg,) = smtp.messages
+    assert msg["Subject"] == "《舆情分析周报》2024年第1期（2024年第19周（5月6日—5月12日））"
+    [att] = msg.iter_attachments()
+    assert att.get_filename() == "周报-2024-05-06-第1期.docx"
+    assert len(docx.Document(io.BytesIO(att.get_content())).inline_shapes) == 4
+    assert desk.approvals.get("weekly", KEY).sha256 == hashlib.sha256(att.get_content()).hexdigest()
