@@ -49,7 +49,8 @@ def test_docx_is_laid_out_as_an_official_document(store, clock, tmp_path):
     text = "\n".join(p.text for p in d.paragraphs)
     first = text.index("（一）东湖区化工厂半夜偷排")
     item = text[first:text.index("（二）")]
-    for label in ("来源·时间：青溪论坛　2024-05-06 09:10　红色预警", "【摘要】", "【研判】", "【处置建议】"):
+    for label in ("来源：青溪论坛　时间：2024-05-06 09:10", "等级：红色预警　倾向：负面", "【摘要】", "【研判】",
+                  "【处置建议】"):
         assert label in item
     assert "处置状态：处置" in item  # the incident on its event was moved to 处置
     assert "正在处置，建议责任部门及时反馈进展" in item

@@ -277,8 +277,8 @@ def write_docx(report, path: Path) -> None:
     for it in report.items:
         heading(doc, f"（{_cn_number(it.no)}）{it.title}" + ("（选编）" if it.selected else ""),
                 font=KAI_FONT, bold=True)
-        body(doc, f"{it.source}　{it.time}　{it.grade}预警　{it.tendency}　处置状态：{it.handling}",
-             lead="来源·时间：", lead_font=BODY_FONT)
+        body(doc, f"来源：{it.source}　时间：{it.time}")
+        body(doc, f"等级：{it.grade}预警　倾向：{it.tendency}　处置状态：{it.handling}")
         if it.note:
             body(doc, it.note, lead="【编者按】", lead_font=KAI_FONT)
         body(doc, it.summary, lead="【摘要】")
