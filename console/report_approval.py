@@ -72,9 +72,22 @@ def approval_page(request: Request):
         raise HTTPException(404, "该期报告尚无草稿")
     items = _current_items(desk, kind, key, ap.items)
     return page(request, "report_approval.html", ap=ap, title=kinds()[kind].title, items=items,
+                # once approved the written files are what was sent: they are not rewritten
+                preview=_preview(request, desk, kind, key) if ap.state in ("draft", "edited") else None,
                 editable=kind == DAILY and ap.state in ("draft", "edited"), max_note=MAX_NOTE,
                 can_approve=approval_refusal(current_user(request)) is None,
                 done=request.query_params.get("done"), source_names=desk.source_names)
+
+
+def _preview(request: Request, desk, kind: str, key: str) -> str | None:
+    """The issue as it stands, written as HTML into the report folder for the sandboxed preview
+    route (/reports/view/...): what the 分管领导 reads before approving. None: not previewable."""
+    if "html" not in kinds()[kind].formats:
+        return None
+    res = desk.write_key(kind, key, ("html",))
+    root = request.app.state.services.report_dir.resolve()
+    path = next((p.resolve() for p in res.paths if p.suffix == ".html"), None)
+    return path.relative_to(root).as_posix() if path is not None and path.is_relative_to(root) else None
 
 
 def edit_issue(request: Request):

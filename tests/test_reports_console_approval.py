@@ -67,6 +67,9 @@ def test_edit_then_only_the_leader_approves_and_it_is_sent_once(env):
         assert r.status_code == 303
         page = duty.get(r.headers["location"])
         assert _rows(page.text) == [planned[2], planned[0]]
+        preview = re.search(r'<a id="preview" href="([^"]+)"', page.text).group(1)
+        draft = duty.get(preview)  # the edited draft, as the 分管领导 will read it
+        assert draft.status_code == 200 and "【编者按】" in draft.text and "请核实" in draft.text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;请核实" in page.text and "<script>alert(1)" not in page.text
         assert "已编辑待审批" in page.text
 

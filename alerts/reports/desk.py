@@ -115,6 +115,11 @@ class ReportDesk:
             self.deliver()
         return self._issue(res, name, key, queued)
 
+    def write_key(self, name: str, key: str, formats: Sequence[str] | None = None):
+        """Write issue `key` of kind `name` as it stands (a draft's preview), without mailing."""
+        k = kind(name)
+        return k.write(self, key, self._formats(k, formats), None)
+
     def approve(self, name: str, key: str, *, by: str) -> Issue:
         """A 分管领导 approves issue `key`: it is written as approved and mailed (once)."""
         if self.approvals is None:
