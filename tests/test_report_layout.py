@@ -107,3 +107,22 @@ def test_pdf_is_refused_with_a_reason_without_libreoffice(store, clock, tmp_path
     with pytest.raises(FormatUnavailable, match="未安装LibreOffice"):
         _write(store, clock, tmp_path / "out", ("docx", "pdf"))
     assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+def test_weekly_pdf_carries_its_charts(store, clock, tmp_path):
+    _office_or_skip()
+    from alerts.incidents import IncidentBook
+    from alerts.reports.desk import ReportDesk
+
+    desk = ReportDesk(store, IncidentBook(store.engine, now=clock), out_dir=tmp_path, locality="青溪市",
+                      now=clock, source_names=NAMES, head=HEAD)
+    pdf = next(p for p in desk.write("weekly", DAY, ("pdf",)).paths if p.suffix == ".pdf")
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, check=True).stdout.decode()
+    kinds = [line.split()[2] for line in images.splitlines()[2:] if line.strip()]
+    assert kinds.count("image") == 4  # trend + three shares (each with its alpha "smask")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    assert "舆情分析周报" in text and "环境保护" in text and "100.00%" in text
+    PNG_DIR.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", "60", "-png", "-singlefile", str(pdf),
+                    str(PNG_DIR / "weekly-page1")], check=True)
+    assert (PNG_DIR / "weekly-page1.png").stat().st_size > 0
