@@ -126,3 +126,20 @@ def test_weekly_pdf_carries_its_charts(store, clock, tmp_path):
     subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", "60", "-png", "-singlefile", str(pdf),
                     str(PNG_DIR / "weekly-page1")], check=True)
     assert (PNG_DIR / "weekly-page1.png").stat().st_size > 0
+
+
+def test_configured_pdf_is_skipped_not_fatal_without_libreoffice(store, clock, tmp_path, monkeypatch, caplog):
+    """watch.yaml reports.formats [docx, pdf] on a machine without LibreOffice: the scheduled
+    issue is still written (DOCX), with a warning; the special report, which has no PDF, too."""
+    from alerts.incidents import IncidentBook
+    from alerts.reports.desk import ReportDesk
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.delenv("YQ_SOFFICE", raising=False)
+    desk = ReportDesk(store, IncidentBook(store.engine, now=clock), out_dir=tmp_path / "r", locality="青溪市",
+                      now=clock, formats=("docx", "pdf"), source_names=NAMES)
+    res = desk.issue_daily(DAY).result
+    assert [p.suffix for p in res.paths] == [".docx"]
+    assert "未生成PDF" in caplog.text
+    with pytest.raises(FormatUnavailable):
+        desk.daily(DAY, ("pdf",))  # asked for explicitly: refused with the reason

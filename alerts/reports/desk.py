@@ -4,6 +4,7 @@ scheduled — is its kind's business (alerts.reports.kinds: 《重要舆情摘�
 does the same for all of them. The scheduler's jobs, the CLI and the console call it."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,10 +20,13 @@ from alerts.reports.handover import KIND as HANDOVER
 from alerts.reports.handover import HandoverResult
 from alerts.reports.kinds import ReportKind, kind
 from alerts.reports.letterhead import Letterhead, letterhead
+from alerts.reports.pdf_writer import pdf_available
 from alerts.reports.special import KIND as SPECIAL
 from alerts.reports.special import SpecialResult
 
 __all__ = ["HandoverResult", "Issue", "ReportDesk"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +156,15 @@ class ReportDesk:
     # -- internals ------------------------------------------------------------------------------
 
     def _formats(self, k: ReportKind, formats: Sequence[str] | None = None, *, mail: bool = False):
-        chosen = tuple(formats or k.default_formats or self.formats)
+        if formats:  # asked for explicitly: an unknown or unavailable format is refused
+            chosen = tuple(formats)
+        else:
+            # watch.yaml reports.formats: what this kind can write; PDF only where LibreOffice
+            # is installed, so a missing office suite never stops the scheduled issue
+            chosen = tuple(f for f in (k.default_formats or self.formats) if f in k.formats)
+            if "pdf" in chosen and not pdf_available():
+                log.warning("报告 %s 未生成PDF：本机未安装LibreOffice", k.name)
+                chosen = tuple(f for f in chosen if f != "pdf")
         return tuple(dict.fromkeys((*chosen, *k.mail_formats))) if mail else chosen
 
     def _issue(self, result, name: str, key: str, queued: bool) -> Issue:
