@@ -76,6 +76,7 @@ def create_app(services: ConsoleServices) -> Starlette:
         _route("/sources", pages.sources_page),
         _route("/reports", pages.reports_page),
         _route("/reports/generate", pages.generate_report, methods=["POST"]),
+        _route("/reports/analysis", report_approval.generate_analysis, methods=["POST"]),
         _route("/reports/approvals", report_approval.approvals_page),
         _route("/reports/approvals/{kind}/{key}", report_approval.approval_page),
         _route("/reports/approvals/{kind}/{key}/edit", report_approval.edit_issue, methods=["POST"]),

@@ -1,4 +1,4 @@
-"""The console's approval pages for report issues (alerts.reports.approval): the list of issues
+"""The console's analysis-report button and approval pages for report issues (alerts.reports.approval): the list of issues
 waiting, one issue's draft for duty staff to edit (keep, reorder, 编者按 per item: the daily 摘报)
 and the 分管领导's approve-and-send. Plain `def` handlers: Starlette runs them in the threadpool,
 so the database and the SMTP send never block the event loop. Forms carry the CSRF token
@@ -132,3 +132,20 @@ def approve_issue(request: Request):
     except ApprovalError as e:
         raise HTTPException(409, str(e)) from None
     return _see_other(f"/reports/approvals/{quote(kind)}/{quote(key)}?" + urlencode({"done": "approved"}))
+
+
+ANALYSIS_KINDS = ("weekly", "monthly")
+
+
+def generate_analysis(request: Request):
+    """Write last week's / last month's 舆情分析报告 (DOCX and HTML, into the report folder)."""
+    form = checked_form(request)
+    require_actor(request)
+    desk = request.app.state.services.report_desk
+    if desk is None:
+        raise HTTPException(409, "本控制台未配置报告生成")
+    kind = form.get("kind", "")
+    if kind not in ANALYSIS_KINDS:
+        raise HTTPException(400, "报告类型应为 weekly 或 monthly")
+    res = desk.write(kind, None)
+    return _see_other("/reports?" + urlencode({"analysis": f"{res.report.title}第{res.issue_no}期"}))

@@ -101,3 +101,17 @@ def test_unknown_issue_and_kind_are_404(env):
     assert duty.get("/reports/approvals/daily/2024-01-01").status_code == 404
     assert duty.get("/reports/approvals/nosuch/2024-01-01").status_code == 404
     assert duty.get("/reports/approvals/daily/..%2F..%2Fetc").status_code == 404
+
+
+def test_weekly_and_monthly_from_the_reports_page(env):
+    duty = _signed_in(env, "jia")
+    page = duty.get("/reports")
+    assert 'id="gen-weekly"' in page.text and 'id="approvals-link"' in page.text
+    r = _post(duty, "/reports/analysis", kind="weekly")
+    assert r.status_code == 303
+    done = duty.get(r.headers["location"]).text
+    assert "已生成舆情分析周报第1期" in done
+    # the clock is 2024-05-06 (a Monday): last week is the one of 04-29
+    assert "周报-2024-04-29-第1期.docx" in done and "周报-2024-04-29-第1期.html" in done
+    assert _post(duty, "/reports/analysis", kind="yearly").status_code == 400
+    assert duty.post("/reports/analysis", data={"kind": "monthly"}, follow_redirects=False).status_code == 403
