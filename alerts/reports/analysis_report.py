@@ -23,7 +23,8 @@ from alerts.reports.docx_writer import (body, colophon, doc_title, heading, offi
 from alerts.reports.html_writer import render_html, write_html
 from alerts.reports.issues import issue_number
 from alerts.reports.kinds import ReportKind, attachment, signature
-from alerts.reports.letterhead import Letterhead, handling_states, letterhead
+from alerts.reports.letterhead import NOT_OPENED, Letterhead, handling_states, letterhead
+from alerts.types import IncidentState
 from alerts.reports.pdf_writer import UNAVAILABLE, FormatUnavailable, pdf_available, via_docx
 from analysis.hotwords import hot_words
 from analysis.shares import (UNCATEGORISED, ShareRow, change_label, counts_by, county_of, daily_volume,
@@ -32,6 +33,8 @@ from analysis.stats import period_stats, report_picks
 from pipeline.types import SEVERITY_LABELS
 
 TOP_EVENTS = 10
+# an event nobody has started handling: no incident, or one still at 发现/研判
+NOT_HANDLED = (NOT_OPENED, IncidentState.found.label, IncidentState.assessed.label)
 HOT_WORDS = 20
 TEMPLATE = "analysis_report.html.j2"
 
@@ -130,7 +133,7 @@ def _closing(word: str, relevant: int, negative: int, change: str, category: Seq
     if not relevant:
         return f"{word}未监测到涉本地舆情，网络舆论环境总体平稳。建议保持常态化监测。"
     lead = category[0] if category else None
-    open_events = [e for e in events if e.handling in ("未立单", "发现", "研判")]
+    open_events = [e for e in events if e.handling in NOT_HANDLED]
     parts = [f"{word}涉本地舆情{relevant}条，环比{change}，其中负面{negative}条"
              f"（占{100 * negative / relevant:.1f}%）"]
     if lead is not None:
