@@ -253,6 +253,12 @@ def build_scheduler(svc: Services, *, demo: bool = False):
         sh, sm = (int(x) for x in t.split(":"))
         sched.add_job(svc.issue_handover, CronTrigger(hour=sh, minute=sm, timezone=TZ),
                       id=f"report:handover:{t}", name=f"交接班 {t}")
+    # 舆情分析周报 / 月报 at daily_at on Monday / the 1st, covering the period just ended (drafted
+    # for approval unless watch.yaml reports.auto_send names them)
+    sched.add_job(lambda: svc.reports.issue("weekly"), CronTrigger(day_of_week="mon", hour=hh, minute=mm, timezone=TZ),
+                  id="report:weekly", name="舆情分析周报")
+    sched.add_job(lambda: svc.reports.issue("monthly"), CronTrigger(day=1, hour=hh, minute=mm, timezone=TZ),
+                  id="report:monthly", name="舆情分析月报")
     # Retries, and issues a crash left written but unsent.
     sched.add_job(svc.deliver_reports, IntervalTrigger(seconds=60), id="report:mail", name="报告邮件",
                   next_run_time=now + timedelta(seconds=10))

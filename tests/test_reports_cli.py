@@ -79,8 +79,13 @@ def test_the_watch_schedules_reports_and_their_mail(cfg):
     svc = Services(load_config(cfg))
     try:
         assert svc.reports.postbox is not None and svc.reports.recipients("daily") == ["leader@qingxi.example.cn"]
-        jobs = {j.id for j in build_scheduler(svc).get_jobs()}
-        assert {"report:daily", "report:mail", "report:handover:08:00", "report:handover:20:00"} <= jobs
+        sched = build_scheduler(svc)
+        jobs = {j.id for j in sched.get_jobs()}
+        assert {"report:daily", "report:mail", "report:handover:08:00", "report:handover:20:00",
+                "report:weekly", "report:monthly"} <= jobs
+        issue = sched.get_job("report:weekly").func()  # what Monday morning runs: last week, drafted
+        assert issue.result.paths[0].name.startswith("周报-") and issue.result.paths[0].is_file()
+        assert not issue.queued  # no weekly recipients in alerts.yaml: written, not mailed
     finally:
         svc.close()
 
