@@ -69,6 +69,7 @@ def test_html_has_the_same_layout_and_escapes(store, clock, tmp_path):
     assert '<p class="byline"><span>青溪市网络舆情值守组</span><span>2024年5月6日</span></p>' in html
     assert '"仿宋", "FangSong"' in html and '"AR PL UKai CN"' in html  # 仿宋 first, shipped fonts after
     assert "处置状态：处置</span>" in html and "处置状态：未立单" in html
+    assert "<h3>（一）东湖区化工厂半夜偷排" in html and "<h3>（二）" in html
     assert "报送：市委宣传部、市委网信办&lt;b&gt;。" in html  # config text is escaped too
     assert "<script>alert(1)" not in html
 
@@ -143,3 +144,9 @@ def test_configured_pdf_is_skipped_not_fatal_without_libreoffice(store, clock, t
     assert "未生成PDF" in caplog.text
     with pytest.raises(FormatUnavailable):
         desk.daily(DAY, ("pdf",))  # asked for explicitly: refused with the reason
+
+
+def test_items_are_numbered_the_official_way():
+    from alerts.reports.docx_writer import cn_number
+
+    assert [cn_number(n) for n in (1, 9, 10, 12, 20, 23, 30)] == ["一", "九", "十", "十二", "二十", "二十三", "三十"]

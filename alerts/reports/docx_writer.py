@@ -275,7 +275,7 @@ def write_docx(report, path: Path) -> None:
     if not report.items:
         body(doc, "本日无重要舆情。")
     for it in report.items:
-        heading(doc, f"（{_cn_number(it.no)}）{it.title}" + ("（选编）" if it.selected else ""),
+        heading(doc, f"（{cn_number(it.no)}）{it.title}" + ("（选编）" if it.selected else ""),
                 font=KAI_FONT, bold=True)
         body(doc, f"来源：{it.source}　时间：{it.time}")
         body(doc, f"等级：{it.grade}预警　倾向：{it.tendency}　处置状态：{it.handling}")
@@ -293,7 +293,7 @@ def write_docx(report, path: Path) -> None:
 _DIGITS = "零一二三四五六七八九"
 
 
-def _cn_number(n: int) -> str:
+def cn_number(n: int) -> str:
     """1..99 in Chinese numerals, as 公文 number their sub-headings: 一, 十, 十二, 二十三."""
     if n < 10:
         return _DIGITS[n]
