@@ -147,8 +147,11 @@ class Services:
         """The report desk; it e-mails issues when alerts.yaml has a `reports:` section."""
         from alerts.reports.delivery import ReportPostbox
         from alerts.reports.desk import ReportDesk
+        from alerts.reports.approval import ApprovalBook
+        from alerts.reports.letterhead import letterhead
 
         cfg, mail = self.cfg, self.cfg.alerts.reports
+        r = cfg.watch.reports
         postbox = None
         if mail is not None:
             # the alert engine's own channel object (alerts.yaml guarantees an enabled e-mail one)
@@ -159,7 +162,10 @@ class Services:
         return ReportDesk(self.store, self.incidents, out_dir=cfg.path(cfg.watch.reports.out_dir),
                           locality=cfg.watch.locality, now=clock,
                           formats=cfg.watch.reports.formats, shifts=cfg.watch.shifts,
-                          source_names=self.source_names, postbox=postbox, mail=mail)
+                          source_names=self.source_names, postbox=postbox, mail=mail,
+                          head=letterhead(cfg.watch.locality, issuer=r.issuer, compiled_by=r.compiled_by,
+                                          submit_to=r.submit_to, copy_to=r.copy_to),
+                          approvals=ApprovalBook(self.store.engine, now=clock), auto_send=r.auto_send)
 
     def daily_report(self, day: date, formats=None, out: Path | None = None):
         res = self.reports.daily(day, formats, out)
@@ -215,7 +221,7 @@ class Services:
             allowed_hosts=(con.host, *con.allowed_hosts), crawl_stale_after=timedelta(minutes=con.crawl_stale_minutes),
             metrics_token=os.environ.get(con.metrics_token_env) or None, periods=self.periods,
             daily_items=lambda day: [p.doc.id for p in daily_report_plan(self.store, day=day, now=clock())],
-            ledger_config=load_ledger_config(self.cfg.dir)))
+            ledger_config=load_ledger_config(self.cfg.dir), report_desk=self.reports))
 
     def gc(self) -> dict:
         return self.store.gc(clock(), self.cfg.storage.raw_retention_days)
@@ -278,6 +284,12 @@ def build_scheduler(svc: Services, *, demo: bool = False):
         sh, sm = (int(x) for x in t.split(":"))
         sched.add_job(svc.issue_handover, CronTrigger(hour=sh, minute=sm, timezone=TZ),
                       id=f"report:handover:{t}", name=f"交接班 {t}")
+    # 舆情分析周报 / 月报 at daily_at on Monday / the 1st, covering the period just ended (drafted
+    # for approval unless watch.yaml reports.auto_send names them)
+    sched.add_job(lambda: svc.reports.issue("weekly"), CronTrigger(day_of_week="mon", hour=hh, minute=mm, timezone=TZ),
+                  id="report:weekly", name="舆情分析周报")
+    sched.add_job(lambda: svc.reports.issue("monthly"), CronTrigger(day=1, hour=hh, minute=mm, timezone=TZ),
+                  id="report:monthly", name="舆情分析月报")
     # Retries, and issues a crash left written but unsent.
     sched.add_job(svc.deliver_reports, IntervalTrigger(seconds=20), id="report:mail", name="报告邮件",
                   next_run_time=now + timedelta(seconds=10))

@@ -40,7 +40,16 @@ class ReportSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     daily_at: str = Field("08:00", pattern=_HHMM)
     out_dir: str = "../var/reports"  # relative to the config directory
-    formats: list[Literal["docx", "html"]] = ["docx", "html"]
+    formats: list[Literal["docx", "html", "pdf"]] = ["docx", "html"]  # pdf needs LibreOffice
+    # the 公文 letterhead of every report: 红头 line (default "<locality>网络舆情信息"), 编发单位
+    # (default "<locality>网络舆情值守组"), and the 版记's 报送 / 抄送 lines
+    issuer: str = ""
+    compiled_by: str = ""
+    submit_to: list[str] = []
+    copy_to: list[str] = []
+    # kinds e-mailed without a 分管领导's approval in the console (daily, handover, special, weekly,
+    # monthly); every other kind with alerts.yaml recipients waits for approval
+    auto_send: list[Literal["daily", "handover", "special", "weekly", "monthly"]] = []
 
 
 class WatchSettings(BaseModel):

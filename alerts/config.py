@@ -67,6 +67,8 @@ class ReportMailConfig(_Strict):
     daily: list[str] = []  # 《重要舆情摘报》: leadership
     special: list[str] = []  # 专报 on an incident
     handover: list[str] = []  # 交接班 summary: the duty team
+    weekly: list[str] = []  # 舆情分析周报
+    monthly: list[str] = []  # 舆情分析月报
 
 
 def roster_roles(channel) -> list[str]:

@@ -17,7 +17,7 @@ from .backup import cmd_backup, cmd_restore
 from .doctor import cmd_doctor
 from .evidence import add_evidence_commands
 from .ledger import add_ledger_commands
-from .report import cmd_report
+from .report import REPORT_FORMATS, cmd_report
 from .run import cmd_run
 from .search import cmd_search
 
@@ -51,12 +51,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source_id")
     sub.add_parser("parse-page", help="parse a saved page and print JSON (yqwatch parse-page --help)")
     add("analyze", cmd_analyze, "analyse JSON lines from stdin")
-    p = add("report", cmd_report, "write a report: daily 摘报, special 专报 on an incident, shift handover")
-    p.add_argument("kind", choices=["daily", "special", "handover"])
-    p.add_argument("--date", help="daily: the day (YYYY-MM-DD, default today)")
+    p = add("report", cmd_report, "write a report: daily 摘报, special 专报 on an incident, shift handover, "
+                                  "weekly/monthly 分析报告")
+    p.add_argument("kind", choices=list(REPORT_FORMATS))
+    p.add_argument("--date", help="daily: the day (default today); weekly/monthly: a day of the period "
+                                  "(default the last one that has ended)")
     p.add_argument("--incident", type=int, help="special: the incident id")
     p.add_argument("--at", help="handover: the shift that had ended by then (default now)")
-    p.add_argument("--format", choices=["docx", "html", "txt"])
+    p.add_argument("--format", choices=sorted({f for fs in REPORT_FORMATS.values() for f in fs}))
     p.add_argument("--out")
     p.add_argument("--send", action="store_true", help="also e-mail it (once per issue) to alerts.yaml `reports:`")
     p = add("search", cmd_search, "search the index (replies grouped under their thread, with scores)")

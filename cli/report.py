@@ -1,4 +1,5 @@
-"""`yqwatch report daily|special|handover`: write (and with --send e-mail once) one report."""
+"""`yqwatch report daily|special|handover|weekly|monthly`: write (and with --send e-mail once) one
+report."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,11 +9,14 @@ from pipeline.config import now
 from .args import BadInput, parse_date, parse_since
 from .services import opened
 
-REPORT_FORMATS = {"daily": ("docx", "html"), "special": ("docx", "html"), "handover": ("html", "txt")}
+REPORT_FORMATS = {"daily": ("docx", "html", "pdf"), "special": ("docx", "html"), "handover": ("html", "txt"),
+                  "weekly": ("docx", "html", "pdf"), "monthly": ("docx", "html", "pdf")}
+ANALYSIS_TITLES = {"weekly": "舆情分析周报", "monthly": "舆情分析月报"}
 
 
 def cmd_report(args) -> int:
     from alerts.incidents import IncidentError
+    from alerts.reports.pdf_writer import FormatUnavailable
 
     out = Path(args.out) if args.out else None
     fmt = args.format or (out.suffix.lstrip(".") if out is not None and out.suffix else None)
@@ -32,7 +36,7 @@ def cmd_report(args) -> int:
             raise BadInput(f"alerts.yaml 未配置 reports.{args.kind} 收件人, 无法发送")
         try:
             line, paths, issue = _write_report(args, svc, desk, formats, out_dir)
-        except IncidentError as e:
+        except (IncidentError, FormatUnavailable) as e:
             raise BadInput(str(e)) from None
         if issue is not None:
             line += " · 邮件" + _mail_state(issue)
@@ -66,6 +70,16 @@ def _write_report(args, svc, desk, formats, out_dir):
         r = res.report
         return (f"交接班 {r.shift_label}: 新增帖子 {r.posts} · 预警 {r.alerts_sent} · 新建事件单 {len(r.opened)}",
                 list(res.paths), issue)
+    if args.kind in ANALYSIS_TITLES:
+        day = parse_date(args.date) if args.date else None  # None: the last period that has ended
+        if args.send:
+            issue = desk.issue(args.kind, day)
+            res = issue.result or desk.write(args.kind, day)
+        else:
+            res = desk.write(args.kind, day, formats, out_dir)
+        r = res.report
+        return (f"《{ANALYSIS_TITLES[args.kind]}》{res.year}年第{res.issue_no}期 ({r.period.label}): "
+                f"涉本地信息 {r.relevant} 条 · 重点事件 {len(r.events)} 件", list(res.paths), issue)
     day = parse_date(args.date) if args.date else now().date()
     if args.send:
         issue = svc.issue_daily_report(day)
@@ -77,6 +91,8 @@ def _write_report(args, svc, desk, formats, out_dir):
 
 def _mail_state(issue) -> str:
     d = issue.delivery
+    if d is None and not issue.queued:
+        return "待审批: 分管领导在值守台审批后发送"
     if d is not None and d.status == "sent":
         return "已发送" if issue.queued else "此前已发送, 不重复发送"
     return "发送失败, 值守程序将自动重试" if d is not None and d.last_error else "已排队, 值守程序将发送"

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import admin, api, evidence_view, ledger_view, login, pages, undelivered
+from . import admin, api, evidence_view, ledger_view, login, pages, report_approval, undelivered
 from .auth import AuthMiddleware
 from .metrics import MetricsMiddleware
 from .render import make_templates, page
@@ -80,6 +80,11 @@ def create_app(services: ConsoleServices) -> Starlette:
         _route("/sources", pages.sources_page),
         _route("/reports", pages.reports_page),
         _route("/reports/generate", pages.generate_report, methods=["POST"]),
+        _route("/reports/analysis", report_approval.generate_analysis, methods=["POST"]),
+        _route("/reports/approvals", report_approval.approvals_page),
+        _route("/reports/approvals/{kind}/{key}", report_approval.approval_page),
+        _route("/reports/approvals/{kind}/{key}/edit", report_approval.edit_issue, methods=["POST"]),
+        _route("/reports/approvals/{kind}/{key}/approve", report_approval.approve_issue, methods=["POST"]),
         _route("/reports/files/{path:path}", pages.report_file),
         _route("/reports/view/{path:path}", pages.report_preview),
         _route("/alerts/undelivered", undelivered.undelivered_page),

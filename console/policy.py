@@ -17,6 +17,13 @@ def transition_refusal(user: User | None, to: IncidentState) -> str | None:
     return None
 
 
+def approval_refusal(user: User | None) -> str | None:
+    """Why `user` may not approve a report for sending to leadership (Chinese), or None."""
+    if user is not None and user.role not in CLOSERS:
+        return "只有分管领导或管理员可以审批报告"
+    return None
+
+
 def can_manage_accounts(user: User | None) -> bool:
     """Accounts exist only with auth on, so typed-name mode (no user) never manages them."""
     return user is not None and user.role in ACCOUNT_ADMINS

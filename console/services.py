@@ -44,6 +44,9 @@ class ConsoleServices:
     # what today's 摘报 will hold, in report order (doc ids): selected posts first, then the
     # automatic ones up to the report's size (alerts.reports.daily); None: only the selected are shown
     daily_items: Callable[[date], list[str]] | None = None
+    # the report desk (alerts.reports.desk) whose approvals the /reports/approvals pages edit and
+    # approve; None (or a desk without approvals): no approval pages
+    report_desk: object | None = None
     # alert events and the ingest sequence (console.queries); None: read from the store's tables
     reads: WatchReads | None = None
     # bearer token that lets a non-loopback Prometheus scrape /metrics (None: loopback only)

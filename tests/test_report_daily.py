@@ -80,7 +80,7 @@ def test_staff_selection_comes_first_and_keeps_the_automatic_items(store, tmp_pa
     assert [(it.title, it.selected) for it in res.report.items] == [
         ("临江县某工地欠薪", True), ("东湖区化工厂偷排<script>alert(1)</script>", False)]
     assert "其中第1条为值班人员选编，其余按重要程度自动选取。" in text
-    assert "1. 临江县某工地欠薪（选编）" in text
+    assert "（一）临江县某工地欠薪（选编）" in text
     html = res.paths[1].read_text(encoding="utf-8")
     assert "其中第1条为值班人员选编" in html and "临江县某工地欠薪（选编）" in html
     from types import SimpleNamespace
@@ -132,5 +132,5 @@ def test_empty_day_and_bad_format(store, tmp_path):
     res = write_daily_report(store, day=date(2024, 6, 1), out_dir=tmp_path, formats=("docx",),
                              locality="青溪市", now=NOW)
     assert res.item_count == 0 and "本日无重要舆情" in _docx_text(res.paths[0])
-    with pytest.raises(ValueError, match="pdf"):
-        write_daily_report(store, day=DAY, out_dir=tmp_path, formats=("pdf",), locality="青溪市", now=NOW)
+    with pytest.raises(ValueError, match="odt"):
+        write_daily_report(store, day=DAY, out_dir=tmp_path, formats=("odt",), locality="青溪市", now=NOW)

@@ -1,7 +1,9 @@
-"""`yqwatch report special|handover|daily --send` as real subprocesses: exit codes, one-line
+"""`yqwatch report special|handover|daily|weekly|monthly` (daily --send) as real subprocesses: exit codes, one-line
 Chinese errors, files written, and a daily issue e-mailed once to a real SMTP server."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime
 
 import docx
@@ -10,7 +12,7 @@ from alerts.incidents import IncidentBook
 from conftest import free_port
 from storage.factory import create_schema, make_engine
 from test_alerts_support import SH, SmtpServer
-from test_cli import cfg, yq  # noqa: F401  (cfg is a fixture)
+from test_cli import ROOT, cfg, yq  # noqa: F401  (cfg is a fixture)
 
 
 def test_special_report_and_its_errors(cfg):
@@ -44,6 +46,12 @@ def test_handover_and_daily_send_once(cfg):
     assert (cfg / "reports" / "交接班-2024-05-06-2000.txt").is_file()
 
     with SmtpServer(port) as smtp:
+        held = yq("report", "daily", "--date", "2024-05-06", "--send", "--config", str(cfg))
+        assert held.returncode == 0, held.stderr
+        assert "邮件待审批" in held.stdout and smtp.messages == []  # no auto_send: waits for approval
+        watch = (cfg / "watch.yaml").read_text(encoding="utf-8")
+        (cfg / "watch.yaml").write_text(watch.replace("  out_dir: reports\n", "  out_dir: reports\n"
+                                                      "  auto_send: [daily]\n"), encoding="utf-8")
         first = yq("report", "daily", "--date", "2024-05-06", "--send", "--config", str(cfg))
         again = yq("report", "daily", "--date", "2024-05-06", "--send", "--config", str(cfg))
     assert first.returncode == 0 and again.returncode == 0, first.stderr + again.stderr
@@ -71,7 +79,37 @@ def test_the_watch_schedules_reports_and_their_mail(cfg):
     svc = Services(load_config(cfg))
     try:
         assert svc.reports.postbox is not None and svc.reports.recipients("daily") == ["leader@qingxi.example.cn"]
-        jobs = {j.id for j in build_scheduler(svc).get_jobs()}
-        assert {"report:daily", "report:mail", "report:handover:08:00", "report:handover:20:00"} <= jobs
+        sched = build_scheduler(svc)
+        jobs = {j.id for j in sched.get_jobs()}
+        assert {"report:daily", "report:mail", "report:handover:08:00", "report:handover:20:00",
+                "report:weekly", "report:monthly"} <= jobs
+        issue = sched.get_job("report:weekly").func()  # what Monday morning runs: last week, drafted
+        assert issue.result.paths[0].name.startswith("周报-") and issue.result.paths[0].is_file()
+        assert not issue.queued  # no weekly recipients in alerts.yaml: written, not mailed
     finally:
         svc.close()
+
+
+def test_weekly_and_monthly_reports(cfg, monkeypatch):
+    r = yq("report", "weekly", "--date", "2024-05-08", "--config", str(cfg))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("《舆情分析周报》2024年第1期 (2024年第19周（5月6日—5月12日）): 涉本地信息 0 条")
+    assert (cfg / "reports" / "周报-2024-05-06-第1期.docx").is_file()
+    out = cfg / "month.docx"
+    r = yq("report", "monthly", "--date", "2024-04-30", "--out", str(out), "--config", str(cfg))
+    assert r.returncode == 0, r.stderr
+    assert "《舆情分析月报》2024年第1期 (2024年4月)" in r.stdout
+    assert docx.Document(str(out)).paragraphs[0].text == "青溪市网络舆情信息"  # the 红头
+    for args, words in ((["weekly", "--format", "txt"], "txt"), (["monthly", "--date", "2024-13-01"], "日期")):
+        r = yq("report", *args, "--config", str(cfg))
+        assert r.returncode == 2, r.stdout + r.stderr
+        err = r.stderr.strip()
+        assert len(err.splitlines()) == 1 and err.startswith("错误: ") and words in err
+    # without LibreOffice the PDF is refused with the reason, in one line
+    monkeypatch.setenv("YQ_SOFFICE", "")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    r = subprocess.run([sys.executable, "-m", "scheduler", "report", "daily", "--date", "2024-05-06",
+                        "--format", "pdf", "--config", str(cfg)], capture_output=True, text=True, cwd=ROOT,
+                       timeout=180)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert r.stderr.strip() == "错误: 无法生成PDF：本机未安装LibreOffice（soffice），请安装libreoffice-writer-nogui或改用DOCX/HTML格式"

@@ -44,7 +44,7 @@ def _mail(desk, path):
     return Outgoing(title="舆情周报", subject=f"舆情周报（{path.stem}）", text=text, html=f"<p>{text}</p>")
 
 
-REPORT_KIND = ReportKind(name="weekly", title="舆情周报", formats=("txt",), default_formats=("txt",),
+REPORT_KIND = ReportKind(name="digest", title="舆情周报", formats=("txt",), default_formats=("txt",),
                          mail_formats=(), schedule=None, key=lambda desk, day: day.isoformat(),
                          write=_write, mail=_mail)
 '''
@@ -57,8 +57,9 @@ def test_the_three_kinds_are_registered_with_their_schedules():
     assert found["daily"].mail_formats == ("docx", "html") and found["handover"].default_formats == ("html", "txt")
     assert [k.name for k in scheduled("daily")] == ["daily"]
     assert [k.name for k in scheduled("shifts")] == ["handover"]
-    with pytest.raises(ValueError, match="unknown report kind 'monthly'"):
-        kind("monthly")
+    assert (found["weekly"].title, found["monthly"].title) == ("舆情分析周报", "舆情分析月报")
+    with pytest.raises(ValueError, match="unknown report kind 'quarterly'"):
+        kind("quarterly")
     with pytest.raises(ValueError, match="schedule"):
         ReportKind(name="x", title="x", formats=("txt",), default_formats=None, mail_formats=(),
                    schedule="hourly", key=str, write=print, mail=print)
@@ -78,19 +79,19 @@ def weekly_module(tmp_path, monkeypatch):
 
 
 def test_a_new_kind_is_one_module_written_and_mailed_once(weekly_module, store, clock, tmp_path):  # noqa: F811
-    assert kinds()["weekly"].title == "舆情周报"
+    assert kinds()["digest"].title == "舆情周报"
     port = free_port()
     channel = EmailChannel(host="127.0.0.1", port=port, sender="yq@qingxi.example.cn",
                            recipients=["duty@qingxi.example.cn"], timeout=5)
-    mail = SimpleNamespace(channel="email", weekly=["leader@qingxi.example.cn"])
+    mail = SimpleNamespace(channel="email", digest=["leader@qingxi.example.cn"])
     with SmtpServer(port) as smtp:
         desk = ReportDesk(store, IncidentBook(store.engine, now=clock), out_dir=tmp_path / "reports",
                           locality="青溪市", now=clock, source_names=NAMES,
                           postbox=ReportPostbox(store.engine, channel, now=clock), mail=mail)
-        path = desk.write("weekly", DAY)
+        path = desk.write("digest", DAY)
         assert path.read_text(encoding="utf-8") == "青溪市舆情周报：本周本地信息6条\n"
-        first = desk.issue("weekly", DAY)
-        again = desk.issue("weekly", DAY)
+        first = desk.issue("digest", DAY)
+        again = desk.issue("digest", DAY)
     assert first.queued and first.delivery.status == "sent" and not again.queued
     (msg,) = smtp.messages
     assert "本周本地信息6条" in msg.get_body(("plain",)).get_content()

@@ -1,4 +1,4 @@
-"""0003_reports creates exactly the tables alerts.reports.models declares, on SQLite and (with
+"""0003_reports and 0010 create exactly the tables alerts.reports.models declares, on SQLite and (with
 YQ_PG_URL) PostgreSQL, and downgrades cleanly."""
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from storage_docs import drop_postgres_schema, postgres_engine
 from conftest import free_port
 from test_alerts_support import SH, SmtpServer
 
-TABLES = {"report_deliveries", "report_specials"}
+TABLES = {"report_deliveries", "report_specials", "report_approvals"}
 NOW = datetime(2024, 5, 6, 9, 0, tzinfo=SH)
 
 

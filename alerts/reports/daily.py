@@ -12,11 +12,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from alerts.escape import one_line, safe_url, truncate
+from alerts.reports.approval import EditedItem
 from alerts.reports.delivery import Outgoing
 from alerts.reports.docx_writer import write_docx
 from alerts.reports.html_writer import render_html, write_html
 from alerts.reports.issues import issue_number, selected_doc_ids
 from alerts.reports.kinds import ReportKind, attachment, signature
+from alerts.reports.letterhead import NOT_OPENED, Letterhead, advice, assessment, handling_states, letterhead
+from alerts.reports.pdf_writer import UNAVAILABLE, FormatUnavailable, pdf_available, via_docx
 from analysis.hotwords import hot_words
 from analysis.stats import ReportPick, period_stats, report_picks
 from pipeline.types import SEVERITY_LABELS, Document
@@ -27,7 +30,7 @@ TITLE = "重要舆情摘报"
 MAX_ITEMS = 10
 MAX_SELECTED = MAX_ITEMS * 3  # staff may select more than MAX_ITEMS; beyond this it is a mistake
 SUMMARY_CHARS = 200
-WRITERS = {"docx": write_docx, "html": write_html}
+WRITERS = {"docx": write_docx, "html": write_html, "pdf": via_docx(write_docx)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,11 @@ class ReportItem:
     grade: str
     tendency: str
     selected: bool = False  # picked by staff (入摘报), not by the ranking
+    category: str = ""
+    handling: str = NOT_OPENED  # the state of the incident of its event (letterhead.handling_states)
+    assessment: str = ""  # 研判
+    advice: str = ""  # 处置建议
+    note: str = ""  # 编者按 (duty staff, approval.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +57,7 @@ class DailyReport:
 
     title: str
     locality: str
+    issuer: str  # the 红头 line
     issue_no: int
     year: int
     day: date
@@ -65,6 +74,9 @@ class DailyReport:
     items: tuple[ReportItem, ...]
     hand_picked: bool  # at least one item was selected by staff
     selection_note: str  # which items staff selected, "" when none
+    submit_to: tuple[str, ...] = ()  # 报送
+    copy_to: tuple[str, ...] = ()  # 抄送
+    issued_label: str = ""  # 印发 date: the day it was written
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +99,8 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def _item(no: int, doc: Document, source_names: Mapping[str, str], selected: bool = False) -> ReportItem:
+def _item(no: int, doc: Document, source_names: Mapping[str, str], selected: bool = False,
+          handling: str = NOT_OPENED, note: str = "") -> ReportItem:
     when = (doc.published_at or doc.fetched_at).astimezone(SHANGHAI)
     return ReportItem(
         no=no,
@@ -99,7 +112,17 @@ def _item(no: int, doc: Document, source_names: Mapping[str, str], selected: boo
         grade=SEVERITY_LABELS.get(doc.severity or "", "未定级"),
         tendency=tendency(doc),
         selected=selected,
+        category=one_line(doc.category or ""),
+        handling=handling,
+        assessment=assessment(grade=doc.severity, negative=doc.negative, replies=doc.replies,
+                              views=doc.views, category=one_line(doc.category or "")),
+        advice=advice(doc.severity, handling),
+        note=one_line(note),
     )
+
+
+def date_label(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def daily_report_plan(store, *, day: date, now: datetime,
@@ -131,21 +154,34 @@ def selection_note(items: Sequence[ReportItem]) -> str:
 
 
 def build_daily_report(store, *, day: date, issue_no: int, locality: str, now: datetime,
-                       source_names: Mapping[str, str] | None = None) -> DailyReport:
+                       source_names: Mapping[str, str] | None = None,
+                       head: Letterhead | None = None,
+                       edited: Sequence[EditedItem] | None = None) -> DailyReport:
+    """`edited`: duty staff's items (approval.py), which replace the automatic plan."""
     names = dict(source_names or {})
+    head = head or letterhead(locality)
     start, end = day_bounds(day)
     docs = store.documents_between(start, end, relevant_only=False)
     stats = period_stats(docs)
-    plan = daily_report_plan(store, day=day, now=now, docs=docs)
-    items = tuple(_item(i, p.doc, names, p.selected) for i, p in enumerate(plan, 1))
+    notes: dict[str, str] = {}
+    if edited is not None:
+        found = {d.id: d for d in store.get_documents([e.doc_id for e in edited])} if edited else {}
+        plan = [ReportPick(found[e.doc_id], True) for e in edited if e.doc_id in found]
+        notes = {e.doc_id: e.note for e in edited}
+    else:
+        plan = daily_report_plan(store, day=day, now=now, docs=docs)
+    states = handling_states(store.engine, [p.doc.id for p in plan])
+    items = tuple(_item(i, p.doc, names, p.selected, states[p.doc.id], notes.get(p.doc.id, ""))
+                  for i, p in enumerate(plan, 1))
     return DailyReport(
         title=TITLE,
         locality=locality,
+        issuer=head.issuer,
         issue_no=issue_no,
         year=day.year,
         day=day,
-        date_label=f"{day.year}年{day.month}月{day.day}日",
-        compiled_by=f"{locality}网络舆情值守组",
+        date_label=date_label(day),
+        compiled_by=head.compiled_by,
         generated_at=now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
         total=stats.total,
         relevant=stats.relevant,
@@ -157,6 +193,9 @@ def build_daily_report(store, *, day: date, issue_no: int, locality: str, now: d
         items=items,
         hand_picked=any(it.selected for it in items),
         selection_note=selection_note(items),
+        submit_to=head.submit_to,
+        copy_to=head.copy_to,
+        issued_label=date_label(now.astimezone(SHANGHAI).date()),
     )
 
 
@@ -166,14 +205,18 @@ def report_filename(day: date, issue_no: int, fmt: str) -> str:
 
 def write_daily_report(store, *, day: date, out_dir: Path, formats: Sequence[str] = ("docx", "html"),
                        locality: str, now: datetime,
-                       source_names: Mapping[str, str] | None = None) -> ReportResult:
+                       source_names: Mapping[str, str] | None = None,
+                       head: Letterhead | None = None,
+                       edited: Sequence[EditedItem] | None = None) -> ReportResult:
     """Write the day's issue in each format; re-running a day keeps its issue number."""
     unknown = [f for f in formats if f not in WRITERS]
     if unknown:
         raise ValueError(f"unknown report format(s): {', '.join(unknown)}")
+    if "pdf" in formats and not pdf_available():  # refuse before numbering or writing anything
+        raise FormatUnavailable(UNAVAILABLE)
     number = issue_number(store.engine, KIND, day)
     report = build_daily_report(store, day=day, issue_no=number, locality=locality, now=now,
-                                source_names=source_names)
+                                source_names=source_names, head=head, edited=edited)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -202,7 +245,8 @@ def daily_mail(desk, res: ReportResult) -> Outgoing:
 def _write_issue(desk, key: str, formats: Sequence[str], out_dir: Path | None) -> ReportResult:
     return write_daily_report(desk.store, day=date.fromisoformat(key), out_dir=out_dir or desk.out_dir,
                               formats=tuple(formats), locality=desk.locality, now=desk.now(),
-                              source_names=desk.source_names)
+                              source_names=desk.source_names, head=desk.letterhead,
+                              edited=desk.edited_items(KIND, key))
 
 
 REPORT_KIND = ReportKind(

@@ -5,10 +5,14 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from alerts.reports.docx_writer import cn_number
+
 
 def _env() -> Environment:
-    return Environment(loader=PackageLoader("alerts", "templates"), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=PackageLoader("alerts", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["cn"] = cn_number  # （一）（二）: the 公文 numbering the DOCX uses
+    return env
 
 
 def render_html(report, template: str = "daily_report.html.j2") -> str:

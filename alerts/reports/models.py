@@ -39,3 +39,25 @@ class SpecialIssueRow(Base):
     year: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
     issued_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class ReportApprovalRow(Base):
+    """The approval of one report issue (kind, key): drafted automatically, edited by duty staff
+    (which items, in which order, 编者按 per item), approved by a 分管领导, then sent and archived
+    with the SHA-256 of the file leadership received. Kinds set to auto_send skip to sent."""
+
+    __tablename__ = "report_approvals"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_report_approval"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), index=True)  # draft | edited | approved | sent
+    items: Mapped[list | None] = mapped_column(JSON)  # [{"doc_id", "note"}] in order; None: as drafted
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    edited_by: Mapped[str | None] = mapped_column(String(64))
+    edited_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    approved_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    sha256: Mapped[str | None] = mapped_column(String(64))  # of the archived file that was sent
+    archive: Mapped[str | None] = mapped_column(Text)  # its file name in the report directory

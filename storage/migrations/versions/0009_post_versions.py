@@ -2,7 +2,7 @@
 incident satisfaction (满意度)
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-04
 """
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 SeqInt = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 revision = '0009'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
