@@ -16,11 +16,11 @@ from pathlib import Path
 
 from catchup import DAILY_MARK, HANDOVER_MARK, mark_issued
 from cli.reasons import reason_text
-from pipeline.config import TZ, ConfigError
+from pipeline.config import TZ
 from pipeline.config import now as clock
 from watch_config import Config, load_config
 
-__all__ = ["Services", "build_scheduler", "load_config", "main", "reason_text"]
+__all__ = ["Services", "build_scheduler", "load_config", "main"]
 log = logging.getLogger("yqwatch")
 
 
@@ -194,34 +194,9 @@ class Services:
             return None
 
     def console_app(self):
-        from console.app import create_app
-        from console.auth import SecretError, build_auth
-        from alerts.ledger import load_ledger_config
-        from alerts.reports.daily import daily_report_plan
-        from console.services import ConsoleServices
+        from cli.console_app import build_console_app
 
-        con, auth = self.cfg.watch.console, None
-        if con.auth:
-            try:
-                auth = build_auth(self.store.engine, clock, os.environ.get(con.secret_env),
-                                  key_file=self.cfg.path(con.session_key_file) if con.session_key_file else None)
-            except SecretError as e:
-                raise ConfigError(self.cfg.dir / "watch.yaml", None, f"console.secret_env {con.secret_env}: {e}") from None
-            if not auth.users.list():
-                log.warning("控制台已启用登录但尚无账号: 请用 yqwatch user add 创建")
-        return create_app(ConsoleServices(
-            store=self.store, index=self.index, query_terms=lambda q: self.query_terms(q),
-            alerts=self.engine, incidents=self.incidents, source_names=self.source_names,
-            locality=self.cfg.watch.locality, now=clock,
-            report_dir=self.cfg.path(self.cfg.watch.reports.out_dir),
-            write_report=lambda day: self.daily_report(day),
-            write_special=lambda incident_id, fmt: self.reports.special(incident_id, [fmt]), auth=auth,
-            # built lazily: the postbox (and its mail channel) exists only with alerts.yaml `reports:`
-            deliveries=(lambda: self.reports.postbox.deliveries()) if self.cfg.alerts.reports is not None else None,
-            allowed_hosts=(con.host, *con.allowed_hosts), crawl_stale_after=timedelta(minutes=con.crawl_stale_minutes),
-            metrics_token=os.environ.get(con.metrics_token_env) or None, periods=self.periods,
-            daily_items=lambda day: [p.doc.id for p in daily_report_plan(self.store, day=day, now=clock())],
-            ledger_config=load_ledger_config(self.cfg.dir), report_desk=self.reports))
+        return build_console_app(self)
 
     def gc(self) -> dict:
         return self.store.gc(clock(), self.cfg.storage.raw_retention_days)

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from alerts.config import AlertsConfig
-from alerts.deletion_rule import PostDeletedRule, deletion_matches
+from alerts.rules.post_deleted import PostDeletedRule, deletion_matches
 from alerts.engine import AlertEngine
 from reports_support import event_of
 from storage.versions import PostVersions
@@ -35,3 +35,41 @@ def test_deleted_graded_posts_match_on_their_event(tmp_path):
     assert deletion_matches(store, only_tieba, clock(), t1) == []
     with pytest.raises(ValidationError):
         PostDeletedRule(id="x", name="x", type="post_deleted", min_severity="purple", channels=["mail"])
+
+
+def test_the_rule_alerts_once_per_deleted_post_through_the_engine(tmp_path):
+    """alerts.yaml `type: post_deleted` is a registered rule kind: the engine queues one 【删帖】
+    alert per deleted graded post and channel, and a later run (or a restart) sends nothing again."""
+    clock = Clock(T0 + timedelta(hours=1))
+    store = make_store(tmp_path)
+    store.save_documents([make_doc(1, severity="orange", title="<b>化工厂</b>偷排")])
+    config = AlertsConfig.model_validate({
+        "channels": {"hook": {"type": "webhook", "url": "http://127.0.0.1:1/unused"}},
+        "rules": [{"id": "del", "name": "删帖预警", "type": "post_deleted", "min_severity": "yellow",
+                   "channels": ["hook"]}]})
+    sent = []
+
+    class Keep:
+        def recipients(self):
+            return ("值班群",)
+
+        def send(self, message):
+            sent.append(message)
+
+    def engine():
+        return AlertEngine(store, config, {"hook": Keep()}, now=clock)
+
+    first = engine()
+    first.run_once()
+    assert sent == []  # nothing deleted yet
+    PostVersions(store.engine).gone("d0001", "HTTP 404", clock() + timedelta(minutes=1))
+    clock.t += timedelta(minutes=2)
+    first.run_once()
+    first.close()
+    assert len(sent) == 1 and sent[0].subject.startswith("【删帖】") and "HTTP" not in sent[0].subject
+    assert "&lt;b&gt;" in sent[0].html and "<b>化工厂" not in sent[0].html  # crawled title escaped
+    clock.t += timedelta(minutes=2)
+    again = engine()
+    again.run_once()
+    again.close()
+    assert len(sent) == 1
