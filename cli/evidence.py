@@ -78,8 +78,10 @@ def add_evidence_jobs(sched, svc) -> None:
     from apscheduler.triggers.interval import IntervalTrigger
     from storage.evidence import load_evidence_config
 
+    from dispatch.config import load_workers_settings
+
     cfg = load_evidence_config(svc.cfg.dir)
-    timeout = svc.cfg.watch.crawl_timeout
+    timeout = load_workers_settings(svc.cfg.dir).crawl_timeout  # a batch is bounded like a crawl
     if cfg.capture.enabled:
         sched.add_job(_one_at_a_time(lambda: run_capture(svc.cfg.dir, timeout=timeout)),
                       IntervalTrigger(seconds=cfg.capture.every_seconds()), id="evidence:capture",

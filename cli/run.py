@@ -24,53 +24,50 @@ def cmd_run(args) -> int:
     if args.demo:
         extras = _start_demo_helpers(cfg, args)
     svc = Services(cfg)
+    sched = None
+    # Everything started from here on is stopped in `finally`, also when the start itself fails:
+    # crawl workers, channel threads and demo servers must never outlive the watch (a worker left
+    # behind holds the parent's pipes open).
     try:
         svc.engine  # noqa: B018 -- builds the channels now: a missing secret stops the start, not every rules run
-    except Exception:
-        svc.close()
-        for x in extras:
-            x.stop()
-        raise
-    svc.ensure_index()
-    if cfg.watch.console.enabled:
-        from console.server import ConsoleServer
+        svc.ensure_index()
+        if cfg.watch.console.enabled:
+            from console.server import ConsoleServer
 
-        console = ConsoleServer(svc.console_app(), cfg.watch.console.host, cfg.watch.console.port)
+            console = ConsoleServer(svc.console_app(), cfg.watch.console.host, cfg.watch.console.port)
+            try:
+                console.start()
+            except RuntimeError as e:
+                raise OSError(f"{e} (端口被占用? 在 watch.yaml 的 console.port 修改)") from None
+            extras.append(console)
+            print(f"值班控制台: {console.url}/", flush=True)
+        sched = build_scheduler(svc, demo=args.demo)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        # before the first crawl, so a brand-new database is seen as such (catchup.py)
         try:
-            console.start()
-        except RuntimeError as e:
-            for x in extras:
-                x.stop()
-            raise OSError(f"{e} (端口被占用? 在 watch.yaml 的 console.port 修改)") from None
-        extras.append(console)
-        print(f"值班控制台: {console.url}/", flush=True)
-    sched = build_scheduler(svc, demo=args.demo)
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    # before the first crawl, so a brand-new database is seen as such (catchup.py)
-    try:
-        caught = catch_up(svc, now())
-    except Exception as e:  # the database may be down: the next start tries again
-        log.error("补发错过的报告失败: %s", reason_text(e))
-        caught = []
-    if caught:
-        print(f"已补发停机期间错过的报告: {'、'.join(caught)}", flush=True)
-    sched.start()
-    from sqlalchemy.engine import make_url
+            caught = catch_up(svc, now())
+        except Exception as e:  # the database may be down: the next start tries again
+            log.error("补发错过的报告失败: %s", reason_text(e))
+            caught = []
+        if caught:
+            print(f"已补发停机期间错过的报告: {'、'.join(caught)}", flush=True)
+        sched.start()
+        from sqlalchemy.engine import make_url
 
-    db = make_url(cfg.storage.database_url).render_as_string(hide_password=True)  # never print a password
-    print(f"yqwatch 已启动: {len(cfg.sources.sources)} 个信息源, 数据库 {db}", flush=True)
-    print(f"  摘报目录: {cfg.path(cfg.watch.reports.out_dir)}", flush=True)
-    log.info("yqwatch 已启动")
-    deadline = time.monotonic() + args.duration if args.duration else None
-    try:
+        db = make_url(cfg.storage.database_url).render_as_string(hide_password=True)  # never print a password
+        print(f"yqwatch 已启动: {len(cfg.sources.sources)} 个信息源, 数据库 {db}", flush=True)
+        print(f"  摘报目录: {cfg.path(cfg.watch.reports.out_dir)}", flush=True)
+        log.info("yqwatch 已启动")
+        deadline = time.monotonic() + args.duration if args.duration else None
         while not stop.wait(args.status_every):
             _print_status(svc)
             if deadline and time.monotonic() >= deadline:
                 break
     finally:
-        sched.shutdown(wait=True)
-        _print_status(svc)
+        if sched is not None and sched.running:
+            sched.shutdown(wait=True)
+            _print_status(svc)
         svc.close()
         for x in extras:
             x.stop()
