@@ -212,15 +212,19 @@ class Services:
             self.store.engine.dispose()
 
 
+SPREAD = 2.0  # seconds between first polls at start-up
+
+
 def schedule_crawls(sched, svc: Services, sources, now: datetime) -> None:
     """One polling job per source, its interval shortened while a 敏感期 is on. First polls are
-    spread evenly over the interval: a thousand sources must not all start at once."""
+    spread evenly, SPREAD seconds apart, over at most the interval: a thousand sources must not all
+    start at once, and a handful need not wait for their interval."""
     from apscheduler.triggers.interval import IntervalTrigger
 
     factor = svc.periods.interval_factor(now)
     for i, s in enumerate(sources):
         every = max(s.interval * factor, 10)
-        first = now + timedelta(seconds=every * i / len(sources))
+        first = now + timedelta(seconds=min(every, SPREAD * len(sources)) * i / len(sources))
         sched.add_job(svc.crawl_soon, IntervalTrigger(seconds=every, jitter=min(every * 0.1, 30), timezone=TZ),
                       args=[s.id], id=f"crawl:{s.id}", name=f"抓取 {s.name or s.id}", next_run_time=first,
                       replace_existing=True)

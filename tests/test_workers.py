@@ -128,24 +128,36 @@ def test_workers_section_of_watch_yaml(tmp_path):
         open_dispatcher(tmp_path, settings, environ={})  # nobody would crawl
 
 
-def test_first_polls_are_spread_over_the_interval(tmp_path):
+def _first_poll_offsets(tmp_path, n: int, interval: str) -> list[float]:
     from datetime import datetime
 
     from scheduler import TZ, Services, build_scheduler, load_config
     from test_crawl_support import ROOT
 
     cfg = write_config(tmp_path, "sources:\n" + "".join(
-        f"  - id: s{i}\n    name: 源{i}\n    kind: forum\n    urls: [http://127.0.0.1:9/f{i}]\n    interval: 100s\n"
-        for i in range(10)), (ROOT / "config" / "alerts.yaml").read_text(encoding="utf-8"))
+        f"  - id: s{i}\n    name: 源{i}\n    kind: forum\n    urls: [http://127.0.0.1:9/f{i}]\n    interval: {interval}\n"
+        for i in range(n)), (ROOT / "config" / "alerts.yaml").read_text(encoding="utf-8"))
     (tmp_path / "var").mkdir()
     svc = Services(load_config(cfg))
     try:
         sched = build_scheduler(svc)
         start = datetime.now(TZ)
-        offsets = sorted((j.next_run_time - start).total_seconds() for j in sched.get_jobs()
-                         if j.id.startswith("crawl:"))
-        assert len(offsets) == 10
-        assert offsets[0] < 1 and 85 < offsets[-1] < 100  # across the whole 100 s, not all at once
-        assert all(8 < b - a < 12 for a, b in zip(offsets, offsets[1:]))
+        return sorted((j.next_run_time - start).total_seconds() for j in sched.get_jobs()
+                      if j.id.startswith("crawl:"))
     finally:
         svc.close()
+
+
+def test_first_polls_are_spread_over_the_interval(tmp_path):
+    """Many sources: first polls evenly over the whole interval, never all at once."""
+    offsets = _first_poll_offsets(tmp_path, 80, "100s")
+    assert len(offsets) == 80
+    assert offsets[0] < 1 and 95 < offsets[-1] < 100
+    assert all(0.8 < b - a < 1.8 for a, b in zip(offsets, offsets[1:]))  # 100 s / 80
+
+
+def test_a_few_sources_start_within_seconds(tmp_path):
+    """A handful of sources are spread a couple of seconds apart, not over their whole interval."""
+    offsets = _first_poll_offsets(tmp_path, 4, "300s")
+    assert len(offsets) == 4 and offsets[-1] < 10
+    assert all(b - a > 1 for a, b in zip(offsets, offsets[1:]))
