@@ -24,7 +24,7 @@ def cmd_run(args) -> int:
     if args.demo:
         extras = _start_demo_helpers(cfg, args)
     svc = Services(cfg)
-    sched = None
+    sched, started = None, False
     # Everything started from here on is stopped in `finally`, also when the start itself fails:
     # crawl workers, channel threads and demo servers must never outlive the watch (a worker left
     # behind holds the parent's pipes open).
@@ -53,6 +53,7 @@ def cmd_run(args) -> int:
         if caught:
             print(f"已补发停机期间错过的报告: {'、'.join(caught)}", flush=True)
         sched.start()
+        started = True
         from sqlalchemy.engine import make_url
 
         db = make_url(cfg.storage.database_url).render_as_string(hide_password=True)  # never print a password
@@ -71,8 +72,9 @@ def cmd_run(args) -> int:
         svc.close()
         for x in extras:
             x.stop()
-        log.info("yqwatch 已停止")
-        print("yqwatch 已停止", flush=True)
+        if started:  # a start that failed says why (one line), not "stopped"
+            log.info("yqwatch 已停止")
+            print("yqwatch 已停止", flush=True)
     return 0
 
 

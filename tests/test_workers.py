@@ -41,7 +41,7 @@ def test_sigkilled_worker_is_replaced_and_its_crawls_rerun_losing_no_post(tmp_pa
         first = wait_for(p.worker_pids, 30, "a worker")[0]
         # mid-crawl: some posts committed, the crawls not finished
         wait_for(lambda: store.count_documents() > 0, 60, "first committed posts", every=0.02)
-        assert p.busy() == len(SOURCES)
+        assert p.busy() >= 1  # crawls still running (a fast one may have finished already)
         os.kill(first, signal.SIGKILL)
         for job in jobs:
             assert job.done.wait(120), job.source
