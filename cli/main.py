@@ -6,9 +6,8 @@ import argparse
 import logging
 import os
 import sys
-from datetime import datetime
 
-from pipeline.config import TZ, ConfigError
+from pipeline.config import BeijingFormatter, ConfigError
 
 from .args import BadInput
 from .commands import (cmd_analyze, cmd_check_config, cmd_crawl, cmd_gc, cmd_init_index, cmd_reindex,
@@ -93,13 +92,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_evidence_commands(add)
     sub.add_parser("source", help="source tools: yqwatch source test ID", description=SOURCE_USAGE)
     return ap
-
-
-class BeijingFormatter(logging.Formatter):
-    """Log times in Beijing time with the offset written out, whatever the host's zone."""
-
-    def formatTime(self, record, datefmt=None):  # noqa: N802 (logging's name)
-        return datetime.fromtimestamp(record.created, TZ).isoformat(timespec="seconds")
 
 
 def setup_logging(verbose: bool, command: str) -> None:

@@ -26,7 +26,7 @@ import sys
 import threading
 from pathlib import Path
 
-from pipeline.config import ConfigError
+from pipeline.config import BeijingFormatter, ConfigError
 
 log = logging.getLogger("yqwatch.worker")
 
@@ -207,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     from twisted.internet import reactor
 
     configure_logging({"LOG_LEVEL": args.log_level})
+    for handler in logging.getLogger().handlers:  # Scrapy's lines on the watch's clock
+        handler.setFormatter(BeijingFormatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
     try:
         worker = CrawlWorker(Path(args.config), max_crawls=args.max_crawls, max_rss_mb=args.max_rss_mb,
                              log_level=args.log_level)

@@ -3,6 +3,7 @@ into a "file:line: what is wrong" line (DESIGN §4). Every layer may use it. Als
 of the code base: every duty time is Beijing time."""
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime
 from pathlib import Path
@@ -189,3 +190,11 @@ def parse_duration(value: int | float | str) -> float:
     if not m:
         raise ValueError(f"not a duration: {value!r} (use e.g. 90, 90s, 5m, 1h)")
     return float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+
+
+class BeijingFormatter(logging.Formatter):
+    """Log times in Beijing time with the offset written out, whatever the host's zone: the watch,
+    its crawl workers and Scrapy's own lines all read on one clock."""
+
+    def formatTime(self, record, datefmt=None):  # noqa: N802 (logging's name)
+        return datetime.fromtimestamp(record.created, TZ).isoformat(timespec="seconds")
