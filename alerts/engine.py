@@ -55,6 +55,7 @@ from alerts.roster import DEFAULT_SHIFTS, on_duty, resolve
 from alerts.registry import CHANNEL_KINDS, RULE_KINDS
 from alerts.rules.common import alert_id
 from alerts.rules.new_hit import rule_matches
+from alerts.silences import SILENCED_KINDS, active_silences, silencing
 from alerts.types import Alert, AlertMessage, Match
 from analysis.events import EventRef, add_to_event, match_event, new_event
 from pipeline.types import Document
@@ -134,6 +135,8 @@ class AlertEngine:
         # run_once waits this long for the channel workers; a slow channel finishes on its own
         self.roster_gaps = 0  # alerts queued for a roster role nobody filled (sent to the fallback)
         self._rules = [r for r in config.rules if r.enabled]
+        self._rule_types = {r.id: r.type for r in self._rules}
+        self.silenced = 0  # alerts held back by a silence (their matches are still recorded)
         kinds = {r.type: RULE_KINDS[r.type] for r in self._rules}
         self._doc_rules = [r for r in self._rules if kinds[r.type].on_document is not None]
         self._run_rules = [(kind, [r for r in self._rules if r.type == t])
@@ -258,11 +261,25 @@ class AlertEngine:
 
     def add_alert(self, s: Session, rule_id: str, event_id: str, channel: str, kind: str,
                    message: AlertMessage, now: datetime) -> None:
+        if self._rule_types.get(rule_id) in SILENCED_KINDS and self._silenced(s, rule_id, event_id, message, now):
+            return
         s.add(AlertRow(id=message.alert_id, rule_id=rule_id, event_id=event_id, channel=channel,
                        kind=kind, severity=message.severity,
                        recipients=self._recipients(channel, rule_id, now),
                        message=_message_json(message), status="pending", attempts=0,
                        created_at=now, next_try_at=now))
+
+    def _silenced(self, s: Session, rule_id: str, event_id: str, message: AlertMessage, now: datetime) -> bool:
+        """True (and logged) when an active silence (alerts.silences) holds this alert back."""
+        silences = active_silences(s, now)
+        if not silences:
+            return False
+        silence = silencing(silences, self.store.get_documents(list(message.doc_ids)), event_id)
+        if silence is not None:
+            self.silenced += 1
+            log.info("alert of rule %s for event %s held back by silence %d (%s %s)",
+                     rule_id, event_id, silence.id, silence.match, silence.value)
+        return silence is not None
 
     def enabled(self, channels: Sequence[str]) -> list[str]:
         """Those of `channels` that are enabled (built) in this watch."""

@@ -19,6 +19,7 @@ from .ledger import add_ledger_commands
 from .report import REPORT_FORMATS, cmd_report
 from .run import cmd_run
 from .search import cmd_search
+from .silence import add_silence_commands
 
 # Commands whose arguments belong to another program's parser: passed through as given, so
 # `demo-sites --port 28765` and `parse-page --kind X FILE` work and --help is theirs.
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--into", help="target directory (default: the current one); nothing is overwritten")
     add_ledger_commands(add)
     add_evidence_commands(add)
+    add_silence_commands(add)
     sub.add_parser("source", help="source tools: yqwatch source test ID", description=SOURCE_USAGE)
     return ap
 
