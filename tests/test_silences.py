@@ -122,3 +122,21 @@ def test_silence_cli(cfg):
     assert r.returncode == 2 and "已经结束" in r.stderr
     r = yq("silence", "add", "--text", "x", "--until", "明天", "--reason", "r", "--config", str(cfg))
     assert r.returncode == 2 and "时间 '明天' 无效" in r.stderr
+
+
+def test_a_topic_silence_holds_back_that_topics_surge_only(tmp_path):
+    from test_alerts_spike import BASELINE, NOW, Feed
+    from test_alerts_spike import _config as spike_config
+
+    store, clock, hook = make_store(tmp_path), Clock(NOW), Recorder()
+    feed = Feed(store)
+    feed.hourly(BASELINE + [40])
+    feed.hourly(BASELINE + [40], topic=("power", "停电"), title="停电")
+    add_silence(store.engine, match="topic", value="water", until=NOW + timedelta(hours=1), by="张三",
+                reason="停水已公告", now=clock)
+    engine = AlertEngine(store, spike_config(channels=("hook",)), {"hook": hook}, now=clock)
+    engine.run_once()
+    assert [m.event_id for m in hook.sent] == ["spike-topic_surge-power-202405062100"]
+    with Session(store.engine) as s:  # both surges are recorded
+        assert s.scalar(select(func.count()).select_from(AlertMatchRow)) == 2
+    engine.close()
