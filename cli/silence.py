@@ -46,15 +46,19 @@ def cmd_silence(args) -> int:
     from storage.factory import create_schema, open_store
     from watch_config import config_dir, load_config
 
+    given = [(k, getattr(args, k)) for k in ("topic", "source", "event", "text") if getattr(args, k)]
+    if args.action == "add":  # input checked before the database is opened
+        if not given:
+            raise BadInput("请给出静默条件: --topic、--source、--event 或 --text 之一")
+        until = _until(args.until)
+    elif args.action == "end" and args.id is None:
+        raise BadInput("用法: yqwatch silence end ID")
     store = open_store(load_config(config_dir(args.config)).storage)
     try:
         create_schema(store.engine)
         if args.action == "add":
-            given = [(k, getattr(args, k)) for k in ("topic", "source", "event", "text") if getattr(args, k)]
-            if not given:
-                raise BadInput("请给出静默条件: --topic、--source、--event 或 --text 之一")
             (match, value), = given
-            silence = add_silence(store.engine, match=match, value=value, until=_until(args.until),
+            silence = add_silence(store.engine, match=match, value=value, until=until,
                                   by=args.by, reason=args.reason, now=now)
             print(f"已添加静默 {_line(silence)}")
         elif args.action == "list":
@@ -64,8 +68,6 @@ def cmd_silence(args) -> int:
             if not silences:
                 print("当前没有生效的静默")
         else:
-            if args.id is None:
-                raise BadInput("用法: yqwatch silence end ID")
             print(f"已结束静默 {_line(end_silence(store.engine, args.id, now()))}")
     except SilenceError as e:
         raise BadInput(str(e)) from None
