@@ -1,6 +1,7 @@
 """Shared test fixtures. Tests are offline: real servers on 127.0.0.1 only."""
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 from pathlib import Path
@@ -37,3 +38,14 @@ def real_fixtures() -> Path:
     if not REAL_FIXTURES.is_dir():
         pytest.fail(f"real page fixtures missing: {REAL_FIXTURES}")
     return REAL_FIXTURES
+
+
+# Every module that declares tables on storage's Base: a schema comparison must see them all,
+# whatever other tests happened to import first (tests/test_fresh_clone.py keeps the list whole).
+MODEL_MODULES = ("storage.models", "storage.versions", "storage.evidence", "alerts.models",
+                 "alerts.reports.models", "alerts.feedback", "alerts.silences", "console.models")
+
+
+def load_all_models() -> None:
+    for name in MODEL_MODULES:
+        importlib.import_module(name)

@@ -6,10 +6,12 @@ from alembic.runtime.migration import MigrationContext
 
 import alerts.models  # noqa: F401  (registers the alert tables on storage's Base)
 from storage.models import Base
+from conftest import load_all_models
 from test_alerts_support import make_store
 
 
 def test_migrated_schema_matches_the_models(tmp_path):
+    load_all_models()
     store = make_store(tmp_path)
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)

@@ -107,3 +107,12 @@ def test_the_product_runs_on_a_clone_of_the_repository_alone(tmp_path):
     assert analyzed.returncode == 0, analyzed.stderr
     out = json.loads(analyzed.stdout.splitlines()[0])
     assert out["relevant"] is True and out["locality"], out
+
+
+def test_every_module_declaring_tables_is_listed_for_schema_checks():
+    from conftest import MODEL_MODULES
+
+    declaring = {str(f.relative_to(ROOT).with_suffix("")).replace("/", ".")
+                 for pkg in ("alerts", "analysis", "console", "storage", "pipeline")
+                 for f in (ROOT / pkg).rglob("*.py") if "__tablename__" in f.read_text(encoding="utf-8")}
+    assert declaring == set(MODEL_MODULES)

@@ -16,6 +16,7 @@ from storage.factory import create_schema, make_engine
 from storage.models import Base, RawHtmlRow
 from storage.store import Store
 from storage.types import CrawlRun, ThreadState
+from conftest import load_all_models
 from storage_docs import T0, drop_postgres_schema, make_doc, postgres_engine
 
 
@@ -35,6 +36,7 @@ def store(request, tmp_path):
 
 
 def test_schema_matches_models(store):
+    load_all_models()
     with store.engine.connect() as c:
         diff = compare_metadata(MigrationContext.configure(c), Base.metadata)
     # Only storage's own tables: alerts/, reports and the console declare theirs on the same Base.
