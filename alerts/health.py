@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
-from zoneinfo import ZoneInfo
 
+from pipeline.config import TZ as SHANGHAI
 from storage.types import CrawlRun
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 JUMP_MIN_RATE = 0.3  # a parse-failure rate below this is never a jump
 JUMP_FACTOR = 3.0  # ... and it must be this many times the recent median
 

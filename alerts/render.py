@@ -6,14 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from alerts.escape import html_text, md, one_line, safe_url, truncate
 from alerts.grade_reason import grade_reason
 from alerts.types import AlertMessage
+from pipeline.config import TZ as SHANGHAI
 from pipeline.types import SEVERITY_LABELS, Document
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 SUMMARY_CHARS = 120
 
 

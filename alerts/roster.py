@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pipeline.config import TZ as SHANGHAI
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_SHIFTS = ("08:00", "20:00")
 ROLES = ("duty", "leader")
 ROSTER_PREFIX = "roster:"  # an e-mail recipient "roster:duty" means "whoever is on duty"

@@ -19,15 +19,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from analysis.volume import spike_score
+from pipeline.config import TZ as SHANGHAI
 from pipeline.types import SEVERITY_RANK, Document
 
 if TYPE_CHECKING:  # alerts.rules.spike imports this module
     from alerts.rules.spike import SpikeRule
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # alerts.yaml `by` -> storage.Store.window_counts grouping
 GROUPING = {"topic": "topic", "source": "source", "locality": "all"}
 EPISODE_PREFIX = "alerts.spike:"

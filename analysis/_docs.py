@@ -5,9 +5,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from pipeline.config import TZ as SHANGHAI
 from pipeline.types import Document
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOUR = timedelta(hours=1)
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -13,6 +12,7 @@ from starlette.templating import Jinja2Templates
 
 from alerts.escape import safe_url
 from alerts.types import INCIDENT_STATE_LABELS
+from pipeline.config import TZ as SHANGHAI
 from pipeline.types import SEVERITY_LABELS
 
 from .explain import GRADE_SHORT
@@ -21,7 +21,6 @@ from .policy import can_manage_accounts
 from .security import actor_of
 from .watch_status import watch_status
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): crawled text could use them
 # to show a title, an author or a URL reversed. Dropped from everything a template prints.
 _BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from pipeline.config import TZ as SHANGHAI
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 RUNS_LOOKED_AT = 200  # newest crawl runs over all sources; a finished one is always among them
 
 

@@ -106,6 +106,5 @@ class RedisFeed:
                 time.sleep(1)
         with self._lock:
             self.running.pop(job, None)
-            left = len(self.running)
         if self.retiring or (why := self.worker.worn_out):
             self._retire(why if not self.retiring else "")

@@ -9,13 +9,11 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 
-from pipeline.config import ConfigError
+from pipeline.config import TZ, ConfigError
 
-TZ = ZoneInfo("Asia/Shanghai")
 
 
 def fetch(client: httpx.Client, url: str, limit: int, policy=None) -> tuple[bytes, str | None]:

@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import scrapy
 import scrapy.exceptions
@@ -22,13 +21,13 @@ from crawlers.reasons import failure_reason, is_binary, is_truncated_html
 from crawlers.settings import login_cookie
 from crawlers.sources import Crawling, Source
 from crawlers.ssrf import AddressPolicy, BlockedRequest
+from pipeline.config import TZ
 from pipeline.fingerprint import canonical_url
 from pipeline.sanitize import BadField, clean_field
 from pipeline.types import RawPost
 from storage.store import Store
 from storage.types import ThreadState
 
-TZ = ZoneInfo("Asia/Shanghai")
 _GONE = (404, 410)  # a page of a known thread that no longer exists at its stored address
 
 

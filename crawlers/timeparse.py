@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from pipeline.config import TZ as SHANGHAI
+
 # A post stamped slightly ahead of `now` is clock skew, not last year's post.
 _FUTURE_SLACK = timedelta(hours=1)
 _MAX_INPUT = 300  # time strings are short; never scan a whole page here

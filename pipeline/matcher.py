@@ -144,7 +144,6 @@ class Matcher:
             return MatchResult(False, (), (), (), None)
         tokens = self._split_swallowed(tuple(segment(text)), loc_hits, segment)
         starts = offsets(tokens)
-        bounds = set(starts)
         exclusions: list[str] = []
         term_hits = self._token_hits(tokens, starts, text, segment, exclusions)
         loc_terms, loc_relevant = self._locality(loc_hits, term_hits, text, tokens, starts, exclusions)

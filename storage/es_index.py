@@ -31,13 +31,7 @@ def make_client(s: ElasticsearchSettings) -> Elasticsearch:
 class ElasticsearchIndex(DslIndex):
     engine = "Elasticsearch"
 
-    def __init__(self, settings: ElasticsearchSettings, *, client: Elasticsearch | None = None,
-                 refresh: bool = False, retries: int = 3, backoff: float = 0.5):
-        super().__init__(prefix=settings.index_prefix, url=settings.url,
-                         retention_days=settings.retention_days, refresh=refresh, retries=retries,
-                         backoff=backoff, replicas=settings.replicas)
-        self.settings = settings
-        self.client = client if client is not None else make_client(settings)
+    make_client = staticmethod(make_client)
 
     # -- setup (`yqwatch init-index`) -------------------------------------------------------------
     def ilm_policy(self) -> dict:

@@ -54,13 +54,7 @@ def _status(e: TransportError) -> int:
 class OpenSearchIndex(DslIndex):
     engine = "OpenSearch"
 
-    def __init__(self, settings: OpenSearchSettings, *, client: OpenSearch | None = None,
-                 refresh: bool = False, retries: int = 3, backoff: float = 0.5):
-        super().__init__(prefix=settings.index_prefix, url=settings.url,
-                         retention_days=settings.retention_days, refresh=refresh, retries=retries,
-                         backoff=backoff, replicas=settings.replicas)
-        self.settings = settings
-        self.client = client if client is not None else make_client(settings)
+    make_client = staticmethod(make_client)
 
     # -- setup (`yqwatch init-index`) -------------------------------------------------------------
     def template(self) -> dict:

@@ -144,9 +144,18 @@ class DslIndex:
 
     engine = "search engine"
 
-    def __init__(self, *, prefix: str, url: str, retention_days: int, refresh: bool, retries: int,
-                 backoff: float, replicas: int | None = None):
-        self.prefix, self.url, self.retention_days, self.replicas = prefix, url, retention_days, replicas
+    @staticmethod
+    def make_client(settings):
+        """The engine's client for `settings` (its section of watch.yaml `storage:`)."""
+        raise NotImplementedError
+
+    def __init__(self, settings, *, client=None, refresh: bool = False, retries: int = 3,
+                 backoff: float = 0.5):
+        self.settings = settings
+        self.client = client if client is not None else self.make_client(settings)
+        prefix = settings.index_prefix
+        self.prefix, self.url, self.retention_days = prefix, settings.url, settings.retention_days
+        self.replicas = settings.replicas
         self.alias = f"{prefix}-docs"
         self.policy = f"{prefix}-docs-retention"
         # Tests against a live node read their writes: refresh at once ("wait_for" would wait for

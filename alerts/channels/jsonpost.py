@@ -9,7 +9,7 @@ from alerts.channels.base import DeliveryError, PermanentDeliveryError
 from alerts.escape import no_bidi
 
 # Client errors that a later retry can still cure (timeouts, rate limits, "too early").
-_TRANSIENT_4XX = {408, 425, 429}
+TRANSIENT_4XX = {408, 425, 429}
 
 
 def post_json(url: str, payload: dict[str, Any], *, headers: dict[str, str] | None = None,
@@ -20,11 +20,11 @@ def post_json(url: str, payload: dict[str, Any], *, headers: dict[str, str] | No
     try:
         resp = httpx.post(url, json=_inert(payload), headers=headers, timeout=timeout)
     except httpx.HTTPError as e:
-        raise DeliveryError(f"POST {_host(url)}: {type(e).__name__}: {e}") from e
-    if resp.is_client_error and resp.status_code not in _TRANSIENT_4XX:
-        raise PermanentDeliveryError(f"POST {_host(url)}: HTTP {resp.status_code} (请求被拒收)")
+        raise DeliveryError(f"POST {host_of(url)}: {type(e).__name__}: {e}") from e
+    if resp.is_client_error and resp.status_code not in TRANSIENT_4XX:
+        raise PermanentDeliveryError(f"POST {host_of(url)}: HTTP {resp.status_code} (请求被拒收)")
     if not resp.is_success:
-        raise DeliveryError(f"POST {_host(url)}: HTTP {resp.status_code}")
+        raise DeliveryError(f"POST {host_of(url)}: HTTP {resp.status_code}")
     return resp
 
 
@@ -45,13 +45,13 @@ def robot_errcode(resp: httpx.Response) -> None:
     try:
         body = resp.json()
     except ValueError:
-        raise DeliveryError(f"POST {_host(str(resp.url))}: reply is not JSON") from None
+        raise DeliveryError(f"POST {host_of(str(resp.url))}: reply is not JSON") from None
     if not isinstance(body, dict) or body.get("errcode") != 0:
         err = body.get("errmsg") if isinstance(body, dict) else body
-        raise DeliveryError(f"POST {_host(str(resp.url))}: robot refused: {err}")
+        raise DeliveryError(f"POST {host_of(str(resp.url))}: robot refused: {err}")
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
     try:
         return httpx.URL(url).host or "?"
     except httpx.InvalidURL:

@@ -19,7 +19,7 @@ import httpx
 from pydantic import Field, field_validator, model_validator
 
 from alerts.channels.base import DeliveryError, PermanentDeliveryError, env_value
-from alerts.channels.jsonpost import _TRANSIENT_4XX as TRANSIENT_4XX, _host as host_of
+from alerts.channels.jsonpost import TRANSIENT_4XX, host_of
 from alerts.escape import one_line, truncate
 from alerts.registry import CHANNEL_KINDS, ChannelKind
 from alerts.schema import ChannelSchema, Roles

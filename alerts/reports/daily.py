@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from alerts.escape import one_line, safe_url, truncate
 from alerts.reports.approval import EditedItem
@@ -22,9 +21,9 @@ from alerts.reports.letterhead import NOT_OPENED, Letterhead, advice, assessment
 from alerts.reports.pdf_writer import UNAVAILABLE, FormatUnavailable, pdf_available, via_docx
 from analysis.hotwords import hot_words
 from analysis.stats import ReportPick, period_stats, report_picks
+from pipeline.config import TZ as SHANGHAI
 from pipeline.types import SEVERITY_LABELS, Document
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 KIND = "daily"
 TITLE = "重要舆情摘报"
 MAX_ITEMS = 10

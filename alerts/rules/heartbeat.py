@@ -20,7 +20,7 @@ from alerts.models import AlertMatchRow, AlertRow
 from alerts.notices import render_notice
 from alerts.registry import RULE_KINDS, RuleKind
 from alerts.rules.common import alert_id
-from alerts.rules.source_broken import _outages
+from alerts.rules.source_broken import outages
 from alerts.schema import Strict
 from alerts.types import Match
 
@@ -57,7 +57,7 @@ def summary(engine, s, since: datetime, own_rules: set[str]) -> str:
     relevant = engine.store.count_documents(relevant_only=True, since=since)
     sent = s.scalar(select(func.count()).select_from(AlertRow).where(
         AlertRow.status == "sent", AlertRow.sent_at >= since, AlertRow.rule_id.not_in(own_rules)))
-    broken, healthy = _outages(engine)
+    broken, healthy = outages(engine)
     names = [engine.source_names.get(src, src) for src in sorted(broken)]
     sources = f"信息源正常 {len(healthy)} 个，异常 {len(broken)} 个" + (f"（{'、'.join(names)}）" if names else "")
     return f"采集帖子 {posts} 条，其中相关 {relevant} 条；发出预警 {sent} 条；{sources}。"

@@ -43,7 +43,7 @@ def outage_event_id(source_id: str, started: datetime) -> str:
     return f"{EVENT_PREFIX}{source_id}-{started.astimezone(SHANGHAI):%Y%m%d%H%M%S}"
 
 
-def _outages(engine) -> tuple[dict[str, tuple[int, datetime, str]], set[str]]:
+def outages(engine) -> tuple[dict[str, tuple[int, datetime, str]], set[str]]:
     """Per broken source: (bad streak, when it began, what went wrong); and the healthy sources."""
     by_source: dict[str, list] = {}
     for run in engine.store.crawl_runs(limit=1000):
@@ -66,7 +66,7 @@ def _outages(engine) -> tuple[dict[str, tuple[int, datetime, str]], set[str]]:
 
 
 def on_run(engine, rules: list[SourceBrokenRule], now: datetime) -> None:
-    broken, healthy = _outages(engine)
+    broken, healthy = outages(engine)
     with write_session(engine.store.engine) as s, s.begin():
         for rule in rules:
             for source_id, (bad_streak, started, detail) in broken.items():
