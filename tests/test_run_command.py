@@ -18,6 +18,12 @@ from conftest import ROOT, free_port
 pytestmark = pytest.mark.e2e
 
 
+def _posts_shown(out) -> int:
+    """The post count of the watch's latest status line (0 before the first)."""
+    counts = re.findall(r"帖子 (\d+)", out.read_text(encoding="utf-8")) if out.exists() else []
+    return int(counts[-1]) if counts else 0
+
+
 def test_run_demo_shows_the_chain(tmp_path):
     demo_port, mail_port = free_port(), free_port()
     cfg = tmp_path / "config"
@@ -38,7 +44,8 @@ def test_run_demo_shows_the_chain(tmp_path):
             deadline = time.monotonic() + 240
             while time.monotonic() < deadline and w.poll() is None:
                 if list((tmp_path / "var" / "demo-mail").glob("*.eml")) and \
-                        list((tmp_path / "var" / "reports").glob("摘报-*-第1期.html")):
+                        list((tmp_path / "var" / "reports").glob("摘报-*-第1期.html")) and \
+                        _posts_shown(tmp_path / "run.out") > 100:
                     break
                 time.sleep(0.5)
             time.sleep(2)  # the rules run that sent the mail records it
