@@ -14,7 +14,7 @@ import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from catchup import DAILY_MARK, HANDOVER_MARK, mark_issued
+from catchup import DAILY_MARK, HANDOVER_MARK, issue_analysis, mark_issued
 from cli.reasons import reason_text
 from pipeline.config import TZ
 from pipeline.config import now as clock
@@ -265,9 +265,9 @@ def build_scheduler(svc: Services, *, demo: bool = False):
                       id=f"report:handover:{t}", name=f"交接班 {t}")
     # 舆情分析周报 / 月报 at daily_at on Monday / the 1st, covering the period just ended (drafted
     # for approval unless watch.yaml reports.auto_send names them)
-    sched.add_job(lambda: svc.reports.issue("weekly"), CronTrigger(day_of_week="mon", hour=hh, minute=mm, timezone=TZ),
+    sched.add_job(lambda: issue_analysis(svc, "weekly"), CronTrigger(day_of_week="mon", hour=hh, minute=mm, timezone=TZ),
                   id="report:weekly", name="舆情分析周报")
-    sched.add_job(lambda: svc.reports.issue("monthly"), CronTrigger(day=1, hour=hh, minute=mm, timezone=TZ),
+    sched.add_job(lambda: issue_analysis(svc, "monthly"), CronTrigger(day=1, hour=hh, minute=mm, timezone=TZ),
                   id="report:monthly", name="舆情分析月报")
     # Retries, and issues a crash left written but unsent.
     sched.add_job(svc.deliver_reports, IntervalTrigger(seconds=20), id="report:mail", name="报告邮件",
