@@ -17,6 +17,7 @@ from alerts.channels.mail import EmailChannelConfig
 from alerts.channels.webhook import WebhookChannelConfig
 from alerts.channels.wecom import WeComChannelConfig
 from alerts.registry import CHANNEL_KINDS, RULE_KINDS, tagged_union
+from alerts.pacing import ChannelPacing
 from alerts.roster import RosterConfig, contacts, gaps, unknown_shifts
 from alerts.rules.new_hit import NewHitRule
 from alerts.rules.source_broken import SourceBrokenRule
@@ -80,6 +81,8 @@ class AlertsConfig(_Strict):
     # Declared in dependency order: channels see `roster`, rules and reports see `channels`.
     roster: RosterConfig | None = None  # the duty roster (alerts.roster)
     channels: dict[str, ChannelConfig] = {}
+    # quiet hours / minimum push interval per channel (alerts.pacing), by channel name
+    pacing: dict[str, ChannelPacing] = {}
     rules: list[Rule] = []
     retry: RetryConfig = RetryConfig()
     events: EventConfig = EventConfig()
@@ -119,6 +122,18 @@ class AlertsConfig(_Strict):
                 raise ValueError(f"{name}: only roster recipients; add a fixed address or a roster.fallback "
                                  "person with an email, so a gap in the roster never drops an alert")
         return channels
+
+    @field_validator("pacing")
+    @classmethod
+    def _check_pacing(cls, pacing: dict, info: ValidationInfo) -> dict:
+        channels = info.data.get("channels")
+        if channels is None:  # channels already failed; that error is reported
+            return pacing
+        unknown = [name for name in pacing if name not in channels]
+        if unknown:
+            raise ValueError(f"unknown channel(s) {', '.join(map(repr, unknown))} (pacing is set per channel "
+                             f"of `channels`: {', '.join(channels) or 'none defined'})")
+        return pacing
 
     @field_validator("rules")
     @classmethod

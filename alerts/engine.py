@@ -50,6 +50,7 @@ from alerts.db import write_session
 from alerts.delivery_queue import FAILED, REJECTED, UNDELIVERED, DeliveryQueue, RetryPolicy
 from alerts.events import close_stale, open_events, ref_from_json, ref_to_json, worse
 from alerts.models import AlertEventDocRow, AlertEventRow, AlertMatchRow, AlertRow
+from alerts.pacing import HELD, release, settle
 from alerts.health import SHANGHAI
 from alerts.roster import DEFAULT_SHIFTS, on_duty, resolve
 from alerts.registry import CHANNEL_KINDS, RULE_KINDS
@@ -91,22 +92,24 @@ class DeliveryState:
     oldest: datetime | None  # when the oldest undelivered alert was queued
     struggling: bool  # one has failed retry.max_attempts times or more (still retried)
     unrecorded: int  # sent, but the database has not taken the result yet
+    held: int = 0  # waiting on purpose: quiet hours or push interval of their channel (alerts.pacing)
 
     def line(self) -> str:
         """One line for `yqwatch sources` / status (Chinese: it is read by duty staff)."""
+        held = f"；免打扰/推送间隔暂存 {self.held} 条（到时合并发送）" if self.held else ""
         if not self.undelivered and not self.unrecorded:
-            return "预警投递: 全部送达"
+            return "预警投递: 全部送达" + held
         parts = [f"重试中 {self.retrying}"] if self.retrying else []
         parts += [f"被拒收 {self.rejected}（需人工处理）"] if self.rejected else []
         parts += ["持续失败"] if self.struggling else []
         parts += [f"已发出待记录 {self.unrecorded}"] if self.unrecorded else []
         since = f"，最早 {self.oldest.astimezone(SHANGHAI):%m-%d %H:%M}" if self.oldest else ""
-        return f"预警投递: 未送达 {self.undelivered} 条（{'，'.join(parts) or '排队中'}{since}）"
+        return f"预警投递: 未送达 {self.undelivered} 条（{'，'.join(parts) or '排队中'}{since}）{held}"
 
     def to_json(self) -> dict:
         return {"undelivered": self.undelivered, "rejected": self.rejected, "retrying": self.retrying,
                 "oldest": self.oldest.isoformat() if self.oldest else None,
-                "struggling": self.struggling, "unrecorded": self.unrecorded}
+                "struggling": self.struggling, "unrecorded": self.unrecorded, "held": self.held}
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,11 +266,15 @@ class AlertEngine:
                    message: AlertMessage, now: datetime) -> None:
         if self._rule_types.get(rule_id) in SILENCED_KINDS and self._silenced(s, rule_id, event_id, message, now):
             return
+        # a paced channel's alert waits (held) for its quiet hours to end and its push interval
+        # to run out; alerts.pacing releases it, alone or merged into one digest
+        pacing = self.config.pacing.get(channel)
+        status, due = ("pending", now) if pacing is None else (HELD, pacing.release_at(message.severity, now))
         s.add(AlertRow(id=message.alert_id, rule_id=rule_id, event_id=event_id, channel=channel,
                        kind=kind, severity=message.severity,
                        recipients=self._recipients(channel, rule_id, now),
-                       message=_message_json(message), status="pending", attempts=0,
-                       created_at=now, next_try_at=now))
+                       message=_message_json(message), status=status, attempts=0,
+                       created_at=now, next_try_at=due))
 
     def _silenced(self, s: Session, rule_id: str, event_id: str, message: AlertMessage, now: datetime) -> bool:
         """True (and logged) when an active silence (alerts.silences) holds this alert back."""
@@ -353,9 +360,16 @@ class AlertEngine:
     def deliver_due(self) -> tuple[int, int]:
         """Send every due alert now: (sent, failed). run_once calls it; the scheduler may also
         run it on its own, more often than the rules, to use a recovered channel sooner."""
-        due = self.queue.due(self.now(), AlertRow.channel)
+        now = self.now()
+        paced = {name: p for name, p in self.config.pacing.items() if name in self.channels}
+        if paced:
+            settle(self.store.engine)  # digests sent by an earlier pass (or a crashed watch)
+            release(self.store.engine, paced, now)
+        due = self.queue.due(now, AlertRow.channel)
         jobs = {name: ids for name, ids in due.items() if name in self.channels}  # others: disabled
         counts = self.queue.run(jobs, self._send)
+        if paced:
+            settle(self.store.engine)  # members of digests sent now: escalation counts from here
         return counts.sent, counts.failed
 
     def _send(self, alert_id: str) -> None:
@@ -388,13 +402,14 @@ class AlertEngine:
             rows = s.execute(select(AlertRow.status, func.count(), func.min(AlertRow.created_at),
                                     func.max(AlertRow.attempts))
                              .where(AlertRow.status.in_(UNDELIVERED)).group_by(AlertRow.status)).all()
+            held = s.scalar(select(func.count()).select_from(AlertRow).where(AlertRow.status == HELD))
         by = {st: n for st, n, _o, _a in rows}
         oldest = min((o for _s, _n, o, _a in rows if o is not None), default=None)
         return DeliveryState(
             undelivered=sum(by.values()), rejected=by.get(REJECTED, 0),
             retrying=by.get(FAILED, 0), oldest=oldest,
             struggling=any(a >= self.config.retry.max_attempts for _s, _n, _o, a in rows),
-            unrecorded=self.queue.unrecorded())
+            unrecorded=self.queue.unrecorded(), held=held or 0)
 
     # -- crawl failures the database never saw (disk full) -------------------------------------
 

@@ -67,6 +67,17 @@ class AlertRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)  # or who cancelled it and why
     acknowledged_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    # paced channels (alerts.pacing): the digest row this alert went out in
+    digest_id: Mapped[str | None] = mapped_column(String(40), index=True)
+
+
+class AlertPacingRow(Base):
+    """A paced channel's push clock (alerts.pacing): nothing is released before next_push_at."""
+
+    __tablename__ = "alert_pacing"
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_push_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    last_push_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
 
 class IncidentRow(Base):

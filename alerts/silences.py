@@ -31,7 +31,8 @@ class SilenceRow(Base):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
     created_by: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)
-    ended_at: Mapped[datetime | None] = mapped_column(AwareDateTime)  # ended early by a person
+    ended_at: Mapped[datetime | None] = mapped_column(AwareDateTime)  # ended early by a person ...
+    ended_by: Mapped[str | None] = mapped_column(String(64))  # ... this one
 
 
 @dataclass(frozen=True, slots=True)
