@@ -45,6 +45,7 @@ class Silence:
     created_by: str
     reason: str
     ended_at: datetime | None = None
+    ended_by: str | None = None
 
     def active(self, now: datetime) -> bool:
         return self.ended_at is None and now < self.until
@@ -68,7 +69,8 @@ class SilenceError(ValueError):
 
 
 def _silence(r: SilenceRow) -> Silence:
-    return Silence(r.id, r.match, r.value, r.until, r.created_at, r.created_by, r.reason, r.ended_at)
+    return Silence(r.id, r.match, r.value, r.until, r.created_at, r.created_by, r.reason, r.ended_at,
+                   r.ended_by)
 
 
 def add_silence(engine, *, match: str, value: str, until: datetime, by: str, reason: str,
@@ -91,20 +93,27 @@ def add_silence(engine, *, match: str, value: str, until: datetime, by: str, rea
         return _silence(row)
 
 
-def list_silences(engine, now: datetime, *, include_past: bool = False) -> list[Silence]:
+def list_silences(engine, now: datetime, *, include_past: bool = False, limit: int | None = None) -> list[Silence]:
+    """The silences in force (`include_past`: all of them), oldest first; `limit`: the newest only."""
     with Session(engine) as s:
-        rows = [_silence(r) for r in s.scalars(select(SilenceRow).order_by(SilenceRow.id))]
-    return rows if include_past else [r for r in rows if r.active(now)]
+        q = select(SilenceRow).order_by(SilenceRow.id.desc())
+        if not include_past:
+            q = q.where(SilenceRow.ended_at.is_(None), SilenceRow.until > now)
+        if limit is not None:
+            q = q.limit(limit)
+        rows = [_silence(r) for r in s.scalars(q)]
+    return rows[::-1]
 
 
-def end_silence(engine, silence_id: int, now: datetime) -> Silence:
+def end_silence(engine, silence_id: int, now: datetime, *, by: str) -> Silence:
+    """A person ends a silence early; who and when are kept with it."""
     with write_session(engine) as s, s.begin():
         row = s.get(SilenceRow, silence_id)
         if row is None:
             raise SilenceError(f"没有编号为 {silence_id} 的静默")
         if not _silence(row).active(now):
             raise SilenceError(f"静默 {silence_id} 已经结束")
-        row.ended_at = now
+        row.ended_at, row.ended_by = now, by
         return _silence(row)
 
 

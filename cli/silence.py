@@ -37,8 +37,9 @@ def _line(s) -> str:
     from alerts.silences import MATCH_LABELS
 
     state = "生效中" if s.active(now()) else "已结束"
+    ended = f"  （{s.ended_by} 于 {s.ended_at.astimezone(TZ):%m-%d %H:%M} 提前结束）" if s.ended_at else ""
     return (f"{s.id:>4}  {state}  {MATCH_LABELS[s.match]}={s.value}  至 {s.until.astimezone(TZ):%Y-%m-%d %H:%M}"
-            f"  {s.created_by}: {s.reason}")
+            f"  {s.created_by}: {s.reason}{ended}")
 
 
 def cmd_silence(args) -> int:
@@ -68,7 +69,7 @@ def cmd_silence(args) -> int:
             if not silences:
                 print("当前没有生效的静默")
         else:
-            print(f"已结束静默 {_line(end_silence(store.engine, args.id, now()))}")
+            print(f"已结束静默 {_line(end_silence(store.engine, args.id, now(), by=args.by))}")
     except SilenceError as e:
         raise BadInput(str(e)) from None
     finally:

@@ -18,7 +18,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import admin, api, evidence_view, ledger_view, login, pages, report_approval, undelivered
+from . import (admin, api, evidence_view, ledger_view, login, pages, report_approval, silences_view,
+               undelivered)
 from .auth import AuthMiddleware
 from .metrics import MetricsMiddleware
 from .render import make_templates, page
@@ -90,6 +91,9 @@ def create_app(services: ConsoleServices) -> Starlette:
         _route("/alerts/undelivered", undelivered.undelivered_page),
         _route("/alerts/{alert_id}/cancel", undelivered.cancel_alert, methods=["POST"]),
         _route("/alerts/{alert_id}/retry", undelivered.retry_alert, methods=["POST"]),
+        _route("/silences", silences_view.silences_page),
+        _route("/silences", silences_view.add, methods=["POST"]),
+        _route("/silences/{silence_id:int}/end", silences_view.end, methods=["POST"]),
         _route("/api/status", api.status),
         _route("/api/feed", api.feed),
         _route("/api/feed/new", api.feed_new),

@@ -24,6 +24,14 @@ def approval_refusal(user: User | None) -> str | None:
     return None
 
 
+def silence_refusal(user: User | None) -> str | None:
+    """Why `user` may not set a silence (it keeps alerts from the supervisors), or None. Ending
+    one early only lets alerts through again: every role may do that."""
+    if user is not None and user.role not in CLOSERS:
+        return "只有分管领导或管理员可以设置静默"
+    return None
+
+
 def can_manage_accounts(user: User | None) -> bool:
     """Accounts exist only with auth on, so typed-name mode (no user) never manages them."""
     return user is not None and user.role in ACCOUNT_ADMINS

@@ -63,7 +63,7 @@ def test_silenced_posts_are_recorded_but_not_alerted(tmp_path):
     assert _matches(store) == 4  # the silenced posts are still matches (the console lists them)
     assert engine.silenced == 2
 
-    end_silence(store.engine, by_topic.id, clock())
+    assert end_silence(store.engine, by_topic.id, clock(), by="值班员乙").ended_by == "值班员乙"
     put(store, [_story(5, "pollution")])
     clock.advance(minutes=5)
     engine.run_once()
