@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,12 +101,12 @@ def catchup_lock(engine) -> Iterator[None]:
         with _memory_lock:
             yield
         return
-    with open(f"{path}.catchup.lock", "a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)  # blocks until the other watch is done
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+    fd = os.open(f"{path}.catchup.lock", os.O_CREAT | os.O_RDWR, 0o600)  # owner-only, like the database
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # blocks until the other watch is done
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def catch_up(svc, now: datetime) -> list[str]:

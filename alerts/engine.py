@@ -50,7 +50,8 @@ from alerts.db import write_session
 from alerts.delivery_queue import FAILED, REJECTED, UNDELIVERED, DeliveryQueue, RetryPolicy
 from alerts.events import close_stale, open_events, ref_from_json, ref_to_json, worse
 from alerts.models import AlertEventDocRow, AlertEventRow, AlertMatchRow, AlertRow
-from alerts.pacing import HELD, release, settle
+from alerts.pacing import HELD, release_unpaced, settle
+from alerts.pacing import release as release_held
 from alerts.health import SHANGHAI
 from alerts.roster import DEFAULT_SHIFTS, on_duty, resolve
 from alerts.registry import CHANNEL_KINDS, RULE_KINDS
@@ -140,6 +141,8 @@ class AlertEngine:
         self._rules = [r for r in config.rules if r.enabled]
         self._rule_types = {r.id: r.type for r in self._rules}
         self.silenced = 0  # alerts held back by a silence (their matches are still recorded)
+        self._unpaced_released = False
+        self._pacing_failing = False
         kinds = {r.type: RULE_KINDS[r.type] for r in self._rules}
         self._doc_rules = [r for r in self._rules if kinds[r.type].on_document is not None]
         self._run_rules = [(kind, [r for r in self._rules if r.type == t])
@@ -362,15 +365,30 @@ class AlertEngine:
         run it on its own, more often than the rules, to use a recovered channel sooner."""
         now = self.now()
         paced = {name: p for name, p in self.config.pacing.items() if name in self.channels}
-        if paced:
-            settle(self.store.engine)  # digests sent by an earlier pass (or a crashed watch)
-            release(self.store.engine, paced, now)
+        self._pace(paced, now, release=True)
         due = self.queue.due(now, AlertRow.channel)
         jobs = {name: ids for name, ids in due.items() if name in self.channels}  # others: disabled
         counts = self.queue.run(jobs, self._send)
-        if paced:
-            settle(self.store.engine)  # members of digests sent now: escalation counts from here
+        self._pace(paced, now, release=False)  # members of digests sent now: escalation counts from here
         return counts.sent, counts.failed
+
+    def _pace(self, paced: Mapping, now: datetime, *, release: bool) -> None:
+        """alerts.pacing's bookkeeping around a delivery pass. A failure (the database refusing
+        writes) is logged once and retried next pass: it never stops rows already due."""
+        try:
+            if not self._unpaced_released:  # once per engine: rows held under an earlier alerts.yaml
+                release_unpaced(self.store.engine, self.config.pacing, now)
+                self._unpaced_released = True
+            if paced:
+                settle(self.store.engine)  # digests sent by an earlier pass (or a crashed watch)
+                if release:
+                    release_held(self.store.engine, paced, now)
+        except Exception as e:
+            if not self._pacing_failing:
+                log.error("免打扰/推送间隔处理出错，暂存的预警下次再放行: %s", e)
+            self._pacing_failing = True
+            return
+        self._pacing_failing = False
 
     def _send(self, alert_id: str) -> None:
         with Session(self.store.engine) as s:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import asdict
 from datetime import datetime, time, timedelta
 
@@ -111,6 +111,14 @@ def release(engine, pacing: Mapping[str, ChannelPacing], now: datetime) -> int:
         except (_Raced, IntegrityError):  # the same digest id or push clock, committed by the other
             continue
     return released
+
+
+def release_unpaced(engine, paced: Collection[str], now: datetime) -> int:
+    """Held rows of channels no longer paced (alerts.yaml edited while they waited) go out now:
+    a held row must never be stranded."""
+    with write_session(engine) as s, s.begin():
+        return s.execute(update(AlertRow).where(AlertRow.status == HELD, AlertRow.channel.not_in(list(paced)))
+                         .values(status="pending", next_try_at=now)).rowcount
 
 
 class _Raced(Exception):

@@ -275,3 +275,16 @@ def postgres_engine_peer(engine):
         dbapi_conn.commit()
 
     return peer
+
+
+def test_alerts_held_under_an_earlier_config_go_out_when_pacing_is_removed(tmp_path):
+    store, clock, port = make_store(tmp_path), Clock(NIGHT), free_port()
+    paced = AlertEngine(store, _config(QUIET), {"email": _email(port)}, now=clock)
+    put(store, [_story(1, NIGHT)])
+    paced.run_once()
+    paced.close()
+    assert [r.status for r in _rows(store).values()] == ["held"]
+    clock.advance(minutes=10)  # the operator drops `pacing:` and restarts the watch at 23:40
+    with SmtpServer(port) as smtp:
+        AlertEngine(reopen(tmp_path), _config({}), {"email": _email(port)}, now=clock).run_once()
+    assert len(smtp.messages) == 1 and "第1号帖" in _subject(smtp.messages[0])
