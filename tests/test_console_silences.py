@@ -9,8 +9,6 @@ import warnings
 from datetime import timedelta
 from urllib.parse import quote
 
-import pytest
-
 from alerts.silences import list_silences
 from console.app import create_app
 from console.auth import build_auth
