@@ -116,8 +116,9 @@ def test_silence_cli(cfg):
     r = yq("silence", "list", "--config", str(cfg))
     assert r.returncode == 0 and r.stdout.count("生效中") == 1
     sid = r.stdout.split()[0]
-    assert yq("silence", "end", sid, "--config", str(cfg)).returncode == 0
+    assert yq("silence", "end", sid, "--by", "王五", "--config", str(cfg)).returncode == 0
     assert "当前没有生效的静默" in yq("silence", "list", "--config", str(cfg)).stdout
+    assert "（王五 于" in yq("silence", "list", "--all", "--config", str(cfg)).stdout  # who ended it
     r = yq("silence", "end", sid, "--config", str(cfg))
     assert r.returncode == 2 and "已经结束" in r.stderr
     r = yq("silence", "add", "--text", "x", "--until", "明天", "--reason", "r", "--config", str(cfg))
