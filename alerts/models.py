@@ -45,6 +45,11 @@ class AlertMatchRow(Base):
     matched_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
 
+# Rows a paced channel sends in place of several held alerts (alerts.pacing): one message, not an
+# alert of its own — counts of alerts leave them out (the members are counted).
+DIGEST_RULE, DIGEST_KIND = "pacing", "digest"
+
+
 class AlertRow(Base):
     """One message over one channel. Unique per (rule, event, channel, kind): sent ONCE."""
 

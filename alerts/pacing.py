@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, aliased
 
 from alerts.db import write_session
 from alerts.events import worse
-from alerts.models import AlertPacingRow, AlertRow
+from alerts.models import DIGEST_KIND, DIGEST_RULE, AlertPacingRow, AlertRow
 from alerts.rules.common import alert_id
 from alerts.schema import Severity, Strict
 from alerts.types import AlertMessage
@@ -39,7 +39,6 @@ from pipeline.config import TZ
 from pipeline.types import SEVERITY_LABELS, SEVERITY_RANK
 
 HELD, MERGED = "held", "merged"  # AlertRow states of paced channels (beside delivery_queue's)
-DIGEST_RULE, DIGEST_KIND = "pacing", "digest"
 SLACK = timedelta(seconds=1)  # as delivery_queue.SLACK: runs drift by milliseconds
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 

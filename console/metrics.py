@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse, Response
 
-from alerts.models import AlertEventDocRow, AlertRow
+from alerts.models import DIGEST_KIND, AlertEventDocRow, AlertRow
 from alerts.reports.models import ReportDeliveryRow
 from storage.models import CrawlRunRow, DocumentRow, OutboxRow
 
@@ -190,7 +190,7 @@ class WatchCollector:
             fam.add_metric([channel, status], n)
         unacked = GaugeMetricFamily("yqwatch_alerts_unacknowledged", "Sent alerts nobody acknowledged yet")
         unacked.add_metric([], c.execute(select(func.count()).select_from(t).where(
-            t.c.status == "sent", t.c.acknowledged_at.is_(None))).scalar_one())
+            t.c.status == "sent", t.c.acknowledged_at.is_(None), t.c.kind != DIGEST_KIND)).scalar_one())
         # from the earliest publication among the event's posts to the message's send time
         d, ed = DocumentRow.__table__, AlertEventDocRow.__table__
         first = (select(func.min(d.c.published_at)).select_from(ed.join(d, d.c.id == ed.c.doc_id))

@@ -97,6 +97,12 @@ def test_quiet_hours_hold_non_urgent_alerts_for_one_digest_and_let_red_through(t
     merged = [r for r in rows if r.digest_id]
     assert len(merged) == 2 and {r.sent_at.astimezone(SH).hour for r in merged} == {7}
     assert engine.delivery_state().held == 0
+    # the night shift's 交接班 counts the three alerts, not the digest that carried two of them
+    from alerts.reports.handover import build_handover
+
+    night = build_handover(store, start=datetime(2024, 5, 6, 20, 0, tzinfo=SH),
+                           end=datetime(2024, 5, 7, 8, 0, tzinfo=SH), locality="青溪市", now=clock())
+    assert night.alerts_sent == 3 and night.undelivered == 0
 
 
 def test_minimum_interval_coalesces_a_burst_into_one_robot_message(tmp_path):

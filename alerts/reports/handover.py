@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.escape import one_line, truncate
-from alerts.models import AlertEventRow, AlertRow, IncidentLogRow, IncidentRow, ReportSelectionRow
+from alerts.models import DIGEST_KIND, AlertEventRow, AlertRow, IncidentLogRow, IncidentRow, ReportSelectionRow
 from alerts.reports.daily import SHANGHAI
 from alerts.reports.delivery import Outgoing
 from alerts.reports.html_writer import render_html
@@ -101,7 +101,8 @@ def build_handover(store, *, start: datetime, end: datetime, locality: str, now:
     relevant = [d for d in docs if d.relevant]
     grades = Counter(d.severity for d in relevant if d.severity)
     with Session(store.engine) as s:
-        alerts = s.scalars(select(AlertRow).where(AlertRow.created_at >= start, AlertRow.created_at < end)
+        alerts = s.scalars(select(AlertRow).where(AlertRow.created_at >= start, AlertRow.created_at < end,
+                                                  AlertRow.kind != DIGEST_KIND)  # its members count
                            .order_by(AlertRow.created_at)).all()
         titles = dict(s.execute(select(AlertEventRow.id, AlertEventRow.title).where(
             AlertEventRow.id.in_({a.event_id for a in alerts}))).all())

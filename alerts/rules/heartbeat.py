@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from alerts.db import write_session
 from alerts.health import SHANGHAI
-from alerts.models import AlertMatchRow, AlertRow
+from alerts.models import DIGEST_KIND, AlertMatchRow, AlertRow
 from alerts.notices import render_notice
 from alerts.registry import RULE_KINDS, RuleKind
 from alerts.rules.common import alert_id
@@ -56,7 +56,8 @@ def summary(engine, s, since: datetime, own_rules: set[str]) -> str:
     posts = engine.store.count_documents(since=since)
     relevant = engine.store.count_documents(relevant_only=True, since=since)
     sent = s.scalar(select(func.count()).select_from(AlertRow).where(
-        AlertRow.status == "sent", AlertRow.sent_at >= since, AlertRow.rule_id.not_in(own_rules)))
+        AlertRow.status == "sent", AlertRow.sent_at >= since, AlertRow.rule_id.not_in(own_rules),
+        AlertRow.kind != DIGEST_KIND))
     broken, healthy = outages(engine)
     names = [engine.source_names.get(src, src) for src in sorted(broken)]
     sources = f"信息源正常 {len(healthy)} 个，异常 {len(broken)} 个" + (f"（{'、'.join(names)}）" if names else "")
