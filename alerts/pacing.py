@@ -4,7 +4,7 @@ recipient group).
 
 How an alert of a paced channel travels:
     add_alert ──▶ held (next_try_at = when it may go: now, or the end of quiet hours for a
-                  grade below `urgent`)
+                  grade below `urgent`; an urgent alert also skips the push interval)
     release (each delivery pass, one transaction per channel, only once the channel's interval
              has run out): the held rows due now ──one──▶ pending (sent as it is)
                                                  ──many─▶ merged into ONE digest row (pending)
@@ -48,7 +48,7 @@ class QuietHours(Strict):
 
     start: str
     end: str
-    urgent: Severity = "red"  # alerts of this grade or worse go out at any hour
+    urgent: Severity = "red"  # alerts of this grade or worse go out at any hour, interval or not
 
     @field_validator("start", "end")
     @classmethod
@@ -74,7 +74,11 @@ class QuietHours(Strict):
         return end if end > local else end + timedelta(days=1)
 
     def urgent_grade(self, severity: str | None) -> bool:
-        return severity in SEVERITY_RANK and SEVERITY_RANK[severity] >= SEVERITY_RANK[self.urgent]
+        return _at_least(severity, self.urgent)
+
+
+def _at_least(severity: str | None, grade: str) -> bool:
+    return severity in SEVERITY_RANK and SEVERITY_RANK[severity] >= SEVERITY_RANK[grade]
 
 
 class ChannelPacing(Strict):
@@ -93,6 +97,10 @@ class ChannelPacing(Strict):
         if q is not None and q.covers(now) and not q.urgent_grade(severity):
             return q.end_after(now)
         return now
+
+    def urgent(self, severity: str | None) -> bool:
+        """Urgent alerts are never paced: they skip quiet hours and the push interval alike."""
+        return _at_least(severity, self.quiet_hours.urgent if self.quiet_hours else "red")
 
     @property
     def interval(self) -> timedelta:
@@ -127,11 +135,17 @@ class _Raced(Exception):
 def _release_channel(engine, channel: str, p: ChannelPacing, now: datetime) -> int:
     with write_session(engine) as s, s.begin():
         state = s.get(AlertPacingRow, channel, with_for_update=True)
-        if state is not None and state.next_push_at is not None and now + SLACK < state.next_push_at:
-            return 0  # within the interval: they wait (and are coalesced) until it ends
         rows = s.scalars(select(AlertRow).where(AlertRow.channel == channel, AlertRow.status == HELD,
                                                 AlertRow.next_try_at <= now + SLACK)
                          .order_by(AlertRow.created_at, AlertRow.id)).all()
+        if state is not None and state.next_push_at is not None and now + SLACK < state.next_push_at:
+            # within the interval the others wait (and are coalesced) until it ends; an urgent
+            # alert goes at once, alone, and leaves the channel's push clock as it was
+            urgent = [r.id for r in rows if p.urgent(r.severity)]
+            if urgent and s.execute(update(AlertRow).where(AlertRow.id.in_(urgent), AlertRow.status == HELD)
+                                    .values(status="pending", next_try_at=now)).rowcount != len(urgent):
+                raise _Raced()
+            return len(urgent)
         if not rows:
             return 0
         ids = [r.id for r in rows]

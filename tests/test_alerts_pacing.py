@@ -114,24 +114,27 @@ def test_minimum_interval_coalesces_a_burst_into_one_robot_message(tmp_path):
         put(store, [_story(1, clock())])
         engine.run_once()
         assert len(rx.requests) == 1  # the first push of a calm channel goes at once
-        for n, minute in ((2, 2), (3, 5), (4, 9)):
+        for n, minute in ((2, 2), (3, 5), (4, 8)):
             clock.t = datetime(2024, 5, 6, 9, minute, tzinfo=SH)
             put(store, [_story(n, clock(), severity="red" if n == 4 else "orange")])
             engine.run_once()
+        # at most one push per 10 minutes, except 红: it goes at once, alone
+        assert len(rx.requests) == 2 and "第4号帖" in rx.requests[1].body["markdown"]["text"]
+        assert "汇总" not in rx.requests[1].body["markdown"]["title"]
         clock.t = datetime(2024, 5, 6, 9, 9, 58, tzinfo=SH)
         engine.run_once()
-        assert len(rx.requests) == 1  # at most one push per 10 minutes, red included
+        assert len(rx.requests) == 2  # 红 did not restart the interval, and the rest still wait
         clock.t = datetime(2024, 5, 6, 9, 10, tzinfo=SH)
         engine.run_once()
-        assert len(rx.requests) == 2
-        text = rx.requests[1].body["markdown"]["text"]
-        assert "共3条预警" in text and all(f"第{n}号帖" in text for n in (2, 3, 4))
-        assert rx.requests[1].body["markdown"]["title"].startswith("【舆情预警汇总·最高红色】")
+        assert len(rx.requests) == 3
+        text = rx.requests[2].body["markdown"]["text"]
+        assert "共2条预警" in text and all(f"第{n}号帖" in text for n in (2, 3)) and "第4号帖" not in text
+        assert rx.requests[2].body["markdown"]["title"].startswith("【舆情预警汇总·最高橙色】")
         clock.t = datetime(2024, 5, 6, 9, 30, tzinfo=SH)  # calm again: a new alert goes at once
         put(store, [_story(5, clock())])
         engine.run_once()
-        assert len(rx.requests) == 3 and "第5号帖" in rx.requests[2].body["markdown"]["text"]
-        assert "汇总" not in rx.requests[2].body["markdown"]["title"]
+        assert len(rx.requests) == 4 and "第5号帖" in rx.requests[3].body["markdown"]["text"]
+        assert "汇总" not in rx.requests[3].body["markdown"]["title"]
 
 
 def test_held_alerts_survive_a_restart_and_an_outage_and_go_out_once(tmp_path):
