@@ -19,10 +19,14 @@ from crawlers.parsers.dom import (
 from crawlers.parsers.model import ParsedItem, ParsedPage, ParsedPost, ParseError
 from crawlers.timeparse import parse_cn_time
 
-_TITLEISH = re.compile(r"title|tit\b|headline|ArticleTit", re.I)
+# Class/id names of headline elements; "bt" is 标题's pinyin initials (div.news_bt), "subject" the
+# forum-style name some CMSs use (#thread_subject).
+_TITLEISH = re.compile(r"title|tit\b|headline|ArticleTit|subject|biaoti|(?:^|[\s_-])bt(?:$|[\s_-])", re.I)
 _SPACES = re.compile(r"\s+")
 # "中华人民共和国监察法-纪检": a column name after a bare hyphen (no digits: "1-10月" stays whole).
 _BARE_SUFFIX = re.compile(r"(?<=[^\d\s-]{4})-[^\d\-]{1,8}$")
+_DATE_CLOCK_PATTERN = (r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}"
+                       r"(?:[:：]\d{2})?")
 _DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)")
 _ANY_TIME = re.compile(_DATE.pattern + r"|\d+\s*(?:分钟|小时|天)前|刚刚|昨天|(?<!\d)\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
 _BYLINE = {
@@ -37,6 +41,15 @@ _ORG = re.compile(
     r"^(?:新华|人民|央视|中新|中国|澎湃|环球|新浪|腾讯|网易|搜狐|凤凰|今日)")
 # A person's byline: one or more 2–4-character Chinese names (or a Latin name).
 _PERSON = re.compile(r"[\u4e00-\u9fff·]{2,5}(?:[ 、,，][\u4e00-\u9fff·]{2,5}){0,4}|[A-Za-z][A-Za-z .'-]{1,30}")
+# A meta bar of pipe-separated cells whose labels have no colon: "来源CSDN| 0 条评论| 作者魏星".
+_PIPE_CELL = {
+    "author": re.compile(r"(?:^|[|｜])\s*(?:作者|记者)\s*([^\s|｜:：]{2,20})\s*(?=[|｜]|\s|$)"),
+    "source": re.compile(r"(?:^|[|｜])\s*(?:来源|出处)\s*([^\s|｜:：]{2,20})\s*(?=[|｜]|\s|$)"),
+}
+# An outlet printed without a label right after the byline's time: "2021-01-20 04:29:44 39健康网".
+_OUTLET_AFTER_TIME = re.compile(_DATE_CLOCK_PATTERN + r"\s+([^\s|｜:：]{2,15})(?=\s)")
+# A site name as `<meta name=author>` content ("CSDN.NET"): a domain is never a person.
+_DOMAIN = re.compile(r"\.(?:com|net|org|cn|cc|tv)(?:\.cn)?$", re.I)
 _LABEL_INSIDE = re.compile(r"[:：]|来源|时间|日期|编辑|发布|字号|分享|打印")
 # "石佳/中国青年报": a person and their outlet in one byline.
 _PERSON_SLASH_OUTLET = re.compile(r"^([\u4e00-\u9fff·]{2,5}(?:[ 、][\u4e00-\u9fff·]{2,5}){0,3})\s*/\s*(\S{2,30})$")
@@ -51,7 +64,8 @@ _LABELLED_TIME = re.compile(
     r"(?:(?:发稿|发布|发表|更新|刊发|出版|上线)(?:时间|日期)\s*[:：]?|(?<![\u4e00-\u9fff])(?:时间|日期)\s*[:：])"
     r"\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
     r"[^\n]{0,30})")
-_DATE_CLOCK = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?")
+_DATE_CLOCK = re.compile(_DATE_CLOCK_PATTERN)
+_SCRIPT_EPOCH = re.compile(r"\bvar\s+ct\s*=\s*[\"']?(\d{10})\b")
 # Site markup that names the source where no label does (新浪 2009, 人民网, 澎湃 byline, 长江网).
 _SOURCE_SELECTORS = ("span#media_name", "#ArtFrom a.lblack", "span#p_origin a", "span#p_origin", ".source a", ".source",
                      ".news_about p:first-child", "span.sour")
@@ -87,11 +101,11 @@ def _headline(sel: Selector) -> tuple[Selector | None, str | None]:
                                sel.css('meta[property="og:title"]::attr(content)').get()) if t]
     squashed = [_squash(t) for t in page_titles]
     best: tuple[int, int, Selector, str] | None = None
-    candidates = sel.xpath("//h1 | //h2 | //h3 | //*[self::div or self::span or self::td or self::b or "
+    candidates = sel.xpath("//h1 | //h2 | //h3 | //h4 | //*[self::div or self::span or self::td or self::b or "
                            "self::strong or self::p][@class or @id]")
     for order, node in enumerate(candidates):
         tag = node.root.tag
-        if tag not in ("h1", "h2", "h3") and not _TITLEISH.search(
+        if tag not in ("h1", "h2", "h3", "h4") and not _TITLEISH.search(
                 f"{node.attrib.get('class', '')} {node.attrib.get('id', '')}"):
             continue
         text = one_line(text_of(node))
@@ -207,16 +221,27 @@ def _published(after: str, block_head: str, below: str, sel: Selector, now: date
     meta = sel.css('meta[property="article:published_time"]::attr(content), meta[name="publishdate"]::attr(content), '
                    'meta[name="pubdate"]::attr(content), meta[itemprop="datePublished"]::attr(content), '
                    'meta[name="PubDate"]::attr(content), meta[name="publishtime"]::attr(content)').get()
-    return parse_cn_time(meta, now) if meta else None
+    if meta:
+        return parse_cn_time(meta, now)
+    # WeChat 公众号 articles print only "昨天"-style times, filled in by script from `var ct` (epoch).
+    for script in sel.xpath("//script[contains(., 'var ct')]/text()").getall():
+        if m := _SCRIPT_EPOCH.search(script):
+            return parse_cn_time(int(m[1]), now)
+    return None
 
 
 def _is_org(value: str) -> bool:
-    return bool(_ORG.search(value)) or not _PERSON.fullmatch(value)
+    return bool(_ORG.search(value) or _DOMAIN.search(value)) or not _PERSON.fullmatch(value)
 
 
 def _labelled(kind: str, *texts: str) -> list[str]:
-    """Values of a byline label, in order, without empty labels that swallowed the next one."""
-    return [m[1] for text in texts for m in _BYLINE[kind].finditer(text) if not _LABEL_INSIDE.search(m[1])]
+    """Values of a byline label, in order, without empty labels that swallowed the next one; then
+    the colon-less cells of a pipe-separated meta bar."""
+    found = [m[1] for text in texts for m in _BYLINE[kind].finditer(text) if not _LABEL_INSIDE.search(m[1])]
+    if kind in _PIPE_CELL:
+        found += [m[1] for text in texts if "|" in text or "｜" in text for m in _PIPE_CELL[kind].finditer(text)
+                  if not _LABEL_INSIDE.search(m[1])]
+    return found
 
 
 def _byline(after: str, sel: Selector, body: str) -> tuple[str | None, str | None]:
@@ -252,6 +277,8 @@ def _byline(after: str, sel: Selector, body: str) -> tuple[str | None, str | Non
                 outlets.append(value)
                 break
     outlets += org_authors + _labelled("source", body[-300:])
+    if (m := _OUTLET_AFTER_TIME.search(after[:300])) and _ORG.search(m[1]) and not _LABEL_INSIDE.search(m[1]):
+        outlets.append(m[1])
     meta = (sel.css('meta[name="author"]::attr(content)').get() or "").strip()
     if meta and not meta.isdigit() and len(meta) <= 30:
         (outlets if _is_org(meta) else people).append(meta)
