@@ -73,6 +73,10 @@ _SOURCE_SELECTORS = ("span#media_name", "#ArtFrom a.lblack", "span#p_origin a", 
 _JUNK_NAME = re.compile(
     r"comment|share|related|recommend|footer|copyright|advert|\bad\b|[-_]ad\b|\bad[-_]|sidebar|"
     r"pager|page_?nav|keyword|nav\b|toolbar|print|fenxiang", re.I)
+# Navigation, menu and login bars around a portal's headlines.
+_NAV_NAME = re.compile(r"(?:^|[\s_-])(?:nav|navi|navbar|menu|login|topbar)(?:$|[\s_-])", re.I)
+# The page footer: copyright lines and disclaimers.
+_FOOTER_NAME = re.compile(r"footer|copyright|(?:^|[\s_-])foot(?:$|[\s_-])", re.I)
 # Trailing editor stamps and correction links closing a body.
 _TRAILER_LINE = re.compile(r"^[\[【(（]?\s*(?:(?:责任编辑|责编|编辑)\s*[:：].{0,30}|纠错)\s*[\]】)）]?$")
 _NEXT_TEXTS = ("下一页", "下页", "下一頁", "下一页>", "下一页 >")
@@ -86,6 +90,8 @@ _ARTICLE_PROSE = 60  # sentence characters outside link lists that make a page a
 _HEADLINE_LEN = (8, 60)
 _PORTAL_LINKS = 15
 _BEFORE_CHARS = 600
+_ROW_CHARS = 120  # a list row: a title, a date, perhaps a source; never a paragraph
+_ABOVE_LEVELS = 5  # the block and its ancestors up to here may hold the headline's parent
 _AFTER_BODY_CHARS = 80  # headline links on a page without a story: a portal front page
 
 
@@ -95,8 +101,10 @@ def _squash(s: str) -> str:
 
 # ---------------------------------------------------------------- headline
 
-def _headline(sel: Selector) -> tuple[Selector | None, str | None]:
-    """(element, text) of the headline; the text is what `<title>` / og:title contain."""
+def _headline(sel: Selector, block: etree._Element | None = None) -> tuple[Selector | None, str | None]:
+    """(element, text) of the headline; the text is what `<title>` / og:title contain. Where the
+    `<title>` names only the site or column ("科普中国-辟谣文章": shorter than any headline), the
+    headline element standing just above the story block."""
     page_titles = [t for t in (first(sel, "title::text"),
                                sel.css('meta[property="og:title"]::attr(content)').get()) if t]
     squashed = [_squash(t) for t in page_titles]
@@ -118,10 +126,45 @@ def _headline(sel: Selector) -> tuple[Selector | None, str | None]:
                 best = (score, order, node, text)
     if best:
         return best[2], best[3]
+    head = None
     if page_titles:
         head = re.split(r"\s*(?:_|--|\s-\s|\||｜)\s*", page_titles[-1])[0] or page_titles[-1]
-        return None, _BARE_SUFFIX.sub("", head)
-    return None, None
+        head = _BARE_SUFFIX.sub("", head)
+    if block is not None and len(_squash(head or "")) < _HEADLINE_LEN[0]:
+        above = _headline_above(candidates, block)
+        if above is not None:
+            return above, one_line(text_of(above))
+    return None, head
+
+
+def _headline_above(candidates: list[Selector], block: etree._Element) -> Selector | None:
+    """The last headline-like element (h1–h4 or a title-classed one) before the story block whose
+    parent encloses the block within a few levels: the story's own heading, not a sidebar's."""
+    enclosing = [block]
+    while len(enclosing) < _ABOVE_LEVELS and enclosing[-1].getparent() is not None:
+        enclosing.append(enclosing[-1].getparent())
+    found = None
+    for node in candidates:
+        el = node.root
+        if el is block or el.getparent() not in enclosing or any(a is el for a in block.iterancestors()):
+            continue
+        tag = el.tag
+        if tag not in ("h1", "h2", "h3", "h4") and not _TITLEISH.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            continue
+        if not _HEADLINE_LEN[0] <= len(_squash(text_of(node))) <= _HEADLINE_LEN[1]:
+            continue
+        if _precedes(el, block):
+            found = node
+    return found
+
+
+def _precedes(el: etree._Element, block: etree._Element) -> bool:
+    for node in el.getroottree().iter():
+        if node is el:
+            return True
+        if node is block:
+            return False
+    return False
 
 
 def _following_text(node: Selector | None, sel: Selector, skip: etree._Element | None) -> str:
@@ -365,21 +408,26 @@ def _body(sel: Selector, block: etree._Element | None, url: str | None) -> tuple
 
 
 def _prose_chars(root: etree._Element, lists: list[etree._Element]) -> int:
-    """Characters of sentence-like lines (with Chinese clause punctuation) on the page, links and
-    the dated link lists (with any summaries in their rows) left out: what an article has and a
-    page of headlines, dates and sources has not."""
-    hidden = [e for e in root.iter() if isinstance(e.tag, str) and _hidden(e)]
+    """Characters of sentence-like lines (with Chinese clause punctuation) on the page, links,
+    the dated link lists (with any summaries in their rows) and the footer (a site's disclaimer
+    is a sentence on every page) left out: what an article has and a page of headlines, dates and
+    sources has not."""
+    hidden = [e for e in root.iter() if isinstance(e.tag, str) and (_hidden(e) or _FOOTER_NAME.search(
+        f"{e.get('class', '')} {e.get('id', '')}"))]
     lines = text_of(root, skip=list(root.iter("a")) + lists + hidden).split("\n")
     return sum(len(line) for line in lines if len(line) >= 20 and _CLAUSE.search(line))
 
 
 def _headline_links(sel: Selector, base: str | None) -> list[ParsedItem]:
-    """A portal front page's headline links (no times): anchors whose text reads like a headline."""
+    """A portal front page's headline links (no times): anchors whose text reads like a headline,
+    outside the site's navigation and login bars (their "注册VIP邮箱（特权邮箱，付费）" menus)."""
     items: list[ParsedItem] = []
     seen: set[str] = set()
     for a in sel.xpath("//a[@href]"):
         title = _link_title(a)
         if not _HEADLINE_LEN[0] <= len(title) <= _HEADLINE_LEN[1]:
+            continue
+        if any(_NAV_NAME.search(f"{e.get('class', '')} {e.get('id', '')}") for e in a.root.iterancestors()):
             continue
         url = absolute(base, a.attrib.get("href"))
         if url and url not in seen and url != base:
@@ -407,26 +455,42 @@ def _link_title(a: Selector) -> str:
     return one_line(text_of(a, skip=labels))
 
 
-def _list_items(sel: Selector, base: str | None, now: datetime) -> tuple[list[ParsedItem], list[etree._Element]]:
+def _list_items(sel: Selector, base: str | None, now: datetime,
+                groups=None) -> tuple[list[ParsedItem], list[etree._Element]]:
     """Items of the link lists whose rows mostly carry a time (news lists), in page order, and
-    those lists' elements."""
+    those lists' elements. `groups` are (elements covered, rows) pairs; the page's ul/ol by default."""
     items: list[ParsedItem] = []
     lists: list[etree._Element] = []
     seen: set[str] = set()
-    for ul in sel.xpath("//ul | //ol"):
-        rows = ul.xpath("./li")
-        if len(rows) < 3:
-            continue
+    for covers, rows in (_ul_rows(sel) if groups is None else groups):
         parsed = [row_item for li in rows if (row_item := _row_item(li, base, now))]
         dated = [i for i in parsed if i.published_at]
         if len(dated) < max(3, len(rows) // 2):
             continue
-        lists.append(ul.root)
+        lists += covers
         for item in parsed:
             if item.url not in seen:
                 seen.add(item.url)
                 items.append(item)
     return items, lists
+
+
+def _ul_rows(sel: Selector):
+    for ul in sel.xpath("//ul | //ol"):
+        rows = ul.xpath("./li")
+        if len(rows) >= 3:
+            yield [ul.root], rows
+
+
+def _div_rows(sel: Selector):
+    """Runs of three or more short sibling div/p/dd rows holding a link: disclosure columns that
+    print "<div><a>公告</a><span>2020-07-01</span></div>" without a list element. Short, so that
+    an article's paragraphs never pass for rows."""
+    for parent in sel.xpath("//*[count(div) >= 3 or count(p) >= 3 or count(dd) >= 3]"):
+        for tag in ("div", "p", "dd"):
+            rows = parent.xpath(f"./{tag}[a[@href]]")
+            if len(rows) >= 3 and all(len(one_line(text_of(r))) <= _ROW_CHARS for r in rows):
+                yield [r.root for r in rows], rows
 
 
 def _row_item(li: Selector, base: str | None, now: datetime) -> ParsedItem | None:
@@ -464,13 +528,19 @@ def _next_page(sel: Selector, base: str | None) -> str | None:
 def parse(body: bytes, url: str | None, *, content_type: str | None = None, now: datetime) -> ParsedPage:
     sel, encoding = load(body, content_type)
     base = page_base(sel, url)
-    node, headline = _headline(sel)
     items, lists = _list_items(sel, base, now)
+    rows, row_lists = _list_items(sel, base, now, _div_rows(sel))
     block = _densest_block(sel.root)
-    article_like = _prose_chars(sel.root, lists) >= _ARTICLE_PROSE
+    node, headline = _headline(sel, block)
+    article_like = _prose_chars(sel.root, lists + row_lists) >= _ARTICLE_PROSE
     if not article_like and len(items) < 8:
+        # No dated ul/ol list: dated div rows, unless they are only a corner of a front page's
+        # headlines (a news centre's rolling block beside its undated top stories).
         links = _headline_links(sel, base)
-        items = links if len(links) >= _PORTAL_LINKS else items
+        if len(rows) >= 8 and len(links) < 2 * len(rows):
+            items = rows
+        elif len(links) >= _PORTAL_LINKS:
+            items = links
     if len(items) >= 8 and not article_like:
         raw = first(sel, "title::text")
         return ParsedPage(page_type="list", title=raw, posts=(), items=tuple(items),
