@@ -6,12 +6,16 @@ Two sets, reported apart so generalisation can be told from tuning:
   held-out — tests/fixtures/heldout/pages (never used while developing), keys in
              tests/fixtures/heldout/keys/
 
-Each key is one JSON object per page; every field it names is one check:
+Each key is one JSON object per page ("batch" names the blind batch a page came in with); every
+field it names is one check:
   page_type, title, published_at ("YYYY-MM-DD" compares the date, "…THH:MM[:SS]" the given
   precision), author, outlet (null means "none"), text_start, text_has, text_lacks (one check for
   the whole list), min_items, item_titles (one check per title), items_lack (one check).
+Thread pages: post_count (exact) or min_posts, authors (one check per listed floor, in page
+order), times (likewise, same precision rule as published_at), posts_lack (one check over every
+floor's text: quotes and edit stamps that must not be kept), has_next_page (true/false).
 
-    .venv/bin/python bench/parser_heldout.py [--set tuning|heldout|both] [--verbose]
+    .venv/bin/python bench/parser_heldout.py [--set tuning|heldout|both] [--batch NAME] [--verbose]
 """
 from __future__ import annotations
 
@@ -50,7 +54,7 @@ def check(key: dict, page) -> list[tuple[str, bool, object]]:
     post = page.posts[0] if page and page.posts else None
     text = post.text if post else ""
     for field, want in key.items():
-        if field in ("page", "kind", "url"):
+        if field in ("page", "kind", "url", "batch"):
             continue
         if field == "page_type":
             got = page.page_type if page else None
@@ -81,16 +85,40 @@ def check(key: dict, page) -> list[tuple[str, bool, object]]:
             titles = {_norm(i.title) for i in page.items} if page else set()
             found = [t for t in want if _norm(t) in titles]
             out.append((field, not found, found))
+        elif field == "post_count":
+            got = len(page.posts) if page else 0
+            out.append((field, got == want, got))
+        elif field == "min_posts":
+            got = len(page.posts) if page else 0
+            out.append((field, got >= want, got))
+        elif field in ("authors", "times"):
+            posts = page.posts if page else ()
+            for i, w in enumerate(want):
+                p = posts[i] if i < len(posts) else None
+                if field == "authors":
+                    got = p.author if p else None
+                    out.append((f"author#{i + 1}", got == w, got))
+                else:
+                    got = p.published_at if p else None
+                    out.append((f"time#{i + 1}", _time_ok(w, got), got and got.isoformat()))
+        elif field == "posts_lack":
+            found = sorted({w for p in (page.posts if page else ()) for w in want if w in p.text})
+            out.append((field, not found, found))
+        elif field == "has_next_page":
+            got = bool(page and page.next_page)
+            out.append((field, got == want, page.next_page if page else None))
         else:
             raise SystemExit(f"unknown key field {field!r} in {key.get('page')}")
     return out
 
 
-def run(name: str, verbose: bool) -> tuple[int, int, int]:
+def run(name: str, verbose: bool, batch: str = "") -> tuple[int, int, int]:
     keys_dir, pages_dir = SETS[name]
     passed = total = pages = 0
     for key_file in sorted(keys_dir.glob("*.json")):
         key = json.loads(key_file.read_text(encoding="utf-8"))
+        if batch and key.get("batch") != batch:
+            continue
         try:
             page = parse_page((pages_dir / key["page"]).read_bytes(), key["kind"], key.get("url"), now=NOW)
         except ParseError:
@@ -109,10 +137,11 @@ def run(name: str, verbose: bool) -> tuple[int, int, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--set", choices=("tuning", "heldout", "both"), default="both")
+    ap.add_argument("--batch", default="", metavar="NAME", help='score only the keys marked "batch": NAME')
     ap.add_argument("--verbose", action="store_true", help="list every failed check")
     args = ap.parse_args()
     for name in (("tuning", "heldout") if args.set == "both" else (args.set,)):
-        passed, total, pages = run(name, args.verbose)
+        passed, total, pages = run(name, args.verbose, args.batch)
         print(f"{name}: {passed}/{total} field checks = {passed / max(total, 1):.1%} on {pages} pages")
 
 

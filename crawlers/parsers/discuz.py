@@ -8,7 +8,8 @@ from datetime import datetime
 from parsel import Selector
 
 from crawlers.parsers.chrome import strip_chrome
-from crawlers.parsers.dom import absolute, first, load, one_line, page_base, page_url, text_of, to_int
+from crawlers.parsers.dom import (absolute, first, load, media_placeholder, one_line, page_base, page_url, text_of,
+                                  to_int)
 from crawlers.parsers.model import ParsedItem, ParsedPage, ParsedPost, ParseError
 from crawlers.timeparse import parse_cn_time
 
@@ -27,6 +28,10 @@ _TITLE_TAIL = re.compile(r"\s+-\s+.*$")
 _TYPE_WORD = re.compile(r"求助|讨论|分享|原创|转载|提问|投诉|建议|爆料|曝光|闲聊|灌水|活动|公告|问答|交流|吐槽|求职|招聘|出租|出售|"
                         r"求购|转让|房产|二手|美食|情感|新闻|资讯|图片|视频|其他|其它|全部|热门|最新|精华|推荐")
 _CLOCK = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+# Discuz! 7 prints the edit stamp as plain text in the body: "[ 本帖最后由 X 于 2010-6-11 17:11 编辑 ]"
+# (X templates wrap it in i.pstatus, which JUNK removes).
+_EDIT_STAMP = re.compile(r"\[?\s*本帖最后由\s*\S.{0,40}?\s*于\s*[\d\-/: ]{8,20}\s*编辑\s*\]?")
+_POSTED = re.compile(r"(?:发表于|發表於|开始时间)\s*(.+)")
 _NEXT_TEXTS = ("下一页", "下一頁", "››", "下页")
 # Where a post's author name is, most specific first: the author column's bold link, then profile
 # links, then any link of an author line.
@@ -65,7 +70,7 @@ def _next_page(sel: Selector, base: str | None) -> str | None:
         # Only anchors whose text could be one of _NEXT_TEXTS (one XPath pass, not a Python loop over
         # every link of the page: this was a hot spot of every crawl).
         for a in sel.xpath("descendant-or-self::a[contains(., '下') or contains(., '›')]"):
-            if one_line(a.xpath("string()").get()) in _NEXT_TEXTS:
+            if one_line(a.xpath("string()").get()) in _NEXT_TEXTS and absolute(base, a.attrib.get("href")):
                 href = a.attrib.get("href")
                 break
     return absolute(base, href)
@@ -179,7 +184,8 @@ def _thread_title(sel: Selector) -> str | None:
 
 
 def _body(node: Selector) -> tuple[str, str]:
-    return strip_chrome(text_of(node, skip=node.css(JUNK))), node.get()
+    text = strip_chrome(_EDIT_STAMP.sub(" ", text_of(node, skip=node.css(JUNK))).strip())
+    return text or media_placeholder(node), node.get()
 
 
 def _by_id(node: Selector, element_id: str):
@@ -216,6 +222,28 @@ def _x_posts(sel: Selector, now: datetime) -> list[tuple[str, str | None, dateti
     return out
 
 
+def _d7_posts(sel: Selector, now: datetime) -> list[tuple[str, str | None, datetime | None, str, str, str]]:
+    """Discuz! 7.x: one `table#pidN` per floor, the name in the author column's `cite`, "N楼" and
+    "发表于 T" in `div.postinfo`. A poll or other special thread puts its first post in a table of
+    its own, the name under "发起人" and the time under "开始时间"."""
+    out = []
+    for message in sel.xpath("//div[starts-with(@id,'postmessage_')]"):
+        pid = message.attrib["id"].removeprefix("postmessage_")
+        table = message.xpath("ancestor::table[.//td[contains(@class,'postauthor')]][1]")
+        if not pid.isdigit() or not table:
+            continue
+        column = table[0].xpath(".//td[contains(@class,'postauthor')]")
+        author = first(column[0], "cite a::text", "cite::text", "dd a::text") if column else None
+        info = one_line(table[0].css("div.postinfo").xpath("string()").get())
+        started = table[0].xpath(".//dt[contains(., '开始时间')]/following-sibling::dd[1]")
+        stamp = _POSTED.search(info) or _POSTED.search("开始时间 " + one_line(started[0].xpath("string()").get())
+                                                      if started else "")
+        label = one_line(_by_id(table[0], f"postnum{pid}").xpath("string()").get())
+        text, html = _body(message)
+        out.append((pid, author, parse_cn_time(stamp[1], now) if stamp else None, label, text, html))
+    return out
+
+
 def _mobile_posts(sel: Selector, now: datetime) -> list[tuple[str, str | None, datetime | None, str, str, str]]:
     out = []
     for div in sel.css("div.plc"):
@@ -248,7 +276,7 @@ def _thread_counts(sel: Selector) -> tuple[int | None, int | None]:
 
 def _parse_thread(sel: Selector, base: str | None, url: str | None, now: datetime,
                   encoding: str) -> ParsedPage:
-    raw = _x_posts(sel, now) or _mobile_posts(sel, now)
+    raw = _x_posts(sel, now) or _mobile_posts(sel, now) or _d7_posts(sel, now)
     floors = _floors([r[3] for r in raw], _page_number(sel, url))
     here = page_url(sel, url)
     posts = tuple(

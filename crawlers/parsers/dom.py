@@ -159,3 +159,17 @@ def to_int(s: str | None) -> int | None:
     if not m:
         return None
     return int(float(m[1]) * _MULTIPLIER.get(m[2] or "", 1))
+
+
+VIDEO_PLACEHOLDER, PICTURE_PLACEHOLDER = "[视频]", "[图片]"
+
+
+def media_placeholder(node) -> str:
+    """What a post body without any text shows: "[视频]" for a video (a video wrapper, an embed, a
+    Flash <object> or a <video>), "[图片]" for pictures only, "" for nothing at all. Forums of every
+    family have such floors; keeping a placeholder keeps the floor."""
+    if node.xpath(".//video | .//embed | .//object | .//*[contains(@class,'video')] | .//*[@data-video]"):
+        return VIDEO_PLACEHOLDER
+    if node.xpath(".//img"):
+        return PICTURE_PLACEHOLDER
+    return ""

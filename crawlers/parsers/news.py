@@ -19,10 +19,14 @@ from crawlers.parsers.dom import (
 from crawlers.parsers.model import ParsedItem, ParsedPage, ParsedPost, ParseError
 from crawlers.timeparse import parse_cn_time
 
-_TITLEISH = re.compile(r"title|tit\b|headline|ArticleTit", re.I)
+# Class/id names of headline elements; "bt" is 标题's pinyin initials (div.news_bt), "subject" the
+# forum-style name some CMSs use (#thread_subject).
+_TITLEISH = re.compile(r"title|tit\b|headline|ArticleTit|subject|biaoti|(?:^|[\s_-])bt(?:$|[\s_-])", re.I)
 _SPACES = re.compile(r"\s+")
 # "中华人民共和国监察法-纪检": a column name after a bare hyphen (no digits: "1-10月" stays whole).
 _BARE_SUFFIX = re.compile(r"(?<=[^\d\s-]{4})-[^\d\-]{1,8}$")
+_DATE_CLOCK_PATTERN = (r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}"
+                       r"(?:[:：]\d{2})?")
 _DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)")
 _ANY_TIME = re.compile(_DATE.pattern + r"|\d+\s*(?:分钟|小时|天)前|刚刚|昨天|(?<!\d)\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
 _BYLINE = {
@@ -37,6 +41,15 @@ _ORG = re.compile(
     r"^(?:新华|人民|央视|中新|中国|澎湃|环球|新浪|腾讯|网易|搜狐|凤凰|今日)")
 # A person's byline: one or more 2–4-character Chinese names (or a Latin name).
 _PERSON = re.compile(r"[\u4e00-\u9fff·]{2,5}(?:[ 、,，][\u4e00-\u9fff·]{2,5}){0,4}|[A-Za-z][A-Za-z .'-]{1,30}")
+# A meta bar of pipe-separated cells whose labels have no colon: "来源CSDN| 0 条评论| 作者魏星".
+_PIPE_CELL = {
+    "author": re.compile(r"(?:^|[|｜])\s*(?:作者|记者)\s*([^\s|｜:：]{2,20})\s*(?=[|｜]|\s|$)"),
+    "source": re.compile(r"(?:^|[|｜])\s*(?:来源|出处)\s*([^\s|｜:：]{2,20})\s*(?=[|｜]|\s|$)"),
+}
+# An outlet printed without a label right after the byline's time: "2021-01-20 04:29:44 39健康网".
+_OUTLET_AFTER_TIME = re.compile(_DATE_CLOCK_PATTERN + r"\s+([^\s|｜:：]{2,15})(?=\s)")
+# A site name as `<meta name=author>` content ("CSDN.NET"): a domain is never a person.
+_DOMAIN = re.compile(r"\.(?:com|net|org|cn|cc|tv)(?:\.cn)?$", re.I)
 _LABEL_INSIDE = re.compile(r"[:：]|来源|时间|日期|编辑|发布|字号|分享|打印")
 # "石佳/中国青年报": a person and their outlet in one byline.
 _PERSON_SLASH_OUTLET = re.compile(r"^([\u4e00-\u9fff·]{2,5}(?:[ 、][\u4e00-\u9fff·]{2,5}){0,3})\s*/\s*(\S{2,30})$")
@@ -51,7 +64,8 @@ _LABELLED_TIME = re.compile(
     r"(?:(?:发稿|发布|发表|更新|刊发|出版|上线)(?:时间|日期)\s*[:：]?|(?<![\u4e00-\u9fff])(?:时间|日期)\s*[:：])"
     r"\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
     r"[^\n]{0,30})")
-_DATE_CLOCK = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?")
+_DATE_CLOCK = re.compile(_DATE_CLOCK_PATTERN)
+_SCRIPT_EPOCH = re.compile(r"\bvar\s+ct\s*=\s*[\"']?(\d{10})\b")
 # Site markup that names the source where no label does (新浪 2009, 人民网, 澎湃 byline, 长江网).
 _SOURCE_SELECTORS = ("span#media_name", "#ArtFrom a.lblack", "span#p_origin a", "span#p_origin", ".source a", ".source",
                      ".news_about p:first-child", "span.sour")
@@ -59,6 +73,10 @@ _SOURCE_SELECTORS = ("span#media_name", "#ArtFrom a.lblack", "span#p_origin a", 
 _JUNK_NAME = re.compile(
     r"comment|share|related|recommend|footer|copyright|advert|\bad\b|[-_]ad\b|\bad[-_]|sidebar|"
     r"pager|page_?nav|keyword|nav\b|toolbar|print|fenxiang", re.I)
+# Navigation, menu and login bars around a portal's headlines.
+_NAV_NAME = re.compile(r"(?:^|[\s_-])(?:nav|navi|navbar|menu|login|topbar)(?:$|[\s_-])", re.I)
+# The page footer: copyright lines and disclaimers.
+_FOOTER_NAME = re.compile(r"footer|copyright|(?:^|[\s_-])foot(?:$|[\s_-])", re.I)
 # Trailing editor stamps and correction links closing a body.
 _TRAILER_LINE = re.compile(r"^[\[【(（]?\s*(?:(?:责任编辑|责编|编辑)\s*[:：].{0,30}|纠错)\s*[\]】)）]?$")
 _NEXT_TEXTS = ("下一页", "下页", "下一頁", "下一页>", "下一页 >")
@@ -72,6 +90,8 @@ _ARTICLE_PROSE = 60  # sentence characters outside link lists that make a page a
 _HEADLINE_LEN = (8, 60)
 _PORTAL_LINKS = 15
 _BEFORE_CHARS = 600
+_ROW_CHARS = 120  # a list row: a title, a date, perhaps a source; never a paragraph
+_ABOVE_LEVELS = 5  # the block and its ancestors up to here may hold the headline's parent
 _AFTER_BODY_CHARS = 80  # headline links on a page without a story: a portal front page
 
 
@@ -81,17 +101,19 @@ def _squash(s: str) -> str:
 
 # ---------------------------------------------------------------- headline
 
-def _headline(sel: Selector) -> tuple[Selector | None, str | None]:
-    """(element, text) of the headline; the text is what `<title>` / og:title contain."""
+def _headline(sel: Selector, block: etree._Element | None = None) -> tuple[Selector | None, str | None]:
+    """(element, text) of the headline; the text is what `<title>` / og:title contain. Where the
+    `<title>` names only the site or column ("科普中国-辟谣文章": shorter than any headline), the
+    headline element standing just above the story block."""
     page_titles = [t for t in (first(sel, "title::text"),
                                sel.css('meta[property="og:title"]::attr(content)').get()) if t]
     squashed = [_squash(t) for t in page_titles]
     best: tuple[int, int, Selector, str] | None = None
-    candidates = sel.xpath("//h1 | //h2 | //h3 | //*[self::div or self::span or self::td or self::b or "
+    candidates = sel.xpath("//h1 | //h2 | //h3 | //h4 | //*[self::div or self::span or self::td or self::b or "
                            "self::strong or self::p][@class or @id]")
     for order, node in enumerate(candidates):
         tag = node.root.tag
-        if tag not in ("h1", "h2", "h3") and not _TITLEISH.search(
+        if tag not in ("h1", "h2", "h3", "h4") and not _TITLEISH.search(
                 f"{node.attrib.get('class', '')} {node.attrib.get('id', '')}"):
             continue
         text = one_line(text_of(node))
@@ -104,10 +126,45 @@ def _headline(sel: Selector) -> tuple[Selector | None, str | None]:
                 best = (score, order, node, text)
     if best:
         return best[2], best[3]
+    head = None
     if page_titles:
         head = re.split(r"\s*(?:_|--|\s-\s|\||｜)\s*", page_titles[-1])[0] or page_titles[-1]
-        return None, _BARE_SUFFIX.sub("", head)
-    return None, None
+        head = _BARE_SUFFIX.sub("", head)
+    if block is not None and len(_squash(head or "")) < _HEADLINE_LEN[0]:
+        above = _headline_above(candidates, block)
+        if above is not None:
+            return above, one_line(text_of(above))
+    return None, head
+
+
+def _headline_above(candidates: list[Selector], block: etree._Element) -> Selector | None:
+    """The last headline-like element (h1–h4 or a title-classed one) before the story block whose
+    parent encloses the block within a few levels: the story's own heading, not a sidebar's."""
+    enclosing = [block]
+    while len(enclosing) < _ABOVE_LEVELS and enclosing[-1].getparent() is not None:
+        enclosing.append(enclosing[-1].getparent())
+    found = None
+    for node in candidates:
+        el = node.root
+        if el is block or el.getparent() not in enclosing or any(a is el for a in block.iterancestors()):
+            continue
+        tag = el.tag
+        if tag not in ("h1", "h2", "h3", "h4") and not _TITLEISH.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            continue
+        if not _HEADLINE_LEN[0] <= len(_squash(text_of(node))) <= _HEADLINE_LEN[1]:
+            continue
+        if _precedes(el, block):
+            found = node
+    return found
+
+
+def _precedes(el: etree._Element, block: etree._Element) -> bool:
+    for node in el.getroottree().iter():
+        if node is el:
+            return True
+        if node is block:
+            return False
+    return False
 
 
 def _following_text(node: Selector | None, sel: Selector, skip: etree._Element | None) -> str:
@@ -207,16 +264,27 @@ def _published(after: str, block_head: str, below: str, sel: Selector, now: date
     meta = sel.css('meta[property="article:published_time"]::attr(content), meta[name="publishdate"]::attr(content), '
                    'meta[name="pubdate"]::attr(content), meta[itemprop="datePublished"]::attr(content), '
                    'meta[name="PubDate"]::attr(content), meta[name="publishtime"]::attr(content)').get()
-    return parse_cn_time(meta, now) if meta else None
+    if meta:
+        return parse_cn_time(meta, now)
+    # WeChat 公众号 articles print only "昨天"-style times, filled in by script from `var ct` (epoch).
+    for script in sel.xpath("//script[contains(., 'var ct')]/text()").getall():
+        if m := _SCRIPT_EPOCH.search(script):
+            return parse_cn_time(int(m[1]), now)
+    return None
 
 
 def _is_org(value: str) -> bool:
-    return bool(_ORG.search(value)) or not _PERSON.fullmatch(value)
+    return bool(_ORG.search(value) or _DOMAIN.search(value)) or not _PERSON.fullmatch(value)
 
 
 def _labelled(kind: str, *texts: str) -> list[str]:
-    """Values of a byline label, in order, without empty labels that swallowed the next one."""
-    return [m[1] for text in texts for m in _BYLINE[kind].finditer(text) if not _LABEL_INSIDE.search(m[1])]
+    """Values of a byline label, in order, without empty labels that swallowed the next one; then
+    the colon-less cells of a pipe-separated meta bar."""
+    found = [m[1] for text in texts for m in _BYLINE[kind].finditer(text) if not _LABEL_INSIDE.search(m[1])]
+    if kind in _PIPE_CELL:
+        found += [m[1] for text in texts if "|" in text or "｜" in text for m in _PIPE_CELL[kind].finditer(text)
+                  if not _LABEL_INSIDE.search(m[1])]
+    return found
 
 
 def _byline(after: str, sel: Selector, body: str) -> tuple[str | None, str | None]:
@@ -252,6 +320,8 @@ def _byline(after: str, sel: Selector, body: str) -> tuple[str | None, str | Non
                 outlets.append(value)
                 break
     outlets += org_authors + _labelled("source", body[-300:])
+    if (m := _OUTLET_AFTER_TIME.search(after[:300])) and _ORG.search(m[1]) and not _LABEL_INSIDE.search(m[1]):
+        outlets.append(m[1])
     meta = (sel.css('meta[name="author"]::attr(content)').get() or "").strip()
     if meta and not meta.isdigit() and len(meta) <= 30:
         (outlets if _is_org(meta) else people).append(meta)
@@ -338,21 +408,26 @@ def _body(sel: Selector, block: etree._Element | None, url: str | None) -> tuple
 
 
 def _prose_chars(root: etree._Element, lists: list[etree._Element]) -> int:
-    """Characters of sentence-like lines (with Chinese clause punctuation) on the page, links and
-    the dated link lists (with any summaries in their rows) left out: what an article has and a
-    page of headlines, dates and sources has not."""
-    hidden = [e for e in root.iter() if isinstance(e.tag, str) and _hidden(e)]
+    """Characters of sentence-like lines (with Chinese clause punctuation) on the page, links,
+    the dated link lists (with any summaries in their rows) and the footer (a site's disclaimer
+    is a sentence on every page) left out: what an article has and a page of headlines, dates and
+    sources has not."""
+    hidden = [e for e in root.iter() if isinstance(e.tag, str) and (_hidden(e) or _FOOTER_NAME.search(
+        f"{e.get('class', '')} {e.get('id', '')}"))]
     lines = text_of(root, skip=list(root.iter("a")) + lists + hidden).split("\n")
     return sum(len(line) for line in lines if len(line) >= 20 and _CLAUSE.search(line))
 
 
 def _headline_links(sel: Selector, base: str | None) -> list[ParsedItem]:
-    """A portal front page's headline links (no times): anchors whose text reads like a headline."""
+    """A portal front page's headline links (no times): anchors whose text reads like a headline,
+    outside the site's navigation and login bars (their "注册VIP邮箱（特权邮箱，付费）" menus)."""
     items: list[ParsedItem] = []
     seen: set[str] = set()
     for a in sel.xpath("//a[@href]"):
         title = _link_title(a)
         if not _HEADLINE_LEN[0] <= len(title) <= _HEADLINE_LEN[1]:
+            continue
+        if any(_NAV_NAME.search(f"{e.get('class', '')} {e.get('id', '')}") for e in a.root.iterancestors()):
             continue
         url = absolute(base, a.attrib.get("href"))
         if url and url not in seen and url != base:
@@ -380,26 +455,42 @@ def _link_title(a: Selector) -> str:
     return one_line(text_of(a, skip=labels))
 
 
-def _list_items(sel: Selector, base: str | None, now: datetime) -> tuple[list[ParsedItem], list[etree._Element]]:
+def _list_items(sel: Selector, base: str | None, now: datetime,
+                groups=None) -> tuple[list[ParsedItem], list[etree._Element]]:
     """Items of the link lists whose rows mostly carry a time (news lists), in page order, and
-    those lists' elements."""
+    those lists' elements. `groups` are (elements covered, rows) pairs; the page's ul/ol by default."""
     items: list[ParsedItem] = []
     lists: list[etree._Element] = []
     seen: set[str] = set()
-    for ul in sel.xpath("//ul | //ol"):
-        rows = ul.xpath("./li")
-        if len(rows) < 3:
-            continue
+    for covers, rows in (_ul_rows(sel) if groups is None else groups):
         parsed = [row_item for li in rows if (row_item := _row_item(li, base, now))]
         dated = [i for i in parsed if i.published_at]
         if len(dated) < max(3, len(rows) // 2):
             continue
-        lists.append(ul.root)
+        lists += covers
         for item in parsed:
             if item.url not in seen:
                 seen.add(item.url)
                 items.append(item)
     return items, lists
+
+
+def _ul_rows(sel: Selector):
+    for ul in sel.xpath("//ul | //ol"):
+        rows = ul.xpath("./li")
+        if len(rows) >= 3:
+            yield [ul.root], rows
+
+
+def _div_rows(sel: Selector):
+    """Runs of three or more short sibling div/p/dd rows holding a link: disclosure columns that
+    print "<div><a>公告</a><span>2020-07-01</span></div>" without a list element. Short, so that
+    an article's paragraphs never pass for rows."""
+    for parent in sel.xpath("//*[count(div) >= 3 or count(p) >= 3 or count(dd) >= 3]"):
+        for tag in ("div", "p", "dd"):
+            rows = parent.xpath(f"./{tag}[a[@href]]")
+            if len(rows) >= 3 and all(len(one_line(text_of(r))) <= _ROW_CHARS for r in rows):
+                yield [r.root for r in rows], rows
 
 
 def _row_item(li: Selector, base: str | None, now: datetime) -> ParsedItem | None:
@@ -437,13 +528,19 @@ def _next_page(sel: Selector, base: str | None) -> str | None:
 def parse(body: bytes, url: str | None, *, content_type: str | None = None, now: datetime) -> ParsedPage:
     sel, encoding = load(body, content_type)
     base = page_base(sel, url)
-    node, headline = _headline(sel)
     items, lists = _list_items(sel, base, now)
+    rows, row_lists = _list_items(sel, base, now, _div_rows(sel))
     block = _densest_block(sel.root)
-    article_like = _prose_chars(sel.root, lists) >= _ARTICLE_PROSE
+    node, headline = _headline(sel, block)
+    article_like = _prose_chars(sel.root, lists + row_lists) >= _ARTICLE_PROSE
     if not article_like and len(items) < 8:
+        # No dated ul/ol list: dated div rows, unless they are only a corner of a front page's
+        # headlines (a news centre's rolling block beside its undated top stories).
         links = _headline_links(sel, base)
-        items = links if len(links) >= _PORTAL_LINKS else items
+        if len(rows) >= 8 and len(links) < 2 * len(rows):
+            items = rows
+        elif len(links) >= _PORTAL_LINKS:
+            items = links
     if len(items) >= 8 and not article_like:
         raw = first(sel, "title::text")
         return ParsedPage(page_type="list", title=raw, posts=(), items=tuple(items),

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from parsel import Selector
 
 from crawlers.parsers.chrome import strip_chrome
-from crawlers.parsers.dom import absolute, first, html_selector, load, one_line, page_base, text_of, to_int
+from crawlers.parsers.dom import (PICTURE_PLACEHOLDER, absolute, first, html_selector, load, media_placeholder, one_line,
+                                  page_base, text_of, to_int)
 from crawlers.parsers.model import ParsedItem, ParsedPage, ParsedPost, ParseError
 from crawlers.timeparse import parse_cn_time
 
@@ -20,7 +21,7 @@ _THREAD_ID = re.compile(r"/p/(\d+)")
 _TITLE_SUFFIX = re.compile(r"(?:_[^_]*吧)?_百度贴吧$|【[^】]*吧】_百度贴吧$")
 _REPLY_PREFIX = re.compile(r"^(?:回复|回覆)[：:]\s*")
 _PIC_PREFIX = re.compile(r"^【图片】")
-_VIDEO, _PICTURE = "[视频]", "[图片]"
+_PICTURE = PICTURE_PLACEHOLDER
 _TITLE_FROM_TEXT = 30
 # Bigpipe pagelets hidden in HTML comments, wherever the template put them.
 _HIDDEN_PAGELETS = ("//code/comment() | //comment()[contains(., 'j_thread_list') or contains(., 'pagination') "
@@ -78,20 +79,13 @@ def _title_from_posts(posts: list[ParsedPost]) -> str | None:
 
 
 def _next_page(sel: Selector, base: str | None) -> str | None:
+    # Widgets reuse the words for in-page carousels ("下一页" with href="#"): only a link that leads
+    # somewhere is the pager.
     for a in sel.xpath("descendant-or-self::a[contains(., '下一页')]"):  # not a Python loop over every link
         if one_line(a.xpath("string()").get()) in ("下一页", "下一页>", "下一页 >"):
-            return absolute(base or SITE, a.attrib.get("href"))
+            if found := absolute(base or SITE, a.attrib.get("href")):
+                return found
     return absolute(base or SITE, sel.css("a.next::attr(href)").get())
-
-
-def _media_only(node: Selector) -> str:
-    """What a floor without any text shows: "[视频]" for a video (Tieba's video wrapper, an embed or
-    a <video>), "[图片]" for pictures only, "" for nothing at all."""
-    if node.xpath(".//video | .//embed | .//object | .//*[contains(@class,'video')] | .//*[@data-video]"):
-        return _VIDEO
-    if node.xpath(".//img"):
-        return _PICTURE
-    return ""
 
 
 def _post_content(post: Selector) -> tuple[str, str]:
@@ -107,7 +101,7 @@ def _post_content(post: Selector) -> tuple[str, str]:
                 text = text_of(html_selector(hidden))
         if text:
             return text, body[0].get()
-        media = _media_only(post.css("div.d_post_content, div.video_src_wrapper, div.d_post_content_main") or body)
+        media = media_placeholder(post.css("div.d_post_content, div.video_src_wrapper, div.d_post_content_main") or body)
         if media:
             return media, body[0].get()
     data = _sub(_json(post.attrib.get("data-field")), "content")
@@ -115,7 +109,7 @@ def _post_content(post: Selector) -> tuple[str, str]:
     if not html.strip():
         return "", html
     fragment = html_selector(html)
-    return (strip_chrome(text_of(fragment)) or _media_only(fragment)), html
+    return (strip_chrome(text_of(fragment)) or media_placeholder(fragment)), html
 
 
 def _thread_id(sel: Selector, base: str | None) -> str | None:
