@@ -24,7 +24,7 @@ def cmd_run(args) -> int:
     if args.demo:
         extras = _start_demo_helpers(cfg, args)
     svc = Services(cfg)
-    sched, started = None, False
+    sched, started, console = None, False, None
     # Everything started from here on is stopped in `finally`, also when the start itself fails:
     # crawl workers, channel threads and demo servers must never outlive the watch (a worker left
     # behind holds the parent's pipes open).
@@ -66,12 +66,19 @@ def cmd_run(args) -> int:
             if deadline and time.monotonic() >= deadline:
                 break
     finally:
+        if started:
+            log.info("yqwatch 正在停止: 等待进行中的任务结束")
+        # The console stops first: no crawl is scheduled from here on, and the duty desk must
+        # say so (连接中断 within one poll) rather than look live while running jobs finish.
+        for x in [x for x in extras if x is console]:
+            x.stop()
         if sched is not None and sched.running:
             sched.shutdown(wait=True)
             _print_status(svc)
         svc.close()
         for x in extras:
-            x.stop()
+            if x is not console:  # the demo sites last: a crawl still running must not fail on them
+                x.stop()
         if started:  # a start that failed says why (one line), not "stopped"
             log.info("yqwatch 已停止")
             print("yqwatch 已停止", flush=True)

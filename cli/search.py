@@ -43,8 +43,14 @@ def cmd_search(args) -> int:
 
     since = parse_since(args.since)
     source_ids, topics, storage = _search_config(config_dir(args.config))
-    check_known("信息源", args.source, source_ids)
-    check_known("话题", args.topic, {t.id for t in topics.topics})
+    problems = []
+    for kind, given, known in (("信息源", args.source, source_ids), ("话题", args.topic, {t.id for t in topics.topics})):
+        try:
+            check_known(kind, given, known)
+        except BadInput as e:
+            problems.append(str(e))
+    if problems:  # all of them, in one line
+        raise BadInput("; ".join(problems))
     store = open_store(storage)
     index = open_index(storage)
     try:
