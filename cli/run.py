@@ -102,14 +102,14 @@ _MAIL_STATE = {"preparing": "待发送", "pending": "待发送", "sending": "发
 
 def _report_line(svc) -> str:
     """The last 摘报 written and what became of its e-mail (the report delivery queue's row)."""
-    report = ", ".join(str(p) for p in svc.last_report) or "尚未生成"
+    files = ", ".join(str(p) for p in svc.last_report)  # written by this run
     postbox = svc.reports.postbox if "reports" in svc.__dict__ else None  # built by the first issue
     last = postbox.deliveries(kind="daily", limit=1) if postbox is not None else []
     if not last:
-        return report
+        return files or "尚未生成"
     d = last[0]
-    state = _MAIL_STATE.get(d.status, d.status)
-    return f"{report} · 邮件 {d.title or d.key} {state} → {', '.join(d.recipients)}"
+    mail = f"{d.title or d.key} {_MAIL_STATE.get(d.status, d.status)} → {', '.join(d.recipients)}"
+    return f"{files} · 邮件 {mail}" if files else f"邮件 {mail}"
 
 
 def _print_status(svc) -> None:
