@@ -50,6 +50,8 @@ class _LogP:
     def get(self, key: str):
         if key in self._memo:
             return self._memo[key]
+        if len(self._memo) >= 100_000:  # the console's search box lives for months
+            self._memo.clear()
         f = self._freq.get(key)
         v = self._memo[key] = None if f is None else (math.log(f) - self._logtotal if f else _PREFIX)
         return v
