@@ -277,8 +277,10 @@ def build_scheduler(svc: Services, *, demo: bool = False):
 
     add_evidence_jobs(sched, svc)  # 取证截图 and 删帖改帖复查, as crawler subprocesses
     if demo:
-        # In the demo the story plays in minutes, so today's issue is refreshed every minute.
-        sched.add_job(lambda: svc.daily_report(clock().date()), IntervalTrigger(seconds=60),
+        from cli.run import issue_demo_report
+
+        # In the demo the story plays in minutes: today's issue goes out like the scheduled one.
+        sched.add_job(lambda: issue_demo_report(svc, clock().date()), IntervalTrigger(seconds=60),
                       id="report:demo", name="演示摘报", next_run_time=now + timedelta(seconds=45))
     return sched
 

@@ -31,10 +31,10 @@ def delegate(module: str, argv: list[str]) -> int:
     return subprocess.run(crawlers_cmd(module, *argv)).returncode
 
 
-def demo_sites(argv: list[str]) -> int:
+def demo_sites(argv: list[str], **kw) -> int:
     from demo.server import main as demo_main
 
-    return demo_main(argv)
+    return demo_main(argv, **kw)
 
 
 def cmd_analyze(args) -> int:

@@ -23,12 +23,45 @@ from .silence import add_silence_commands
 
 # Commands whose arguments belong to another program's parser: passed through as given, so
 # `demo-sites --port 28765` and `parse-page --kind X FILE` work and --help is theirs.
-PASS_THROUGH = {"demo-sites": demo_sites, "parse-page": lambda argv: delegate("parse_page", argv)}
+PASS_THROUGH = {"demo-sites": lambda argv: demo_sites(argv, parser_class=ChineseArgumentParser),
+                "parse-page": lambda argv: delegate("parse_page", argv)}
 SOURCE_USAGE = "用法: yqwatch source test SOURCE_ID [--config DIR] [--json]"
 
 
+# argparse's own messages (Python 3.11 wording) in the users' language; anything else passes as is.
+_ARGPARSE_ZH = [
+    (r"the following arguments are required: (.+)", r"缺少参数: \1"),
+    (r"argument command: invalid choice: '([^']*)' \(choose from (.+)\)", r"没有命令 '\1' (可用: \2)"),
+    (r"argument (\S+): invalid choice: '([^']*)' \(choose from (.+)\)", r"参数 \1 的值 '\2' 无效 (可选: \3)"),
+    (r"argument (\S+): invalid (\w+) value: '([^']*)'", r"参数 \1 的值 '\3' 无效 (应为 \2)"),
+    (r"argument (\S+): expected one argument", r"参数 \1 缺少取值"),
+    (r"argument (\S+): expected at least one argument", r"参数 \1 至少需要一个取值"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"参数 \1 不能与 \2 同时使用"),
+    (r"argument (\S+): ignored explicit argument '([^']*)'", r"参数 \1 不接受取值 '\2'"),
+    (r"one of the arguments (.+) is required", r"须给出以下参数之一: \1"),
+    (r"unrecognized arguments: (.+)", r"无法识别的参数: \1"),
+    (r"ambiguous option: (\S+) could match (.+)", r"参数 \1 有歧义 (可能是: \2)"),
+    (r"argument (\S+): (.+)", r"参数 \1: \2"),  # a type check's own (Chinese) message
+]
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """A command-line mistake is one Chinese line on stderr and exit 2, like every other input
+    error (argparse would print its usage and an English message)."""
+
+    def error(self, message: str):
+        import re
+
+        for pattern, zh in _ARGPARSE_ZH:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, zh, message).replace("'", "")
+                message = message.replace("(应为 int)", "(应为整数)").replace("(应为 float)", "(应为数字)")
+                break
+        self.exit(2, f"错误: {message} (用法: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="yqwatch", description="舆情值守: 24 小时网络舆情监测")
+    ap = ChineseArgumentParser(prog="yqwatch", description="舆情值守: 24 小时网络舆情监测")
     ap.add_argument("--verbose", "-v", action="store_true")
     sub = ap.add_subparsers(dest="command", required=True)
 

@@ -1,32 +1,61 @@
-"""`yqwatch search`: read-only, so it opens only the store, the index and the query tokenizer;
-no alert channels (no channel secrets needed) and no analysis models."""
+"""`yqwatch search`: read-only, so it reads only sources.yaml (the ids), topics.yaml and the storage
+settings — not alerts.yaml (no channel secrets needed) — and opens only the store, the index and
+the query tokenizer (pipeline/query.py: a few dictionary entries, no analysis models)."""
 from __future__ import annotations
 
 import json
 
-from pipeline.config import TZ
+from pipeline.config import TZ, ConfigError
 
 from .args import BadInput, check_known, parse_since
 
 
+def _search_config(cfg_dir):
+    """(source ids, topics, storage settings) of the config directory; every file's problems
+    are reported together, as load_config does."""
+    from pipeline.config import load_yaml
+    from pipeline.topics import load_topics
+    from storage.config import load_storage_settings
+    from watch_config import ConfigErrors, ScheduledSources
+
+    if not cfg_dir.is_dir():
+        raise ConfigError(cfg_dir, None, "配置目录不存在")
+    out, problems = [], []
+    for load in (lambda: load_yaml(cfg_dir / "sources.yaml", ScheduledSources),
+                 lambda: load_topics(cfg_dir / "topics.yaml"), lambda: load_storage_settings(cfg_dir)):
+        try:
+            out.append(load())
+        except ConfigError as e:
+            problems.append(e)
+    if problems:
+        raise ConfigErrors(problems)
+    sources, topics, storage = out
+    return {s.id for s in sources.sources}, topics, storage
+
+
 def cmd_search(args) -> int:
     from pipeline.query import QueryTerms
-    from pipeline.topics import load_topics
     from storage.factory import create_schema, open_index, open_store
     from storage.outbox import drain_outbox
     from storage.search import IndexUnavailable
     from storage.types import SearchQuery
-    from watch_config import config_dir, load_config
+    from watch_config import config_dir
 
     since = parse_since(args.since)
-    cfg = load_config(config_dir(args.config))
-    check_known("信息源", args.source, {s.id for s in cfg.sources.sources})
-    check_known("话题", args.topic, {t.id for t in load_topics(cfg.dir / "topics.yaml").topics})
-    store = open_store(cfg.storage)
-    index = open_index(cfg.storage)
+    source_ids, topics, storage = _search_config(config_dir(args.config))
+    problems = []
+    for kind, given, known in (("信息源", args.source, source_ids), ("话题", args.topic, {t.id for t in topics.topics})):
+        try:
+            check_known(kind, given, known)
+        except BadInput as e:
+            problems.append(str(e))
+    if problems:  # all of them, in one line
+        raise BadInput("; ".join(problems))
+    store = open_store(storage)
+    index = open_index(storage)
     try:
         create_schema(store.engine)
-        terms = QueryTerms.from_config_dir(cfg.dir)(args.query)
+        terms = QueryTerms(topics)(args.query)
         try:
             drain_outbox(store, index)  # what the watch saved but has not delivered yet
             res = index.search(SearchQuery(terms=tuple(terms), since=since, limit=args.limit, sort=args.sort,

@@ -138,8 +138,8 @@ def _positive(value: str) -> float:
     return f
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="yqwatch demo-sites", description="启动演示用的青溪市模拟站点（论坛、贴吧、新闻网）。")
+def _parser(parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p = parser_class(prog="yqwatch demo-sites", description="启动演示用的青溪市模拟站点（论坛、贴吧、新闻网）。")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     p.add_argument("--port", type=int, default=8765, help="端口（默认 8765）")
     p.add_argument("--seed", type=int, default=7, help="内容生成的随机种子（默认 7）")
@@ -153,9 +153,11 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *,
+         parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser) -> int:
+    """`parser_class`: `yqwatch demo-sites` passes the CLI's, whose errors read like the others'."""
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(parser_class).parse_args(argv)
     except SystemExit as e:  # --help (0) or a bad argument (2, usage already printed)
         return int(e.code or 0)
     server = DemoServer(args.host, args.port, seed=args.seed, speed=args.speed, clock=args.clock,

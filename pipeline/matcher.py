@@ -87,13 +87,11 @@ class Matcher:
         self._optional = {t for t, topic in enumerate(self._topics) if topic.locality == "optional"}
         self._catch_all = {t for t, topic in enumerate(self._topics) if topic.catch_all}
 
-        def form(term: str) -> str:
-            return _lower(normalizer.term(term))
-
+        form = _former(normalizer)
         locality = _locality_roles(topics.locality, form, divisions)
         lookalikes = {form(term) for term in topics.locality.exclude}
         topic_roles = _topic_roles(self._topics, form)
-        self._words = sorted((locality.keys() | lookalikes | topic_roles.keys()) - {""})
+        self._words = _dictionary_words(locality, lookalikes, topic_roles)
         # The automaton holds what can make a post a candidate: locality terms (value: term and
         # locality role) and the terms of locality-optional topics (role OPTIONAL_TOPIC).
         self._ac = ahocorasick.Automaton()
@@ -346,6 +344,24 @@ class Matcher:
         if has_strong or counted:
             return tuple(counted), True
         return (), False
+
+
+def segmenter_words(topics: TopicsConfig, normalizer: Normalizer,
+                    divisions: DivisionTree | None = None) -> list[str]:
+    """Matcher(...).user_words() without building the matcher (its automaton, the country's place
+    names): all the search box's segmenter needs of the topics."""
+    form = _former(normalizer)
+    return _dictionary_words(_locality_roles(topics.locality, form, divisions),
+                             {form(term) for term in topics.locality.exclude}, _topic_roles(topics.topics, form))
+
+
+def _former(normalizer: Normalizer) -> Callable[[str], str]:
+    """A configured term as the matcher compares it."""
+    return lambda term: _lower(normalizer.term(term))
+
+
+def _dictionary_words(locality, lookalikes, topic_roles) -> list[str]:
+    return sorted((locality.keys() | lookalikes | topic_roles.keys()) - {""})
 
 
 def _locality_roles(loc, form, divisions: DivisionTree | None) -> dict[str, int]:

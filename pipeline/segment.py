@@ -27,9 +27,6 @@ import tempfile
 from collections.abc import Iterable
 from itertools import accumulate
 
-import jieba
-from jieba import finalseg
-
 try:
     from pipeline._native import WordTable
 except ImportError:  # not built (no C compiler at install time): the pure-Python path runs
@@ -45,6 +42,8 @@ _STATE_INDEX = {"B": 0, "M": 1, "E": 2, "S": 3}
 class Segmenter:
     def __init__(self, user_words: Iterable[str] = (), *, hmm_cache: int = 50_000,
                  native: bool = True) -> None:
+        import jieba  # here, not at import: the search box's segmenter (from_lookup) never loads it
+
         # jieba logs its dictionary loading at DEBUG on its own stderr handler.
         logging.getLogger("jieba").setLevel(logging.WARNING)
         tk = jieba.Tokenizer()
@@ -70,6 +69,20 @@ class Segmenter:
         self._table = WordTable(freq, _PREFIX) if native and WordTable is not None else None
         # The native table holds its own copy of the words: the dict is dropped then.
         self._logp: dict[str, float] = {} if self._table is not None else freq
+
+    @classmethod
+    def from_lookup(cls, logp, logtotal: float, hmm_tables: tuple, *, hmm_cache: int = 1000) -> Segmenter:
+        """A pure-Python Segmenter over a dictionary it does not hold: `logp.get(fragment)` gives
+        what the table built in __init__ holds (the log probability, _PREFIX, or None), computed
+        on demand; `logtotal` is log of the dictionary's total, user words included; `hmm_tables`
+        are jieba's (start, trans, emit, min float). Same tokens, for a few lookups per query
+        (pipeline/query.py) instead of a dictionary load."""
+        seg = cls.__new__(cls)
+        seg._unknown = math.log(1) - logtotal
+        seg._hmm = _Hmm(hmm_tables)
+        seg._hmm_cache, seg._hmm_max = {}, hmm_cache
+        seg._table, seg._logp = None, logp
+        return seg
 
     @property
     def native(self) -> bool:
@@ -168,15 +181,19 @@ class _Hmm:
     _HAN = re.compile("([\u4E00-\u9FD5]+)")
     _SKIP = re.compile("([a-zA-Z0-9]+(?:\\.\\d+)?%?)")
 
-    def __init__(self) -> None:
-        lo = finalseg.MIN_FLOAT
-        start, trans = finalseg.start_P, finalseg.trans_P
+    def __init__(self, tables: tuple | None = None) -> None:
+        """`tables`: jieba's finalseg (start, trans, emit, min float); None: read from jieba."""
+        if tables is None:
+            from jieba import finalseg
+
+            tables = (finalseg.start_P, finalseg.trans_P, finalseg.emit_P, finalseg.MIN_FLOAT)
+        start, trans, emit_p, lo = tables
         self._start = tuple(start.get(y, lo) for y in "BMES")
         t = {(a, b): trans[a].get(b, lo) for a in "BMES" for b in "BMES"}
         self._trans = (t["E", "B"], t["S", "B"], t["M", "M"], t["B", "M"], t["B", "E"], t["M", "E"],
                        t["S", "S"], t["E", "S"])
         # Per character, its emission log-probability in each state: one lookup instead of four.
-        emit = [finalseg.emit_P[y] for y in "BMES"]
+        emit = [emit_p[y] for y in "BMES"]
         self._emit = {c: tuple(e.get(c, lo) for e in emit) for c in set().union(*emit)}
         self._unseen = (lo, lo, lo, lo)
 

@@ -18,13 +18,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from pipeline.types import Document
 
 from .models import TZ, CrawlRunRow, DocumentRow, KvRow, OutboxRow, RawHtmlRow, ThreadStateRow
+from .outbox_lock import drainer_lock
 from .rows import from_row, to_row
 from .types import CrawlRun, ThreadState
 
 D = DocumentRow.__table__
 O = OutboxRow.__table__
 _DOC_WRITE_LOCK = 0x79717761  # pg advisory lock key for document writes ("yqwa")
-_OUTBOX_DRAIN_LOCK = 0x7971646F  # pg advisory lock key of the one outbox drainer ("yqdo")
 _CHUNK = 500
 
 
@@ -241,21 +241,23 @@ class Store:
     def outbox_deliver(self, limit: int,
                        deliver: Callable[[list[Document], dict[str, str]], None]) -> int:
         """Hand the oldest `limit` queued documents (current version + status) to `deliver`, then
-        delete exactly the outbox rows read, all in one transaction under the drainer lock; if
-        `deliver` raises, nothing is deleted. One drainer at a time: a process-wide thread lock,
-        then the database's own lock, which also serialises other processes and hosts (SQLite:
-        the BEGIN IMMEDIATE write lock; PostgreSQL: a transaction advisory lock, which leaves
-        document writers free). Returns the number of rows delivered (0: queue empty)."""
-        with self._drain_lock, self._write() as c:
-            if c.dialect.name == "postgresql":
-                c.execute(select(func.pg_advisory_xact_lock(_OUTBOX_DRAIN_LOCK)))
-            rows = c.execute(select(O.c.seq, O.c.doc_id).order_by(O.c.seq).limit(limit)).all()
-            if not rows:
-                return 0
-            ids = list(dict.fromkeys(doc_id for _, doc_id in rows))
-            deliver(self._documents(c, ids), self._statuses(c, ids))
-            for chunk in _chunks([seq for seq, _ in rows]):
-                c.execute(delete(O).where(O.c.seq.in_(chunk)))
+        delete exactly the outbox rows read; if `deliver` raises, nothing is deleted. One drainer
+        at a time (a process-wide thread lock, then storage.outbox_lock across processes and
+        hosts), but `deliver` runs outside any transaction: the batch is read in a short read
+        transaction and acknowledged in a short write transaction, so writers never wait on the
+        index. Rows queued meanwhile (a newer version of a document in the batch) have higher
+        numbers and stay for the next batch. Returns the number of rows delivered (0: queue empty)."""
+        with self._drain_lock, drainer_lock(self.engine):
+            with self.engine.connect() as c, c.begin():  # read only: no write lock taken
+                rows = c.execute(select(O.c.seq, O.c.doc_id).order_by(O.c.seq).limit(limit)).all()
+                if not rows:
+                    return 0
+                ids = list(dict.fromkeys(doc_id for _, doc_id in rows))
+                docs, statuses = self._documents(c, ids), self._statuses(c, ids)
+            deliver(docs, statuses)
+            with self._write() as c:
+                for chunk in _chunks([seq for seq, _ in rows]):
+                    c.execute(delete(O).where(O.c.seq.in_(chunk)))
         return len(rows)
 
     def outbox_pending(self) -> int:

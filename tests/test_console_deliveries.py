@@ -25,7 +25,7 @@ with warnings.catch_warnings():
 DAY = date(2024, 5, 6)
 
 
-def _page(store, clock, tmp_path, desk) -> str:
+def _page(store, clock, tmp_path, desk, **more) -> str:
     index = EmbeddedIndex(tmp_path / "index.sqlite")
     index.ensure()
     services = ConsoleServices(
@@ -33,7 +33,7 @@ def _page(store, clock, tmp_path, desk) -> str:
         alerts=AlertEngine(store, AlertsConfig(), {}, now=clock, source_names=NAMES),
         incidents=IncidentBook(store.engine, now=clock), source_names=dict(NAMES), locality="青溪市",
         now=clock, report_dir=tmp_path / "reports",
-        deliveries=desk.postbox.deliveries if desk is not None else None)
+        deliveries=desk.postbox.deliveries if desk is not None else None, **more)
     r = TestClient(create_app(services), base_url="http://127.0.0.1:8080").get("/reports")
     assert r.status_code == 200
     return r.text
@@ -108,3 +108,35 @@ def test_the_watch_wires_its_postbox_into_the_console(cfg):
             assert ('id="deliveries"' in html) is with_mail
         finally:
             svc.close()
+
+
+def test_a_first_try_is_no_failure_and_a_retried_send_counts_its_failures(store, clock, tmp_path):
+    port = free_port()
+    desk = mail_desk(store, clock, tmp_path, port=port)
+    assert desk.issue_daily(DAY).delivery.status == "failed"  # nothing listens yet
+    with SmtpServer(port):
+        clock.advance(seconds=601)
+        desk.deliver()
+        desk2 = mail_desk(store, clock, tmp_path / "second", port=port)
+        assert desk2.issue_daily(date(2024, 5, 5)).delivery.status == "sent"
+    rows = re.findall(r'<tr class="delivery state-sent[^"]*">(.*?)</tr>', _page(store, clock, tmp_path, desk), re.S)
+    text = {re.search(r"\d{4}-\d\d-\d\d", r).group(0): re.sub(r"<[^>]+>", " ", r) for r in rows}
+    assert "（失败 1 次后成功）" in text["2024-05-06"]
+    assert "失败" not in text["2024-05-05"]
+
+
+def test_todays_issue_once_queued_for_mail_is_not_planned_or_rewritten(store, clock, tmp_path):
+    """The demo issues today's 摘报 at once: the page then no longer promises what today's issue
+    will hold, and does not offer to rewrite it."""
+    today = clock().date()
+    more = {"daily_items": lambda day: [], "write_report": lambda day: None}
+    desk = mail_desk(store, clock, tmp_path, port=free_port())
+    html = _page(store, clock, tmp_path, desk, **more)
+    assert "今日摘报将收录" in html and 'id="upcoming-frozen"' not in html
+    assert re.search(r'<button type="submit" id="generate">', html)
+    with SmtpServer(port := free_port()):
+        assert mail_desk(store, clock, tmp_path, port=port).issue_daily(today).delivery.status == "sent"
+    html = _page(store, clock, tmp_path, desk, **more)
+    assert "今日摘报将收录" not in html
+    assert "今日摘报已出刊并交邮件报送（已发送）" in re.search(r'id="upcoming-frozen">(.*?)</p>', html).group(1)
+    assert re.search(r'<button type="submit" id="generate" disabled title="今日摘报已报送，不再改写">', html)

@@ -73,3 +73,53 @@ def test_the_rule_alerts_once_per_deleted_post_through_the_engine(tmp_path):
     again.run_once()
     again.close()
     assert len(sent) == 1
+
+
+def test_one_read_of_the_deleted_posts_per_run_and_one_alert_per_post(tmp_path):
+    """A rules run reads the window's deleted posts once (for every post_deleted rule, for matching
+    and the message alike); two deleted posts of one event are two alerts (the alert table is
+    unique per rule, event, channel and kind); a post deleted, restored and deleted again in the
+    window is alerted once, also on a later run."""
+    clock = Clock(T0 + timedelta(hours=1))
+    store = make_store(tmp_path)
+    store.save_documents([make_doc(1, severity="orange"), make_doc(2, severity="red")])
+    config = AlertsConfig.model_validate({
+        "channels": {"hook": {"type": "webhook", "url": "http://127.0.0.1:1/unused"}},
+        "rules": [{"id": "del", "name": "删帖预警", "type": "post_deleted", "min_severity": "yellow",
+                   "channels": ["hook"]},
+                  {"id": "del-red", "name": "红色删帖", "type": "post_deleted", "min_severity": "red",
+                   "channels": ["hook"]}]})
+    sent = []
+
+    class Keep:
+        def recipients(self):
+            return ("值班群",)
+
+        def send(self, message):
+            sent.append(message)
+
+    engine = AlertEngine(store, config, {"hook": Keep()}, now=clock)
+    engine.run_once()
+    v = PostVersions(store.engine)
+    v.gone("d0001", "HTTP 404", clock() + timedelta(minutes=1))
+    v.seen("d0001", "东湖区化工厂偷排污水", "青溪东湖区化工厂夜里偷排，河水发臭。", clock() + timedelta(minutes=2))
+    v.gone("d0001", "HTTP 404", clock() + timedelta(minutes=3))
+    v.gone("d0002", "HTTP 404", clock() + timedelta(minutes=3))
+    clock.t += timedelta(minutes=5)
+    reads = []
+    real_get = store.get_documents
+
+    def counting_get(ids):
+        reads.append(sorted(ids))
+        return real_get(ids)
+
+    store.get_documents = counting_get
+    engine.run_once()
+    deleted_reads = [r for r in reads if "d0001" in r or "d0002" in r]
+    assert len(deleted_reads) == 1, reads
+    subjects = sorted(m.subject for m in sent)
+    assert len(subjects) == 3 and all(s.startswith("【删帖】") for s in subjects)  # d1 once, d2 per rule
+    clock.t += timedelta(minutes=5)
+    engine.run_once()
+    engine.close()
+    assert len(sent) == 3
