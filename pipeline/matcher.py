@@ -43,6 +43,7 @@ from pipeline.normalize import Normalizer, compact
 from pipeline.segment import offsets
 from pipeline.topics import TopicsConfig
 from pipeline.types import TopicHit
+from pipeline.vocabulary import topic_any_terms
 
 ROAD_WORDS = ("大道", "大街", "胡同", "路", "街", "巷", "弄", "道")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -374,7 +375,7 @@ def _topic_roles(topics, form) -> dict[str, list[tuple]]:
     """Topic term → [(_ANY, topic) | (_ALL, topic, group) | (_EXCLUDE, topic), ...]."""
     roles: dict[str, list[tuple]] = {}
     for t, topic in enumerate(topics):
-        for term in topic.any_:
+        for term in topic_any_terms(topic):
             roles.setdefault(form(term), []).append((_ANY, t))
         for g, group in enumerate(topic.all_):
             for term in group:

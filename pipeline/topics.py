@@ -5,6 +5,8 @@ Topic semantics (pipeline/matcher.py applies them):
 - `any`: at least one term; `all`: every inner list has at least one term; `exclude`: none.
 - A topic with neither `any` nor `all` is a catch-all: it matches every post about the locality
   (whatever its `locality` setting), and it never decides a post's category.
+- `standard_terms: true` (default): a topic with `any` terms and a `category` the watch ships a
+  standard vocabulary for (pipeline/vocabulary.py) also matches that vocabulary's words.
 - `locality: required` (default) topics match only posts about the locality; `optional` ones match
   anywhere, and such a match makes the post relevant.
 """
@@ -47,6 +49,8 @@ class Topic(BaseModel):
     exclude: list[str] = Field(default_factory=list)
     severity: str = "blue"
     locality: Literal["required", "optional"] = "required"
+    # Add the shipped standard words of `category` to `any` (pipeline/vocabulary.py).
+    standard_terms: bool = True
 
     @field_validator("severity")
     @classmethod
