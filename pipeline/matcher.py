@@ -31,6 +31,7 @@
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import compress
@@ -149,12 +150,12 @@ class Matcher:
         term_hits = self._token_hits(tokens, starts, text, segment, exclusions)
         loc_terms, loc_relevant = self._locality(loc_hits, term_hits, text, tokens, starts, exclusions)
 
-        topic_hits = self._topic_hits(term_hits, loc_relevant, index, exclusions)
+        topic_hits = self._topic_hits(term_hits, loc_relevant, index, exclusions, _title_end(clean_text, index))
         relevant = loc_relevant or bool(topic_hits)
         return MatchResult(relevant, loc_terms, topic_hits, tuple(dict.fromkeys(exclusions)), tokens)
 
-    def _topic_hits(self, term_hits, loc_relevant: bool, index,
-                    exclusions: list[str]) -> tuple[TopicHit, ...]:
+    def _topic_hits(self, term_hits, loc_relevant: bool, index, exclusions: list[str],
+                    title_end: int = 0) -> tuple[TopicHit, ...]:
         per_topic: dict[int, list] = {}
         for s, e, term, (_, roles), negated in term_hits:
             if negated:
@@ -167,6 +168,7 @@ class Matcher:
                     found = per_topic[role[1]] = []
                 found.append((role, s, e, term))
         out = []
+        subject: list[tuple] = []  # per hit in `out`: (topic, catch-all, hits in the title, hits)
         # Only topics with a hit (and catch-alls) are looked at: cost follows hits, not topics.
         for t in sorted(per_topic.keys() | self._catch_all if self._catch_all else per_topic):
             tid, name, category, severity, catch_all, optional, has_any, n_all = self._rules[t]
@@ -187,7 +189,23 @@ class Matcher:
                 if term not in words and role[0] != _EXCLUDE:
                     words[term] = _span(s, e, index)
             out.append(TopicHit(tid, name, category, severity, tuple(words), tuple(words.values())))
-        return tuple(out)
+            subject.append((t, catch_all, sum(s < title_end for role, s, _, _ in found if role[0] != _EXCLUDE),
+                            sum(role[0] != _EXCLUDE for role, *_ in found)))
+        return self._subjects(out, subject, exclusions)
+
+    def _subjects(self, out: list[TopicHit], subject: list[tuple], exclusions: list[str]) -> tuple[TopicHit, ...]:
+        """A post is about what its title names: when the title names a topic, another topic whose
+        words appear only once, in the body, is an incidental mention ("…堵车" with one 学生 in
+        the text), not a subject of the post, and is dropped (reported as "incidental:<id>")."""
+        if not any(in_title for _, catch_all, in_title, _ in subject if not catch_all):
+            return tuple(out)
+        kept = []
+        for hit, (_, catch_all, in_title, hits) in zip(out, subject):
+            if catch_all or in_title or hits > 1:
+                kept.append(hit)
+            else:
+                exclusions.append(f"incidental:{hit.topic_id}")
+        return tuple(kept)
 
     def _locality_hits(self, text: str) -> list[tuple[int, int, str, int]]:
         """(start, end exclusive, term, role) of every automaton hit, in order of start."""
@@ -399,6 +417,15 @@ def _lower(text: str) -> str:
     """Lower-case without changing the length (spans must stay valid)."""
     low = text.lower()
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def _title_end(clean_text: str, index: list[int] | None) -> int:
+    """Where the title ends in the compact text: the pipeline joins title and text with a newline;
+    0 when there is none (no title, or a post that is all text)."""
+    end = clean_text.find("\n")
+    if end <= 0:
+        return 0
+    return end if index is None else bisect_left(index, end)
 
 
 def _span(start: int, end: int, index: list[int] | None) -> tuple[int, int]:

@@ -2,10 +2,10 @@
 scripts/build_topic_vocabulary.py).
 
 An operator lists the words they thought of; posts name the same subject in many more (倒塌 and
-垮塌 for 坍塌, 诊所 and 卫生院 for 医院). A topic whose `category` has a standard vocabulary
-matches its words too, unless the topic says `standard_terms: false`. Only topics with `any:`
-terms are extended (an `all:`-only topic is a deliberate conjunction; a catch-all has no words),
-and the topic's own `exclude` still applies to every word.
+垮塌 for 坍塌, 诊所 and 卫生院 for 医院). A topic that says `standard_terms: true` (the example
+topics do) matches the standard words of its `category` too, added to its `any` terms (topics.py
+checks that it has both); the topic's own `exclude` still applies to every word. Opt-in, because a
+narrow topic of a broad category (PX项目, 环境保护) must not match the whole category.
 """
 from __future__ import annotations
 
