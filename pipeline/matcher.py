@@ -252,7 +252,8 @@ class Matcher:
         A topic term also counts inside one compound token: as its head (大学生, 人员伤亡,
         发生爆炸) unless the left part denies it (无污染, 防火灾), or as its first word when the
         rest is a word of its own or one noun character (公交线路, 公交车; not 爆炸性); never inside a
-        FIGURATIVE phrase (人气爆炸)."""
+        FIGURATIVE phrase (人气爆炸); and across a split the segmenter made after a lone character
+        (追|尾部: 追尾)."""
         hits = []
         prefixes = self._prefixes
         n = len(tokens)
@@ -293,6 +294,11 @@ class Matcher:
         longest = self._topic_terms_max
         for i, tok in enumerate(tokens):
             size = len(tok)
+            if size == 1 and i + 1 < len(tokens):
+                hit = self._split_hit(tokens, starts, i)
+                if hit is not None:
+                    out.append(hit)
+                continue
             if size < 3 or tok in terms:
                 continue
             for k in range(min(longest, size - 1), 1, -1):  # head: the token ends with the term
@@ -313,6 +319,19 @@ class Matcher:
                         out.append((starts[i], starts[i] + k, tok[:k], entry, negated))
                         break
         return out
+
+    def _split_hit(self, tokens: tuple[str, ...], starts: list[int], i: int) -> tuple | None:
+        """A topic term the segmenter split: a lone character whose term the next token took the
+        rest of ("两车追|尾部受损" → 追尾, "废|水质" → 废水). Only from a lone character: a term
+        starting inside a longer token ("一起|火锅") is a fragment, not a split word."""
+        nxt = tokens[i + 1]
+        for k in range(min(len(nxt) - 1, self._topic_terms_max - 1), 0, -1):
+            term = tokens[i] + nxt[:k]
+            entry = self._token_terms.get(term)
+            if entry is not None and entry[1]:
+                negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
+                return starts[i], starts[i] + len(term), term, entry, negated
+        return None
 
     def _is_candidate(self, loc_hits) -> bool:
         weak = context = False
