@@ -294,7 +294,7 @@ class Matcher:
         longest = self._topic_terms_max
         for i, tok in enumerate(tokens):
             size = len(tok)
-            if size == 1 and i + 1 < len(tokens):
+            if size == 1 and i + 1 < len(tokens) and tok in self._prefixes:  # only a term's first char
                 hit = self._split_hit(tokens, starts, i)
                 if hit is not None:
                     out.append(hit)
