@@ -106,3 +106,10 @@ def test_shipped_vocabulary_is_what_the_build_script_makes(shared_dir, tmp_path)
                     "--out", str(out)], check=True, capture_output=True)
     shipped = json.loads((ROOT / "pipeline" / "data" / "topic_vocabulary.json").read_text(encoding="utf-8"))
     assert json.loads(out.read_text(encoding="utf-8")) == shipped
+
+
+def test_the_real_city_example_loads_and_takes_the_standard_words():
+    from pipeline.topics import load_topics
+    config = load_topics(ROOT / "config" / "examples" / "topics.city.yaml")
+    assert config.locality.divisions == ["内蒙古自治区/包头市"] and config.locality.aliases
+    assert all(t.standard_terms for t in config.topics if not t.catch_all)
