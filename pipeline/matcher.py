@@ -53,6 +53,9 @@ DIVISION_WORDS = ("街道", "乡", "镇", "县", "区", "市")
 # Tokens that start with a road word and still say "on/at that road": "上海柳州路上", "柳州路口".
 ROAD_TOKENS = frozenset({"路上", "路口", "路边", "路段", "路旁", "路面", "路东", "路西", "路南", "路北",
                          "街上", "街口", "街边", "街头", "道上", "大道上"})
+# Tokens that place what comes before them in the place after them ("东湖区在南昌"): a district or
+# township name so placed in another city or province is a namesake there.
+_PLACED_IN = frozenset({"在", "位于", "属于", "隶属"})
 # Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
 # One-character rests that make an adjective of the first word (爆炸性, 污染型): not about it.
 _ADJECTIVE_SUFFIXES = frozenset({"性", "型", "式", "化", "感", "状", "般", "似"})
@@ -117,6 +120,9 @@ class Matcher:
         # The locality's own name places it: a terms-only locality named 江北区 keeps the cities
         # a 江北区 lies in (重庆, 宁波) as its own; a fictional one (青溪市) keeps none.
         ours = ancestor_names(topics.locality.name.strip())
+        # The locality's own name is not "placed elsewhere" by 在: "柳州在北京办推介会" is about 柳州.
+        own = topics.locality.name.strip()
+        self._own_names = {form(own), form(own[:-1]) if own.endswith(("市", "县", "区")) else form(own)}
         self._other_places = place_names() - locality.keys() - ours
         self._figurative: dict[str, list[tuple[str, int]]] = {}
         for phrase in FIGURATIVE:
@@ -370,6 +376,12 @@ class Matcher:
             before = tokens[i - 1] if i else None
             if before is not None and role != ANCHOR and before in self._other_places:
                 exclusions.append(f"locality:{before}{term}")
+                continue
+            # ... or placed in another one right after: "东湖区在南昌", "江口乡位于四川".
+            j = index.get(e)
+            if j is not None and role != ANCHOR and tokens[j] in _PLACED_IN and j + 1 < len(tokens) \
+                    and tokens[j + 1] in self._other_places and term not in self._own_names:
+                exclusions.append(f"locality:{term}{tokens[j]}{tokens[j + 1]}")
                 continue
             if e in bounds:
                 kept.append((s, e, term, role))

@@ -93,3 +93,18 @@ def test_a_division_suffix_that_starts_a_word_is_not_the_division(text, relevant
     config = {"locality": {"name": "柳州市", "divisions": ["广西/柳州市"]}, "topics": []}
     matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
     assert matcher.match(text, Segmenter(matcher.user_words()).cut).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("东湖区在南昌，不在我们这里", False),  # a namesake placed in another city
+    ("临江县位于赣州吗", False),
+    ("青溪在北京办推介会", True),  # the locality's own name: its people acting elsewhere
+    ("东湖区在建的学校", True),  # 在建: not "placed in"
+])
+def test_a_name_placed_in_another_city_right_after_it_is_a_namesake(text, relevant):
+    config = {"locality": {"name": "青溪市", "terms": ["青溪", "东湖区", "临江县"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    res = matcher.match(text, Segmenter(matcher.user_words()).cut)
+    assert res.relevant is relevant
+    if not relevant:
+        assert any(x.startswith("locality:") for x in res.exclusions)
