@@ -18,13 +18,17 @@
    count, nor does one followed by a road word (路, 大道, 街, 巷, …) that ends on a token boundary:
    "上海宜宾路" is a street in Shanghai, not 宜宾 ("宜宾路况" still counts: 路况 is one token);
    nor one followed by a division word (乡, 镇, 县, 区, 市, 街道) when the longer name is not a
-   locality term itself: "大田县屏山乡" is in Fujian, not our 屏山县. All are reported in
-   `exclusions`: "locality:青溪路", "locality:宜宾路", "locality:屏山乡".
+   locality term itself: "大田县屏山乡" is in Fujian, not our 屏山县; nor a district or township
+   name placed in another city right after it ("东湖区在南昌"). All are reported in
+   `exclusions`: "locality:青溪路", "locality:宜宾路", "locality:屏山乡", "locality:东湖区在南昌".
 4. A topic term right after a negation ("未造成伤亡", "没有发现异味", "无明显异味": a negation
    token, then at most two bridge tokens such as 造成/发现/明显) does not count towards its topic;
    it is reported in `exclusions` as "negated:伤亡". Negation and bridge words are whole tokens, so
    不断/不明/不停 ("不断发生爆炸", "不明气体泄漏") are not negations.
-5. Ambiguous division names (see pipeline/divisions.py) need context in the same post: an
+5. Incidental mentions: when the title (the text before the first newline) names a topic, a
+   topic whose words appear only once, in the body, is dropped ("incidental:<id>"): a post titled
+   "…早上堵车" that mentions one 学生 is about traffic, not schools.
+6. Ambiguous division names (see pipeline/divisions.py) need context in the same post: an
    unambiguous locality term or an anchor (a name above the configured division) anywhere in it,
    and for everyday words (和平, 长安) right before them ("天津和平区", "天津的和平区"), since
    "世界和平 #天津#" is not about 天津市和平区.
@@ -174,7 +178,7 @@ class Matcher:
                     found = per_topic[role[1]] = []
                 found.append((role, s, e, term))
         out = []
-        subject: list[tuple] = []  # per hit in `out`: (topic, catch-all, hits in the title, hits)
+        subject: list[tuple] = []  # per hit in `out`: (catch-all, hits in the title, hits)
         # Only topics with a hit (and catch-alls) are looked at: cost follows hits, not topics.
         for t in sorted(per_topic.keys() | self._catch_all if self._catch_all else per_topic):
             tid, name, category, severity, catch_all, optional, has_any, n_all = self._rules[t]
@@ -195,7 +199,7 @@ class Matcher:
                 if term not in words and role[0] != _EXCLUDE:
                     words[term] = _span(s, e, index)
             out.append(TopicHit(tid, name, category, severity, tuple(words), tuple(words.values())))
-            subject.append((t, catch_all, sum(s < title_end for role, s, _, _ in found if role[0] != _EXCLUDE),
+            subject.append((catch_all, sum(s < title_end for role, s, _, _ in found if role[0] != _EXCLUDE),
                             sum(role[0] != _EXCLUDE for role, *_ in found)))
         return self._subjects(out, subject, exclusions)
 
@@ -203,10 +207,10 @@ class Matcher:
         """A post is about what its title names: when the title names a topic, another topic whose
         words appear only once, in the body, is an incidental mention ("…堵车" with one 学生 in
         the text), not a subject of the post, and is dropped (reported as "incidental:<id>")."""
-        if not any(in_title for _, catch_all, in_title, _ in subject if not catch_all):
+        if not any(in_title for catch_all, in_title, _ in subject if not catch_all):
             return tuple(out)
         kept = []
-        for hit, (_, catch_all, in_title, hits) in zip(out, subject):
+        for hit, (catch_all, in_title, hits) in zip(out, subject):
             if catch_all or in_title or hits > 1:
                 kept.append(hit)
             else:
@@ -377,7 +381,7 @@ class Matcher:
             if before is not None and role != ANCHOR and before in self._other_places:
                 exclusions.append(f"locality:{before}{term}")
                 continue
-            # ... or placed in another one right after: "东湖区在南昌", "江口乡位于四川".
+            # ... or placed in another one right after: "东湖区在南昌", "临江县位于赣州".
             j = index.get(e)
             if j is not None and role != ANCHOR and tokens[j] in _PLACED_IN and j + 1 < len(tokens) \
                     and tokens[j + 1] in self._other_places and term not in self._own_names:
