@@ -18,19 +18,24 @@
    count, nor does one followed by a road word (路, 大道, 街, 巷, …) that ends on a token boundary:
    "上海宜宾路" is a street in Shanghai, not 宜宾 ("宜宾路况" still counts: 路况 is one token);
    nor one followed by a division word (乡, 镇, 县, 区, 市, 街道) when the longer name is not a
-   locality term itself: "大田县屏山乡" is in Fujian, not our 屏山县. All are reported in
-   `exclusions`: "locality:青溪路", "locality:宜宾路", "locality:屏山乡".
+   locality term itself: "大田县屏山乡" is in Fujian, not our 屏山县; nor a district or township
+   name placed in another city right after it ("东湖区在南昌"). All are reported in
+   `exclusions`: "locality:青溪路", "locality:宜宾路", "locality:屏山乡", "locality:东湖区在南昌".
 4. A topic term right after a negation ("未造成伤亡", "没有发现异味", "无明显异味": a negation
    token, then at most two bridge tokens such as 造成/发现/明显) does not count towards its topic;
    it is reported in `exclusions` as "negated:伤亡". Negation and bridge words are whole tokens, so
    不断/不明/不停 ("不断发生爆炸", "不明气体泄漏") are not negations.
-5. Ambiguous division names (see pipeline/divisions.py) need context in the same post: an
+5. Incidental mentions: when the title (the text before the first newline) names a topic, a
+   topic whose words appear only once, in the body, is dropped ("incidental:<id>"): a post titled
+   "…早上堵车" that mentions one 学生 is about traffic, not schools.
+6. Ambiguous division names (see pipeline/divisions.py) need context in the same post: an
    unambiguous locality term or an anchor (a name above the configured division) anywhere in it,
    and for everyday words (和平, 长安) right before them ("天津和平区", "天津的和平区"), since
    "世界和平 #天津#" is not about 天津市和平区.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import compress
@@ -43,6 +48,7 @@ from pipeline.normalize import Normalizer, compact
 from pipeline.segment import offsets
 from pipeline.topics import TopicsConfig
 from pipeline.types import TopicHit
+from pipeline.vocabulary import topic_any_terms
 
 ROAD_WORDS = ("大道", "大街", "胡同", "路", "街", "巷", "弄", "道")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -51,6 +57,9 @@ DIVISION_WORDS = ("街道", "乡", "镇", "县", "区", "市")
 # Tokens that start with a road word and still say "on/at that road": "上海柳州路上", "柳州路口".
 ROAD_TOKENS = frozenset({"路上", "路口", "路边", "路段", "路旁", "路面", "路东", "路西", "路南", "路北",
                          "街上", "街口", "街边", "街头", "道上", "大道上"})
+# Tokens that place what comes before them in the place after them ("东湖区在南昌"): a district or
+# township name so placed in another city or province is a namesake there.
+_PLACED_IN = frozenset({"在", "位于", "属于", "隶属"})
 # Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
 # One-character rests that make an adjective of the first word (爆炸性, 污染型): not about it.
 _ADJECTIVE_SUFFIXES = frozenset({"性", "型", "式", "化", "感", "状", "般", "似"})
@@ -113,6 +122,9 @@ class Matcher:
         # The locality's own name places it: a terms-only locality named 江北区 keeps the cities
         # a 江北区 lies in (重庆, 宁波) as its own; a fictional one (青溪市) keeps none.
         ours = ancestor_names(topics.locality.name.strip())
+        # The locality's own name is not "placed elsewhere" by 在: "柳州在北京办推介会" is about 柳州.
+        own = topics.locality.name.strip()
+        self._own_names = {form(own), form(own[:-1]) if own.endswith(("市", "县", "区")) else form(own)}
         self._other_places = place_names() - locality.keys() - ours
         self._figurative: dict[str, list[tuple[str, int]]] = {}
         for phrase in FIGURATIVE:
@@ -146,12 +158,12 @@ class Matcher:
         term_hits = self._token_hits(tokens, starts, text, segment, exclusions)
         loc_terms, loc_relevant = self._locality(loc_hits, term_hits, text, tokens, starts, exclusions)
 
-        topic_hits = self._topic_hits(term_hits, loc_relevant, index, exclusions)
+        topic_hits = self._topic_hits(term_hits, loc_relevant, index, exclusions, _title_end(clean_text, index))
         relevant = loc_relevant or bool(topic_hits)
         return MatchResult(relevant, loc_terms, topic_hits, tuple(dict.fromkeys(exclusions)), tokens)
 
-    def _topic_hits(self, term_hits, loc_relevant: bool, index,
-                    exclusions: list[str]) -> tuple[TopicHit, ...]:
+    def _topic_hits(self, term_hits, loc_relevant: bool, index, exclusions: list[str],
+                    title_end: int = 0) -> tuple[TopicHit, ...]:
         per_topic: dict[int, list] = {}
         for s, e, term, (_, roles), negated in term_hits:
             if negated:
@@ -164,6 +176,7 @@ class Matcher:
                     found = per_topic[role[1]] = []
                 found.append((role, s, e, term))
         out = []
+        subject: list[tuple] = []  # per hit in `out`: (catch-all, hits in the title, hits)
         # Only topics with a hit (and catch-alls) are looked at: cost follows hits, not topics.
         for t in sorted(per_topic.keys() | self._catch_all if self._catch_all else per_topic):
             tid, name, category, severity, catch_all, optional, has_any, n_all = self._rules[t]
@@ -184,7 +197,23 @@ class Matcher:
                 if term not in words and role[0] != _EXCLUDE:
                     words[term] = _span(s, e, index)
             out.append(TopicHit(tid, name, category, severity, tuple(words), tuple(words.values())))
-        return tuple(out)
+            subject.append((catch_all, sum(s < title_end for role, s, _, _ in found if role[0] != _EXCLUDE),
+                            sum(role[0] != _EXCLUDE for role, *_ in found)))
+        return self._subjects(out, subject, exclusions)
+
+    def _subjects(self, out: list[TopicHit], subject: list[tuple], exclusions: list[str]) -> tuple[TopicHit, ...]:
+        """A post is about what its title names: when the title names a topic, another topic whose
+        words appear only once, in the body, is an incidental mention ("…堵车" with one 学生 in
+        the text), not a subject of the post, and is dropped (reported as "incidental:<id>")."""
+        if not any(in_title for catch_all, in_title, _ in subject if not catch_all):
+            return tuple(out)
+        kept = []
+        for hit, (catch_all, in_title, hits) in zip(out, subject):
+            if catch_all or in_title or hits > 1:
+                kept.append(hit)
+            else:
+                exclusions.append(f"incidental:{hit.topic_id}")
+        return tuple(kept)
 
     def _locality_hits(self, text: str) -> list[tuple[int, int, str, int]]:
         """(start, end exclusive, term, role) of every automaton hit, in order of start."""
@@ -231,7 +260,8 @@ class Matcher:
         A topic term also counts inside one compound token: as its head (大学生, 人员伤亡,
         发生爆炸) unless the left part denies it (无污染, 防火灾), or as its first word when the
         rest is a word of its own or one noun character (公交线路, 公交车; not 爆炸性); never inside a
-        FIGURATIVE phrase (人气爆炸)."""
+        FIGURATIVE phrase (人气爆炸); and across a split the segmenter made after a lone character
+        (追|尾部: 追尾)."""
         hits = []
         prefixes = self._prefixes
         n = len(tokens)
@@ -272,6 +302,11 @@ class Matcher:
         longest = self._topic_terms_max
         for i, tok in enumerate(tokens):
             size = len(tok)
+            if size == 1 and i + 1 < len(tokens) and tok in self._prefixes:  # only a term's first char
+                hit = self._split_hit(tokens, starts, i)
+                if hit is not None:
+                    out.append(hit)
+                continue
             if size < 3 or tok in terms:
                 continue
             for k in range(min(longest, size - 1), 1, -1):  # head: the token ends with the term
@@ -292,6 +327,19 @@ class Matcher:
                         out.append((starts[i], starts[i] + k, tok[:k], entry, negated))
                         break
         return out
+
+    def _split_hit(self, tokens: tuple[str, ...], starts: list[int], i: int) -> tuple | None:
+        """A topic term the segmenter split: a lone character whose term the next token took the
+        rest of ("两车追|尾部受损" → 追尾, "废|水质" → 废水). Only from a lone character: a term
+        starting inside a longer token ("一起|火锅") is a fragment, not a split word."""
+        nxt = tokens[i + 1]
+        for k in range(min(len(nxt) - 1, self._topic_terms_max - 1), 0, -1):
+            term = tokens[i] + nxt[:k]
+            entry = self._token_terms.get(term)
+            if entry is not None and entry[1]:
+                negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
+                return starts[i], starts[i] + len(term), term, entry, negated
+        return None
 
     def _is_candidate(self, loc_hits) -> bool:
         weak = context = False
@@ -330,6 +378,12 @@ class Matcher:
             before = tokens[i - 1] if i else None
             if before is not None and role != ANCHOR and before in self._other_places:
                 exclusions.append(f"locality:{before}{term}")
+                continue
+            # ... or placed in another one right after: "东湖区在南昌", "临江县位于赣州".
+            j = index.get(e)
+            if j is not None and role != ANCHOR and tokens[j] in _PLACED_IN and j + 1 < len(tokens) \
+                    and tokens[j + 1] in self._other_places and term not in self._own_names:
+                exclusions.append(f"locality:{term}{tokens[j]}{tokens[j + 1]}")
                 continue
             if e in bounds:
                 kept.append((s, e, term, role))
@@ -390,7 +444,7 @@ def _topic_roles(topics, form) -> dict[str, list[tuple]]:
     """Topic term → [(_ANY, topic) | (_ALL, topic, group) | (_EXCLUDE, topic), ...]."""
     roles: dict[str, list[tuple]] = {}
     for t, topic in enumerate(topics):
-        for term in topic.any_:
+        for term in topic_any_terms(topic):
             roles.setdefault(form(term), []).append((_ANY, t))
         for g, group in enumerate(topic.all_):
             for term in group:
@@ -414,6 +468,15 @@ def _lower(text: str) -> str:
     """Lower-case without changing the length (spans must stay valid)."""
     low = text.lower()
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def _title_end(clean_text: str, index: list[int] | None) -> int:
+    """Where the title ends in the compact text: the pipeline joins title and text with a newline;
+    0 when there is none (no title, or a post that is all text)."""
+    end = clean_text.find("\n")
+    if end <= 0:
+        return 0
+    return end if index is None else bisect_left(index, end)
 
 
 def _span(start: int, end: int, index: list[int] | None) -> tuple[int, int]:

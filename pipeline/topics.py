@@ -5,6 +5,8 @@ Topic semantics (pipeline/matcher.py applies them):
 - `any`: at least one term; `all`: every inner list has at least one term; `exclude`: none.
 - A topic with neither `any` nor `all` is a catch-all: it matches every post about the locality
   (whatever its `locality` setting), and it never decides a post's category.
+- `standard_terms: true`: a topic with `any` terms also matches the words of the standard
+  vocabulary the watch ships for its `category` (pipeline/vocabulary.py; the example topics say it).
 - `locality: required` (default) topics match only posts about the locality; `optional` ones match
   anywhere, and such a match makes the post relevant.
 """
@@ -19,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pipeline.config import ConfigError, _node_line, parse_yaml_text, validate
 from pipeline.divisions import DivisionTree
 from pipeline.types import SEVERITIES
+from pipeline.vocabulary import standard_vocabulary
 
 # Symbols the normaliser treats as filler: a term made only of these and spaces matches nothing.
 _FILLER_CHARS = "*·•.-_~|/\\#@^+=`'\"●×"
@@ -47,6 +50,9 @@ class Topic(BaseModel):
     exclude: list[str] = Field(default_factory=list)
     severity: str = "blue"
     locality: Literal["required", "optional"] = "required"
+    # Add the shipped standard words of `category` to `any` (pipeline/vocabulary.py). Opt-in: a
+    # narrow topic (PX项目) of a broad category must not match the whole category's words.
+    standard_terms: bool = False
 
     @field_validator("severity")
     @classmethod
@@ -106,6 +112,13 @@ def _check(config: TopicsConfig, node: yaml.Node | None, path: Path) -> None:
             fail(("topics", t, "id"),
                  f"topics[{t}].id: 主题 id 重复: {topic.id}（第一次出现在 topics[{seen[topic.id]}]）")
         seen[topic.id] = t
+        if topic.standard_terms:
+            if topic.category not in standard_vocabulary():
+                fail(("topics", t, "standard_terms"),
+                     f"topics[{t}].standard_terms: 没有类别 {topic.category!r} 的标准词表，可用的类别: "
+                     + "、".join(standard_vocabulary()))
+            if not topic.any_:
+                fail(("topics", t, "standard_terms"), f"topics[{t}].standard_terms: 需要 any 词语（标准词表补充 any）")
         for key, terms in (("any", topic.any_), ("exclude", topic.exclude)):
             for i, term in enumerate(terms):
                 if _is_empty_term(term):

@@ -82,3 +82,29 @@ def test_figurative_phrases_are_reported(match):
 def test_which_names_before_ours_are_another_city(locality, text, relevant):
     matcher = Matcher(TopicsConfig.model_validate({"locality": locality, "topics": []}), Normalizer())
     assert matcher.match(text, Segmenter(matcher.user_words()).cut).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("江口乡发展特色产业", True),  # 江口乡: a township of 柳州, unique in China
+    ("江口乡村振兴工作会", False),  # 江口 + 乡村: the short form 江口 alone needs context
+    ("柳州江口乡村振兴工作会", True),  # ... which 柳州 gives
+])
+def test_a_division_suffix_that_starts_a_word_is_not_the_division(text, relevant):
+    config = {"locality": {"name": "柳州市", "divisions": ["广西/柳州市"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    assert matcher.match(text, Segmenter(matcher.user_words()).cut).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("东湖区在南昌，不在我们这里", False),  # a namesake placed in another city
+    ("临江县位于赣州吗", False),
+    ("青溪在北京办推介会", True),  # the locality's own name: its people acting elsewhere
+    ("东湖区在建的学校", True),  # 在建: not "placed in"
+])
+def test_a_name_placed_in_another_city_right_after_it_is_a_namesake(text, relevant):
+    config = {"locality": {"name": "青溪市", "terms": ["青溪", "东湖区", "临江县"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    res = matcher.match(text, Segmenter(matcher.user_words()).cut)
+    assert res.relevant is relevant
+    if not relevant:
+        assert any(x.startswith("locality:") for x in res.exclusions)

@@ -23,6 +23,10 @@ BAD = [
     ("locality:\n  name: 青溪市\n  terms: [青溪]\n  aliases:\n    - 青溪湖\n    - ' '\n", 6, "locality.aliases[1]"),
     ("locality:\n  name: 青溪市\n  divisions:\n    - 四川省/宜宾市\n    - 某省/青溪市\n", 5, "某省"),
     ("locality:\n  name: 青溪市\ntopics: []\n", 1, "terms"),
+    (HEAD + "  - id: a\n    name: A\n    category: 星际旅行\n    any: [飞船]\n    standard_terms: true\n", 9,
+     "星际旅行"),  # no shipped vocabulary for this category
+    (HEAD + "  - id: a\n    name: A\n    category: 环境保护\n    standard_terms: true\n", 8,
+     "需要 any"),  # a catch-all cannot take standard words
     ("locality:\n  name: 青溪市\n  terms: [青溪\n", 4, "invalid YAML"),
 ]
 

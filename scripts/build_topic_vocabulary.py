@@ -1,0 +1,109 @@
+"""Build pipeline/data/topic_vocabulary.json: the standard words of each topic category.
+
+An operator's topic lists the words they thought of; posts use many more for the same subject
+(a collapse is 坍塌, 倒塌 or 垮塌; a clinic is a 诊所 or a 卫生院). The watch ships, per category of
+the example topics, the words by which such posts name their subject, and adds them to every topic
+of that category (pipeline/vocabulary.py; `standard_terms: false` in topics.yaml turns it off).
+
+Where the words come from:
+1. SEEDS below: the incident and complaint vocabulary of each category, written by hand (general
+   knowledge of how such reports are worded), one subject per category as in the example topics.
+2. The level-3 subjects of ../shared/data/topics/gov_messages_tipdm2020/taxonomy.csv under the
+   category's branches that are a short compound ending in a seed word (大气污染, 水污染, 房屋拆迁):
+   the same subject said more narrowly. (Whole subjects such as 希望工程 or 货物运输 are headings
+   of a government desk, not words by which a post names an incident.)
+3. A check on the labelled government messages (train.csv only; test.csv is never read): a seed or
+   taxonomy word that occurs in at least MIN_SEEN training messages but mostly (share below
+   MIN_SHARE) in messages of other categories names no subject of its own and is dropped; the
+   script prints what it drops.
+The product reads only the JSON this writes, never ../shared.
+
+Usage: .venv/bin/python scripts/build_topic_vocabulary.py [--shared DIR] [--out FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MIN_SEEN = 5  # fewer training messages say too little about a word to drop it
+MIN_SHARE = 0.5
+
+# category → (taxonomy level-2 branches read in step 2, seed words of step 1). The government data's
+# category that a seed is checked against is the taxonomy's level 1 of those branches.
+SEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "环境保护": (("环境污染",), (
+        "污染", "排污", "偷排", "直排", "乱排", "排放超标", "废水", "污水", "废气", "黑烟", "粉尘", "扬尘",
+        "烟尘", "异味", "臭味", "恶臭", "发臭", "臭气", "死鱼", "噪音", "噪声", "雾霾", "空气质量",
+        "水质", "油污", "垃圾焚烧", "重金属", "环保")),
+    "安全生产": (("安全生产", "劳动保护"), (
+        "爆炸", "爆燃", "闪爆", "起火", "着火", "失火", "火灾", "火情", "坍塌", "倒塌", "垮塌", "塌方", "塌陷",
+        "泄漏", "中毒", "伤亡", "遇难", "被困", "透水", "触电", "坠落", "坠亡", "砸伤", "烧伤", "窒息",
+        "安全事故", "生产事故", "安全隐患", "燃气泄漏", "危化品")),
+    "城乡建设": (("国有土地上房屋征收与补偿", "集体土地上房屋拆迁与补偿"), (
+        "拆迁", "强拆", "征地", "征收", "补偿款", "补偿标准", "安置房", "回迁房", "棚改", "棚户区",
+        "旧改", "旧城改造", "拆迁户", "征拆")),
+    "劳动和社会保障": ((), (
+        "欠薪", "讨薪", "拖欠工资", "工资不发", "农民工工资", "工钱", "欠工资", "讨要工资", "工资拖欠",
+        "拖欠工钱", "不发工资", "工程款")),
+    "交通运输": (("出租车管理", "客货运输", "交通运输", "交通管理"), (
+        "车祸", "堵车", "拥堵", "公交", "追尾", "红绿灯", "信号灯", "出租车", "的士", "网约车", "打车",
+        "黑车", "交通事故", "相撞", "撞车", "侧翻", "翻车", "剐蹭", "刮蹭", "地铁", "交警", "限行",
+        "停车难", "乱停车")),
+    "教育文体": (("教育行政管理", "教育收费", "考试招生", "教师队伍和待遇", "教育体制", "失学辍学"), (
+        "学校", "学生", "老师", "教师", "班主任", "食堂", "学区", "补课", "中学", "小学", "幼儿园", "高中",
+        "初中", "大学", "高校", "高考", "中考", "招生", "校园", "校方", "学费", "培训机构", "家长会",
+        "体罚", "辍学")),
+    "卫生计生": (("医患纠纷", "医政监管", "公共卫生"), (
+        "医院", "医生", "看病", "医保", "疫苗", "诊所", "卫生院", "卫生室", "患者", "病人", "护士", "医护",
+        "医务人员", "医疗纠纷", "医患", "挂号", "门诊", "急诊", "住院", "手术", "体检", "非法行医",
+        "医疗事故", "输液")),
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--out", type=Path, default=ROOT / "pipeline" / "data" / "topic_vocabulary.json")
+    args = ap.parse_args()
+    gov = args.shared / "data/topics/gov_messages_tipdm2020"
+    with open(gov / "taxonomy.csv", encoding="utf-8", newline="") as f:
+        taxonomy = list(csv.DictReader(f))
+    with open(gov / "train.csv", encoding="utf-8", newline="") as f:
+        messages = [(row["label"], row["text"]) for row in csv.DictReader(f)]
+    vocabulary: dict[str, list[str]] = {}
+    for category, (branches, seeds) in SEEDS.items():
+        level1 = {row["level1"] for row in taxonomy if row["level2"] in branches} or {category}
+        words = dict.fromkeys(seeds)
+        for row in taxonomy:
+            subject = row["level3"]
+            if row["level2"] in branches and subject != "其他" and _is_term(subject, seeds):
+                words.setdefault(subject)
+        kept = []
+        for word in words:
+            seen = Counter(label for label, text in messages if word in text)
+            total = sum(seen.values())
+            share = sum(seen[c] for c in level1) / total if total else 1.0
+            if total >= MIN_SEEN and share < MIN_SHARE:
+                print(f"{category}: dropped {word} ({share:.0%} of {total} training messages in {'/'.join(sorted(level1))})")
+                continue
+            kept.append(word)
+        vocabulary[category] = kept
+    data = {"format": "yqwatch-topic-vocabulary-1",
+            "source": "scripts/build_topic_vocabulary.py seeds; gov_messages_tipdm2020 taxonomy.csv and train.csv",
+            "vocabulary": vocabulary}
+    args.out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{args.out}: " + ", ".join(f"{c} {len(w)}" for c, w in vocabulary.items()))
+
+
+def _is_term(subject: str, seeds: tuple[str, ...]) -> bool:
+    """A taxonomy subject usable as a word: a short compound ending in a seed, not a 其他 heading."""
+    return len(subject) <= 5 and not subject.startswith("其他") \
+        and any(subject.endswith(s) and subject != s for s in seeds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Topic classes that failed on unseen cities (issue 13): words of a topic's subject the operator
+did not list (the shipped standard vocabulary), incidental mentions of a second subject, and topic
+words the segmenter split."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.matcher import Matcher
+from pipeline.normalize import Normalizer
+from pipeline.segment import Segmenter
+from pipeline.topics import TopicsConfig
+from pipeline.vocabulary import standard_vocabulary
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_match(standard_terms: bool, extra_topics=()):
+    config = {
+        "locality": {"name": "遵义市", "terms": ["遵义"]},
+        "topics": [
+            {"id": "safety", "name": "安全", "category": "安全生产", "any": ["爆炸", "坍塌"],
+             "exclude": ["演练"], "severity": "red", "standard_terms": standard_terms},
+            {"id": "health", "name": "医疗", "category": "卫生计生", "any": ["医院"], "severity": "yellow",
+             "standard_terms": standard_terms},
+            {"id": "traffic", "name": "交通", "category": "交通运输", "any": ["车祸", "追尾", "堵车"],
+             "severity": "yellow", "standard_terms": standard_terms},
+            {"id": "school", "name": "教育", "category": "教育文体", "any": ["学校", "学生"], "severity": "yellow",
+             "standard_terms": standard_terms},
+            *extra_topics,
+            {"id": "local", "name": "本地", "severity": "blue"},
+        ],
+    }
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    return lambda text: matcher.match(text, segmenter.cut)
+
+
+def topics(result) -> list[str]:
+    return [h.topic_id for h in result.topic_hits]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一小区楼房倒塌", ["safety", "local"]),  # 倒塌: a collapse the operator did not list
+    ("遵义一餐馆燃气爆燃", ["safety", "local"]),
+    ("遵义一诊所输液出事", ["health", "local"]),
+    ("遵义出租车起步价调整", ["traffic", "local"]),
+    ("遵义一幼儿园开学", ["school", "local"]),
+])
+def test_standard_words_of_the_category_match(text, expected):
+    assert topics(make_match(True)(text)) == expected
+    assert topics(make_match(False)(text)) == ["local"]  # opt-in: without it, only the listed words
+
+
+def test_the_topic_exclusions_still_apply_to_standard_words():
+    res = make_match(True)("遵义开展楼房倒塌救援演练")
+    assert topics(res) == ["local"] and "safety:演练" in res.exclusions
+
+
+def test_a_narrow_topic_of_the_same_category_does_not_take_the_category_words():
+    px = {"id": "px", "name": "PX项目", "category": "环境保护", "any": ["PX项目"], "severity": "red"}
+    assert topics(make_match(True, [px])("遵义化工厂偷排废水")) == ["local"]
+
+
+@pytest.mark.parametrize("title,text,expected", [
+    # The title names traffic; one 学生 in the body is a mention, not a second subject.
+    ("遵义城区早上堵车", "每天早上送学生的车把路口堵死了。", ["traffic", "local"]),
+    # Two subjects in the title: both stay.
+    ("遵义一学校门口发生车祸", "一辆车撞倒路人。", ["traffic", "school", "local"]),
+    # A second subject named twice in the body is a subject too.
+    ("遵义城区早上堵车", "学生上学迟到，学校只好推迟上课。", ["traffic", "school", "local"]),
+    # No topic in the title: every topic found stays.
+    ("遵义早上的事", "路口堵车，学生迟到。", ["traffic", "school", "local"]),
+])
+def test_a_topic_met_once_beside_the_title_subject_is_incidental(title, text, expected):
+    res = make_match(False)(f"{title}\n{text}")
+    assert sorted(topics(res)) == sorted(expected)
+    if len(expected) == 2:
+        assert "incidental:school" in res.exclusions
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义两车追尾部受损", ["traffic", "local"]),  # jieba: 追|尾部
+    ("遵义周末和朋友一起火锅", ["local"]),  # 起火 starts inside 一起: a fragment, not a split
+])
+def test_topic_words_split_by_the_segmenter(text, expected):
+    res = make_match(False)(text)
+    assert topics(res) == expected
+
+
+def test_shipped_vocabulary_covers_the_example_categories():
+    vocabulary = standard_vocabulary()
+    example = (ROOT / "config" / "topics.yaml").read_text(encoding="utf-8")
+    for category in ("环境保护", "安全生产", "城乡建设", "劳动和社会保障", "交通运输", "教育文体", "卫生计生"):
+        assert f"category: {category}" in example and len(vocabulary[category]) >= 10
+    assert all(len(w) >= 2 for words in vocabulary.values() for w in words)
+
+
+def test_shipped_vocabulary_is_what_the_build_script_makes(shared_dir, tmp_path):
+    out = tmp_path / "vocabulary.json"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_topic_vocabulary.py"), "--shared", str(shared_dir),
+                    "--out", str(out)], check=True, capture_output=True)
+    shipped = json.loads((ROOT / "pipeline" / "data" / "topic_vocabulary.json").read_text(encoding="utf-8"))
+    assert json.loads(out.read_text(encoding="utf-8")) == shipped
+
+
+def test_the_real_city_example_loads_and_takes_the_standard_words():
+    from pipeline.topics import load_topics
+    config = load_topics(ROOT / "config" / "examples" / "topics.city.yaml")
+    assert config.locality.divisions == ["内蒙古自治区/包头市"] and config.locality.aliases
+    assert all(t.standard_terms for t in config.topics if not t.catch_all)
