@@ -1,6 +1,7 @@
 """The shift handover (交接班): the window of the shift that just ended, and what it counts."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -49,7 +50,11 @@ def test_handover_counts_the_shift(tmp_path):
                      simhash=0x0F0F_0F0F_F0F0_F0F0, severity="orange")
     late = make_doc(30, at=at(6, 21), thread="https://bbs.example.cn/t-30", title="下一班的帖子",
                     simhash=0xFF00_FF00_00FF_00FF, keywords=("下一班",), severity="blue")
-    store.save_documents([*story_docs(), other, late])
+    # published at 19:50 but first crawled at 20:30, by the next shift: not this shift's news
+    seen_late = replace(make_doc(40, at=at(6, 19, 50), thread="https://bbs.example.cn/t-40", title="晚到的帖子",
+                                 simhash=0x00FF_00FF_FF00_FF00, keywords=("晚到",), severity="blue"),
+                        fetched_at=at(6, 20, 30))
+    store.save_documents([*story_docs(), other, late, seen_late])
     cfg = AlertsConfig.model_validate({
         "channels": {"hook": {"type": "webhook", "url": "http://127.0.0.1:1/x"}},
         "rules": [{"id": "serious", "name": "橙色以上", "type": "new_hit", "min_severity": "orange",
@@ -69,7 +74,7 @@ def test_handover_counts_the_shift(tmp_path):
     start, end = shift_window(clock(), ["08:00", "20:00"])
     r = build_handover(store, start=start, end=end, locality="青溪市", now=clock(), source_names=NAMES)
     assert r.shift_label == "2024年5月6日 08:00—20:00"
-    assert (r.posts, r.relevant, r.negative) == (7, 7, 5)  # the 21:00 post is the next shift's
+    assert (r.posts, r.relevant, r.negative) == (7, 7, 5)  # the 21:00 post and the 20:30 crawl are the next shift's
     assert (r.alerts_sent, r.alerted_events, r.acknowledged_events, r.undelivered) == (2, 2, 1, 0)
     assert len(r.unacknowledged) == 1 and "<i>临江县</i>欠薪讨薪" in r.unacknowledged[0]
     # closed at 20:01, after the shift: the handover shows it as the shift left it

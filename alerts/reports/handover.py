@@ -97,7 +97,9 @@ def _acked_by(a: AlertRow, end: datetime) -> bool:
 def build_handover(store, *, start: datetime, end: datetime, locality: str, now: datetime,
                    source_names: Mapping[str, str] | None = None) -> HandoverReport:
     names = dict(source_names or {})
-    docs = store.documents_between(start, end, relevant_only=False)
+    # posts of the shift that the shift saw: one published at 19:50 but first crawled at 20:30
+    # belongs to the next shift's desk (and a handover rewritten later must not grow)
+    docs = [d for d in store.documents_between(start, end, relevant_only=False) if d.fetched_at < end]
     relevant = [d for d in docs if d.relevant]
     grades = Counter(d.severity for d in relevant if d.severity)
     with Session(store.engine) as s:
