@@ -18,6 +18,7 @@ from catchup import DAILY_MARK, HANDOVER_MARK, issue_analysis, mark_issued
 from cli.reasons import reason_text
 from pipeline.config import TZ
 from pipeline.config import now as clock
+from storage.crawl_reasons import reasons_line
 from watch_config import Config, load_config
 
 __all__ = ["Services", "build_scheduler", "load_config", "main"]
@@ -103,7 +104,8 @@ class Services:
             if "engine" in self.__dict__:  # the watch (one-off `yqwatch crawl` alerts nobody)
                 self.engine.note_crawl_failure(source_id, str(why))
         else:
-            log.info("抓取 %s: %s", source_id, json.dumps(summary, ensure_ascii=False))
+            log.info("抓取 %s: %s%s", source_id, json.dumps(summary, ensure_ascii=False),
+                     f" · {reasons_line(summary['reasons'])}" if summary.get("reasons") else "")
             if "engine" in self.__dict__:
                 self.engine.note_crawl_ok(source_id)
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from statistics import median
 
 from pipeline.config import TZ as SHANGHAI
+from storage.crawl_reasons import reason_label
 from storage.types import CrawlRun
 
 JUMP_MIN_RATE = 0.3  # a parse-failure rate below this is never a jump
@@ -92,4 +93,4 @@ def _top_reason(run: CrawlRun) -> str:
     if not run.reasons:
         return "未知原因"
     reason, n = max(run.reasons.items(), key=lambda kv: kv[1])
-    return f"{reason} ×{n}"
+    return f"{reason_label(reason)} ×{n}"

@@ -176,7 +176,7 @@ def _run(source, status, minutes):
     t = T0 + timedelta(minutes=minutes)
     return CrawlRun(source_id=source, started_at=t, finished_at=t, pages=1, items=0, new_items=0,
                     errors=1 if status == "failed" else 0, parse_failures=0, list_items=0,
-                    status=status)
+                    status=status, reasons={"connection_refused": 2, "http_503": 1} if status == "failed" else {})
 
 
 def test_source_broken_alerts_once_per_outage(tmp_path):
@@ -199,6 +199,7 @@ def test_source_broken_alerts_once_per_outage(tmp_path):
         assert len(rx.requests) == 1  # the outage goes on: still one alert
         assert rx.requests[0].body["subject"] == "【采集异常】青溪论坛"
         assert "信息源“青溪论坛”连续3次采集失败" in rx.requests[0].body["text"]
+        assert "连接被拒绝 (connection_refused) ×2" in rx.requests[0].body["text"]  # the duty desk reads why
         store.record_crawl_run(_run("qxbbs", "ok", 5))  # recovered, then a new outage
         for i in (6, 7, 8):
             store.record_crawl_run(_run("qxbbs", "empty", i))
