@@ -35,6 +35,7 @@ data: setup
 	$(BIN)/python scripts/build_divisions.py
 	$(BIN)/python scripts/train_sentiment.py
 	$(BIN)/python scripts/train_category.py
+	$(BIN)/python scripts/build_topic_vocabulary.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info pipeline/_native*.so

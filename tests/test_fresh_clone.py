@@ -23,7 +23,8 @@ PRODUCT = ["alerts", "analysis", "console", "crawlers", "demo", "pipeline", "sto
 # The tests that depend on data from outside the code: saved real pages, large corpora, package data.
 DATA_TESTS = ["tests/test_parsers_discuz.py", "tests/test_parsers_tieba.py", "tests/test_parsers_news.py",
               "tests/test_parsers_feed.py", "tests/test_pipeline_segment.py", "tests/test_sentiment_model.py",
-              "tests/test_category_classifier.py", "tests/test_pipeline_divisions.py"]
+              "tests/test_category_classifier.py", "tests/test_pipeline_divisions.py",
+              "tests/test_pipeline_topic_vocabulary.py"]
 
 
 SHARED_PATH = re.compile(r"(^|[./\\])shared([/\\]|$)")
