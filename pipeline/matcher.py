@@ -42,7 +42,7 @@ from itertools import compress
 
 import ahocorasick
 
-from pipeline.divisions import DivisionTree, ancestor_names, place_names
+from pipeline.divisions import DivisionTree, ancestor_names, distinct_county_names, place_names, province_names
 from pipeline.incidents import FIGURATIVE
 from pipeline.normalize import Normalizer, compact
 from pipeline.segment import offsets
@@ -99,7 +99,7 @@ class Matcher:
         def form(term: str) -> str:
             return _lower(normalizer.term(term))
 
-        locality = _locality_roles(topics.locality, form, divisions)
+        locality, self._minor = _locality_roles(topics.locality, form, divisions)
         lookalikes = {form(term) for term in topics.locality.exclude}
         topic_roles = _topic_roles(self._topics, form)
         self._words = sorted((locality.keys() | lookalikes | topic_roles.keys()) - {""})
@@ -128,6 +128,10 @@ class Matcher:
         own = topics.locality.name.strip()
         self._own_names = {form(own), form(own[:-1]) if own.endswith(("市", "县", "区")) else form(own)}
         self._other_places = place_names() - locality.keys() - ours
+        # Provinces, cities and single-place counties that, named anywhere in a post, place its
+        # minor names elsewhere.
+        self._elsewhere = (self._other_places | province_names() | distinct_county_names()) \
+            - locality.keys() - ours
         self._figurative: dict[str, list[tuple[str, int]]] = {}
         for phrase in FIGURATIVE:
             for term in topic_roles:
@@ -389,6 +393,14 @@ class Matcher:
                 continue
             if e in bounds:
                 kept.append((s, e, term, role))
+        # A post that names another city or province and none of our own city-level names is set
+        # there: our township names and shared county names in it are namesakes ("广元旺苍县东河").
+        if self._minor and any(role in (STRONG, WEAK) and term in self._minor for *_, term, role in kept) \
+                and not any(role in (STRONG, ANCHOR) and term not in self._minor for *_, term, role in kept):
+            elsewhere = next((tok for tok in tokens if tok in self._elsewhere), None)
+            if elsewhere is not None:
+                exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept if term in self._minor]
+                kept = [hit for hit in kept if hit[2] not in self._minor]
         sure = [(s, e) for s, e, _, role in kept if role in (STRONG, ANCHOR)]
         has_strong = any(role == STRONG for *_, role in kept)
         has_context = bool(sure)
@@ -402,9 +414,11 @@ class Matcher:
         return (), False
 
 
-def _locality_roles(loc, form, divisions: DivisionTree | None) -> dict[str, int]:
-    """Locality term → STRONG / WEAK / COMMON / ANCHOR; a term keeps the strongest role given."""
+def _locality_roles(loc, form, divisions: DivisionTree | None) -> tuple[dict[str, int], frozenset[str]]:
+    """Locality term → STRONG / WEAK / COMMON / ANCHOR (a term keeps the strongest role given), and
+    the minor division names (DivisionTerms.minor) that are not the operator's own terms."""
     roles: dict[str, int] = {}
+    minor: set[str] = set()
 
     def add(term: str, role: int) -> None:
         t = form(term)
@@ -421,7 +435,8 @@ def _locality_roles(loc, form, divisions: DivisionTree | None) -> dict[str, int]
                                 (ANCHOR, expanded.anchors)):
                 for name in names:
                     add(name, role)
-    return roles
+            minor.update(form(name) for name in expanded.minor)
+    return roles, frozenset(minor - {form(term) for term in (*loc.terms, *loc.aliases)})
 
 
 def _topic_roles(topics, form) -> dict[str, list[tuple]]:

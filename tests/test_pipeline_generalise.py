@@ -108,3 +108,36 @@ def test_a_name_placed_in_another_city_right_after_it_is_a_namesake(text, releva
     assert res.relevant is relevant
     if not relevant:
         assert any(x.startswith("locality:") for x in res.exclusions)
+
+
+@pytest.fixture(scope="module")
+def luoyang():
+    config = {"locality": {"name": "洛阳市", "terms": ["洛阳"], "divisions": ["河南/洛阳市"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    return lambda text: matcher.match(text, segmenter.cut)
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("王城路一小区停水", False),  # a subdistrict named after a street: many cities have that street
+    ("洛阳王城路一小区停水", True),  # ... our city gives the context
+    ("洛龙区王城路今天停水", True),  # ... and so does our district
+    ("王城路街道一小区停水", True),  # the subdistrict's full name is unique
+])
+def test_a_subdistrict_short_form_needs_context(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant,exclusion", [
+    ("江苏某地宜阳一工厂起火", False, "locality:宜阳@江苏"),  # a county name townships elsewhere bear
+    ("湖北寇店一带今天停电", False, "locality:寇店@湖北"),  # a township name, another province named
+    ("去平遥古城时路过寇店", False, "locality:寇店@平遥"),  # a county that names one place only
+    ("寇店一带今天停电", True, None),  # nothing names another place
+    ("湖北游客在洛阳寇店吃面", True, None),  # our city is named too
+    ("宜阳县一位老人在郑州走失", True, None),  # a county's full name no township bears: ours
+])
+def test_minor_names_in_a_post_set_elsewhere_are_namesakes(luoyang, text, relevant, exclusion):
+    res = luoyang(text)
+    assert res.relevant is relevant
+    if exclusion:
+        assert exclusion in res.exclusions
