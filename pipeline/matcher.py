@@ -21,6 +21,11 @@
    locality term itself: "大田县屏山乡" is in Fujian, not our 屏山县; nor a district or township
    name placed in another city right after it ("东湖区在南昌"). All are reported in
    `exclusions`: "locality:青溪路", "locality:宜宾路", "locality:屏山乡", "locality:东湖区在南昌".
+   Where the post is set: in a post that names another province, city or single-place county and
+   no city-level name of ours, our minor names (townships; county names that townships elsewhere
+   bear: pipeline/divisions.py) are namesakes ("江苏某地宜阳", "locality:宜阳@江苏"); and a title
+   that names another place and nothing of ours sets the whole post there, whatever its body
+   says of us (a dish or shop named after us in 北京: "locality:洛阳@北京").
 4. A topic term right after a negation ("未造成伤亡", "没有发现异味", "无明显异味": a negation
    token, then at most two bridge tokens such as 造成/发现/明显) does not count towards its topic;
    it is reported in `exclusions` as "negated:伤亡". Negation and bridge words are whole tokens, so
@@ -162,9 +167,10 @@ class Matcher:
         starts = offsets(tokens)
         exclusions: list[str] = []
         term_hits = self._token_hits(tokens, starts, text, segment, exclusions)
-        loc_terms, loc_relevant = self._locality(loc_hits, term_hits, text, tokens, starts, exclusions)
+        title_end = _title_end(clean_text, index)
+        loc_terms, loc_relevant = self._locality(loc_hits, term_hits, text, tokens, starts, exclusions, title_end)
 
-        topic_hits = self._topic_hits(term_hits, loc_relevant, index, exclusions, _title_end(clean_text, index))
+        topic_hits = self._topic_hits(term_hits, loc_relevant, index, exclusions, title_end)
         relevant = loc_relevant or bool(topic_hits)
         return MatchResult(relevant, loc_terms, topic_hits, tuple(dict.fromkeys(exclusions)), tokens)
 
@@ -358,7 +364,8 @@ class Matcher:
                 weak = True
         return weak and context
 
-    def _locality(self, loc_hits, term_hits, text, tokens, starts, exclusions) -> tuple[tuple[str, ...], bool]:
+    def _locality(self, loc_hits, term_hits, text, tokens, starts, exclusions,
+                  title_end: int = 0) -> tuple[tuple[str, ...], bool]:
         bounds = set(starts)
         lookalikes = [(s, e, term) for s, e, term, (is_lookalike, _), _ in term_hits if is_lookalike]
         index = {p: i for i, p in enumerate(starts[:-1])}
@@ -401,6 +408,16 @@ class Matcher:
             if elsewhere is not None:
                 exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept if term in self._minor]
                 kept = [hit for hit in kept if hit[2] not in self._minor]
+        # A title that names another city or province and nothing of ours but minor names says where
+        # the post is set: our names in its body are then a product, a dish or a hometown named
+        # after us ("北京一家小馆开业 … 一家<our city>羊杂碎小馆").
+        if title_end and kept and all(s >= title_end or term in self._minor for s, _, term, _ in kept):
+            i = 0
+            while i < len(tokens) and starts[i] < title_end and tokens[i] not in self._elsewhere:
+                i += 1
+            if i < len(tokens) and starts[i] < title_end:
+                exclusions += [f"locality:{term}@{tokens[i]}" for *_, term, _ in kept]
+                kept = []
         sure = [(s, e) for s, e, _, role in kept if role in (STRONG, ANCHOR)]
         has_strong = any(role == STRONG for *_, role in kept)
         has_context = bool(sure)

@@ -141,3 +141,17 @@ def test_minor_names_in_a_post_set_elsewhere_are_namesakes(luoyang, text, releva
     assert res.relevant is relevant
     if exclusion:
         assert exclusion in res.exclusions
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("北京朝阳一家面馆开业\n朝阳区新开了一家洛阳水席馆，老板是洛阳人。", False),  # set in 北京: a dish named after us
+    ("上海静安一家小店排长队\n这家店卖洛阳浆面条，一碗十八元。", False),
+    ("北京专家来洛阳义诊\n专家团在洛阳市中心医院坐诊三天。", True),  # the title names us too
+    ("一家面馆开业\n洛阳老城区新开了一家面馆，老板说他在北京学的手艺。", True),  # the title names no place
+    ("河南一工厂起火\n洛阳一工厂昨晚起火，无人受伤。", True),  # our own province in the title
+])
+def test_a_title_set_in_another_place_places_the_post_there(luoyang, text, relevant):
+    res = luoyang(text)
+    assert res.relevant is relevant
+    if not relevant:
+        assert any(x.startswith("locality:") and "@" in x for x in res.exclusions)
