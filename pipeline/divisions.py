@@ -63,10 +63,12 @@ def town_short(name: str) -> str:
 
 
 class DivisionTree:
-    def __init__(self, provinces: list[_Node], common: set[str], words: set[str] = frozenset()):
+    def __init__(self, provinces: list[_Node], common: set[str], words: set[str] = frozenset(),
+                 county_words: set[str] = frozenset()):
         self._provinces = provinces
         self._common = common
         self._words = words
+        self._county_words = county_words
         self._above: dict[str, frozenset[str]] | None = None  # name → names above it, built on first use
         self._count: Counter[str] = Counter()
         self._town_shorts: Counter[str] = Counter()
@@ -92,7 +94,8 @@ class DivisionTree:
             _Node(p, ps, [
                 _Node(c, cs, [_Node(k, ks, [town(t) for t in towns]) for k, ks, towns in counties])
                 for c, cs, counties in cities])
-            for p, ps, cities in data["provinces"]], set(data["common"]), set(data.get("words", ())))
+            for p, ps, cities in data["provinces"]], set(data["common"]), set(data.get("words", ())),
+            set(data.get("county_words", ())))
 
     @staticmethod
     def _walk(nodes: list[_Node]):
@@ -115,11 +118,13 @@ class DivisionTree:
         return frozenset(n for p in self._provinces for n in p.names())
 
     def distinct_county_names(self) -> frozenset[str]:
-        """County-level names that name one place only (平遥, 旺苍县): no other division or
-        township bears them and they are not everyday words; they say where a post is set."""
+        """County-level names that name one place only (旺苍县, 旺苍): no other division or
+        township bears them and they are not words of the general dictionary other than place
+        names (大堂, 石棉: build_divisions.py's county_words); they say where a post is set."""
         return frozenset(n for p in self._provinces for city in p.children for county in city.children
                          for n in county.names()
-                         if self._count[n] == 1 and not self._town_shorts[n] and n not in self._common)
+                         if self._count[n] == 1 and not self._town_shorts[n] and n not in self._common
+                         and n not in self._county_words)
 
     def ancestor_names(self, name: str) -> frozenset[str]:
         """Names of every division above any division called `name` (重庆, 宁波 for 江北)."""

@@ -121,5 +121,7 @@ def test_minor_names_and_the_names_that_place_a_post_elsewhere():
     assert "寇店" in luoyang.strong and "寇店" in luoyang.minor  # a township: strong, yet minor
     assert "宜阳" in luoyang.minor and "宜阳县" not in luoyang.minor  # 宜阳 is a township elsewhere too
     assert "洛阳" not in luoyang.minor
-    assert "平遥" in tree.distinct_county_names() and "和平区" not in tree.distinct_county_names()
+    distinct = tree.distinct_county_names()
+    assert "平遥县" in distinct and "和平区" not in distinct  # 和平区: 天津 and 沈阳
+    assert "大堂" not in distinct and "石棉" not in distinct  # county short forms, everyday words first
     assert {"河南", "河南省", "江苏"} <= tree.province_names()

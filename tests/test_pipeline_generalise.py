@@ -131,7 +131,8 @@ def test_a_subdistrict_short_form_needs_context(luoyang, text, relevant):
 @pytest.mark.parametrize("text,relevant,exclusion", [
     ("江苏某地宜阳一工厂起火", False, "locality:宜阳@江苏"),  # a county name townships elsewhere bear
     ("湖北寇店一带今天停电", False, "locality:寇店@湖北"),  # a township name, another province named
-    ("去平遥古城时路过寇店", False, "locality:寇店@平遥"),  # a county that names one place only
+    ("去平遥县古城时路过寇店", False, "locality:寇店@平遥县"),  # a county that names one place only
+    ("寇店一酒店大堂漏水", True, None),  # 大堂: a county's short form, but an everyday word first
     ("寇店一带今天停电", True, None),  # nothing names another place
     ("湖北游客在洛阳寇店吃面", True, None),  # our city is named too
     ("宜阳县一位老人在郑州走失", True, None),  # a county's full name no township bears: ours
