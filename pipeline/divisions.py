@@ -223,6 +223,12 @@ def province_names() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def common_names() -> frozenset[str]:
+    """Division names of the shipped data that are everyday words (和平, 白银)."""
+    return frozenset(_shipped()._common)
+
+
+@functools.lru_cache(maxsize=1)
 def distinct_county_names() -> frozenset[str]:
     """`DivisionTree.distinct_county_names()` of the shipped data."""
     return _shipped().distinct_county_names()

@@ -47,7 +47,8 @@ from itertools import compress
 
 import ahocorasick
 
-from pipeline.divisions import DivisionTree, ancestor_names, distinct_county_names, place_names, province_names
+from pipeline.divisions import (DivisionTree, ancestor_names, common_names, distinct_county_names, place_names,
+                                province_names)
 from pipeline.incidents import FIGURATIVE
 from pipeline.normalize import Normalizer, compact
 from pipeline.segment import offsets
@@ -134,9 +135,9 @@ class Matcher:
         self._own_names = {form(own), form(own[:-1]) if own.endswith(("市", "县", "区")) else form(own)}
         self._other_places = place_names() - locality.keys() - ours
         # Provinces, cities and single-place counties that, named anywhere in a post, place its
-        # minor names elsewhere.
+        # minor names elsewhere; not the names that are everyday words (白银, 安康: "平安健康").
         self._elsewhere = (self._other_places | province_names() | distinct_county_names()) \
-            - locality.keys() - ours
+            - locality.keys() - ours - common_names()
         self._figurative: dict[str, list[tuple[str, int]]] = {}
         for phrase in FIGURATIVE:
             for term in topic_roles:

@@ -156,3 +156,10 @@ def test_a_title_set_in_another_place_places_the_post_there(luoyang, text, relev
     assert res.relevant is relevant
     if not relevant:
         assert any(x.startswith("locality:") and "@" in x for x in res.exclusions)
+
+
+def test_an_everyday_word_that_names_a_city_does_not_set_a_post_elsewhere(luoyang):
+    # 安康 is a city in 陕西 and an everyday word (平安健康): the post stays ours
+    res = luoyang("祝大家安康\n寇店的乡亲们今晚一起看烟花。")
+    assert res.relevant and "寇店" in res.locality_terms
+    assert not luoyang("陕西安康一工厂起火\n消防员说起火点在寇店附近。").relevant  # 陕西 places it
