@@ -6,14 +6,17 @@ product was run on them):
   liuzhou — a second city (广西 柳州市) configured as an operator would (its own topics.yaml:
             a `divisions:` path, landmark aliases, the example topics)
   baotou  — a third city (内蒙古 包头市), written and labelled after qingxi and liuzhou had been
-            used in tuning, committed before the product was first run on it (the blind set)
+            used in tuning, committed before the product was first run on it (blind once; its
+            misses were read in round 3)
+  weifang — a fourth city (山东 潍坊市), written and labelled in round 3 with the example topics
+            (standard_terms) and committed before the product was first run on it (the blind set)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
 equals the label (an irrelevant post's is empty), over all posts and over the relevant ones;
 negativity accuracy over all posts.
 
-    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|all] [--verbose] [--no-aliases]
+    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|all] [--verbose] [--no-aliases]
 """
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ from pipeline.topics import load_topics  # noqa: E402
 
 SETS = ROOT / "bench" / "analysis_sets"
 CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou" / "topics.yaml",
-           "baotou": SETS / "baotou" / "topics.yaml"}
+           "baotou": SETS / "baotou" / "topics.yaml", "weifang": SETS / "weifang" / "topics.yaml"}
 
 
 def _config(name: str, aliases: bool, current_example: bool) -> Path:

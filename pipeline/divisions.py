@@ -16,6 +16,8 @@ Which names may place a post in the locality on their own, and which need contex
   everyday word needs that context right before it (pipeline/matcher.py). So "世界和平" never
   makes a post about 天津市/和平区, but "天津和平区停水" does.
 Anchors alone never make a post relevant ("四川" is not "宜宾").
+A subdistrict's (街道's) short form is ambiguous too: subdistricts are named after streets, gates,
+temples and old shops (中山路, 东门外, 关帝庙) that many cities have; its full name (中山路街道) is not.
 """
 from __future__ import annotations
 
@@ -38,6 +40,10 @@ class DivisionTerms:
     weak: tuple[str, ...]  # count only with context in the post
     common: tuple[str, ...]  # everyday words: count only with context right before them
     anchors: tuple[str, ...]  # context only
+    # Names that a post naming another city or province places there unless it also names ours:
+    # township names, and county names that townships elsewhere bear too (宜阳: a county of 洛阳
+    # and a township elsewhere). Never the configured division's own names.
+    minor: tuple[str, ...] = ()
 
 
 class _Node:
@@ -57,10 +63,12 @@ def town_short(name: str) -> str:
 
 
 class DivisionTree:
-    def __init__(self, provinces: list[_Node], common: set[str], words: set[str] = frozenset()):
+    def __init__(self, provinces: list[_Node], common: set[str], words: set[str] = frozenset(),
+                 county_words: set[str] = frozenset()):
         self._provinces = provinces
         self._common = common
         self._words = words
+        self._county_words = county_words
         self._above: dict[str, frozenset[str]] | None = None  # name → names above it, built on first use
         self._count: Counter[str] = Counter()
         self._town_shorts: Counter[str] = Counter()
@@ -86,7 +94,8 @@ class DivisionTree:
             _Node(p, ps, [
                 _Node(c, cs, [_Node(k, ks, [town(t) for t in towns]) for k, ks, towns in counties])
                 for c, cs, counties in cities])
-            for p, ps, cities in data["provinces"]], set(data["common"]), set(data.get("words", ())))
+            for p, ps, cities in data["provinces"]], set(data["common"]), set(data.get("words", ())),
+            set(data.get("county_words", ())))
 
     @staticmethod
     def _walk(nodes: list[_Node]):
@@ -103,6 +112,19 @@ class DivisionTree:
         names = {n for p in self._provinces for city in p.children for n in city.names()}
         names |= {n for p in self._provinces if p.name in _MUNICIPALITIES for n in p.names()}
         return frozenset(names)
+
+    def province_names(self) -> frozenset[str]:
+        """Full and short names of every province-level division."""
+        return frozenset(n for p in self._provinces for n in p.names())
+
+    def distinct_county_names(self) -> frozenset[str]:
+        """County-level names that name one place only (旺苍县, 旺苍): no other division or
+        township bears them and they are not words of the general dictionary other than place
+        names (大堂, 石棉: build_divisions.py's county_words); they say where a post is set."""
+        return frozenset(n for p in self._provinces for city in p.children for county in city.children
+                         for n in county.names()
+                         if self._count[n] == 1 and not self._town_shorts[n] and n not in self._common
+                         and n not in self._county_words)
 
     def ancestor_names(self, name: str) -> frozenset[str]:
         """Names of every division above any division called `name` (重庆, 宁波 for 江北)."""
@@ -153,19 +175,23 @@ class DivisionTree:
         strong: list[str] = []
         weak: list[str] = []
         common: list[str] = []
+        minor: list[str] = []
         for node in below:
             for name in sorted(node.names()):
                 if name in self._common:
                     common.append(name)
-                elif (node.is_town and name == node.short and not self._unique_town_short(name)) \
+                elif (node.is_town and name == node.short
+                      and (not self._unique_town_short(name) or node.name.endswith("街道"))) \
                         or self._count[name] > 1:
                     weak.append(name)
                 else:
                     strong.append(name)
+                if node is not chain[-1] and (node.is_town or self._town_shorts[name]):
+                    minor.append(name)
         below_names = set(strong) | set(weak) | set(common)
         anchors = sorted({n for node in chain[:-1] for n in node.names()} - below_names)
         return DivisionTerms(*(tuple(dict.fromkeys(names)) for names in (strong, weak, common)),
-                             tuple(anchors))
+                             tuple(anchors), tuple(dict.fromkeys(minor)))
 
 
 def _find(nodes: list[_Node], part: str) -> _Node | None:
@@ -188,6 +214,24 @@ def place_names() -> frozenset[str]:
 @functools.lru_cache(maxsize=1)
 def _cached_place_names() -> frozenset[str]:
     return _shipped().place_names()
+
+
+@functools.lru_cache(maxsize=1)
+def province_names() -> frozenset[str]:
+    """`DivisionTree.province_names()` of the shipped data."""
+    return _shipped().province_names()
+
+
+@functools.lru_cache(maxsize=1)
+def common_names() -> frozenset[str]:
+    """Division names of the shipped data that are everyday words (和平, 白银)."""
+    return frozenset(_shipped()._common)
+
+
+@functools.lru_cache(maxsize=1)
+def distinct_county_names() -> frozenset[str]:
+    """`DivisionTree.distinct_county_names()` of the shipped data."""
+    return _shipped().distinct_county_names()
 
 
 @functools.lru_cache(maxsize=4096)

@@ -21,6 +21,11 @@
    locality term itself: "大田县屏山乡" is in Fujian, not our 屏山县; nor a district or township
    name placed in another city right after it ("东湖区在南昌"). All are reported in
    `exclusions`: "locality:青溪路", "locality:宜宾路", "locality:屏山乡", "locality:东湖区在南昌".
+   Where the post is set: in a post that names another province, city or single-place county and
+   no city-level name of ours, our minor names (townships; county names that townships elsewhere
+   bear: pipeline/divisions.py) are namesakes ("江苏某地宜阳", "locality:宜阳@江苏"); and a title
+   that names another place and nothing of ours sets the whole post there, whatever its body
+   says of us (a dish or shop named after us in 北京: "locality:洛阳@北京").
 4. A topic term right after a negation ("未造成伤亡", "没有发现异味", "无明显异味": a negation
    token, then at most two bridge tokens such as 造成/发现/明显) does not count towards its topic;
    it is reported in `exclusions` as "negated:伤亡". Negation and bridge words are whole tokens, so
@@ -42,7 +47,8 @@ from itertools import compress
 
 import ahocorasick
 
-from pipeline.divisions import DivisionTree, ancestor_names, place_names
+from pipeline.divisions import (DivisionTree, ancestor_names, common_names, distinct_county_names, place_names,
+                                province_names)
 from pipeline.incidents import FIGURATIVE
 from pipeline.normalize import Normalizer, compact
 from pipeline.segment import offsets
@@ -97,7 +103,7 @@ class Matcher:
         self._catch_all = {t for t, topic in enumerate(self._topics) if topic.catch_all}
 
         form = _former(normalizer)
-        locality = _locality_roles(topics.locality, form, divisions)
+        locality, self._minor = _locality_roles(topics.locality, form, divisions)
         lookalikes = {form(term) for term in topics.locality.exclude}
         topic_roles = _topic_roles(self._topics, form)
         self._words = _dictionary_words(locality, lookalikes, topic_roles)
@@ -126,6 +132,10 @@ class Matcher:
         own = topics.locality.name.strip()
         self._own_names = {form(own), form(own[:-1]) if own.endswith(("市", "县", "区")) else form(own)}
         self._other_places = place_names() - locality.keys() - ours
+        # Provinces, cities and single-place counties that, named anywhere in a post, place its
+        # minor names elsewhere; not the names that are everyday words (白银, 安康: "平安健康").
+        self._elsewhere = (self._other_places | province_names() | distinct_county_names()) \
+            - locality.keys() - ours - common_names()
         self._figurative: dict[str, list[tuple[str, int]]] = {}
         for phrase in FIGURATIVE:
             for term in topic_roles:
@@ -156,9 +166,10 @@ class Matcher:
         starts = offsets(tokens)
         exclusions: list[str] = []
         term_hits = self._token_hits(tokens, starts, text, segment, exclusions)
-        loc_terms, loc_relevant = self._locality(loc_hits, term_hits, text, tokens, starts, exclusions)
+        title_end = _title_end(clean_text, index)
+        loc_terms, loc_relevant = self._locality(loc_hits, term_hits, text, tokens, starts, exclusions, title_end)
 
-        topic_hits = self._topic_hits(term_hits, loc_relevant, index, exclusions, _title_end(clean_text, index))
+        topic_hits = self._topic_hits(term_hits, loc_relevant, index, exclusions, title_end)
         relevant = loc_relevant or bool(topic_hits)
         return MatchResult(relevant, loc_terms, topic_hits, tuple(dict.fromkeys(exclusions)), tokens)
 
@@ -352,7 +363,8 @@ class Matcher:
                 weak = True
         return weak and context
 
-    def _locality(self, loc_hits, term_hits, text, tokens, starts, exclusions) -> tuple[tuple[str, ...], bool]:
+    def _locality(self, loc_hits, term_hits, text, tokens, starts, exclusions,
+                  title_end: int = 0) -> tuple[tuple[str, ...], bool]:
         bounds = set(starts)
         lookalikes = [(s, e, term) for s, e, term, (is_lookalike, _), _ in term_hits if is_lookalike]
         index = {p: i for i, p in enumerate(starts[:-1])}
@@ -387,6 +399,24 @@ class Matcher:
                 continue
             if e in bounds:
                 kept.append((s, e, term, role))
+        # A post that names another city or province and none of our own city-level names is set
+        # there: our township names and shared county names in it are namesakes ("广元旺苍县东河").
+        if self._minor and any(role in (STRONG, WEAK) and term in self._minor for *_, term, role in kept) \
+                and not any(role in (STRONG, ANCHOR) and term not in self._minor for *_, term, role in kept):
+            elsewhere = next((tok for tok in tokens if tok in self._elsewhere), None)
+            if elsewhere is not None:
+                exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept if term in self._minor]
+                kept = [hit for hit in kept if hit[2] not in self._minor]
+        # A title that names another city or province and nothing of ours but minor names says where
+        # the post is set: our names in its body are then a product, a dish or a hometown named
+        # after us ("北京一家小馆开业 … 一家<our city>羊杂碎小馆").
+        if title_end and kept and all(s >= title_end or term in self._minor for s, _, term, _ in kept):
+            i = 0
+            while i < len(tokens) and starts[i] < title_end and tokens[i] not in self._elsewhere:
+                i += 1
+            if i < len(tokens) and starts[i] < title_end:
+                exclusions += [f"locality:{term}@{tokens[i]}" for *_, term, _ in kept]
+                kept = []
         sure = [(s, e) for s, e, _, role in kept if role in (STRONG, ANCHOR)]
         has_strong = any(role == STRONG for *_, role in kept)
         has_context = bool(sure)
@@ -405,7 +435,7 @@ def segmenter_words(topics: TopicsConfig, normalizer: Normalizer,
     """Matcher(...).user_words() without building the matcher (its automaton, the country's place
     names): all the search box's segmenter needs of the topics."""
     form = _former(normalizer)
-    return _dictionary_words(_locality_roles(topics.locality, form, divisions),
+    return _dictionary_words(_locality_roles(topics.locality, form, divisions)[0],
                              {form(term) for term in topics.locality.exclude}, _topic_roles(topics.topics, form))
 
 
@@ -418,9 +448,11 @@ def _dictionary_words(locality, lookalikes, topic_roles) -> list[str]:
     return sorted((locality.keys() | lookalikes | topic_roles.keys()) - {""})
 
 
-def _locality_roles(loc, form, divisions: DivisionTree | None) -> dict[str, int]:
-    """Locality term → STRONG / WEAK / COMMON / ANCHOR; a term keeps the strongest role given."""
+def _locality_roles(loc, form, divisions: DivisionTree | None) -> tuple[dict[str, int], frozenset[str]]:
+    """Locality term → STRONG / WEAK / COMMON / ANCHOR (a term keeps the strongest role given), and
+    the minor division names (DivisionTerms.minor) that are not the operator's own terms."""
     roles: dict[str, int] = {}
+    minor: set[str] = set()
 
     def add(term: str, role: int) -> None:
         t = form(term)
@@ -437,7 +469,8 @@ def _locality_roles(loc, form, divisions: DivisionTree | None) -> dict[str, int]
                                 (ANCHOR, expanded.anchors)):
                 for name in names:
                     add(name, role)
-    return roles
+            minor.update(form(name) for name in expanded.minor)
+    return roles, frozenset(minor - {form(term) for term in (*loc.terms, *loc.aliases)})
 
 
 def _topic_roles(topics, form) -> dict[str, list[tuple]]:

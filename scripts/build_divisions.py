@@ -8,12 +8,14 @@ mostly common words.
 Output (gzip JSON, compact nested lists, names in source order):
     {"format": "yqwatch-divisions-1", "source": ...,
      "provinces": [[name, short, [[city, short, [[county, short, [township, ...]], ...]], ...]], ...],
-     "common": [...], "words": [...]}
+     "common": [...], "words": [...], "county_words": [...]}
 `common` lists the division names that are everyday words: 2-character words jieba's dictionary
 counts at least COMMON_WORD_FREQ times and does not tag as place names (ns): 和平, 合作, 解放; and
 names jieba tags as a person's name or an idiom. 杭州 (ns) is not one. pipeline/divisions.py makes
 such names need context. `words` lists township short forms that are general-dictionary words
-(not ns): they never count alone, even when no other township bears them.
+(not ns): they never count alone, even when no other township bears them. `county_words` lists the
+county-level short forms that the general dictionary knows as anything but a place (大堂, 石棉,
+海盐, 天涯: any frequency): such a word in a post is no evidence that the post is set in that county.
 
 Usage: .venv/bin/python scripts/build_divisions.py [--shared DIR] [--out FILE]
 """
@@ -68,6 +70,11 @@ def dictionary_words(names: set[str]) -> list[str]:
                    if word in names and freq >= EVERYDAY_FREQ and not tag.startswith("ns")})
 
 
+def county_words(county_shorts: set[str]) -> list[str]:
+    """County-level short forms that are general-dictionary words not tagged as places."""
+    return sorted({word for word, _, tag in _jieba_dict() if word in county_shorts and not tag.startswith("ns")})
+
+
 def _jieba_dict():
     dict_path = Path(jieba.__file__).parent / "dict.txt"
     with open(dict_path, encoding="utf-8") as f:
@@ -95,6 +102,7 @@ def build(shared: Path) -> dict:
             cities[key][2].append([row["county"], row["county_short"], county_towns])
     town_shorts = {town_short(t) for ts in towns.values() for t in ts} - {""}
     names = set(town_shorts)
+    county_shorts = {county[1] for prov in provinces.values() for city in prov[2] for county in city[2]}
     for prov in provinces.values():
         names.update(prov[:2])
         for city in prov[2]:
@@ -107,6 +115,7 @@ def build(shared: Path) -> dict:
         "provinces": list(provinces.values()),
         "common": common_words(names),
         "words": dictionary_words(town_shorts),
+        "county_words": county_words(county_shorts - {""}),
     }
 
 

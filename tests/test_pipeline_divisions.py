@@ -112,3 +112,16 @@ def test_township_short_forms_alone_only_when_unique_and_not_everyday():
 def test_county_short_forms_that_are_person_names_need_context():
     yueyang = DivisionTree.load().expand("湖南/岳阳市")
     assert "华容" in yueyang.common and "华容县" in yueyang.strong
+
+
+def test_minor_names_and_the_names_that_place_a_post_elsewhere():
+    tree = DivisionTree.load()
+    luoyang = tree.expand("河南/洛阳市")
+    assert "王城路" in luoyang.weak and "王城路" in luoyang.minor  # a subdistrict's short form
+    assert "寇店" in luoyang.strong and "寇店" in luoyang.minor  # a township: strong, yet minor
+    assert "宜阳" in luoyang.minor and "宜阳县" not in luoyang.minor  # 宜阳 is a township elsewhere too
+    assert "洛阳" not in luoyang.minor
+    distinct = tree.distinct_county_names()
+    assert "平遥县" in distinct and "和平区" not in distinct  # 和平区: 天津 and 沈阳
+    assert "大堂" not in distinct and "石棉" not in distinct  # county short forms, everyday words first
+    assert {"河南", "河南省", "江苏"} <= tree.province_names()

@@ -108,3 +108,58 @@ def test_a_name_placed_in_another_city_right_after_it_is_a_namesake(text, releva
     assert res.relevant is relevant
     if not relevant:
         assert any(x.startswith("locality:") for x in res.exclusions)
+
+
+@pytest.fixture(scope="module")
+def luoyang():
+    config = {"locality": {"name": "洛阳市", "terms": ["洛阳"], "divisions": ["河南/洛阳市"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    return lambda text: matcher.match(text, segmenter.cut)
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("王城路一小区停水", False),  # a subdistrict named after a street: many cities have that street
+    ("洛阳王城路一小区停水", True),  # ... our city gives the context
+    ("洛龙区王城路今天停水", True),  # ... and so does our district
+    ("王城路街道一小区停水", True),  # the subdistrict's full name is unique
+])
+def test_a_subdistrict_short_form_needs_context(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant,exclusion", [
+    ("江苏某地宜阳一工厂起火", False, "locality:宜阳@江苏"),  # a county name townships elsewhere bear
+    ("湖北寇店一带今天停电", False, "locality:寇店@湖北"),  # a township name, another province named
+    ("去平遥县古城时路过寇店", False, "locality:寇店@平遥县"),  # a county that names one place only
+    ("寇店一酒店大堂漏水", True, None),  # 大堂: a county's short form, but an everyday word first
+    ("寇店一带今天停电", True, None),  # nothing names another place
+    ("湖北游客在洛阳寇店吃面", True, None),  # our city is named too
+    ("宜阳县一位老人在郑州走失", True, None),  # a county's full name no township bears: ours
+])
+def test_minor_names_in_a_post_set_elsewhere_are_namesakes(luoyang, text, relevant, exclusion):
+    res = luoyang(text)
+    assert res.relevant is relevant
+    if exclusion:
+        assert exclusion in res.exclusions
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("北京朝阳一家面馆开业\n朝阳区新开了一家洛阳水席馆，老板是洛阳人。", False),  # set in 北京: a dish named after us
+    ("上海静安一家小店排长队\n这家店卖洛阳浆面条，一碗十八元。", False),
+    ("北京专家来洛阳义诊\n专家团在洛阳市中心医院坐诊三天。", True),  # the title names us too
+    ("一家面馆开业\n洛阳老城区新开了一家面馆，老板说他在北京学的手艺。", True),  # the title names no place
+    ("河南一工厂起火\n洛阳一工厂昨晚起火，无人受伤。", True),  # our own province in the title
+])
+def test_a_title_set_in_another_place_places_the_post_there(luoyang, text, relevant):
+    res = luoyang(text)
+    assert res.relevant is relevant
+    if not relevant:
+        assert any(x.startswith("locality:") and "@" in x for x in res.exclusions)
+
+
+def test_an_everyday_word_that_names_a_city_does_not_set_a_post_elsewhere(luoyang):
+    # 安康 is a city in 陕西 and an everyday word (平安健康): the post stays ours
+    res = luoyang("祝大家安康\n寇店的乡亲们今晚一起看烟花。")
+    assert res.relevant and "寇店" in res.locality_terms
+    assert not luoyang("陕西安康一工厂起火\n消防员说起火点在寇店附近。").relevant  # 陕西 places it
