@@ -13,12 +13,12 @@ from pathlib import Path
 
 from pipeline.matcher import segmenter_words
 from pipeline.normalize import Normalizer
-from pipeline.query_dict import SortedWords, cached, load
+from pipeline.query_dict import Lookup, SortedWords, cached, load
 from pipeline.segment import _PREFIX, Segmenter
 from pipeline.topics import TopicsConfig, load_topics
 
 
-class _Overlay:
+class _Overlay(Lookup):
     """jieba's FREQ as a Segmenter's Tokenizer holds it: the sorted copy plus the words added."""
 
     def __init__(self, base: SortedWords) -> None:
@@ -27,15 +27,6 @@ class _Overlay:
     def get(self, key: str, default=None):
         v = self.added.get(key)
         return v if v is not None else self.base.get(key, default)
-
-    def __contains__(self, key: str) -> bool:
-        return self.get(key) is not None
-
-    def __getitem__(self, key: str) -> int:
-        v = self.get(key)
-        if v is None:
-            raise KeyError(key)
-        return v
 
     def __setitem__(self, key: str, value: int) -> None:
         self.added[key] = value

@@ -21,7 +21,20 @@ from pathlib import Path
 _MAGIC = b"yqwords 1 "  # header line: magic, then jieba's total, then "\n"
 
 
-class SortedWords:
+class Lookup:
+    """`in` and `[]` for a read-only word table that only defines `get` (None: absent)."""
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key) is not None
+
+    def __getitem__(self, key: str) -> int:
+        v = self.get(key)
+        if v is None:
+            raise KeyError(key)
+        return v
+
+
+class SortedWords(Lookup):
     """Read-only `FREQ`-like lookups (`get`, `in`, `[]`) over sorted lines "entry\\tfreq\\n"."""
 
     def __init__(self, data: bytes | mmap.mmap) -> None:
@@ -52,14 +65,6 @@ class SortedWords:
                 hi = s
         return default
 
-    def __contains__(self, key: str) -> bool:
-        return self.get(key) is not None
-
-    def __getitem__(self, key: str) -> int:
-        v = self.get(key)
-        if v is None:
-            raise KeyError(key)
-        return v
 
 
 def encode(freq: dict[str, int], total: int) -> bytes:
