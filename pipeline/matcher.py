@@ -382,8 +382,11 @@ class Matcher:
             suffix = next((w for w in ROAD_WORDS if text.startswith(w, e) and e + len(w) in bounds), None) \
                 or next((w for w in DIVISION_WORDS if e in bounds and text.startswith(w, e)
                          and e + len(w) in bounds and term + w not in self._loc_roles), None)
-            if suffix is None and e in index and tokens[index[e]] in ROAD_TOKENS:
-                suffix = tokens[index[e]][:-1]  # "柳州路上": 柳州路, a street elsewhere
+            # "柳州路上": 柳州路, a street elsewhere; but a full division name before 路段/路上 is the
+            # stretch of road inside that division ("奎文区路段早晚高峰拥堵").
+            if suffix is None and e in index and tokens[index[e]] in ROAD_TOKENS \
+                    and not term.endswith(DIVISION_WORDS):
+                suffix = tokens[index[e]][:-1]
             if suffix is not None:
                 exclusions.append(f"locality:{term}{suffix}")
                 continue

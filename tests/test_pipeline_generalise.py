@@ -163,3 +163,12 @@ def test_an_everyday_word_that_names_a_city_does_not_set_a_post_elsewhere(luoyan
     res = luoyang("祝大家安康\n寇店的乡亲们今晚一起看烟花。")
     assert res.relevant and "寇店" in res.locality_terms
     assert not luoyang("陕西安康一工厂起火\n消防员说起火点在寇店附近。").relevant  # 陕西 places it
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("高架施工占道\n洛龙区路段早晚高峰拥堵。", True),  # a district's full name before 路段: the stretch inside it
+    ("老城区路上一辆货车抛锚", True),
+    ("上海洛阳路上一辆货车抛锚", False),  # our city's name before 路上: a street named after us
+])
+def test_a_full_division_name_before_a_road_word_is_the_stretch_inside_it(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant
