@@ -25,7 +25,9 @@
    no city-level name of ours, our minor names (townships; county names that townships elsewhere
    bear: pipeline/divisions.py) are namesakes ("江苏某地宜阳", "locality:宜阳@江苏"); and a title
    that names another place and nothing of ours sets the whole post there, whatever its body
-   says of us (a dish or shop named after us in 北京: "locality:洛阳@北京").
+   says of us (a dish or shop named after us in 北京: "locality:洛阳@北京"), and so does a title
+   that names another city before a shop or stall carrying our name ("上海的洛阳水席馆"). A full
+   division name before 路段/路上 is the stretch inside it ("奎文区路段"), not a street.
 4. A topic term right after a negation ("未造成伤亡", "没有发现异味", "无明显异味": a negation
    token, then at most two bridge tokens such as 造成/发现/明显) does not count towards its topic;
    it is reported in `exclusions` as "negated:伤亡". Negation and bridge words are whole tokens, so
@@ -66,6 +68,10 @@ ROAD_TOKENS = frozenset({"路上", "路口", "路边", "路段", "路旁", "路�
 # Tokens that place what comes before them in the place after them ("东湖区在南昌"): a district or
 # township name so placed in another city or province is a namesake there.
 _PLACED_IN = frozenset({"在", "位于", "属于", "隶属"})
+# Words that bring something to the place after them ("北京专家来洛阳", "游客在洛阳"), and the ends of
+# tokens that name a shop or stall (面馆, 火烧店, 档口).
+_MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游"})
+_SHOP_WORDS = ("店", "馆", "档口", "摊", "摊位", "餐厅", "饭庄", "铺")
 # Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
 # One-character rests that make an adjective of the first word (爆炸性, 污染型): not about it.
 _ADJECTIVE_SUFFIXES = frozenset({"性", "型", "式", "化", "感", "状", "般", "似"})
@@ -422,6 +428,13 @@ class Matcher:
             if i < len(tokens) and starts[i] < title_end:
                 exclusions += [f"locality:{term}@{tokens[i]}" for *_, term, _ in kept]
                 kept = []
+        # A title that names another city first and then a shop or stall carrying our name sets the
+        # post there: "上海的<our city>肉火烧店", "北京新发地的<our county>蔬菜档口". Our name right after
+        # a word that moves or places something (来, 在, 到) is a visit here, not a shop elsewhere.
+        shop_place = self._shop_named_after_us(tokens, starts, title_end, kept) if title_end and kept else None
+        if shop_place is not None:
+            exclusions += [f"locality:{term}@{shop_place}" for *_, term, _ in kept]
+            kept = []
         sure = [(s, e) for s, e, _, role in kept if role in (STRONG, ANCHOR)]
         has_strong = any(role == STRONG for *_, role in kept)
         has_context = bool(sure)
@@ -433,6 +446,25 @@ class Matcher:
         if has_strong or counted:
             return tuple(counted), True
         return (), False
+
+    def _shop_named_after_us(self, tokens, starts, title_end: int, kept) -> str | None:
+        """The other place a title names before a shop carrying our name, or None."""
+        title = [i for i in range(len(tokens)) if starts[i] < title_end]
+        place = next((i for i in title if tokens[i] in self._elsewhere), None)
+        ours = [i for i in title if any(s == starts[i] for s, *_ in kept)]
+        if place is None or not ours or ours[0] < place:
+            return None
+        for i in ours:
+            if i and tokens[i - 1] in _MOVED_HERE:
+                return None
+            rest = []
+            for tok in tokens[i + 1:title[-1] + 1]:
+                if not tok.strip() or not tok[0].isalnum():
+                    break  # the phrase ends at punctuation
+                rest.append(tok)
+            if not any(tok.endswith(_SHOP_WORDS) for tok in rest[:3]):
+                return None
+        return tokens[place]
 
 
 def _locality_roles(loc, form, divisions: DivisionTree | None) -> tuple[dict[str, int], frozenset[str]]:
