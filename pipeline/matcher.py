@@ -68,6 +68,14 @@ ROAD_TOKENS = frozenset({"路上", "路口", "路边", "路段", "路旁", "路�
 # Tokens that place what comes before them in the place after them ("东湖区在南昌"): a district or
 # township name so placed in another city or province is a namesake there.
 _PLACED_IN = frozenset({"在", "位于", "属于", "隶属"})
+# Countries whose name sets a post abroad like another province does ("日本五井站" is in 千叶, not a
+# township of ours). Not 蒙古: a token of 内蒙古's posts too.
+FOREIGN_COUNTRIES = frozenset({
+    "日本", "韩国", "朝鲜", "越南", "老挝", "柬埔寨", "泰国", "缅甸", "马来西亚", "新加坡", "印尼", "印度尼西亚",
+    "菲律宾", "印度", "巴基斯坦", "尼泊尔", "哈萨克斯坦", "俄罗斯", "乌克兰", "土耳其", "伊朗", "以色列",
+    "埃及", "南非", "美国", "加拿大", "墨西哥", "巴西", "阿根廷", "英国", "法国", "德国", "意大利", "西班牙",
+    "葡萄牙", "荷兰", "比利时", "瑞士", "奥地利", "瑞典", "挪威", "芬兰", "丹麦", "波兰", "希腊",
+    "澳大利亚", "新西兰"})
 # Words that bring something to the place after them ("北京专家来洛阳", "游客在洛阳"), and the ends of
 # tokens that name a shop or stall (面馆, 火烧店, 档口).
 _MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游"})
@@ -142,7 +150,7 @@ class Matcher:
         self._other_places = place_names() - locality.keys() - ours
         # Provinces, cities and single-place counties that, named anywhere in a post, place its
         # minor names elsewhere; not the names that are everyday words (白银, 安康: "平安健康").
-        self._elsewhere = (self._other_places | province_names() | distinct_county_names()) \
+        self._elsewhere = (self._other_places | province_names() | distinct_county_names() | FOREIGN_COUNTRIES) \
             - locality.keys() - ours - common_names()
         self._figurative: dict[str, list[tuple[str, int]]] = {}
         for phrase in FIGURATIVE:

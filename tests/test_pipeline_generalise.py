@@ -186,3 +186,15 @@ def test_a_title_naming_another_city_before_a_shop_named_after_us(luoyang, text,
     assert res.relevant is relevant
     if not relevant:
         assert any(x.startswith("locality:") and "@" in x for x in res.exclusions)
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("日本寇店站附近的拉面店\n千叶县寇店站附近有一家拉面店，汤头浓郁。", False),  # a township name abroad
+    ("日本游客来洛阳看牡丹", True),  # our city is named
+    ("寇店一家拉面店开业", True),  # nothing places it elsewhere
+])
+def test_a_foreign_country_sets_minor_names_abroad(luoyang, text, relevant):
+    res = luoyang(text)
+    assert res.relevant is relevant
+    if not relevant:
+        assert any(x.endswith("@日本") for x in res.exclusions)
