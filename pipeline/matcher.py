@@ -77,9 +77,9 @@ FOREIGN_COUNTRIES = frozenset({
     "葡萄牙", "荷兰", "比利时", "瑞士", "奥地利", "瑞典", "挪威", "芬兰", "丹麦", "波兰", "希腊",
     "澳大利亚", "新西兰"})
 # Words that bring something to the place after them ("北京专家来洛阳", "游客在洛阳"), and the ends of
-# tokens that name a shop or stall (面馆, 火烧店, 档口).
+# tokens that name a shop, stall or building (面馆, 火烧店, 档口, 阁: "曲阜孔庙<our district>阁").
 _MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游"})
-_SHOP_WORDS = ("店", "馆", "档口", "摊", "摊位", "餐厅", "饭庄", "铺")
+_NAMED_ENDS = ("店", "馆", "档口", "摊", "摊位", "餐厅", "饭庄", "铺", "阁", "楼", "寺", "庙", "殿", "塔")
 # Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
 # One-character rests that make an adjective of the first word (爆炸性, 污染型): not about it.
 _ADJECTIVE_SUFFIXES = frozenset({"性", "型", "式", "化", "感", "状", "般", "似"})
@@ -436,7 +436,7 @@ class Matcher:
             if i < len(tokens) and starts[i] < title_end:
                 exclusions += [f"locality:{term}@{tokens[i]}" for *_, term, _ in kept]
                 kept = []
-        # A title that names another city first and then a shop or stall carrying our name sets the
+        # A title that names another city first and then a shop, stall or building carrying our name sets the
         # post there: "上海的<our city>肉火烧店", "北京新发地的<our county>蔬菜档口". Our name right after
         # a word that moves or places something (来, 在, 到) is a visit here, not a shop elsewhere.
         shop_place = self._shop_named_after_us(tokens, starts, title_end, kept) if title_end and kept else None
@@ -470,7 +470,7 @@ class Matcher:
                 if not tok.strip() or not tok[0].isalnum():
                     break  # the phrase ends at punctuation
                 rest.append(tok)
-            if not any(tok.endswith(_SHOP_WORDS) for tok in rest[:3]):
+            if not any(tok.endswith(_NAMED_ENDS) for tok in rest[:3]):
                 return None
         return tokens[place]
 

@@ -177,6 +177,7 @@ def test_a_full_division_name_before_a_road_word_is_the_stretch_inside_it(luoyan
 @pytest.mark.parametrize("text,relevant", [
     ("上海的洛阳水席馆排长队\n静安区一家洛阳水席馆开业，门口排起长队。", False),  # a shop named after us
     ("北京批发市场的孟津梨档口\n这家档口专卖孟津梨，比超市便宜。", False),  # a county's produce, sold there
+    ("西安碑林的孟津阁修缮完工\n修缮后重新对游客开放。", False),  # a building named like our county, in 西安
     ("北京游客在洛阳一家面馆被宰\n一碗面收了八十元。", True),  # 在: the shop is here
     ("郑州专家来洛阳义诊\n专家团在洛阳市中心医院坐诊三天。", True),  # no shop: a visit
     ("上海游客点赞洛阳夜景\n洛阳老城的夜景很美。", True),  # no shop after our name
