@@ -31,7 +31,8 @@
 4. A topic term right after a negation ("未造成伤亡", "没有发现异味", "无明显异味": a negation
    token, then at most two bridge tokens such as 造成/发现/明显) does not count towards its topic;
    it is reported in `exclusions` as "negated:伤亡". Negation and bridge words are whole tokens, so
-   不断/不明/不停 ("不断发生爆炸", "不明气体泄漏") are not negations.
+   不断/不明/不停 ("不断发生爆炸", "不明气体泄漏") are not negations. A pollution word right
+   before an accident word names what exploded or poisoned ("粉尘爆炸"): "cause:粉尘", not pollution.
 5. Incidental mentions: when the title (the text before the first newline) names a topic, a
    topic whose words appear only once, in the body, is dropped ("incidental:<id>"): a post titled
    "…早上堵车" that mentions one 学生 is about traffic, not schools.
@@ -68,6 +69,9 @@ ROAD_TOKENS = frozenset({"路上", "路口", "路边", "路段", "路旁", "路�
 # Tokens that place what comes before them in the place after them ("东湖区在南昌"): a district or
 # township name so placed in another city or province is a namesake there.
 _PLACED_IN = frozenset({"在", "位于", "属于", "隶属"})
+# Accident words before which a pollution category's substance word names the cause (粉尘爆炸).
+_ACCIDENTS = frozenset({"爆炸", "爆燃", "闪爆", "起火", "着火", "中毒", "窒息"})
+_POLLUTION = "环境保护"
 # Countries whose name sets a post abroad like another province does ("日本五井站" is in 千叶, not a
 # township of ours). Not 蒙古: a token of 内蒙古's posts too.
 FOREIGN_COUNTRIES = frozenset({
@@ -192,11 +196,19 @@ class Matcher:
     def _topic_hits(self, term_hits, loc_relevant: bool, index, exclusions: list[str],
                     title_end: int = 0) -> tuple[TopicHit, ...]:
         per_topic: dict[int, list] = {}
+        starting = {s: term for s, _, term, _, _ in term_hits}
         for s, e, term, (_, roles), negated in term_hits:
             if negated:
                 exclusions.append(f"negated:{term}")
+            # A substance right before an accident word is what exploded or poisoned (粉尘爆炸,
+            # 沼气中毒): the accident is the subject, not pollution.
+            cause = starting.get(e) in _ACCIDENTS
+            if cause and any(self._rules[r[1]][2] == _POLLUTION for r in roles if r[0] != _EXCLUDE):
+                exclusions.append(f"cause:{term}")
             for role in roles:
                 if negated and role[0] != _EXCLUDE:
+                    continue
+                if cause and role[0] != _EXCLUDE and self._rules[role[1]][2] == _POLLUTION:
                     continue
                 found = per_topic.get(role[1])
                 if found is None:

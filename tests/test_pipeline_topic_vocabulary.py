@@ -137,3 +137,17 @@ def test_subject_words_added_in_round_four_match(text, topic):
 def test_an_electric_bike_is_not_a_train():
     # 动车 (a bullet train) is left out of the vocabulary: it is the tail of 电动车 and 机动车.
     assert topics(make_match(True)("遵义一小区电动车充电起火")) == ["safety", "local"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一面粉厂粉尘爆炸致三人受伤", ["safety", "local"]),  # the dust is what exploded
+    ("遵义一面粉厂粉尘爆炸，周边粉尘污染也很严重", ["safety", "pollution", "local"]),  # and a complaint too
+    ("遵义一石材厂粉尘太大，村民投诉", ["pollution", "local"]),
+])
+def test_a_substance_right_before_an_accident_word_is_its_cause(text, expected):
+    pollution = {"id": "pollution", "name": "污染", "category": "环境保护", "any": ["污染"], "severity": "orange",
+                 "standard_terms": True}
+    res = make_match(True, [pollution])(text)
+    assert sorted(topics(res)) == sorted(expected)
+    if "pollution" not in expected:
+        assert "cause:粉尘" in res.exclusions
