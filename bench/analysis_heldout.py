@@ -9,14 +9,17 @@ product was run on them):
             used in tuning, committed before the product was first run on it (blind once; its
             misses were read in round 3)
   weifang — a fourth city (山东 潍坊市), written and labelled in round 3 with the example topics
-            (standard_terms) and committed before the product was first run on it (the blind set)
+            (standard_terms) and committed before the product was first run on it (blind once;
+            its misses were read in round 4)
+  yichang — a fifth city (湖北 宜昌市), written and labelled in round 4 before any product change
+            of that round, committed before the product was first run on it (the blind set)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
 equals the label (an irrelevant post's is empty), over all posts and over the relevant ones;
 negativity accuracy over all posts.
 
-    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|all] [--verbose] [--no-aliases]
+    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|yichang|all] [--verbose] [--no-aliases]
 """
 from __future__ import annotations
 
@@ -36,7 +39,8 @@ from pipeline.topics import load_topics  # noqa: E402
 
 SETS = ROOT / "bench" / "analysis_sets"
 CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou" / "topics.yaml",
-           "baotou": SETS / "baotou" / "topics.yaml", "weifang": SETS / "weifang" / "topics.yaml"}
+           "baotou": SETS / "baotou" / "topics.yaml", "weifang": SETS / "weifang" / "topics.yaml",
+           "yichang": SETS / "yichang" / "topics.yaml"}
 
 
 def _config(name: str, aliases: bool, current_example: bool) -> Path:

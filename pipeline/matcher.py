@@ -25,11 +25,14 @@
    no city-level name of ours, our minor names (townships; county names that townships elsewhere
    bear: pipeline/divisions.py) are namesakes ("江苏某地宜阳", "locality:宜阳@江苏"); and a title
    that names another place and nothing of ours sets the whole post there, whatever its body
-   says of us (a dish or shop named after us in 北京: "locality:洛阳@北京").
+   says of us (a dish or shop named after us in 北京: "locality:洛阳@北京"), and so does a title
+   that names another city before a shop or stall carrying our name ("上海的洛阳水席馆"). A full
+   division name before 路段/路上 is the stretch inside it ("奎文区路段"), not a street.
 4. A topic term right after a negation ("未造成伤亡", "没有发现异味", "无明显异味": a negation
    token, then at most two bridge tokens such as 造成/发现/明显) does not count towards its topic;
    it is reported in `exclusions` as "negated:伤亡". Negation and bridge words are whole tokens, so
-   不断/不明/不停 ("不断发生爆炸", "不明气体泄漏") are not negations.
+   不断/不明/不停 ("不断发生爆炸", "不明气体泄漏") are not negations. A pollution word right
+   before an accident word names what exploded or poisoned ("粉尘爆炸"): "cause:粉尘", not pollution.
 5. Incidental mentions: when the title (the text before the first newline) names a topic, a
    topic whose words appear only once, in the body, is dropped ("incidental:<id>"): a post titled
    "…早上堵车" that mentions one 学生 is about traffic, not schools.
@@ -66,6 +69,21 @@ ROAD_TOKENS = frozenset({"路上", "路口", "路边", "路段", "路旁", "路�
 # Tokens that place what comes before them in the place after them ("东湖区在南昌"): a district or
 # township name so placed in another city or province is a namesake there.
 _PLACED_IN = frozenset({"在", "位于", "属于", "隶属"})
+# Accident words before which a pollution category's substance word names the cause (粉尘爆炸).
+_ACCIDENTS = frozenset({"爆炸", "爆燃", "闪爆", "起火", "着火", "中毒", "窒息"})
+_POLLUTION = "环境保护"
+# Countries whose name sets a post abroad like another province does ("日本五井站" is in 千叶, not a
+# township of ours). Not 蒙古: a token of 内蒙古's posts too.
+FOREIGN_COUNTRIES = frozenset({
+    "日本", "韩国", "朝鲜", "越南", "老挝", "柬埔寨", "泰国", "缅甸", "马来西亚", "新加坡", "印尼", "印度尼西亚",
+    "菲律宾", "印度", "巴基斯坦", "尼泊尔", "哈萨克斯坦", "俄罗斯", "乌克兰", "土耳其", "伊朗", "以色列",
+    "埃及", "南非", "美国", "加拿大", "墨西哥", "巴西", "阿根廷", "英国", "法国", "德国", "意大利", "西班牙",
+    "葡萄牙", "荷兰", "比利时", "瑞士", "奥地利", "瑞典", "挪威", "芬兰", "丹麦", "波兰", "希腊",
+    "澳大利亚", "新西兰"})
+# Words that bring something to the place after them ("北京专家来洛阳", "游客在洛阳"), and the ends of
+# tokens that name a shop, stall or building (面馆, 火烧店, 档口, 阁: "曲阜孔庙<our district>阁").
+_MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游"})
+_NAMED_ENDS = ("店", "馆", "档口", "摊", "摊位", "餐厅", "饭庄", "铺", "阁", "楼", "寺", "庙", "殿", "塔")
 # Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
 # One-character rests that make an adjective of the first word (爆炸性, 污染型): not about it.
 _ADJECTIVE_SUFFIXES = frozenset({"性", "型", "式", "化", "感", "状", "般", "似"})
@@ -134,7 +152,7 @@ class Matcher:
         self._other_places = place_names() - locality.keys() - ours
         # Provinces, cities and single-place counties that, named anywhere in a post, place its
         # minor names elsewhere; not the names that are everyday words (白银, 安康: "平安健康").
-        self._elsewhere = (self._other_places | province_names() | distinct_county_names()) \
+        self._elsewhere = (self._other_places | province_names() | distinct_county_names() | FOREIGN_COUNTRIES) \
             - locality.keys() - ours - common_names()
         self._figurative: dict[str, list[tuple[str, int]]] = {}
         for phrase in FIGURATIVE:
@@ -176,11 +194,19 @@ class Matcher:
     def _topic_hits(self, term_hits, loc_relevant: bool, index, exclusions: list[str],
                     title_end: int = 0) -> tuple[TopicHit, ...]:
         per_topic: dict[int, list] = {}
+        starting = {s: term for s, _, term, _, _ in term_hits}
         for s, e, term, (_, roles), negated in term_hits:
             if negated:
                 exclusions.append(f"negated:{term}")
+            # A substance right before an accident word is what exploded or poisoned (粉尘爆炸,
+            # 沼气中毒): the accident is the subject, not pollution.
+            cause = starting.get(e) in _ACCIDENTS
+            if cause and any(self._rules[r[1]][2] == _POLLUTION for r in roles if r[0] != _EXCLUDE):
+                exclusions.append(f"cause:{term}")
             for role in roles:
                 if negated and role[0] != _EXCLUDE:
+                    continue
+                if cause and role[0] != _EXCLUDE and self._rules[role[1]][2] == _POLLUTION:
                     continue
                 found = per_topic.get(role[1])
                 if found is None:
@@ -380,8 +406,11 @@ class Matcher:
             suffix = next((w for w in ROAD_WORDS if text.startswith(w, e) and e + len(w) in bounds), None) \
                 or next((w for w in DIVISION_WORDS if e in bounds and text.startswith(w, e)
                          and e + len(w) in bounds and term + w not in self._loc_roles), None)
-            if suffix is None and e in index and tokens[index[e]] in ROAD_TOKENS:
-                suffix = tokens[index[e]][:-1]  # "柳州路上": 柳州路, a street elsewhere
+            # "柳州路上": 柳州路, a street elsewhere; but a full division name before 路段/路上 is the
+            # stretch of road inside that division ("奎文区路段早晚高峰拥堵").
+            if suffix is None and e in index and tokens[index[e]] in ROAD_TOKENS \
+                    and not term.endswith(DIVISION_WORDS):
+                suffix = tokens[index[e]][:-1]
             if suffix is not None:
                 exclusions.append(f"locality:{term}{suffix}")
                 continue
@@ -417,6 +446,13 @@ class Matcher:
             if i < len(tokens) and starts[i] < title_end:
                 exclusions += [f"locality:{term}@{tokens[i]}" for *_, term, _ in kept]
                 kept = []
+        # A title that names another city first and then a shop, stall or building carrying our name sets the
+        # post there: "上海的<our city>肉火烧店", "北京新发地的<our county>蔬菜档口". Our name right after
+        # a word that moves or places something (来, 在, 到) is a visit here, not a shop elsewhere.
+        shop_place = self._shop_named_after_us(tokens, starts, title_end, kept) if title_end and kept else None
+        if shop_place is not None:
+            exclusions += [f"locality:{term}@{shop_place}" for *_, term, _ in kept]
+            kept = []
         sure = [(s, e) for s, e, _, role in kept if role in (STRONG, ANCHOR)]
         has_strong = any(role == STRONG for *_, role in kept)
         has_context = bool(sure)
@@ -428,6 +464,25 @@ class Matcher:
         if has_strong or counted:
             return tuple(counted), True
         return (), False
+
+    def _shop_named_after_us(self, tokens, starts, title_end: int, kept) -> str | None:
+        """The other place a title names before a shop carrying our name, or None."""
+        title = [i for i in range(len(tokens)) if starts[i] < title_end]
+        place = next((i for i in title if tokens[i] in self._elsewhere), None)
+        ours = [i for i in title if any(s == starts[i] for s, *_ in kept)]
+        if place is None or not ours or ours[0] < place:
+            return None
+        for i in ours:
+            if i and tokens[i - 1] in _MOVED_HERE:
+                return None
+            rest = []
+            for tok in tokens[i + 1:title[-1] + 1]:
+                if not tok.strip() or not tok[0].isalnum():
+                    break  # the phrase ends at punctuation
+                rest.append(tok)
+            if not any(tok.endswith(_NAMED_ENDS) for tok in rest[:3]):
+                return None
+        return tokens[place]
 
 
 def segmenter_words(topics: TopicsConfig, normalizer: Normalizer,

@@ -163,3 +163,39 @@ def test_an_everyday_word_that_names_a_city_does_not_set_a_post_elsewhere(luoyan
     res = luoyang("祝大家安康\n寇店的乡亲们今晚一起看烟花。")
     assert res.relevant and "寇店" in res.locality_terms
     assert not luoyang("陕西安康一工厂起火\n消防员说起火点在寇店附近。").relevant  # 陕西 places it
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("高架施工占道\n洛龙区路段早晚高峰拥堵。", True),  # a district's full name before 路段: the stretch inside it
+    ("老城区路上一辆货车抛锚", True),
+    ("上海洛阳路上一辆货车抛锚", False),  # our city's name before 路上: a street named after us
+])
+def test_a_full_division_name_before_a_road_word_is_the_stretch_inside_it(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("上海的洛阳水席馆排长队\n静安区一家洛阳水席馆开业，门口排起长队。", False),  # a shop named after us
+    ("北京批发市场的孟津梨档口\n这家档口专卖孟津梨，比超市便宜。", False),  # a county's produce, sold there
+    ("西安碑林的孟津阁修缮完工\n修缮后重新对游客开放。", False),  # a building named like our county, in 西安
+    ("北京游客在洛阳一家面馆被宰\n一碗面收了八十元。", True),  # 在: the shop is here
+    ("郑州专家来洛阳义诊\n专家团在洛阳市中心医院坐诊三天。", True),  # no shop: a visit
+    ("上海游客点赞洛阳夜景\n洛阳老城的夜景很美。", True),  # no shop after our name
+])
+def test_a_title_naming_another_city_before_a_shop_named_after_us(luoyang, text, relevant):
+    res = luoyang(text)
+    assert res.relevant is relevant
+    if not relevant:
+        assert any(x.startswith("locality:") and "@" in x for x in res.exclusions)
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("日本寇店站附近的拉面店\n千叶县寇店站附近有一家拉面店，汤头浓郁。", False),  # a township name abroad
+    ("日本游客来洛阳看牡丹", True),  # our city is named
+    ("寇店一家拉面店开业", True),  # nothing places it elsewhere
+])
+def test_a_foreign_country_sets_minor_names_abroad(luoyang, text, relevant):
+    res = luoyang(text)
+    assert res.relevant is relevant
+    if not relevant:
+        assert any(x.endswith("@日本") for x in res.exclusions)
