@@ -61,6 +61,7 @@ class CrawlWorker:
         self.max_crawls, self.max_rss_mb, self.log_level = max_crawls, max_rss_mb, log_level
         self.started = 0
         self.running: dict[str, object] = {}  # job id → Crawler
+        self._settings: dict[str, object] = {}  # source id → its Scrapy settings, built once
         from scrapy.crawler import CrawlerRunner
 
         self.runner = CrawlerRunner()
@@ -90,15 +91,24 @@ class CrawlWorker:
             return self.sources.get(source_id)
         except KeyError:
             self.sources = load_sources(self.config_dir)
+            self._settings.clear()  # sources.yaml changed: settings are built again from it
             return self.sources.get(source_id)
+
+    def _settings_of(self, source, crawling):
+        from crawlers.settings import scrapy_settings
+        from crawlers.worker_settings import reusable_settings
+
+        settings = self._settings.get(source.id)
+        if settings is None:
+            settings = self._settings[source.id] = reusable_settings(
+                scrapy_settings(source, crawling, log_level=self.log_level))
+        return settings
 
     def _start(self, job: str, source_id: str, on_done) -> None:
         from scrapy.crawler import Crawler
 
         from crawlers.run import summary
-        from crawlers.settings import scrapy_settings
         from crawlers.spider import WatchSpider
-        from crawlers.worker_settings import worker_settings
 
         try:
             source = self._source(source_id)
@@ -106,7 +116,7 @@ class CrawlWorker:
             on_done(job, {"source": source_id, "status": "failed", "error": "unknown_source"})
             return
         crawling = self.sources.crawling_for(source)
-        settings = worker_settings(scrapy_settings(source, crawling, log_level=self.log_level))
+        settings = self._settings_of(source, crawling)
         selectors = None
         if source.kind == "generic":
             from crawlers.parsers.generic import GenericSelectors

@@ -288,6 +288,17 @@ class Store:
                 ThreadStateRow.source_id == source_id, ThreadStateRow.thread_url == thread_url)).first()
         return self._state(r) if r else None
 
+    def thread_states(self, source_id: str, thread_urls) -> dict[str, ThreadState]:
+        """Seen-state of several threads of a source (a list page's) in one query, by URL."""
+        urls = sorted(set(thread_urls))
+        t, out = ThreadStateRow, {}
+        with self.engine.connect() as c:
+            for i in range(0, len(urls), 500):
+                for r in c.execute(select(t.__table__).where(t.source_id == source_id,
+                                                             t.thread_url.in_(urls[i:i + 500]))):
+                    out[r.thread_url] = self._state(r)
+        return out
+
     def save_thread_states(self, states: Sequence[ThreadState]) -> None:
         rows = {(s.source_id, s.thread_url): s.__dict__ for s in states}
         if not rows:
