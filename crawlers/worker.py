@@ -45,7 +45,9 @@ class CrawlWorker:
     """The crawl-running half of a worker: feeds call `start(job, source_id, on_done)` in the
     reactor thread; `on_done(job, summary)` is called there when the crawl has ended."""
 
-    def __init__(self, config_dir: Path, *, max_crawls: int, max_rss_mb: float, log_level: str):
+    def __init__(self, config_dir: Path, *, max_crawls: int, max_rss_mb: float, log_level: str,
+                 host_gates=None):
+        """`host_gates`: per-host gates shared beyond this process (crawlers.redis_politeness)."""
         from crawlers.politeness import Politeness
         from crawlers.sources import load_sources
         from pipeline.process import Pipeline
@@ -57,7 +59,7 @@ class CrawlWorker:
         self.store = open_store(load_storage_settings(config_dir))
         create_schema(self.store.engine)
         self.doc_pipeline = Pipeline.from_config_dir(config_dir)
-        self.politeness = Politeness()
+        self.politeness = Politeness(gates=host_gates)
         self.max_crawls, self.max_rss_mb, self.log_level = max_crawls, max_rss_mb, log_level
         self.started = 0
         self.running: dict[str, object] = {}  # job id → Crawler
@@ -219,9 +221,14 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging({"LOG_LEVEL": args.log_level})
     for handler in logging.getLogger().handlers:  # Scrapy's lines on the watch's clock
         handler.setFormatter(BeijingFormatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
+    gates = None
+    if args.redis:  # crawl hosts share each site's politeness budget, not only the due crawls
+        from crawlers.redis_politeness import RedisHostGates
+
+        gates = RedisHostGates(args.redis, prefix=args.prefix)
     try:
         worker = CrawlWorker(Path(args.config), max_crawls=args.max_crawls, max_rss_mb=args.max_rss_mb,
-                             log_level=args.log_level)
+                             log_level=args.log_level, host_gates=gates)
     except ConfigError as e:
         print(f"配置错误: {e}", file=sys.stderr)
         return 2
