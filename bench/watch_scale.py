@@ -207,7 +207,8 @@ def run(args) -> dict:
         from dispatch.config import WorkersSettings
         from dispatch.pool import WorkerPool
 
-        disp = WorkerPool(cfg, WorkersSettings(count=args.workers, slots=args.slots))
+        disp = WorkerPool(cfg, WorkersSettings(count=args.workers, slots=args.slots,
+                                               **({"max_crawls": args.max_crawls} if args.max_crawls else {})))
         svc.__dict__["crawl_workers"] = disp
         pids = disp.worker_pids
 
@@ -294,7 +295,7 @@ def run(args) -> dict:
             "cpu_workers": round(crawl_cpu / wall, 3), "peak_rss_mb": round(peak["rss"]),
             "polls_due": round(due_expected), "polls_submitted": polls["due"], "skipped": polls["skipped"],
             "on_time_pct": round(100 * on_time / max(1, polls["due"]), 2),
-            "crawls": runs["crawls"], "failed": runs["failed"],
+            "crawls": runs["crawls"], "failed": runs["failed"], "worker_restarts": _restarts(disp),
             "pages_per_poll": round(runs["pages"] / max(1, runs["crawls"]), 2),
             "crawl_seconds_p95": runs["p95"],
             "cpu_ms_per_poll": round(1000 * (watch_cpu + crawl_cpu) / max(1, runs["crawls"]), 1),
@@ -302,6 +303,11 @@ def run(args) -> dict:
             "p50": _pct(lat, 50), "p95": _pct(lat, 95), "max": round(max(lat), 1) if lat else None,
             "alerts": len(alert_lat), "alerts_missing": alert_missing, "alert_p50": _pct(alert_lat, 50),
             "alert_p95": _pct(alert_lat, 95), "alert_max": round(max(alert_lat), 1) if alert_lat else None}
+
+
+def _restarts(disp) -> int | None:
+    """Worker processes started after the first ones (recycled or crashed), over the whole run."""
+    return getattr(disp, "spawned", None) and disp.spawned - disp.settings.count
 
 
 def _published(n, demo_start, since, until, build_board, incident_every, *, incidents_only=False):
@@ -407,6 +413,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--slots", type=int, default=64)
     ap.add_argument("--latency", type=float, default=0.02, help="seconds each demo response takes")
+    ap.add_argument("--max-crawls", type=int, default=None, help="workers.max_crawls (default: its default)")
     ap.add_argument("--incident-every", type=int, default=INCIDENT_EVERY,
                     help="every K-th new thread of a board is an incident (alerted)")
     ap.add_argument("--drain", type=float, default=ON_TIME + 1, help="seconds the watch runs on after the window")

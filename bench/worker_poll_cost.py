@@ -53,7 +53,7 @@ def main() -> int:
     install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
     from twisted.internet import reactor
 
-    from crawlers.worker import CrawlWorker
+    from crawlers.worker import CrawlWorker, rss_mb
 
     worker = CrawlWorker(cfg, max_crawls=10**9, max_rss_mb=10**6, log_level="WARNING")
     ids = [s.id for s in worker.sources.sources]
@@ -97,7 +97,7 @@ def main() -> int:
     demo.wait(10)
     out = {"n": args.n, "crawls": state["done"], "failed": state["failed"], "pages": state["pages"],
            "wall_s": round(wall, 1), "cpu_s": round(cpu, 2), "cpu_ms_per_crawl": round(1000 * cpu / state["done"], 1),
-           "pages_per_crawl": round(state["pages"] / state["done"], 2), "pid": os.getpid()}
+           "pages_per_crawl": round(state["pages"] / state["done"], 2), "rss_mb": round(rss_mb())}
     print(json.dumps(out))
     return 0
 

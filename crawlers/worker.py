@@ -198,7 +198,7 @@ class PipeFeed:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m crawlers.worker")
     ap.add_argument("--config", default=os.environ.get("YQ_CONFIG", "config"))
-    ap.add_argument("--max-crawls", type=int, default=500)
+    ap.add_argument("--max-crawls", type=int, default=20_000)
     ap.add_argument("--max-rss-mb", type=float, default=600)
     ap.add_argument("--redis", default=os.environ.get("YQ_WORKER_REDIS"),
                     help="take due crawls from this Redis URL (several hosts; default $YQ_WORKER_REDIS)")
