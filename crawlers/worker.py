@@ -14,8 +14,9 @@ Crawls come from one of two feeds:
 
 Posts are committed by the crawl as before (batches, seen-state after its posts), so a worker
 killed at any moment loses no accepted post; the crawl it was running is simply run again.
-The worker retires itself after `--max-crawls` crawls or past `--max-rss-mb` (leaks and jieba
-caches grow in a process that lives for days); its dispatcher starts a fresh one."""
+The worker retires itself after `--max-crawls` crawls, past `--max-rss-mb` (leaks and jieba
+caches grow in a process that lives for days) or when sources.yaml, topics.yaml or watch.yaml
+changed; its dispatcher (or systemd) starts a fresh one."""
 from __future__ import annotations
 
 import argparse
@@ -24,11 +25,16 @@ import logging
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 from pipeline.config import BeijingFormatter, ConfigError
 
 log = logging.getLogger("yqwatch.worker")
+# What the worker loaded at start. A change to one of them retires it (its replacement loads the new
+# configuration), so an edit reaches a busy worker within seconds, not after max_crawls crawls.
+CONFIG_FILES = ("sources.yaml", "topics.yaml", "watch.yaml")
+CONFIG_CHECK_SECONDS = 5.0
 
 def rss_mb() -> float:
     """Resident memory now (Linux), in MB."""
@@ -64,9 +70,21 @@ class CrawlWorker:
         self.started = 0
         self.running: dict[str, object] = {}  # job id → Crawler
         self._settings: dict[str, object] = {}  # source id → its Scrapy settings, built once
+        self._config_stamp = self._stamp()
+        self._config_checked = time.monotonic()
         from scrapy.crawler import CrawlerRunner
 
         self.runner = CrawlerRunner()
+
+    def _stamp(self) -> tuple:
+        out = []
+        for name in CONFIG_FILES:
+            try:
+                st = (self.config_dir / name).stat()
+                out.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                out.append(None)
+        return tuple(out)
 
     @property
     def worn_out(self) -> str | None:
@@ -75,6 +93,10 @@ class CrawlWorker:
             return "max_crawls"
         if rss_mb() > self.max_rss_mb:
             return "max_rss"
+        if time.monotonic() - self._config_checked >= CONFIG_CHECK_SECONDS:
+            self._config_checked = time.monotonic()
+            if self._stamp() != self._config_stamp:
+                return "config_changed"
         return None
 
     def start(self, job: str, source_id: str, on_done) -> None:
