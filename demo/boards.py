@@ -66,7 +66,8 @@ def build_board(board: int, *, seed: int = 7, period: float = 300.0, horizon: fl
     for k, start in enumerate(starts):
         tid = BOARD_TID_BASE + board * TIDS_PER_BOARD + k + 1
         title = f"{rng.choice(TOPICS)}（{bar_name(board)}第{k + 1}帖）"
-        incident = incident_every > 0 and start >= 0 and k % incident_every == incident_every - 1
+        # spread over the boards: 1 in `incident_every` of every round's new threads, from the start
+        incident = incident_every > 0 and start >= 0 and (k + board) % incident_every == 0
         if incident:
             road = incident_road(board, k)
             title = f"{road}边的化工厂半夜偷排废水，河里死鱼一片（{bar_name(board)}第{k + 1}帖）"
