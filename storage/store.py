@@ -330,6 +330,17 @@ class Store:
                 return run_id
             return c.execute(t.insert().values(**values)).inserted_primary_key[0]
 
+    def open_crawl_run(self, run: CrawlRun, killed_reasons: dict[str, int]) -> int:
+        """A crawl starts: the records of this source's crawls still "running" (their process was
+        killed) become failed with `killed_reasons`, and this crawl's record is inserted, in one
+        transaction (one commit per crawl start). Returns the new record's id."""
+        t = CrawlRunRow.__table__
+        with self._write() as c:
+            c.execute(update(t).where(t.c.source_id == run.source_id, t.c.status == "running")
+                      .values(status="failed", reasons=killed_reasons))
+            values = {**run.__dict__, "reasons": dict(run.reasons)}
+            return c.execute(t.insert().values(**values)).inserted_primary_key[0]
+
     def expire_crawl_runs(self, source_id: str, reasons: dict[str, int]) -> int:
         """Records of this source's crawls still "running" (their process was killed): failed."""
         t = CrawlRunRow.__table__
