@@ -5,7 +5,9 @@ speed: each board gets a new thread every 300 s and two replies 25 s and 50 s la
 `--incident-every` K-th new thread reports a pollution incident on its own road (graded orange,
 one alert event each). The watch is `scheduler.build_scheduler(Services(...))`, i.e. the
 APScheduler jobs of `yqwatch run` (crawls, outbox → embedded index, alert rules, report mail),
-with N tieba sources at `interval: 60s` and one alert rule (new_hit, orange) whose channel is a
+with N tieba sources at `interval: 60s`, evidence capture and re-check off unless `--evidence`
+(headless Chromium per post graded yellow or worse: a cost of its own, bench/evidence_bench.py),
+and one alert rule (new_hit, orange) whose channel is a
 webhook: a real HTTP receiver started by this bench on 127.0.0.1.
 
 Modes:
@@ -78,10 +80,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def write_config(d: Path, base_url: str, n: int, db: str | None, webhook: str = "http://127.0.0.1:9/none") -> Path:
+def write_config(d: Path, base_url: str, n: int, db: str | None, webhook: str = "http://127.0.0.1:9/none",
+                 evidence: bool = False) -> Path:
     cfg = d / "config"
     cfg.mkdir(parents=True)
     (d / "var").mkdir()
+    if not evidence:  # first-sight capture (headless Chromium per yellow+ post) is measured apart
+        (cfg / "evidence.yaml").write_text("capture:\n  enabled: false\nrecheck:\n  enabled: false\n", encoding="utf-8")
     (cfg / "topics.yaml").write_text((ROOT / "config" / "topics.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     (cfg / "alerts.yaml").write_text(ALERTS_YAML.format(url=webhook), encoding="utf-8")
     (cfg / "watch.yaml").write_text(
@@ -195,7 +200,7 @@ def run(args) -> dict:
     with urllib.request.urlopen(f"{base}/__demo/state", timeout=10) as r:
         demo_start = datetime.fromisoformat(json.load(r)["start"])
     receiver = WebhookReceiver()
-    cfg = write_config(tmp, base, args.n, args.db, receiver.url)
+    cfg = write_config(tmp, base, args.n, args.db, receiver.url, evidence=args.evidence)
     if args.db:
         _empty_database(cfg)
     svc = Services(load_config(cfg))
@@ -302,7 +307,7 @@ def run(args) -> dict:
     wall = w1 - w0
     return {"mode": args.mode, "n": args.n, "seconds": args.seconds, "workers": args.workers, "slots": args.slots,
             "date": start_wall.isoformat(timespec="seconds"), "loadavg_start_end": [round(load0[0], 2), round(load1[0], 2)],
-            "db": "postgresql" if args.db else "sqlite",
+            "db": "postgresql" if args.db else "sqlite", "evidence": args.evidence,
             "cpu_share": round((watch_cpu + crawl_cpu) / wall, 3), "cpu_watch": round(watch_cpu / wall, 3),
             "cpu_workers": round(crawl_cpu / wall, 3), "peak_rss_mb": round(peak["rss"]),
             "polls_due": round(due_expected), "polls_submitted": polls["due"], "skipped": polls["skipped"],
@@ -427,6 +432,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--slots", type=int, default=64)
     ap.add_argument("--latency", type=float, default=0.02, help="seconds each demo response takes")
+    ap.add_argument("--evidence", action="store_true",
+                    help="keep evidence capture and re-check on (the shipped default; off: polls only)")
     ap.add_argument("--max-crawls", type=int, default=None, help="workers.max_crawls (default: its default)")
     ap.add_argument("--incident-every", type=int, default=INCIDENT_EVERY,
                     help="every K-th new thread of a board is an incident (alerted)")
