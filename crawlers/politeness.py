@@ -39,7 +39,11 @@ class HostGates:
             start = max(now, self._next_start.get(host, 0.0))
             self._next_start[host] = start + delay
             if start > now:
-                await asyncio.sleep(start - now)
+                try:
+                    await asyncio.sleep(start - now)
+                except BaseException:  # the crawl closed while waiting: its place is not kept forever
+                    gate.release()
+                    raise
 
     def release(self, host: str, token=None) -> None:
         self._gates[host].release()

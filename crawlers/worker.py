@@ -35,6 +35,7 @@ log = logging.getLogger("yqwatch.worker")
 # configuration), so an edit reaches a busy worker within seconds, not after max_crawls crawls.
 CONFIG_FILES = ("sources.yaml", "topics.yaml", "watch.yaml")
 CONFIG_CHECK_SECONDS = 5.0
+EOF_GRACE = 900.0  # seconds a worker whose dispatcher is gone lets its last crawls run (crawl_timeout)
 
 def rss_mb() -> float:
     """Resident memory now (Linux), in MB."""
@@ -170,8 +171,9 @@ class CrawlWorker:
 class PipeFeed:
     """Crawls from the dispatcher over stdin/stdout (one machine)."""
 
-    def __init__(self, worker: CrawlWorker, reactor, out):
+    def __init__(self, worker: CrawlWorker, reactor, out, eof_grace: float = EOF_GRACE):
         self.worker, self.reactor, self.out = worker, reactor, out
+        self.eof_grace = eof_grace
         self.retiring = False
         self.eof = False
         self._lock = threading.Lock()
@@ -209,8 +211,19 @@ class PipeFeed:
         self._maybe_exit()
 
     def _eof(self) -> None:
+        if not self.eof:
+            # The dispatcher is gone (closed or killed): nobody would ever kill a crawl stuck past
+            # its own deadline, so the worker ends after EOF_GRACE whatever is still running (posts
+            # committed so far stay; the seen-state of unfinished threads is not saved).
+            self.reactor.callLater(self.eof_grace, self._give_up)
         self.eof = True
         self._maybe_exit()
+
+    def _give_up(self) -> None:
+        if self.worker.running and self.reactor.running:
+            log.error("dispatcher gone and %d crawls still running after %s s: exiting",
+                      len(self.worker.running), self.eof_grace)
+            self.reactor.stop()
 
     def _maybe_exit(self) -> None:
         if (self.eof or self.retiring) and not self.worker.running and self.reactor.running:
@@ -229,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lease", type=float, default=60, help="seconds a crawl lease lasts unrenewed")
     ap.add_argument("--name", default=None, help="worker name in Redis (default host:pid)")
     ap.add_argument("--exit-on-eof", action="store_true", help="Redis feed: end when stdin closes")
+    ap.add_argument("--eof-grace", type=float, default=EOF_GRACE,
+                    help="seconds crawls may run on once the dispatcher is gone (stdin closed)")
     ap.add_argument("--log-level", default=os.environ.get("YQ_CRAWL_LOG", "WARNING"))
     args = ap.parse_args(argv)
     # Our events own stdout; anything else printing there (a library) goes to stderr instead.
@@ -260,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         feed = RedisFeed(worker, reactor, args.redis, slots=args.slots, lease=args.lease, name=args.name,
                          prefix=args.prefix, out=out)
     else:
-        feed = PipeFeed(worker, reactor, out)
+        feed = PipeFeed(worker, reactor, out, eof_grace=args.eof_grace)
     reactor.callWhenRunning(feed.run, **({"exit_on_eof": True} if args.redis and args.exit_on_eof else {}))
     reactor.run(installSignalHandlers=True)
     return 0
