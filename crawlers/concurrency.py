@@ -7,7 +7,8 @@ queue loop has already let the others through. CONCURRENT_REQUESTS_PER_DOMAIN th
 middleware API: acquired just before the download, released as soon as it ends either way.
 
 In a crawl worker (crawlers.worker) the gates belong to the worker, not the crawl: every crawl
-of a host then shares its limit and its delay between requests (crawlers.politeness)."""
+of a host then shares its limit and its delay between requests (crawlers.politeness); with the
+Redis feed, every worker of every crawl host shares them (crawlers.redis_politeness)."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -32,8 +33,8 @@ class HostConcurrencyMiddleware:
 
     async def process_request(self, request, spider=None):
         host = urlsplit(request.url).hostname or ""
-        await self.gates.acquire(host, self.limit, self.delay)
-        request.meta[_KEY] = host
+        token = await self.gates.acquire(host, self.limit, self.delay, request.meta.get("download_timeout", 180.0))
+        request.meta[_KEY] = (host, token)
         return None
 
     def process_response(self, request, response, spider=None):
@@ -45,6 +46,6 @@ class HostConcurrencyMiddleware:
         return None
 
     def _release(self, request) -> None:
-        host = request.meta.pop(_KEY, None)
-        if host is not None:
-            self.gates.release(host)
+        held = request.meta.pop(_KEY, None)
+        if held is not None:
+            self.gates.release(*held)

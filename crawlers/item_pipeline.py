@@ -46,8 +46,7 @@ class StoragePipeline:
         self.pipeline = spider.doc_pipeline
         self.started = datetime.now(TZ)
         try:
-            spider.store.expire_crawl_runs(spider.source.id, {"killed": 1})
-            self.run_id = spider.store.record_crawl_run(self._run(spider, "running", 0))
+            self.run_id = spider.store.open_crawl_run(self._run(spider, "running", 0), {"killed": 1})
         except Exception as e:  # noqa: BLE001 - the crawl still runs; the close tries again
             spider.logger.warning("could not write the crawl's start record: %s", e)
 

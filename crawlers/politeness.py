@@ -24,7 +24,9 @@ class HostGates:
         self._delay: dict[str, float] = {}
         self._next_start: dict[str, float] = {}
 
-    async def acquire(self, host: str, limit: int, delay: float) -> None:
+    async def acquire(self, host: str, limit: int, delay: float, lease: float = 0.0) -> None:
+        """Wait for a place at `host` (`lease`: how long the request may take; used by the
+        shared gates of crawlers.redis_politeness, not here). Returns the release token (None)."""
         gate = self._gates.get(host)
         if gate is None:
             gate = self._gates[host] = asyncio.Semaphore(limit)
@@ -37,9 +39,13 @@ class HostGates:
             start = max(now, self._next_start.get(host, 0.0))
             self._next_start[host] = start + delay
             if start > now:
-                await asyncio.sleep(start - now)
+                try:
+                    await asyncio.sleep(start - now)
+                except BaseException:  # the crawl closed while waiting: its place is not kept forever
+                    gate.release()
+                    raise
 
-    def release(self, host: str) -> None:
+    def release(self, host: str, token=None) -> None:
         self._gates[host].release()
 
 
@@ -62,10 +68,11 @@ class RobotsCache:
 
 
 class Politeness:
-    """What a worker shares across its crawls."""
+    """What a worker shares across its crawls. `gates`: the per-host gates, by default this
+    process's own; crawlers.redis_politeness.RedisHostGates shares them across crawl hosts."""
 
-    def __init__(self, robots_ttl: float = 3600.0):
-        self.gates = HostGates()
+    def __init__(self, robots_ttl: float = 3600.0, gates=None):
+        self.gates = gates if gates is not None else HostGates()
         self.robots = RobotsCache(robots_ttl)
 
 

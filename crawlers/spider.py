@@ -69,6 +69,7 @@ class WatchSpider(scrapy.Spider):
         self._queued_threads: set[str] = set()
         self.run_record = None  # the CrawlRun written at close
         self._listed: set[str] = set()  # threads seen on this crawl's list pages
+        self._states: dict[str, ThreadState | None] = {}  # seen-state read for this list page
         self._revisited = False
         self._deadline = None  # the DelayedCall closing a crawl that outlives max_crawl_seconds
         self._deadline_at = time.monotonic() + crawling.max_crawl_seconds
@@ -207,6 +208,7 @@ class WatchSpider(scrapy.Spider):
         self.health["list_items"] += len(page.items)
         if not page.items:
             self.reasons["list_empty"] += 1
+        self._read_states(page.items)
         for item in page.items:
             req = self._maybe_thread(item)
             if req:
@@ -218,13 +220,25 @@ class WatchSpider(scrapy.Spider):
         elif page.next_page:
             self.reasons["list_page_limit"] += 1  # older pages wait (or a "next" that never ends)
 
+    def _read_states(self, items) -> None:
+        """The seen-state of a list page's threads in one query (not one per entry)."""
+        urls = {canonical_url(item.url) for item in items} - self._queued_threads
+        found = self.store.thread_states(self.source.id, urls) if urls else {}
+        self._states = {url: found.get(url) for url in urls}
+
+    def _state(self, url: str) -> ThreadState | None:
+        if url in self._states:
+            return self._states[url]
+        return self.store.thread_state(self.source.id, url)
+
     def _feed_posts(self, page: ParsedPage):
         self.health["list_pages"] += 1
         self.health["list_items"] += len(page.items)
+        self._read_states(page.items)
         for item in page.items:
             url = canonical_url(item.url)
             self._listed.add(url)
-            if url in self._queued_threads or self.store.thread_state(self.source.id, url):
+            if url in self._queued_threads or self._state(url):
                 continue
             self._queued_threads.add(url)
             raw = self._raw(url=item.url, thread_url=url, title=item.title, text=item.text or item.title,
@@ -241,7 +255,7 @@ class WatchSpider(scrapy.Spider):
         self._listed.add(url)
         if url in self._queued_threads:
             return None
-        state = self.store.thread_state(self.source.id, url)
+        state = self._state(url)
         if state is None:
             visit = self._new_visit(url, item.title, item.replies, item.views)
             target = url  # tracking parameters stripped: one URL per thread, cache-friendly

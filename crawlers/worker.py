@@ -14,8 +14,9 @@ Crawls come from one of two feeds:
 
 Posts are committed by the crawl as before (batches, seen-state after its posts), so a worker
 killed at any moment loses no accepted post; the crawl it was running is simply run again.
-The worker retires itself after `--max-crawls` crawls or past `--max-rss-mb` (leaks and jieba
-caches grow in a process that lives for days); its dispatcher starts a fresh one."""
+The worker retires itself after `--max-crawls` crawls, past `--max-rss-mb` (leaks and jieba
+caches grow in a process that lives for days) or when sources.yaml, topics.yaml or watch.yaml
+changed; its dispatcher (or systemd) starts a fresh one."""
 from __future__ import annotations
 
 import argparse
@@ -24,11 +25,17 @@ import logging
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 from pipeline.config import BeijingFormatter, ConfigError
 
 log = logging.getLogger("yqwatch.worker")
+# What the worker loaded at start. A change to one of them retires it (its replacement loads the new
+# configuration), so an edit reaches a busy worker within seconds, not after max_crawls crawls.
+CONFIG_FILES = ("sources.yaml", "topics.yaml", "watch.yaml")
+CONFIG_CHECK_SECONDS = 5.0
+EOF_GRACE = 900.0  # seconds a worker whose dispatcher is gone lets its last crawls run (crawl_timeout)
 
 def rss_mb() -> float:
     """Resident memory now (Linux), in MB."""
@@ -45,7 +52,9 @@ class CrawlWorker:
     """The crawl-running half of a worker: feeds call `start(job, source_id, on_done)` in the
     reactor thread; `on_done(job, summary)` is called there when the crawl has ended."""
 
-    def __init__(self, config_dir: Path, *, max_crawls: int, max_rss_mb: float, log_level: str):
+    def __init__(self, config_dir: Path, *, max_crawls: int, max_rss_mb: float, log_level: str,
+                 host_gates=None):
+        """`host_gates`: per-host gates shared beyond this process (crawlers.redis_politeness)."""
         from crawlers.politeness import Politeness
         from crawlers.sources import load_sources
         from pipeline.process import Pipeline
@@ -57,13 +66,26 @@ class CrawlWorker:
         self.store = open_store(load_storage_settings(config_dir))
         create_schema(self.store.engine)
         self.doc_pipeline = Pipeline.from_config_dir(config_dir)
-        self.politeness = Politeness()
+        self.politeness = Politeness(gates=host_gates)
         self.max_crawls, self.max_rss_mb, self.log_level = max_crawls, max_rss_mb, log_level
         self.started = 0
         self.running: dict[str, object] = {}  # job id → Crawler
+        self._settings: dict[str, object] = {}  # source id → its Scrapy settings, built once
+        self._config_stamp = self._stamp()
+        self._config_checked = time.monotonic()
         from scrapy.crawler import CrawlerRunner
 
         self.runner = CrawlerRunner()
+
+    def _stamp(self) -> tuple:
+        out = []
+        for name in CONFIG_FILES:
+            try:
+                st = (self.config_dir / name).stat()
+                out.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                out.append(None)
+        return tuple(out)
 
     @property
     def worn_out(self) -> str | None:
@@ -72,6 +94,10 @@ class CrawlWorker:
             return "max_crawls"
         if rss_mb() > self.max_rss_mb:
             return "max_rss"
+        if time.monotonic() - self._config_checked >= CONFIG_CHECK_SECONDS:
+            self._config_checked = time.monotonic()
+            if self._stamp() != self._config_stamp:
+                return "config_changed"
         return None
 
     def start(self, job: str, source_id: str, on_done) -> None:
@@ -90,15 +116,24 @@ class CrawlWorker:
             return self.sources.get(source_id)
         except KeyError:
             self.sources = load_sources(self.config_dir)
+            self._settings.clear()  # sources.yaml changed: settings are built again from it
             return self.sources.get(source_id)
+
+    def _settings_of(self, source, crawling):
+        from crawlers.settings import scrapy_settings
+        from crawlers.worker_settings import reusable_settings
+
+        settings = self._settings.get(source.id)
+        if settings is None:
+            settings = self._settings[source.id] = reusable_settings(
+                scrapy_settings(source, crawling, log_level=self.log_level))
+        return settings
 
     def _start(self, job: str, source_id: str, on_done) -> None:
         from scrapy.crawler import Crawler
 
         from crawlers.run import summary
-        from crawlers.settings import scrapy_settings
         from crawlers.spider import WatchSpider
-        from crawlers.worker_settings import worker_settings
 
         try:
             source = self._source(source_id)
@@ -106,7 +141,7 @@ class CrawlWorker:
             on_done(job, {"source": source_id, "status": "failed", "error": "unknown_source"})
             return
         crawling = self.sources.crawling_for(source)
-        settings = worker_settings(scrapy_settings(source, crawling, log_level=self.log_level))
+        settings = self._settings_of(source, crawling)
         selectors = None
         if source.kind == "generic":
             from crawlers.parsers.generic import GenericSelectors
@@ -136,8 +171,9 @@ class CrawlWorker:
 class PipeFeed:
     """Crawls from the dispatcher over stdin/stdout (one machine)."""
 
-    def __init__(self, worker: CrawlWorker, reactor, out):
+    def __init__(self, worker: CrawlWorker, reactor, out, eof_grace: float = EOF_GRACE):
         self.worker, self.reactor, self.out = worker, reactor, out
+        self.eof_grace = eof_grace
         self.retiring = False
         self.eof = False
         self._lock = threading.Lock()
@@ -175,8 +211,19 @@ class PipeFeed:
         self._maybe_exit()
 
     def _eof(self) -> None:
+        if not self.eof:
+            # The dispatcher is gone (closed or killed): nobody would ever kill a crawl stuck past
+            # its own deadline, so the worker ends after EOF_GRACE whatever is still running (posts
+            # committed so far stay; the seen-state of unfinished threads is not saved).
+            self.reactor.callLater(self.eof_grace, self._give_up)
         self.eof = True
         self._maybe_exit()
+
+    def _give_up(self) -> None:
+        if self.worker.running and self.reactor.running:
+            log.error("dispatcher gone and %d crawls still running after %s s: exiting",
+                      len(self.worker.running), self.eof_grace)
+            self.reactor.stop()
 
     def _maybe_exit(self) -> None:
         if (self.eof or self.retiring) and not self.worker.running and self.reactor.running:
@@ -186,7 +233,7 @@ class PipeFeed:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m crawlers.worker")
     ap.add_argument("--config", default=os.environ.get("YQ_CONFIG", "config"))
-    ap.add_argument("--max-crawls", type=int, default=500)
+    ap.add_argument("--max-crawls", type=int, default=20_000)
     ap.add_argument("--max-rss-mb", type=float, default=600)
     ap.add_argument("--redis", default=os.environ.get("YQ_WORKER_REDIS"),
                     help="take due crawls from this Redis URL (several hosts; default $YQ_WORKER_REDIS)")
@@ -195,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lease", type=float, default=60, help="seconds a crawl lease lasts unrenewed")
     ap.add_argument("--name", default=None, help="worker name in Redis (default host:pid)")
     ap.add_argument("--exit-on-eof", action="store_true", help="Redis feed: end when stdin closes")
+    ap.add_argument("--eof-grace", type=float, default=EOF_GRACE,
+                    help="seconds crawls may run on once the dispatcher is gone (stdin closed)")
     ap.add_argument("--log-level", default=os.environ.get("YQ_CRAWL_LOG", "WARNING"))
     args = ap.parse_args(argv)
     # Our events own stdout; anything else printing there (a library) goes to stderr instead.
@@ -209,9 +258,14 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging({"LOG_LEVEL": args.log_level})
     for handler in logging.getLogger().handlers:  # Scrapy's lines on the watch's clock
         handler.setFormatter(BeijingFormatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
+    gates = None
+    if args.redis:  # crawl hosts share each site's politeness budget, not only the due crawls
+        from crawlers.redis_politeness import RedisHostGates
+
+        gates = RedisHostGates(args.redis, prefix=args.prefix)
     try:
         worker = CrawlWorker(Path(args.config), max_crawls=args.max_crawls, max_rss_mb=args.max_rss_mb,
-                             log_level=args.log_level)
+                             log_level=args.log_level, host_gates=gates)
     except ConfigError as e:
         print(f"配置错误: {e}", file=sys.stderr)
         return 2
@@ -221,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         feed = RedisFeed(worker, reactor, args.redis, slots=args.slots, lease=args.lease, name=args.name,
                          prefix=args.prefix, out=out)
     else:
-        feed = PipeFeed(worker, reactor, out)
+        feed = PipeFeed(worker, reactor, out, eof_grace=args.eof_grace)
     reactor.callWhenRunning(feed.run, **({"exit_on_eof": True} if args.redis and args.exit_on_eof else {}))
     reactor.run(installSignalHandlers=True)
     return 0

@@ -75,11 +75,13 @@ class DemoServer:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, seed: int = 7, speed: float = 60.0,
                  clock: str = "running", start: datetime | None = None, verbose: bool = False,
-                 latency: float = 0.0, boards: int = 0, board_period: float = 300.0):
+                 latency: float = 0.0, boards: int = 0, board_period: float = 300.0,
+                 board_incidents: int = 0):
         self.clock = DemoClock(speed=speed, mode=clock, start=start)
         self.timeline = build_timeline(seed)
         self.ctx = SiteContext(self.timeline, self.clock, make_env())
-        self.app = DemoApp(self.ctx, Boards(boards, seed=seed, period=board_period) if boards else None)
+        self.app = DemoApp(self.ctx, Boards(boards, seed=seed, period=board_period,
+                                                  incident_every=board_incidents) if boards else None)
         self._host, self._port, self._verbose = host, port, verbose
         self.latency = latency  # seconds added to every response (tests of crawls in flight, benchmarks)
         self._httpd: _DemoHTTPServer | None = None
@@ -148,6 +150,8 @@ def _parser(parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParse
                    help="running：按倍速自动推进；manual：只在 POST /__demo/advance?seconds=N 时推进")
     p.add_argument("--boards", type=int, default=0, help="另加 N 个贴吧（青溪0000 … 青溪N-1，压测用，默认 0）")
     p.add_argument("--board-period", type=_positive, default=300.0, help="压测贴吧每隔多少演示秒发一个新帖（默认 300）")
+    p.add_argument("--board-incidents", type=int, default=0, metavar="K",
+                   help="压测贴吧每 K 个新帖有一个污染事件帖（橙色预警，测预警时延；默认 0 不发）")
     p.add_argument("--latency", type=float, default=0.0, help="每个响应额外延迟的秒数（模拟真实站点，默认 0）")
     p.add_argument("--verbose", action="store_true", help="打印每个请求")
     return p
@@ -162,7 +166,7 @@ def main(argv: list[str] | None = None, *,
         return int(e.code or 0)
     server = DemoServer(args.host, args.port, seed=args.seed, speed=args.speed, clock=args.clock,
                         verbose=args.verbose, latency=args.latency, boards=args.boards,
-                        board_period=args.board_period)
+                        board_period=args.board_period, board_incidents=args.board_incidents)
     try:
         server.start()
     except OSError as e:

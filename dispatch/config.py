@@ -13,7 +13,7 @@ class WorkersSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     count: int = Field(1, ge=0, le=64)  # crawl worker processes this host starts (0: Redis hosts only)
     slots: int = Field(128, ge=1, le=512)  # crawls one worker runs at once (most wait on the network)
-    max_crawls: int = Field(500, ge=1)  # a worker is replaced after this many crawls
+    max_crawls: int = Field(20_000, ge=1)  # a worker is replaced after this many crawls (a start costs ~3 CPU-s)
     max_rss_mb: float = Field(600, ge=100)  # …or once its resident memory passes this
     crawl_timeout: float = Field(900, ge=10)  # a crawl running longer is abandoned (its worker restarted)
     redis_url: str | None = None  # several crawl hosts share due crawls through this Redis

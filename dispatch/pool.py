@@ -59,7 +59,8 @@ class WorkerPool:
         self._workers: list[_Worker] = []
         self._ids = itertools.count(1)
         self._closed = False
-        self.restarts = 0
+        self.restarts = 0  # workers that died (not those retired after max_crawls / max_rss_mb)
+        self.spawned = 0  # worker processes started, first ones and replacements
         self.completed = 0
         self._monitor = threading.Thread(target=self._watch_timeouts, name="dispatch-timeouts", daemon=True)
         self._monitor.start()
@@ -153,6 +154,7 @@ class WorkerPool:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
                                 env=env, start_new_session=True)
         w = _Worker(proc)
+        self.spawned += 1
         self._workers.append(w)
         threading.Thread(target=self._read, args=(w,), name=f"dispatch-worker-{proc.pid}", daemon=True).start()
         return w

@@ -290,6 +290,17 @@ class Store:
                 ThreadStateRow.source_id == source_id, ThreadStateRow.thread_url == thread_url)).first()
         return self._state(r) if r else None
 
+    def thread_states(self, source_id: str, thread_urls) -> dict[str, ThreadState]:
+        """Seen-state of several threads of a source (a list page's) in one query, by URL."""
+        urls = sorted(set(thread_urls))
+        t, out = ThreadStateRow, {}
+        with self.engine.connect() as c:
+            for i in range(0, len(urls), 500):
+                for r in c.execute(select(t.__table__).where(t.source_id == source_id,
+                                                             t.thread_url.in_(urls[i:i + 500]))):
+                    out[r.thread_url] = self._state(r)
+        return out
+
     def save_thread_states(self, states: Sequence[ThreadState]) -> None:
         rows = {(s.source_id, s.thread_url): s.__dict__ for s in states}
         if not rows:
@@ -319,6 +330,17 @@ class Store:
         with self._write() as c:
             if run_id is not None and c.execute(update(t).where(t.c.id == run_id).values(**values)).rowcount:
                 return run_id
+            return c.execute(t.insert().values(**values)).inserted_primary_key[0]
+
+    def open_crawl_run(self, run: CrawlRun, killed_reasons: dict[str, int]) -> int:
+        """A crawl starts: the records of this source's crawls still "running" (their process was
+        killed) become failed with `killed_reasons`, and this crawl's record is inserted, in one
+        transaction (one commit per crawl start). Returns the new record's id."""
+        t = CrawlRunRow.__table__
+        with self._write() as c:
+            c.execute(update(t).where(t.c.source_id == run.source_id, t.c.status == "running")
+                      .values(status="failed", reasons=killed_reasons))
+            values = {**run.__dict__, "reasons": dict(run.reasons)}
             return c.execute(t.insert().values(**values)).inserted_primary_key[0]
 
     def expire_crawl_runs(self, source_id: str, reasons: dict[str, int]) -> int:

@@ -18,13 +18,14 @@ from test_crawl_support import write_config
 SOURCES = ("demo-tieba", "demo-bbs", "demo-news", "demo-news-rss")
 
 
-def demo_sources_config(tmp_path: Path, base_url: str) -> Path:
-    """The shipped demo sources on this test's demo server, with a budget that covers the backlog."""
+def demo_sources_config(tmp_path: Path, base_url: str, *, shared_db: bool = True) -> Path:
+    """The shipped demo sources on this test's demo server, with a budget that covers the backlog;
+    PostgreSQL when YQ_PG_URL is set and `shared_db`, else SQLite."""
     sources = (ROOT / "config" / "sources.yaml").read_text(encoding="utf-8")
     sources = sources.replace("http://127.0.0.1:8765", base_url).replace("max_pages: 60", "max_pages: 500")
     sources = sources.replace("max_list_pages: 2", "max_list_pages: 20")
     cfg = write_config(tmp_path, sources)
-    db = os.environ.get("YQ_PG_URL")
+    db = os.environ.get("YQ_PG_URL") if shared_db else None
     if db:  # the shared-database case of several crawl hosts
         text = (cfg / "watch.yaml").read_text(encoding="utf-8")
         (cfg / "watch.yaml").write_text(text.replace("sqlite:///../var/yq.db", db), encoding="utf-8")

@@ -1,0 +1,43 @@
+"""A crawl worker whose dispatcher is gone (the watch was SIGKILLed: its stdin reaches EOF) does
+not live on forever behind a crawl that never ends: it lets its crawls run for --eof-grace
+seconds, then exits. Nobody else would ever stop it."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+from conftest import ROOT
+from test_crawl_support import Site, forum_sources, write_config
+
+
+def test_a_worker_left_alone_with_a_hung_crawl_exits_after_its_grace(tmp_path):
+    with Site() as site:
+        for tid in range(1, 3):
+            site.forum.add_thread(tid, 1)
+        site.hang_after = 0  # every thread page hangs (no timeout will end it soon)
+        site.release.clear()
+        cfg = write_config(tmp_path, forum_sources(site.url, defaults="timeout: 300\nmax_crawl_seconds: 600\n"))
+        (tmp_path / "var").mkdir()
+        w = subprocess.Popen([sys.executable, "-m", "crawlers.worker", "--config", str(cfg), "--eof-grace", "2"],
+                             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             text=True)
+        try:
+            assert json.loads(w.stdout.readline())["event"] == "ready"
+            w.stdin.write(json.dumps({"op": "crawl", "job": "1", "source": "bbs"}) + "\n")
+            w.stdin.flush()
+            assert json.loads(w.stdout.readline())["event"] == "started"
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not site.paths("/thread-"):
+                time.sleep(0.05)
+            assert site.paths("/thread-")  # the crawl is hung on a thread page
+            w.stdin.close()  # the dispatcher is gone
+            assert w.wait(60) == 0  # after the grace, not after the crawl's 600 s deadline
+            assert "done" not in w.stdout.read()  # the hung crawl did not finish: it was left
+        finally:
+            site.release.set()
+            if w.poll() is None:
+                w.kill()
+                w.wait()
+            w.stdout.close()
