@@ -259,7 +259,12 @@ def generate_report(request: Request):
     s = _services(request)
     if s.write_report is None:
         raise HTTPException(409, "本控制台未配置摘报生成")
-    result = s.write_report(s.now().date())
+    today = s.now().date()
+    mailed = latest_daily(s.deliveries()) if s.deliveries is not None else None
+    if mailed is not None and mailed.issue == today.isoformat():
+        # the issue that went to leadership is archived with its hash: never rewritten under it
+        raise HTTPException(409, "今日摘报已报送，不再改写")
+    result = s.write_report(today)
     return _see_other("/reports?" + urlencode({"issued": getattr(result, "issue_no", "")}))
 
 

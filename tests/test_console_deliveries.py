@@ -26,6 +26,12 @@ DAY = date(2024, 5, 6)
 
 
 def _page(store, clock, tmp_path, desk, **more) -> str:
+    r = _client(store, clock, tmp_path, desk, **more).get("/reports")
+    assert r.status_code == 200
+    return r.text
+
+
+def _client(store, clock, tmp_path, desk, **more) -> TestClient:
     index = EmbeddedIndex(tmp_path / "index.sqlite")
     index.ensure()
     services = ConsoleServices(
@@ -34,9 +40,7 @@ def _page(store, clock, tmp_path, desk, **more) -> str:
         incidents=IncidentBook(store.engine, now=clock), source_names=dict(NAMES), locality="青溪市",
         now=clock, report_dir=tmp_path / "reports",
         deliveries=desk.postbox.deliveries if desk is not None else None, **more)
-    r = TestClient(create_app(services), base_url="http://127.0.0.1:8080").get("/reports")
-    assert r.status_code == 200
-    return r.text
+    return TestClient(create_app(services), base_url="http://127.0.0.1:8080")
 
 
 def _rows(html: str) -> dict[str, str]:
@@ -140,3 +144,10 @@ def test_todays_issue_once_queued_for_mail_is_not_planned_or_rewritten(store, cl
     assert "今日摘报将收录" not in html
     assert "今日摘报已出刊并交邮件报送（已发送）" in re.search(r'id="upcoming-frozen">(.*?)</p>', html).group(1)
     assert re.search(r'<button type="submit" id="generate" disabled title="今日摘报已报送，不再改写">', html)
+    # and a POST that bypasses the disabled button is refused: the mailed issue is archived with its hash
+    written = []
+    c = _client(store, clock, tmp_path, desk, daily_items=lambda day: [], write_report=written.append)
+    c.get("/reports")
+    c.cookies.set("yq_actor", "zhang")
+    r = c.post("/reports/generate", data={"csrf": c.cookies["yq_csrf"]}, follow_redirects=False)
+    assert r.status_code == 409 and "今日摘报已报送" in r.text and written == []
