@@ -180,8 +180,13 @@ class PipeFeed:
 
     def send(self, event: dict) -> None:
         with self._lock:
-            self.out.write(json.dumps(event, ensure_ascii=False) + "\n")
-            self.out.flush()
+            try:
+                self.out.write(json.dumps(event, ensure_ascii=False) + "\n")
+                self.out.flush()
+            except (BrokenPipeError, ValueError):
+                # The dispatcher was killed: nobody reads. Raising here would skip the caller's
+                # exit check and leave the worker idle for good; stdin's EOF ends it instead.
+                self.out = open(os.devnull, "w", encoding="utf-8")
 
     def run(self) -> None:
         self.send({"event": "ready", "pid": os.getpid()})
