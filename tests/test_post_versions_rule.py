@@ -37,6 +37,19 @@ def test_deleted_graded_posts_match_on_their_event(tmp_path):
         PostDeletedRule(id="x", name="x", type="post_deleted", min_severity="purple", channels=["mail"])
 
 
+class _Keep:
+    """A channel that keeps what it is given (the rule's messages, not their delivery, are tested)."""
+
+    def __init__(self, sent: list):
+        self.sent = sent
+
+    def recipients(self):
+        return ("值班群",)
+
+    def send(self, message):
+        self.sent.append(message)
+
+
 def test_the_rule_alerts_once_per_deleted_post_through_the_engine(tmp_path):
     """alerts.yaml `type: post_deleted` is a registered rule kind: the engine queues one 【删帖】
     alert per deleted graded post and channel, and a later run (or a restart) sends nothing again."""
@@ -49,15 +62,8 @@ def test_the_rule_alerts_once_per_deleted_post_through_the_engine(tmp_path):
                    "channels": ["hook"]}]})
     sent = []
 
-    class Keep:
-        def recipients(self):
-            return ("值班群",)
-
-        def send(self, message):
-            sent.append(message)
-
     def engine():
-        return AlertEngine(store, config, {"hook": Keep()}, now=clock)
+        return AlertEngine(store, config, {"hook": _Keep(sent)}, now=clock)
 
     first = engine()
     first.run_once()
@@ -90,15 +96,7 @@ def test_one_read_of_the_deleted_posts_per_run_and_one_alert_per_post(tmp_path):
                   {"id": "del-red", "name": "红色删帖", "type": "post_deleted", "min_severity": "red",
                    "channels": ["hook"]}]})
     sent = []
-
-    class Keep:
-        def recipients(self):
-            return ("值班群",)
-
-        def send(self, message):
-            sent.append(message)
-
-    engine = AlertEngine(store, config, {"hook": Keep()}, now=clock)
+    engine = AlertEngine(store, config, {"hook": _Keep(sent)}, now=clock)
     engine.run_once()
     v = PostVersions(store.engine)
     v.gone("d0001", "HTTP 404", clock() + timedelta(minutes=1))
