@@ -58,8 +58,11 @@ class RedisFeed:
             self.reactor.stop()
 
     def _send(self, event: dict) -> None:
-        self.out.write(json.dumps(event, ensure_ascii=False) + "\n")
-        self.out.flush()
+        try:
+            self.out.write(json.dumps(event, ensure_ascii=False) + "\n")
+            self.out.flush()
+        except (BrokenPipeError, ValueError):  # the local pool was killed: as in PipeFeed.send,
+            self.out = open(os.devnull, "w", encoding="utf-8")  # never let it skip _retire's stop
 
     def _feed(self) -> None:
         last_renew = time.monotonic()

@@ -18,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 from datetime import timedelta
 
 import pytest
@@ -57,6 +58,19 @@ def _watch_yaml(cfg, daily_at: str, shifts: list[str]) -> None:
 
 def _hm(delta_minutes: int) -> str:
     return f"{now() + timedelta(minutes=delta_minutes):%H:%M}"
+
+
+def _workers_of(cfg) -> list[int]:
+    """Live crawl worker processes started with this config directory."""
+    pids = []
+    for d in Path("/proc").iterdir():
+        try:
+            cmd = (d / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"crawlers.worker" in cmd and str(cfg).encode() in cmd:
+            pids.append(int(d.name))
+    return pids
 
 
 def _wait_for(cond, timeout: float, proc, what: str):
@@ -129,6 +143,12 @@ def test_sigkilled_watch_loses_nothing_sends_nothing_twice_and_catches_up(tmp_pa
         for out, err in logs:
             out.close()
             err.close()
+
+    # the killed watches' crawl workers ended on their own once their dispatcher was gone
+    end = time.monotonic() + 90
+    while _workers_of(cfg) and time.monotonic() < end:
+        time.sleep(0.5)
+    assert _workers_of(cfg) == [], "crawl workers outlived the watch that started them"
 
     mails = _mails(box)
     ids = [m for m, _ in mails]
