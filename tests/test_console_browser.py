@@ -72,10 +72,12 @@ def site(tmp_path):
 def _wait(drv, cond, timeout=10):
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from selenium.common.exceptions import TimeoutException
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 
     try:
-        return WebDriverWait(drv, timeout).until(cond)
+        # a form post reloads the page: an element found just before the reload goes stale, so
+        # the condition is asked again rather than failing the test
+        return WebDriverWait(drv, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(cond)
     except TimeoutException:
         toast, rows = drv.execute_script(
             "const t = document.getElementById('toast'), r = document.getElementById('feed-rows');"
