@@ -16,17 +16,13 @@ twice:
 A brand-new database has nothing to catch up: its first start only sets the marks."""
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import text
 
 from pipeline.config import TZ
+from storage.outbox_lock import database_lock
 
 log = logging.getLogger("yqwatch")
 DAILY_MARK = "report:daily:issued"  # the day the last issued 摘报 covers (ISO date)
@@ -83,30 +79,9 @@ def issue_analysis(svc, name: str, key: str | None = None):
     return issue
 
 
-@contextmanager
-def catchup_lock(engine) -> Iterator[None]:
+def catchup_lock(engine):
     """Held while one watch catches up; released when its process dies, whatever the death."""
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as c:
-            c.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
-            c.commit()
-            try:
-                yield
-            finally:
-                c.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
-                c.commit()
-        return
-    path = engine.url.database
-    if not path or path == ":memory:":
-        with _memory_lock:
-            yield
-        return
-    fd = os.open(f"{path}.catchup.lock", os.O_CREAT | os.O_RDWR, 0o600)  # owner-only, like the database
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # blocks until the other watch is done
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+    return database_lock(engine, _PG_LOCK_KEY, "catchup.lock", _memory_lock)
 
 
 def catch_up(svc, now: datetime) -> list[str]:
