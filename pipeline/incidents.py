@@ -1,21 +1,28 @@
-"""Incident reports and drills, for negativity.
+"""Incident reports, grievances, drills and notices, for negativity.
 
 The negativity model learnt tone from social-media posts; a news-style report of a collapse, dead
 fish, a medical dispute or cracked housing, told in a flat voice, carries no tone and scored near
-zero. For a watch office an incident is negative whatever the tone, and a drill (演练) about the
-same incident is not. `incident_verdict` reads the text (character-based like the model, no
-jieba) and says which, if either, it is:
+zero, and so did a resident's plain complaint that the water is off or the lights are broken. For
+a watch office an incident or a grievance is negative whatever the tone; a drill (演练) about the
+same incident is not, and neither is a notice, good news, a story or a figurative use that the
+model read as faintly negative because it contains 暴雨, 爆炸 or 哭. `incident_verdict` reads the
+text (character-based like the model, no jieba) and says which, if any, it is:
 
-- INCIDENT: an incident word that is not denied or prevented right before it (未造成伤亡, 防止
-  泄漏, 根治欠薪, 缓解拥堵) and not in a sentence about a drill, training or publicity.
-- DRILL: no incident, but a drill / exercise / training word.
-- None: neither; the model's score stands.
+- INCIDENT: an incident or grievance word that is not denied or prevented right before it (未造成
+  伤亡, 防止泄漏, 根治欠薪, 缓解拥堵), not the name of a programme right after it (污染防治, 火灾隐患
+  排查, 污水处理厂), not a scheduled service stop (计划停水, 停电通知), and not in a sentence about
+  a drill, training or publicity.
+- DRILL: no incident, but a drill / exercise word.
+- NOTICE: no incident, but the framing of a notice, forecast, opening, completion, campaign, custom
+  or story, a figurative use (人气爆炸, 塌房), or an incident word that was denied or prevented.
+  Only a faint negative model score is lifted (sentiment.py); a clearly angry post stays negative.
+- None: none of these; the model's score stands.
 """
 from __future__ import annotations
 
 import re
 
-INCIDENT, DRILL = "incident", "drill"
+INCIDENT, DRILL, NOTICE = "incident", "drill", "notice"
 
 # Words that report harm, danger, a dispute or a grievance.
 INCIDENT_WORDS = (
@@ -23,13 +30,37 @@ INCIDENT_WORDS = (
     "泄漏", "泄露", "中毒", "伤亡", "遇难", "死亡", "身亡", "丧生", "受伤", "烧伤", "被困", "溺亡", "溺水",
     "追尾", "车祸", "相撞", "撞倒", "侧翻", "翻车", "医疗纠纷", "纠纷", "强拆", "拖欠", "欠薪", "讨薪",
     "体罚", "虐待", "虐童", "发臭", "恶臭", "臭味", "偷排", "冒黑烟", "开裂", "裂缝", "漏水", "被骗",
-    "乱收费", "损失严重", "受损", "扰民", "维权", "上访", "群体性",
+    "乱收费", "损失严重", "受损", "扰民", "维权", "上访", "群体性", "翻沉", "沉没", "出事",
+    # Grievances about public services and living conditions (a problem for people, in a plain voice).
+    "停水", "停电", "停气", "断水", "断电", "停暖", "停运", "故障", "坏了", "坏掉", "失灵", "不到位",
+    "不热", "漏雨", "渗水", "积水", "内涝", "被淹", "滞留", "晚点", "延误", "截留", "克扣", "谈不拢",
+    "没人管", "不作为", "刺鼻", "噪音", "污染", "排污", "直排", "偷倒", "乱倒", "废水", "污水", "废气",
+    "异味", "堵了", "堵成", "堵死", "拥堵", "堵车", "太久", "太短",
 )
 # Right before an incident word, these deny or prevent it: a notice, not an incident.
 _DENIALS = ("未", "无", "没有", "没", "不", "防", "防止", "预防", "避免", "杜绝", "严禁", "治理", "减少",
             "缓解", "根治", "整治", "打击", "查处", "举报", "消除", "排查", "应对", "处置")
+# Right after an incident word, these make it the name of a programme or facility (污染防治, 污水
+# 处理厂, 拥堵指数, 火灾隐患排查), not an incident.
+_PROGRAMMES = ("防治", "治理", "整治", "防控", "防范", "排查", "普查", "许可", "监测", "处理", "管网", "收集",
+               "指数", "隐患", "专项", "攻坚", "预警", "应急")
+# Right after one, these say there is little of it (噪音很小, 故障率低): praise, not a grievance.
+_SLIGHT = re.compile(r"(?:率|也|都|还|很|较|比较|非常|挺|不算很?)?(?:小|低|少|不大|不明显)")
+_PROGRAMME_GAP = 1  # characters allowed between the word and the programme (污染的防治)
+# Service stops that are announced ahead (计划停水, 明天将停电, 停水通知) are notices.
+_SCHEDULABLE = ("停水", "停电", "停气", "断水", "断电", "停暖", "停运")
+_SCHEDULED_BEFORE = ("计划", "将", "拟", "预计", "定于", "暂定")
+_SCHEDULED_IN_SENTENCE = ("通知", "公告", "预告", "告知")
 # In the same sentence, these make the incident word a drill, training or publicity topic.
 DRILL_WORDS = ("演练", "演习", "模拟", "培训", "宣传", "科普", "讲解", "知识", "预案", "比赛", "竞赛")
+# The framing of a notice, forecast, opening, completion, campaign, custom or story.
+NOTICE_WORDS = (
+    "通知", "公告", "公示", "预告", "预报", "预警", "气象台", "请绕行", "绕行", "优化调整", "调整", "听证",
+    "开幕", "开业", "开园", "开馆", "开跑", "开赛", "开通", "通车", "投产", "竣工", "完工", "交房",
+    "交钥匙", "下线", "揭牌", "签约", "落成", "启用", "上线", "发布会", "新品", "创新高", "客流", "游客",
+    "开展", "行动", "讲座", "宣讲", "义诊", "评选", "宣传", "志愿", "习俗", "婚俗", "民俗", "风俗",
+    "非遗", "典故", "礼节", "俗话", "谚语", "成语", "诗词", "赏析",
+)
 # Phrases in which an incident word is a metaphor, a product or a building material, never the
 # incident itself (人气爆炸, 塌房, 防火门). The matcher (topic words), the category rule (安全生产)
 # and the incident rule here all skip them.
@@ -38,18 +69,27 @@ FIGURATIVE = (
     "生意火爆", "防火门", "防火墙", "防火板", "防火涂料", "防火玻璃", "防火卷帘", "阻燃板", "耐火砖", "耐火材料",
     "火灾报警器", "火灾探测器", "防爆", "防泄漏", "防中毒", "塌房", "人设坍塌", "人设崩塌", "心态崩塌",
     "信仰崩塌", "股价坍塌", "流量中毒", "游戏中毒", "中毒太深", "起火锅",
+    # 坏了 as an intensifier (乐坏了: delighted), not something broken.
+    "乐坏了", "高兴坏了", "开心坏了", "笑坏了", "美坏了", "馋坏了", "累坏了", "饿坏了", "急坏了", "吓坏了", "气坏了",
 )
 
-_WORDS = re.compile("|".join(sorted(map(re.escape, INCIDENT_WORDS), key=len, reverse=True)))
-_DRILL = re.compile("|".join(DRILL_WORDS))
+
+def _alternation(words) -> re.Pattern:
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+
+
+_WORDS = _alternation(INCIDENT_WORDS)
+_DRILL = _alternation(DRILL_WORDS)
+_NOTICE = _alternation(NOTICE_WORDS)
+_FIGURATIVE = _alternation(FIGURATIVE)
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _DENIAL_REACH = 6  # characters before the incident word looked at (未造成人员伤亡: 未 is 5 before)
 _FIGURATIVE_REACH = 4
 
 
 def incident_verdict(text: str) -> str | None:
-    """INCIDENT, DRILL or None for `text` (see the module docstring)."""
-    drill_seen = False
+    """INCIDENT, DRILL, NOTICE or None for `text` (see the module docstring)."""
+    drill_seen = denied_seen = False
     for m in _WORDS.finditer(text):
         start, end = m.span()
         if _figurative(text, start, end):
@@ -58,11 +98,28 @@ def incident_verdict(text: str) -> str | None:
         if _DRILL.search(sentence):
             drill_seen = True
             continue
-        before = text[max(0, start - _DENIAL_REACH):start]
-        if any(d in before for d in _DENIALS):
+        if _denied(text, start, end, m.group(), sentence):
+            denied_seen = True
             continue
         return INCIDENT
-    return DRILL if drill_seen or _DRILL.search(text) and _drill_topic(text) else None
+    if drill_seen or _DRILL.search(text) and _drill_topic(text):
+        return DRILL
+    if denied_seen or _NOTICE.search(text) or _FIGURATIVE.search(text):
+        return NOTICE
+    return None
+
+
+def _denied(text: str, start: int, end: int, word: str, sentence: str) -> bool:
+    """Denied or prevented before, a programme's name after, or a service stop announced ahead."""
+    before = text[max(0, start - _DENIAL_REACH):start]
+    if any(d in before for d in _DENIALS):
+        return True
+    if any(text.startswith(_PROGRAMMES, end + gap) for gap in range(_PROGRAMME_GAP + 1)):
+        return True
+    if _SLIGHT.match(text, end):
+        return True
+    return word in _SCHEDULABLE and (any(b in before for b in _SCHEDULED_BEFORE)
+                                     or any(w in sentence for w in _SCHEDULED_IN_SENTENCE))
 
 
 def _figurative(text: str, start: int, end: int) -> bool:

@@ -28,7 +28,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.incidents import DRILL, INCIDENT, incident_verdict
+from pipeline.incidents import DRILL, INCIDENT, NOTICE, incident_verdict
 
 try:
     from pipeline._native import NgramTable
@@ -42,6 +42,9 @@ NGRAM_MAX = 2
 LEXICON_MAX = 4  # longer lexicon words (rare idioms) are not looked for
 # How far below the negativity threshold a reported incident's score is put at least.
 INCIDENT_MARGIN = 0.2
+# A notice, story or figurative use scoring at most this far below the threshold is lifted to it:
+# the model's faint negativity there comes from words like 暴雨 or 爆炸, not from a grievance.
+NOTICE_REACH = 0.2
 # Chars allowed between a negation word and the lexicon word it flips ("不太满意": 太).
 NEGATION_REACH = 2
 
@@ -271,13 +274,14 @@ class SentimentModel:
 
     def score(self, text: str) -> float:
         """-1..1; below 0 leans negative. Shrunk towards 0 when evidence is thin. A reported
-        incident is negative whatever its tone, a drill is not (pipeline/incidents.py)."""
+        incident is negative whatever its tone, a drill is not, and a notice only when the
+        model finds it clearly negative (pipeline/incidents.py)."""
         z, evidence, *_ = self._margin(text)
         s = math.tanh(z / 2) * evidence / (evidence + self.evidence_k)
         verdict = incident_verdict(text)
         if verdict == INCIDENT:
             return min(s, self.threshold - INCIDENT_MARGIN)
-        if verdict == DRILL:
+        if verdict == DRILL or verdict == NOTICE and s >= self.threshold - NOTICE_REACH:
             return max(s, self.threshold)
         return s
 

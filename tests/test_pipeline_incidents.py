@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.incidents import DRILL, INCIDENT, incident_verdict
+from pipeline.incidents import DRILL, INCIDENT, NOTICE, incident_verdict
 from pipeline.process import Pipeline
 from pipeline.sentiment import SentimentModel
 from pipeline.topics import load_topics
@@ -41,7 +41,45 @@ def test_drills_are_not_negative(text):
     "周末和朋友一起火锅。",
 ])
 def test_notices_metaphors_and_denials_are_not_incidents(text):
-    assert incident_verdict(text) is None
+    assert incident_verdict(text) != INCIDENT
+
+
+@pytest.mark.parametrize("text", [
+    "汇川区一小区停水两天，居民只能拎桶下楼接水。",
+    "老城区中华路口的信号灯坏了三天，早晚高峰乱作一团。",
+    "村民说去年征地的补偿款到现在还不到位。",
+    "一造纸厂的污水直排进河，河面泛着白沫。",
+    "每天早上过江都要堵成停车场。",
+])
+def test_plain_grievances_about_services_and_living_conditions_are_negative(text):
+    model = SentimentModel.load()
+    assert incident_verdict(text) == INCIDENT
+    assert model.is_negative(model.score(text))
+
+
+@pytest.mark.parametrize("text", [
+    "因管网改造，红花岗区部分区域计划停水12小时。",  # a service stop announced ahead
+    "全市开展大气污染防治攻坚行动。",  # a programme's name, not pollution
+    "这台空调噪音很小，制冷也快。",  # little of it: praise
+    "市气象台发布暴雨蓝色预警，明天有大到暴雨。",  # a forecast
+    "景区国庆客流创新高，游客一票难求。",  # good news
+    "这家火锅店人气爆炸，排队两小时。",  # a metaphor
+])
+def test_notices_forecasts_good_news_and_metaphors_are_not_negative(text):
+    model = SentimentModel.load()
+    assert incident_verdict(text) == NOTICE
+    assert not model.is_negative(model.score(text))
+
+
+def test_a_notice_the_model_finds_clearly_angry_stays_negative():
+    model = SentimentModel.load()
+    text = "物业贴了张通知就再也不管了，恶心透了，简直气死人！"
+    assert incident_verdict(text) == NOTICE
+    assert model.is_negative(model.score(text))
+
+
+def test_broken_as_an_intensifier_is_not_a_grievance():
+    assert incident_verdict("孩子考了满分，全家乐坏了。") != INCIDENT
 
 
 @pytest.mark.parametrize("text", ["青溪这家早餐店人气爆炸，每天早上排长队。", "青溪新楼盘全屋用的防火门和阻燃板，质量怎么样？"])
