@@ -94,13 +94,19 @@ OPTIONAL_TOPIC = 4  # automaton only: a term of a locality-optional topic
 NEAR = 1  # a COMMON name counts only this many characters after a STRONG name or an ANCHOR
 # Whole tokens that negate a following topic term, and the words allowed between them.
 NEGATIONS = frozenset({"不", "没", "没有", "并没有", "未", "并未", "尚未", "暂未", "从未", "均未", "未曾",
-                       "不曾", "无", "并无", "暂无", "均无", "毫无", "无人", "未见", "未有"})
+                       "不曾", "无", "并无", "暂无", "均无", "毫无", "无人", "未见", "未有", "从不", "从没", "从没有",
+                       "绝不", "决不", "并不"})
 NEGATION_BRIDGES = frozenset({"造成", "发生", "出现", "发现", "有", "存在", "明显", "任何", "人员", "接到",
                               "检出", "闻到", "导致", "引发", "产生"})
 _NEGATION_CONTEXT = NEGATIONS | NEGATION_BRIDGES  # what the token before a negated term must be
 # Kinds of topic roles.
 _ANY, _ALL, _EXCLUDE = range(3)
 _NOT_A_PREFIX = object()
+# A topic term of two words also counts with a short modifier between them, of up to this many
+# tokens and characters ("拖欠|了|工人|的|工资" and "拖欠|员工工资" are 拖欠工资), never a negation or
+# punctuation.
+_GAP_TOKENS = 3
+_GAP_CHARS = 4
 _SWALLOWED_REST = 4  # a dictionary word holding a place name: the name plus a word of 2-4 characters
 
 
@@ -160,6 +166,13 @@ class Matcher:
                 if term in phrase:
                     self._figurative.setdefault(term, []).append((phrase, phrase.index(term)))
         self._topic_terms_max = max(map(len, topic_roles), default=0)
+        # First word of a topic term of two or more words → [(the rest, term, entry)]; looked up
+        # only when that first word is a whole token of the post.
+        self._gapped: dict[str, list[tuple[str, str, tuple]]] = {}
+        for term, entry in self._token_terms.items():
+            if any(role[0] != _EXCLUDE for role in entry[1]):
+                for k in range(2, len(term) - 1):
+                    self._gapped.setdefault(term[:k], []).append((term[k:], term, entry))
         # Every prefix of a term → the term's entry when the prefix is a whole term, else None:
         # one lookup per step of a run of tokens.
         self._prefixes: dict[str, tuple | None] = {
@@ -319,6 +332,7 @@ class Matcher:
                     break
         if self._topic_terms_max:
             hits += self._compound_hits(tokens, starts, segment)
+            hits += self._gapped_hits(tokens, starts, {(h[0], h[2]) for h in hits})
             hits.sort(key=lambda h: h[0])
         if self._figurative:
             kept = []
@@ -362,6 +376,26 @@ class Matcher:
                             and (len(rest) == 1 or list(segment(rest)) == [rest]):
                         negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
                         out.append((starts[i], starts[i] + k, tok[:k], entry, negated))
+                        break
+        return out
+
+    def _gapped_hits(self, tokens: tuple[str, ...], starts: list[int], found: set) -> list[tuple]:
+        """Two-word topic terms with a short modifier between their words (see _GAP_TOKENS)."""
+        out = []
+        n = len(tokens)
+        for i in compress(range(n), map(self._gapped.__contains__, tokens)):
+            for rest, term, entry in self._gapped[tokens[i]]:
+                if (starts[i], term) in found:
+                    continue
+                gap = 0
+                for j in range(i + 1, min(i + 2 + _GAP_TOKENS, n)):
+                    tok = tokens[j]
+                    if tok.endswith(rest) and 0 < gap + len(tok) - len(rest) <= _GAP_CHARS:
+                        negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
+                        out.append((starts[i], starts[j] + len(tok), term, entry, negated))
+                        break
+                    gap += len(tok)
+                    if gap > _GAP_CHARS or tokens[j] in NEGATIONS or not tokens[j].isalnum():
                         break
         return out
 

@@ -151,3 +151,29 @@ def test_a_substance_right_before_an_accident_word_is_its_cause(text, expected):
     assert sorted(topics(res)) == sorted(expected)
     if "pollution" not in expected:
         assert "cause:粉尘" in res.exclusions
+
+
+WAGES = {"id": "wages", "name": "欠薪", "category": "劳动和社会保障", "any": ["拖欠工资", "农民工工资"],
+         "severity": "orange"}
+
+
+@pytest.mark.parametrize("text", [
+    "遵义一家餐馆拖欠员工工资三个月",  # 拖欠|员工|工资
+    "遵义一工地拖欠了工人的工资",  # two short tokens between
+    "遵义汇川区一楼盘农民工的工资到年底还没结",
+])
+def test_a_two_word_topic_term_counts_with_a_short_modifier_between(text):
+    assert topics(make_match(False, [WAGES])(text)) == ["wages", "local"]
+
+
+@pytest.mark.parametrize("text", [
+    "遵义这家公司从不拖欠员工工资",  # negated before the first word
+    "遵义一公司被指拖欠货款，工资照发",  # punctuation between the words
+    "遵义一家公司拖欠供应商货款，员工工资正常",  # too far apart
+])
+def test_a_gapped_term_needs_both_words_close_and_not_negated(text):
+    assert topics(make_match(False, [WAGES])(text)) == ["local"]
+
+
+def test_a_road_closure_for_works_is_a_traffic_subject():
+    assert topics(make_match(True)("遵义湘江大桥本周夜间封闭施工，过江车辆请绕行")) == ["traffic", "local"]
