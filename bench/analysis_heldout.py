@@ -12,14 +12,18 @@ product was run on them):
             (standard_terms) and committed before the product was first run on it (blind once;
             its misses were read in round 4)
   yichang — a fifth city (湖北 宜昌市), written and labelled in round 4 before any product change
-            of that round, committed before the product was first run on it (the blind set)
+            of that round, committed before the product was first run on it (blind once; its
+            misses were read in round 5)
+  mianyang, taizhou — a sixth and seventh city (四川 绵阳市, 浙江 台州市), written and labelled in
+            round 5 by helpers who never read the product's code, committed before the product
+            was first run on them (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
 equals the label (an irrelevant post's is empty), over all posts and over the relevant ones;
 negativity accuracy over all posts.
 
-    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|yichang|all] [--verbose] [--no-aliases]
+    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|yichang|mianyang|taizhou|all] [--verbose] [--no-aliases]
 """
 from __future__ import annotations
 
@@ -40,7 +44,8 @@ from pipeline.topics import load_topics  # noqa: E402
 SETS = ROOT / "bench" / "analysis_sets"
 CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou" / "topics.yaml",
            "baotou": SETS / "baotou" / "topics.yaml", "weifang": SETS / "weifang" / "topics.yaml",
-           "yichang": SETS / "yichang" / "topics.yaml"}
+           "yichang": SETS / "yichang" / "topics.yaml", "mianyang": SETS / "mianyang" / "topics.yaml",
+           "taizhou": SETS / "taizhou" / "topics.yaml"}
 
 
 def _config(name: str, aliases: bool, current_example: bool) -> Path:
