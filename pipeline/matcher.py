@@ -43,6 +43,7 @@
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,6 +85,23 @@ FOREIGN_COUNTRIES = frozenset({
 # tokens that name a shop, stall or building (面馆, 火烧店, 档口, 阁: "曲阜孔庙<our district>阁").
 _MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游"})
 _NAMED_ENDS = ("店", "馆", "档口", "摊", "摊位", "餐厅", "饭庄", "铺", "阁", "楼", "寺", "庙", "殿", "塔")
+# The past: dynasties and eras, the classics and the words of history writing.
+_HISTORY = re.compile("|".join((
+    "三国", "演义", "蜀汉", "曹军", "周武王", "秦朝", "汉朝", "汉代", "唐朝", "唐代", "宋朝", "宋代", "元朝", "明朝",
+    "明代", "清朝", "清代", "春秋", "战国", "朝代", "年间", "古代", "古时", "古人", "古称", "史书", "史记", "记载",
+    "历史上", "这段历史", "之战", "守将", "抗倭", "诗人", "写诗", "古诗", "唐诗", "乐府", "诗句", "典故", "封在",
+    "封于", "水师")))
+# Today: a post with any of these is about the present, whatever history it also tells.
+_TODAY = re.compile("|".join((
+    "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
+    "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
+    "活动", "门票", "民警", "通知", "报名")))
+# After or before our name, these make it where people or cars come from (绵阳游客, 台州籍, 老家台州).
+_ORIGIN_AFTER = frozenset({"籍", "籍贯", "游客", "旅客", "牌照", "车牌", "老乡", "籍人", "籍男子", "籍女子"})
+_ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
+# Between another place and our name in a title, these sell or buy our name's product there.
+_SHOPS = ("店", "超市", "商场", "市场", "档口", "摊", "网购", "网上买", "专卖")
+_SOLD_BEFORE = ("买的", "买了", "购买的", "卖的", "网购的")
 # Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
 # One-character rests that make an adjective of the first word (爆炸性, 污染型): not about it.
 _ADJECTIVE_SUFFIXES = frozenset({"性", "型", "式", "化", "感", "状", "般", "似"})
@@ -448,10 +466,11 @@ class Matcher:
             if suffix is not None:
                 exclusions.append(f"locality:{term}{suffix}")
                 continue
-            # Another city's name right before: "宁波江北", "南昌东湖区", "上海柳州路".
+            # Another city's, province's or county's name right before: "宁波江北", "南昌东湖区",
+            # "上海柳州路", "江苏台州姜堰" (泰州 mistyped), "邛崃天台山" (a namesake landmark).
             i = index.get(s)
             before = tokens[i - 1] if i else None
-            if before is not None and role != ANCHOR and before in self._other_places:
+            if before is not None and role != ANCHOR and (before in self._other_places or before in self._elsewhere):
                 exclusions.append(f"locality:{before}{term}")
                 continue
             # ... or placed in another one right after: "东湖区在南昌", "临江县位于赣州".
@@ -487,6 +506,18 @@ class Matcher:
         if shop_place is not None:
             exclusions += [f"locality:{term}@{shop_place}" for *_, term, _ in kept]
             kept = []
+        # Our name only as where people or cars come from, in a post that names another place: they
+        # act there ("绵阳游客在三亚被宰", "台州籍司机在江西追尾", "老家台州的，在杭州租房").
+        if kept and all(self._origin_only(tokens, index, s, e) for s, e, _, _ in kept):
+            elsewhere = next((tok for tok in tokens if tok in self._elsewhere), None)
+            if elsewhere is not None:
+                exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept]
+                kept = []
+        # A post about history or a classic poem, with nothing of today in it, names our places as
+        # they were then ("三国演义里邓艾偷渡阴平到了江油", "明朝戚继光在台州抗倭").
+        if kept and (past := _HISTORY.search(text)) and not _TODAY.search(text):
+            exclusions += [f"locality:{term}@{past.group()}" for *_, term, _ in kept]
+            kept = []
         sure = [(s, e) for s, e, _, role in kept if role in (STRONG, ANCHOR)]
         has_strong = any(role == STRONG for *_, role in kept)
         has_context = bool(sure)
@@ -498,6 +529,14 @@ class Matcher:
         if has_strong or counted:
             return tuple(counted), True
         return (), False
+
+    @staticmethod
+    def _origin_only(tokens, index, s: int, e: int) -> bool:
+        """Whether the name at s..e says only where someone or something comes from."""
+        i, j = index.get(s), index.get(e)
+        if j is not None and (tokens[j] in _ORIGIN_AFTER or tokens[j][0] == "籍"):
+            return True
+        return bool(i) and tokens[i - 1] in _ORIGIN_BEFORE
 
     def _shop_named_after_us(self, tokens, starts, title_end: int, kept) -> str | None:
         """The other place a title names before a shop carrying our name, or None."""
@@ -514,7 +553,12 @@ class Matcher:
                 if not tok.strip() or not tok[0].isalnum():
                     break  # the phrase ends at punctuation
                 rest.append(tok)
-            if not any(tok.endswith(_NAMED_ENDS) for tok in rest[:3]):
+            # The shop is named within the next three tokens ("肥肠|店后" holds 店), or the title
+            # sells our name's product there ("上海一家水果店黄岩蜜橘", "在上海网购的绵阳米粉").
+            after = "".join(rest[:3])
+            between = "".join(tokens[place + 1:i])
+            if not any(end in after for end in _NAMED_ENDS) and not between.endswith(_SOLD_BEFORE) \
+                    and not any(w in between for w in _SHOPS):
                 return None
         return tokens[place]
 

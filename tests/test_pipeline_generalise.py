@@ -130,7 +130,7 @@ def test_a_subdistrict_short_form_needs_context(luoyang, text, relevant):
 
 @pytest.mark.parametrize("text,relevant,exclusion", [
     ("江苏某地宜阳一工厂起火", False, "locality:宜阳@江苏"),  # a county name townships elsewhere bear
-    ("湖北寇店一带今天停电", False, "locality:寇店@湖北"),  # a township name, another province named
+    ("湖北寇店一带今天停电", False, "locality:湖北寇店"),  # a township name, another province right before
     ("去平遥县古城时路过寇店", False, "locality:寇店@平遥县"),  # a county that names one place only
     ("寇店一酒店大堂漏水", True, None),  # 大堂: a county's short form, but an everyday word first
     ("寇店一带今天停电", True, None),  # nothing names another place
@@ -199,3 +199,57 @@ def test_a_foreign_country_sets_minor_names_abroad(luoyang, text, relevant):
     assert res.relevant is relevant
     if not relevant:
         assert any(x.endswith("@日本") for x in res.exclusions)
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("山西白马寺村的庙会\n晋中白马寺村今天办庙会。", False),  # another province's namesake of our landmark
+    ("江苏洛阳一带今天停电\n常州武进洛阳一带停电到下午。", False),  # another province right before our name
+    ("河南洛阳一带今天停电", True),  # our own province
+    ("白马寺今天停电", True),
+])
+def test_another_province_or_county_right_before_our_name_places_it_there(luoyang_landmarks, text, relevant):
+    res = luoyang_landmarks(text)
+    assert res.relevant is relevant
+    if not relevant:
+        assert any(x.startswith("locality:") for x in res.exclusions)
+
+
+@pytest.fixture(scope="module")
+def luoyang_landmarks():
+    config = {"locality": {"name": "洛阳市", "terms": ["洛阳", "洛阳市"], "divisions": ["河南省/洛阳市"],
+                           "aliases": ["白马寺", "龙门石窟"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    return lambda text: matcher.match(text, segmenter.cut)
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("在北京网购的洛阳牡丹饼发霉了\n买了两盒，收到一盒发霉。", False),  # bought elsewhere
+    ("上海一家超市洛阳水席礼盒热销\n春节前卖了两千盒。", False),  # sold elsewhere: the shop comes first
+    ("北京一家餐馆老板来洛阳开分店", True),  # 来: a visit here
+])
+def test_a_product_named_after_us_bought_or_sold_elsewhere(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("一辆洛阳牌照货车在西安追尾\n西安绕城高速两车追尾。", False),  # where the car comes from
+    ("几名洛阳游客在三亚被宰", False),
+    ("一名洛阳籍男子在郑州走失", False),
+    ("老家洛阳的，在郑州租房被坑", False),
+    ("西安游客在洛阳被宰", True),  # they act here
+    ("一辆洛阳牌照货车在洛龙区追尾", True),  # ... and here
+    ("洛阳游客明显增多\n龙门石窟国庆每天接待游客超五万。", True),  # nothing names another place
+])
+def test_our_name_only_as_where_people_or_cars_come_from_sets_the_post_where_they_act(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("三国演义里的洛阳\n曹操在洛阳修建宫殿的故事。", False),  # history, nothing of today
+    ("明朝洛阳城有多大\n据记载，当时的洛阳城周长八里。", False),
+    ("唐代诗人笔下的洛阳牡丹，今年花期提前\n洛阳牡丹文化节今天开幕。", True),  # history and today
+    ("洛阳一工厂起火", True),
+])
+def test_a_post_about_history_with_nothing_of_today_is_not_about_the_city_now(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant
