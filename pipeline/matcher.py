@@ -446,6 +446,10 @@ class Matcher:
         bounds = set(starts)
         lookalikes = [(s, e, term) for s, e, term, (is_lookalike, _), _ in term_hits if is_lookalike]
         index = {p: i for i, p in enumerate(starts[:-1])}
+        # Names that the post once puts after another place and before 路上/路口 ("上海柳州路上"):
+        # there, and wherever else the post says 柳州路上, they are a street elsewhere.
+        streets_elsewhere = {term for s, e, term, _ in loc_hits if e in index and tokens[index[e]] in ROAD_TOKENS
+                             and self._after_another_place(tokens, index.get(s))}
         kept = []
         for s, e, term, role in loc_hits:
             if role == OPTIONAL_TOPIC or s not in bounds:
@@ -458,10 +462,11 @@ class Matcher:
             suffix = next((w for w in ROAD_WORDS if text.startswith(w, e) and e + len(w) in bounds), None) \
                 or next((w for w in DIVISION_WORDS if e in bounds and text.startswith(w, e)
                          and e + len(w) in bounds and term + w not in self._loc_roles), None)
-            # "柳州路上": 柳州路, a street elsewhere; but a full division name before 路段/路上 is the
+            # "上海柳州路上": 柳州路, a street elsewhere; but with no other place before it, "柳州路口" is
+            # a crossing in 柳州 ("在绵阳路口开车最怕加塞"), and a full division name before 路段/路上 is the
             # stretch of road inside that division ("奎文区路段早晚高峰拥堵").
             if suffix is None and e in index and tokens[index[e]] in ROAD_TOKENS \
-                    and not term.endswith(DIVISION_WORDS):
+                    and not term.endswith(DIVISION_WORDS) and term in streets_elsewhere:
                 suffix = tokens[index[e]][:-1]
             if suffix is not None:
                 exclusions.append(f"locality:{term}{suffix}")
@@ -470,7 +475,7 @@ class Matcher:
             # "上海柳州路", "江苏台州姜堰" (泰州 mistyped), "邛崃天台山" (a namesake landmark).
             i = index.get(s)
             before = tokens[i - 1] if i else None
-            if before is not None and role != ANCHOR and (before in self._other_places or before in self._elsewhere):
+            if role != ANCHOR and self._after_another_place(tokens, i):
                 exclusions.append(f"locality:{before}{term}")
                 continue
             # ... or placed in another one right after: "东湖区在南昌", "临江县位于赣州".
@@ -529,6 +534,10 @@ class Matcher:
         if has_strong or counted:
             return tuple(counted), True
         return (), False
+
+    def _after_another_place(self, tokens, i: int | None) -> bool:
+        """Whether the token before tokens[i] names another city, province or county."""
+        return bool(i) and (tokens[i - 1] in self._other_places or tokens[i - 1] in self._elsewhere)
 
     @staticmethod
     def _origin_only(tokens, index, s: int, e: int) -> bool:

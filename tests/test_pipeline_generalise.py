@@ -253,3 +253,12 @@ def test_our_name_only_as_where_people_or_cars_come_from_sets_the_post_where_the
 ])
 def test_a_post_about_history_with_nothing_of_today_is_not_about_the_city_now(luoyang, text, relevant):
     assert luoyang(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("在遵义路口开车最怕加塞", True),  # no other place before: a crossing in our city
+    ("遵义路口今天堵死了\n每天早上都这样。", True),
+    ("遵义路上的梧桐\n上海遵义路上的梧桐树很美。", False),  # the body puts 遵义路 in 上海: the title's too
+])
+def test_our_name_before_a_road_word_is_a_street_elsewhere_only_when_the_post_says_so(match, text, relevant):
+    assert match(text).relevant is relevant
