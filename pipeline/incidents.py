@@ -68,7 +68,7 @@ FIGURATIVE = (
     "人气爆炸", "信息爆炸", "知识爆炸", "流量爆炸", "票房爆炸", "爆炸性", "爆炸头", "颜值爆炸", "爆炸式增长",
     "生意火爆", "防火门", "防火墙", "防火板", "防火涂料", "防火玻璃", "防火卷帘", "阻燃板", "耐火砖", "耐火材料",
     "火灾报警器", "火灾探测器", "防爆", "防泄漏", "防中毒", "塌房", "人设坍塌", "人设崩塌", "心态崩塌",
-    "信仰崩塌", "股价坍塌", "流量中毒", "游戏中毒", "中毒太深", "起火锅",
+    "信仰崩塌", "股价坍塌", "流量中毒", "游戏中毒", "中毒太深", "起火锅", "大型车祸现场",
     # 坏了 as an intensifier (乐坏了: delighted), not something broken.
     "乐坏了", "高兴坏了", "开心坏了", "笑坏了", "美坏了", "馋坏了", "累坏了", "饿坏了", "急坏了", "吓坏了", "气坏了",
 )
@@ -107,6 +107,11 @@ def incident_verdict(text: str) -> str | None:
     if denied_seen or _NOTICE.search(text) or _FIGURATIVE.search(text):
         return NOTICE
     return None
+
+
+def is_drill(text: str) -> bool:
+    """A post about a drill or exercise itself (演练, 演习), with no incident reported."""
+    return incident_verdict(text) == DRILL and _drill_topic(text)
 
 
 def _denied(text: str, start: int, end: int, word: str, sentence: str) -> bool:

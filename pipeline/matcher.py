@@ -53,7 +53,7 @@ import ahocorasick
 
 from pipeline.divisions import (DivisionTree, ancestor_names, common_names, distinct_county_names, place_names,
                                 province_names)
-from pipeline.incidents import FIGURATIVE
+from pipeline.incidents import DRILL_WORDS, FIGURATIVE, is_drill
 from pipeline.normalize import Normalizer, compact
 from pipeline.segment import offsets
 from pipeline.topics import TopicsConfig
@@ -200,6 +200,7 @@ class Matcher:
         # (id, name, category, severity, catch_all, locality optional, has `any`, number of `all`).
         self._rules = [(t.id, t.name, t.category, t.severity, t.catch_all, i in self._optional,
                         bool(t.any_), len(t.all_)) for i, t in enumerate(self._topics)]
+        self._index = {t.id: i for i, t in enumerate(self._topics)}
 
     def user_words(self) -> list[str]:
         """Every term, for the segmenter's dictionary (so terms come out as tokens)."""
@@ -219,6 +220,7 @@ class Matcher:
         loc_terms, loc_relevant = self._locality(loc_hits, term_hits, text, tokens, starts, exclusions, title_end)
 
         topic_hits = self._topic_hits(term_hits, loc_relevant, index, exclusions, title_end)
+        topic_hits = self._drill_topics(topic_hits, text, exclusions)
         relevant = loc_relevant or bool(topic_hits)
         return MatchResult(relevant, loc_terms, topic_hits, tuple(dict.fromkeys(exclusions)), tokens)
 
@@ -268,6 +270,19 @@ class Matcher:
             subject.append((catch_all, sum(s < title_end for role, s, _, _ in found if role[0] != _EXCLUDE),
                             sum(role[0] != _EXCLUDE for role, *_ in found)))
         return self._subjects(out, subject, exclusions)
+
+    def _drill_topics(self, hits: tuple[TopicHit, ...], text: str, exclusions: list[str]) -> tuple[TopicHit, ...]:
+        """A drill is about none of the subjects it rehearses (a school's evacuation drill, a fire
+        drill at a plant): only catch-all topics, and topics matched by a drill word itself, stay."""
+        if all(self._rules[self._index[h.topic_id]][4] for h in hits) or not is_drill(text):
+            return hits
+        kept = []
+        for hit in hits:
+            if self._rules[self._index[hit.topic_id]][4] or any(w in DRILL_WORDS for w in hit.words):
+                kept.append(hit)
+            else:
+                exclusions.append(f"drill:{hit.topic_id}")
+        return tuple(kept)
 
     def _subjects(self, out: list[TopicHit], subject: list[tuple], exclusions: list[str]) -> tuple[TopicHit, ...]:
         """A post is about what its title names: when the title names a topic, another topic whose

@@ -177,3 +177,29 @@ def test_a_gapped_term_needs_both_words_close_and_not_negated(text):
 
 def test_a_road_closure_for_works_is_a_traffic_subject():
     assert topics(make_match(True)("遵义湘江大桥本周夜间封闭施工，过江车辆请绕行")) == ["traffic", "local"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一小学开展防震疏散演练\n全校师生三分钟撤到操场。", ["local"]),  # a drill rehearses no subject
+    ("遵义一小学食堂饭菜变质\n学生家长很气愤。", ["school", "local"]),
+])
+def test_a_drill_is_about_none_of_the_subjects_it_rehearses(text, expected):
+    res = make_match(True)(text)
+    assert topics(res) == expected
+    if expected == ["local"]:
+        assert "drill:school" in res.exclusions
+
+
+def test_a_topic_about_drills_keeps_its_drill_posts():
+    drills = {"id": "drills", "name": "应急演练", "any": ["演练"], "severity": "blue"}
+    assert topics(make_match(True, [drills])("遵义一小学开展防震疏散演练")) == ["drills", "local"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一服装厂老板跑路\n工人三个月工资没拿到。", ["wages", "local"]),
+    ("遵义BRT早高峰挤不上去", ["traffic", "local"]),
+    ("遵义一渔船倾覆\n一名船员失踪。", ["safety", "local"]),
+])
+def test_more_standard_words_of_wages_traffic_and_safety(text, expected):
+    wages = dict(WAGES, standard_terms=True)
+    assert topics(make_match(True, [wages])(text)) == expected
