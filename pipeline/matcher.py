@@ -97,7 +97,7 @@ _TODAY = re.compile("|".join((
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
     "活动", "门票", "民警", "通知", "报名")))
 # After or before our name, these make it where people or cars come from (绵阳游客, 台州籍, 老家台州).
-_ORIGIN_AFTER = frozenset({"籍", "籍贯", "游客", "旅客", "牌照", "车牌", "老乡", "籍人", "籍男子", "籍女子"})
+_ORIGIN_AFTER = frozenset({"籍", "籍贯", "游客", "旅客", "旅游团", "牌照", "车牌", "老乡", "籍人", "籍男子", "籍女子"})
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
 _SHOPS = ("店", "超市", "商场", "市场", "档口", "摊", "网购", "网上买", "专卖")
@@ -558,7 +558,8 @@ class Matcher:
     def _origin_only(tokens, index, s: int, e: int) -> bool:
         """Whether the name at s..e says only where someone or something comes from."""
         i, j = index.get(s), index.get(e)
-        if j is not None and (tokens[j] in _ORIGIN_AFTER or tokens[j][0] == "籍"):
+        if j is not None and (tokens[j] in _ORIGIN_AFTER or tokens[j][0] == "籍"
+                              or tokens[j] == "来" and tokens[j + 1:j + 2] == ("的",)):  # 泉州来的旅游团
             return True
         return bool(i) and tokens[i - 1] in _ORIGIN_BEFORE
 
