@@ -17,15 +17,18 @@ product was run on them):
   mianyang, taizhou — a sixth and seventh city (四川 绵阳市, 浙江 台州市), written and labelled in
             round 5 by helpers who never read the product's code, committed before the product
             was first run on them (blind once; their misses were read in round 5)
-  quanzhou — an eighth city (福建 泉州市), written like them after round 5's changes from reading
-            绵阳 and 台州, committed before the product was first run on it (the blind set)
+  quanzhou — an eighth city (福建 泉州市), written like them, committed before the product was
+            first run on it (blind once, after round 5's changes from reading 绵阳 and 台州; its
+            misses were then read)
+  ganzhou — a ninth city (江西 赣州市), written like them, committed before the product was first
+            run on it, after every round-5 change (the blind set)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
 equals the label (an irrelevant post's is empty), over all posts and over the relevant ones;
 negativity accuracy over all posts.
 
-    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|yichang|mianyang|taizhou|quanzhou|all] [--verbose] [--no-aliases]
+    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|yichang|mianyang|taizhou|quanzhou|ganzhou|all] [--verbose] [--no-aliases]
 """
 from __future__ import annotations
 
@@ -47,7 +50,8 @@ SETS = ROOT / "bench" / "analysis_sets"
 CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou" / "topics.yaml",
            "baotou": SETS / "baotou" / "topics.yaml", "weifang": SETS / "weifang" / "topics.yaml",
            "yichang": SETS / "yichang" / "topics.yaml", "mianyang": SETS / "mianyang" / "topics.yaml",
-           "taizhou": SETS / "taizhou" / "topics.yaml", "quanzhou": SETS / "quanzhou" / "topics.yaml"}
+           "taizhou": SETS / "taizhou" / "topics.yaml", "quanzhou": SETS / "quanzhou" / "topics.yaml",
+           "ganzhou": SETS / "ganzhou" / "topics.yaml"}
 
 
 def _config(name: str, aliases: bool, current_example: bool) -> Path:
