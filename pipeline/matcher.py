@@ -90,14 +90,21 @@ _HISTORY = re.compile("|".join((
     "三国", "演义", "蜀汉", "曹军", "周武王", "秦朝", "汉朝", "汉代", "唐朝", "唐代", "宋朝", "宋代", "元朝", "明朝",
     "明代", "清朝", "清代", "春秋", "战国", "朝代", "年间", "古代", "古时", "古人", "古称", "史书", "史记", "记载",
     "历史上", "这段历史", "之战", "守将", "抗倭", "诗人", "写诗", "古诗", "唐诗", "乐府", "诗句", "典故", "封在",
-    "封于", "水师")))
+    "封于", "水师", "读史", "赏析")))
 # Today: a post with any of these is about the present, whatever history it also tells.
 _TODAY = re.compile("|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
     "活动", "门票", "民警", "通知", "报名")))
+# Right before our name, these make it a name given to something, not the place (叫信丰的公司).
+_NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
+# Common surnames that are not also prepositions or words placed before a place name (于, 向, 江,
+# 金, 石, 高, 龙): a lone one right before a two-character name makes it a person's given name.
+_SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡杜程苏魏吕沈姚卢姜崔"
+                      "钟谭陆汪贾韦邹孟熊秦邱尹薛闫侯史陶黎贺顾毛郝龚邵严覃戴莫孔汤")
 # After or before our name, these make it where people or cars come from (绵阳游客, 台州籍, 老家台州).
-_ORIGIN_AFTER = frozenset({"籍", "籍贯", "游客", "旅客", "旅游团", "牌照", "车牌", "老乡", "籍人", "籍男子", "籍女子"})
+_ORIGIN_AFTER = frozenset({"籍", "籍贯", "游客", "旅客", "旅游团", "牌照", "车牌", "老乡", "老乡会", "同乡会", "籍人", "籍男子",
+                           "籍女子"})
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
 _SHOPS = ("店", "超市", "商场", "市场", "档口", "摊", "网购", "网上买", "专卖")
@@ -105,6 +112,9 @@ _SOLD_BEFORE = ("买的", "买了", "购买的", "卖的", "网购的")
 # Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
 # One-character rests that make an adjective of the first word (爆炸性, 污染型): not about it.
 _ADJECTIVE_SUFFIXES = frozenset({"性", "型", "式", "化", "感", "状", "般", "似"})
+# One character after a topic word inside a token that still leaves the word its subject: a noun
+# suffix, a place or group (公交车, 公交站, 医院里, 老师们, 医保卡, 拆迁户); not 老师傅 or 追尾巴.
+_NOUN_SUFFIXES = frozenset("车站点线路口门场馆楼院所店厂局办处室科部队组会班费款价证卡票户员工们家里内外上下前后旁边")
 _COMPOUND_DENIALS = frozenset({"无", "不", "没", "未", "零", "防", "反", "抗", "非", "禁", "免", "阻"})
 # Locality roles, weakest last; a term keeps the strongest role it was given.
 STRONG, WEAK, COMMON, ANCHOR = 0, 1, 2, 3
@@ -406,7 +416,7 @@ class Matcher:
                     entry = terms.get(tok[:k])
                     rest = tok[k:]
                     if entry is not None and entry[1] and rest not in _ADJECTIVE_SUFFIXES \
-                            and (len(rest) == 1 or list(segment(rest)) == [rest]):
+                            and (rest in _NOUN_SUFFIXES or len(rest) > 1 and list(segment(rest)) == [rest]):
                         negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
                         out.append((starts[i], starts[i] + k, tok[:k], entry, negated))
                         break
@@ -486,9 +496,14 @@ class Matcher:
             if suffix is not None:
                 exclusions.append(f"locality:{term}{suffix}")
                 continue
+            # A name given to something ("一家叫信丰的物流公司") or a person's given name after a surname
+            # ("篮球联赛王崇义砍下三十分", "李平武"), not the place.
+            i = index.get(s)
+            if i and (tokens[i - 1] in _NAMED_AS or len(term) == 2 and role != ANCHOR and tokens[i - 1] in _SURNAMES):
+                exclusions.append(f"locality:{tokens[i - 1]}{term}")
+                continue
             # Another city's, province's or county's name right before: "宁波江北", "南昌东湖区",
             # "上海柳州路", "江苏台州姜堰" (泰州 mistyped), "邛崃天台山" (a namesake landmark).
-            i = index.get(s)
             before = tokens[i - 1] if i else None
             if role != ANCHOR and self._after_another_place(tokens, i):
                 exclusions.append(f"locality:{before}{term}")

@@ -263,3 +263,15 @@ def test_a_post_about_history_with_nothing_of_today_is_not_about_the_city_now(lu
 ])
 def test_our_name_before_a_road_word_is_a_street_elsewhere_only_when_the_post_says_so(match, text, relevant):
     assert match(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("郑州一家叫宜阳的物流公司拖欠司机运费", False),  # a name given to a company
+    ("篮球联赛王宜阳砍下三十分", False),  # a person's given name after a surname
+    ("大学生在郑州组织洛阳老乡会", False),  # our people meeting elsewhere
+    ("读史札记：宜阳古城的变迁", False),  # history
+    ("去宜阳的路上堵车了", True),
+    ("于宜阳召开现场会", True),  # 于 is a preposition here, not a surname
+])
+def test_names_given_to_things_people_and_hometown_groups_are_not_the_place(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant

@@ -88,3 +88,15 @@ def test_metaphors_and_materials_do_not_grade_a_post_as_a_safety_case(text):
     got = Pipeline(load_topics(config)).analyze({"id": "x", "title": "", "text": text})
     assert got.relevant and got.topics == ("local",)
     assert got.category != "安全生产" and got.severity == "blue"
+
+
+@pytest.mark.parametrize("text,negative", [
+    ("潋江镇一诊所无证给病人输液被查", True),  # a violation is a problem for the public
+    ("一选矿厂尾水流进农田", True),
+    ("湄潭翠芽新茶上市", False),  # good news
+    ("这家米粉让人中毒了，一周吃三次", False),  # a metaphor
+    ("郁孤台下那家书店的视频引起火热讨论", False),  # 起火 across a word boundary
+])
+def test_violations_and_tailings_are_negative_launches_and_metaphors_are_not(text, negative):
+    model = SentimentModel.load()
+    assert model.is_negative(model.score(text)) is negative

@@ -203,3 +203,12 @@ def test_a_topic_about_drills_keeps_its_drill_posts():
 def test_more_standard_words_of_wages_traffic_and_safety(text, expected):
     wages = dict(WAGES, standard_terms=True)
     assert topics(make_match(True, [wages])(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义姚家巷修钟表的老师傅", ["local"]),  # 老师傅 is no teacher
+    ("遵义的学生们放学后排队坐车", ["school", "local"]),  # 学生 + a noun suffix
+    ("遵义医院里排长队", ["health", "local"]),
+])
+def test_a_topic_word_with_one_character_after_it_counts_only_before_a_noun_suffix(text, expected):
+    assert topics(make_match(True)(text)) == expected
