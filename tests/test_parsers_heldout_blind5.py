@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from crawlers.parsers import parse_page
-from crawlers.timeparse import SHANGHAI
+from crawlers.timeparse import SHANGHAI, parse_cn_time
 
 HELDOUT = Path(__file__).parent / "fixtures" / "heldout"
 NOW = datetime(2026, 12, 1, tzinfo=SHANGHAI)
@@ -87,3 +87,28 @@ def test_original_label_naming_a_person_is_the_author():
       <h1>防汛工作最新进展</h1><p>原创：王小明 2024-06-03 09:15</p><div>{STORY}</div></body></html>""")
     assert page.posts[0].author == "王小明"
     assert page.posts[0].outlet is None
+
+
+# ---------------------------------------------------------------- times
+
+def test_weekday_and_twelve_hour_clock_between_date_and_time():
+    assert parse_cn_time("2024年5月22日週三 上午8:21", NOW) == at(2024, 5, 22, 8, 21)
+    assert parse_cn_time("2024年5月20日週一 下午2:05", NOW) == at(2024, 5, 20, 14, 5)
+    assert parse_cn_time("2024-05-20（周一）中午12:30", NOW) == at(2024, 5, 20, 12, 30)
+    assert parse_cn_time("2024年5月20日 凌晨12:10", NOW) == at(2024, 5, 20, 0, 10)
+    assert parse_cn_time("2024年5月20日 星期一 21:05", NOW) == at(2024, 5, 20, 21, 5)
+
+
+def test_hong_kong_portal_time_keeps_its_clock():
+    # "2024年5月22日週三 上午8:21" under the byline; only the date was kept.
+    page = parse("news_b5_mh_yahoohk_finance.html")
+    assert page.posts[0].published_at == at(2024, 5, 22, 8, 21)
+
+
+def test_two_digit_year_with_the_clock_glued_to_the_day():
+    assert parse_cn_time("18-03-0823:16", NOW) == at(2018, 3, 8, 23, 16)
+    assert parse_cn_time("18-03-08", NOW) == at(2018, 3, 8)
+    assert parse_cn_time("12-05 10:12", NOW) == at(2025, 12, 5, 10, 12)
+    # "体育教科书发布时间：18-03-0823:16" (百家号).
+    page = parse("news_b5_gne_baijiahao_3.html")
+    assert page.posts[0].published_at == at(2018, 3, 8, 23, 16)

@@ -63,7 +63,7 @@ _DATELINE_REPORTER = re.compile(
 # label only with a colon and not inside a word: "午餐时间 2019年…" ends a sidebar headline.
 _LABELLED_TIME = re.compile(
     r"(?:(?:发稿|发布|发表|更新|刊发|出版|上线)(?:时间|日期)\s*[:：]?|(?<![\u4e00-\u9fff])(?:时间|日期)\s*[:：])"
-    r"\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
+    r"\s*((?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{2}-\d{2}-\d{2})"
     r"[^\n]{0,30})")
 _DATE_CLOCK = re.compile(_DATE_CLOCK_PATTERN)
 _SCRIPT_EPOCH = re.compile(r"\bvar\s+ct\s*=\s*[\"']?(\d{10})\b")
