@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from parsel import Selector
+
 from crawlers.parsers import parse_page
+from crawlers.parsers.dom import text_of
 from crawlers.timeparse import SHANGHAI, parse_cn_time
 
 HELDOUT = Path(__file__).parent / "fixtures" / "heldout"
@@ -112,3 +115,24 @@ def test_two_digit_year_with_the_clock_glued_to_the_day():
     # "体育教科书发布时间：18-03-0823:16" (百家号).
     page = parse("news_b5_gne_baijiahao_3.html")
     assert page.posts[0].published_at == at(2018, 3, 8, 23, 16)
+
+
+# ---------------------------------------------------------------- text
+
+def test_source_line_break_inside_a_text_run_is_a_space_not_a_line():
+    # Readhub's summary: "三大运营商关于 5G\n                                手机的促销手段…".
+    page = parse("news_b5_gne_readhub.html")
+    assert "三大运营商关于 5G 手机的促销手段原本有三大类" in page.posts[0].text
+
+
+def test_source_line_breaks_small_markup():
+    html = Selector(text="""<div><p>三大运营商关于 5G
+          手机的促销手段。市政府今天召开
+          新闻发布会。</p><pre>第一行
+第二行</pre><div><span>1/10
+        </span>
+        当全世界的游客都来了。</div></div>""")
+    lines = text_of(html.css("div")[0]).split("\n")
+    assert lines[0] == "三大运营商关于 5G 手机的促销手段。市政府今天召开新闻发布会。"
+    assert lines[1:3] == ["第一行", "第二行"]  # preformatted text keeps its lines
+    assert lines[3:] == ["1/10", "当全世界的游客都来了。"]  # a break beside a tag still separates
