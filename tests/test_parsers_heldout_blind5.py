@@ -136,3 +136,31 @@ def test_source_line_breaks_small_markup():
     assert lines[0] == "三大运营商关于 5G 手机的促销手段。市政府今天召开新闻发布会。"
     assert lines[1:3] == ["第一行", "第二行"]  # preformatted text keeps its lines
     assert lines[3:] == ["1/10", "当全世界的游客都来了。"]  # a break beside a tag still separates
+
+
+# ---------------------------------------------------------------- front pages
+
+def test_front_page_with_sentence_teasers_is_a_list():
+    # 中国艺术品网's home: 130 headline links and short teasers ("前言在战国时期，玉更被视作…… [详细]")
+    # whose sentences made it an article with no items.
+    page = parse("news_b5_list_mh_cnarts.html", url="http://www.cnarts.net/")
+    titles = {i.title for i in page.items}
+    assert page.page_type == "list" and len(page.items) >= 100
+    assert {"曾成钢当选上海市美协主席", "香港苏富比2024年古代书画春季拍卖"} <= titles
+
+
+def _links(n: int) -> str:
+    return "".join(f'<li><a href="/news/{i}.html">第{i}条本地新闻标题示例文字</a></li>' for i in range(n))
+
+
+def test_front_page_of_teasers_small_page_and_a_short_story_among_many_links():
+    # Six column boxes of 20 headlines, each with one teaser sentence.
+    boxes = "".join(f'<div class="box"><h2>栏目{i}</h2><ul>{_links(20).replace("/news/", f"/c{i}/")}</ul>'
+                    f'<div class="teaser"><p>第{i}则导读：今年汛期，全县各部门加强值守，确保群众安全。</p></div></div>'
+                    for i in range(6))
+    portal = parse_html(f"<html><head><title>某某网</title></head><body>{boxes}</body></html>")
+    assert portal.page_type == "list" and len(portal.items) == 120
+    # A short story is one block holding the page's prose: an article however many links surround it.
+    story = parse_html(f"""<html><head><title>防汛值守_某某网</title></head><body><ul>{_links(120)}</ul>
+      <h1>防汛值守</h1><div class="content">{STORY}</div></body></html>""")
+    assert story.page_type == "article" and story.title == "防汛值守"

@@ -98,6 +98,10 @@ _BEFORE_CHARS = 600
 _ROW_CHARS = 120  # a list row: a title, a date, perhaps a source; never a paragraph
 _ABOVE_LEVELS = 5  # the block and its ancestors up to here may hold the headline's parent
 _AFTER_BODY_CHARS = 80  # headline links on a page without a story: a portal front page
+# A front page whose teasers carry a sentence each: its prose is scattered over many small blocks,
+# none of them a story, among a hundred or more headline links.
+_TEASER_PORTAL_LINKS = 100
+_TEASER_BLOCK = 200
 
 
 def _squash(s: str) -> str:
@@ -567,11 +571,18 @@ def parse(body: bytes, url: str | None, *, content_type: str | None = None, now:
     rows, row_lists = _list_items(sel, base, now, _div_rows(sel))
     block = _densest_block(sel.root)
     node, headline = _headline(sel, block)
-    article_like = _prose_chars(sel.root, lists + row_lists) >= _ARTICLE_PROSE
+    prose = _prose_chars(sel.root, lists + row_lists)
+    article_like = prose >= _ARTICLE_PROSE
+    links = None
+    if article_like:
+        story = _visible_len(text_of(block)) if block is not None else 0
+        if story < _TEASER_BLOCK and 2 * story < prose:
+            links = _headline_links(sel, base)
+            article_like = len(links) < _TEASER_PORTAL_LINKS
     if not article_like and len(items) < 8:
         # No dated ul/ol list: dated div rows, unless they are only a corner of a front page's
         # headlines (a news centre's rolling block beside its undated top stories).
-        links = _headline_links(sel, base)
+        links = links if links is not None else _headline_links(sel, base)
         if len(rows) >= 8 and len(links) < 2 * len(rows):
             items = rows
         elif len(links) >= _PORTAL_LINKS:
