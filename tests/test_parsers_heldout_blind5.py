@@ -164,3 +164,24 @@ def test_front_page_of_teasers_small_page_and_a_short_story_among_many_links():
     story = parse_html(f"""<html><head><title>防汛值守_某某网</title></head><body><ul>{_links(120)}</ul>
       <h1>防汛值守</h1><div class="content">{STORY}</div></body></html>""")
     assert story.page_type == "article" and story.title == "防汛值守"
+
+
+def test_short_story_in_the_headline_article_beats_a_stream_of_longer_teasers():
+    # 雅虎香港: a one-paragraph story in <article>, beside it a stream of teasers longer than the story.
+    page = parse("news_b5_mh_yahoohk_finance.html")
+    assert page.posts[0].text.startswith("路透月度調查顯示，日本企業信心5月保持穩定")
+    assert "九龍城寨" not in page.posts[0].text
+    page = parse("news_b5_mh_yahoohk_news.html")
+    assert page.posts[0].text.startswith("（法新社羅馬19日電） 德國網球好手茲韋列夫")
+
+
+def test_story_in_the_headline_article_small_page():
+    teaser = "第{}则：市民热议城市公园改造，很多人认为应当保留老树和步道，也有人希望增加儿童游乐设施和停车位。"
+    stream = "".join(f'<li><div class="item"><a href="/s/{i}.html">公园改造第{i}期</a>'
+                     f"<p>{teaser.format(i)}{teaser.format(i)}</p></div></li>" for i in range(5))
+    page = parse_html(f"""<html><head><title>县城新增三处口袋公园_某某网</title></head><body>
+      <article><header><h1>县城新增三处口袋公园</h1><p>2024-06-03 09:15 来源：县住建局</p></header>
+      <div class="body"><p>县住建局今天介绍，县城新增三处口袋公园，本月底前全部开放，市民可以就近休闲健身。</p></div></article>
+      <div class="stream"><ul>{stream}</ul></div></body></html>""")
+    assert page.posts[0].text == "县住建局今天介绍，县城新增三处口袋公园，本月底前全部开放，市民可以就近休闲健身。"
+    assert page.posts[0].outlet == "县住建局"

@@ -424,6 +424,18 @@ def _junk(el: etree._Element) -> bool:
     return sum(len(line) for line in prose.split("\n") if _CLAUSE.search(line)) < _TOOL_BAR_PROSE
 
 
+def _story_in_headline_article(node: Selector | None, block: etree._Element | None) -> etree._Element | None:
+    """The story block inside the headline's own `<article>` element when the page's densest block
+    lies outside it: a one-paragraph story loses on length to a stream of teasers beside it."""
+    if node is None or block is None:
+        return block
+    article = next((a for a in node.root.iterancestors() if a.tag == "article"), None)
+    if article is None or any(a is article for a in block.iterancestors()):
+        return block
+    inner = _densest_block(article)
+    return inner if inner is not None and _visible_len(text_of(inner)) >= _MIN_BODY else block
+
+
 def _link_heavy(el: etree._Element) -> bool:
     total = _visible_len("".join(el.itertext()))
     if not total:
@@ -571,6 +583,7 @@ def parse(body: bytes, url: str | None, *, content_type: str | None = None, now:
     rows, row_lists = _list_items(sel, base, now, _div_rows(sel))
     block = _densest_block(sel.root)
     node, headline = _headline(sel, block)
+    block = _story_in_headline_article(node, block)
     prose = _prose_chars(sel.root, lists + row_lists)
     article_like = prose >= _ARTICLE_PROSE
     links = None
