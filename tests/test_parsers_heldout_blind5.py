@@ -185,3 +185,14 @@ def test_story_in_the_headline_article_small_page():
       <div class="stream"><ul>{stream}</ul></div></body></html>""")
     assert page.posts[0].text == "县住建局今天介绍，县城新增三处口袋公园，本月底前全部开放，市民可以就近休闲健身。"
     assert page.posts[0].outlet == "县住建局"
+
+
+def test_unlabelled_outlet_before_the_time_on_the_byline_line():
+    assert parse("news_b5_mh_yahoohk_finance.html").posts[0].outlet == "香港電台-財經"
+    assert parse("news_b5_mh_yahoohk_news.html").posts[0].outlet == "法新社"
+    page = parse_html(f"""<html><head><title>防汛值守_某某网</title></head><body><h1>防汛值守</h1>
+      <p>新华社 2024-06-03 09:15</p><div>{STORY}</div></body></html>""")
+    assert page.posts[0].outlet == "新华社"
+    page = parse_html(f"""<html><head><title>防汛值守_某某网</title></head><body><h1>防汛值守</h1>
+      <p>王小明 2024-06-03 09:15</p><div>{STORY}</div></body></html>""")
+    assert page.posts[0].outlet is None  # a person's name there is no outlet

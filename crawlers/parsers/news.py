@@ -49,6 +49,9 @@ _PIPE_CELL = {
 }
 # An outlet printed without a label right after the byline's time: "2021-01-20 04:29:44 39健康网".
 _OUTLET_AFTER_TIME = re.compile(_DATE_CLOCK_PATTERN + r"\s+([^\s|｜:：]{2,15})(?=\s)")
+# An outlet printed without a label right before the time, first on the byline line:
+# "香港電台-財經 2024年5月22日週三 上午8:21", "法新社 2024年5月20日…".
+_OUTLET_BEFORE_TIME = re.compile(r"^([^\s|｜:：]{2,15})\s+" + _DATE.pattern)
 # A site name as `<meta name=author>` content ("CSDN.NET"): a domain is never a person.
 _DOMAIN = re.compile(r"\.(?:com|net|org|cn|cc|tv)(?:\.cn)?$", re.I)
 _LABEL_INSIDE = re.compile(r"[:：]|来源|时间|日期|编辑|发布|字号|分享|打印")
@@ -354,6 +357,8 @@ def _byline(after: str, sel: Selector, body: str) -> tuple[str | None, str | Non
     meta = (sel.css('meta[name="author"]::attr(content)').get() or "").strip()
     if meta and not meta.isdigit() and len(meta) <= 30:
         (outlets if _is_org(meta) else people).append(meta)
+    if (m := _OUTLET_BEFORE_TIME.match(after)) and _ORG.search(m[1]) and not _LABEL_INSIDE.search(m[1]):
+        outlets.append(m[1])
     return (people[0] if people else None), (outlets[0] if outlets else None)
 
 
