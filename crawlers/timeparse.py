@@ -22,9 +22,15 @@ _ZONE = (r"(?:\s*\(?\s*(Z|[+-]\d{2}:?\d{2}|(?:GMT|UTC)(?:\s*[+-]\s*\d{1,2}(?::?\
          r"(?![\dA-Za-z])\)?)?")
 # "GMT+8, 2024-5-13 06:03" (Discuz! footers) puts the zone first.
 _LEADING_ZONE = re.compile(r"^\(?((?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?)\)?[,，]?\s*")
+# Between date and clock a weekday and a 12-hour marker may stand: "2024年5月22日週三 上午8:21".
+_WEEKDAY = r"(?:\s*[（(]?(?:星期|周|週|礼拜|禮拜)[一二三四五六日天][）)]?)?"
+_MERIDIEM = r"(?:\s*(上午|早上|凌晨|中午|下午|晚上|AM|PM|am|pm))?"
 _FULL = re.compile(
-    r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?(?:\s*T)?" + _TIME + "?" + _ZONE
+    r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?" + _WEEKDAY + _MERIDIEM + r"(?:\s*T)?"
+    + _TIME + "?" + _ZONE
 )
+# "18-03-0823:16" (百家号): a two-digit year, the clock glued to the day.
+_SHORT_YEAR = re.compile(r"(?<![\d/.-])(\d{2})-(\d{2})-(\d{2})(?:\s*(\d{1,2})[:：](\d{2}))?(?![\d-])")
 _YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})\s*[-/年]\s*(\d{1,2})(?![\d:])\s*月?")
 _MONTH_DAY = re.compile(r"(?<![\d:])(\d{1,2})\s*[-/月]\s*(\d{1,2})(?![\d:])\s*日?" + _TIME + "?")
 _DAY_WORD = re.compile(r"(今天|昨天|前天)" + _TIME + "?")
@@ -43,8 +49,15 @@ _WORD_NUMBERS = {"半": 0.5, "一": 1, "两": 2, "几": 3}
 _DAY_OFFSETS = {"今天": 0, "昨天": 1, "前天": 2}
 
 
-def _clock(h: str | None, m: str | None, s: str | None) -> tuple[int, int, int]:
-    return (int(h), int(m), int(s or 0)) if h else (0, 0, 0)
+def _clock(h: str | None, m: str | None, s: str | None, meridiem: str | None = None) -> tuple[int, int, int]:
+    if not h:
+        return (0, 0, 0)
+    hour = int(h)
+    if meridiem in ("下午", "晚上", "PM", "pm") or (meridiem == "中午" and hour < 11):
+        hour += 12 if hour < 12 else 0
+    elif meridiem in ("上午", "早上", "凌晨", "AM", "am") and hour == 12:
+        hour = 0
+    return (hour, int(m), int(s or 0))
 
 
 def _zone(z: str | None):
@@ -89,8 +102,11 @@ def _parse(s: str, now: datetime) -> datetime | None:
     m = _FULL.search(s)
     if m:
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
-        zone = m[7] or (lead[1] if lead and m.start() == lead.end() else None)
-        return datetime(y, mo, d, *_clock(m[4], m[5], m[6]), tzinfo=_zone(zone) if m[4] else SHANGHAI)
+        zone = m[8] or (lead[1] if lead and m.start() == lead.end() else None)
+        return datetime(y, mo, d, *_clock(m[5], m[6], m[7], m[4]), tzinfo=_zone(zone) if m[5] else SHANGHAI)
+    m = _SHORT_YEAR.search(s)
+    if m:
+        return datetime(2000 + int(m[1]), int(m[2]), int(m[3]), *_clock(m[4], m[5], None), tzinfo=SHANGHAI)
     if s in ("刚刚", "刚才"):
         return now
     m = _RELATIVE.search(s)

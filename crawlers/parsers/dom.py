@@ -24,6 +24,13 @@ BLOCK_TAGS = frozenset({
 _CELL_TAGS = frozenset({"td", "th"})
 _HSPACE = re.compile(r"[ \t\r\f\v\xa0\u3000\u200b\ufeff]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A line break in the page source in the middle of a text run is white space, not a line: a browser
+# shows a space ("关于 5G↵    手机" reads "关于 5G 手机"), or nothing between two CJK characters.
+# Breaks at a text's edge (beside a tag) stay: inline labels such as a gallery's "1/10" or a
+# video's "时长：01:45" are told from the story by them.
+_SOURCE_BREAK = re.compile(r"[ \t\r\f\v\xa0\u3000]*[\r\n][\s\xa0\u3000]*")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_PRE_TAGS = frozenset({"pre", "xmp", "plaintext", "listing"})
 # Bigpipe pages (Tieba) emit content after the first </html>; lxml would make it a sibling
 # document root that selectors never reach. Without end tags lxml keeps it all in <body>.
 _DOC_END_TAGS = re.compile(r"</\s*(?:html|body)\s*>", re.I)
@@ -68,29 +75,46 @@ def text_of(node, skip: Iterable = ()) -> str:
         return clean_text(node.get() if isinstance(node, Selector) else str(node or ""))
     skipped = {id(e) for e in (_element(s) for s in skip) if e is not None}
     parts: list[str] = []
+    pre = sum(1 for a in root.iterancestors() if isinstance(a.tag, str) and a.tag.lower() in _PRE_TAGS)
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
         if event in ("comment", "pi"):
             if el.tail:
-                parts.append(el.tail)
+                parts.append(el.tail if pre else _flow(el.tail))
             continue
         name = el.tag.lower() if isinstance(el.tag, str) else ""
         if event == "start":
             if name in SKIP_TAGS or id(el) in skipped:
                 walker.skip_subtree()  # its "end" event still comes and adds the tail
                 continue
+            pre += name in _PRE_TAGS
             if name == "br" or name in BLOCK_TAGS:
                 parts.append("\n")
             elif name in _CELL_TAGS:
                 parts.append(" ")
             if el.text:
-                parts.append(el.text)
+                parts.append(el.text if pre else _flow(el.text))
         else:
             if name in BLOCK_TAGS:
                 parts.append("\n")
+            if name in _PRE_TAGS and id(el) not in skipped:
+                pre -= 1
             if el is not root and el.tail:
-                parts.append(el.tail)
+                parts.append(el.tail if pre else _flow(el.tail))
     return clean_text("".join(parts))
+
+
+def _flow(s: str) -> str:
+    """Source line breaks in running text as a browser shows them (see _SOURCE_BREAK)."""
+    if "\n" not in s and "\r" not in s:
+        return s
+
+    def join(m: re.Match) -> str:
+        if m.start() == 0 or m.end() == len(s):
+            return "\n"  # a break beside a tag: kept, the line heuristics read those as separators
+        before, after = s[m.start() - 1], s[m.end()]
+        return "" if _CJK.match(before) and _CJK.match(after) else " "
+    return _SOURCE_BREAK.sub(join, s)
 
 
 def clean_text(s: str) -> str:

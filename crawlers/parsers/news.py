@@ -30,7 +30,8 @@ _DATE_CLOCK_PATTERN = (r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s
 _DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)")
 _ANY_TIME = re.compile(_DATE.pattern + r"|\d+\s*(?:分钟|小时|天)前|刚刚|昨天|(?<!\d)\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
 _BYLINE = {
-    "author": re.compile(r"(?:作者|记者|撰文|文|通讯员)\s*[:：/]\s*([^\s|｜,，。;；()（）\[\]【】]{2,30})"),
+    # "原创：39健康网": the original publisher, person or outlet (an organisation goes to outlet).
+    "author": re.compile(r"(?:作者|记者|撰文|文|通讯员|原创)\s*[:：/]\s*([^\s|｜,，。;；()（）\[\]【】]{2,30})"),
     "source": re.compile(r"(?:来源于?|稿源|出处)\s*[:：]\s*([^\s|｜,，。;；()（）\[\]【】]{2,30})"),
     "editor": re.compile(r"(?:责任编辑|责编|编辑)\s*[:：]\s*([^\s|｜,，。;；()（）\[\]【】]{2,20})"),
 }
@@ -48,6 +49,9 @@ _PIPE_CELL = {
 }
 # An outlet printed without a label right after the byline's time: "2021-01-20 04:29:44 39健康网".
 _OUTLET_AFTER_TIME = re.compile(_DATE_CLOCK_PATTERN + r"\s+([^\s|｜:：]{2,15})(?=\s)")
+# An outlet printed without a label right before the time, first on the byline line:
+# "香港電台-財經 2024年5月22日週三 上午8:21", "法新社 2024年5月20日…".
+_OUTLET_BEFORE_TIME = re.compile(r"^([^\s|｜:：]{2,15})\s+" + _DATE.pattern)
 # A site name as `<meta name=author>` content ("CSDN.NET"): a domain is never a person.
 _DOMAIN = re.compile(r"\.(?:com|net|org|cn|cc|tv)(?:\.cn)?$", re.I)
 _LABEL_INSIDE = re.compile(r"[:：]|来源|时间|日期|编辑|发布|字号|分享|打印")
@@ -62,7 +66,7 @@ _DATELINE_REPORTER = re.compile(
 # label only with a colon and not inside a word: "午餐时间 2019年…" ends a sidebar headline.
 _LABELLED_TIME = re.compile(
     r"(?:(?:发稿|发布|发表|更新|刊发|出版|上线)(?:时间|日期)\s*[:：]?|(?<![\u4e00-\u9fff])(?:时间|日期)\s*[:：])"
-    r"\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
+    r"\s*((?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{2}-\d{2}-\d{2})"
     r"[^\n]{0,30})")
 _DATE_CLOCK = re.compile(_DATE_CLOCK_PATTERN)
 _SCRIPT_EPOCH = re.compile(r"\bvar\s+ct\s*=\s*[\"']?(\d{10})\b")
@@ -73,6 +77,10 @@ _SOURCE_SELECTORS = ("span#media_name", "#ArtFrom a.lblack", "span#p_origin a", 
 _JUNK_NAME = re.compile(
     r"comment|share|related|recommend|footer|copyright|advert|\bad\b|[-_]ad\b|\bad[-_]|sidebar|"
     r"pager|page_?nav|keyword|nav\b|toolbar|print|fenxiang", re.I)
+# Of those, the tool-bar words some CMSs also put on the story's own container ("js_img_share_area",
+# "print_area"): such an element holding paragraphs of prose is the story, not a share or print bar.
+_TOOL_NAME = re.compile(r"share|print|fenxiang|toolbar", re.I)
+_TOOL_BAR_PROSE = 100
 # Navigation, menu and login bars around a portal's headlines.
 _NAV_NAME = re.compile(r"(?:^|[\s_-])(?:nav|navi|navbar|menu|login|topbar)(?:$|[\s_-])", re.I)
 # The page footer: copyright lines and disclaimers.
@@ -93,10 +101,24 @@ _BEFORE_CHARS = 600
 _ROW_CHARS = 120  # a list row: a title, a date, perhaps a source; never a paragraph
 _ABOVE_LEVELS = 5  # the block and its ancestors up to here may hold the headline's parent
 _AFTER_BODY_CHARS = 80  # headline links on a page without a story: a portal front page
+# A front page whose teasers carry a sentence each: its prose is scattered over many small blocks,
+# none of them a story, among a hundred or more headline links.
+_TEASER_PORTAL_LINKS = 100
+_TEASER_BLOCK = 200
 
 
 def _squash(s: str) -> str:
     return _SPACES.sub("", s)
+
+
+_LEADING_SEPARATOR = re.compile(r"^\s*[-_|｜—–]+\s*")
+# Dashes a `<title>` may print differently from the headline ("增强——前4个月" titled "增强-前4个月").
+_DASHES = re.compile(r"[—–－―-]+")
+
+
+def _title_key(s: str) -> str:
+    """`s` as headline and `<title>` are compared: no spaces, any run of dashes one hyphen."""
+    return _DASHES.sub("-", _squash(s))
 
 
 # ---------------------------------------------------------------- headline
@@ -107,7 +129,7 @@ def _headline(sel: Selector, block: etree._Element | None = None) -> tuple[Selec
     headline element standing just above the story block."""
     page_titles = [t for t in (first(sel, "title::text"),
                                sel.css('meta[property="og:title"]::attr(content)').get()) if t]
-    squashed = [_squash(t) for t in page_titles]
+    squashed = [_title_key(t) for t in page_titles]
     best: tuple[int, int, Selector, str] | None = None
     candidates = sel.xpath("//h1 | //h2 | //h3 | //h4 | //*[self::div or self::span or self::td or self::b or "
                            "self::strong or self::p][@class or @id]")
@@ -119,7 +141,7 @@ def _headline(sel: Selector, block: etree._Element | None = None) -> tuple[Selec
         text = one_line(text_of(node))
         if not 4 <= len(text) <= 120:
             continue
-        key = _squash(text)
+        key = _title_key(text)
         if any(key in t for t in squashed):
             score = len(key) * 10 + (3 if tag == "h1" else 2 if tag == "h2" else 1)
             if best is None or score > best[0]:
@@ -127,10 +149,14 @@ def _headline(sel: Selector, block: etree._Element | None = None) -> tuple[Selec
     if best:
         return best[2], best[3]
     head = None
+    site_only = False
     if page_titles:
         head = re.split(r"\s*(?:_|--|\s-\s|\||｜)\s*", page_titles[-1])[0] or page_titles[-1]
         head = _BARE_SUFFIX.sub("", head)
-    if block is not None and len(_squash(head or "")) < _HEADLINE_LEN[0]:
+        # "-铜雀历史网": the CMS printed an empty headline before the site's name.
+        site_only = bool(_LEADING_SEPARATOR.match(head))
+        head = _LEADING_SEPARATOR.sub("", head)
+    if block is not None and (site_only or len(_squash(head or "")) < _HEADLINE_LEN[0]):
         above = _headline_above(candidates, block)
         if above is not None:
             return above, one_line(text_of(above))
@@ -155,6 +181,12 @@ def _headline_above(candidates: list[Selector], block: etree._Element) -> Select
             continue
         if _precedes(el, block):
             found = node
+    if found is not None and found.root.tag not in _HEADINGS:
+        # A title-classed wrapper around the heading and its byline line ("<div class=lct_tit>
+        # <h1>…</h1><p>时间：…</p></div>"): the heading is the headline, the rest follows it.
+        for heading in found.xpath(".//h1 | .//h2 | .//h3 | .//h4"):
+            if _HEADLINE_LEN[0] <= len(_squash(text_of(heading))) <= _HEADLINE_LEN[1]:
+                return heading
     return found
 
 
@@ -325,6 +357,8 @@ def _byline(after: str, sel: Selector, body: str) -> tuple[str | None, str | Non
     meta = (sel.css('meta[name="author"]::attr(content)').get() or "").strip()
     if meta and not meta.isdigit() and len(meta) <= 30:
         (outlets if _is_org(meta) else people).append(meta)
+    if (m := _OUTLET_BEFORE_TIME.match(after)) and _ORG.search(m[1]) and not _LABEL_INSIDE.search(m[1]):
+        outlets.append(m[1])
     return (people[0] if people else None), (outlets[0] if outlets else None)
 
 
@@ -357,8 +391,7 @@ def _densest_block(root: etree._Element) -> etree._Element | None:
         if not isinstance(el.tag, str):
             continue
         tag = el.tag.lower()
-        if tag in SKIP_TAGS or tag == "a" or tag in _HEADINGS or _hidden(el) or \
-                _JUNK_NAME.search(f"{el.get('class', '')} {el.get('id', '')}"):
+        if tag in SKIP_TAGS or tag == "a" or tag in _HEADINGS or _hidden(el) or _junk(el):
             walker.skip_subtree()  # links, headings, comments, share bars and sidebars are not the story
             continue
         own = _prose_weight(el.text) + sum(_prose_weight(c.tail) for c in el if not (
@@ -384,6 +417,30 @@ def _densest_block(root: etree._Element) -> etree._Element | None:
     return max(scores.items(), key=lambda kv: kv[1])[0]
 
 
+def _junk(el: etree._Element) -> bool:
+    """Comment, share, related-links, footer… subtrees (by class/id), but not an element named only
+    by a tool-bar word that holds the story's prose."""
+    name = f"{el.get('class', '')} {el.get('id', '')}"
+    if not _JUNK_NAME.search(name):
+        return False
+    if _JUNK_NAME.search(_TOOL_NAME.sub(" ", name)):
+        return True
+    prose = text_of(el, skip=list(el.iter("a")))
+    return sum(len(line) for line in prose.split("\n") if _CLAUSE.search(line)) < _TOOL_BAR_PROSE
+
+
+def _story_in_headline_article(node: Selector | None, block: etree._Element | None) -> etree._Element | None:
+    """The story block inside the headline's own `<article>` element when the page's densest block
+    lies outside it: a one-paragraph story loses on length to a stream of teasers beside it."""
+    if node is None or block is None:
+        return block
+    article = next((a for a in node.root.iterancestors() if a.tag == "article"), None)
+    if article is None or any(a is article for a in block.iterancestors()):
+        return block
+    inner = _densest_block(article)
+    return inner if inner is not None and _visible_len(text_of(inner)) >= _MIN_BODY else block
+
+
 def _link_heavy(el: etree._Element) -> bool:
     total = _visible_len("".join(el.itertext()))
     if not total:
@@ -396,8 +453,7 @@ def _body(sel: Selector, block: etree._Element | None, url: str | None) -> tuple
     text = html = ""
     if block is not None:
         skip = [c for c in block if isinstance(c.tag, str) and _link_heavy(c)]
-        skip += [e for e in block.iter() if isinstance(e.tag, str) and e is not block and (_hidden(e) or _JUNK_NAME.search(
-            f"{e.get('class', '')} {e.get('id', '')}"))]
+        skip += [e for e in block.iter() if isinstance(e.tag, str) and e is not block and (_hidden(e) or _junk(e))]
         html = etree.tostring(block, encoding="unicode", method="html")
         text = body_text(block, skip=skip)
     if len(text) < _MIN_BODY:
@@ -532,11 +588,19 @@ def parse(body: bytes, url: str | None, *, content_type: str | None = None, now:
     rows, row_lists = _list_items(sel, base, now, _div_rows(sel))
     block = _densest_block(sel.root)
     node, headline = _headline(sel, block)
-    article_like = _prose_chars(sel.root, lists + row_lists) >= _ARTICLE_PROSE
+    block = _story_in_headline_article(node, block)
+    prose = _prose_chars(sel.root, lists + row_lists)
+    article_like = prose >= _ARTICLE_PROSE
+    links = None
+    if article_like:
+        story = _visible_len(text_of(block)) if block is not None else 0
+        if story < _TEASER_BLOCK and 2 * story < prose:
+            links = _headline_links(sel, base)
+            article_like = len(links) < _TEASER_PORTAL_LINKS
     if not article_like and len(items) < 8:
         # No dated ul/ol list: dated div rows, unless they are only a corner of a front page's
         # headlines (a news centre's rolling block beside its undated top stories).
-        links = _headline_links(sel, base)
+        links = links if links is not None else _headline_links(sel, base)
         if len(rows) >= 8 and len(links) < 2 * len(rows):
             items = rows
         elif len(links) >= _PORTAL_LINKS:
