@@ -21,14 +21,17 @@ product was run on them):
             first run on it (blind once, after round 5's changes from reading 绵阳 and 台州; its
             misses were then read)
   ganzhou — a ninth city (江西 赣州市), written like them, committed before the product was first
-            run on it, after every round-5 change (the blind set)
+            run on it, after every round-5 change (blind once; its misses were read in round 6)
+  anqing, yueyang — a tenth and eleventh city (安徽 安庆市, 湖南 岳阳市), written like them,
+            committed before the product was first run on them, after every round-6 change (the
+            blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
 equals the label (an irrelevant post's is empty), over all posts and over the relevant ones;
 negativity accuracy over all posts.
 
-    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|yichang|mianyang|taizhou|quanzhou|ganzhou|all] [--verbose] [--no-aliases]
+    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|yichang|mianyang|taizhou|quanzhou|ganzhou|anqing|yueyang|all] [--verbose] [--no-aliases]
 """
 from __future__ import annotations
 
@@ -51,7 +54,8 @@ CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou
            "baotou": SETS / "baotou" / "topics.yaml", "weifang": SETS / "weifang" / "topics.yaml",
            "yichang": SETS / "yichang" / "topics.yaml", "mianyang": SETS / "mianyang" / "topics.yaml",
            "taizhou": SETS / "taizhou" / "topics.yaml", "quanzhou": SETS / "quanzhou" / "topics.yaml",
-           "ganzhou": SETS / "ganzhou" / "topics.yaml"}
+           "ganzhou": SETS / "ganzhou" / "topics.yaml", "anqing": SETS / "anqing" / "topics.yaml",
+           "yueyang": SETS / "yueyang" / "topics.yaml"}
 
 
 def _config(name: str, aliases: bool, current_example: bool) -> Path:
