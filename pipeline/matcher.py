@@ -125,7 +125,10 @@ NEGATIONS = frozenset({"不", "没", "没有", "并没有", "未", "并未", "�
                        "不曾", "无", "并无", "暂无", "均无", "毫无", "无人", "未见", "未有", "从不", "从没", "从没有",
                        "绝不", "决不", "并不"})
 NEGATION_BRIDGES = frozenset({"造成", "发生", "出现", "发现", "有", "存在", "明显", "任何", "人员", "接到",
-                              "检出", "闻到", "导致", "引发", "产生"})
+                              "检出", "闻到", "导致", "引发", "产生", "较大", "重大", "特大", "一般", "以上"})
+# Right after a topic word, these praise it (水质好, 空气质量持续改善): no problem is reported.
+_PRAISE = frozenset({"好", "很好", "较好", "良好", "优", "优良", "达标", "改善", "提升", "好转", "变好", "清澈"})
+_PRAISE_ADVERBS = frozenset({"也", "很", "较", "更", "都", "持续", "明显", "不断", "进一步", "越来越"})
 _NEGATION_CONTEXT = NEGATIONS | NEGATION_BRIDGES  # what the token before a negated term must be
 # Kinds of topic roles.
 _ANY, _ALL, _EXCLUDE = range(3)
@@ -378,17 +381,33 @@ class Matcher:
             hits += self._gapped_hits(tokens, starts, {(h[0], h[2]) for h in hits})
             hits.sort(key=lambda h: h[0])
         if self._figurative:
-            kept = []
-            for hit in hits:
-                start, _, term, entry, _ = hit
+            figures: set[str] = set()
+            for start, _, term, entry, _ in hits:
                 phrase = next((p for p, off in self._figurative.get(term, ())
                                if start >= off and text.startswith(p, start - off)), None) if entry[1] else None
                 if phrase is not None:
                     exclusions.append(f"figurative:{phrase}")
-                    continue
-                kept.append(hit)
-            hits = kept
+                    figures.add(term)
+            # A word the post once uses as a figure ("真的让人中毒" … "一周不吃就想，真的中毒了") is
+            # that figure wherever else it says it.
+            hits = [hit for hit in hits if hit[2] not in figures]
+        if hits:
+            hits = [hit for hit in hits if not self._praised(hit, tokens, starts, exclusions)]
         return hits
+
+    @staticmethod
+    def _praised(hit, tokens, starts, exclusions: list[str]) -> bool:
+        """A topic word that the next token praises ("水质好", "空气质量持续改善"): not a problem."""
+        end = hit[1]
+        j = bisect_left(starts, end)
+        if j >= len(tokens) or starts[j] != end:
+            return False
+        if tokens[j] in _PRAISE_ADVERBS and j + 1 < len(tokens):
+            j += 1
+        if tokens[j] in _PRAISE:
+            exclusions.append(f"praised:{hit[2]}")
+            return True
+        return False
 
     def _compound_hits(self, tokens: tuple[str, ...], starts: list[int], segment) -> list[tuple]:
         out = []
@@ -661,8 +680,9 @@ def _topic_roles(topics, form) -> dict[str, list[tuple]]:
 
 
 def _negated(tokens: tuple[str, ...], i: int) -> bool:
-    """Whether a negation token precedes tokens[i], with at most two bridge tokens between."""
-    for j in range(i - 1, max(i - 4, -1), -1):
+    """Whether a negation token precedes tokens[i], with at most three bridge tokens between
+    ("未发生较大以上安全事故")."""
+    for j in range(i - 1, max(i - 5, -1), -1):
         if tokens[j] in NEGATIONS:
             return True
         if tokens[j] not in NEGATION_BRIDGES:

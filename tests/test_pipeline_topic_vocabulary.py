@@ -212,3 +212,41 @@ def test_more_standard_words_of_wages_traffic_and_safety(text, expected):
 ])
 def test_a_topic_word_with_one_character_after_it_counts_only_before_a_noun_suffix(text, expected):
     assert topics(make_match(True)(text)) == expected
+
+
+POLLUTION = {"id": "pollution", "name": "污染", "category": "环境保护", "any": ["污染", "水质"], "severity": "orange",
+             "standard_terms": True}
+DEMOLITION = {"id": "demolition", "name": "拆迁", "category": "城乡建设", "any": ["拆迁"], "severity": "orange",
+              "standard_terms": True}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一小区晚上一股臭鸡蛋味", ["pollution", "local"]),  # a smell said plainly
+    ("遵义郊区晚上烧秸秆，浓烟呛得睡不着", ["pollution", "local"]),
+    ("遵义一小学二十多名学生午餐后呕吐", ["safety", "school", "local"]),  # food poisoning
+    ("遵义一家奶茶店关门，店员工资没结", ["wages", "local"]),
+    ("遵义发布一地块房屋征收公告", ["demolition", "local"]),
+    ("遵义菜价大跌，连请人砍菜的工钱都不够", ["local"]),  # wages paid, nothing owed
+])
+def test_plain_words_for_pollution_poisoning_unpaid_wages_and_expropriation(text, expected):
+    wages = dict(WAGES, standard_terms=True)
+    assert topics(make_match(True, [POLLUTION, DEMOLITION, wages])(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义湄潭的茶园水质好，茶叶品质高", ["local"]),  # praised: no problem
+    ("遵义今年空气质量持续改善", ["local"]),
+    ("遵义一条小河的水质越来越差，河面漂着白沫", ["pollution", "local"]),
+])
+def test_a_topic_word_the_next_token_praises_reports_no_problem(text, expected):
+    assert topics(make_match(True, [POLLUTION])(text)) == expected
+
+
+def test_a_word_used_once_as_a_figure_is_that_figure_wherever_the_post_says_it():
+    res = make_match(True)("遵义这家水饺真的让人中毒\n一周不吃一回就想，真的中毒了。")
+    assert topics(res) == ["local"]
+
+
+def test_a_negation_reaches_over_three_bridge_words():
+    res = make_match(True)("遵义国庆假期\n全市未发生较大以上安全事故，景区运行平稳。")
+    assert "safety" not in topics(res) and "negated:安全事故" in res.exclusions
