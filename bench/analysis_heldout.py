@@ -25,15 +25,16 @@ product was run on them):
   anqing, yueyang — a tenth and eleventh city (安徽 安庆市, 湖南 岳阳市), written like them,
             committed before the product was first run on them, after every round-6 change (blind
             once; their misses were read in round 7)
-  qiqihar — a thirteenth city (黑龙江 齐齐哈尔市), written like them, committed before the
-            product was first run on it, after every round-7 change (the blind set)
+  qiqihar, baoji — a thirteenth and twelfth city (黑龙江 齐齐哈尔市, 陕西 宝鸡市), written like
+            them, committed before the product was first run on them, after every round-7 change
+            (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
 equals the label (an irrelevant post's is empty), over all posts and over the relevant ones;
 negativity accuracy over all posts.
 
-    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|yichang|mianyang|taizhou|quanzhou|ganzhou|anqing|yueyang|qiqihar|all] [--verbose] [--no-aliases]
+    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|yichang|mianyang|taizhou|quanzhou|ganzhou|anqing|yueyang|qiqihar|baoji|all] [--verbose] [--no-aliases]
 """
 from __future__ import annotations
 
@@ -57,7 +58,8 @@ CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou
            "yichang": SETS / "yichang" / "topics.yaml", "mianyang": SETS / "mianyang" / "topics.yaml",
            "taizhou": SETS / "taizhou" / "topics.yaml", "quanzhou": SETS / "quanzhou" / "topics.yaml",
            "ganzhou": SETS / "ganzhou" / "topics.yaml", "anqing": SETS / "anqing" / "topics.yaml",
-           "yueyang": SETS / "yueyang" / "topics.yaml", "qiqihar": SETS / "qiqihar" / "topics.yaml"}
+           "yueyang": SETS / "yueyang" / "topics.yaml", "qiqihar": SETS / "qiqihar" / "topics.yaml",
+           "baoji": SETS / "baoji" / "topics.yaml"}
 
 
 def _config(name: str, aliases: bool, current_example: bool) -> Path:
