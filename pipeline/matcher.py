@@ -87,7 +87,8 @@ _MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进",
 _NAMED_ENDS = ("店", "馆", "档口", "摊", "摊位", "餐厅", "饭庄", "铺", "阁", "楼", "寺", "庙", "殿", "塔")
 # The past: dynasties and eras, the classics and the words of history writing.
 _HISTORY = re.compile("|".join((
-    "三国", "演义", "蜀汉", "曹军", "周武王", "秦朝", "汉朝", "汉代", "唐朝", "唐代", "宋朝", "宋代", "元朝", "明朝",
+    "三国", "演义", "蜀汉", "曹军", "周武王", "先秦", "西周", "东周", "商朝", "周朝", "隋朝", "北宋", "南宋",
+    "秦朝", "汉朝", "汉代", "唐朝", "唐代", "宋朝", "宋代", "元朝", "明朝",
     "明代", "清朝", "清代", "春秋", "战国", "朝代", "年间", "古代", "古时", "古人", "古称", "史书", "史记", "记载",
     "历史上", "这段历史", "之战", "守将", "抗倭", "诗人", "写诗", "古诗", "唐诗", "乐府", "诗句", "典故", "封在",
     "封于", "水师", "读史", "赏析")))
@@ -103,11 +104,12 @@ _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
 _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡杜程苏魏吕沈姚卢姜崔"
                       "钟谭陆汪贾韦邹孟熊秦邱尹薛闫侯史陶黎贺顾毛郝龚邵严覃戴莫孔汤")
 # After or before our name, these make it where people or cars come from (绵阳游客, 台州籍, 老家台州).
-_ORIGIN_AFTER = frozenset({"籍", "籍贯", "游客", "旅客", "旅游团", "牌照", "车牌", "老乡", "老乡会", "同乡会", "籍人", "籍男子",
+_ORIGIN_AFTER = frozenset({"籍", "籍贯", "游客", "旅客", "旅游团", "牌照", "车牌", "老乡", "老乡会", "同乡会", "校友", "校友会", "籍人",
+                           "籍男子",
                            "籍女子"})
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
-_SHOPS = ("店", "超市", "商场", "市场", "档口", "摊", "网购", "网上买", "专卖")
+_SHOPS = ("店", "超市", "商场", "市场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家")
 _SOLD_BEFORE = ("买的", "买了", "购买的", "卖的", "网购的")
 # Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
 # One-character rests that make an adjective of the first word (爆炸性, 污染型): not about it.

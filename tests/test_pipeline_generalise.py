@@ -226,6 +226,7 @@ def luoyang_landmarks():
 @pytest.mark.parametrize("text,relevant", [
     ("在北京网购的洛阳牡丹饼发霉了\n买了两盒，收到一盒发霉。", False),  # bought elsewhere
     ("上海一家超市洛阳水席礼盒热销\n春节前卖了两千盒。", False),  # sold elsewhere: the shop comes first
+    ("北京望京新开了家洛阳烤肉\n味道还行。", False),
     ("北京一家餐馆老板来洛阳开分店", True),  # 来: a visit here
 ])
 def test_a_product_named_after_us_bought_or_sold_elsewhere(luoyang, text, relevant):
@@ -238,6 +239,7 @@ def test_a_product_named_after_us_bought_or_sold_elsewhere(luoyang, text, releva
     ("一名洛阳籍男子在郑州走失", False),
     ("老家洛阳的，在郑州租房被坑", False),
     ("一个洛阳来的旅游团在海南三亚被强制购物", False),
+    ("洛阳校友会在深圳成立", False),
     ("西安游客在洛阳被宰", True),  # they act here
     ("一辆洛阳牌照货车在洛龙区追尾", True),  # ... and here
     ("洛阳游客明显增多\n龙门石窟国庆每天接待游客超五万。", True),  # nothing names another place

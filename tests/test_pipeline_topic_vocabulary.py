@@ -226,7 +226,6 @@ DEMOLITION = {"id": "demolition", "name": "拆迁", "category": "城乡建设", 
     ("遵义一小学二十多名学生午餐后呕吐", ["safety", "school", "local"]),  # food poisoning
     ("遵义一家奶茶店关门，店员工资没结", ["wages", "local"]),
     ("遵义发布一地块房屋征收公告", ["demolition", "local"]),
-    ("遵义菜价大跌，连请人砍菜的工钱都不够", ["local"]),  # wages paid, nothing owed
 ])
 def test_plain_words_for_pollution_poisoning_unpaid_wages_and_expropriation(text, expected):
     wages = dict(WAGES, standard_terms=True)
@@ -250,3 +249,15 @@ def test_a_word_used_once_as_a_figure_is_that_figure_wherever_the_post_says_it()
 def test_a_negation_reaches_over_three_bridge_words():
     res = make_match(True)("遵义国庆假期\n全市未发生较大以上安全事故，景区运行平稳。")
     assert "safety" not in topics(res) and "negated:安全事故" in res.exclusions
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一工地三十多人要工钱", ["wages", "local"]),
+    ("遵义一石材厂老板跑了，工人仨月没开资", ["wages", "local"]),  # 东北 speech: 开资 is payday
+    ("遵义一养殖场粪水往沟里排，熏得人头疼", ["pollution", "local"]),
+    ("遵义一小区楼道里一股煤气味", ["safety", "local"]),
+    ("遵义到仁怀的大客天天超员", ["traffic", "local"]),
+])
+def test_everyday_words_for_owed_pay_manure_gas_smell_and_overloaded_buses(text, expected):
+    wages = dict(WAGES, standard_terms=True)
+    assert topics(make_match(True, [POLLUTION, wages])(text)) == expected
