@@ -195,16 +195,30 @@ def _detect(body: bytes) -> Decoded:
         enc = normalize_encoding(best.encoding)
         if enc:
             candidates.append(enc)
-    candidates.append("gb18030")  # the most common legacy charset of our sources
-    for enc in candidates:
-        text = _strict(body, enc)
-        if text is not None and not _looks_binary(text):
-            return Decoded(text, enc)
+    candidates += ["gb18030", "big5"]  # the legacy charsets of our sources
+    candidates = list(dict.fromkeys(candidates))
+    # Several codecs may decode the bytes strictly (any byte is valid cp1252 or koi8-r, and the
+    # detector guesses those for GBK pages that declare no charset): our sources write Chinese,
+    # so the reading with the most Chinese characters wins; ties keep the detector's order.
+    readings = [Decoded(text, enc) for enc in candidates
+                if (text := _strict(body, enc)) is not None and not _looks_binary(text)]
+    if readings:
+        return max(readings, key=lambda d: _cjk_share(d.text))
     for enc in candidates:
         near = _lenient(body, enc)
         if near is not None and not _looks_binary(near.text):
             return near
     raise DecodeError("无法识别页面编码（可能是二进制内容）")
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _cjk_share(text: str) -> float:
+    """Share of Chinese characters among the non-ASCII characters of the first 200k."""
+    sample = text[:200_000]
+    non_ascii = sum(1 for c in sample if ord(c) > 127)
+    return len(_CJK.findall(sample)) / non_ascii if non_ascii else 0.0
 
 
 def _checked(d: Decoded) -> Decoded:

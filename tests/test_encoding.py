@@ -5,6 +5,7 @@ import bz2
 import codecs
 import random
 import re
+from pathlib import Path
 
 import pytest
 
@@ -163,3 +164,12 @@ def test_sources_yaml_refuses_a_non_text_encoding(tmp_path):
         encoding="utf-8")
     with pytest.raises(ConfigError, match="sources.yaml:.*encoding"):
         load_sources(tmp_path)
+
+
+def test_a_gbk_page_declaring_no_charset_is_read_as_chinese_not_as_a_single_byte_codec():
+    # A real 网易汽车 page saved with no <meta charset> (only <script charset="gb2312">): the
+    # detector's single-byte guess decodes every byte too, but gives no Chinese at all.
+    page = Path(__file__).parent / "fixtures" / "heldout" / "pages" / "news_b6_rcy_163auto_passat_nocharset.html"
+    d = decode(page.read_bytes())
+    assert d.encoding in ("gb18030", "gbk", "gb2312")
+    assert "上汽大众全新帕萨特官图发布" in d.text
