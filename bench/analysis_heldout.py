@@ -27,6 +27,9 @@ product was run on them):
             once; their misses were read in round 7)
   qiqihar, baoji — a thirteenth and twelfth city (黑龙江 齐齐哈尔市, 陕西 宝鸡市), written like
             them, committed before the product was first run on them, after every round-7 change
+            (blind once; their misses were read in round 8)
+  zhanjiang, qujing — a fourteenth and fifteenth city (广东 湛江市, 云南 曲靖市), written like
+            them, committed before the product was first run on them, after every round-8 change
             (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
@@ -34,7 +37,7 @@ Figures: relevance F1 (relevant = positive class); topics exact = share of posts
 equals the label (an irrelevant post's is empty), over all posts and over the relevant ones;
 negativity accuracy over all posts.
 
-    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|yichang|mianyang|taizhou|quanzhou|ganzhou|anqing|yueyang|qiqihar|baoji|all] [--verbose] [--no-aliases]
+    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|yichang|mianyang|taizhou|quanzhou|ganzhou|anqing|yueyang|qiqihar|baoji|zhanjiang|qujing|all] [--verbose] [--no-aliases]
 """
 from __future__ import annotations
 
@@ -59,7 +62,8 @@ CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou
            "taizhou": SETS / "taizhou" / "topics.yaml", "quanzhou": SETS / "quanzhou" / "topics.yaml",
            "ganzhou": SETS / "ganzhou" / "topics.yaml", "anqing": SETS / "anqing" / "topics.yaml",
            "yueyang": SETS / "yueyang" / "topics.yaml", "qiqihar": SETS / "qiqihar" / "topics.yaml",
-           "baoji": SETS / "baoji" / "topics.yaml"}
+           "baoji": SETS / "baoji" / "topics.yaml", "zhanjiang": SETS / "zhanjiang" / "topics.yaml",
+           "qujing": SETS / "qujing" / "topics.yaml"}
 
 
 def _config(name: str, aliases: bool, current_example: bool) -> Path:
