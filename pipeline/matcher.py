@@ -289,7 +289,9 @@ class Matcher:
     def _drill_topics(self, hits: tuple[TopicHit, ...], text: str, exclusions: list[str]) -> tuple[TopicHit, ...]:
         """A drill is about none of the subjects it rehearses (a school's evacuation drill, a fire
         drill at a plant): only catch-all topics, and topics matched by a drill word itself, stay."""
-        if all(self._rules[self._index[h.topic_id]][4] for h in hits) or not is_drill(text):
+        # 演练/演习 first: a drill post names one, and this runs for every post with a topic.
+        if ("演练" not in text and "演习" not in text) or all(self._rules[self._index[h.topic_id]][4] for h in hits) \
+                or not is_drill(text):
             return hits
         kept = []
         for hit in hits:
@@ -380,7 +382,7 @@ class Matcher:
                     break
         if self._topic_terms_max:
             hits += self._compound_hits(tokens, starts, segment)
-            hits += self._gapped_hits(tokens, starts, {(h[0], h[2]) for h in hits})
+            hits += self._gapped_hits(tokens, starts, hits)
             hits.sort(key=lambda h: h[0])
         if self._figurative:
             figures: set[str] = set()
@@ -443,11 +445,14 @@ class Matcher:
                         break
         return out
 
-    def _gapped_hits(self, tokens: tuple[str, ...], starts: list[int], found: set) -> list[tuple]:
+    def _gapped_hits(self, tokens: tuple[str, ...], starts: list[int], hits: list[tuple]) -> list[tuple]:
         """Two-word topic terms with a short modifier between their words (see _GAP_TOKENS)."""
         out = []
         n = len(tokens)
+        found = None
         for i in compress(range(n), map(self._gapped.__contains__, tokens)):
+            if found is None:
+                found = {(h[0], h[2]) for h in hits}
             for rest, term, entry in self._gapped[tokens[i]]:
                 if (starts[i], term) in found:
                     continue
