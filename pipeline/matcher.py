@@ -201,11 +201,11 @@ class Matcher:
         self._topic_terms_max = max(map(len, topic_roles), default=0)
         # First word of a topic term of two or more words → [(the rest, term, entry)]; looked up
         # only when that first word is a whole token of the post.
-        self._gapped: dict[str, list[tuple[str, str, tuple]]] = {}
+        self._gapped: dict[str, dict[str, list[tuple[str, tuple]]]] = {}
         for term, entry in self._token_terms.items():
             if any(role[0] != _EXCLUDE for role in entry[1]):
                 for k in range(2, len(term) - 1):
-                    self._gapped.setdefault(term[:k], []).append((term[k:], term, entry))
+                    self._gapped.setdefault(term[:k], {}).setdefault(term[k:], []).append((term, entry))
         # Every prefix of a term → the term's entry when the prefix is a whole term, else None:
         # one lookup per step of a run of tokens.
         self._prefixes: dict[str, tuple | None] = {
@@ -446,26 +446,28 @@ class Matcher:
         return out
 
     def _gapped_hits(self, tokens: tuple[str, ...], starts: list[int], hits: list[tuple]) -> list[tuple]:
-        """Two-word topic terms with a short modifier between their words (see _GAP_TOKENS)."""
+        """Two-word topic terms with a short modifier between their words (see _GAP_TOKENS). The rest
+        of a term is looked up by the next tokens (or their tails): cost follows the tokens, not the
+        number of terms that start alike."""
         out = []
         n = len(tokens)
         found = None
         for i in compress(range(n), map(self._gapped.__contains__, tokens)):
             if found is None:
                 found = {(h[0], h[2]) for h in hits}
-            for rest, term, entry in self._gapped[tokens[i]]:
-                if (starts[i], term) in found:
-                    continue
-                gap = 0
-                for j in range(i + 1, min(i + 2 + _GAP_TOKENS, n)):
-                    tok = tokens[j]
-                    if tok.endswith(rest) and 0 < gap + len(tok) - len(rest) <= _GAP_CHARS:
-                        negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
-                        out.append((starts[i], starts[j] + len(tok), term, entry, negated))
-                        break
-                    gap += len(tok)
-                    if gap > _GAP_CHARS or tokens[j] in NEGATIONS or not tokens[j].isalnum():
-                        break
+            rests = self._gapped[tokens[i]]
+            gap = 0
+            for j in range(i + 1, min(i + 2 + _GAP_TOKENS, n)):
+                tok = tokens[j]
+                for cut in range(max(0, 1 - gap), min(len(tok) - 1, _GAP_CHARS - gap + 1)):
+                    for term, entry in rests.get(tok[cut:], ()):
+                        if (starts[i], term) not in found:
+                            found.add((starts[i], term))
+                            negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
+                            out.append((starts[i], starts[j] + len(tok), term, entry, negated))
+                gap += len(tok)
+                if gap > _GAP_CHARS or tok in NEGATIONS or not tok.isalnum():
+                    break
         return out
 
     def _split_hit(self, tokens: tuple[str, ...], starts: list[int], i: int) -> tuple | None:
