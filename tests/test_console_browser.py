@@ -85,9 +85,27 @@ def _wait(drv, cond, timeout=10):
         raise AssertionError(f"condition not met in {timeout}s; last toast: {toast!r}; rows: {rows!r}") from None
 
 
+def _gone(element):
+    """A wait condition: `element` left the document (a navigation replaced the page). Chrome
+    reports that as a stale element, or, mid-navigation, as an inspector error about a node that
+    "does not belong to the document"."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def cond(_drv):
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+        return False
+    return cond
+
+
 def _sign_in(drv, url, name="值班员甲"):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.expected_conditions import staleness_of
 
     drv.get(url + "/")
     box = drv.find_element(By.ID, "actor-name")
@@ -96,7 +114,7 @@ def _sign_in(drv, url, name="值班员甲"):
     drv.find_element(By.ID, "actor-save").click()
     # Wait for the form's navigation to finish: with a name saved by an earlier test, the old
     # page already shows it, and a get() issued now would race the redirect.
-    _wait(drv, staleness_of(box))
+    _wait(drv, _gone(box))
     _wait(drv, lambda d: d.execute_script(
         "const e = document.getElementById('actor-name'); return e && e.defaultValue") == name)
 
