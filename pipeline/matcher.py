@@ -99,6 +99,10 @@ _TODAY = re.compile("|".join((
     "活动", "门票", "民警", "通知", "报名")))
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
+# A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川),
+# and 不在 right before ours says the thing is not here (兵马俑不在宝鸡).
+_PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "运动员", "导演", "主持人", "画家", "诗人", "教授",
+                           "博士", "先生", "女士", "记者", "名将", "球星", "不在", "并不在", "不属于"})
 # Common surnames that are not also prepositions or words placed before a place name (于, 向, 江,
 # 金, 石, 高, 龙): a lone one right before a two-character name makes it a person's given name.
 _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡杜程苏魏吕沈姚卢姜崔"
@@ -527,7 +531,9 @@ class Matcher:
             # A name given to something ("一家叫信丰的物流公司") or a person's given name after a surname
             # ("篮球联赛王崇义砍下三十分", "李平武"), not the place.
             i = index.get(s)
-            if i and (tokens[i - 1] in _NAMED_AS or len(term) == 2 and role != ANCHOR and tokens[i - 1] in _SURNAMES):
+            if i and (tokens[i - 1] in _NAMED_AS or len(term) == 2 and role != ANCHOR
+                      and (tokens[i - 1] in _SURNAMES or tokens[i - 1] in _PERSON_ROLES)
+                      or i > 1 and tokens[i - 1] == "在" and tokens[i - 2] in ("不", "并不")):
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")
                 continue
             # Another city's, province's or county's name right before: "宁波江北", "南昌东湖区",

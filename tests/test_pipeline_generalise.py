@@ -277,3 +277,12 @@ def test_our_name_before_a_road_word_is_a_street_elsewhere_only_when_the_post_sa
 ])
 def test_names_given_to_things_people_and_hometown_groups_are_not_the_place(luoyang, text, relevant):
     assert luoyang(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("作家宜阳的新书签售会在郑州举行", False),  # a role before a two-character name: a person
+    ("兵马俑不在洛阳\n很多外地游客搞错了。", False),  # said not to be here
+    ("宜阳一小区停水", True),
+])
+def test_a_role_before_a_name_makes_it_a_person_and_not_here_denies_the_place(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant

@@ -261,3 +261,12 @@ def test_a_negation_reaches_over_three_bridge_words():
 def test_everyday_words_for_owed_pay_manure_gas_smell_and_overloaded_buses(text, expected):
     wages = dict(WAGES, standard_terms=True)
     assert topics(make_match(True, [POLLUTION, wages])(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一家烧烤店的油烟呛得楼上没法开窗", ["pollution", "local"]),
+    ("遵义一水库一男子游泳溺亡", ["safety", "local"]),
+    ("遵义一小学开展防溺水教育", ["school", "local"]),  # prevention: 溺水 alone is no standard word
+])
+def test_cooking_fumes_and_drowning(text, expected):
+    assert topics(make_match(True, [POLLUTION])(text)) == expected
