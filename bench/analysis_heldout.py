@@ -30,6 +30,9 @@ product was run on them):
             (blind once; their misses were read in round 8)
   zhanjiang, qujing — a fourteenth and fifteenth city (广东 湛江市, 云南 曲靖市), written like
             them, committed before the product was first run on them, after every round-8 change
+            (blind once; their misses were read in round 9)
+  xingtai, changzhi — a sixteenth and seventeenth city (河北 邢台市, 山西 长治市), written like
+            them, committed before the product was first run on them, after every round-9 change
             (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
@@ -37,7 +40,7 @@ Figures: relevance F1 (relevant = positive class); topics exact = share of posts
 equals the label (an irrelevant post's is empty), over all posts and over the relevant ones;
 negativity accuracy over all posts.
 
-    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|yichang|mianyang|taizhou|quanzhou|ganzhou|anqing|yueyang|qiqihar|baoji|zhanjiang|qujing|all] [--verbose] [--no-aliases]
+    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|yichang|mianyang|taizhou|quanzhou|ganzhou|anqing|yueyang|qiqihar|baoji|zhanjiang|qujing|xingtai|changzhi|all] [--verbose] [--no-aliases]
 """
 from __future__ import annotations
 
@@ -63,7 +66,8 @@ CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou
            "ganzhou": SETS / "ganzhou" / "topics.yaml", "anqing": SETS / "anqing" / "topics.yaml",
            "yueyang": SETS / "yueyang" / "topics.yaml", "qiqihar": SETS / "qiqihar" / "topics.yaml",
            "baoji": SETS / "baoji" / "topics.yaml", "zhanjiang": SETS / "zhanjiang" / "topics.yaml",
-           "qujing": SETS / "qujing" / "topics.yaml"}
+           "qujing": SETS / "qujing" / "topics.yaml", "xingtai": SETS / "xingtai" / "topics.yaml",
+           "changzhi": SETS / "changzhi" / "topics.yaml"}
 
 
 def _config(name: str, aliases: bool, current_example: bool) -> Path:
