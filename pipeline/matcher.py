@@ -532,9 +532,11 @@ class Matcher:
             # ("篮球联赛王崇义砍下三十分", "李平武"), not the place.
             i = index.get(s)
             if i and (tokens[i - 1] in _NAMED_AS or len(term) == 2 and role != ANCHOR
-                      and (tokens[i - 1] in _SURNAMES or tokens[i - 1] in _PERSON_ROLES)
-                      or i > 1 and tokens[i - 1] == "在" and tokens[i - 2] in ("不", "并不")):
+                      and (tokens[i - 1] in _SURNAMES or tokens[i - 1] in _PERSON_ROLES)):
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")
+                continue
+            if i and i > 1 and tokens[i - 1] == "在" and tokens[i - 2] in ("不", "并不"):  # 不|在|青溪
+                exclusions.append(f"locality:{tokens[i - 2]}在{term}")
                 continue
             # Another city's, province's or county's name right before: "宁波江北", "南昌东湖区",
             # "上海柳州路", "江苏台州姜堰" (泰州 mistyped), "邛崃天台山" (a namesake landmark).

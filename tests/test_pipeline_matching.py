@@ -92,7 +92,7 @@ CASES = [
     ("html leftovers", "<p>青溪&amp;化工厂<br/>偷排</p>", True, ("青溪",), ("pollution", "local"), ()),
     ("look-alike street", "上海青溪路有家工厂有异味", False, (), (), ("locality:青溪路",)),
     ("street and the real place", "青溪路不在青溪，青溪工厂偷排", True, ("青溪",), ("pollution", "local"),
-     ("locality:青溪路",)),
+     ("locality:青溪路", "locality:不在青溪")),
     ("term inside a longer word", "东湖区域规划", False, (), (), ()),
     ("locality term inside a word", "《临江仙》词一首", False, (), (), ()),
     ("any without all", "青溪有人偷排", True, ("青溪",), ("local",), ()),
