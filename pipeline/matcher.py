@@ -99,18 +99,18 @@ _TODAY = re.compile("|".join((
     "活动", "门票", "民警", "通知", "报名")))
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
-# A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川),
-# and 不在 right before ours says the thing is not here (兵马俑不在宝鸡).
+# A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
 _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "运动员", "导演", "主持人", "画家", "诗人", "教授",
-                           "博士", "先生", "女士", "记者", "名将", "球星", "不在", "并不在", "不属于"})
+                           "博士", "先生", "女士", "记者", "名将", "球星"})
+# Right before a two-character name of ours, these say the thing is not here (兵马俑不在宝鸡).
+_NOT_HERE = frozenset({"不在", "并不在", "不属于"})
 # Common surnames that are not also prepositions or words placed before a place name (于, 向, 江,
 # 金, 石, 高, 龙): a lone one right before a two-character name makes it a person's given name.
 _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡杜程苏魏吕沈姚卢姜崔"
                       "钟谭陆汪贾韦邹孟熊秦邱尹薛闫侯史陶黎贺顾毛郝龚邵严覃戴莫孔汤")
 # After or before our name, these make it where people or cars come from (绵阳游客, 台州籍, 老家台州).
-_ORIGIN_AFTER = frozenset({"籍", "籍贯", "游客", "旅客", "旅游团", "牌照", "车牌", "老乡", "老乡会", "同乡会", "校友", "校友会", "籍人",
-                           "籍男子",
-                           "籍女子"})
+_ORIGIN_AFTER = frozenset({"籍", "籍贯", "游客", "旅客", "旅游团", "牌照", "车牌", "老乡", "老乡会", "同乡会", "校友",
+                           "校友会", "籍人", "籍男子", "籍女子"})
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
 _SHOPS = ("店", "超市", "商场", "市场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家")
@@ -528,11 +528,11 @@ class Matcher:
             if suffix is not None:
                 exclusions.append(f"locality:{term}{suffix}")
                 continue
-            # A name given to something ("一家叫信丰的物流公司") or a person's given name after a surname
-            # ("篮球联赛王崇义砍下三十分", "李平武"), not the place.
+            # A name given to something ("一家叫信丰的物流公司"), a person's given name after a surname or
+            # a role ("篮球联赛王崇义砍下三十分", "作家陆良"), or a thing said not to be here: not the place.
             i = index.get(s)
             if i and (tokens[i - 1] in _NAMED_AS or len(term) == 2 and role != ANCHOR
-                      and (tokens[i - 1] in _SURNAMES or tokens[i - 1] in _PERSON_ROLES)):
+                      and (tokens[i - 1] in _SURNAMES or tokens[i - 1] in _PERSON_ROLES or tokens[i - 1] in _NOT_HERE)):
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")
                 continue
             if i and i > 1 and tokens[i - 1] == "在" and tokens[i - 2] in ("不", "并不"):  # 不|在|青溪

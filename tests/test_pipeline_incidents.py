@@ -34,14 +34,14 @@ def test_drills_are_not_negative(text):
     assert not model.is_negative(model.score(text))
 
 
-@pytest.mark.parametrize("text", [
-    "市人社局开展根治欠薪冬季专项行动，设立举报电话。",  # prevention, not an incident
-    "这家店最近人气爆炸，排长队。",  # a metaphor
-    "本次事故未造成人员伤亡。",  # denied, nothing else happened
-    "周末和朋友一起火锅。",
+@pytest.mark.parametrize("text,verdict", [
+    ("市人社局开展根治欠薪冬季专项行动，设立举报电话。", NOTICE),  # prevention, not an incident
+    ("这家店最近人气爆炸，排长队。", NOTICE),  # a metaphor
+    ("本次事故未造成人员伤亡。", NOTICE),  # denied, nothing else happened
+    ("周末和朋友一起火锅。", NOTICE),  # a fragment listed with the figures (起火锅)
 ])
-def test_notices_metaphors_and_denials_are_not_incidents(text):
-    assert incident_verdict(text) != INCIDENT
+def test_notices_metaphors_and_denials_are_not_incidents(text, verdict):
+    assert incident_verdict(text) == verdict
 
 
 @pytest.mark.parametrize("text", [
@@ -79,7 +79,9 @@ def test_a_notice_the_model_finds_clearly_angry_stays_negative():
 
 
 def test_broken_as_an_intensifier_is_not_a_grievance():
-    assert incident_verdict("孩子考了满分，全家乐坏了。") != INCIDENT
+    model = SentimentModel.load()
+    text = "孩子考了满分，全家乐坏了。"
+    assert incident_verdict(text) != INCIDENT and not model.is_negative(model.score(text))
 
 
 @pytest.mark.parametrize("text", ["青溪这家早餐店人气爆炸，每天早上排长队。", "青溪新楼盘全屋用的防火门和阻燃板，质量怎么样？"])
