@@ -73,6 +73,9 @@ _PLACED_IN = frozenset({"在", "位于", "属于", "隶属"})
 # Accident words before which a pollution category's substance word names the cause (粉尘爆炸).
 _ACCIDENTS = frozenset({"爆炸", "爆燃", "闪爆", "起火", "着火", "中毒", "窒息"})
 _POLLUTION = "环境保护"
+_SCHOOL = "教育文体"
+# A sentence that tells of a visit or a ticket: pupils and schools in it are visitors.
+_VISIT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:参观|研学|祭扫|游学|半价|免票|门票)[^。！？!?\n]*")
 # Countries whose name sets a post abroad like another province does ("日本五井站" is in 千叶, not a
 # township of ours). Not 蒙古: a token of 内蒙古's posts too.
 FOREIGN_COUNTRIES = frozenset({
@@ -104,12 +107,16 @@ _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "�
                            "博士", "先生", "女士", "记者", "名将", "球星"})
 # Right before a two-character name of ours, these say the thing is not here (兵马俑不在宝鸡).
 _NOT_HERE = frozenset({"不在", "并不在", "不属于"})
+# Right before a two-character name, a degree adverb or modal makes it an adjective ("一路平顺",
+# "开起来很平顺", "都能平顺过冬") and a classifier makes it a common noun ("一条沙河"): no place.
+_NOT_A_PLACE_BEFORE = frozenset({"很", "挺", "太", "非常", "比较", "更", "最", "特别", "十分", "还算", "一路",
+                                 "越来越", "蛮", "能", "能够", "一条", "这条", "那条"})
 # Common surnames that are not also prepositions or words placed before a place name (于, 向, 江,
 # 金, 石, 高, 龙): a lone one right before a two-character name makes it a person's given name.
 _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡杜程苏魏吕沈姚卢姜崔"
                       "钟谭陆汪贾韦邹孟熊秦邱尹薛闫侯史陶黎贺顾毛郝龚邵严覃戴莫孔汤")
 # After or before our name, these make it where people or cars come from (绵阳游客, 台州籍, 老家台州).
-_ORIGIN_AFTER = frozenset({"籍", "籍贯", "游客", "旅客", "旅游团", "牌照", "车牌", "老乡", "老乡会", "同乡会", "校友",
+_ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅游团", "牌照", "车牌", "老乡", "老乡会", "同乡会", "校友",
                            "校友会", "籍人", "籍男子", "籍女子"})
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
@@ -240,6 +247,7 @@ class Matcher:
 
         topic_hits = self._topic_hits(term_hits, loc_relevant, index, exclusions, title_end)
         topic_hits = self._drill_topics(topic_hits, text, exclusions)
+        topic_hits = self._visitors(topic_hits, text, exclusions)
         relevant = loc_relevant or bool(topic_hits)
         return MatchResult(relevant, loc_terms, topic_hits, tuple(dict.fromkeys(exclusions)), tokens)
 
@@ -304,6 +312,22 @@ class Matcher:
             else:
                 exclusions.append(f"drill:{hit.topic_id}")
         return tuple(kept)
+
+    def _visitors(self, hits: tuple[TopicHit, ...], text: str, exclusions: list[str]) -> tuple[TopicHit, ...]:
+        """Pupils or a school named only as visitors or a ticket class, in the sentences that tell of
+        a visit ("不少学校组织参观", "迎来一批研学的中学生", "门票学生半价"), are the audience, not
+        the subject: a post with no other subject than that is not about schools."""
+        school = [h for h in hits if h.category == _SCHOOL]
+        if not school or any(not self._rules[self._index[h.topic_id]][4] for h in hits if h.category != _SCHOOL):
+            return hits
+        visits = [m.span() for m in _VISIT_SENTENCE.finditer(text)]
+        if not visits:
+            return hits
+        drop = {h.topic_id for h in school
+                if all(any(vs <= m.start() and m.end() <= ve for vs, ve in visits)
+                       for w in h.words for m in re.finditer(re.escape(w), text))}
+        exclusions += [f"visitors:{tid}" for tid in drop]
+        return tuple(h for h in hits if h.topic_id not in drop)
 
     def _subjects(self, out: list[TopicHit], subject: list[tuple], exclusions: list[str]) -> tuple[TopicHit, ...]:
         """A post is about what its title names: when the title names a topic, another topic whose
@@ -508,6 +532,7 @@ class Matcher:
         streets_elsewhere = {term for s, e, term, _ in loc_hits if e in index and tokens[index[e]] in ROAD_TOKENS
                              and self._after_another_place(tokens, index.get(s))}
         kept = []
+        named: set[str] = set()
         for s, e, term, role in loc_hits:
             if role == OPTIONAL_TOPIC or s not in bounds:
                 continue
@@ -518,7 +543,8 @@ class Matcher:
             # A road, or another division of the same name ("屏山乡" elsewhere, not our 屏山县).
             suffix = next((w for w in ROAD_WORDS if text.startswith(w, e) and e + len(w) in bounds), None) \
                 or next((w for w in DIVISION_WORDS if e in bounds and text.startswith(w, e)
-                         and e + len(w) in bounds and term + w not in self._loc_roles), None)
+                         and e + len(w) in bounds and term + w not in self._loc_roles
+                         and not (term.endswith("市") and w == "区")), None)  # 邢台市|区: its urban area
             # "上海柳州路上": 柳州路, a street elsewhere; but with no other place before it, "柳州路口" is
             # a crossing in 柳州 ("在绵阳路口开车最怕加塞"), and a full division name before 路段/路上 is the
             # stretch of road inside that division ("奎文区路段早晚高峰拥堵").
@@ -532,8 +558,10 @@ class Matcher:
             # a role ("篮球联赛王崇义砍下三十分", "作家陆良"), or a thing said not to be here: not the place.
             i = index.get(s)
             if i and (tokens[i - 1] in _NAMED_AS or len(term) == 2 and role != ANCHOR
-                      and (tokens[i - 1] in _SURNAMES or tokens[i - 1] in _PERSON_ROLES or tokens[i - 1] in _NOT_HERE)):
+                      and (tokens[i - 1] in _SURNAMES or tokens[i - 1] in _PERSON_ROLES or tokens[i - 1] in _NOT_HERE
+                           or tokens[i - 1] in _NOT_A_PLACE_BEFORE)):
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")
+                named.add(term)
                 continue
             if i and i > 1 and tokens[i - 1] == "在" and tokens[i - 2] in ("不", "并不"):  # 不|在|青溪
                 exclusions.append(f"locality:{tokens[i - 2]}在{term}")
@@ -552,6 +580,9 @@ class Matcher:
                 continue
             if e in bounds:
                 kept.append((s, e, term, role))
+        # A name the post once gives a person or a thing is that person or thing wherever else it
+        # stands in the post ("襄垣是我朋友 … 我朋友刘襄垣下周结婚").
+        kept = [hit for hit in kept if hit[2] not in named]
         # A post that names another city or province and none of our own city-level names is set
         # there: our township names and shared county names in it are namesakes ("广元旺苍县东河").
         if self._minor and any(role in (STRONG, WEAK) and term in self._minor for *_, term, role in kept) \
@@ -577,9 +608,13 @@ class Matcher:
         if shop_place is not None:
             exclusions += [f"locality:{term}@{shop_place}" for *_, term, _ in kept]
             kept = []
-        # Our name only as where people or cars come from, in a post that names another place: they
-        # act there ("绵阳游客在三亚被宰", "台州籍司机在江西追尾", "老家台州的，在杭州租房").
-        if kept and all(self._origin_only(tokens, index, s, e) for s, e, _, _ in kept):
+        # Our name only as where people or cars come from, or as who acts in another place named in
+        # the same clause, in a post that names that place: they act there ("绵阳游客在三亚被宰",
+        # "台州籍司机在江西追尾", "老家台州的，在杭州租房", "长治学院合唱团在北京获奖"). The city
+        # itself acting elsewhere is still news of it ("青溪在北京办推介会").
+        if kept and all(self._origin_only(tokens, index, s, e)
+                        or term not in self._own_names and self._acting_elsewhere(tokens, index.get(e))
+                        for s, e, term, _ in kept):
             elsewhere = next((tok for tok in tokens if tok in self._elsewhere), None)
             if elsewhere is not None:
                 exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept]
@@ -613,6 +648,18 @@ class Matcher:
                               or tokens[j] == "来" and tokens[j + 1:j + 2] == ("的",)):  # 泉州来的旅游团
             return True
         return bool(i) and tokens[i - 1] in _ORIGIN_BEFORE
+
+    def _acting_elsewhere(self, tokens, j: int | None) -> bool:
+        """Whether the clause that starts at tokens[j], right after our name, goes on to act "在"
+        another city or province ("…合唱团昨晚在北京国家大剧院参加")."""
+        if j is None:
+            return False
+        for k in range(j, min(j + 8, len(tokens) - 1)):
+            if not tokens[k].strip() or not tokens[k][0].isalnum():
+                return False  # the clause ends at punctuation
+            if tokens[k] == "在" and tokens[k + 1] in self._elsewhere:
+                return True
+        return False
 
     def _shop_named_after_us(self, tokens, starts, title_end: int, kept) -> str | None:
         """The other place a title names before a shop carrying our name, or None."""

@@ -135,7 +135,7 @@ def test_a_subdistrict_short_form_needs_context(luoyang, text, relevant):
     ("寇店一酒店大堂漏水", True, None),  # 大堂: a county's short form, but an everyday word first
     ("寇店一带今天停电", True, None),  # nothing names another place
     ("湖北游客在洛阳寇店吃面", True, None),  # our city is named too
-    ("宜阳县一位老人在郑州走失", True, None),  # a county's full name no township bears: ours
+    ("宜阳县一位老人走失，最后在郑州被找到", True, None),  # a county's full name no township bears: ours
 ])
 def test_minor_names_in_a_post_set_elsewhere_are_namesakes(luoyang, text, relevant, exclusion):
     res = luoyang(text)
@@ -286,3 +286,71 @@ def test_names_given_to_things_people_and_hometown_groups_are_not_the_place(luoy
 ])
 def test_a_role_before_a_name_makes_it_a_person_and_not_here_denies_the_place(luoyang, text, relevant):
     assert luoyang(text).relevant is relevant
+
+
+def test_a_city_name_before_its_urban_area_is_not_another_division():
+    config = {"locality": {"name": "邢台市", "terms": ["邢台", "邢台市"], "divisions": ["河北/邢台市"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    res = matcher.match("邢台市区明天有雪\n市气象台预报，明天夜间到后天市区有小到中雪。", segmenter.cut)
+    assert res.tokens[:2] == ("邢台市", "区")  # jieba's cut that once read as a district named 邢台市区
+    assert res.relevant and res.locality_terms == ("邢台市",) and not res.exclusions
+
+
+def test_a_name_the_post_gives_a_person_is_that_person_everywhere_in_it(luoyang):
+    res = luoyang("宜阳是我朋友\n我朋友王宜阳下周结婚，在郑州办酒。")
+    assert not res.relevant and "locality:王宜阳" in res.exclusions
+
+
+@pytest.fixture(scope="module")
+def changzhi():
+    config = {"locality": {"name": "长治市", "terms": ["长治"], "divisions": ["山西/长治市"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    return lambda text: matcher.match(text, segmenter.cut)
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("祝大家春运一路平顺，平安到家！", False),  # an adjective after a degree word or modal
+    ("提了新车，换挡很平顺", False),
+    ("希望今年冬天大家都能平顺过冬", False),
+    ("平顺一小区停水两天", True),  # the county
+    ("平顺县西沟村新修了一条路", True),
+])
+def test_a_degree_word_or_modal_before_a_name_makes_it_an_adjective(changzhi, text, relevant):
+    assert changzhi(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("宜阳县剧团昨晚在北京国家大剧院演出", False),  # our people act in another city
+    ("宜阳县剧团在北京演出\n宜阳县剧团昨晚在北京国家大剧院演出。", False),
+    ("洛阳在北京办推介会", True),  # the city itself acting elsewhere is news of it
+    ("宜阳县剧团在县城演出", True),
+])
+def test_our_people_acting_in_another_city_set_the_post_there(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant
+
+
+@pytest.fixture(scope="module")
+def school_match():
+    config = {"locality": {"name": "遵义市", "terms": ["遵义"]},
+              "topics": [{"id": "school", "name": "教育", "category": "教育文体", "any": ["学生", "学校", "食堂"],
+                          "severity": "yellow"},
+                         {"id": "safety", "name": "安全", "category": "安全生产", "any": ["中毒"], "severity": "red"},
+                         {"id": "local", "name": "本地", "severity": "blue"}]}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    return lambda text: matcher.match(text, segmenter.cut)
+
+
+@pytest.mark.parametrize("text,expected,exclusion", [
+    ("遵义会议会址迎来研学团\n今天迎来了一批研学的中学生。", ["local"], "visitors:school"),
+    ("遵义纪念馆新增展品\n不少学校组织参观。", ["local"], "visitors:school"),
+    ("遵义一社区食堂开业\n六十岁以上老人吃饭八块钱。", ["local"], None),  # not a school's canteen
+    ("遵义一学校食堂饭菜涨价\n学生一个月生活费不够。", ["school", "local"], None),
+    ("遵义一学校组织参观后学生中毒", ["school", "safety", "local"], None),  # another subject too
+])
+def test_pupils_named_only_as_visitors_are_not_the_subject(school_match, text, expected, exclusion):
+    res = school_match(text)
+    assert res.relevant and topics(res) == expected
+    assert exclusion is None or exclusion in res.exclusions
