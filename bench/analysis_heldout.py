@@ -33,14 +33,19 @@ product was run on them):
             (blind once; their misses were read in round 9)
   xingtai, changzhi — a sixteenth and seventeenth city (河北 邢台市, 山西 长治市), written like
             them, committed before the product was first run on them, after every round-9 change
-            (the blind sets)
+            (blind once; their misses were read in round 10)
+  nanyang, zunyi, jinzhou — an eighteenth to twentieth city (河南 南阳市, 贵州 遵义市, 辽宁 锦州市),
+            written like them, committed before the product was first run on them, first run after
+            every round-10 change (the blind sets)
+  yancheng, tianshui, siping — a twenty-first to twenty-third city (江苏 盐城市, 甘肃 天水市,
+            吉林 四平市), written and committed with them, first run after round 11 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
 equals the label (an irrelevant post's is empty), over all posts and over the relevant ones;
 negativity accuracy over all posts.
 
-    .venv/bin/python bench/analysis_heldout.py [--set qingxi|liuzhou|baotou|weifang|yichang|mianyang|taizhou|quanzhou|ganzhou|anqing|yueyang|qiqihar|baoji|zhanjiang|qujing|xingtai|changzhi|all] [--verbose] [--no-aliases]
+    .venv/bin/python bench/analysis_heldout.py [--set NAME|all] [--verbose] [--no-aliases]
 """
 from __future__ import annotations
 
@@ -67,7 +72,10 @@ CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou
            "yueyang": SETS / "yueyang" / "topics.yaml", "qiqihar": SETS / "qiqihar" / "topics.yaml",
            "baoji": SETS / "baoji" / "topics.yaml", "zhanjiang": SETS / "zhanjiang" / "topics.yaml",
            "qujing": SETS / "qujing" / "topics.yaml", "xingtai": SETS / "xingtai" / "topics.yaml",
-           "changzhi": SETS / "changzhi" / "topics.yaml"}
+           "changzhi": SETS / "changzhi" / "topics.yaml", "nanyang": SETS / "nanyang" / "topics.yaml",
+           "zunyi": SETS / "zunyi" / "topics.yaml", "jinzhou": SETS / "jinzhou" / "topics.yaml",
+           "yancheng": SETS / "yancheng" / "topics.yaml", "tianshui": SETS / "tianshui" / "topics.yaml",
+           "siping": SETS / "siping" / "topics.yaml"}
 
 
 def _config(name: str, aliases: bool, current_example: bool) -> Path:
