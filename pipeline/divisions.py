@@ -31,6 +31,12 @@ from importlib import resources
 
 FORMAT = "yqwatch-divisions-1"
 _TOWN_SUFFIX_RE = re.compile(r"(?:街道|镇|乡|苏木)$")
+# A subdistrict's short form ending so is the street, gate, bridge, temple, community or river it is
+# named after, and other cities have one too (中山路, 南门外, 关帝庙, 朝阳社区, 大凌河); a unique one of
+# three characters or more ending otherwise is a village's, a hill's or a landmark's name (沟帮子,
+# 大虎山, 解放碑).
+_STREET_ENDS = ("路", "街", "巷", "道", "门", "桥", "里", "坊", "楼", "寺", "庙", "场", "园", "站", "口", "村", "城",
+                "外", "前", "后", "东", "西", "南", "北", "区", "中心", "河", "江")
 _MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})
 
 
@@ -181,13 +187,17 @@ class DivisionTree:
                 if name in self._common:
                     common.append(name)
                 elif (node.is_town and name == node.short
-                      and (not self._unique_town_short(name) or node.name.endswith("街道"))) \
+                      and (not self._unique_town_short(name)
+                           or node.name.endswith("街道") and (len(name) < 3 or name.endswith(_STREET_ENDS)))) \
                         or self._count[name] > 1:
                     weak.append(name)
                 else:
                     strong.append(name)
                 if node is not chain[-1] and (node.is_town or self._town_shorts[name]):
                     minor.append(name)
+            # An autonomous county goes by its short form and 县 (务川县 for 务川仡佬族苗族自治县).
+            if not node.is_town and node.name.endswith("自治县") and node.short and self._count[node.short] == 1:
+                strong.append(node.short + "县")
         below_names = set(strong) | set(weak) | set(common)
         anchors = sorted({n for node in chain[:-1] for n in node.names()} - below_names)
         return DivisionTerms(*(tuple(dict.fromkeys(names)) for names in (strong, weak, common)),

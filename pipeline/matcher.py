@@ -73,6 +73,8 @@ _PLACED_IN = frozenset({"在", "位于", "属于", "隶属"})
 # Accident words before which a pollution category's substance word names the cause (粉尘爆炸).
 _ACCIDENTS = frozenset({"爆炸", "爆燃", "闪爆", "起火", "着火", "中毒", "窒息"})
 _POLLUTION = "环境保护"
+_FIRES = frozenset({"起火", "着火", "失火", "火灾", "火情", "爆炸", "爆燃", "闪爆"})
+_SMOKE = frozenset({"浓烟", "黑烟", "烟尘", "呛人", "呛得", "烧焦味"})
 _SCHOOL = "教育文体"
 # A sentence that tells of a visit or a ticket: pupils and schools in it are visitors.
 _VISIT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:参观|研学|祭扫|游学|半价|免票|门票)[^。！？!?\n]*")
@@ -255,7 +257,12 @@ class Matcher:
                     title_end: int = 0) -> tuple[TopicHit, ...]:
         per_topic: dict[int, list] = {}
         starting = {s: term for s, _, term, _, _ in term_hits}
+        # Smoke in a post about a fire is the fire's ("冷库起火，浓烟滚滚"), not pollution.
+        fire = any(term in _FIRES and not negated for _, _, term, _, negated in term_hits)
         for s, e, term, (_, roles), negated in term_hits:
+            if fire and term in _SMOKE:
+                exclusions.append(f"fire:{term}")
+                roles = [r for r in roles if r[0] == _EXCLUDE or self._rules[r[1]][2] != _POLLUTION]
             if negated:
                 exclusions.append(f"negated:{term}")
             # A substance right before an accident word is what exploded or poisoned (粉尘爆炸,
@@ -539,6 +546,8 @@ class Matcher:
             cover = next((x for xs, xe, x in lookalikes if xs <= s and e <= xe), None)
             if cover is not None:
                 exclusions.append(f"locality:{cover}")
+                if len(term) == 2 and term not in self._own_names:
+                    named.add(term)  # "黑山共和国 … 黑山旅游攻略": the country wherever the post says 黑山
                 continue
             # A road, or another division of the same name ("屏山乡" elsewhere, not our 屏山县).
             suffix = next((w for w in ROAD_WORDS if text.startswith(w, e) and e + len(w) in bounds), None) \
@@ -557,14 +566,19 @@ class Matcher:
             # A name given to something ("一家叫信丰的物流公司"), a person's given name after a surname or
             # a role ("篮球联赛王崇义砍下三十分", "作家陆良"), or a thing said not to be here: not the place.
             i = index.get(s)
-            if i and (tokens[i - 1] in _NAMED_AS or len(term) == 2 and role != ANCHOR
-                      and (tokens[i - 1] in _SURNAMES or tokens[i - 1] in _PERSON_ROLES or tokens[i - 1] in _NOT_HERE
-                           or tokens[i - 1] in _NOT_A_PLACE_BEFORE)):
+            if i and tokens[i - 1] in _NAMED_AS and tokens[i - 2:i - 1] != ("这儿",) and tokens[i - 2:i - 1] != ("这里",):
+                exclusions.append(f"locality:{tokens[i - 1]}{term}")  # not "管这儿叫锦县": the place's name
+                named.add(term)
+                continue
+            if i and len(term) == 2 and role != ANCHOR \
+                    and (tokens[i - 1] in _SURNAMES or tokens[i - 1] in _PERSON_ROLES or tokens[i - 1] in _NOT_HERE
+                         or tokens[i - 1] in _NOT_A_PLACE_BEFORE):
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")
                 named.add(term)
                 continue
             if i and i > 1 and tokens[i - 1] == "在" and tokens[i - 2] in ("不", "并不"):  # 不|在|青溪
                 exclusions.append(f"locality:{tokens[i - 2]}在{term}")
+                named.add(term)
                 continue
             # Another city's, province's or county's name right before: "宁波江北", "南昌东湖区",
             # "上海柳州路", "江苏台州姜堰" (泰州 mistyped), "邛崃天台山" (a namesake landmark).
@@ -580,8 +594,9 @@ class Matcher:
                 continue
             if e in bounds:
                 kept.append((s, e, term, role))
-        # A name the post once gives a person or a thing is that person or thing wherever else it
-        # stands in the post ("襄垣是我朋友 … 我朋友刘襄垣下周结婚").
+        # A name the post once gives a person, a look-alike or an adjective, or once says is not
+        # here, is so wherever else it stands in the post ("襄垣是我朋友 … 我朋友刘襄垣下周结婚",
+        # "黄果树瀑布在安顺，不在遵义 … 从遵义怎么走过去").
         kept = [hit for hit in kept if hit[2] not in named]
         # A post that names another city or province and none of our own city-level names is set
         # there: our township names and shared county names in it are namesakes ("广元旺苍县东河").
@@ -611,9 +626,11 @@ class Matcher:
         # Our name only as where people or cars come from, or as who acts in another place named in
         # the same clause, in a post that names that place: they act there ("绵阳游客在三亚被宰",
         # "台州籍司机在江西追尾", "老家台州的，在杭州租房", "长治学院合唱团在北京获奖"). The city
-        # itself acting elsewhere is still news of it ("青溪在北京办推介会").
+        # itself acting elsewhere is still news of it ("青溪在北京办推介会"), not its people
+        # ("一个遵义朋友在深圳开了家火锅店").
         if kept and all(self._origin_only(tokens, index, s, e)
-                        or term not in self._own_names and self._acting_elsewhere(tokens, index.get(e))
+                        or (term not in self._own_names or tokens[index.get(e, 0)] != "在")
+                        and self._acting_elsewhere(tokens, index.get(e))
                         for s, e, term, _ in kept):
             elsewhere = next((tok for tok in tokens if tok in self._elsewhere), None)
             if elsewhere is not None:

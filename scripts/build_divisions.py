@@ -65,9 +65,11 @@ def common_words(names: set[str]) -> list[str]:
 
 def dictionary_words(names: set[str]) -> list[str]:
     """Township short forms that are everyday words of the general dictionary (大年, 东方: seen at
-    least EVERYDAY_FREQ times, not tagged as places): never count alone, even when unique."""
+    least EVERYDAY_FREQ times, not tagged as places): never count alone, even when unique. A rare
+    three-character word tagged as a person's name is jieba's noise on a place (荆紫关 20 nr), not a word."""
     return sorted({word for word, freq, tag in _jieba_dict()
-                   if word in names and freq >= EVERYDAY_FREQ and not tag.startswith("ns")})
+                   if word in names and freq >= EVERYDAY_FREQ and not tag.startswith("ns")
+                   and not (len(word) > 2 and tag.startswith("nr") and freq < NAME_OR_IDIOM_FREQ)})
 
 
 def county_words(county_shorts: set[str]) -> list[str]:

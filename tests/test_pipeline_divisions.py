@@ -125,3 +125,23 @@ def test_minor_names_and_the_names_that_place_a_post_elsewhere():
     assert "平遥县" in distinct and "和平区" not in distinct  # 和平区: 天津 and 沈阳
     assert "大堂" not in distinct and "石棉" not in distinct  # county short forms, everyday words first
     assert {"河南", "河南省", "江苏"} <= tree.province_names()
+
+
+def test_a_rare_three_character_name_jieba_tags_as_a_person_is_a_place():
+    nanyang = DivisionTree.load().expand("河南/南阳市")
+    assert "荆紫关" in nanyang.strong  # 荆紫关镇: jieba's 20 nr is noise on a place
+    assert "仓房" in nanyang.weak  # 仓房镇: an everyday word (a storehouse)
+
+
+def test_unique_subdistrict_short_forms_that_name_no_street_count_alone():
+    tree = DivisionTree.load()
+    jinzhou = tree.expand("辽宁/锦州市")
+    assert {"沟帮子", "大虎山"} <= set(jinzhou.strong)  # a village's and a hill's name, one of each in China
+    assert "大凌河" in jinzhou.weak  # a river that flows through other cities too
+    assert "王城路" in tree.expand("河南/洛阳市").weak  # a street many cities have
+    assert "靳岗" in tree.expand("河南/南阳市").weak  # two characters: too short to be sure
+
+
+def test_an_autonomous_county_also_goes_by_its_short_form_and_county():
+    zunyi = DivisionTree.load().expand("贵州/遵义市")
+    assert {"务川", "务川县", "务川仡佬族苗族自治县"} <= set(zunyi.strong)

@@ -354,3 +354,23 @@ def test_pupils_named_only_as_visitors_are_not_the_subject(school_match, text, e
     res = school_match(text)
     assert res.relevant and topics(res) == expected
     assert exclusion is None or exclusion in res.exclusions
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("一个洛阳朋友在深圳南山开了家火锅店", False),  # the city's people, not the city, act elsewhere
+    ("兵马俑在西安，不在洛阳\n又有外地朋友问我从洛阳怎么过去。", False),  # denied once: denied throughout
+    ("老人还管这儿叫宜阳\n我奶奶说去宜阳赶集。", True),  # 管这儿叫: the place's own name
+    ("给女儿取名叫宜阳\n宜阳这个名字好听吗？", False),  # a name given to a child, throughout
+])
+def test_what_a_post_once_says_a_name_is_holds_throughout_it(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant
+
+
+def test_a_look_alike_the_operator_excludes_is_that_look_alike_throughout_the_post():
+    config = {"locality": {"name": "锦州市", "terms": ["锦州"], "divisions": ["辽宁/锦州市"],
+                           "exclude": ["黑山共和国"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    abroad = matcher.match("黑山旅游攻略\n刚从黑山共和国回来，科托尔老城很美。", segmenter.cut)
+    assert not abroad.relevant and "locality:黑山共和国" in abroad.exclusions
+    assert matcher.match("黑山一小区停水两天", segmenter.cut).relevant

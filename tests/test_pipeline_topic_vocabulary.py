@@ -120,7 +120,8 @@ def test_the_real_city_example_loads_and_takes_the_standard_words():
     # evaluation set uses): transport services, congestion said as a verb, docked wages, school life,
     # pharmacies.
     ("遵义到仁怀的城际班车停运了", "traffic"),
-    ("遵义站新增多趟高铁车次", "traffic"),
+    ("遵义一路口大货车天天违停", "traffic"),  # round 11
+    ("遵义一乡两所村小并校，孩子上学远", "school"),  # round 11
     ("遵义老城早高峰堵成停车场", "traffic"),
     ("遵义一物业公司环卫工工资被克扣", "wages"),
     ("遵义四中举行建校八十周年校庆", "school"),
@@ -132,6 +133,21 @@ def test_subject_words_added_in_round_four_match(text, topic):
                 "standard_terms": standard_terms}
     assert topics(make_match(True, [wages(True)])(text)) == [topic, "local"]
     assert topics(make_match(False, [wages(False)])(text)) == ["local"]
+
+
+@pytest.mark.parametrize("text", ["遵义站新增多趟高铁车次", "遵义机场新开三条航线，航班增加", "春运期间遵义站加开临客列车"])
+def test_rail_and_air_services_are_not_road_traffic(text):
+    # The example topic is road traffic (车祸, 堵车, 公交); a new train or flight is news of the city only.
+    assert topics(make_match(True)(text)) == ["local"]
+
+
+def test_smoke_in_a_post_about_a_fire_is_the_fire_not_pollution():
+    pollution = {"id": "pollution", "name": "污染", "category": "环境保护", "any": ["污染"], "severity": "orange",
+                 "standard_terms": True}
+    match = make_match(True, [pollution])
+    fire = match("遵义一冷库起火，浓烟隔几里地都能看见")
+    assert topics(fire) == ["safety", "local"] and "fire:浓烟" in fire.exclusions
+    assert topics(match("遵义一工厂天天冒浓烟，村民投诉")) == ["pollution", "local"]
 
 
 def test_an_electric_bike_is_not_a_train():
