@@ -37,6 +37,9 @@ INCIDENT_WORDS = (
     "没人管", "不作为", "刺鼻", "噪音", "污染", "排污", "直排", "偷倒", "乱倒", "废水", "污水", "废气",
     "异味", "堵了", "堵成", "堵死", "拥堵", "堵车", "太久", "太短", "尾水", "尾矿", "无证", "违规", "违法",
     "非法", "争议",
+    # Accidents and damage said with other words, and grievances about delay, cheating and filth.
+    "落水", "坠落", "坠亡", "摔伤", "砸伤", "撞伤", "触电", "窒息", "失踪", "搜救", "冰雹", "砸烂", "冲毁",
+    "一拖再拖", "迟迟不", "缺斤短两", "宰客", "多收", "以次充好", "臭气", "熏天", "粉尘", "扬尘",
 )
 # Right before an incident word, these deny or prevent it: a notice, not an incident.
 _DENIALS = ("未", "无", "没有", "没", "不", "防", "防止", "预防", "避免", "杜绝", "严禁", "治理", "减少",
