@@ -76,6 +76,12 @@ _POLLUTION = "环境保护"
 _FIRES = frozenset({"起火", "着火", "失火", "火灾", "火情", "爆炸", "爆燃", "闪爆"})
 _SMOKE = frozenset({"浓烟", "黑烟", "烟尘", "呛人", "呛得", "烧焦味"})
 _SCHOOL = "教育文体"
+_HEALTH = "卫生计生"
+_TRAFFIC = "交通运输"
+_CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
+_EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花)[^。！？!?\n]*")
+# A clause that takes the hurt to hospital: the hospital in it is where they went, not the subject.
+_TREATED_SENTENCE = re.compile(r"[^。！？!?，,；;\n]*(?:送往|送到|送至|送进|送医|就医|抢救|救治|观察|治疗)[^。！？!?，,；;\n]*")
 # A sentence that tells of a visit or a ticket: pupils and schools in it are visitors.
 _VISIT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:参观|研学|祭扫|游学|半价|免票|门票)[^。！？!?\n]*")
 # Countries whose name sets a post abroad like another province does ("日本五井站" is in 千叶, not a
@@ -106,7 +112,8 @@ _TODAY = re.compile("|".join((
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
 _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "运动员", "导演", "主持人", "画家", "诗人", "教授",
-                           "博士", "先生", "女士", "记者", "名将", "球星"})
+                           "博士", "先生", "女士", "记者", "名将", "球星", "同事", "同学", "发小", "室友", "表哥",
+                           "表姐", "表弟", "表妹", "堂哥", "堂弟"})
 # Right before a two-character name of ours, these say the thing is not here (兵马俑不在宝鸡).
 _NOT_HERE = frozenset({"不在", "并不在", "不属于"})
 # Right before a two-character name, a degree adverb or modal makes it an adjective ("一路平顺",
@@ -142,6 +149,7 @@ NEGATIONS = frozenset({"不", "没", "没有", "并没有", "未", "并未", "�
 NEGATION_BRIDGES = frozenset({"造成", "发生", "出现", "发现", "有", "存在", "明显", "任何", "人员", "接到",
                               "检出", "闻到", "导致", "引发", "产生", "较大", "重大", "特大", "一般", "以上"})
 # Right after a topic word, these praise it (水质好, 空气质量持续改善): no problem is reported.
+_MONITORING = re.compile("通报|发布|监测|数据|天数|达标率|断面|浓度|同比|公报")
 _PRAISE = frozenset({"好", "很好", "较好", "良好", "优", "优良", "达标", "改善", "提升", "好转", "变好", "清澈"})
 _PRAISE_ADVERBS = frozenset({"也", "很", "较", "更", "都", "持续", "明显", "不断", "进一步", "越来越"})
 _NEGATION_CONTEXT = NEGATIONS | NEGATION_BRIDGES  # what the token before a negated term must be
@@ -249,7 +257,7 @@ class Matcher:
 
         topic_hits = self._topic_hits(term_hits, loc_relevant, index, exclusions, title_end)
         topic_hits = self._drill_topics(topic_hits, text, exclusions)
-        topic_hits = self._visitors(topic_hits, text, exclusions)
+        topic_hits = self._passing_mentions(topic_hits, text, exclusions)
         relevant = loc_relevant or bool(topic_hits)
         return MatchResult(relevant, loc_terms, topic_hits, tuple(dict.fromkeys(exclusions)), tokens)
 
@@ -320,20 +328,34 @@ class Matcher:
                 exclusions.append(f"drill:{hit.topic_id}")
         return tuple(kept)
 
-    def _visitors(self, hits: tuple[TopicHit, ...], text: str, exclusions: list[str]) -> tuple[TopicHit, ...]:
-        """Pupils or a school named only as visitors or a ticket class, in the sentences that tell of
-        a visit ("不少学校组织参观", "迎来一批研学的中学生", "门票学生半价"), are the audience, not
-        the subject: a post with no other subject than that is not about schools."""
-        school = [h for h in hits if h.category == _SCHOOL]
-        if not school or any(not self._rules[self._index[h.topic_id]][4] for h in hits if h.category != _SCHOOL):
+    def _passing_mentions(self, hits: tuple[TopicHit, ...], text: str, exclusions: list[str]) -> tuple[TopicHit, ...]:
+        """Subjects named only in passing: pupils or a school only as visitors or a ticket class, in
+        the sentences that tell of a visit ("不少学校组织参观", "门票学生半价"), in a post with no
+        other subject; road closures only for a race or parade; and a hospital only as where the
+        hurt were taken ("两人受伤被送往医院") in a post about the accident."""
+        subjects = {h.category for h in hits if not self._rules[self._index[h.topic_id]][4]}
+        if subjects == {_SCHOOL}:
+            hits = self._only_in(hits, text, exclusions, _SCHOOL, _VISIT_SENTENCE, "visitors")
+        # Road closures announced for a race or parade are news of the event, not traffic.
+        if subjects == {_TRAFFIC} and all(set(h.words) <= _CLOSURE_WORDS for h in hits if h.category == _TRAFFIC):
+            hits = self._only_in(hits, text, exclusions, _TRAFFIC, _EVENT_SENTENCE, "event")
+        if subjects - {_SCHOOL, _HEALTH}:
+            hits = self._only_in(hits, text, exclusions, _HEALTH, _TREATED_SENTENCE, "treated")
+        return hits
+
+    @staticmethod
+    def _only_in(hits, text: str, exclusions: list[str], category: str, sentences: re.Pattern,
+                 label: str) -> tuple[TopicHit, ...]:
+        """`hits` without the topics of `category` whose every word stands in such sentences."""
+        if not any(h.category == category for h in hits):
             return hits
-        visits = [m.span() for m in _VISIT_SENTENCE.finditer(text)]
-        if not visits:
+        spans = [m.span() for m in sentences.finditer(text)]
+        if not spans:
             return hits
-        drop = {h.topic_id for h in school
-                if all(any(vs <= m.start() and m.end() <= ve for vs, ve in visits)
-                       for w in h.words for m in re.finditer(re.escape(w), text))}
-        exclusions += [f"visitors:{tid}" for tid in drop]
+        drop = {h.topic_id for h in hits if h.category == category
+                and all(any(s <= m.start() and m.end() <= e for s, e in spans)
+                        for w in h.words for m in re.finditer(re.escape(w), text))}
+        exclusions += [f"{label}:{tid}" for tid in drop]
         return tuple(h for h in hits if h.topic_id not in drop)
 
     def _subjects(self, out: list[TopicHit], subject: list[tuple], exclusions: list[str]) -> tuple[TopicHit, ...]:
@@ -430,7 +452,9 @@ class Matcher:
             # A word the post once uses as a figure ("真的让人中毒" … "一周不吃就想，真的中毒了") is
             # that figure wherever else it says it.
             hits = [hit for hit in hits if hit[2] not in figures]
-        if hits:
+        # A report of monitoring figures is about its subject however good they are ("水质优良,
+        # 优良天数增加"); elsewhere a praised word is no complaint ("大闸蟹开捕 … 水质好").
+        if hits and not _MONITORING.search(text):
             hits = [hit for hit in hits if not self._praised(hit, tokens, starts, exclusions)]
         return hits
 
@@ -560,6 +584,8 @@ class Matcher:
             if suffix is None and e in index and tokens[index[e]] in ROAD_TOKENS \
                     and not term.endswith(DIVISION_WORDS) and term in streets_elsewhere:
                 suffix = tokens[index[e]][:-1]
+            if suffix is None and term.endswith("平") and text.startswith(("方米", "方公里", "方千米"), e):
+                suffix = "方"  # "每人只有四平方米": a number and 平方米, not 四平
             if suffix is not None:
                 exclusions.append(f"locality:{term}{suffix}")
                 continue
@@ -583,7 +609,10 @@ class Matcher:
             # Another city's, province's or county's name right before: "宁波江北", "南昌东湖区",
             # "上海柳州路", "江苏台州姜堰" (泰州 mistyped), "邛崃天台山" (a namesake landmark).
             before = tokens[i - 1] if i else None
-            if role != ANCHOR and self._after_another_place(tokens, i):
+            # Our city's own name after another city's is a list ("哈尔滨长春四平等地"), not a place
+            # inside it; after a province it is that province's namesake ("江苏台州姜堰": 泰州 mistyped).
+            if role != ANCHOR and self._after_another_place(tokens, i) \
+                    and not (term in self._own_names and before in self._other_places):
                 exclusions.append(f"locality:{before}{term}")
                 continue
             # ... or placed in another one right after: "东湖区在南昌", "临江县位于赣州".
