@@ -116,6 +116,7 @@ _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "�
                            "表姐", "表弟", "表妹", "堂哥", "堂弟"})
 # Right before a two-character name of ours, these say the thing is not here (兵马俑不在宝鸡).
 _NOT_HERE = frozenset({"不在", "并不在", "不属于"})
+_LIST_WORDS = frozenset({"等", "等地", "等市", "等城市", "、", "和", "及", "与"})
 # Right before a two-character name, a degree adverb or modal makes it an adjective ("一路平顺",
 # "开起来很平顺", "都能平顺过冬") and a classifier makes it a common noun ("一条沙河"): no place.
 _NOT_A_PLACE_BEFORE = frozenset({"很", "挺", "太", "非常", "比较", "更", "最", "特别", "十分", "还算", "一路",
@@ -609,10 +610,10 @@ class Matcher:
             # Another city's, province's or county's name right before: "宁波江北", "南昌东湖区",
             # "上海柳州路", "江苏台州姜堰" (泰州 mistyped), "邛崃天台山" (a namesake landmark).
             before = tokens[i - 1] if i else None
-            # Our city's own name after another city's is a list ("哈尔滨长春四平等地"), not a place
-            # inside it; after a province it is that province's namesake ("江苏台州姜堰": 泰州 mistyped).
+            # Our city's own name in a run of other cities is a list ("哈尔滨长春四平明天降温"), not a
+            # place inside the one before it ("上海遵义商场"; "江苏台州姜堰": 泰州 mistyped).
             if role != ANCHOR and self._after_another_place(tokens, i) \
-                    and not (term in self._own_names and before in self._other_places):
+                    and not (term in self._own_names and self._in_a_list(tokens, i, index.get(e))):
                 exclusions.append(f"locality:{before}{term}")
                 continue
             # ... or placed in another one right after: "东湖区在南昌", "临江县位于赣州".
@@ -681,6 +682,12 @@ class Matcher:
         if has_strong or counted:
             return tuple(counted), True
         return (), False
+
+    def _in_a_list(self, tokens, i: int, j: int | None) -> bool:
+        """Whether tokens[i], right after another city, stands in a list of cities: two of them
+        before it, or a list word or another city right after it."""
+        return (i > 1 and tokens[i - 2] in self._other_places) or (
+            j is not None and (tokens[j] in _LIST_WORDS or tokens[j] in self._other_places))
 
     def _after_another_place(self, tokens, i: int | None) -> bool:
         """Whether the token before tokens[i] names another city, province or county."""

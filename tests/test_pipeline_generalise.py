@@ -374,3 +374,52 @@ def test_a_look_alike_the_operator_excludes_is_that_look_alike_throughout_the_po
     abroad = matcher.match("黑山旅游攻略\n刚从黑山共和国回来，科托尔老城很美。", segmenter.cut)
     assert not abroad.relevant and "locality:黑山共和国" in abroad.exclusions
     assert matcher.match("黑山一小区停水两天", segmenter.cut).relevant
+
+
+@pytest.fixture(scope="module")
+def siping():
+    config = {"locality": {"name": "四平市", "terms": ["四平"], "divisions": ["吉林/四平市"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    return lambda text: matcher.match(text, segmenter.cut)
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("哈尔滨长春四平明天有暴雪", True),  # a list of cities
+    ("长春四平和通化明天有暴雪", True),
+    ("长春四平商场今天开业", False),  # a shop named after us in 长春
+    ("北京群租房每人只有四平方米", False),  # 四 and 平方米
+    ("同事王奔下个月结婚", False),  # a relation before a name: a person (王奔镇 is ours)
+    ("四平一小区停水，每户面积八十平方米", True),
+])
+def test_lists_areas_and_people_around_our_names(siping, text, relevant):
+    assert siping(text).relevant is relevant
+
+
+@pytest.fixture(scope="module")
+def standard_match():
+    config = {"locality": {"name": "遵义市", "terms": ["遵义"]},
+              "topics": [{"id": t, "name": t, "category": c, "any": [w], "severity": "yellow", "standard_terms": True}
+                         for t, c, w in (("pollution", "环境保护", "污染"), ("safety", "安全生产", "爆炸"),
+                                         ("traffic", "交通运输", "堵车"), ("health", "卫生计生", "医院"))]
+              + [{"id": "local", "name": "本地", "severity": "blue"}]}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    return lambda text: matcher.match(text, segmenter.cut)
+
+
+@pytest.mark.parametrize("text,expected,exclusion", [
+    # Monitoring figures are about their subject however good; a praised word elsewhere is no complaint.
+    ("遵义生态环境局发布数据，今年空气质量优良天数增加十八天", ["pollution", "local"], None),
+    ("遵义一湖大闸蟹开捕\n湖里水质好，螃蟹个头大。", ["local"], "praised:水质"),
+    # A hospital only as where the hurt were taken is not the subject of the accident.
+    ("遵义一货车侧翻\n司机受伤被送往医院，还有一人在医院观察。", ["traffic", "local"], "treated:health"),
+    ("遵义一医院挂号难\n排了三个小时。", ["health", "local"], None),
+    # Road closures for a race are news of the race.
+    ("遵义马拉松周日开跑，沿途部分路段实施交通管制", ["local"], "event:traffic"),
+    ("遵义一路口交通管制，早高峰堵车", ["traffic", "local"], None),
+])
+def test_subjects_named_only_in_passing(standard_match, text, expected, exclusion):
+    res = standard_match(text)
+    assert topics(res) == expected
+    assert exclusion is None or exclusion in res.exclusions

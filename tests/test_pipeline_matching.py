@@ -91,8 +91,10 @@ CASES = [
     ("lower-case latin", "听说px项目要落地临江县", True, ("临江县",), ("px", "local"), ()),
     ("html leftovers", "<p>青溪&amp;化工厂<br/>偷排</p>", True, ("青溪",), ("pollution", "local"), ()),
     ("look-alike street", "上海青溪路有家工厂有异味", False, (), (), ("locality:青溪路",)),
-    ("street and the real place", "青溪路不在青溪，青溪工厂偷排", True, ("青溪",), ("pollution", "local"),
-     ("locality:青溪路", "locality:不在青溪")),
+    ("street and the real place", "上海青溪路那家店没事，青溪工厂偷排", True, ("青溪",), ("pollution", "local"),
+     ("locality:青溪路",)),
+    # Denied once, denied throughout: "不在青溪" and then "从青溪" on the way there.
+    ("denied place", "黄果树瀑布在安顺，不在青溪，别再问我从青溪怎么过去", False, (), (), ("locality:不在青溪",)),
     ("term inside a longer word", "东湖区域规划", False, (), (), ()),
     ("locality term inside a word", "《临江仙》词一首", False, (), (), ()),
     ("any without all", "青溪有人偷排", True, ("青溪",), ("local",), ()),
