@@ -552,7 +552,7 @@ class Matcher:
                 context = True
             else:
                 weak = True
-        return weak and context
+        return weak and (context or len({term for *_, term, role in loc_hits if role == WEAK}) > 1)
 
     def _locality(self, loc_hits, term_hits, text, tokens, starts, exclusions,
                   title_end: int = 0) -> tuple[tuple[str, ...], bool]:
@@ -673,7 +673,10 @@ class Matcher:
             kept = []
         sure = [(s, e) for s, e, _, role in kept if role in (STRONG, ANCHOR)]
         has_strong = any(role == STRONG for *_, role in kept)
-        has_context = bool(sure)
+        # Two different ambiguous names of ours vouch for each other ("铁东区 … 郭家店镇"): one
+        # namesake elsewhere is likely, two in the same post are not.
+        weak_names = {term for *_, term, role in kept if role == WEAK}
+        has_context = bool(sure) or any(a not in b and b not in a for a in weak_names for b in weak_names)
         counted: dict[str, None] = {}
         for s, e, term, role in kept:
             if (role == STRONG or (role == WEAK and has_context)

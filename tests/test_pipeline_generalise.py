@@ -423,3 +423,12 @@ def test_subjects_named_only_in_passing(standard_match, text, expected, exclusio
     res = standard_match(text)
     assert topics(res) == expected
     assert exclusion is None or exclusion in res.exclusions
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("铁东区一小区停电两天", False),  # 鞍山 has a 铁东区 too
+    ("铁东区一小区停电两天\n郭家店镇也停了。", True),  # two ambiguous names of ours vouch for each other
+    ("鞍山铁东区一小区停电两天", False),
+])
+def test_two_ambiguous_names_of_ours_vouch_for_each_other(siping, text, relevant):
+    assert siping(text).relevant is relevant
