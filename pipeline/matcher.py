@@ -102,12 +102,13 @@ _HISTORY = re.compile("|".join((
     "秦朝", "汉朝", "汉代", "唐朝", "唐代", "宋朝", "宋代", "元朝", "明朝",
     "明代", "清朝", "清代", "春秋", "战国", "朝代", "年间", "古代", "古时", "古人", "古称", "史书", "史记", "记载",
     "历史上", "这段历史", "之战", "守将", "抗倭", "诗人", "写诗", "古诗", "唐诗", "乐府", "诗句", "典故", "封在",
-    "封于", "水师", "读史", "赏析")))
+    "封于", "水师", "读史", "赏析", "东汉", "西汉", "东晋", "西晋", "魏晋", "南北朝", "末年", "诗经", "战役", "起义",
+    "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说")))
 # Today: a post with any of these is about the present, whatever history it also tells.
 _TODAY = re.compile("|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
-    "活动", "门票", "民警", "通知", "报名")))
+    "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增")))
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
@@ -116,6 +117,9 @@ _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "�
                            "表姐", "表弟", "表妹", "堂哥", "堂弟"})
 # Right before a two-character name of ours, these say the thing is not here (兵马俑不在宝鸡).
 _NOT_HERE = frozenset({"不在", "并不在", "不属于"})
+# Right before another place in the clause after our name: our people or things act or go there.
+_GOES = frozenset({"在", "来"})
+_SENTENCE_ENDS = frozenset({"。", "！", "？", "!", "?", "\n", "；", ";"})
 _LIST_WORDS = frozenset({"等", "等地", "等市", "等城市", "、", "和", "及", "与"})
 # Right before a two-character name, a degree adverb or modal makes it an adjective ("一路平顺",
 # "开起来很平顺", "都能平顺过冬") and a classifier makes it a common noun ("一条沙河"): no place.
@@ -131,7 +135,7 @@ _ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅�
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
 _SHOPS = ("店", "超市", "商场", "市场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家")
-_SOLD_BEFORE = ("买的", "买了", "购买的", "卖的", "网购的")
+_SOLD_BEFORE = ("买的", "买了", "买到", "吃到", "喝到", "购买的", "卖的", "网购的")
 # Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
 # One-character rests that make an adjective of the first word (爆炸性, 污染型): not about it.
 _ADJECTIVE_SUFFIXES = frozenset({"性", "型", "式", "化", "感", "状", "般", "似"})
@@ -660,7 +664,7 @@ class Matcher:
         # ("一个遵义朋友在深圳开了家火锅店").
         if kept and all(self._origin_only(tokens, index, s, e)
                         or (term not in self._own_names or tokens[index.get(e, 0)] != "在")
-                        and self._acting_elsewhere(tokens, index.get(e))
+                        and self._acting_elsewhere(tokens, index.get(s), index.get(e))
                         for s, e, term, _ in kept):
             elsewhere = next((tok for tok in tokens if tok in self._elsewhere), None)
             if elsewhere is not None:
@@ -705,15 +709,21 @@ class Matcher:
             return True
         return bool(i) and tokens[i - 1] in _ORIGIN_BEFORE
 
-    def _acting_elsewhere(self, tokens, j: int | None) -> bool:
-        """Whether the clause that starts at tokens[j], right after our name, goes on to act "在"
-        another city or province ("…合唱团昨晚在北京国家大剧院参加")."""
-        if j is None:
+    def _acting_elsewhere(self, tokens, i: int | None, j: int | None) -> bool:
+        """Whether the sentence holding our name (tokens[i:j]) sets it in another city or province: "在"
+        that place before it in the sentence ("在贵阳举办的辩论赛上，遵义师范学院夺冠", "…合唱团昨晚在北京
+        演出"), or in the clause after it, or coming there ("长治的朋友来深圳玩")."""
+        if i is None or j is None:
             return False
+        start = i  # back to the sentence's start: "在贵阳举办的辩论赛上，遵义师范学院夺冠"
+        while start > 0 and tokens[start - 1] not in _SENTENCE_ENDS and i - start < 16:
+            start -= 1
+        if any(tokens[k] == "在" and tokens[k + 1] in self._elsewhere for k in range(start, i - 1)):
+            return True
         for k in range(j, min(j + 8, len(tokens) - 1)):
-            if not tokens[k].strip() or not tokens[k][0].isalnum():
-                return False  # the clause ends at punctuation
-            if tokens[k] == "在" and tokens[k + 1] in self._elsewhere:
+            if not _in_clause(tokens[k]):
+                return False
+            if tokens[k] in _GOES and tokens[k + 1] in self._elsewhere:
                 return True
         return False
 
@@ -725,8 +735,8 @@ class Matcher:
         if place is None or not ours or ours[0] < place:
             return None
         for i in ours:
-            if i and tokens[i - 1] in _MOVED_HERE:
-                return None
+            if i and tokens[i - 1] in _MOVED_HERE and tokens[i - 2:i] not in (("买", "到"), ("吃", "到"), ("喝", "到")):
+                return None  # "来洛阳", not "上海买|到洛阳水席"
             rest = []
             for tok in tokens[i + 1:title[-1] + 1]:
                 if not tok.strip() or not tok[0].isalnum():
@@ -814,6 +824,11 @@ def _lower(text: str) -> str:
     """Lower-case without changing the length (spans must stay valid)."""
     low = text.lower()
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def _in_clause(token: str) -> bool:
+    """Whether a token continues a clause (punctuation and line breaks end one)."""
+    return bool(token.strip()) and token[0].isalnum()
 
 
 def _title_end(clean_text: str, index: list[int] | None) -> int:

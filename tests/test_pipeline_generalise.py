@@ -432,3 +432,14 @@ def test_subjects_named_only_in_passing(standard_match, text, expected, exclusio
 ])
 def test_two_ambiguous_names_of_ours_vouch_for_each_other(siping, text, relevant):
     assert siping(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("在郑州举办的全省大学生辩论赛上，宜阳县代表队获得冠军", False),  # 在 another city, earlier in the clause
+    ("宜阳县的朋友来深圳玩，带他去了世界之窗", False),  # our people going there
+    ("宜阳县一工厂起火，两人受伤被送到郑州抢救", True),  # the event is here
+    ("东汉末年张角在宜阳一带起事", False),  # history: 东汉, 末年
+    ("上海买到洛阳水席\n超市里的半成品，配粥很好。", False),  # our product bought elsewhere
+])
+def test_clauses_set_elsewhere_history_and_products_bought_elsewhere(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant
