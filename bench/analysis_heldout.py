@@ -36,9 +36,14 @@ product was run on them):
             (blind once; their misses were read in round 10)
   nanyang, zunyi, jinzhou — an eighteenth to twentieth city (河南 南阳市, 贵州 遵义市, 辽宁 锦州市),
             written like them, committed before the product was first run on them, first run after
-            every round-10 change (the blind sets)
+            every round-10 change (blind once; their misses were read in round 11)
   yancheng, tianshui, siping — a twenty-first to twenty-third city (江苏 盐城市, 甘肃 天水市,
-            吉林 四平市), written and committed with them, first run after round 11 (the blind sets)
+            吉林 四平市), written and committed with them, first run after round 11 (blind once;
+            their misses were read in round 12, as were those of nanyang, zunyi and jinzhou in round 11)
+  xiangyang, guilin, jining — a twenty-fourth to twenty-sixth city (湖北 襄阳市, 广西 桂林市,
+            山东 济宁市), written like them, first run after round 12 (the blind sets)
+  shizuishan, danzhou, chengde — a twenty-seventh to twenty-ninth city (宁夏 石嘴山市, 海南 儋州市,
+            河北 承德市), written with them, first run after round 13 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
@@ -75,7 +80,10 @@ CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou
            "changzhi": SETS / "changzhi" / "topics.yaml", "nanyang": SETS / "nanyang" / "topics.yaml",
            "zunyi": SETS / "zunyi" / "topics.yaml", "jinzhou": SETS / "jinzhou" / "topics.yaml",
            "yancheng": SETS / "yancheng" / "topics.yaml", "tianshui": SETS / "tianshui" / "topics.yaml",
-           "siping": SETS / "siping" / "topics.yaml"}
+           "siping": SETS / "siping" / "topics.yaml", "xiangyang": SETS / "xiangyang" / "topics.yaml",
+           "guilin": SETS / "guilin" / "topics.yaml", "jining": SETS / "jining" / "topics.yaml",
+           "shizuishan": SETS / "shizuishan" / "topics.yaml", "danzhou": SETS / "danzhou" / "topics.yaml",
+           "chengde": SETS / "chengde" / "topics.yaml"}
 
 
 def _config(name: str, aliases: bool, current_example: bool) -> Path:
