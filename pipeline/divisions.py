@@ -37,6 +37,9 @@ _TOWN_SUFFIX_RE = re.compile(r"(?:街道|镇|乡|苏木)$")
 # 大虎山, 解放碑).
 _STREET_ENDS = ("路", "街", "巷", "道", "门", "桥", "里", "坊", "楼", "寺", "庙", "场", "园", "站", "口", "村", "城",
                 "外", "前", "后", "东", "西", "南", "北", "区", "中心", "河", "江")
+# A township's full name (李庄镇) that at most this many townships in China bear counts on its own: a
+# post that names a namesake elsewhere names that place too, and is set there (pipeline/matcher.py).
+_SHARED_TOWN = 3
 _MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})
 
 
@@ -189,7 +192,7 @@ class DivisionTree:
                 elif (node.is_town and name == node.short
                       and (not self._unique_town_short(name)
                            or node.name.endswith("街道") and (len(name) < 3 or name.endswith(_STREET_ENDS)))) \
-                        or self._count[name] > 1:
+                        or self._count[name] > (_SHARED_TOWN if node.is_town and name == node.name else 1):
                     weak.append(name)
                 else:
                     strong.append(name)

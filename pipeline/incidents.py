@@ -40,10 +40,13 @@ INCIDENT_WORDS = (
     # Accidents and damage said with other words, and grievances about delay, cheating and filth.
     "落水", "坠落", "坠亡", "摔伤", "砸伤", "撞伤", "触电", "窒息", "失踪", "搜救", "冰雹", "砸烂", "冲毁",
     "一拖再拖", "迟迟不", "缺斤短两", "宰客", "多收", "以次充好", "臭气", "熏天", "粉尘", "扬尘",
+    "没发工资", "不发工资", "工资不发", "没拿到钱", "只发了一半", "油污", "腥臭", "发黑", "怪味", "灰尘", "三无",
+    "吃出", "刮擦", "剐蹭", "刮蹭", "冒黄烟", "冒烟", "连撞", "被宰", "山火", "林火", "发霉", "过期", "缩水",
+    "压价", "办不下来", "摔下", "倒了", "拖了",
 )
 # Right before an incident word, these deny or prevent it: a notice, not an incident.
 _DENIALS = ("未", "无", "没有", "没", "不", "防", "防止", "预防", "避免", "杜绝", "严禁", "治理", "减少",
-            "缓解", "根治", "整治", "打击", "查处", "举报", "消除", "排查", "应对", "处置")
+            "缓解", "根治", "整治", "打击", "查处", "举报", "消除", "排查", "应对", "处置", "追回", "讨回", "足额支付")
 # Right after an incident word, these make it the name of a programme or facility (污染防治, 污水
 # 处理厂, 拥堵指数, 火灾隐患排查), not an incident.
 _PROGRAMMES = ("防治", "治理", "整治", "防控", "防范", "排查", "普查", "许可", "监测", "处理", "管网", "收集",
@@ -75,7 +78,7 @@ FIGURATIVE = (
     "火灾报警器", "火灾探测器", "防爆", "防泄漏", "防中毒", "塌房", "人设坍塌", "人设崩塌", "心态崩塌",
     "信仰崩塌", "股价坍塌", "流量中毒", "游戏中毒", "中毒太深", "让人中毒", "起火锅", "起火热",
     "大型车祸现场", "辣到爆炸", "好吃到爆炸", "香到爆炸", "甜到爆炸", "美到爆炸", "帅到爆炸", "爽到爆炸", "火到爆炸",
-    "追尾巴", "红绿灯笼", "感觉中毒", "感觉已经中毒", "喝中毒",
+    "追尾巴", "红绿灯笼", "感觉中毒", "感觉已经中毒", "喝中毒", "销量爆炸", "订单爆炸", "毒舌",
     # Canteens that are not a school's, and a ticket class: not schools.
     "社区食堂", "老年食堂", "长者食堂", "老人食堂", "爱心食堂", "职工食堂", "员工食堂", "单位食堂", "机关食堂",
     "学生半价", "学生票", "学生证",
@@ -93,6 +96,8 @@ _DRILL = _alternation(DRILL_WORDS)
 _NOTICE = _alternation(NOTICE_WORDS)
 _FIGURATIVE = _alternation(FIGURATIVE)
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+# A notice word in the sentence, unless the post says there was none ("停水两天也没通知").
+_ANNOUNCED = re.compile("(?<!没)(?<!没有)(?<!未)(?<!不)(?<!没提前)(?<!未提前)(?<!不提前)(?:" + "|".join(_SCHEDULED_IN_SENTENCE) + ")")
 _DENIAL_REACH = 6  # characters before the incident word looked at (未造成人员伤亡: 未 is 5 before)
 _FIGURATIVE_REACH = 4
 
@@ -134,7 +139,7 @@ def _denied(text: str, start: int, end: int, word: str, sentence: str) -> bool:
     if _SLIGHT.match(text, end):
         return True
     return word in _SCHEDULABLE and (any(b in before for b in _SCHEDULED_BEFORE)
-                                     or any(w in sentence for w in _SCHEDULED_IN_SENTENCE))
+                                     or bool(_ANNOUNCED.search(sentence)))
 
 
 def _figurative(text: str, start: int, end: int) -> bool:

@@ -145,3 +145,11 @@ def test_unique_subdistrict_short_forms_that_name_no_street_count_alone():
 def test_an_autonomous_county_also_goes_by_its_short_form_and_county():
     zunyi = DivisionTree.load().expand("贵州/遵义市")
     assert {"务川", "务川县", "务川仡佬族苗族自治县"} <= set(zunyi.strong)
+
+
+def test_a_township_full_name_few_others_bear_counts_alone():
+    tree = DivisionTree.load()
+    siping = tree.expand("吉林/四平市")
+    assert "郭家店镇" in siping.strong and "郭家店镇" in siping.minor  # one namesake elsewhere: ours unless set there
+    assert "郭家店" in siping.weak  # the short form still needs context
+    assert "城关镇" in tree.expand("河南/洛阳市").weak  # hundreds of 城关镇
