@@ -103,7 +103,7 @@ _HISTORY = re.compile("|".join((
     "明代", "清朝", "清代", "春秋", "战国", "朝代", "年间", "古代", "古时", "古人", "古称", "史书", "史记", "记载",
     "历史上", "这段历史", "之战", "守将", "抗倭", "诗人", "写诗", "古诗", "唐诗", "乐府", "诗句", "典故", "封在",
     "封于", "水师", "读史", "赏析", "东汉", "西汉", "东晋", "西晋", "魏晋", "南北朝", "末年", "诗经", "战役", "起义",
-    "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说")))
+    "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸")))
 # Today: a post with any of these is about the present, whatever history it also tells.
 _TODAY = re.compile("|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
@@ -119,6 +119,8 @@ _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "�
 _NOT_HERE = frozenset({"不在", "并不在", "不属于"})
 # Right before another place in the clause after our name: our people or things act or go there.
 _GOES = frozenset({"在", "来"})
+# Right after another place in the clause after our name: our institution's branch there.
+_BRANCHES = frozenset({"分行", "支行", "分公司", "校区", "分校", "基地", "分院", "工厂", "厂区", "项目"})
 _SENTENCE_ENDS = frozenset({"。", "！", "？", "!", "?", "\n", "；", ";"})
 _LIST_WORDS = frozenset({"等", "等地", "等市", "等城市", "、", "和", "及", "与"})
 # Right before a two-character name, a degree adverb or modal makes it an adjective ("一路平顺",
@@ -134,7 +136,7 @@ _ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅�
                            "校友会", "籍人", "籍男子", "籍女子"})
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
-_SHOPS = ("店", "超市", "商场", "市场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家")
+_SHOPS = ("店", "超市", "商场", "市场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家", "新开")
 _SOLD_BEFORE = ("买的", "买了", "买到", "吃到", "喝到", "购买的", "卖的", "网购的")
 # Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
 # One-character rests that make an adjective of the first word (爆炸性, 污染型): not about it.
@@ -152,7 +154,8 @@ NEGATIONS = frozenset({"不", "没", "没有", "并没有", "未", "并未", "�
                        "不曾", "无", "并无", "暂无", "均无", "毫无", "无人", "未见", "未有", "从不", "从没", "从没有",
                        "绝不", "决不", "并不"})
 NEGATION_BRIDGES = frozenset({"造成", "发生", "出现", "发现", "有", "存在", "明显", "任何", "人员", "接到",
-                              "检出", "闻到", "导致", "引发", "产生", "较大", "重大", "特大", "一般", "以上"})
+                              "检出", "闻到", "导致", "引发", "产生", "较大", "重大", "特大", "一般", "以上", "及",
+                              "生产", "安全", "因灾", "人身"})
 # Right after a topic word, these praise it (水质好, 空气质量持续改善): no problem is reported.
 _MONITORING = re.compile("通报|发布|监测|数据|天数|达标率|断面|浓度|同比|公报")
 _PRAISE = frozenset({"好", "很好", "较好", "良好", "优", "优良", "达标", "改善", "提升", "好转", "变好", "清澈"})
@@ -694,7 +697,8 @@ class Matcher:
         """Whether tokens[i], right after another city, stands in a list of cities: two of them
         before it, or a list word or another city right after it."""
         return (i > 1 and tokens[i - 2] in self._other_places) or (
-            j is not None and (tokens[j] in _LIST_WORDS or tokens[j] in self._other_places))
+            j is not None and (tokens[j] in _LIST_WORDS or tokens[j] in self._other_places
+                               or tokens[j] in self._elsewhere))
 
     def _after_another_place(self, tokens, i: int | None) -> bool:
         """Whether the token before tokens[i] names another city, province or county."""
@@ -723,7 +727,8 @@ class Matcher:
         for k in range(j, min(j + 8, len(tokens) - 1)):
             if not _in_clause(tokens[k]):
                 return False
-            if tokens[k] in _GOES and tokens[k + 1] in self._elsewhere:
+            if tokens[k] in _GOES and tokens[k + 1] in self._elsewhere \
+                    or tokens[k] in self._elsewhere and tokens[k + 1] in _BRANCHES:  # 桂林银行南宁分行
                 return True
         return False
 
@@ -810,9 +815,9 @@ def _topic_roles(topics, form) -> dict[str, list[tuple]]:
 
 
 def _negated(tokens: tuple[str, ...], i: int) -> bool:
-    """Whether a negation token precedes tokens[i], with at most three bridge tokens between
-    ("未发生较大以上安全事故")."""
-    for j in range(i - 1, max(i - 5, -1), -1):
+    """Whether a negation token precedes tokens[i], with at most five bridge tokens between
+    ("未发生较大及以上生产安全事故", "未发生因灾伤亡")."""
+    for j in range(i - 1, max(i - 7, -1), -1):
         if tokens[j] in NEGATIONS:
             return True
         if tokens[j] not in NEGATION_BRIDGES:
