@@ -443,3 +443,21 @@ def test_two_ambiguous_names_of_ours_vouch_for_each_other(siping, text, relevant
 ])
 def test_clauses_set_elsewhere_history_and_products_bought_elsewhere(luoyang, text, relevant):
     assert luoyang(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("宜阳县一家企业郑州分公司今天开业", False),  # our firm's branch in another city
+    ("十堰洛阳平遥县等地明天有雨", True),  # a list of places ending in a county
+    ("北京望京新开洛阳水席\n味道还行。", False),  # a shop named after us that opened elsewhere
+])
+def test_branches_lists_and_new_shops(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义今年全市未发生较大及以上生产安全事故", ["local"]),  # negated over five bridge words
+    ("遵义今年汛期未发生因灾伤亡", ["local"]),
+    ("遵义一工地发生安全事故，两人受伤", ["safety", "local"]),
+])
+def test_negated_summaries(standard_match, text, expected):
+    assert topics(standard_match(text)) == expected

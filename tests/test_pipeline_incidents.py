@@ -102,3 +102,15 @@ def test_metaphors_and_materials_do_not_grade_a_post_as_a_safety_case(text):
 def test_violations_and_tailings_are_negative_launches_and_metaphors_are_not(text, negative):
     model = SentimentModel.load()
     assert model.is_negative(model.score(text)) is negative
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("高新区一汽配厂三个月没发工资了", "incident"),  # grievances said plainly
+    ("鱼梁洲东边江面有油污", "incident"),
+    ("曲师大食堂饭菜里吃出虫子", "incident"),
+    ("安居街道几个小区停水两天也没通知", "incident"),  # a stop nobody announced is a grievance
+    ("明天安居街道计划停水，请提前储水", "notice"),
+    ("任城区人社局为120名农民工追回被拖欠的工资", "notice"),  # wages recovered: good news
+])
+def test_plain_grievances_and_recovered_wages(text, verdict):
+    assert incident_verdict(text) == verdict
