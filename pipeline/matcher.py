@@ -103,7 +103,7 @@ _HISTORY = re.compile("|".join((
     "明代", "清朝", "清代", "春秋", "战国", "朝代", "年间", "古代", "古时", "古人", "古称", "史书", "史记", "记载",
     "历史上", "这段历史", "之战", "守将", "抗倭", "诗人", "写诗", "古诗", "唐诗", "乐府", "诗句", "典故", "封在",
     "封于", "水师", "读史", "赏析", "东汉", "西汉", "东晋", "西晋", "魏晋", "南北朝", "末年", "诗经", "战役", "起义",
-    "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸")))
+    "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸", "康熙", "乾隆", "雍正", "皇帝", "纪录片", "电视剧")))
 # Today: a post with any of these is about the present, whatever history it also tells.
 _TODAY = re.compile("|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
@@ -119,6 +119,11 @@ _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "�
 _NOT_HERE = frozenset({"不在", "并不在", "不属于"})
 # Right before another place in the clause after our name: our people or things act or go there.
 _GOES = frozenset({"在", "来"})
+_GREETINGS = frozenset({"祝", "祝愿", "祝福", "愿", "恭祝", "大家"})
+_TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
+# Right before a place in a title, these make it a destination, not where the post is set.
+_TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
+_OUR_SERVICES = re.compile("医保|社保|户口|户籍|公积金|异地就医")
 # Right after another place in the clause after our name: our institution's branch there.
 _BRANCHES = frozenset({"分行", "支行", "分公司", "校区", "分校", "基地", "分院", "工厂", "厂区", "项目"})
 _SENTENCE_ENDS = frozenset({"。", "！", "？", "!", "?", "\n", "；", ";"})
@@ -218,10 +223,15 @@ class Matcher:
         own = topics.locality.name.strip()
         self._own_names = {form(own), form(own[:-1]) if own.endswith(("市", "县", "区")) else form(own)}
         self._other_places = place_names() - locality.keys() - ours
-        # Provinces, cities and single-place counties that, named anywhere in a post, place its
-        # minor names elsewhere; not the names that are everyday words (白银, 安康: "平安健康").
-        self._elsewhere = (self._other_places | province_names() | distinct_county_names() | FOREIGN_COUNTRIES) \
-            - locality.keys() - ours - common_names()
+        # Provinces, cities and single-place counties that, named anywhere in a post as a whole word,
+        # place its minor names elsewhere. Division names that are everyday words do not, except the
+        # cities' (jieba's person tag makes words of 桂林, 大连, 石家庄); the few cities that are
+        # words too (白银, 安康) are read as places only inside a clause, not in a greeting
+        # ("祝大家安康") or at its end (_names_elsewhere).
+        word_cities = self._other_places & common_names()
+        self._elsewhere = ((self._other_places | province_names() | distinct_county_names() | FOREIGN_COUNTRIES)
+                           - common_names() | word_cities) - locality.keys() - ours
+        self._word_cities = frozenset(word_cities)
         self._figurative: dict[str, list[tuple[str, int]]] = {}
         for phrase in FIGURATIVE:
             for term in topic_roles:
@@ -637,18 +647,24 @@ class Matcher:
         kept = [hit for hit in kept if hit[2] not in named]
         # A post that names another city or province and none of our own city-level names is set
         # there: our township names and shared county names in it are namesakes ("广元旺苍县东河").
-        if self._minor and any(role in (STRONG, WEAK) and term in self._minor for *_, term, role in kept) \
+        # A post about a service of ours (医保, 社保, 户口) is ours wherever the care is sought
+        # ("我是丰宁县的医保，孩子要去北京儿童医院看病").
+        ours_served = bool(_OUR_SERVICES.search(text))
+        if self._minor and not ours_served \
+                and any(role in (STRONG, WEAK) and term in self._minor for *_, term, role in kept) \
                 and not any(role in (STRONG, ANCHOR) and term not in self._minor for *_, term, role in kept):
-            elsewhere = next((tok for tok in tokens if tok in self._elsewhere), None)
+            elsewhere = next((tok for k, tok in enumerate(tokens) if self._names_elsewhere(tokens, k)), None)
             if elsewhere is not None:
                 exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept if term in self._minor]
                 kept = [hit for hit in kept if hit[2] not in self._minor]
         # A title that names another city or province and nothing of ours but minor names says where
         # the post is set: our names in its body are then a product, a dish or a hometown named
         # after us ("北京一家小馆开业 … 一家<our city>羊杂碎小馆").
-        if title_end and kept and all(s >= title_end or term in self._minor for s, _, term, _ in kept):
-            i = 0
-            while i < len(tokens) and starts[i] < title_end and tokens[i] not in self._elsewhere:
+        if title_end and kept and not ours_served \
+                and all(s >= title_end or term in self._minor for s, _, term, _ in kept):
+            i = 0  # the first other place the title names, not as a destination ("增开至银川城际列车")
+            while i < len(tokens) and starts[i] < title_end \
+                    and (not self._names_elsewhere(tokens, i) or i and tokens[i - 1] in _TOWARDS):
                 i += 1
             if i < len(tokens) and starts[i] < title_end:
                 exclusions += [f"locality:{term}@{tokens[i]}" for *_, term, _ in kept]
@@ -665,11 +681,11 @@ class Matcher:
         # "台州籍司机在江西追尾", "老家台州的，在杭州租房", "长治学院合唱团在北京获奖"). The city
         # itself acting elsewhere is still news of it ("青溪在北京办推介会"), not its people
         # ("一个遵义朋友在深圳开了家火锅店").
-        if kept and all(self._origin_only(tokens, index, s, e)
+        if kept and not ours_served and all(self._origin_only(tokens, index, s, e)
                         or (term not in self._own_names or tokens[index.get(e, 0)] != "在")
-                        and self._acting_elsewhere(tokens, index.get(s), index.get(e))
+                        and self._acting_elsewhere(tokens, index.get(s), bisect_left(starts, e))
                         for s, e, term, _ in kept):
-            elsewhere = next((tok for tok in tokens if tok in self._elsewhere), None)
+            elsewhere = next((tok for k, tok in enumerate(tokens) if self._names_elsewhere(tokens, k)), None)
             if elsewhere is not None:
                 exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept]
                 kept = []
@@ -693,6 +709,14 @@ class Matcher:
             return tuple(counted), True
         return (), False
 
+    def _names_elsewhere(self, tokens, k: int) -> bool:
+        """Whether tokens[k] names another city, province or county as a place."""
+        tok = tokens[k]
+        if tok not in self._elsewhere:
+            return False
+        return tok not in self._word_cities or (
+            k + 1 < len(tokens) and _in_clause(tokens[k + 1]) and not (k and tokens[k - 1] in _GREETINGS))
+
     def _in_a_list(self, tokens, i: int, j: int | None) -> bool:
         """Whether tokens[i], right after another city, stands in a list of cities: two of them
         before it, or a list word or another city right after it."""
@@ -711,13 +735,14 @@ class Matcher:
         if j is not None and (tokens[j] in _ORIGIN_AFTER or tokens[j][0] == "籍"
                               or tokens[j] == "来" and tokens[j + 1:j + 2] == ("的",)):  # 泉州来的旅游团
             return True
-        return bool(i) and tokens[i - 1] in _ORIGIN_BEFORE
+        return bool(i) and (tokens[i - 1] in _ORIGIN_BEFORE  # 老家台州, 老家是承德的
+                            or tokens[i - 1] == "是" and i > 1 and tokens[i - 2] in _ORIGIN_BEFORE)
 
     def _acting_elsewhere(self, tokens, i: int | None, j: int | None) -> bool:
         """Whether the sentence holding our name (tokens[i:j]) sets it in another city or province: "在"
         that place before it in the sentence ("在贵阳举办的辩论赛上，遵义师范学院夺冠", "…合唱团昨晚在北京
         演出"), or in the clause after it, or coming there ("长治的朋友来深圳玩")."""
-        if i is None or j is None:
+        if i is None:
             return False
         start = i  # back to the sentence's start: "在贵阳举办的辩论赛上，遵义师范学院夺冠"
         while start > 0 and tokens[start - 1] not in _SENTENCE_ENDS and i - start < 16:
@@ -727,7 +752,7 @@ class Matcher:
         for k in range(j, min(j + 8, len(tokens) - 1)):
             if not _in_clause(tokens[k]):
                 return False
-            if tokens[k] in _GOES and tokens[k + 1] in self._elsewhere \
+            if tokens[k] in _TO_THE_CAPITAL or tokens[k] in _GOES and tokens[k + 1] in self._elsewhere \
                     or tokens[k] in self._elsewhere and tokens[k + 1] in _BRANCHES:  # 桂林银行南宁分行
                 return True
         return False

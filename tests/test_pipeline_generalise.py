@@ -461,3 +461,15 @@ def test_branches_lists_and_new_shops(luoyang, text, relevant):
 ])
 def test_negated_summaries(standard_match, text, expected):
     assert topics(standard_match(text)) == expected
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("宜阳县的医保在郑州看病怎么报\n孩子要去郑州儿童医院做手术。", True),  # our service, sought elsewhere
+    ("增开至郑州城际列车\n下月起每天增开两对宜阳县至郑州的城际列车。", True),  # 至郑州: a destination
+    ("宜阳县剧团进京演出\n在北京一个剧场唱了一整晚。", False),  # 进京: in 北京
+    ("同事老家是宜阳县的，在深圳买了房", False),  # 老家是: where he comes from
+    ("宜阳县的朋友在石家庄开了家店", False),  # 石家庄: a city although jieba tags it a person's name
+    ("祝大家安康\n寇店的乡亲们今晚一起看烟花。", True),  # 安康 in a greeting is no city
+])
+def test_services_destinations_capital_and_hometowns(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant
