@@ -78,6 +78,10 @@ _SMOKE = frozenset({"浓烟", "黑烟", "烟尘", "呛人", "呛得", "烧焦味
 _SCHOOL = "教育文体"
 _HEALTH = "卫生计生"
 _TRAFFIC = "交通运输"
+_WAGES = "劳动和社会保障"
+_SAFETY = "安全生产"
+_SCHOOL_WORKERS = frozenset({"老师", "教师", "培训机构", "辅导班", "学生", "大学生"})
+_STUCK_IN = re.compile("电梯|索道|缆车")
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
 _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花)[^。！？!?\n]*")
 # A clause that takes the hurt to hospital: the hospital in it is where they went, not the subject.
@@ -359,6 +363,17 @@ class Matcher:
             hits = self._only_in(hits, text, exclusions, _TRAFFIC, _EVENT_SENTENCE, "event")
         if subjects - {_SCHOOL, _HEALTH}:
             hits = self._only_in(hits, text, exclusions, _HEALTH, _TREATED_SENTENCE, "treated")
+        # Teachers or students unpaid by a tutoring school or a tea shop: a wages post; the school
+        # words only say who worked there ("培训机构关门，老师三个月工资没发").
+        if _WAGES in subjects:
+            drop = {h.topic_id for h in hits if h.category == _SCHOOL and set(h.words) <= _SCHOOL_WORKERS}
+            exclusions += [f"employer:{tid}" for tid in drop]
+            hits = tuple(h for h in hits if h.topic_id not in drop)
+        # People stuck in a lift or a cable car: a breakdown, not a safety accident.
+        if subjects == {_SAFETY} and _STUCK_IN.search(text) \
+                and all(set(h.words) <= {"被困", "困人"} for h in hits if h.category == _SAFETY):
+            exclusions += [f"stuck:{h.topic_id}" for h in hits if h.category == _SAFETY]
+            hits = tuple(h for h in hits if h.category != _SAFETY)
         return hits
 
     @staticmethod

@@ -473,3 +473,25 @@ def test_negated_summaries(standard_match, text, expected):
 ])
 def test_services_destinations_capital_and_hometowns(luoyang, text, relevant):
     assert luoyang(text).relevant is relevant
+
+
+@pytest.fixture(scope="module")
+def example_match():
+    from pipeline.topics import load_topics
+    from pathlib import Path
+    config = load_topics(Path(__file__).resolve().parent.parent / "config" / "examples" / "topics.city.yaml")
+    matcher = Matcher(config, Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    return lambda text: matcher.match(text, segmenter.cut)
+
+
+@pytest.mark.parametrize("text,expected,exclusion", [
+    ("包头一培训机构关门，老师工资没结\n负责人电话关机。", ["wages", "local"], "employer:school"),
+    ("包头一学校拖欠老师工资三个月", ["wages", "school", "local"], None),  # the school itself owes
+    ("包头一小区电梯困人\n电梯停在两层中间，三个人被困四十分钟。", ["local"], "stuck:safety"),
+    ("包头一小区起火，三人被困", ["safety", "local"], None),
+])
+def test_who_was_unpaid_and_who_was_stuck(example_match, text, expected, exclusion):
+    res = example_match(text)
+    assert sorted(topics(res)) == sorted(expected)
+    assert exclusion is None or exclusion in res.exclusions
