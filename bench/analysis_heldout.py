@@ -41,9 +41,11 @@ product was run on them):
             吉林 四平市), written and committed with them, first run after round 11 (blind once;
             their misses were read in round 12, as were those of nanyang, zunyi and jinzhou in round 11)
   xiangyang, guilin, jining — a twenty-fourth to twenty-sixth city (湖北 襄阳市, 广西 桂林市,
-            山东 济宁市), written like them, first run after round 12 (the blind sets)
+            山东 济宁市), written like them, first run after round 12 (blind once; read in round 13)
   shizuishan, danzhou, chengde — a twenty-seventh to twenty-ninth city (宁夏 石嘴山市, 海南 儋州市,
-            河北 承德市), written with them, first run after round 13 (the blind sets)
+            河北 承德市), written with them, first run after round 13 (blind once; read in round 14)
+  chifeng, nanchong, jiujiang — a thirtieth to thirty-second city (内蒙古 赤峰市, 四川 南充市,
+            江西 九江市), written like them, first run after round 14 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
@@ -83,7 +85,8 @@ CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou
            "siping": SETS / "siping" / "topics.yaml", "xiangyang": SETS / "xiangyang" / "topics.yaml",
            "guilin": SETS / "guilin" / "topics.yaml", "jining": SETS / "jining" / "topics.yaml",
            "shizuishan": SETS / "shizuishan" / "topics.yaml", "danzhou": SETS / "danzhou" / "topics.yaml",
-           "chengde": SETS / "chengde" / "topics.yaml"}
+           "chengde": SETS / "chengde" / "topics.yaml", "chifeng": SETS / "chifeng" / "topics.yaml",
+           "nanchong": SETS / "nanchong" / "topics.yaml", "jiujiang": SETS / "jiujiang" / "topics.yaml"}
 
 
 def _config(name: str, aliases: bool, current_example: bool) -> Path:
