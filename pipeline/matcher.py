@@ -107,12 +107,13 @@ _HISTORY = re.compile("|".join((
     "明代", "清朝", "清代", "春秋", "战国", "朝代", "年间", "古代", "古时", "古人", "古称", "史书", "史记", "记载",
     "历史上", "这段历史", "之战", "守将", "抗倭", "诗人", "写诗", "古诗", "唐诗", "乐府", "诗句", "典故", "封在",
     "封于", "水师", "读史", "赏析", "东汉", "西汉", "东晋", "西晋", "魏晋", "南北朝", "末年", "诗经", "战役", "起义",
-    "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸", "康熙", "乾隆", "雍正", "皇帝", "纪录片", "电视剧")))
+    "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸", "康熙", "乾隆",
+    "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文")))
 # Today: a post with any of these is about the present, whatever history it also tells.
-_TODAY = re.compile("|".join((
+_TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
-    "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增")))
+    "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录")) + ")")
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
@@ -124,6 +125,8 @@ _NOT_HERE = frozenset({"不在", "并不在", "不属于"})
 # Right before another place in the clause after our name: our people or things act or go there.
 _GOES = frozenset({"在", "来"})
 _GREETINGS = frozenset({"祝", "祝愿", "祝福", "愿", "恭祝", "大家"})
+_WORK_TITLE = re.compile(r"《[^《》\n]{1,30}》")
+_BOUGHT_ONLINE = ("网上买的", "网购的", "网上买了", "网购了", "网上下单的")
 _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 # Right before a place in a title, these make it a destination, not where the post is set.
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
@@ -597,6 +600,7 @@ class Matcher:
                              and self._after_another_place(tokens, index.get(s))}
         kept = []
         named: set[str] = set()
+        works = [m.span() for m in _WORK_TITLE.finditer(text)]
         for s, e, term, role in loc_hits:
             if role == OPTIONAL_TOPIC or s not in bounds:
                 continue
@@ -624,7 +628,17 @@ class Matcher:
                 continue
             # A name given to something ("一家叫信丰的物流公司"), a person's given name after a surname or
             # a role ("篮球联赛王崇义砍下三十分", "作家陆良"), or a thing said not to be here: not the place.
+            # Inside the title of a book, poem, song or drama ("《忆秦娥·娄山关》", "《幸福之路》").
+            work = next((w for w in works if w[0] < s and e <= w[1]), None)
+            if work is not None:
+                exclusions.append(f"locality:《{term}》")
+                continue
             i = index.get(s)
+            # A product bought online under our name ("网上买的敖汉小米", "网购的儋州黄皮").
+            if i and "".join(tokens[max(0, i - 3):i]).endswith(_BOUGHT_ONLINE):
+                exclusions.append(f"locality:网购{term}")
+                named.add(term)
+                continue
             if i and tokens[i - 1] in _NAMED_AS and tokens[i - 2:i - 1] != ("这儿",) and tokens[i - 2:i - 1] != ("这里",):
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")  # not "管这儿叫锦县": the place's name
                 named.add(term)

@@ -495,3 +495,13 @@ def test_who_was_unpaid_and_who_was_stuck(example_match, text, expected, exclusi
     res = example_match(text)
     assert sorted(topics(res)) == sorted(expected)
     assert exclusion is None or exclusion in res.exclusions
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("孩子语文要背《忆秦娥·宜阳》", False),  # inside a work's title
+    ("网上买的宜阳小米像陈米", False),  # a product bought online under our name
+    ("辽上京的历史\n耶律阿保机称帝后在临潢府建都，在今天的宜阳县境内。", False),  # 在今天的: present-day, history
+    ("宜阳县一个村入选省级传统村落名录\n村里保留着清代的老宅。", True),  # 清代 in news of today
+])
+def test_works_products_and_present_day_in_history(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant

@@ -96,7 +96,7 @@ CASES = [
     # Denied once, denied throughout: "不在青溪" and then "从青溪" on the way there.
     ("denied place", "黄果树瀑布在安顺，不在青溪，别再问我从青溪怎么过去", False, (), (), ("locality:不在青溪",)),
     ("term inside a longer word", "东湖区域规划", False, (), (), ()),
-    ("locality term inside a word", "《临江仙》词一首", False, (), (), ()),
+    ("locality term inside a work's title", "《临江仙》词一首", False, (), (), ("locality:《临江》",)),
     ("any without all", "青溪有人偷排", True, ("青溪",), ("local",), ()),
     ("topic exclusion", "青溪化工厂偷排演练", True, ("青溪",), ("local",), ("pollution:演练",)),
     ("catch-all only", "青溪市今天天气不错", True, ("青溪市",), ("local",), ()),
