@@ -98,6 +98,8 @@ _FIGURATIVE = _alternation(FIGURATIVE)
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 # A notice word in the sentence, unless the post says there was none ("停水两天也没通知").
 _ANNOUNCED = re.compile("(?<!没)(?<!没有)(?<!未)(?<!不)(?<!没提前)(?<!未提前)(?<!不提前)(?:" + "|".join(_SCHEDULED_IN_SENTENCE) + ")")
+_EATING = re.compile("吃|喝")
+_SICK = re.compile("医院|呕吐|腹泻|腹痛|送医|就医|抢救|误食|昏迷|身亡|死亡|症状|煤气|一氧化碳|农药|食物中毒|毒蘑菇|不适|住院|急诊")
 _DENIAL_REACH = 6  # characters before the incident word looked at (未造成人员伤亡: 未 is 5 before)
 _FIGURATIVE_REACH = 4
 
@@ -144,7 +146,13 @@ def _denied(text: str, start: int, end: int, word: str, sentence: str) -> bool:
 
 def _figurative(text: str, start: int, end: int) -> bool:
     window = text[max(0, start - _FIGURATIVE_REACH):end + _FIGURATIVE_REACH]
-    return any(f in window for f in FIGURATIVE)
+    return any(f in window for f in FIGURATIVE) or text.startswith("中毒", start) and hooked_on_food(text)
+
+
+def hooked_on_food(text: str) -> bool:
+    """Whether 中毒 in `text` is a craving for food or drink ("吃了三天小串，感觉中毒了"): eating or
+    drinking is told and nobody is sick, poisoned by gas or taken to hospital."""
+    return bool(_EATING.search(text)) and not _SICK.search(text)
 
 
 def _sentence(text: str, start: int, end: int) -> str:

@@ -53,7 +53,7 @@ import ahocorasick
 
 from pipeline.divisions import (DivisionTree, ancestor_names, common_names, distinct_county_names, place_names,
                                 province_names)
-from pipeline.incidents import DRILL_WORDS, FIGURATIVE, is_drill
+from pipeline.incidents import DRILL_WORDS, FIGURATIVE, hooked_on_food, is_drill
 from pipeline.normalize import Normalizer, compact
 from pipeline.segment import offsets
 from pipeline.topics import TopicsConfig
@@ -371,6 +371,11 @@ class Matcher:
         if _WAGES in subjects:
             drop = {h.topic_id for h in hits if h.category == _SCHOOL and set(h.words) <= _SCHOOL_WORKERS}
             exclusions += [f"employer:{tid}" for tid in drop]
+            hits = tuple(h for h in hits if h.topic_id not in drop)
+        # 中毒 as a craving for a dish ("吃了一回驴打滚就中毒了"), nobody sick: no poisoning.
+        if _SAFETY in subjects and hooked_on_food(text):
+            drop = {h.topic_id for h in hits if h.category == _SAFETY and set(h.words) <= {"中毒"}}
+            exclusions += [f"figurative:{tid}" for tid in drop]
             hits = tuple(h for h in hits if h.topic_id not in drop)
         # People stuck in a lift or a cable car: a breakdown, not a safety accident.
         if subjects == {_SAFETY} and _STUCK_IN.search(text) \

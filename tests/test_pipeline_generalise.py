@@ -505,3 +505,12 @@ def test_who_was_unpaid_and_who_was_stuck(example_match, text, expected, exclusi
 ])
 def test_works_products_and_present_day_in_history(luoyang, text, relevant):
     assert luoyang(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("吃了一回包头烧麦就中毒了\n天天想着再去。", ["local"]),  # a craving, nobody sick
+    ("包头一饭店十多人吃完饭后中毒\n已送医院。", ["safety", "local"]),
+    ("包头上半年空气优良天数增加十八天", ["pollution", "local"]),  # monitoring figures
+])
+def test_cravings_and_air_figures(example_match, text, expected):
+    assert sorted(topics(example_match(text))) == sorted(expected)

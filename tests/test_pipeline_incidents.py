@@ -114,3 +114,12 @@ def test_violations_and_tailings_are_negative_launches_and_metaphors_are_not(tex
 ])
 def test_plain_grievances_and_recovered_wages(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("在锦州吃了三天小串，回沈阳还天天想，感觉中毒了", "notice"),  # a craving
+    ("一家五口误食毒蘑菇中毒，送医院抢救", "incident"),
+    ("一家三口煤气中毒", "incident"),
+])
+def test_poisoned_by_a_craving_is_a_figure(text, verdict):
+    assert incident_verdict(text) == verdict
