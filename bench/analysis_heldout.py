@@ -45,7 +45,9 @@ product was run on them):
   shizuishan, danzhou, chengde — a twenty-seventh to twenty-ninth city (宁夏 石嘴山市, 海南 儋州市,
             河北 承德市), written with them, first run after round 13 (blind once; read in round 14)
   chifeng, nanchong, jiujiang — a thirtieth to thirty-second city (内蒙古 赤峰市, 四川 南充市,
-            江西 九江市), written like them, first run after round 14 (the blind sets)
+            江西 九江市), written like them, first run after round 14 (blind once; read in round 15)
+  changde, fuyang, mudanjiang — a thirty-third to thirty-fifth city (湖南 常德市, 安徽 阜阳市,
+            黑龙江 牡丹江市), written like them, first run after round 15 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
@@ -86,7 +88,9 @@ CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou
            "guilin": SETS / "guilin" / "topics.yaml", "jining": SETS / "jining" / "topics.yaml",
            "shizuishan": SETS / "shizuishan" / "topics.yaml", "danzhou": SETS / "danzhou" / "topics.yaml",
            "chengde": SETS / "chengde" / "topics.yaml", "chifeng": SETS / "chifeng" / "topics.yaml",
-           "nanchong": SETS / "nanchong" / "topics.yaml", "jiujiang": SETS / "jiujiang" / "topics.yaml"}
+           "nanchong": SETS / "nanchong" / "topics.yaml", "jiujiang": SETS / "jiujiang" / "topics.yaml",
+           "changde": SETS / "changde" / "topics.yaml", "fuyang": SETS / "fuyang" / "topics.yaml",
+           "mudanjiang": SETS / "mudanjiang" / "topics.yaml"}
 
 
 def _config(name: str, aliases: bool, current_example: bool) -> Path:
