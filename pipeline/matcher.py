@@ -79,6 +79,9 @@ _SCHOOL = "教育文体"
 _HEALTH = "卫生计生"
 _TRAFFIC = "交通运输"
 _WAGES = "劳动和社会保障"
+_WAGE_DEBT = re.compile(r"[欠拖](?:了|着)?[^，。！？!?,\n]{0,10}?(?:工资|工钱)")
+_SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|一中|二中|三中|[一二三四五六七八九十]小)(?:门口|校门)"
+                              r"[^。！？!?\n]{0,30}?(?:堵|车停满|停满)")
 _SAFETY = "安全生产"
 _SCHOOL_WORKERS = frozenset({"老师", "教师", "培训机构", "辅导班", "学生", "大学生"})
 _STUCK_IN = re.compile("电梯|索道|缆车")
@@ -113,7 +116,7 @@ _HISTORY = re.compile("|".join((
 _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
-    "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录")) + ")")
+    "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录", "考古", "发掘", "新发现")) + ")")
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
@@ -127,6 +130,8 @@ _GOES = frozenset({"在", "来"})
 _GREETINGS = frozenset({"祝", "祝愿", "祝福", "愿", "恭祝", "大家"})
 _WORK_TITLE = re.compile(r"《[^《》\n]{1,30}》")
 _BOUGHT_ONLINE = ("网上买的", "网购的", "网上买了", "网购了", "网上下单的")
+# Right before another city in the clause after our name: our team or troupe acts there ("合唱团北京获奖").
+_ACTORS = frozenset({"学生", "代表队", "合唱团", "球队", "队员", "选手", "剧团", "艺术团", "辩论队"})
 _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 # Right before a place in a title, these make it a destination, not where the post is set.
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
@@ -277,12 +282,19 @@ class Matcher:
         starts = offsets(tokens)
         exclusions: list[str] = []
         term_hits = self._token_hits(tokens, starts, text, segment, exclusions)
+        # Owed pay with who and how long between the words ("欠了十几个工人半年工资"): the gap is
+        # longer than a two-word term allows.
+        debt = self._token_terms.get("欠工资") if "工" in text else None
+        if debt is not None and (m := _WAGE_DEBT.search(text)) and not any(t == "欠工资" for _, _, t, _, _ in term_hits):
+            term_hits.append((m.start(), m.end(), "欠工资", debt, False))
         title_end = _title_end(clean_text, index)
         loc_terms, loc_relevant = self._locality(loc_hits, term_hits, text, tokens, starts, exclusions, title_end)
 
         topic_hits = self._topic_hits(term_hits, loc_relevant, index, exclusions, title_end)
         topic_hits = self._drill_topics(topic_hits, text, exclusions)
         topic_hits = self._passing_mentions(topic_hits, text, exclusions)
+        if loc_relevant and (gate := _SCHOOL_GATE_JAM.search(text)):
+            topic_hits = self._school_gate(topic_hits, _span(*gate.span(), index))
         relevant = loc_relevant or bool(topic_hits)
         return MatchResult(relevant, loc_terms, topic_hits, tuple(dict.fromkeys(exclusions)), tokens)
 
@@ -352,6 +364,18 @@ class Matcher:
             else:
                 exclusions.append(f"drill:{hit.topic_id}")
         return tuple(kept)
+
+    def _school_gate(self, hits: tuple[TopicHit, ...], span: tuple[int, int]) -> tuple[TopicHit, ...]:
+        """A jam at a school's gate at home time is about the school and the traffic both: the topics
+        of those categories that the post lacks are added, with the gate as their word."""
+        have = {h.topic_id for h in hits}
+        out = list(hits)
+        for tid, name, category, severity, catch_all, *_ in self._rules:
+            if category in (_SCHOOL, _TRAFFIC) and not catch_all and tid not in have \
+                    and not any(h.category == category for h in hits):
+                out.insert(0, TopicHit(tid, name, category, severity, ("校门口拥堵",), (span,)))
+                have.add(tid)
+        return tuple(out)
 
     def _passing_mentions(self, hits: tuple[TopicHit, ...], text: str, exclusions: list[str]) -> tuple[TopicHit, ...]:
         """Subjects named only in passing: pupils or a school only as visitors or a ticket class, in
@@ -787,6 +811,7 @@ class Matcher:
             if not _in_clause(tokens[k]):
                 return False
             if tokens[k] in _TO_THE_CAPITAL or tokens[k] in _GOES and tokens[k + 1] in self._elsewhere \
+                    or tokens[k] in _ACTORS and tokens[k + 1] in self._elsewhere \
                     or tokens[k] in self._elsewhere and tokens[k + 1] in _BRANCHES:  # 桂林银行南宁分行
                 return True
         return False

@@ -514,3 +514,21 @@ def test_works_products_and_present_day_in_history(luoyang, text, relevant):
 ])
 def test_cravings_and_air_figures(example_match, text, expected):
     assert sorted(topics(example_match(text))) == sorted(expected)
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("宜阳县中学学生郑州夺冠", False),  # our team right before another city: it acts there
+    ("宜阳古城遗址考古新发现\n专家说对研究古人生活很有价值。", True),  # archaeology is news of today
+])
+def test_teams_elsewhere_and_archaeology(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("包头一家养殖场欠了十几个工人半年工资", ["wages", "local"]),  # who and how long between 欠 and 工资
+    ("包头一中门口放学堵死\n接孩子的车停满两边。", ["school", "traffic", "local"]),  # a school-gate jam: both
+    ("包头二小门口新装了红绿灯", ["traffic", "local"]),  # no jam: no school topic added
+    ("固阳县到村里那段乡道全是坑", ["traffic", "local"]),
+])
+def test_owed_pay_school_gate_jams_and_potholes(example_match, text, expected):
+    assert sorted(topics(example_match(text))) == sorted(expected)
