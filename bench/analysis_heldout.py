@@ -47,7 +47,9 @@ product was run on them):
   chifeng, nanchong, jiujiang — a thirtieth to thirty-second city (内蒙古 赤峰市, 四川 南充市,
             江西 九江市), written like them, first run after round 14 (blind once; read in round 15)
   changde, fuyang, mudanjiang — a thirty-third to thirty-fifth city (湖南 常德市, 安徽 阜阳市,
-            黑龙江 牡丹江市), written like them, first run after round 15 (the blind sets)
+            黑龙江 牡丹江市), written like them, first run after round 15 (blind once; read in round 16)
+  shaoguan, lishui, hanzhong — a thirty-sixth to thirty-eighth city (广东 韶关市, 浙江 丽水市,
+            陕西 汉中市), written like them, first run after round 16 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
@@ -90,7 +92,8 @@ CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou
            "chengde": SETS / "chengde" / "topics.yaml", "chifeng": SETS / "chifeng" / "topics.yaml",
            "nanchong": SETS / "nanchong" / "topics.yaml", "jiujiang": SETS / "jiujiang" / "topics.yaml",
            "changde": SETS / "changde" / "topics.yaml", "fuyang": SETS / "fuyang" / "topics.yaml",
-           "mudanjiang": SETS / "mudanjiang" / "topics.yaml"}
+           "mudanjiang": SETS / "mudanjiang" / "topics.yaml", "shaoguan": SETS / "shaoguan" / "topics.yaml",
+           "lishui": SETS / "lishui" / "topics.yaml", "hanzhong": SETS / "hanzhong" / "topics.yaml"}
 
 
 def _config(name: str, aliases: bool, current_example: bool) -> Path:
