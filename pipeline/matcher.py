@@ -293,7 +293,7 @@ class Matcher:
         topic_hits = self._topic_hits(term_hits, loc_relevant, index, exclusions, title_end)
         topic_hits = self._drill_topics(topic_hits, text, exclusions)
         topic_hits = self._passing_mentions(topic_hits, text, exclusions)
-        if loc_relevant and (gate := _SCHOOL_GATE_JAM.search(text)):
+        if loc_relevant and "门" in text and (gate := _SCHOOL_GATE_JAM.search(text)):
             topic_hits = self._school_gate(topic_hits, _span(*gate.span(), index))
         relevant = loc_relevant or bool(topic_hits)
         return MatchResult(relevant, loc_terms, topic_hits, tuple(dict.fromkeys(exclusions)), tokens)
@@ -629,7 +629,7 @@ class Matcher:
                              and self._after_another_place(tokens, index.get(s))}
         kept = []
         named: set[str] = set()
-        works = [m.span() for m in _WORK_TITLE.finditer(text)]
+        works = [m.span() for m in _WORK_TITLE.finditer(text)] if "《" in text else []
         for s, e, term, role in loc_hits:
             if role == OPTIONAL_TOPIC or s not in bounds:
                 continue
@@ -703,14 +703,17 @@ class Matcher:
         # here, is so wherever else it stands in the post ("襄垣是我朋友 … 我朋友刘襄垣下周结婚",
         # "黄果树瀑布在安顺，不在遵义 … 从遵义怎么走过去").
         kept = [hit for hit in kept if hit[2] not in named]
+        # The rules below set a post elsewhere, and need another place named in it: most posts name none.
+        if self._elsewhere.isdisjoint(tokens):
+            return self._counted(kept, text, exclusions)
         # A post that names another city or province and none of our own city-level names is set
         # there: our township names and shared county names in it are namesakes ("广元旺苍县东河").
         # A post about a service of ours (医保, 社保, 户口) is ours wherever the care is sought
-        # ("我是丰宁县的医保，孩子要去北京儿童医院看病").
-        ours_served = bool(_OUR_SERVICES.search(text))
-        if self._minor and not ours_served \
-                and any(role in (STRONG, WEAK) and term in self._minor for *_, term, role in kept) \
-                and not any(role in (STRONG, ANCHOR) and term not in self._minor for *_, term, role in kept):
+        # ("我是丰宁县的医保，孩子要去北京儿童医院看病"); this and the next two rules look it up
+        # last, so only for a post they would set elsewhere.
+        if self._minor and any(role in (STRONG, WEAK) and term in self._minor for *_, term, role in kept) \
+                and not any(role in (STRONG, ANCHOR) and term not in self._minor for *_, term, role in kept) \
+                and not _OUR_SERVICES.search(text):
             elsewhere = next((tok for k, tok in enumerate(tokens) if self._names_elsewhere(tokens, k)), None)
             if elsewhere is not None:
                 exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept if term in self._minor]
@@ -718,8 +721,8 @@ class Matcher:
         # A title that names another city or province and nothing of ours but minor names says where
         # the post is set: our names in its body are then a product, a dish or a hometown named
         # after us ("北京一家小馆开业 … 一家<our city>羊杂碎小馆").
-        if title_end and kept and not ours_served \
-                and all(s >= title_end or term in self._minor for s, _, term, _ in kept):
+        if title_end and kept and all(s >= title_end or term in self._minor for s, _, term, _ in kept) \
+                and not _OUR_SERVICES.search(text):
             i = 0  # the first other place the title names, not as a destination ("增开至银川城际列车")
             while i < len(tokens) and starts[i] < title_end \
                     and (not self._names_elsewhere(tokens, i) or i and tokens[i - 1] in _TOWARDS):
@@ -739,14 +742,18 @@ class Matcher:
         # "台州籍司机在江西追尾", "老家台州的，在杭州租房", "长治学院合唱团在北京获奖"). The city
         # itself acting elsewhere is still news of it ("青溪在北京办推介会"), not its people
         # ("一个遵义朋友在深圳开了家火锅店").
-        if kept and not ours_served and all(self._origin_only(tokens, index, s, e)
+        if kept and all(self._origin_only(tokens, index, s, e)
                         or (term not in self._own_names or tokens[index.get(e, 0)] != "在")
                         and self._acting_elsewhere(tokens, index.get(s), bisect_left(starts, e))
-                        for s, e, term, _ in kept):
+                        for s, e, term, _ in kept) and not _OUR_SERVICES.search(text):
             elsewhere = next((tok for k, tok in enumerate(tokens) if self._names_elsewhere(tokens, k)), None)
             if elsewhere is not None:
                 exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept]
                 kept = []
+        return self._counted(kept, text, exclusions)
+
+    def _counted(self, kept, text: str, exclusions: list[str]) -> tuple[tuple[str, ...], bool]:
+        """The locality terms that count, and whether the post is ours, from the hits kept."""
         # A post about history or a classic poem, with nothing of today in it, names our places as
         # they were then ("三国演义里邓艾偷渡阴平到了江油", "明朝戚继光在台州抗倭").
         if kept and (past := _HISTORY.search(text)) and not _TODAY.search(text):
