@@ -97,7 +97,8 @@ _NOTICE = _alternation(NOTICE_WORDS)
 _FIGURATIVE = _alternation(FIGURATIVE)
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 # A notice word in the sentence, unless the post says there was none ("停水两天也没通知").
-_ANNOUNCED = re.compile("(?<!没)(?<!没有)(?<!未)(?<!不)(?<!没提前)(?<!未提前)(?<!不提前)(?:" + "|".join(_SCHEDULED_IN_SENTENCE) + ")")
+_ANNOUNCED = re.compile("(?<!没)(?<!没有)(?<!未)(?<!不)(?<!没提前)(?<!未提前)(?<!不提前)(?:"
+                        + "|".join(_SCHEDULED_IN_SENTENCE) + ")")
 _EATING = re.compile("吃|喝")
 _SICK = re.compile("医院|呕吐|腹泻|腹痛|送医|就医|抢救|误食|昏迷|身亡|死亡|症状|煤气|一氧化碳|农药|食物中毒|毒蘑菇|不适|住院|急诊")
 _DENIAL_REACH = 6  # characters before the incident word looked at (未造成人员伤亡: 未 is 5 before)

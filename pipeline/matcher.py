@@ -378,10 +378,11 @@ class Matcher:
         return tuple(out)
 
     def _passing_mentions(self, hits: tuple[TopicHit, ...], text: str, exclusions: list[str]) -> tuple[TopicHit, ...]:
-        """Subjects named only in passing: pupils or a school only as visitors or a ticket class, in
-        the sentences that tell of a visit ("不少学校组织参观", "门票学生半价"), in a post with no
-        other subject; road closures only for a race or parade; and a hospital only as where the
-        hurt were taken ("两人受伤被送往医院") in a post about the accident."""
+        """Subjects named only in passing, reported in `exclusions`: pupils or a school only as
+        visitors or a ticket class ("不少学校组织参观", "门票学生半价") in a post with no other
+        subject; road closures only for a race or parade; a hospital only as where the hurt were
+        taken ("两人受伤被送往医院"); teachers or students only as who was unpaid; 中毒 as a craving
+        for a dish; people stuck in a lift."""
         subjects = {h.category for h in hits if not self._rules[self._index[h.topic_id]][4]}
         if subjects == {_SCHOOL}:
             hits = self._only_in(hits, text, exclusions, _SCHOOL, _VISIT_SENTENCE, "visitors")
