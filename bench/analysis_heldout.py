@@ -75,25 +75,9 @@ from pipeline.process import Pipeline  # noqa: E402
 from pipeline.topics import load_topics  # noqa: E402
 
 SETS = ROOT / "bench" / "analysis_sets"
-CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml", "liuzhou": SETS / "liuzhou" / "topics.yaml",
-           "baotou": SETS / "baotou" / "topics.yaml", "weifang": SETS / "weifang" / "topics.yaml",
-           "yichang": SETS / "yichang" / "topics.yaml", "mianyang": SETS / "mianyang" / "topics.yaml",
-           "taizhou": SETS / "taizhou" / "topics.yaml", "quanzhou": SETS / "quanzhou" / "topics.yaml",
-           "ganzhou": SETS / "ganzhou" / "topics.yaml", "anqing": SETS / "anqing" / "topics.yaml",
-           "yueyang": SETS / "yueyang" / "topics.yaml", "qiqihar": SETS / "qiqihar" / "topics.yaml",
-           "baoji": SETS / "baoji" / "topics.yaml", "zhanjiang": SETS / "zhanjiang" / "topics.yaml",
-           "qujing": SETS / "qujing" / "topics.yaml", "xingtai": SETS / "xingtai" / "topics.yaml",
-           "changzhi": SETS / "changzhi" / "topics.yaml", "nanyang": SETS / "nanyang" / "topics.yaml",
-           "zunyi": SETS / "zunyi" / "topics.yaml", "jinzhou": SETS / "jinzhou" / "topics.yaml",
-           "yancheng": SETS / "yancheng" / "topics.yaml", "tianshui": SETS / "tianshui" / "topics.yaml",
-           "siping": SETS / "siping" / "topics.yaml", "xiangyang": SETS / "xiangyang" / "topics.yaml",
-           "guilin": SETS / "guilin" / "topics.yaml", "jining": SETS / "jining" / "topics.yaml",
-           "shizuishan": SETS / "shizuishan" / "topics.yaml", "danzhou": SETS / "danzhou" / "topics.yaml",
-           "chengde": SETS / "chengde" / "topics.yaml", "chifeng": SETS / "chifeng" / "topics.yaml",
-           "nanchong": SETS / "nanchong" / "topics.yaml", "jiujiang": SETS / "jiujiang" / "topics.yaml",
-           "changde": SETS / "changde" / "topics.yaml", "fuyang": SETS / "fuyang" / "topics.yaml",
-           "mudanjiang": SETS / "mudanjiang" / "topics.yaml", "shaoguan": SETS / "shaoguan" / "topics.yaml",
-           "lishui": SETS / "lishui" / "topics.yaml", "hanzhong": SETS / "hanzhong" / "topics.yaml"}
+# qingxi uses the shipped config; every other set carries its operator's topics.yaml.
+CONFIGS = {"qingxi": ROOT / "config" / "topics.yaml",
+           **{d.name: d / "topics.yaml" for d in sorted(SETS.iterdir()) if (d / "topics.yaml").is_file()}}
 
 
 def _config(name: str, aliases: bool, current_example: bool) -> Path:

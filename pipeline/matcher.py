@@ -368,14 +368,11 @@ class Matcher:
     def _school_gate(self, hits: tuple[TopicHit, ...], span: tuple[int, int]) -> tuple[TopicHit, ...]:
         """A jam at a school's gate at home time is about the school and the traffic both: the topics
         of those categories that the post lacks are added, with the gate as their word."""
-        have = {h.topic_id for h in hits}
-        out = list(hits)
-        for tid, name, category, severity, catch_all, *_ in self._rules:
-            if category in (_SCHOOL, _TRAFFIC) and not catch_all and tid not in have \
-                    and not any(h.category == category for h in hits):
-                out.insert(0, TopicHit(tid, name, category, severity, ("校门口拥堵",), (span,)))
-                have.add(tid)
-        return tuple(out)
+        present = {h.category for h in hits}
+        added = [TopicHit(tid, name, category, severity, ("校门口拥堵",), (span,))
+                 for tid, name, category, severity, catch_all, *_ in self._rules
+                 if category in (_SCHOOL, _TRAFFIC) and not catch_all and category not in present]
+        return (*reversed(added), *hits)
 
     def _passing_mentions(self, hits: tuple[TopicHit, ...], text: str, exclusions: list[str]) -> tuple[TopicHit, ...]:
         """Subjects named only in passing, reported in `exclusions`: pupils or a school only as
@@ -394,19 +391,13 @@ class Matcher:
         # Teachers or students unpaid by a tutoring school or a tea shop: a wages post; the school
         # words only say who worked there ("培训机构关门，老师三个月工资没发").
         if _WAGES in subjects:
-            drop = {h.topic_id for h in hits if h.category == _SCHOOL and set(h.words) <= _SCHOOL_WORKERS}
-            exclusions += [f"employer:{tid}" for tid in drop]
-            hits = tuple(h for h in hits if h.topic_id not in drop)
+            hits = _without(hits, exclusions, "employer", _SCHOOL, _SCHOOL_WORKERS)
         # 中毒 as a craving for a dish ("吃了一回驴打滚就中毒了"), nobody sick: no poisoning.
         if _SAFETY in subjects and hooked_on_food(text):
-            drop = {h.topic_id for h in hits if h.category == _SAFETY and set(h.words) <= {"中毒"}}
-            exclusions += [f"figurative:{tid}" for tid in drop]
-            hits = tuple(h for h in hits if h.topic_id not in drop)
+            hits = _without(hits, exclusions, "figurative", _SAFETY, {"中毒"})
         # People stuck in a lift or a cable car: a breakdown, not a safety accident.
-        if subjects == {_SAFETY} and _STUCK_IN.search(text) \
-                and all(set(h.words) <= {"被困", "困人"} for h in hits if h.category == _SAFETY):
-            exclusions += [f"stuck:{h.topic_id}" for h in hits if h.category == _SAFETY]
-            hits = tuple(h for h in hits if h.category != _SAFETY)
+        if subjects == {_SAFETY} and _STUCK_IN.search(text):
+            hits = _without(hits, exclusions, "stuck", _SAFETY, {"被困", "困人"})
         return hits
 
     @staticmethod
@@ -421,8 +412,7 @@ class Matcher:
         drop = {h.topic_id for h in hits if h.category == category
                 and all(any(s <= m.start() and m.end() <= e for s, e in spans)
                         for w in h.words for m in re.finditer(re.escape(w), text))}
-        exclusions += [f"{label}:{tid}" for tid in drop]
-        return tuple(h for h in hits if h.topic_id not in drop)
+        return _dropped(hits, exclusions, label, drop)
 
     def _subjects(self, out: list[TopicHit], subject: list[tuple], exclusions: list[str]) -> tuple[TopicHit, ...]:
         """A post is about what its title names: when the title names a topic, another topic whose
@@ -669,7 +659,7 @@ class Matcher:
                 exclusions.append(f"locality:网购{term}")
                 named.add(term)
                 continue
-            if i and tokens[i - 1] in _NAMED_AS and tokens[i - 2:i - 1] != ("这儿",) and tokens[i - 2:i - 1] != ("这里",):
+            if i and tokens[i - 1] in _NAMED_AS and tokens[i - 2:i - 1] not in (("这儿",), ("这里",)):
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")  # not "管这儿叫锦县": the place's name
                 named.add(term)
                 continue
@@ -715,7 +705,7 @@ class Matcher:
         if self._minor and any(role in (STRONG, WEAK) and term in self._minor for *_, term, role in kept) \
                 and not any(role in (STRONG, ANCHOR) and term not in self._minor for *_, term, role in kept) \
                 and not _OUR_SERVICES.search(text):
-            elsewhere = next((tok for k, tok in enumerate(tokens) if self._names_elsewhere(tokens, k)), None)
+            elsewhere = self._first_elsewhere(tokens)
             if elsewhere is not None:
                 exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept if term in self._minor]
                 kept = [hit for hit in kept if hit[2] not in self._minor]
@@ -747,7 +737,7 @@ class Matcher:
                         or (term not in self._own_names or tokens[index.get(e, 0)] != "在")
                         and self._acting_elsewhere(tokens, index.get(s), bisect_left(starts, e))
                         for s, e, term, _ in kept) and not _OUR_SERVICES.search(text):
-            elsewhere = next((tok for k, tok in enumerate(tokens) if self._names_elsewhere(tokens, k)), None)
+            elsewhere = self._first_elsewhere(tokens)
             if elsewhere is not None:
                 exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept]
                 kept = []
@@ -774,6 +764,10 @@ class Matcher:
         if has_strong or counted:
             return tuple(counted), True
         return (), False
+
+    def _first_elsewhere(self, tokens) -> str | None:
+        """The first other city, province or county the post names as a place, or None."""
+        return next((tok for k, tok in enumerate(tokens) if self._names_elsewhere(tokens, k)), None)
 
     def _names_elsewhere(self, tokens, k: int) -> bool:
         """Whether tokens[k] names another city, province or county as a place."""
@@ -921,6 +915,18 @@ def _lower(text: str) -> str:
     """Lower-case without changing the length (spans must stay valid)."""
     low = text.lower()
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def _without(hits, exclusions: list[str], label: str, category: str, words) -> tuple[TopicHit, ...]:
+    """`hits` without the topics of `category` matched by none but `words`."""
+    return _dropped(hits, exclusions, label,
+                    {h.topic_id for h in hits if h.category == category and set(h.words) <= words})
+
+
+def _dropped(hits, exclusions: list[str], label: str, drop: set[str]) -> tuple[TopicHit, ...]:
+    """`hits` without the topics in `drop`, each reported as "label:<id>"."""
+    exclusions += [f"{label}:{tid}" for tid in drop]
+    return tuple(h for h in hits if h.topic_id not in drop)
 
 
 def _in_clause(token: str) -> bool:
