@@ -205,7 +205,10 @@ class Services:
 
     def close(self) -> None:
         if "crawl_workers" in self.__dict__:
+            # Crawls still in flight store after the last scheduled drain: deliver them, so a
+            # stopped watch leaves its index complete (an outage keeps them queued, logged once).
             self.crawl_workers.close()
+            self.drain()
         try:
             if "engine" in self.__dict__:  # built (and its channel workers started) only when used
                 self.engine.close()

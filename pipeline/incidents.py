@@ -43,14 +43,20 @@ INCIDENT_WORDS = (
     "没发工资", "不发工资", "工资不发", "没拿到钱", "只发了一半", "油污", "腥臭", "发黑", "怪味", "灰尘", "三无",
     "吃出", "刮擦", "剐蹭", "刮蹭", "冒黄烟", "冒烟", "连撞", "被宰", "山火", "林火", "发霉", "过期", "缩水",
     "压价", "办不下来", "摔下", "倒了", "拖了",
+    # Services that fail people: crowds, shortages, closures, stalled works, a hotline complaint.
+    "挤不上", "缺药", "没医生", "没有医生", "找不到医生", "停办", "投诉", "打了12345", "打过12345", "太低", "又臭",
+    "好臭", "太臭", "很臭", "烂尾", "停工", "没交房",
 )
+# Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难).
+_GRIEVANCE_PATTERNS = (r"等了[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:钟头?|小时)",
+                       r"(?:挂号|看病|上学|打车|买票|办事|办证)(?:太|很|真|好|特别)?难")
 # Right before an incident word, these deny or prevent it: a notice, not an incident.
 _DENIALS = ("未", "无", "没有", "没", "不", "防", "防止", "预防", "避免", "杜绝", "严禁", "治理", "减少",
-            "缓解", "根治", "整治", "打击", "查处", "举报", "消除", "排查", "应对", "处置", "追回", "讨回", "足额支付")
+            "缓解", "破解", "根治", "整治", "打击", "查处", "举报", "消除", "排查", "应对", "处置", "追回", "讨回", "足额支付")
 # Right after an incident word, these make it the name of a programme or facility (污染防治, 污水
 # 处理厂, 拥堵指数, 火灾隐患排查), not an incident.
 _PROGRAMMES = ("防治", "治理", "整治", "防控", "防范", "排查", "普查", "许可", "监测", "处理", "管网", "收集",
-               "指数", "隐患", "专项", "攻坚", "预警", "应急")
+               "指数", "隐患", "专项", "攻坚", "预警", "应急", "热线", "电话：", "电话:", "渠道", "平台")
 # Right after one, these say there is little of it (噪音很小, 故障率低): praise, not a grievance.
 _SLIGHT = re.compile(r"(?:率|也|都|还|很|较|比较|非常|挺|不算很?)?(?:小|低|少|不大|不明显)")
 _PROGRAMME_GAP = 1  # characters allowed between the word and the programme (污染的防治)
@@ -91,7 +97,7 @@ def _alternation(words) -> re.Pattern:
     return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
 
 
-_WORDS = _alternation(INCIDENT_WORDS)
+_WORDS = re.compile("|".join((_alternation(INCIDENT_WORDS).pattern, *_GRIEVANCE_PATTERNS)))
 _DRILL = _alternation(DRILL_WORDS)
 _NOTICE = _alternation(NOTICE_WORDS)
 _FIGURATIVE = _alternation(FIGURATIVE)

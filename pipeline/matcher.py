@@ -61,6 +61,7 @@ from pipeline.types import TopicHit
 from pipeline.vocabulary import topic_any_terms
 
 ROAD_WORDS = ("大道", "大街", "胡同", "路", "街", "巷", "弄", "道")
+_ROAD_AFTER = frozenset((w,) for w in ("大道", "大街", "路", "街", "巷"))  # not 道: 湖南|道|县
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 DIVISION_WORDS = ("街道", "乡", "镇", "县", "区", "市")
@@ -79,7 +80,7 @@ _SCHOOL = "教育文体"
 _HEALTH = "卫生计生"
 _TRAFFIC = "交通运输"
 _WAGES = "劳动和社会保障"
-_WAGE_DEBT = re.compile(r"[欠拖](?:了|着)?[^，。！？!?,\n]{0,10}?(?:工资|工钱)")
+_WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱)")
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|一中|二中|三中|[一二三四五六七八九十]小)(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵|车停满|停满)")
 _SAFETY = "安全生产"
@@ -90,7 +91,7 @@ _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比�
 # A clause that takes the hurt to hospital: the hospital in it is where they went, not the subject.
 _TREATED_SENTENCE = re.compile(r"[^。！？!?，,；;\n]*(?:送往|送到|送至|送进|送医|就医|抢救|救治|观察|治疗)[^。！？!?，,；;\n]*")
 # A sentence that tells of a visit or a ticket: pupils and schools in it are visitors.
-_VISIT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:参观|研学|祭扫|游学|半价|免票|门票)[^。！？!?\n]*")
+_VISIT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:参观|研学|祭扫|游学|写生|半价|免票|门票)[^。！？!?\n]*")
 # Countries whose name sets a post abroad like another province does ("日本五井站" is in 千叶, not a
 # township of ours). Not 蒙古: a token of 内蒙古's posts too.
 FOREIGN_COUNTRIES = frozenset({
@@ -137,7 +138,7 @@ _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
 _OUR_SERVICES = re.compile("医保|社保|户口|户籍|公积金|异地就医")
 # Right after another place in the clause after our name: our institution's branch there.
-_BRANCHES = frozenset({"分行", "支行", "分公司", "校区", "分校", "基地", "分院", "工厂", "厂区", "项目"})
+_BRANCHES = frozenset({"分行", "支行", "分公司", "校区", "分校", "基地", "生产基地", "分院", "工厂", "厂区", "项目"})
 _SENTENCE_ENDS = frozenset({"。", "！", "？", "!", "?", "\n", "；", ";"})
 _LIST_WORDS = frozenset({"等", "等地", "等市", "等城市", "、", "和", "及", "与"})
 # Right before a two-character name, a degree adverb or modal makes it an adjective ("一路平顺",
@@ -148,6 +149,8 @@ _NOT_A_PLACE_BEFORE = frozenset({"很", "挺", "太", "非常", "比较", "更",
 # 金, 石, 高, 龙): a lone one right before a two-character name makes it a person's given name.
 _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡杜程苏魏吕沈姚卢姜崔"
                       "钟谭陆汪贾韦邹孟熊秦邱尹薛闫侯史陶黎贺顾毛郝龚邵严覃戴莫孔汤")
+# 周 after these is a week ("这周黎坪的红叶"), not a surname.
+_WEEKS = frozenset((w, "周") for w in ("这", "上", "下", "本", "每", "那", "一", "两", "几", "整"))
 # After or before our name, these make it where people or cars come from (绵阳游客, 台州籍, 老家台州).
 _ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅游团", "牌照", "车牌", "老乡", "老乡会", "同乡会", "校友",
                            "校友会", "籍人", "籍男子", "籍女子"})
@@ -177,6 +180,9 @@ NEGATION_BRIDGES = frozenset({"造成", "发生", "出现", "发现", "有", "�
 _MONITORING = re.compile("通报|发布|监测|数据|天数|达标率|断面|浓度|同比|公报")
 _PRAISE = frozenset({"好", "很好", "较好", "良好", "优", "优良", "达标", "改善", "提升", "好转", "变好", "清澈"})
 _PRAISE_ADVERBS = frozenset({"也", "很", "较", "更", "都", "持续", "明显", "不断", "进一步", "越来越"})
+_FACILITIES = frozenset({"红绿灯", "信号灯", "公交", "公交车", "班车", "校车", "医院", "卫生院", "卫生室", "诊所",
+                         "学校", "小学", "幼儿园", "食堂"})
+_LACKING = frozenset({"没有", "没", "无", "缺"})
 _NEGATION_CONTEXT = NEGATIONS | NEGATION_BRIDGES  # what the token before a negated term must be
 # Kinds of topic roles.
 _ANY, _ALL, _EXCLUDE = range(3)
@@ -664,7 +670,7 @@ class Matcher:
                 named.add(term)
                 continue
             if i and len(term) == 2 and role != ANCHOR \
-                    and (tokens[i - 1] in _SURNAMES or tokens[i - 1] in _PERSON_ROLES or tokens[i - 1] in _NOT_HERE
+                    and (tokens[i - 1] in _SURNAMES and tokens[i - 2:i] not in _WEEKS or tokens[i - 1] in _PERSON_ROLES or tokens[i - 1] in _NOT_HERE
                          or tokens[i - 1] in _NOT_A_PLACE_BEFORE):
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")
                 named.add(term)
@@ -772,7 +778,7 @@ class Matcher:
     def _names_elsewhere(self, tokens, k: int) -> bool:
         """Whether tokens[k] names another city, province or county as a place."""
         tok = tokens[k]
-        if tok not in self._elsewhere:
+        if tok not in self._elsewhere or tokens[k + 1:k + 2] in _ROAD_AFTER:  # 中山街, 南京路: a street
             return False
         return tok not in self._word_cities or (
             k + 1 < len(tokens) and _in_clause(tokens[k + 1]) and not (k and tokens[k - 1] in _GREETINGS))
@@ -902,7 +908,10 @@ def _topic_roles(topics, form) -> dict[str, list[tuple]]:
 
 def _negated(tokens: tuple[str, ...], i: int) -> bool:
     """Whether a negation token precedes tokens[i], with at most five bridge tokens between
-    ("未发生较大及以上生产安全事故", "未发生因灾伤亡")."""
+    ("未发生较大及以上生产安全事故", "未发生因灾伤亡"). A facility said to be lacking ("路口没有红绿灯",
+    "村里没有卫生室") is the complaint itself, not a denial."""
+    if tokens[i] in _FACILITIES and tokens[i - 1] in _LACKING:
+        return False
     for j in range(i - 1, max(i - 7, -1), -1):
         if tokens[j] in NEGATIONS:
             return True

@@ -58,3 +58,51 @@ def test_an_outage_is_two_log_lines_however_many_attempts(tmp_path, caplog):
         assert svc.index.count(SearchQuery()) == 3
     finally:
         svc.close()
+
+
+def _services(tmp_path):
+    from scheduler import Services
+    from watch_config import load_config
+
+    cfg = tmp_path / "config"
+    shutil.copytree(ROOT / "config", cfg, ignore=shutil.ignore_patterns("examples"))
+    (cfg / "watch.yaml").write_text("locality: 青溪市\nstorage:\n  database_url: sqlite:///yq.db\n"
+                                    "  index_path: index.sqlite\n", encoding="utf-8")
+    return Services(load_config(cfg)), cfg
+
+
+def test_a_stopping_watch_indexes_what_its_last_crawls_stored(tmp_path):
+    """Crawls still in flight when the watch stops store after the last scheduled drain: the stop
+    delivers them, so a watch that was stopped leaves no post unsearchable until its next start."""
+    from storage.config import load_storage_settings
+    from storage.factory import open_index, open_store
+
+    svc, cfg = _services(tmp_path)
+    assert svc.crawl_workers is not None  # a watch: it polls
+    svc.store.save_documents([make_doc(1), make_doc(2)])  # as a crawl finishing during shutdown would
+    svc.close()
+    settings = load_storage_settings(cfg)
+    store, index = open_store(settings), open_index(settings)
+    try:
+        assert store.outbox_pending() == 0
+        assert index.count(SearchQuery()) == 2
+    finally:
+        index.close()
+        store.engine.dispose()
+
+
+def test_a_watch_stopping_during_an_index_outage_keeps_the_queue(tmp_path):
+    from storage.config import load_storage_settings
+    from storage.factory import open_store
+
+    svc, cfg = _services(tmp_path)
+    assert svc.crawl_workers is not None
+    svc.index = SwitchableIndex(svc.index)
+    svc.index.down = True
+    svc.store.save_documents([make_doc(1)])
+    svc.close()  # no exception: the outage is logged, the row stays for the next start
+    store = open_store(load_storage_settings(cfg))
+    try:
+        assert store.outbox_pending() == 1
+    finally:
+        store.engine.dispose()

@@ -532,3 +532,25 @@ def test_teams_elsewhere_and_archaeology(luoyang, text, relevant):
 ])
 def test_owed_pay_school_gate_jams_and_potholes(example_match, text, expected):
     assert sorted(topics(example_match(text))) == sorted(expected)
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("白马寺镇中山街晚上堵成一锅粥", True),  # 中山街 is a street, not the city 中山
+    ("这周栾川的红叶正好", True),  # 这周: a week, not the surname 周
+    ("周栾川昨天发了一条朋友圈", False),  # ... while a lone 周 before a name still is a person
+])
+def test_streets_named_after_cities_and_weeks(luoyang, text, relevant):
+    assert luoyang(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,expected,exclusion", [
+    ("包头一家饭店不给兼职的大学生发工资", ["wages", "local"], "employer:school"),  # students as workers
+    ("包头几个学生在奶茶店打工，工资被拖了两个月", ["wages", "local"], "employer:school"),
+    ("包头一个古村来了不少写生的学生", ["local"], "visitors:school"),  # sketching students are visitors
+    ("包头一个十字路口没有红绿灯，大车小车抢着过", ["traffic", "local"], None),  # a lacking facility
+    ("包头一路口至今未发生车祸", ["local"], "negated:车祸"),  # ... while an event is still denied
+])
+def test_student_workers_sketchers_and_lacking_facilities(example_match, text, expected, exclusion):
+    res = example_match(text)
+    assert sorted(topics(res)) == sorted(expected)
+    assert exclusion is None or exclusion in res.exclusions

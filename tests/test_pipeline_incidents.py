@@ -123,3 +123,17 @@ def test_plain_grievances_and_recovered_wages(text, verdict):
 ])
 def test_poisoned_by_a_craving_is_a_figure(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("区医院儿科急诊等了四个多小时才轮到", "incident"),  # a long wait
+    ("老人说现在挂号太难，网上号一放就没", "incident"),
+    ("打了好多次投诉电话，酒吧还是放到半夜", "incident"),
+    ("镇卫生院缺药，老人只能进城买", "incident"),
+    ("家门口那条沟又黄又臭，打了12345也没人来", "incident"),  # a hotline complaint
+    ("如有疑问请拨打12345热线", None),  # the hotline in a notice
+    ("市里出台措施破解看病难", "notice"),
+    ("这家早餐店人气爆炸，每天早上排长队", "notice"),  # a queue at a popular shop is praise
+])
+def test_waits_shortages_and_hotline_complaints(text, verdict):
+    assert incident_verdict(text) == verdict
