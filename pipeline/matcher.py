@@ -81,7 +81,7 @@ _HEALTH = "卫生计生"
 _TRAFFIC = "交通运输"
 _WAGES = "劳动和社会保障"
 _WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱)")
-_SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|一中|二中|三中|[一二三四五六七八九十]小)(?:门口|校门)"
+_SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵|车停满|停满)")
 _SAFETY = "安全生产"
 _SCHOOL_WORKERS = frozenset({"老师", "教师", "培训机构", "辅导班", "学生", "大学生"})
@@ -112,7 +112,7 @@ _HISTORY = re.compile("|".join((
     "历史上", "这段历史", "之战", "守将", "抗倭", "诗人", "写诗", "古诗", "唐诗", "乐府", "诗句", "典故", "封在",
     "封于", "水师", "读史", "赏析", "东汉", "西汉", "东晋", "西晋", "魏晋", "南北朝", "末年", "诗经", "战役", "起义",
     "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸", "康熙", "乾隆",
-    "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文")))
+    "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史")))
 # Today: a post with any of these is about the present, whatever history it also tells.
 _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
@@ -158,6 +158,8 @@ _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
 _SHOPS = ("店", "超市", "商场", "市场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家", "新开")
 _SOLD_BEFORE = ("买的", "买了", "买到", "吃到", "喝到", "购买的", "卖的", "网购的")
+# After a school word in one token, these make a person of it: "高中同学生日" is a classmate's birthday.
+_CLASSMATES = frozenset({"同学", "同学们", "同学会", "同学聚会", "室友", "同桌", "校友"})
 # Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
 # One-character rests that make an adjective of the first word (爆炸性, 污染型): not about it.
 _ADJECTIVE_SUFFIXES = frozenset({"性", "型", "式", "化", "感", "状", "般", "似"})
@@ -559,7 +561,7 @@ class Matcher:
                 for k in range(min(longest, size - 1), 1, -1):  # first word: the rest is a word
                     entry = terms.get(tok[:k])
                     rest = tok[k:]
-                    if entry is not None and entry[1] and rest not in _ADJECTIVE_SUFFIXES \
+                    if entry is not None and entry[1] and rest not in _ADJECTIVE_SUFFIXES and rest not in _CLASSMATES \
                             and (rest in _NOUN_SUFFIXES or len(rest) > 1 and list(segment(rest)) == [rest]):
                         negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
                         out.append((starts[i], starts[i] + k, tok[:k], entry, negated))
@@ -753,7 +755,10 @@ class Matcher:
         """The locality terms that count, and whether the post is ours, from the hits kept."""
         # A post about history or a classic poem, with nothing of today in it, names our places as
         # they were then ("三国演义里邓艾偷渡阴平到了江油", "明朝戚继光在台州抗倭").
-        if kept and (past := _HISTORY.search(text)) and not _TODAY.search(text):
+        # A history word inside one of our names is not one ("六盘水师范学院" holds 水师).
+        past = next((m for m in _HISTORY.finditer(text) if not any(m.start() < e and s < m.end() for s, e, *_ in kept)),
+                    None) if kept else None
+        if past is not None and not _TODAY.search(text):
             exclusions += [f"locality:{term}@{past.group()}" for *_, term, _ in kept]
             kept = []
         sure = [(s, e) for s, e, _, role in kept if role in (STRONG, ANCHOR)]

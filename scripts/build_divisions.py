@@ -101,7 +101,10 @@ def build(shared: Path) -> dict:
                 cities[key] = [row["city"], row["city_short"], []]
                 prov[2].append(cities[key])
             county_towns = towns.get(row["county_code"], []) if row["county_code"] else []
-            cities[key][2].append([row["county"], row["county_short"], county_towns])
+            short = row["county_short"]
+            if row["county"].endswith("特区") and short == row["county"][:-1]:
+                short = row["county"][:-2]  # 六枝特区 is 六枝 (the source keeps 六枝特: "六枝特价" matched)
+            cities[key][2].append([row["county"], short, county_towns])
     town_shorts = {town_short(t) for ts in towns.values() for t in ts} - {""}
     names = set(town_shorts)
     county_shorts = {county[1] for prov in provinces.values() for city in prov[2] for county in city[2]}

@@ -554,3 +554,23 @@ def test_student_workers_sketchers_and_lacking_facilities(example_match, text, e
     res = example_match(text)
     assert sorted(topics(res)) == sorted(expected)
     assert exclusion is None or exclusion in res.exclusions
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("包头昨天高中同学生日，一起吃了顿饭", ["local"]),  # a classmate, not a school
+    ("包头三十三中放学门口天天堵成一团", ["school", "traffic", "local"]),  # a numbered school's gate
+    ("包头一处煤矿瓦斯超限，井下人员全部撤出", ["safety", "local"]),
+    ("包头一座桥的护栏被货车撞断", ["traffic", "local"]),
+    ("包头广场舞音响太吵，老人睡不好", ["pollution", "local"]),
+])
+def test_classmates_numbered_schools_and_vocabulary(example_match, text, expected):
+    assert sorted(topics(example_match(text))) == sorted(expected)
+
+
+def test_a_history_word_inside_our_name_is_none():
+    config = {"locality": {"name": "六盘水市", "terms": ["六盘水"], "aliases": ["六盘水师范学院"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    res = matcher.match("六盘水师范学院宿舍停电两天了", segmenter.cut)  # holds 水师 (北洋水师)
+    assert res.relevant
+    assert not matcher.match("北洋水师的故事\n六盘水一位老人讲了一下午", segmenter.cut).relevant

@@ -134,6 +134,8 @@ def test_poisoned_by_a_craving_is_a_figure(text, verdict):
     ("如有疑问请拨打12345热线", None),  # the hotline in a notice
     ("市里出台措施破解看病难", "notice"),
     ("这家早餐店人气爆炸，每天早上排长队", "notice"),  # a queue at a popular shop is praise
+    ("社区卫生服务中心缺了半个月降压药", "incident"),
+    ("这款保温杯直播间一晚上就卖断货了", "notice"),  # sold out: a success
 ])
 def test_waits_shortages_and_hotline_complaints(text, verdict):
     assert incident_verdict(text) == verdict
