@@ -80,12 +80,13 @@ _SCHOOL = "教育文体"
 _HEALTH = "卫生计生"
 _TRAFFIC = "交通运输"
 _WAGES = "劳动和社会保障"
-_WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱)")
+_WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱)|(?:工资|工钱)[^，。！？!?,\n]{0,4}?欠了")
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵|车停满|停满)")
 _SAFETY = "安全生产"
 _SCHOOL_WORKERS = frozenset({"老师", "教师", "培训机构", "辅导班", "学生", "大学生"})
 _STUCK_IN = re.compile("电梯|索道|缆车")
+_BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "交通中断", "道路中断", "出行受阻"})
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
 _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花)[^。！？!?\n]*")
 # A clause that takes the hurt to hospital: the hospital in it is where they went, not the subject.
@@ -99,7 +100,13 @@ FOREIGN_COUNTRIES = frozenset({
     "菲律宾", "印度", "巴基斯坦", "尼泊尔", "哈萨克斯坦", "俄罗斯", "乌克兰", "土耳其", "伊朗", "以色列",
     "埃及", "南非", "美国", "加拿大", "墨西哥", "巴西", "阿根廷", "英国", "法国", "德国", "意大利", "西班牙",
     "葡萄牙", "荷兰", "比利时", "瑞士", "奥地利", "瑞典", "挪威", "芬兰", "丹麦", "波兰", "希腊",
-    "澳大利亚", "新西兰"})
+    "澳大利亚", "新西兰", "塞尔维亚", "克罗地亚", "匈牙利", "捷克", "斯洛伐克", "罗马尼亚", "保加利亚", "爱尔兰",
+    "冰岛", "白俄罗斯", "立陶宛", "拉脱维亚", "爱沙尼亚", "格鲁吉亚", "亚美尼亚", "阿塞拜疆", "乌兹别克斯坦",
+    "吉尔吉斯斯坦", "塔吉克斯坦", "土库曼斯坦", "阿富汗", "孟加拉国", "斯里兰卡", "马尔代夫", "不丹", "沙特",
+    "沙特阿拉伯", "阿联酋", "卡塔尔", "科威特", "伊拉克", "叙利亚", "约旦", "黎巴嫩", "也门", "摩洛哥",
+    "阿尔及利亚", "突尼斯", "利比亚", "埃塞俄比亚", "肯尼亚", "坦桑尼亚", "尼日利亚", "加纳", "赞比亚", "津巴布韦",
+    "莫桑比克", "马达加斯加", "安哥拉", "刚果", "文莱", "斐济", "巴布亚新几内亚", "秘鲁", "智利", "古巴",
+    "哥伦比亚", "委内瑞拉", "厄瓜多尔", "玻利维亚", "乌拉圭", "巴拉圭", "巴拿马"})  # not 巴林: 巴林左旗 is ours in 赤峰
 # Words that bring something to the place after them ("北京专家来洛阳", "游客在洛阳"), and the ends of
 # tokens that name a shop, stall or building (面馆, 火烧店, 档口, 阁: "曲阜孔庙<our district>阁").
 _MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游"})
@@ -117,7 +124,8 @@ _HISTORY = re.compile("|".join((
 _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
-    "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录", "考古", "发掘", "新发现")) + ")")
+    "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录", "考古", "发掘", "新发现",
+    "今后", "文物部门")) + ")")
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
@@ -136,6 +144,7 @@ _ACTORS = frozenset({"学生", "代表队", "合唱团", "球队", "队员", "�
 _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 # Right before a place in a title, these make it a destination, not where the post is set.
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
+_LANDMARK_REACH = 5  # tokens between another place and our landmark ("宝鸡|常羊山|炎帝陵")
 _OUR_SERVICES = re.compile("医保|社保|户口|户籍|公积金|异地就医")
 # Right after another place in the clause after our name: our institution's branch there.
 _BRANCHES = frozenset({"分行", "支行", "分公司", "校区", "分校", "基地", "生产基地", "分院", "工厂", "厂区", "项目"})
@@ -144,7 +153,7 @@ _LIST_WORDS = frozenset({"等", "等地", "等市", "等城市", "、", "和", "
 # Right before a two-character name, a degree adverb or modal makes it an adjective ("一路平顺",
 # "开起来很平顺", "都能平顺过冬") and a classifier makes it a common noun ("一条沙河"): no place.
 _NOT_A_PLACE_BEFORE = frozenset({"很", "挺", "太", "非常", "比较", "更", "最", "特别", "十分", "还算", "一路",
-                                 "越来越", "蛮", "能", "能够", "一条", "这条", "那条"})
+                                 "越来越", "蛮", "能", "能够", "一条", "这条", "那条", "一片", "这片", "那片", "大片"})
 # Common surnames that are not also prepositions or words placed before a place name (于, 向, 江,
 # 金, 石, 高, 龙): a lone one right before a two-character name makes it a person's given name.
 _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡杜程苏魏吕沈姚卢姜崔"
@@ -242,6 +251,7 @@ class Matcher:
         # The locality's own name is not "placed elsewhere" by 在: "柳州在北京办推介会" is about 柳州.
         own = topics.locality.name.strip()
         self._own_names = {form(own), form(own[:-1]) if own.endswith(("市", "县", "区")) else form(own)}
+        self._aliases = frozenset(form(a) for a in topics.locality.aliases) - {""}
         self._other_places = place_names() - locality.keys() - ours
         # Provinces, cities and single-place counties that, named anywhere in a post as a whole word,
         # place its minor names elsewhere. Division names that are everyday words do not, except the
@@ -425,12 +435,13 @@ class Matcher:
     def _subjects(self, out: list[TopicHit], subject: list[tuple], exclusions: list[str]) -> tuple[TopicHit, ...]:
         """A post is about what its title names: when the title names a topic, another topic whose
         words appear only once, in the body, is an incidental mention ("…堵车" with one 学生 in
-        the text), not a subject of the post, and is dropped (reported as "incidental:<id>")."""
+        the text), not a subject of the post, and is dropped (reported as "incidental:<id>"). A road
+        that an accident blocked is a subject however briefly said ("山路塌方，石头把路堵了一半")."""
         if not any(in_title for catch_all, in_title, _ in subject if not catch_all):
             return tuple(out)
         kept = []
         for hit, (catch_all, in_title, hits) in zip(out, subject):
-            if catch_all or in_title or hits > 1:
+            if catch_all or in_title or hits > 1 or not _BLOCKED_ROAD.isdisjoint(hit.words):
                 kept.append(hit)
             else:
                 exclusions.append(f"incidental:{hit.topic_id}")
@@ -649,6 +660,10 @@ class Matcher:
             if suffix is None and e in index and tokens[index[e]] in ROAD_TOKENS \
                     and not term.endswith(DIVISION_WORDS) and term in streets_elsewhere:
                 suffix = tokens[index[e]][:-1]
+            # An avenue named after us with no other place before it is our own main road (龙岩大道,
+            # 凉都大道): cities name their avenues after themselves, streets after other places.
+            if suffix == "大道" and not self._after_another_place(tokens, index.get(s)):
+                suffix = None
             if suffix is None and term.endswith("平") and text.startswith(("方米", "方公里", "方千米"), e):
                 suffix = "方"  # "每人只有四平方米": a number and 平方米, not 四平
             if suffix is not None:
@@ -705,6 +720,12 @@ class Matcher:
         # The rules below set a post elsewhere, and need another place named in it: most posts name none.
         if self._elsewhere.isdisjoint(tokens):
             return self._counted(kept, text, exclusions)
+        # A landmark of ours in a clause that first names another place, with nothing moving there
+        # between, is that place's namesake ("陕西宝鸡常羊山炎帝陵", "南京钟山风景区的梅花山").
+        if self._aliases:
+            away = [hit for hit in kept if hit[2] in self._aliases and self._landmark_elsewhere(tokens, index.get(hit[0]))]
+            exclusions += [f"locality:{term}@{self._first_elsewhere(tokens)}" for _, _, term, _ in away]
+            kept = [hit for hit in kept if hit not in away]
         # A post that names another city or province and none of our own city-level names is set
         # there: our township names and shared county names in it are namesakes ("广元旺苍县东河").
         # A post about a service of ours (医保, 社保, 户口) is ours wherever the care is sought
@@ -787,6 +808,17 @@ class Matcher:
             return False
         return tok not in self._word_cities or (
             k + 1 < len(tokens) and _in_clause(tokens[k + 1]) and not (k and tokens[k - 1] in _GREETINGS))
+
+    def _landmark_elsewhere(self, tokens, i: int | None) -> bool:
+        """Whether another place opens the clause of tokens[i] within _LANDMARK_REACH tokens before
+        it, with none of our names and no word of moving or being there (到, 在) between."""
+        for j in range(i - 1, max(-1, i - 1 - _LANDMARK_REACH), -1) if i else ():
+            tok = tokens[j]
+            if not _in_clause(tok) or tok in _MOVED_HERE or tok in _TOWARDS or tok in self._loc_roles:
+                return False
+            if self._names_elsewhere(tokens, j):
+                return True
+        return False
 
     def _in_a_list(self, tokens, i: int, j: int | None) -> bool:
         """Whether tokens[i], right after another city, stands in a list of cities: two of them

@@ -574,3 +574,41 @@ def test_a_history_word_inside_our_name_is_none():
     res = matcher.match("六盘水师范学院宿舍停电两天了", segmenter.cut)  # holds 水师 (北洋水师)
     assert res.relevant
     assert not matcher.match("北洋水师的故事\n六盘水一位老人讲了一下午", segmenter.cut).relevant
+
+
+@pytest.fixture(scope="module")
+def luoyang_temple():
+    config = {"locality": {"name": "洛阳市", "terms": ["洛阳"], "divisions": ["河南/洛阳市"], "aliases": ["白马寺"]},
+              "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    return lambda text: matcher.match(text, segmenter.cut)
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("洛阳大道晚高峰堵死", True),  # our own avenue
+    ("上海洛阳大道晚高峰", False),  # ... but after another place, a street there
+    ("陕西西安常羊山白马寺举行祭祀", False),  # a landmark of ours in a clause set elsewhere
+    ("西安的游客到白马寺上香", True),  # ... but visitors coming to ours
+    ("偃师一座唐代石桥做了加固，文物部门说今后每年检查两次", True),  # history looked after today
+    ("塞尔维亚一家工厂在三川镇投产", False),  # every country sets a township name elsewhere
+    ("三川镇一家工厂投产", True),
+])
+def test_avenues_landmarks_elsewhere_heritage_and_countries(luoyang_temple, text, relevant):
+    assert luoyang_temple(text).relevant is relevant
+
+
+def test_a_classifier_makes_a_district_name_a_noun():
+    config = {"locality": {"name": "株洲市", "terms": ["株洲"], "divisions": ["湖南/株洲市"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    assert "locality:那片荷塘" in matcher.match("株洲老家门口那片荷塘荷花开了", segmenter.cut).exclusions
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("包头一家饭店老板跑了，我们七个人的工资一共欠了五万多", ["wages", "local"]),  # owed, said after
+    ("固阳县山路塌方\n昨天下午塌方，石头把路堵了一半，没砸着人。", ["safety", "traffic", "local"]),  # a blocked road
+    ("包头的烤肉辣得我原地爆炸", ["local"]),  # a figure
+])
+def test_owed_after_blocked_roads_and_figures(example_match, text, expected):
+    assert sorted(topics(example_match(text))) == sorted(expected)
