@@ -53,7 +53,9 @@ product was run on them):
   zhenjiang, kaifeng, liupanshui — a thirty-ninth to forty-first city (江苏 镇江市, 河南 开封市,
             贵州 六盘水市), written like them, first run after round 17 (blind once; read in round 18)
   longyan, yuncheng, zhuzhou — a forty-second to forty-fourth city (福建 龙岩市, 山西 运城市,
-            湖南 株洲市), written like them, first run after round 18 (the blind sets)
+            湖南 株洲市), written like them, first run after round 18 (blind once; read in round 19)
+  haidong, yulin, huangshi — a forty-fifth to forty-seventh city (青海 海东市, 广西 玉林市,
+            湖北 黄石市), written like them, first run after round 19 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
