@@ -46,11 +46,12 @@ INCIDENT_WORDS = (
     # Services that fail people: crowds, shortages, closures, stalled works, a hotline complaint.
     "挤不上", "缺药", "没医生", "没有医生", "找不到医生", "停办", "投诉", "打了12345", "打过12345", "太低", "又臭",
     "好臭", "太臭", "很臭", "烂尾", "停工", "没交房", "断货", "挂不上", "跑路", "被撤", "压塌",
-    "水发黄", "水发白",
+    "水发黄", "水发白", "堵得", "太贵", "打不通", "撑不下去", "发愁", "敢怒不敢言", "大缝", "卖不出", "才轮到",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难).
 _GRIEVANCE_PATTERNS = (r"等了[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:钟头?|小时)",
-                       r"(?:挂号|看病|上学|打车|买票|办事|办证)(?:太|很|真|好|特别)?难", r"缺[^，。！？!?,\n]{0,6}?药")
+                       r"(?:挂号|看病|上学|打车|买票|办事|办证)(?:太|很|真|好|特别)?难", r"缺[^，。！？!?,\n]{0,6}?药",
+                       r"(?:天天|一直|又|就|总|老|开始|经常)堵", r"[低少]了一截")
 # Right before an incident word, these deny or prevent it: a notice, not an incident.
 _DENIALS = ("未", "无", "没有", "没", "不", "防", "防止", "预防", "避免", "杜绝", "严禁", "治理", "减少",
             "缓解", "破解", "根治", "整治", "打击", "查处", "举报", "消除", "排查", "应对", "处置", "追回", "讨回", "足额支付")
@@ -75,6 +76,8 @@ NOTICE_WORDS = (
     "创新高", "客流", "游客",
     "开展", "行动", "讲座", "宣讲", "义诊", "评选", "宣传", "志愿", "习俗", "婚俗", "民俗", "风俗",
     "非遗", "典故", "礼节", "俗话", "谚语", "成语", "诗词", "赏析",
+    # Questions asking the way, the procedure or a tip: no grievance in them.
+    "请问", "问一下", "想问", "求推荐", "推荐一下", "要不要", "在哪办", "哪里补办",
 )
 # Phrases in which an incident word is a metaphor, a product or a building material, never the
 # incident itself (人气爆炸, 塌房, 防火门). The matcher (topic words), the category rule (安全生产)
@@ -114,22 +117,23 @@ _FIGURATIVE_REACH = 4
 
 def incident_verdict(text: str) -> str | None:
     """INCIDENT, DRILL, NOTICE or None for `text` (see the module docstring)."""
-    drill_seen = denied_seen = False
+    drill_seen = softened = False
     for m in _WORDS.finditer(text):
         start, end = m.span()
         if _figurative(text, start, end):
+            softened = True  # "好吃到中毒": a figure (NOTICE)
             continue
         sentence = _sentence(text, start, end)
         if _DRILL.search(sentence):
             drill_seen = True
             continue
         if _denied(text, start, end, m.group(), sentence):
-            denied_seen = True
+            softened = True
             continue
         return INCIDENT
     if drill_seen or _DRILL.search(text) and _drill_topic(text):
         return DRILL
-    if denied_seen or _NOTICE.search(text) or _FIGURATIVE.search(text):
+    if softened or _NOTICE.search(text) or _FIGURATIVE.search(text):
         return NOTICE
     return None
 

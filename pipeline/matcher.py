@@ -119,13 +119,14 @@ _HISTORY = re.compile("|".join((
     "历史上", "这段历史", "之战", "守将", "抗倭", "诗人", "写诗", "古诗", "唐诗", "乐府", "诗句", "典故", "封在",
     "封于", "水师", "读史", "赏析", "东汉", "西汉", "东晋", "西晋", "魏晋", "南北朝", "末年", "诗经", "战役", "起义",
     "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸", "康熙", "乾隆",
-    "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史")))
+    "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
+    "十六国", "都城")))
 # Today: a post with any of these is about the present, whatever history it also tells.
 _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
     "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录", "考古", "发掘", "新发现",
-    "今后", "文物部门")) + ")")
+    "今后", "文物部门", "研学")) + ")")
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
@@ -926,6 +927,9 @@ def _locality_roles(loc, form, divisions: DivisionTree | None) -> tuple[dict[str
                 for name in names:
                     add(name, role)
             minor.update(form(name) for name in expanded.minor)
+    # A county's seat goes by its name and 县城 ("在互助县城订了个包间"): as sure as the county's name.
+    for term in [t for t, role in roles.items() if role == STRONG and len(t) > 2 and t.endswith("县")]:
+        add(term + "城", STRONG)
     return roles, frozenset(minor - {form(term) for term in (*loc.terms, *loc.aliases)})
 
 

@@ -612,3 +612,18 @@ def test_a_classifier_makes_a_district_name_a_noun():
 ])
 def test_owed_after_blocked_roads_and_figures(example_match, text, expected):
     assert sorted(topics(example_match(text))) == sorted(expected)
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("在互助县城订了个包间", True),  # a county's seat: its short name and 县城
+    ("邻里之间要互助", False),  # the short name alone is a word
+])
+def test_a_county_seat_by_its_short_name(text, relevant):
+    config = {"locality": {"name": "海东市", "terms": ["海东"], "divisions": ["青海/海东市"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    assert matcher.match(text, segmenter.cut).relevant is relevant
+
+
+def test_deductions_from_pay_are_a_wages_post(example_match):
+    assert sorted(topics(example_match("在包头跑外卖，站点乱扣钱，这个月到手才两千"))) == ["local", "wages"]

@@ -136,6 +136,10 @@ def test_poisoned_by_a_craving_is_a_figure(text, verdict):
     ("这家早餐店人气爆炸，每天早上排长队", "notice"),  # a queue at a popular shop is praise
     ("社区卫生服务中心缺了半个月降压药", "incident"),
     ("这款保温杯直播间一晚上就卖断货了", "notice"),  # sold out: a success
+    ("这家牛巴好吃到中毒，每次都带两斤", "notice"),  # a figure
+    ("平安大道早上七点半就开始堵", "incident"),
+    ("村民说每亩补偿比下游低了一截", "incident"),
+    ("请问在哪办护照，要带户口本吗", "notice"),  # a question about a procedure
 ])
 def test_waits_shortages_and_hotline_complaints(text, verdict):
     assert incident_verdict(text) == verdict
