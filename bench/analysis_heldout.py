@@ -55,7 +55,9 @@ product was run on them):
   longyan, yuncheng, zhuzhou — a forty-second to forty-fourth city (福建 龙岩市, 山西 运城市,
             湖南 株洲市), written like them, first run after round 18 (blind once; read in round 19)
   haidong, yulin, huangshi — a forty-fifth to forty-seventh city (青海 海东市, 广西 玉林市,
-            湖北 黄石市), written like them, first run after round 19 (the blind sets)
+            湖北 黄石市), written like them, first run after round 19 (blind once; read in round 20)
+  dandong, yuxi, zhangye — a forty-eighth to fiftieth city (辽宁 丹东市, 云南 玉溪市,
+            甘肃 张掖市), written like them, first run after round 20 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
