@@ -62,6 +62,7 @@ from pipeline.vocabulary import topic_any_terms
 
 ROAD_WORDS = ("大道", "大街", "胡同", "路", "街", "巷", "弄", "道")
 _ROAD_AFTER = frozenset((w,) for w in ("大道", "大街", "路", "街", "巷"))  # not 道: 湖南|道|县
+_TOWNSHIP_AFTER = frozenset((w,) for w in ("乡", "镇", "村", "街道"))
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 DIVISION_WORDS = ("街道", "乡", "镇", "县", "区", "市")
@@ -120,13 +121,13 @@ _HISTORY = re.compile("|".join((
     "封于", "水师", "读史", "赏析", "东汉", "西汉", "东晋", "西晋", "魏晋", "南北朝", "末年", "诗经", "战役", "起义",
     "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸", "康熙", "乾隆",
     "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
-    "十六国", "都城")))
+    "十六国", "都城", "那段历史", "出土", "镇馆之宝")))
 # Today: a post with any of these is about the present, whatever history it also tells.
 _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
     "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录", "考古", "发掘", "新发现",
-    "今后", "文物部门", "研学")) + ")")
+    "今后", "文物部门", "研学")) + ")(?!(?:在|又|才|重新)?[看读刷学听背练])")  # not "最近在看唐宋史"
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
@@ -153,8 +154,9 @@ _SENTENCE_ENDS = frozenset({"。", "！", "？", "!", "?", "\n", "；", ";"})
 _LIST_WORDS = frozenset({"等", "等地", "等市", "等城市", "、", "和", "及", "与"})
 # Right before a two-character name, a degree adverb or modal makes it an adjective ("一路平顺",
 # "开起来很平顺", "都能平顺过冬") and a classifier makes it a common noun ("一条沙河"): no place.
+_CLASSIFIERS = frozenset({"一条", "这条", "那条", "一段", "这段", "那段", "一片", "这片", "那片", "大片"})
 _NOT_A_PLACE_BEFORE = frozenset({"很", "挺", "太", "非常", "比较", "更", "最", "特别", "十分", "还算", "一路",
-                                 "越来越", "蛮", "能", "能够", "一条", "这条", "那条", "一片", "这片", "那片", "大片"})
+                                 "越来越", "蛮", "能", "能够"}) | _CLASSIFIERS
 # Common surnames that are not also prepositions or words placed before a place name (于, 向, 江,
 # 金, 石, 高, 龙): a lone one right before a two-character name makes it a person's given name.
 _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡杜程苏魏吕沈姚卢姜崔"
@@ -735,7 +737,8 @@ class Matcher:
         if self._minor and any(role in (STRONG, WEAK) and term in self._minor for *_, term, role in kept) \
                 and not any(role in (STRONG, ANCHOR) and term not in self._minor for *_, term, role in kept) \
                 and not _OUR_SERVICES.search(text):
-            elsewhere = self._first_elsewhere(tokens)
+            inside = {k for k, p in enumerate(starts[:-1]) if any(s <= p < e for s, e, *_ in kept)}
+            elsewhere = self._first_elsewhere(tokens, inside)
             if elsewhere is not None:
                 exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept if term in self._minor]
                 kept = [hit for hit in kept if hit[2] not in self._minor]
@@ -798,14 +801,19 @@ class Matcher:
             return tuple(counted), True
         return (), False
 
-    def _first_elsewhere(self, tokens) -> str | None:
-        """The first other city, province or county the post names as a place, or None."""
-        return next((tok for k, tok in enumerate(tokens) if self._names_elsewhere(tokens, k)), None)
+    def _first_elsewhere(self, tokens, ours=frozenset()) -> str | None:
+        """The first other city, province or county the post names as a place, or None; tokens at
+        the indices `ours` are inside one of our own names ("白银蒙古族乡" holds the city 白银)."""
+        return next((tok for k, tok in enumerate(tokens) if k not in ours and self._names_elsewhere(tokens, k)), None)
 
     def _names_elsewhere(self, tokens, k: int) -> bool:
         """Whether tokens[k] names another city, province or county as a place."""
         tok = tokens[k]
         if tok not in self._elsewhere or tokens[k + 1:k + 2] in _ROAD_AFTER:  # 中山街, 南京路: a street
+            return False
+        if tokens[k + 1:k + 2] in _TOWNSHIP_AFTER:  # "白银|乡": a township of that name, not the city
+            return False
+        if k and tokens[k - 1] in _CLASSIFIERS:  # "那段黑河": a river, not the city 黑河
             return False
         return tok not in self._word_cities or (
             k + 1 < len(tokens) and _in_clause(tokens[k + 1]) and not (k and tokens[k - 1] in _GREETINGS))
@@ -837,7 +845,7 @@ class Matcher:
         """Whether the name at s..e says only where someone or something comes from."""
         i, j = index.get(s), index.get(e)
         if j is not None and (tokens[j] in _ORIGIN_AFTER or tokens[j][0] == "籍"
-                              or tokens[j] == "来" and tokens[j + 1:j + 2] == ("的",)):  # 泉州来的旅游团
+                              or tokens[j] in ("来", "过来") and tokens[j + 1:j + 2] == ("的",)):  # 泉州来的旅游团
             return True
         return bool(i) and (tokens[i - 1] in _ORIGIN_BEFORE  # 老家台州, 老家是承德的
                             or tokens[i - 1] == "是" and i > 1 and tokens[i - 2] in _ORIGIN_BEFORE)

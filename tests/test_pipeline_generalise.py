@@ -627,3 +627,30 @@ def test_a_county_seat_by_its_short_name(text, relevant):
 
 def test_deductions_from_pay_are_a_wages_post(example_match):
     assert sorted(topics(example_match("在包头跑外卖，站点乱扣钱，这个月到手才两千"))) == ["local", "wages"]
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("三川镇那段黑河河滩上全是死鱼", True),  # a classifier before 黑河: the river, not the city
+    ("黑河三川镇一家店开业", False),  # ... while the city before our township's name sets it there
+    ("最近在读唐朝的书，写到偃师的故事", False),  # reading history lately is not news of today
+    ("偃师唐代石桥最近做了加固", True),
+    ("我们是偃师过来的，在郑州一个工地干活", False),  # where the workers came from
+])
+def test_rivers_reading_history_and_where_people_came_from(luoyang_temple, text, relevant):
+    assert luoyang_temple(text).relevant is relevant
+
+
+def test_a_city_name_inside_our_township_name_sets_nothing_elsewhere():
+    config = {"locality": {"name": "张掖市", "terms": ["张掖"], "divisions": ["甘肃/张掖市"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    assert matcher.match("白银乡暴雪封了牧道\n肃南县白银蒙古族乡前天夜里下了场暴雪", segmenter.cut).relevant
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("包头一名男孩周末在河里溺水身亡", ["safety", "local"]),
+    ("包头各中小学开展防溺水教育", ["school", "local"]),  # prevention, not a drowning
+    ("包头一户大棚补偿还没谈拢，前天就被推了", ["demolition", "local"]),
+])
+def test_drownings_and_greenhouses_pushed_down(example_match, text, expected):
+    assert sorted(topics(example_match(text))) == sorted(expected)
