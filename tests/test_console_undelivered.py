@@ -119,7 +119,9 @@ def test_held_alerts_are_listed_with_channel_reason_and_release_time_without_ret
     robot_row = by_channel[2][1]
     assert "推送间隔" in robot_row and "05-06 15:10" in robot_row and "05-06 15:02" in robot_row
     # not failing: not in the undelivered list, no 重试 (nor 取消: the queue's cancel refuses held rows)
-    assert listing.text.count('class="undelivered"') == 0 and "全部预警均已送达" in listing.text
+    assert listing.text.count('class="undelivered"') == 0 and "没有发送失败或排队中的预警" in listing.text
+    home = c.get("/").text  # no alarm (nothing is failing), but a quiet way to this page
+    assert 'id="delivery-alarm"' not in home and 'id="delivery-held"' in home and "暂存 3 条预警" in home
     for alert_id in rows:
         assert f"/alerts/{alert_id}/retry" not in listing.text and f"/alerts/{alert_id}/cancel" not in listing.text
     token = c.cookies["yq_csrf"]
@@ -130,9 +132,16 @@ def test_held_alerts_are_listed_with_channel_reason_and_release_time_without_ret
     # crawled text is escaped
     assert "<script>" not in listing.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in robot_row
 
+    env.clock.advance(minutes=9)  # 15:11: robot's interval is over, its row goes on the next pass
+    rows = _held_rows(c.get("/alerts/undelivered").text)
+    due = [r for r in rows.values() if "到时合并发送" in r]
+    assert len(rows) == 3 and len(due) == 1 and 'class="channel">robot<' in due[0]
+    assert sum("免打扰时段" in r for r in rows.values()) == 2
+
     env.clock.t = NOW.replace(hour=18)  # quiet hours and the interval are over: everything goes
     env.services.alerts.deliver_due()
     after = c.get("/alerts/undelivered").text
-    assert _held_rows(after) == {} and "没有暂存待发的预警。" in after
+    assert _held_rows(after) == {} and "没有暂存待发的预警。" in after and "全部预警均已送达。" in after
+    assert 'id="delivery-held"' not in c.get("/").text
     assert len(env.channel.sent) == 1 and len(robot.sent) == 2  # hook's two merged into one message
     env.services.alerts.close()
