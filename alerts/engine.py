@@ -49,8 +49,8 @@ from alerts.config import AlertsConfig, roster_roles
 from alerts.db import write_session
 from alerts.delivery_queue import FAILED, REJECTED, UNDELIVERED, DeliveryQueue, RetryPolicy
 from alerts.events import close_stale, open_events, ref_from_json, ref_to_json, worse
-from alerts.models import AlertEventDocRow, AlertEventRow, AlertMatchRow, AlertRow
-from alerts.pacing import HELD, release_unpaced, settle
+from alerts.models import AlertEventDocRow, AlertEventRow, AlertMatchRow, AlertPacingRow, AlertRow
+from alerts.pacing import HELD, held_until, release_unpaced, settle
 from alerts.pacing import release as release_held
 from alerts.health import SHANGHAI
 from alerts.roster import DEFAULT_SHIFTS, on_duty, resolve
@@ -58,7 +58,7 @@ from alerts.registry import CHANNEL_KINDS, RULE_KINDS
 from alerts.rules.common import alert_id
 from alerts.rules.new_hit import rule_matches
 from alerts.silences import SILENCED_KINDS, active_silences, silencing
-from alerts.types import Alert, AlertMessage, Match
+from alerts.types import Alert, AlertMessage, HeldAlert, Match
 from analysis.events import EventRef, add_to_event, match_event, new_event
 from pipeline.types import Document
 from storage.models import KvRow
@@ -414,6 +414,17 @@ class AlertEngine:
                  .order_by(AlertRow.created_at, AlertRow.id).limit(limit))
             return [_alert(r) for r in s.scalars(q)]
 
+    def held(self, *, limit: int = 200) -> list[HeldAlert]:
+        """Alerts a paced channel holds on purpose (quiet hours, push interval), oldest first,
+        with when and why each goes: listed beside undelivered(), never sent or changed here."""
+        now = self.now()
+        with Session(self.store.engine) as s:
+            rows = s.scalars(select(AlertRow).where(AlertRow.status == HELD)
+                             .order_by(AlertRow.created_at, AlertRow.id).limit(limit)).all()
+            clocks = dict(s.execute(select(AlertPacingRow.channel, AlertPacingRow.next_push_at)).all())
+            return [_held(r, *held_until(r.next_try_at or now, r.severity, self.config.pacing.get(r.channel),
+                                         clocks.get(r.channel), now)) for r in rows]
+
     def delivery_state(self) -> DeliveryState:
         """Counts for the console header and `yqwatch sources`/status."""
         with Session(self.store.engine) as s:
@@ -498,6 +509,12 @@ def _message_json(m: AlertMessage) -> dict:
 
 def _message_args(data: dict) -> dict:
     return {**data, "doc_ids": tuple(data.get("doc_ids", ()))}
+
+
+def _held(r: AlertRow, goes_at: datetime, reason: str) -> HeldAlert:
+    return HeldAlert(id=r.id, rule_id=r.rule_id, channel=r.channel, kind=r.kind, severity=r.severity,
+                     title=(r.message or {}).get("subject", ""), created_at=r.created_at,
+                     goes_at=goes_at, reason=reason)
 
 
 def _alert(r: AlertRow) -> Alert:

@@ -107,6 +107,25 @@ class ChannelPacing(Strict):
         return timedelta(minutes=self.min_interval_minutes or 0)
 
 
+QUIET_HOURS, INTERVAL, DUE = "quiet_hours", "interval", "due"  # why a held row waits (held_until)
+
+
+def held_until(due: datetime, severity: str | None, pacing: ChannelPacing | None,
+               next_push_at: datetime | None, now: datetime) -> tuple[datetime, str]:
+    """When a held row goes out and why it still waits, told from what release() looks at: its
+    own time (set at queueing: the end of quiet hours, or the queueing time itself) and the
+    channel's push clock, which an urgent alert skips. Reads nothing, changes nothing."""
+    if pacing is None:  # no longer paced (alerts.yaml edited): release_unpaced sends it next pass
+        return max(due, now), DUE
+    push = None if next_push_at is None or pacing.urgent(severity) else next_push_at
+    goes = max(due, push) if push is not None else due
+    if due > now + SLACK:
+        return goes, QUIET_HOURS
+    if push is not None and push > now + SLACK:
+        return goes, INTERVAL
+    return goes, DUE
+
+
 def release(engine, pacing: Mapping[str, ChannelPacing], now: datetime) -> int:
     """Release what may go out now on each paced channel; returns how many rows became due.
     A channel that fails to release (e.g. another watch released it first) is left for the

@@ -55,6 +55,22 @@ class Alert:
     acknowledged_by: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class HeldAlert:
+    """An alert a paced channel holds on purpose (alerts.pacing: quiet hours or push interval);
+    it goes out, merged with the others due then, at `goes_at`. Read-only view for the console."""
+
+    id: str
+    rule_id: str
+    channel: str
+    kind: str
+    severity: str | None
+    title: str  # the message subject: crawled text reaches it, escape when rendering
+    created_at: datetime
+    goes_at: datetime  # the later of its own release time and the channel's push clock
+    reason: str  # quiet_hours | interval | due (released on the next delivery pass)
+
+
 class IncidentState(str, enum.Enum):
     found = "found"
     assessed = "assessed"
