@@ -57,7 +57,9 @@ product was run on them):
   haidong, yulin, huangshi — a forty-fifth to forty-seventh city (青海 海东市, 广西 玉林市,
             湖北 黄石市), written like them, first run after round 19 (blind once; read in round 20)
   dandong, yuxi, zhangye — a forty-eighth to fiftieth city (辽宁 丹东市, 云南 玉溪市,
-            甘肃 张掖市), written like them, first run after round 20 (the blind sets)
+            甘肃 张掖市), written like them, first run after round 20 (blind once; read in round 21)
+  baishan, wuzhong, sanya — a fifty-first to fifty-third city (吉林 白山市, 宁夏 吴忠市,
+            海南 三亚市), written like them, first run after round 21 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
