@@ -133,7 +133,7 @@ _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
 _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "运动员", "导演", "主持人", "画家", "诗人", "教授",
                            "博士", "先生", "女士", "记者", "名将", "球星", "同事", "同学", "发小", "室友", "表哥",
-                           "表姐", "表弟", "表妹", "堂哥", "堂弟"})
+                           "表姐", "表弟", "表妹", "堂哥", "堂弟", "班主任"})
 # Right before a two-character name of ours, these say the thing is not here (兵马俑不在宝鸡).
 _NOT_HERE = frozenset({"不在", "并不在", "不属于"})
 # Right before another place in the clause after our name: our people or things act or go there.
@@ -189,7 +189,7 @@ NEGATIONS = frozenset({"不", "没", "没有", "并没有", "未", "并未", "�
                        "绝不", "决不", "并不"})
 NEGATION_BRIDGES = frozenset({"造成", "发生", "出现", "发现", "有", "存在", "明显", "任何", "人员", "接到",
                               "检出", "闻到", "导致", "引发", "产生", "较大", "重大", "特大", "一般", "以上", "及",
-                              "生产", "安全", "因灾", "人身"})
+                              "生产", "安全", "因灾", "人身", "和", "或", "与", "以及"})
 # Right after a topic word, these praise it (水质好, 空气质量持续改善): no problem is reported.
 _MONITORING = re.compile("通报|发布|监测|数据|天数|达标率|断面|浓度|同比|公报")
 _PRAISE = frozenset({"好", "很好", "较好", "良好", "优", "优良", "达标", "改善", "提升", "好转", "变好", "清澈"})
@@ -506,7 +506,7 @@ class Matcher:
             while True:
                 if entry is not None:
                     negated = bool(entry[1]) and i > 0 and tokens[i - 1] in _NEGATION_CONTEXT \
-                        and _negated(tokens, i)
+                        and _negated(tokens, i, self._token_terms)
                     hits.append((starts[i], starts[i] + len(run), run, entry, negated))
                 j += 1
                 if j == n:
@@ -568,7 +568,7 @@ class Matcher:
                 if entry is not None and entry[1]:
                     left = tok[:size - k]
                     if left not in _COMPOUND_DENIALS and left[-1] not in _COMPOUND_DENIALS:
-                        negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
+                        negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i, self._token_terms)
                         out.append((starts[i] + size - k, starts[i] + size, tok[size - k:], entry, negated))
                     break
             else:
@@ -577,7 +577,7 @@ class Matcher:
                     rest = tok[k:]
                     if entry is not None and entry[1] and rest not in _ADJECTIVE_SUFFIXES and rest not in _CLASSMATES \
                             and (rest in _NOUN_SUFFIXES or len(rest) > 1 and list(segment(rest)) == [rest]):
-                        negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
+                        negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i, self._token_terms)
                         out.append((starts[i], starts[i] + k, tok[:k], entry, negated))
                         break
         return out
@@ -600,7 +600,7 @@ class Matcher:
                     for term, entry in rests.get(tok[cut:], ()):
                         if (starts[i], term) not in found:
                             found.add((starts[i], term))
-                            negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
+                            negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i, self._token_terms)
                             out.append((starts[i], starts[j] + len(tok), term, entry, negated))
                 gap += len(tok)
                 if gap > _GAP_CHARS or tok in NEGATIONS or not tok.isalnum():
@@ -616,7 +616,7 @@ class Matcher:
             term = tokens[i] + nxt[:k]
             entry = self._token_terms.get(term)
             if entry is not None and entry[1]:
-                negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i)
+                negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i, self._token_terms)
                 return starts[i], starts[i] + len(term), term, entry, negated
         return None
 
@@ -955,16 +955,17 @@ def _topic_roles(topics, form) -> dict[str, list[tuple]]:
     return roles
 
 
-def _negated(tokens: tuple[str, ...], i: int) -> bool:
+def _negated(tokens: tuple[str, ...], i: int, terms=frozenset()) -> bool:
     """Whether a negation token precedes tokens[i], with at most five bridge tokens between
-    ("未发生较大及以上生产安全事故", "未发生因灾伤亡"). A facility said to be lacking ("路口没有红绿灯",
+    ("未发生较大及以上生产安全事故", "未发生因灾伤亡"); other topic terms bridge a negated list
+    ("未发生火灾和人员伤亡事故"). A facility said to be lacking ("路口没有红绿灯",
     "村里没有卫生室") is the complaint itself, not a denial."""
     if tokens[i] in _FACILITIES and tokens[i - 1] in _LACKING:
         return False
     for j in range(i - 1, max(i - 7, -1), -1):
         if tokens[j] in NEGATIONS:
             return True
-        if tokens[j] not in NEGATION_BRIDGES:
+        if tokens[j] not in NEGATION_BRIDGES and tokens[j] not in terms:
             return False
     return False
 

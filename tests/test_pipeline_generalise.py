@@ -654,3 +654,14 @@ def test_a_city_name_inside_our_township_name_sets_nothing_elsewhere():
 ])
 def test_drownings_and_greenhouses_pushed_down(example_match, text, expected):
     assert sorted(topics(example_match(text))) == sorted(expected)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("包头春节长假未发生火灾和人员伤亡事故", ["local"]),  # a negated list of incidents
+    ("包头这家烧烤店生意爆炸，四点就排号", ["local"]),  # a figure
+    ("包头一工地塔吊倾倒，砸中工棚", ["safety", "local"]),  # a collapse, not dumping
+    ("包头一中几个学生吃完食堂的饭拉肚子\n有的还呕吐，学校已把留样送检。", ["safety", "school", "local"]),
+    ("外甥去包头跟他舅学生意，卖牛羊肉", ["local"]),  # 学生意: learning a trade
+])
+def test_negated_lists_figures_collapses_and_symptoms(example_match, text, expected):
+    assert sorted(topics(example_match(text))) == sorted(expected)
