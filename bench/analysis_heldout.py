@@ -59,7 +59,9 @@ product was run on them):
   dandong, yuxi, zhangye — a forty-eighth to fiftieth city (辽宁 丹东市, 云南 玉溪市,
             甘肃 张掖市), written like them, first run after round 20 (blind once; read in round 21)
   baishan, wuzhong, sanya — a fifty-first to fifty-third city (吉林 白山市, 宁夏 吴忠市,
-            海南 三亚市), written like them, first run after round 21 (the blind sets)
+            海南 三亚市), written like them, first run after round 21 (blind once; read in round 22)
+  karamay, tongren, dezhou — a fifty-fourth to fifty-sixth city (新疆 克拉玛依市, 贵州 铜仁市,
+            山东 德州市), written like them, first run after round 22 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
