@@ -121,13 +121,14 @@ _HISTORY = re.compile("|".join((
     "封于", "水师", "读史", "赏析", "东汉", "西汉", "东晋", "西晋", "魏晋", "南北朝", "末年", "诗经", "战役", "起义",
     "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸", "康熙", "乾隆",
     "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
-    "十六国", "都城", "那段历史", "出土", "镇馆之宝")))
+    "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语",
+    r"(?<!\d)1[0-8]\d\d年", r"(?<!\d)19[0-7]\d年")))  # a year before 1980 ("1955年黑油山一号井喷油")
 # Today: a post with any of these is about the present, whatever history it also tells.
 _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
     "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录", "考古", "发掘", "新发现",
-    "今后", "文物部门", "研学")) + ")(?!(?:在|又|才|重新)?[看读刷学听背练])")  # not "最近在看唐宋史"
+    "今后", "文物部门", "研学")) + ")(?!(?:在|又|才|重新)?(?:[看读刷学听背练]|语文))")  # not "最近在看唐宋史"
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
@@ -137,7 +138,7 @@ _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "�
 # Right before a two-character name of ours, these say the thing is not here (兵马俑不在宝鸡).
 _NOT_HERE = frozenset({"不在", "并不在", "不属于"})
 # Right before another place in the clause after our name: our people or things act or go there.
-_GOES = frozenset({"在", "来"})
+_GOES = frozenset({"在", "来", "亮相", "赴"})
 _GREETINGS = frozenset({"祝", "祝愿", "祝福", "愿", "恭祝", "大家"})
 _WORK_TITLE = re.compile(r"《[^《》\n]{1,30}》")
 _BOUGHT_ONLINE = ("网上买的", "网购的", "网上买了", "网购了", "网上下单的")
@@ -690,8 +691,8 @@ class Matcher:
                 named.add(term)
                 continue
             if i and len(term) == 2 and role != ANCHOR \
-                    and (tokens[i - 1] in _SURNAMES and tokens[i - 2:i] not in _WEEKS or tokens[i - 1] in _PERSON_ROLES or tokens[i - 1] in _NOT_HERE
-                         or tokens[i - 1] in _NOT_A_PLACE_BEFORE):
+                    and (tokens[i - 1] in _SURNAMES and tokens[i - 2:i] not in _WEEKS or tokens[i - 1] in _PERSON_ROLES
+                         or tokens[i - 1] in _NOT_HERE or tokens[i - 1] in _NOT_A_PLACE_BEFORE):
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")
                 named.add(term)
                 continue

@@ -665,3 +665,23 @@ def test_drownings_and_greenhouses_pushed_down(example_match, text, expected):
 ])
 def test_negated_lists_figures_collapses_and_symptoms(example_match, text, expected):
     assert sorted(topics(example_match(text))) == sorted(expected)
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("1955年偃师的一口老井打出了水，后来被称为功勋井", False),  # a year long past: history
+    ("今天语文课讲到《论语》里子游在偃师的故事", False),  # a lesson about history is not news of today
+    ("洛阳一家企业亮相上海进博会", False),  # our company acting in another city
+])
+def test_old_years_lessons_and_companies_at_fairs_elsewhere(luoyang_temple, text, relevant):
+    assert luoyang_temple(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("包头扒鸡节开幕，现场香味爆炸", ["local"]),  # a figure
+    ("包头市妇幼保健院产检排队要等一周", ["health", "local"]),
+    ("包头一个镇到市区的中巴车四点就收班", ["traffic", "local"]),
+    ("包头奶茶店打工，老板说试用期不算工资", ["wages", "local"]),
+    ("包头一家塑料厂烟囱一股焦糊味", ["pollution", "local"]),
+])
+def test_aromas_checkups_minibuses_trial_periods_and_burning(example_match, text, expected):
+    assert sorted(topics(example_match(text))) == sorted(expected)
