@@ -47,7 +47,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import compress
+from itertools import chain, compress
 
 import ahocorasick
 
@@ -121,8 +121,9 @@ _HISTORY = re.compile("|".join((
     "封于", "水师", "读史", "赏析", "东汉", "西汉", "东晋", "西晋", "魏晋", "南北朝", "末年", "诗经", "战役", "起义",
     "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸", "康熙", "乾隆",
     "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
-    "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语",
-    r"(?<!\d)1[0-8]\d\d年", r"(?<!\d)19[0-7]\d年")))  # a year before 1980 ("1955年黑油山一号井喷油")
+    "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语")))
+# A year before 1980 ("1955年黑油山一号井喷出工业油流"); apart from _HISTORY, whose literal scan it would slow.
+_OLD_YEAR = re.compile(r"(?<!\d)(?:1[0-8]\d\d|19[0-7]\d)年")
 # Today: a post with any of these is about the present, whatever history it also tells.
 _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
@@ -782,8 +783,8 @@ class Matcher:
         # A post about history or a classic poem, with nothing of today in it, names our places as
         # they were then ("三国演义里邓艾偷渡阴平到了江油", "明朝戚继光在台州抗倭").
         # A history word inside one of our names is not one ("六盘水师范学院" holds 水师).
-        past = next((m for m in _HISTORY.finditer(text) if not any(m.start() < e and s < m.end() for s, e, *_ in kept)),
-                    None) if kept else None
+        past = next((m for m in chain(_HISTORY.finditer(text), _OLD_YEAR.finditer(text) if "年" in text else ())
+                     if not any(m.start() < e and s < m.end() for s, e, *_ in kept)), None) if kept else None
         if past is not None and not _TODAY.search(text):
             exclusions += [f"locality:{term}@{past.group()}" for *_, term, _ in kept]
             kept = []
