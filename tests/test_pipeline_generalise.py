@@ -567,22 +567,24 @@ def test_classmates_numbered_schools_and_vocabulary(example_match, text, expecte
     assert sorted(topics(example_match(text))) == sorted(expected)
 
 
-def test_a_history_word_inside_our_name_is_none():
-    config = {"locality": {"name": "六盘水市", "terms": ["六盘水"], "aliases": ["六盘水师范学院"]}, "topics": []}
+def locality_match(name: str, division: str | None = None, aliases: tuple[str, ...] = ()):
+    """A matcher for one city's locality only (its short name as the term)."""
+    config = {"locality": {"name": name, "terms": [name[:-1]], "divisions": [division] if division else [],
+                           "aliases": list(aliases)}, "topics": []}
     matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
     segmenter = Segmenter(matcher.user_words())
-    res = matcher.match("六盘水师范学院宿舍停电两天了", segmenter.cut)  # holds 水师 (北洋水师)
-    assert res.relevant
-    assert not matcher.match("北洋水师的故事\n六盘水一位老人讲了一下午", segmenter.cut).relevant
+    return lambda text: matcher.match(text, segmenter.cut)
+
+
+def test_a_history_word_inside_our_name_is_none():
+    match = locality_match("六盘水市", aliases=("六盘水师范学院",))
+    assert match("六盘水师范学院宿舍停电两天了").relevant  # holds 水师 (北洋水师)
+    assert not match("北洋水师的故事\n六盘水一位老人讲了一下午").relevant
 
 
 @pytest.fixture(scope="module")
 def luoyang_temple():
-    config = {"locality": {"name": "洛阳市", "terms": ["洛阳"], "divisions": ["河南/洛阳市"], "aliases": ["白马寺"]},
-              "topics": []}
-    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
-    segmenter = Segmenter(matcher.user_words())
-    return lambda text: matcher.match(text, segmenter.cut)
+    return locality_match("洛阳市", "河南/洛阳市", ("白马寺",))
 
 
 @pytest.mark.parametrize("text,relevant", [
@@ -599,10 +601,8 @@ def test_avenues_landmarks_elsewhere_heritage_and_countries(luoyang_temple, text
 
 
 def test_a_classifier_makes_a_district_name_a_noun():
-    config = {"locality": {"name": "株洲市", "terms": ["株洲"], "divisions": ["湖南/株洲市"]}, "topics": []}
-    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
-    segmenter = Segmenter(matcher.user_words())
-    assert "locality:那片荷塘" in matcher.match("株洲老家门口那片荷塘荷花开了", segmenter.cut).exclusions
+    match = locality_match("株洲市", "湖南/株洲市")
+    assert "locality:那片荷塘" in match("株洲老家门口那片荷塘荷花开了").exclusions
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -619,10 +619,7 @@ def test_owed_after_blocked_roads_and_figures(example_match, text, expected):
     ("邻里之间要互助", False),  # the short name alone is a word
 ])
 def test_a_county_seat_by_its_short_name(text, relevant):
-    config = {"locality": {"name": "海东市", "terms": ["海东"], "divisions": ["青海/海东市"]}, "topics": []}
-    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
-    segmenter = Segmenter(matcher.user_words())
-    assert matcher.match(text, segmenter.cut).relevant is relevant
+    assert locality_match("海东市", "青海/海东市")(text).relevant is relevant
 
 
 def test_deductions_from_pay_are_a_wages_post(example_match):
@@ -641,10 +638,7 @@ def test_rivers_reading_history_and_where_people_came_from(luoyang_temple, text,
 
 
 def test_a_city_name_inside_our_township_name_sets_nothing_elsewhere():
-    config = {"locality": {"name": "张掖市", "terms": ["张掖"], "divisions": ["甘肃/张掖市"]}, "topics": []}
-    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
-    segmenter = Segmenter(matcher.user_words())
-    assert matcher.match("白银乡暴雪封了牧道\n肃南县白银蒙古族乡前天夜里下了场暴雪", segmenter.cut).relevant
+    assert locality_match("张掖市", "甘肃/张掖市")("白银乡暴雪封了牧道\n肃南县白银蒙古族乡前天夜里下了场暴雪").relevant
 
 
 @pytest.mark.parametrize("text,expected", [
