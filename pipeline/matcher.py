@@ -507,8 +507,7 @@ class Matcher:
             entry = prefixes[run]
             while True:
                 if entry is not None:
-                    negated = bool(entry[1]) and i > 0 and tokens[i - 1] in _NEGATION_CONTEXT \
-                        and _negated(tokens, i, self._token_terms)
+                    negated = bool(entry[1]) and self._negated_at(tokens, i)
                     hits.append((starts[i], starts[i] + len(run), run, entry, negated))
                 j += 1
                 if j == n:
@@ -570,7 +569,7 @@ class Matcher:
                 if entry is not None and entry[1]:
                     left = tok[:size - k]
                     if left not in _COMPOUND_DENIALS and left[-1] not in _COMPOUND_DENIALS:
-                        negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i, self._token_terms)
+                        negated = self._negated_at(tokens, i)
                         out.append((starts[i] + size - k, starts[i] + size, tok[size - k:], entry, negated))
                     break
             else:
@@ -579,10 +578,14 @@ class Matcher:
                     rest = tok[k:]
                     if entry is not None and entry[1] and rest not in _ADJECTIVE_SUFFIXES and rest not in _CLASSMATES \
                             and (rest in _NOUN_SUFFIXES or len(rest) > 1 and list(segment(rest)) == [rest]):
-                        negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i, self._token_terms)
+                        negated = self._negated_at(tokens, i)
                         out.append((starts[i], starts[i] + k, tok[:k], entry, negated))
                         break
         return out
+
+    def _negated_at(self, tokens: tuple[str, ...], i: int) -> bool:
+        """Whether the term that starts at tokens[i] is denied before it (see _negated)."""
+        return i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i, self._token_terms)
 
     def _gapped_hits(self, tokens: tuple[str, ...], starts: list[int], hits: list[tuple]) -> list[tuple]:
         """Two-word topic terms with a short modifier between their words (see _GAP_TOKENS). The rest
@@ -602,7 +605,7 @@ class Matcher:
                     for term, entry in rests.get(tok[cut:], ()):
                         if (starts[i], term) not in found:
                             found.add((starts[i], term))
-                            negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i, self._token_terms)
+                            negated = self._negated_at(tokens, i)
                             out.append((starts[i], starts[j] + len(tok), term, entry, negated))
                 gap += len(tok)
                 if gap > _GAP_CHARS or tok in NEGATIONS or not tok.isalnum():
@@ -618,7 +621,7 @@ class Matcher:
             term = tokens[i] + nxt[:k]
             entry = self._token_terms.get(term)
             if entry is not None and entry[1]:
-                negated = i > 0 and tokens[i - 1] in _NEGATION_CONTEXT and _negated(tokens, i, self._token_terms)
+                negated = self._negated_at(tokens, i)
                 return starts[i], starts[i] + len(term), term, entry, negated
         return None
 
@@ -728,7 +731,8 @@ class Matcher:
         # A landmark of ours in a clause that first names another place, with nothing moving there
         # between, is that place's namesake ("陕西宝鸡常羊山炎帝陵", "南京钟山风景区的梅花山").
         if self._aliases:
-            away = [hit for hit in kept if hit[2] in self._aliases and self._landmark_elsewhere(tokens, index.get(hit[0]))]
+            away = [hit for hit in kept
+                    if hit[2] in self._aliases and self._landmark_elsewhere(tokens, index.get(hit[0]))]
             exclusions += [f"locality:{term}@{self._first_elsewhere(tokens)}" for _, _, term, _ in away]
             kept = [hit for hit in kept if hit not in away]
         # A post that names another city or province and none of our own city-level names is set
