@@ -48,10 +48,15 @@ INCIDENT_WORDS = (
     "好臭", "太臭", "很臭", "烂尾", "停工", "没交房", "断货", "挂不上", "跑路", "被撤", "压塌",
     "水发黄", "水发白", "堵得", "太贵", "打不通", "撑不下去", "发愁", "敢怒不敢言", "大缝", "卖不出", "才轮到",
 )
-# Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难).
-_GRIEVANCE_PATTERNS = (r"等了[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:钟头?|小时)",
-                       r"(?:挂号|看病|上学|打车|买票|办事|办证)(?:太|很|真|好|特别)?难", r"缺[^，。！？!?,\n]{0,6}?药",
-                       r"(?:天天|一直|又|就|总|老|开始|经常)堵", r"[低少]了一截")
+# Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
+# each keyed by a character every match of it holds.
+_GRIEVANCE_PATTERNS = {
+    "等": r"等了[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:钟头?|小时)",
+    "难": r"(?:挂号|看病|上学|打车|买票|办事|办证)(?:太|很|真|好|特别)?难",
+    "药": r"缺[^，。！？!?,\n]{0,6}?药",
+    "堵": r"(?:天天|一直|又|就|总|老|开始|经常)堵",
+    "截": r"[低少]了一截",
+}
 # Right before an incident word, these deny or prevent it: a notice, not an incident.
 _DENIALS = ("未", "无", "没有", "没", "不", "防", "防止", "预防", "避免", "杜绝", "严禁", "治理", "减少",
             "缓解", "破解", "根治", "整治", "打击", "查处", "举报", "消除", "排查", "应对", "处置", "追回", "讨回", "足额支付")
@@ -84,11 +89,13 @@ NOTICE_WORDS = (
 # and the incident rule here all skip them.
 FIGURATIVE = (
     "人气爆炸", "信息爆炸", "知识爆炸", "流量爆炸", "票房爆炸", "爆炸性", "爆炸头", "颜值爆炸", "爆炸式增长",
-    "生意火爆", "防火门", "防火墙", "防火板", "防火涂料", "防火玻璃", "防火卷帘", "防溺水", "阻燃板", "耐火砖", "耐火材料",
+    "生意火爆", "防火门", "防火墙", "防火板", "防火涂料", "防火玻璃", "防火卷帘", "防溺水", "阻燃板", "耐火砖",
+    "耐火材料",
     "火灾报警器", "火灾探测器", "防爆", "防泄漏", "防中毒", "塌房", "人设坍塌", "人设崩塌", "心态崩塌",
     "信仰崩塌", "股价坍塌", "流量中毒", "游戏中毒", "中毒太深", "让人中毒", "起火锅", "起火热",
     "大型车祸现场", "辣到爆炸", "好吃到爆炸", "香到爆炸", "甜到爆炸", "美到爆炸", "帅到爆炸", "爽到爆炸", "火到爆炸",
-    "追尾巴", "红绿灯笼", "感觉中毒", "感觉已经中毒", "喝中毒", "销量爆炸", "订单爆炸", "中毒舌", "卖断货", "原地爆炸", "生意爆炸", "学生意", "香味爆炸", "热度爆炸",
+    "追尾巴", "红绿灯笼", "感觉中毒", "感觉已经中毒", "喝中毒", "销量爆炸", "订单爆炸", "中毒舌", "卖断货",
+    "原地爆炸", "生意爆炸", "学生意", "香味爆炸", "热度爆炸",
     # Canteens that are not a school's, and a ticket class: not schools.
     "社区食堂", "老年食堂", "长者食堂", "老人食堂", "爱心食堂", "职工食堂", "员工食堂", "单位食堂", "机关食堂",
     "学生半价", "学生票", "学生证",
@@ -103,9 +110,8 @@ def _alternation(words) -> re.Pattern:
 
 _WORDS = _alternation(INCIDENT_WORDS)
 # Kept apart from the word alternation, which a pattern in it makes several times slower to scan, and
-# looked for only in posts holding one of their fixed characters.
-_GRIEVANCES = re.compile("|".join(_GRIEVANCE_PATTERNS))
-_GRIEVANCE_ANCHORS = "等难药堵截"
+# looked for only in posts holding one of their key characters.
+_GRIEVANCES = re.compile("|".join(_GRIEVANCE_PATTERNS.values()))
 _DRILL = _alternation(DRILL_WORDS)
 _NOTICE = _alternation(NOTICE_WORDS)
 _FIGURATIVE = _alternation(FIGURATIVE)
@@ -144,7 +150,7 @@ def incident_verdict(text: str) -> str | None:
 
 def _incident_matches(text: str):
     yield from _WORDS.finditer(text)
-    if any(c in text for c in _GRIEVANCE_ANCHORS):
+    if any(c in text for c in _GRIEVANCE_PATTERNS):
         yield from _GRIEVANCES.finditer(text)
 
 

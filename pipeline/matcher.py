@@ -731,9 +731,9 @@ class Matcher:
         # A landmark of ours in a clause that first names another place, with nothing moving there
         # between, is that place's namesake ("陕西宝鸡常羊山炎帝陵", "南京钟山风景区的梅花山").
         if self._aliases:
-            away = [hit for hit in kept
-                    if hit[2] in self._aliases and self._landmark_elsewhere(tokens, index.get(hit[0]))]
-            exclusions += [f"locality:{term}@{self._first_elsewhere(tokens)}" for _, _, term, _ in away]
+            away = {hit: place for hit in kept if hit[2] in self._aliases
+                    and (place := self._landmark_elsewhere(tokens, index.get(hit[0]))) is not None}
+            exclusions += [f"locality:{term}@{place}" for (_, _, term, _), place in away.items()]
             kept = [hit for hit in kept if hit not in away]
         # A post that names another city or province and none of our own city-level names is set
         # there: our township names and shared county names in it are namesakes ("广元旺苍县东河").
@@ -824,16 +824,16 @@ class Matcher:
         return tok not in self._word_cities or (
             k + 1 < len(tokens) and _in_clause(tokens[k + 1]) and not (k and tokens[k - 1] in _GREETINGS))
 
-    def _landmark_elsewhere(self, tokens, i: int | None) -> bool:
-        """Whether another place opens the clause of tokens[i] within _LANDMARK_REACH tokens before
-        it, with none of our names and no word of moving or being there (到, 在) between."""
+    def _landmark_elsewhere(self, tokens, i: int | None) -> str | None:
+        """The other place that opens the clause of tokens[i] within _LANDMARK_REACH tokens before
+        it, with none of our names and no word of moving or being there (到, 在) between; or None."""
         for j in range(i - 1, max(-1, i - 1 - _LANDMARK_REACH), -1) if i else ():
             tok = tokens[j]
             if not _in_clause(tok) or tok in _MOVED_HERE or tok in _TOWARDS or tok in self._loc_roles:
-                return False
+                return None
             if self._names_elsewhere(tokens, j):
-                return True
-        return False
+                return tok
+        return None
 
     def _in_a_list(self, tokens, i: int, j: int | None) -> bool:
         """Whether tokens[i], right after another city, stands in a list of cities: two of them
