@@ -40,6 +40,7 @@ _STREET_ENDS = ("路", "街", "巷", "道", "门", "桥", "里", "坊", "楼", "
 # A township's full name (李庄镇) that at most this many townships in China bear counts on its own: a
 # post that names a namesake elsewhere names that place too, and is set there (pipeline/matcher.py).
 _SHARED_TOWN = 3
+_ETHNIC_ENDINGS = (("自治县", "县"), ("族区", "区"))
 _MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})
 
 
@@ -79,15 +80,21 @@ class DivisionTree:
         self._words = words
         self._county_words = county_words
         self._above: dict[str, frozenset[str]] | None = None  # name → names above it, built on first use
-        self._count: Counter[str] = Counter()
-        self._town_shorts: Counter[str] = Counter()
-        for node in self._walk(provinces):
+        self._count, self._town_shorts = self._bearers(provinces)
+
+    @classmethod
+    def _bearers(cls, nodes: list[_Node]) -> tuple[Counter[str], Counter[str]]:
+        """How many divisions in `nodes` bear each name, and each township short form."""
+        count: Counter[str] = Counter()
+        town_shorts: Counter[str] = Counter()
+        for node in cls._walk(nodes):
             # A township's short form does not make other names ambiguous.
             if node.is_town:
-                self._count[node.name] += 1
-                self._town_shorts[node.short] += 1
+                count[node.name] += 1
+                town_shorts[node.short] += 1
             else:
-                self._count.update(node.names())
+                count.update(node.names())
+        return count, town_shorts
 
     @classmethod
     def load(cls) -> DivisionTree:
@@ -173,14 +180,17 @@ class DivisionTree:
             raise KeyError(path)
         return chain
 
-    def _unique_town_short(self, short: str) -> bool:
+    def _unique_town_short(self, short: str, own: Counter[str]) -> bool:
         """A township's short form that places a post on its own: no other township in China has
-        it, no county or city is named so, and it is not a general-dictionary word (大年, 和睦)."""
-        return self._town_shorts[short] == 1 and not self._count[short] and short not in self._words
+        it, no county or city elsewhere is named so, and it is not a general-dictionary word (大年, 和睦)."""
+        return self._town_shorts[short] == 1 and self._count[short] == own[short] and short not in self._words
 
     def expand(self, path: str) -> DivisionTerms:
         chain = self.resolve(path)
         below = list(self._walk([chain[-1]]))
+        # Names only divisions of ours bear are not ambiguous: the source lists 澄江县 and 澄江市
+        # (renamed in 2019) side by side, both in 玉溪.
+        own, _ = self._bearers([chain[-1]])
         strong: list[str] = []
         weak: list[str] = []
         common: list[str] = []
@@ -190,17 +200,19 @@ class DivisionTree:
                 if name in self._common:
                     common.append(name)
                 elif (node.is_town and name == node.short
-                      and (not self._unique_town_short(name)
+                      and (not self._unique_town_short(name, own)
                            or node.name.endswith("街道") and (len(name) < 3 or name.endswith(_STREET_ENDS)))) \
-                        or self._count[name] > (_SHARED_TOWN if node.is_town and name == node.name else 1):
+                        or self._count[name] - own[name] + 1 > (_SHARED_TOWN if node.is_town and name == node.name else 1):
                     weak.append(name)
                 else:
                     strong.append(name)
                 if node is not chain[-1] and (node.is_town or self._town_shorts[name]):
                     minor.append(name)
-            # An autonomous county goes by its short form and 县 (务川县 for 务川仡佬族苗族自治县).
-            if not node.is_town and node.name.endswith("自治县") and node.short and self._count[node.short] == 1:
-                strong.append(node.short + "县")
+            # An autonomous county or ethnic district goes by its short form and its level (务川县 for
+            # 务川仡佬族苗族自治县, 顺河区 for 顺河回族区).
+            level = next((lv for end, lv in _ETHNIC_ENDINGS if node.name.endswith(end)), None)
+            if not node.is_town and level and node.short and self._count[node.short] == 1:
+                strong.append(node.short + level)
         below_names = set(strong) | set(weak) | set(common)
         anchors = sorted({n for node in chain[:-1] for n in node.names()} - below_names)
         return DivisionTerms(*(tuple(dict.fromkeys(names)) for names in (strong, weak, common)),

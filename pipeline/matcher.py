@@ -184,6 +184,8 @@ _COMPOUND_DENIALS = frozenset({"无", "不", "没", "未", "零", "防", "反", 
 # Locality roles, weakest last; a term keeps the strongest role it was given.
 STRONG, WEAK, COMMON, ANCHOR = 0, 1, 2, 3
 OPTIONAL_TOPIC = 4  # automaton only: a term of a locality-optional topic
+_TOWN_SUFFIXES = ("镇", "乡", "街道", "区", "县", "市", "旗")
+_KINDS_OF_AREA = ("开发区", "开区", "园区", "高新区", "管理区", "景区", "城区")  # 经开区: every city has one
 NEAR = 1  # a COMMON name counts only this many characters after a STRONG name or an ANCHOR
 # Whole tokens that negate a following topic term, and the words allowed between them.
 NEGATIONS = frozenset({"不", "没", "没有", "并没有", "未", "并未", "尚未", "暂未", "从未", "均未", "未曾",
@@ -229,6 +231,11 @@ class Matcher:
 
         form = _former(normalizer)
         locality, self._minor = _locality_roles(topics.locality, form, divisions)
+        # A division's full name that several places in China bear ("招贤镇", "凤凰街道", "鼓楼区") is
+        # ours in a post that names no other place: the watch reads our sources, where a namesake comes with
+        # its city ("扬州江都大桥镇"). A short form alone never counts: it is a word as often as a place.
+        self._lone_towns = frozenset(t for t, role in locality.items() if role == WEAK and len(t) > 2
+                                     and t.endswith(_TOWN_SUFFIXES) and not t.endswith(_KINDS_OF_AREA))
         lookalikes = {form(term) for term in topics.locality.exclude}
         topic_roles = _topic_roles(self._topics, form)
         self._words = _dictionary_words(locality, lookalikes, topic_roles)
@@ -627,13 +634,14 @@ class Matcher:
 
     def _is_candidate(self, loc_hits) -> bool:
         weak = context = False
-        for *_, role in loc_hits:
+        for *_, term, role in loc_hits:
             if role == STRONG or role == OPTIONAL_TOPIC:
                 return True
             if role == ANCHOR:
                 context = True
             else:
                 weak = True
+                context = context or term in self._lone_towns
         return weak and (context or len({term for *_, term, role in loc_hits if role == WEAK}) > 1)
 
     def _locality(self, loc_hits, term_hits, text, tokens, starts, exclusions,
@@ -669,8 +677,8 @@ class Matcher:
                     and not term.endswith(DIVISION_WORDS) and term in streets_elsewhere:
                 suffix = tokens[index[e]][:-1]
             # An avenue named after us with no other place before it is our own main road (龙岩大道,
-            # 凉都大道): cities name their avenues after themselves, streets after other places.
-            if suffix == "大道" and not self._after_another_place(tokens, index.get(s)):
+            # 凉都大道, 浑江大街): cities name their avenues after themselves, streets after other places.
+            if suffix in ("大道", "大街") and not self._after_another_place(tokens, index.get(s)):
                 suffix = None
             if suffix is None and term.endswith("平") and text.startswith(("方米", "方公里", "方千米"), e):
                 suffix = "方"  # "每人只有四平方米": a number and 平方米, not 四平
@@ -727,7 +735,11 @@ class Matcher:
         kept = [hit for hit in kept if hit[2] not in named]
         # The rules below set a post elsewhere, and need another place named in it: most posts name none.
         if self._elsewhere.isdisjoint(tokens):
-            return self._counted(kept, text, exclusions)
+            # A place jieba joined to the next one ("上海浦东") still names somewhere else.
+            alone = any(hit[2] in self._lone_towns for hit in kept) \
+                and not any(len(tok) > 3 and (tok[:2] in self._elsewhere or tok[:3] in self._elsewhere)
+                            for tok in tokens)
+            return self._counted(kept, text, exclusions, alone=alone)
         # A landmark of ours in a clause that first names another place, with nothing moving there
         # between, is that place's namesake ("陕西宝鸡常羊山炎帝陵", "南京钟山风景区的梅花山").
         if self._aliases:
@@ -782,8 +794,9 @@ class Matcher:
                 kept = []
         return self._counted(kept, text, exclusions)
 
-    def _counted(self, kept, text: str, exclusions: list[str]) -> tuple[tuple[str, ...], bool]:
-        """The locality terms that count, and whether the post is ours, from the hits kept."""
+    def _counted(self, kept, text: str, exclusions: list[str], alone: bool = False) -> tuple[tuple[str, ...], bool]:
+        """The locality terms that count, and whether the post is ours, from the hits kept. `alone`:
+        the post names no other place."""
         # A post about history or a classic poem, with nothing of today in it, names our places as
         # they were then ("三国演义里邓艾偷渡阴平到了江油", "明朝戚继光在台州抗倭").
         # A history word inside one of our names is not one ("六盘水师范学院" holds 水师).
@@ -797,7 +810,8 @@ class Matcher:
         # Two different ambiguous names of ours vouch for each other ("铁东区 … 郭家店镇"): one
         # namesake elsewhere is likely, two in the same post are not.
         weak_names = {term for *_, term, role in kept if role == WEAK}
-        has_context = bool(sure) or any(a not in b and b not in a for a in weak_names for b in weak_names)
+        has_context = bool(sure) or any(a not in b and b not in a for a in weak_names for b in weak_names) \
+            or alone and not weak_names.isdisjoint(self._lone_towns)
         counted: dict[str, None] = {}
         for s, e, term, role in kept:
             if (role == STRONG or (role == WEAK and has_context)

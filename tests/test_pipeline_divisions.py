@@ -68,7 +68,8 @@ def test_yibin(yibin, text, locality, exclusions):
 
 @pytest.mark.parametrize("text,relevant", [
     ("祝愿世界和平", False),
-    ("和平区停水通知", False),  # two cities have a 和平区
+    ("和平区停水通知", True),  # two cities have a 和平区, but the post names no other place
+    ("和平区停水通知，沈阳也停", False),
     ("沈阳和平区停水", False),
     ("天津和平区停水", True),
     ("天津市和平区五大道游人如织", True),
@@ -143,8 +144,16 @@ def test_unique_subdistrict_short_forms_that_name_no_street_count_alone():
 
 
 def test_an_autonomous_county_also_goes_by_its_short_form_and_county():
-    zunyi = DivisionTree.load().expand("贵州/遵义市")
-    assert {"务川", "务川县", "务川仡佬族苗族自治县"} <= set(zunyi.strong)
+    tree = DivisionTree.load()
+    assert {"务川", "务川县", "务川仡佬族苗族自治县"} <= set(tree.expand("贵州/遵义市").strong)
+    assert {"顺河", "顺河区"} <= set(tree.expand("河南/开封市").strong)  # 顺河回族区: an ethnic district
+
+
+def test_names_only_our_own_divisions_bear_are_not_ambiguous():
+    tree = DivisionTree.load()
+    assert "澄江" in tree.expand("云南/玉溪市").strong  # the source lists 澄江县 and 澄江市, both ours
+    assert "澄江" in tree.expand("云南").strong
+    assert "永定" in tree.expand("福建/龙岩市").weak  # 张家界 has a 永定区 too
 
 
 def test_a_township_full_name_few_others_bear_counts_alone():

@@ -426,11 +426,24 @@ def test_subjects_named_only_in_passing(standard_match, text, expected, exclusio
 
 
 @pytest.mark.parametrize("text,relevant", [
-    ("铁东区一小区停电两天", False),  # 鞍山 has a 铁东区 too
+    ("铁东区一小区停电两天，沈阳那边也停了", False),  # 鞍山 has a 铁东区 too, and another city is named
     ("铁东区一小区停电两天\n郭家店镇也停了。", True),  # two ambiguous names of ours vouch for each other
     ("鞍山铁东区一小区停电两天", False),
 ])
 def test_two_ambiguous_names_of_ours_vouch_for_each_other(siping, text, relevant):
+    assert siping(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("铁东区一小区停电两天", True),  # 鞍山 has a 铁东区 too, but the post names no other place
+    ("红旗街道棚改补偿款拖了一年多", True),
+    ("兴隆镇新开了几家民宿", True),
+    ("兴隆镇新开了几家民宿，比承德那边便宜", False),
+    ("上海浦东铁东区一小区停电", False),  # jieba's one token 上海浦东 still names another place
+    ("铁东一小区停电两天", False),  # a short form alone stays a word as often as a place
+    ("开发区一小区停电两天", False),  # every city has one
+])
+def test_a_shared_full_division_name_is_ours_when_no_other_place_is_named(siping, text, relevant):
     assert siping(text).relevant is relevant
 
 
@@ -590,6 +603,8 @@ def luoyang_temple():
 @pytest.mark.parametrize("text,relevant", [
     ("洛阳大道晚高峰堵死", True),  # our own avenue
     ("上海洛阳大道晚高峰", False),  # ... but after another place, a street there
+    ("洛阳大街早高峰追尾", True),  # a 大街 too (浑江大街 in 白山)
+    ("北京洛阳大街早高峰追尾", False),
     ("陕西西安常羊山白马寺举行祭祀", False),  # a landmark of ours in a clause set elsewhere
     ("西安的游客到白马寺上香", True),  # ... but visitors coming to ours
     ("偃师一座唐代石桥做了加固，文物部门说今后每年检查两次", True),  # history looked after today
