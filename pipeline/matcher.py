@@ -873,7 +873,8 @@ class Matcher:
     def _acting_elsewhere(self, tokens, i: int | None, j: int | None) -> bool:
         """Whether the sentence holding our name (tokens[i:j]) sets it in another city or province: "在"
         that place before it in the sentence ("在贵阳举办的辩论赛上，遵义师范学院夺冠", "…合唱团昨晚在北京
-        演出"), or in the clause after it, or coming there ("长治的朋友来深圳玩")."""
+        演出"), or in the clause after it, or coming or gone there ("长治的朋友来深圳玩", "玉溪游客去大理玩"; not
+        "去乌鲁木齐的火车": a route from here)."""
         if i is None:
             return False
         start = i  # back to the sentence's start: "在贵阳举办的辩论赛上，遵义师范学院夺冠"
@@ -885,6 +886,7 @@ class Matcher:
             if not _in_clause(tokens[k]):
                 return False
             if tokens[k] in _TO_THE_CAPITAL or tokens[k] in _GOES and tokens[k + 1] in self._elsewhere \
+                    or tokens[k] == "去" and tokens[k + 1] in self._elsewhere and tokens[k + 2:k + 3] != ("的",) \
                     or tokens[k] in _ACTORS and tokens[k + 1] in self._elsewhere \
                     or tokens[k] in self._elsewhere and tokens[k + 1] in _BRANCHES:  # 桂林银行南宁分行
                 return True

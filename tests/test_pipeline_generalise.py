@@ -450,6 +450,8 @@ def test_a_shared_full_division_name_is_ours_when_no_other_place_is_named(siping
 @pytest.mark.parametrize("text,relevant", [
     ("在郑州举办的全省大学生辩论赛上，宜阳县代表队获得冠军", False),  # 在 another city, earlier in the clause
     ("宜阳县的朋友来深圳玩，带他去了世界之窗", False),  # our people going there
+    ("宜阳县几个游客去三亚玩，一顿海鲜吃了三千", False),  # ... or gone there
+    ("宜阳县去深圳的大巴几点发车", True),  # a route from here
     ("宜阳县一工厂起火，两人受伤被送到郑州抢救", True),  # the event is here
     ("东汉末年张角在宜阳一带起事", False),  # history: 东汉, 末年
     ("上海买到洛阳水席\n超市里的半成品，配粥很好。", False),  # our product bought elsewhere
