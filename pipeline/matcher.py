@@ -39,7 +39,9 @@
 6. Ambiguous division names (see pipeline/divisions.py) need context in the same post: an
    unambiguous locality term or an anchor (a name above the configured division) anywhere in it,
    and for everyday words (和平, 长安) right before them ("天津和平区", "天津的和平区"), since
-   "世界和平 #天津#" is not about 天津市和平区.
+   "世界和平 #天津#" is not about 天津市和平区. A full division name that several places bear
+   (招贤镇, 凤凰街道, 鼓楼区; not a kind of area such as 开发区) is ours alone in a post that names no
+   other place: a namesake comes with its city ("扬州江都大桥镇").
 """
 from __future__ import annotations
 
