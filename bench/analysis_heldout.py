@@ -63,7 +63,9 @@ product was run on them):
   karamay, tongren, dezhou — a fifty-fourth to fifty-sixth city (新疆 克拉玛依市, 贵州 铜仁市,
             山东 德州市), written like them, first run after round 22 (blind once; read in round 23)
   quzhou, yibin, putian — a fifty-seventh to fifty-ninth city (浙江 衢州市, 四川 宜宾市,
-            福建 莆田市), written like them, first run after round 23 (the blind sets)
+            福建 莆田市), written like them, first run after round 23 (blind once; read in round 24)
+  tongliao, shangqiu, meizhou — a sixtieth to sixty-second city (内蒙古 通辽市, 河南 商丘市,
+            广东 梅州市), written like them, first run after round 24 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
