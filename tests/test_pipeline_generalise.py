@@ -239,6 +239,7 @@ def test_a_product_named_after_us_bought_or_sold_elsewhere(luoyang, text, releva
     ("一名洛阳籍男子在郑州走失", False),
     ("老家洛阳的，在郑州租房被坑", False),
     ("一个洛阳来的旅游团在海南三亚被强制购物", False),
+    ("洛阳旅行团在三亚滞留十个小时", False),
     ("洛阳校友会在深圳成立", False),
     ("西安游客在洛阳被宰", True),  # they act here
     ("一辆洛阳牌照货车在洛龙区追尾", True),  # ... and here

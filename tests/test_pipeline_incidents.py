@@ -39,6 +39,7 @@ def test_drills_are_not_negative(text):
     ("这家店最近人气爆炸，排长队。", NOTICE),  # a metaphor
     ("本次事故未造成人员伤亡。", NOTICE),  # denied, nothing else happened
     ("周末和朋友一起火锅。", NOTICE),  # a fragment listed with the figures (起火锅)
+    ("周末和朋友一起火车站吃夜市。", NOTICE),  # ... and 一起火车站
 ])
 def test_notices_metaphors_and_denials_are_not_incidents(text, verdict):
     assert incident_verdict(text) == verdict

@@ -92,6 +92,13 @@ def test_topic_words_split_by_the_segmenter(text, expected):
     assert topics(res) == expected
 
 
+@pytest.mark.parametrize("text", ["遵义一家选矿厂往沟里排黄水", "遵义水泥厂边上的住户说，阳台上每天一层灰"])
+def test_the_shipped_vocabulary_knows_plain_words_for_dust_and_tailings_water(text):
+    pollution = {"id": "pollution", "name": "污染", "category": "环境保护", "any": ["污染"], "severity": "orange",
+                 "standard_terms": True}
+    assert topics(make_match(True, [pollution])(text)) == ["pollution", "local"]
+
+
 def test_shipped_vocabulary_covers_the_example_categories():
     vocabulary = standard_vocabulary()
     example = (ROOT / "config" / "topics.yaml").read_text(encoding="utf-8")
