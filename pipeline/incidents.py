@@ -71,6 +71,7 @@ _PROGRAMMES = ("防治", "治理", "整治", "防控", "防范", "排查", "普�
                "指数", "隐患", "专项", "攻坚", "预警", "应急", "热线", "电话：", "电话:", "渠道", "平台")
 # Right after one, these say there is little of it (噪音很小, 故障率低): praise, not a grievance.
 _SLIGHT = re.compile(r"(?:率|也|都|还|很|较|比较|非常|挺|不算很?)?(?:小|低|少|不大|不明显)")
+_TAKEN_FOR_REPAIR = re.compile("[都就也]?(?:找他|找她|找师傅|拿给他|拿过去|拿去修|送去修|送过去)")
 _PROGRAMME_GAP = 1  # characters allowed between the word and the programme (污染的防治)
 # Service stops that are announced ahead (计划停水, 明天将停电, 停水通知) are notices.
 _SCHEDULABLE = ("停水", "停电", "停气", "断水", "断电", "停暖", "停运")
@@ -172,6 +173,8 @@ def _denied(text: str, start: int, end: int, word: str, sentence: str) -> bool:
     if any(text.startswith(_PROGRAMMES, end + gap) for gap in range(_PROGRAMME_GAP + 1)):
         return True
     if _SLIGHT.match(text, end):
+        return True
+    if word == "坏了" and _TAKEN_FOR_REPAIR.match(text, end):  # "鞋坏了都找他": a repairer's story
         return True
     return word in _SCHEDULABLE and (any(b in before for b in _SCHEDULED_BEFORE)
                                      or bool(_ANNOUNCED.search(sentence)))
