@@ -65,7 +65,9 @@ product was run on them):
   quzhou, yibin, putian — a fifty-seventh to fifty-ninth city (浙江 衢州市, 四川 宜宾市,
             福建 莆田市), written like them, first run after round 23 (blind once; read in round 24)
   tongliao, shangqiu, meizhou — a sixtieth to sixty-second city (内蒙古 通辽市, 河南 商丘市,
-            广东 梅州市), written like them, first run after round 24 (the blind sets)
+            广东 梅州市), written like them, first run after round 24 (blind once; read in round 25)
+  shangrao, suihua, pingliang — a sixty-third to sixty-fifth city (江西 上饶市, 黑龙江 绥化市,
+            甘肃 平凉市), written like them, first run after round 25 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
