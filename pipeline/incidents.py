@@ -47,6 +47,8 @@ INCIDENT_WORDS = (
     "挤不上", "缺药", "没医生", "没有医生", "找不到医生", "停办", "投诉", "打了12345", "打过12345", "太低", "又臭",
     "好臭", "太臭", "很臭", "烂尾", "停工", "没交房", "断货", "挂不上", "跑路", "被撤", "压塌",
     "水发黄", "水发白", "堵得", "太贵", "打不通", "撑不下去", "发愁", "敢怒不敢言", "大缝", "卖不出", "才轮到",
+    # Promises broken and services that keep failing, said plainly.
+    "没人来", "没人来处理", "一直没人", "三天两头", "拖到", "只给一半", "只给了一半", "低了好几",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a character every match of it holds.

@@ -62,6 +62,10 @@ def test_wages_the_post_says_were_recovered_are_a_case_handled(text, verdict):
     "村民说去年征地的补偿款到现在还不到位。",
     "一造纸厂的污水直排进河，河面泛着白沫。",
     "每天早上过江都要堵成停车场。",
+    "红河乡几个村的自来水三天两头停，一停就是一整天。",
+    "说好一天一百五，摘完老板只给一半。",
+    "过年前说好的工资又拖到开春，队长电话都不接了。",
+    "废弃油井周围一滩滩黑油泥，也没人来处理。",  # not 处理 as a programme's name
 ])
 def test_plain_grievances_about_services_and_living_conditions_are_negative(text):
     model = SentimentModel.load()
