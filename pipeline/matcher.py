@@ -472,31 +472,35 @@ class Matcher:
     def _split_swallowed(self, tokens: tuple[str, ...], loc_hits, segment) -> tuple[str, ...]:
         """A locality name that jieba's general dictionary swallowed into a longer word at its start
         ("遵义会议" in "遵义会议会址门口") is cut out, when the rest is itself a word of 2–4
-        characters and not a road or division word (青溪路, 青溪镇 stay whole: look-alikes)."""
+        characters and not a road or division word (青溪路, 青溪镇 stay whole: look-alikes); and one
+        whose division word jieba gave to the next word ("发展|乡政府" for 发展乡|政府) is made whole."""
         starts = None
-        split: dict[int, str] = {}
+        split: dict[int, tuple[str, ...]] = {}  # token index → the tokens that replace it
         for s, e, term, role in loc_hits:
             if role not in (STRONG, WEAK, COMMON):
                 continue
             if starts is None:
                 starts = {p: i for i, p in enumerate(offsets(tokens)[:-1])}
             i = starts.get(s)
-            if i is None or len(tokens[i]) <= len(term) or not tokens[i].startswith(term):
+            if i is None:
+                continue
+            if i + 1 < len(tokens) and len(tokens[i]) < len(term) and term.startswith(tokens[i]):
+                tail = term[len(tokens[i]):]
+                rest = tokens[i + 1][len(tail):]
+                if tail in DIVISION_WORDS and tokens[i + 1].startswith(tail) \
+                        and 2 <= len(rest) <= _SWALLOWED_REST and list(segment(rest)) == [rest]:
+                    split[i], split[i + 1] = (term,), (rest,)
+                continue
+            if len(tokens[i]) <= len(term) or not tokens[i].startswith(term):
                 continue
             rest = tokens[i][len(term):]
             if not 2 <= len(rest) <= _SWALLOWED_REST or rest.startswith(ROAD_WORDS) or rest.startswith(DIVISION_WORDS) \
                     or rest in self._token_terms or list(segment(rest)) != [rest]:
                 continue
-            split[i] = term
+            split[i] = (term, rest)
         if not split:
             return tokens
-        out: list[str] = []
-        for i, tok in enumerate(tokens):
-            if i in split:
-                out += (split[i], tok[len(split[i]):])
-            else:
-                out.append(tok)
-        return tuple(out)
+        return tuple(chain.from_iterable(split.get(i, (tok,)) for i, tok in enumerate(tokens)))
 
     def _token_hits(self, tokens: tuple[str, ...], starts: list[int], text: str, segment,
                     exclusions: list[str]) -> list[tuple[int, int, str, tuple, bool]]:

@@ -41,6 +41,14 @@ def test_a_name_swallowed_by_a_dictionary_word_still_counts(match):
     assert topics(res) == ["traffic", "local"]
 
 
+def test_a_township_whose_division_word_jieba_gave_to_the_next_word_still_counts():
+    config = {"locality": {"name": "绥化市", "terms": ["绥化"], "divisions": ["黑龙江/绥化市"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    res = matcher.match("发展乡政府门前的路灯坏了一冬", segmenter.cut)  # jieba: 发展|乡政府
+    assert res.relevant and res.locality_terms == ("发展乡",) and res.tokens[:2] == ("发展乡", "政府")
+
+
 @pytest.mark.parametrize("text,exclusion", [
     ("上海遵义路上一家店起火了", "locality:遵义路"),  # a street elsewhere, with 路上 as one token
     ("北京遵义路口今天堵车", "locality:遵义路"),
