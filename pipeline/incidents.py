@@ -73,6 +73,8 @@ _PROGRAMMES = ("防治", "治理", "整治", "防控", "防范", "排查", "普�
                "指数", "隐患", "专项", "攻坚", "预警", "应急", "热线", "电话：", "电话:", "渠道", "平台")
 # Right after one, these say there is little of it (噪音很小, 故障率低): praise, not a grievance.
 _SLIGHT = re.compile(r"(?:率|也|都|还|很|较|比较|非常|挺|不算很?)?(?:小|低|少|不大|不明显)")
+# In the same sentence, these make the incident word a forecast or a warning of what may come.
+_ADVISORY = re.compile("气象台|天气预报|注意防范|请注意防|谨防")
 _TAKEN_FOR_REPAIR = re.compile("[都就也]?(?:找他|找她|找师傅|拿给他|拿过去|拿去修|送去修|送过去)")
 _PROGRAMME_GAP = 1  # characters allowed between the word and the programme (污染的防治)
 # Service stops that are announced ahead (计划停水, 明天将停电, 停水通知) are notices.
@@ -144,6 +146,9 @@ def incident_verdict(text: str) -> str | None:
         sentence = _sentence(text, start, end)
         if _DRILL.search(sentence):
             drill_seen = True
+            continue
+        if _ADVISORY.search(sentence):  # "…有大到暴雨，请注意防范山洪和城市内涝": a forecast
+            softened = True
             continue
         if _denied(text, start, end, m.group(), sentence) or m.group() in _WAGE_WORDS and _RECOVERED.search(text):
             softened = True

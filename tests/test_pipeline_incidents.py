@@ -41,6 +41,7 @@ def test_drills_are_not_negative(text):
     ("周末和朋友一起火锅。", NOTICE),  # a fragment listed with the figures (起火锅)
     ("周末和朋友一起火车站吃夜市。", NOTICE),  # ... and 一起火车站
     ("菜场门口修鞋的老师傅干了三十年，街坊的鞋坏了都找他。", NOTICE),  # a repairer's story
+    ("省气象台预计，明后两天有大到暴雨，请注意防范山洪和城市内涝。", NOTICE),  # a forecast
 ])
 def test_notices_metaphors_and_denials_are_not_incidents(text, verdict):
     assert incident_verdict(text) == verdict
