@@ -67,7 +67,9 @@ product was run on them):
   tongliao, shangqiu, meizhou — a sixtieth to sixty-second city (内蒙古 通辽市, 河南 商丘市,
             广东 梅州市), written like them, first run after round 24 (blind once; read in round 25)
   shangrao, suihua, pingliang — a sixty-third to sixty-fifth city (江西 上饶市, 黑龙江 绥化市,
-            甘肃 平凉市), written like them, first run after round 25 (the blind sets)
+            甘肃 平凉市), written like them, first run after round 25 (blind once; read in round 26)
+  linfen, jingmen, luan — a sixty-sixth to sixty-eighth city (山西 临汾市, 湖北 荆门市,
+            安徽 六安市), written like them, first run after round 26 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
