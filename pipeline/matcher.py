@@ -123,7 +123,8 @@ _HISTORY = re.compile("|".join((
     "封于", "水师", "读史", "赏析", "东汉", "西汉", "东晋", "西晋", "魏晋", "南北朝", "末年", "诗经", "战役", "起义",
     "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸", "康熙", "乾隆",
     "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
-    "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语")))
+    "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语", "红楼梦", "西游记", "汉武帝", "秦始皇", "唐太宗",
+    "安史之乱", "历史讲座")))
 # A year before 1980 ("1955年黑油山一号井喷出工业油流"); apart from _HISTORY, whose literal scan it would slow.
 _OLD_YEAR = re.compile(r"(?<!\d)(?:1[0-8]\d\d|19[0-7]\d)年")
 # Today: a post with any of these is about the present, whatever history it also tells.
@@ -146,7 +147,7 @@ _GREETINGS = frozenset({"祝", "祝愿", "祝福", "愿", "恭祝", "大家"})
 _WORK_TITLE = re.compile(r"《[^《》\n]{1,30}》")
 _BOUGHT_ONLINE = ("网上买的", "网购的", "网上买了", "网购了", "网上下单的")
 # Right before another city in the clause after our name: our team or troupe acts there ("合唱团北京获奖").
-_ACTORS = frozenset({"学生", "代表队", "合唱团", "球队", "队员", "选手", "剧团", "艺术团", "辩论队"})
+_ACTORS = frozenset({"学生", "毕业生", "代表队", "合唱团", "球队", "队员", "选手", "剧团", "艺术团", "辩论队"})
 _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 # Right before a place in a title, these make it a destination, not where the post is set.
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
