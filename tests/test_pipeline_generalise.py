@@ -464,7 +464,7 @@ def test_a_shared_full_division_name_is_ours_when_no_other_place_is_named(siping
     ("宜阳县一工厂起火，两人受伤被送到郑州抢救", True),  # the event is here
     ("东汉末年张角在宜阳一带起事", False),  # history: 东汉, 末年
     ("安史之乱时张巡死守宜阳", False),
-    ("宜阳县几名毕业生在深圳被中介骗了", False),  # our graduates acting there
+    ("宜阳县几名毕业生深圳创业获奖", False),  # our graduates acting there
     ("上海买到洛阳水席\n超市里的半成品，配粥很好。", False),  # our product bought elsewhere
 ])
 def test_clauses_set_elsewhere_history_and_products_bought_elsewhere(luoyang, text, relevant):
