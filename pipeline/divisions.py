@@ -54,6 +54,8 @@ class DivisionTerms:
     # township names, and county names that townships elsewhere bear too (宜阳: a county of 洛阳
     # and a township elsewhere). Never the configured division's own names.
     minor: tuple[str, ...] = ()
+    # County-level names below the configured division, full and short (钟祥市, 钟祥).
+    counties: tuple[str, ...] = ()
 
 
 class _Node:
@@ -215,8 +217,9 @@ class DivisionTree:
                 strong.append(node.short + level)
         below_names = set(strong) | set(weak) | set(common)
         anchors = sorted({n for node in chain[:-1] for n in node.names()} - below_names)
+        counties = [n for node in below if not node.is_town and node is not chain[-1] for n in sorted(node.names())]
         return DivisionTerms(*(tuple(dict.fromkeys(names)) for names in (strong, weak, common)),
-                             tuple(anchors), tuple(dict.fromkeys(minor)))
+                             tuple(anchors), tuple(dict.fromkeys(minor)), tuple(counties))
 
 
 def _find(nodes: list[_Node], part: str) -> _Node | None:

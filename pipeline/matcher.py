@@ -187,6 +187,9 @@ _COMPOUND_DENIALS = frozenset({"无", "不", "没", "未", "零", "防", "反", 
 # Locality roles, weakest last; a term keeps the strongest role it was given.
 STRONG, WEAK, COMMON, ANCHOR = 0, 1, 2, 3
 OPTIONAL_TOPIC = 4  # automaton only: a term of a locality-optional topic
+_GOING_BEFORE = frozenset({"在", "到", "回", "去", "来", "从", "回到", "来到", "去了", "到了"})
+_GOING_CHARS = frozenset("在到回去来从了")
+_PLACE_AFTER = re.compile("一[家所名位个辆条座处户]|城区|市区|县城|老城|本地|这边|那边")
 _TOWN_SUFFIXES = ("镇", "乡", "街道", "区", "县", "市", "旗")
 _KINDS_OF_AREA = ("开发区", "开区", "园区", "高新区", "管理区", "景区", "城区")  # 经开区: every city has one
 NEAR = 1  # a COMMON name counts only this many characters after a STRONG name or an ANCHOR
@@ -233,7 +236,10 @@ class Matcher:
         self._catch_all = {t for t, topic in enumerate(self._topics) if topic.catch_all}
 
         form = _former(normalizer)
-        locality, self._minor = _locality_roles(topics.locality, form, divisions)
+        locality, self._minor, counties = _locality_roles(topics.locality, form, divisions)
+        # County-level names that are also words (钟祥, 大冶, 安达: jieba tags them as names or
+        # abbreviations) count where only a place stands: "在钟祥吃过", "钟祥一家饭店" (_placed).
+        self._placeable = frozenset(t for t in counties if locality.get(t) == COMMON)
         # A division's full name that several places in China bear ("招贤镇", "凤凰街道", "鼓楼区") is
         # ours in a post that names no other place: the watch reads our sources, where a namesake comes with
         # its city ("扬州江都大桥镇"). A short form alone never counts: it is a word as often as a place.
@@ -309,7 +315,7 @@ class Matcher:
         text, index = compact(clean_text)
         text = _lower(text)
         loc_hits = self._locality_hits(text)
-        if not self._is_candidate(loc_hits):
+        if not self._is_candidate(loc_hits, text):
             return MatchResult(False, (), (), (), None)
         tokens = self._split_swallowed(tuple(segment(text)), loc_hits, segment)
         starts = offsets(tokens)
@@ -639,10 +645,11 @@ class Matcher:
                 return starts[i], starts[i] + len(term), term, entry, negated
         return None
 
-    def _is_candidate(self, loc_hits) -> bool:
+    def _is_candidate(self, loc_hits, text: str) -> bool:
         weak = context = False
-        for *_, term, role in loc_hits:
-            if role == STRONG or role == OPTIONAL_TOPIC:
+        for s, e, term, role in loc_hits:
+            if role == STRONG or role == OPTIONAL_TOPIC \
+                    or term in self._placeable and (s and text[s - 1] in _GOING_CHARS or _PLACE_AFTER.match(text, e)):
                 return True
             if role == ANCHOR:
                 context = True
@@ -662,6 +669,7 @@ class Matcher:
                              and self._after_another_place(tokens, index.get(s))}
         kept = []
         named: set[str] = set()
+        placed = frozenset(s for s, e, term, _ in loc_hits if term in self._placeable and _placed(tokens, index, text, s, e))
         works = [m.span() for m in _WORK_TITLE.finditer(text)] if "《" in text else []
         for s, e, term, role in loc_hits:
             if role == OPTIONAL_TOPIC or s not in bounds:
@@ -746,7 +754,7 @@ class Matcher:
             alone = any(hit[2] in self._lone_towns for hit in kept) \
                 and not any(len(tok) > 3 and (tok[:2] in self._elsewhere or tok[:3] in self._elsewhere)
                             for tok in tokens)
-            return self._counted(kept, text, exclusions, alone=alone)
+            return self._counted(kept, text, exclusions, alone=alone, placed=placed)
         # A landmark of ours in a clause that first names another place, with nothing moving there
         # between, is that place's namesake ("陕西宝鸡常羊山炎帝陵", "南京钟山风景区的梅花山").
         if self._aliases:
@@ -799,11 +807,12 @@ class Matcher:
             if elsewhere is not None:
                 exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept]
                 kept = []
-        return self._counted(kept, text, exclusions)
+        return self._counted(kept, text, exclusions, placed=placed)
 
-    def _counted(self, kept, text: str, exclusions: list[str], alone: bool = False) -> tuple[tuple[str, ...], bool]:
+    def _counted(self, kept, text: str, exclusions: list[str], alone: bool = False,
+                 placed=frozenset()) -> tuple[tuple[str, ...], bool]:
         """The locality terms that count, and whether the post is ours, from the hits kept. `alone`:
-        the post names no other place."""
+        the post names no other place; `placed`: where a name that is also a word stands as a place."""
         # A post about history or a classic poem, with nothing of today in it, names our places as
         # they were then ("三国演义里邓艾偷渡阴平到了江油", "明朝戚继光在台州抗倭").
         # A history word inside one of our names is not one ("六盘水师范学院" holds 水师).
@@ -822,7 +831,7 @@ class Matcher:
         counted: dict[str, None] = {}
         for s, e, term, role in kept:
             if (role == STRONG or (role == WEAK and has_context)
-                    or (role == COMMON and any(0 <= s - se <= NEAR for _, se in sure))):
+                    or (role == COMMON and (any(0 <= s - se <= NEAR for _, se in sure) or s in placed))):
                 counted[term] = None
         if has_strong or counted:
             return tuple(counted), True
@@ -942,11 +951,13 @@ def _dictionary_words(locality, lookalikes, topic_roles) -> list[str]:
     return sorted((locality.keys() | lookalikes | topic_roles.keys()) - {""})
 
 
-def _locality_roles(loc, form, divisions: DivisionTree | None) -> tuple[dict[str, int], frozenset[str]]:
-    """Locality term → STRONG / WEAK / COMMON / ANCHOR (a term keeps the strongest role given), and
-    the minor division names (DivisionTerms.minor) that are not the operator's own terms."""
+def _locality_roles(loc, form, divisions: DivisionTree | None) -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
+    """Locality term → STRONG / WEAK / COMMON / ANCHOR (a term keeps the strongest role given), the
+    minor division names (DivisionTerms.minor) that are not the operator's own terms, and the
+    county-level names (DivisionTerms.counties)."""
     roles: dict[str, int] = {}
     minor: set[str] = set()
+    counties: set[str] = set()
 
     def add(term: str, role: int) -> None:
         t = form(term)
@@ -964,10 +975,11 @@ def _locality_roles(loc, form, divisions: DivisionTree | None) -> tuple[dict[str
                 for name in names:
                     add(name, role)
             minor.update(form(name) for name in expanded.minor)
+            counties.update(form(name) for name in expanded.counties)
     # A county's seat goes by its name and 县城 ("在互助县城订了个包间"): as sure as the county's name.
     for term in [t for t, role in roles.items() if role == STRONG and len(t) > 2 and t.endswith("县")]:
         add(term + "城", STRONG)
-    return roles, frozenset(minor - {form(term) for term in (*loc.terms, *loc.aliases)})
+    return roles, frozenset(minor - {form(term) for term in (*loc.terms, *loc.aliases)}), frozenset(counties)
 
 
 def _topic_roles(topics, form) -> dict[str, list[tuple]]:
@@ -1015,6 +1027,14 @@ def _dropped(hits, exclusions: list[str], label: str, drop: set[str]) -> tuple[T
     """`hits` without the topics in `drop`, each reported as "label:<id>"."""
     exclusions += [f"{label}:{tid}" for tid in drop]
     return tuple(h for h in hits if h.topic_id not in drop)
+
+
+def _placed(tokens, index, text: str, s: int, e: int) -> bool:
+    """Whether the name at text[s:e] stands where only a place does: right after a word of going or
+    being somewhere ("在钟祥吃过", "回钟祥过年") or before "一家"/"城区" ("钟祥一家饭店关门"). Division
+    names that are also words (钟祥, 大冶, 安达: jieba tags them as names or abbreviations) count there."""
+    i = index.get(s)
+    return bool(i) and tokens[i - 1] in _GOING_BEFORE or _PLACE_AFTER.match(text, e) is not None
 
 
 def _in_clause(token: str) -> bool:

@@ -149,6 +149,12 @@ def test_an_autonomous_county_also_goes_by_its_short_form_and_county():
     assert {"顺河", "顺河区"} <= set(tree.expand("河南/开封市").strong)  # 顺河回族区: an ethnic district
 
 
+def test_county_level_names_are_listed():
+    jingmen = DivisionTree.load().expand("湖北/荆门市")
+    assert {"钟祥", "钟祥市", "京山", "京山市", "东宝区"} <= set(jingmen.counties)
+    assert "钟祥" in jingmen.common and "郢中街道" not in jingmen.counties  # a township is no county
+
+
 def test_names_only_our_own_divisions_bear_are_not_ambiguous():
     tree = DivisionTree.load()
     assert "澄江" in tree.expand("云南/玉溪市").strong  # the source lists 澄江县 and 澄江市, both ours

@@ -41,6 +41,20 @@ def test_a_name_swallowed_by_a_dictionary_word_still_counts(match):
     assert topics(res) == ["traffic", "local"]
 
 
+@pytest.mark.parametrize("text,relevant", [
+    ("在钟祥吃过一回蟠龙菜，回来天天惦记", True),  # 钟祥: jieba tags it as a person's name
+    ("钟祥一家饭店突然关门，服务员工钱没拿到", True),
+    ("回钟祥过年一定去老街", True),
+    ("我同学钟祥下个月结婚", False),  # a person's name
+    ("钟祥这个名字真好听", False),
+])
+def test_a_county_whose_name_is_also_a_word_counts_where_only_a_place_stands(text, relevant):
+    config = {"locality": {"name": "荆门市", "terms": ["荆门"], "divisions": ["湖北/荆门市"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    assert matcher.match(text, segmenter.cut).relevant is relevant
+
+
 def test_a_township_whose_division_word_jieba_gave_to_the_next_word_still_counts():
     config = {"locality": {"name": "绥化市", "terms": ["绥化"], "divisions": ["黑龙江/绥化市"]}, "topics": []}
     matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
