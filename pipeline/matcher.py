@@ -173,7 +173,7 @@ _ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅�
                            "校友会", "籍人", "籍男子", "籍女子"})
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
-_SHOPS = ("店", "超市", "商场", "市场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家", "新开")
+_SHOPS = ("店", "超市", "商场", "市场", "菜场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家", "新开")
 _SOLD_BEFORE = ("买的", "买了", "买到", "吃到", "喝到", "购买的", "卖的", "网购的")
 # After a school word in one token, these make a person of it: "高中同学生日" is a classmate's birthday.
 _CLASSMATES = frozenset({"同学", "同学们", "同学会", "同学聚会", "室友", "同桌", "校友"})
@@ -187,6 +187,7 @@ _COMPOUND_DENIALS = frozenset({"无", "不", "没", "未", "零", "防", "反", 
 # Locality roles, weakest last; a term keeps the strongest role it was given.
 STRONG, WEAK, COMMON, ANCHOR = 0, 1, 2, 3
 OPTIONAL_TOPIC = 4  # automaton only: a term of a locality-optional topic
+_NUMERALS = frozenset({*"一二两三四五六七八九十几数", *"0123456789"})
 _GOING_BEFORE = frozenset({"在", "到", "回", "去", "来", "从", "回到", "来到", "去了", "到了"})
 _GOING_CHARS = frozenset("在到回去来从了")
 _PLACE_AFTER = re.compile("一[家所名位个辆条座处户]|城区|市区|县城|老城|本地|这边|那边")
@@ -722,6 +723,9 @@ class Matcher:
                          or tokens[i - 1] in _NOT_HERE or tokens[i - 1] in _NOT_A_PLACE_BEFORE):
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")
                 named.add(term)
+                continue
+            if i and term[0] in "百千万" and tokens[i - 1] in _NUMERALS:  # "一百色的彩铅": a number
+                exclusions.append(f"locality:{tokens[i - 1]}{term}")
                 continue
             if i and i > 1 and tokens[i - 1] == "在" and tokens[i - 2] in ("不", "并不"):  # 不|在|青溪
                 exclusions.append(f"locality:{tokens[i - 2]}在{term}")

@@ -721,3 +721,13 @@ def test_old_years_lessons_and_companies_at_fairs_elsewhere(luoyang_temple, text
 ])
 def test_aromas_checkups_minibuses_trial_periods_and_burning(example_match, text, expected):
     assert sorted(topics(example_match(text))) == sorted(expected)
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("给女儿买了一套一百色的彩铅", False),  # a number, not the city
+    ("百色一家彩铅厂招工", True),
+    ("上海菜场的田阳番茄\n冬天卖的番茄好多标着田阳产地，沙沙的很甜。", False),  # our produce in a market there
+    ("田阳番茄上市\n今年田阳的番茄比去年早熟半个月。", True),
+])
+def test_numbers_and_produce_in_markets_elsewhere(text, relevant):
+    assert locality_match("百色市", "广西/百色市")(text).relevant is relevant
