@@ -124,7 +124,7 @@ _HISTORY = re.compile("|".join((
     "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸", "康熙", "乾隆",
     "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
     "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语", "红楼梦", "西游记", "汉武帝", "秦始皇", "唐太宗",
-    "安史之乱", "历史讲座")))
+    "安史之乱", "历史讲座", "封神", "隋唐", "成语")))
 # A year before 1980 ("1955年黑油山一号井喷出工业油流"); apart from _HISTORY, whose literal scan it would slow.
 _OLD_YEAR = re.compile(r"(?<!\d)(?:1[0-8]\d\d|19[0-7]\d)年")
 # Today: a post with any of these is about the present, whatever history it also tells.
@@ -739,6 +739,8 @@ class Matcher:
             if role != ANCHOR and self._after_another_place(tokens, i) \
                     and not (term in self._own_names and self._in_a_list(tokens, i, index.get(e))):
                 exclusions.append(f"locality:{before}{term}")
+                if term in self._minor or term in self._aliases:
+                    named.add(term)  # "苏州金鸡湖 … 金鸡湖两艘游船": that place's namesake throughout
                 continue
             # ... or placed in another one right after: "东湖区在南昌", "临江县位于赣州".
             j = index.get(e)

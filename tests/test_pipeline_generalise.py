@@ -478,6 +478,8 @@ def test_a_shared_full_division_name_is_ours_when_no_other_place_is_named(siping
     ("宜阳县一工厂起火，两人受伤被送到郑州抢救", True),  # the event is here
     ("东汉末年张角在宜阳一带起事", False),  # history: 东汉, 末年
     ("安史之乱时张巡死守宜阳", False),
+    ("电影封神里的朝歌城布景做得真气派，宜阳的观众都说好", False),
+    ("上海音乐节的海报写着宜阳夜弦，查了才知道是个成语", False),
     ("宜阳县几名毕业生深圳创业获奖", False),  # our graduates acting there
     ("上海买到洛阳水席\n超市里的半成品，配粥很好。", False),  # our product bought elsewhere
 ])
@@ -634,6 +636,7 @@ def luoyang_temple():
     ("北京洛阳大街早高峰追尾", False),
     ("陕西西安常羊山白马寺举行祭祀", False),  # a landmark of ours in a clause set elsewhere
     ("西安的游客到白马寺上香", True),  # ... but visitors coming to ours
+    ("白马寺两艘游船碰擦\n苏州白马寺昨晚两艘游船发生碰擦。", False),  # that place's namesake throughout
     ("偃师一座唐代石桥做了加固，文物部门说今后每年检查两次", True),  # history looked after today
     ("塞尔维亚一家工厂在三川镇投产", False),  # every country sets a township name elsewhere
     ("三川镇一家工厂投产", True),
