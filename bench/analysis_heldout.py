@@ -71,7 +71,9 @@ product was run on them):
   linfen, jingmen, luan — a sixty-sixth to sixty-eighth city (山西 临汾市, 湖北 荆门市,
             安徽 六安市), written like them, first run after round 26 (blind once; read in round 27)
   baise, jian, hebi — a sixty-ninth to seventy-first city (广西 百色市, 江西 吉安市,
-            河南 鹤壁市), written like them, first run after round 27 (the blind sets)
+            河南 鹤壁市), written like them, first run after round 27 (blind once; read in round 28)
+  binzhou, loudi, wulanchabu — a seventy-second to seventy-fourth city (山东 滨州市, 湖南 娄底市,
+            内蒙古 乌兰察布市), written like them, first run after round 28 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
