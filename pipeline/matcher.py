@@ -187,6 +187,8 @@ _COMPOUND_DENIALS = frozenset({"无", "不", "没", "未", "零", "防", "反", 
 # Locality roles, weakest last; a term keeps the strongest role it was given.
 STRONG, WEAK, COMMON, ANCHOR = 0, 1, 2, 3
 OPTIONAL_TOPIC = 4  # automaton only: a term of a locality-optional topic
+_ROUTE_WORDS = frozenset({"多久", "多长时间", "小时", "个小时", "半个小时", "分钟", "怎么走", "怎么坐", "坐车", "开车",
+                          "高铁", "动车", "大巴", "班车", "航班", "直达", "车程"})
 _NUMERALS = frozenset({*"一二两三四五六七八九十几数", *"0123456789"})
 _GOING_BEFORE = frozenset({"在", "到", "回", "去", "来", "从", "回到", "来到", "去了", "到了"})
 _GOING_CHARS = frozenset("在到回去来从了")
@@ -896,7 +898,7 @@ class Matcher:
         """Whether the sentence holding our name (tokens[i:j]) sets it in another city or province: "在"
         that place before it in the sentence ("在贵阳举办的辩论赛上，遵义师范学院夺冠", "…合唱团昨晚在北京
         演出"), or in the clause after it, or coming or gone there ("长治的朋友来深圳玩", "玉溪游客去大理玩"; not
-        "去乌鲁木齐的火车": a route from here)."""
+        "去乌鲁木齐的火车" or "去济南要多久": a trip from here)."""
         if i is None:
             return False
         start = i  # back to the sentence's start: "在贵阳举办的辩论赛上，遵义师范学院夺冠"
@@ -909,6 +911,7 @@ class Matcher:
                 return False
             if tokens[k] in _TO_THE_CAPITAL or tokens[k] in _GOES and tokens[k + 1] in self._elsewhere \
                     or tokens[k] == "去" and tokens[k + 1] in self._elsewhere and tokens[k + 2:k + 3] != ("的",) \
+                    and not _route(tokens, k + 2) \
                     or tokens[k] in _ACTORS and tokens[k + 1] in self._elsewhere \
                     or tokens[k] in self._elsewhere and tokens[k + 1] in _BRANCHES:  # 桂林银行南宁分行
                 return True
@@ -1041,6 +1044,17 @@ def _placed(tokens, index, text: str, s: int, e: int) -> bool:
     names that are also words (钟祥, 大冶, 安达: jieba tags them as names or abbreviations) count there."""
     i = index.get(s)
     return bool(i) and tokens[i - 1] in _GOING_BEFORE or _PLACE_AFTER.match(text, e) is not None
+
+
+def _route(tokens, k: int) -> bool:
+    """Whether the clause from tokens[k] asks the way or the time it takes ("从滨州去济南是不是就
+    半个小时了"): a trip from here, not people acting there."""
+    for tok in tokens[k:k + 8]:
+        if not _in_clause(tok):
+            return False
+        if tok in _ROUTE_WORDS:
+            return True
+    return False
 
 
 def _in_clause(token: str) -> bool:

@@ -475,6 +475,7 @@ def test_a_shared_full_division_name_is_ours_when_no_other_place_is_named(siping
     ("宜阳县的朋友来深圳玩，带他去了世界之窗", False),  # our people going there
     ("宜阳县几个游客去三亚玩，一顿海鲜吃了三千", False),  # ... or gone there
     ("宜阳县去深圳的大巴几点发车", True),  # a route from here
+    ("高铁通了以后从宜阳县去郑州是不是就半个小时了", True),  # ... and the time it takes
     ("宜阳县一工厂起火，两人受伤被送到郑州抢救", True),  # the event is here
     ("东汉末年张角在宜阳一带起事", False),  # history: 东汉, 末年
     ("安史之乱时张巡死守宜阳", False),
