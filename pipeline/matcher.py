@@ -138,7 +138,7 @@ _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
 _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "运动员", "导演", "主持人", "画家", "诗人", "教授",
                            "博士", "先生", "女士", "记者", "名将", "球星", "同事", "同学", "发小", "室友", "表哥",
-                           "表姐", "表弟", "表妹", "堂哥", "堂弟", "班主任"})
+                           "表姐", "表弟", "表妹", "堂哥", "堂弟", "班主任", "司机", "网约车司机", "老板"})
 # Right before a two-character name of ours, these say the thing is not here (兵马俑不在宝鸡).
 _NOT_HERE = frozenset({"不在", "并不在", "不属于"})
 # Right before another place in the clause after our name: our people or things act or go there.
@@ -159,7 +159,8 @@ _SENTENCE_ENDS = frozenset({"。", "！", "？", "!", "?", "\n", "；", ";"})
 _LIST_WORDS = frozenset({"等", "等地", "等市", "等城市", "、", "和", "及", "与"})
 # Right before a two-character name, a degree adverb or modal makes it an adjective ("一路平顺",
 # "开起来很平顺", "都能平顺过冬") and a classifier makes it a common noun ("一条沙河"): no place.
-_CLASSIFIERS = frozenset({"一条", "这条", "那条", "一段", "这段", "那段", "一片", "这片", "那片", "大片"})
+_CLASSIFIERS = frozenset({"一条", "这条", "那条", "一段", "这段", "那段", "一片", "这片", "那片", "大片", "一座", "这座",
+                          "那座"})
 _NOT_A_PLACE_BEFORE = frozenset({"很", "挺", "太", "非常", "比较", "更", "最", "特别", "十分", "还算", "一路",
                                  "越来越", "蛮", "能", "能够"}) | _CLASSIFIERS
 # Common surnames that are not also prepositions or words placed before a place name (于, 向, 江,

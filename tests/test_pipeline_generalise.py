@@ -413,6 +413,7 @@ def siping():
     ("长春四平商场今天开业", False),  # a shop named after us in 长春
     ("北京群租房每人只有四平方米", False),  # 四 and 平方米
     ("同事王奔下个月结婚", False),  # a relation before a name: a person (王奔镇 is ours)
+    ("网约车司机王奔说他卖车被骗了三万", False),  # ... and a trade
     ("四平一小区停水，每户面积八十平方米", True),
 ])
 def test_lists_areas_and_people_around_our_names(siping, text, relevant):
@@ -735,3 +736,11 @@ def test_aromas_checkups_minibuses_trial_periods_and_burning(example_match, text
 ])
 def test_numbers_and_produce_in_markets_elsewhere(text, relevant):
     assert locality_match("百色市", "广西/百色市")(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("大连这座滨城什么都好，就是上下班堵", False),  # a classifier before a name: a noun (大连, the coastal city)
+    ("滨城区一小区停水两天", True),
+])
+def test_a_classifier_before_a_district_name_makes_a_noun(text, relevant):
+    assert locality_match("滨州市", "山东/滨州市")(text).relevant is relevant
