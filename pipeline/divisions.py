@@ -40,6 +40,8 @@ _STREET_ENDS = ("路", "街", "巷", "道", "门", "桥", "里", "坊", "楼", "
 # A township's full name (李庄镇) that at most this many townships in China bear counts on its own: a
 # post that names a namesake elsewhere names that place too, and is set there (pipeline/matcher.py).
 _SHARED_TOWN = 3
+# District names that also name a part of any town ("冷水江老城区的街上"): no evidence of another city.
+_TOWN_PARTS = frozenset({"老城区", "新城区", "城东区", "城西区", "城南区", "城北区", "城中区", "城关区", "市中区"})
 _ETHNIC_ENDINGS = (("自治县", "县"), ("族区", "区"))
 _MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})
 
@@ -142,7 +144,7 @@ class DivisionTree:
         return frozenset(n for p in self._provinces for city in p.children for county in city.children
                          for n in county.names()
                          if self._count[n] == 1 and not self._town_shorts[n] and n not in self._common
-                         and n not in self._county_words)
+                         and n not in self._county_words and n not in _TOWN_PARTS)
 
     def ancestor_names(self, name: str) -> frozenset[str]:
         """Names of every division above any division called `name` (重庆, 宁波 for 江北)."""

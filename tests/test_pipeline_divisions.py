@@ -125,6 +125,7 @@ def test_minor_names_and_the_names_that_place_a_post_elsewhere():
     distinct = tree.distinct_county_names()
     assert "平遥县" in distinct and "和平区" not in distinct  # 和平区: 天津 and 沈阳
     assert "大堂" not in distinct and "石棉" not in distinct  # county short forms, everyday words first
+    assert "老城区" not in distinct and "城北区" not in distinct  # a part of any town ("冷水江老城区")
     assert {"河南", "河南省", "江苏"} <= tree.province_names()
 
 
