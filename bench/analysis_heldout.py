@@ -73,7 +73,9 @@ product was run on them):
   baise, jian, hebi — a sixty-ninth to seventy-first city (广西 百色市, 江西 吉安市,
             河南 鹤壁市), written like them, first run after round 27 (blind once; read in round 28)
   binzhou, loudi, wulanchabu — a seventy-second to seventy-fourth city (山东 滨州市, 湖南 娄底市,
-            内蒙古 乌兰察布市), written like them, first run after round 28 (the blind sets)
+            内蒙古 乌兰察布市), written like them, first run after round 28 (blind once; read in round 29)
+  xinzhou, hechi, luohe — a seventy-fifth to seventy-seventh city (山西 忻州市, 广西 河池市,
+            河南 漯河市), written like them, first run after round 29 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
