@@ -195,6 +195,10 @@ class DivisionTree:
         # Names only divisions of ours bear are not ambiguous: the source lists 澄江县 and 澄江市
         # (renamed in 2019) side by side, both in 玉溪.
         own, _ = self._bearers([chain[-1]])
+
+        def elsewhere(name: str) -> int:  # bearers outside the configured division
+            return self._count[name] - own[name]
+
         strong: list[str] = []
         weak: list[str] = []
         common: list[str] = []
@@ -206,7 +210,7 @@ class DivisionTree:
                 elif (node.is_town and name == node.short
                       and (not self._unique_town_short(name, own)
                            or node.name.endswith("街道") and (len(name) < 3 or name.endswith(_STREET_ENDS)))) \
-                        or self._count[name] - own[name] + 1 > (_SHARED_TOWN if node.is_town and name == node.name else 1):
+                        or elsewhere(name) + 1 > (_SHARED_TOWN if node.is_town and name == node.name else 1):
                     weak.append(name)
                 else:
                     strong.append(name)

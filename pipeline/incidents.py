@@ -75,6 +75,7 @@ _PROGRAMMES = ("防治", "治理", "整治", "防控", "防范", "排查", "普�
 _SLIGHT = re.compile(r"(?:率|也|都|还|很|较|比较|非常|挺|不算很?)?(?:小|低|少|不大|不明显)")
 # In the same sentence, these make the incident word a forecast or a warning of what may come.
 _ADVISORY = re.compile("气象台|天气预报|注意防范|请注意防|谨防")
+# Right after 坏了, these take the broken thing to a repairer ("鞋坏了都找他"): a story, not a grievance.
 _TAKEN_FOR_REPAIR = re.compile("[都就也]?(?:找他|找她|找师傅|拿给他|拿过去|拿去修|送去修|送过去)")
 _PROGRAMME_GAP = 1  # characters allowed between the word and the programme (污染的防治)
 # Service stops that are announced ahead (计划停水, 明天将停电, 停水通知) are notices.

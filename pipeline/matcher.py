@@ -170,8 +170,8 @@ _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢
 # 周 after these is a week ("这周黎坪的红叶"), not a surname.
 _WEEKS = frozenset((w, "周") for w in ("这", "上", "下", "本", "每", "那", "一", "两", "几", "整"))
 # After or before our name, these make it where people or cars come from (绵阳游客, 台州籍, 老家台州).
-_ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅游团", "旅行团", "牌照", "车牌", "老乡", "老乡会", "同乡会", "校友",
-                           "校友会", "籍人", "籍男子", "籍女子"})
+_ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅游团", "旅行团", "牌照", "车牌", "老乡", "老乡会",
+                           "同乡会", "校友", "校友会", "籍人", "籍男子", "籍女子"})
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
 _SHOPS = ("店", "超市", "商场", "市场", "菜场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家", "新开")
@@ -188,15 +188,20 @@ _COMPOUND_DENIALS = frozenset({"无", "不", "没", "未", "零", "防", "反", 
 # Locality roles, weakest last; a term keeps the strongest role it was given.
 STRONG, WEAK, COMMON, ANCHOR = 0, 1, 2, 3
 OPTIONAL_TOPIC = 4  # automaton only: a term of a locality-optional topic
-_ROUTE_WORDS = frozenset({"多久", "多长时间", "小时", "个小时", "半个小时", "分钟", "怎么走", "怎么坐", "坐车", "开车",
-                          "高铁", "动车", "大巴", "班车", "航班", "直达", "车程"})
-_NUMERALS = frozenset({*"一二两三四五六七八九十几数", *"0123456789"})
+NEAR = 1  # a COMMON name counts only this many characters after a STRONG name or an ANCHOR
+# Full division names that may count alone (_lone_towns), unless they name a kind of area every city has.
+_TOWN_SUFFIXES = ("镇", "乡", "街道", "区", "县", "市", "旗")
+_KINDS_OF_AREA = ("开发区", "开区", "园区", "高新区", "管理区", "景区", "城区")
+# Where only a place stands (_placed): after a word of going or being somewhere, or before 一家/城区.
+# _GOING_CHARS is the one-character version the candidate check reads before segmenting.
 _GOING_BEFORE = frozenset({"在", "到", "回", "去", "来", "从", "回到", "来到", "去了", "到了"})
 _GOING_CHARS = frozenset("在到回去来从了")
 _PLACE_AFTER = re.compile("一[家所名位个辆条座处户]|城区|市区|县城|老城|本地|这边|那边")
-_TOWN_SUFFIXES = ("镇", "乡", "街道", "区", "县", "市", "旗")
-_KINDS_OF_AREA = ("开发区", "开区", "园区", "高新区", "管理区", "景区", "城区")  # 经开区: every city has one
-NEAR = 1  # a COMMON name counts only this many characters after a STRONG name or an ANCHOR
+# A numeral before 百/千/万 makes a number of our name ("一百色").
+_NUMERALS = frozenset({*"一二两三四五六七八九十几数", *"0123456789"})
+# In the clause after "去 <another place>", these make it a trip from here (_route).
+_ROUTE_WORDS = frozenset({"多久", "多长时间", "小时", "个小时", "半个小时", "分钟", "怎么走", "怎么坐", "坐车", "开车",
+                          "高铁", "动车", "大巴", "班车", "航班", "直达", "车程"})
 # Whole tokens that negate a following topic term, and the words allowed between them.
 NEGATIONS = frozenset({"不", "没", "没有", "并没有", "未", "并未", "尚未", "暂未", "从未", "均未", "未曾",
                        "不曾", "无", "并无", "暂无", "均无", "毫无", "无人", "未见", "未有", "从不", "从没", "从没有",
@@ -673,7 +678,8 @@ class Matcher:
                              and self._after_another_place(tokens, index.get(s))}
         kept = []
         named: set[str] = set()
-        placed = frozenset(s for s, e, term, _ in loc_hits if term in self._placeable and _placed(tokens, index, text, s, e))
+        placed = frozenset(s for s, e, term, _ in loc_hits
+                           if term in self._placeable and _placed(tokens, index, text, s, e))
         works = [m.span() for m in _WORK_TITLE.finditer(text)] if "《" in text else []
         for s, e, term, role in loc_hits:
             if role == OPTIONAL_TOPIC or s not in bounds:
@@ -961,7 +967,8 @@ def _dictionary_words(locality, lookalikes, topic_roles) -> list[str]:
     return sorted((locality.keys() | lookalikes | topic_roles.keys()) - {""})
 
 
-def _locality_roles(loc, form, divisions: DivisionTree | None) -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
+def _locality_roles(loc, form, divisions: DivisionTree | None
+                    ) -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
     """Locality term → STRONG / WEAK / COMMON / ANCHOR (a term keeps the strongest role given), the
     minor division names (DivisionTerms.minor) that are not the operator's own terms, and the
     county-level names (DivisionTerms.counties)."""
