@@ -294,7 +294,7 @@ def main() -> None:
             "- Topic count: unrelated posts never look at topics (one automaton of locality terms), so "
             "the 5 % rows stay flat. Local posts look up runs of tokens in one dict, so the cost "
             "follows hits, not topics; but these synthetic topics are everyday words, so hits per post "
-            "grow with the number of topics (column 'topic hits': 1.04 → 2.71), and each hit costs a "
+            "grow with the number of topics (column 'topic hits'), and each hit costs a "
             "TopicHit, its spans and a grade. The shipped-model rows are the product's throughput; the "
             "stand-in rows strip the models away, so the per-hit work weighs most there.",
             "- Variance: other jobs share this 2-core box; whole runs differ by several hundredths in the "
