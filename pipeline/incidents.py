@@ -151,7 +151,7 @@ def incident_verdict(text: str) -> str | None:
         if _ADVISORY.search(sentence):  # "…有大到暴雨，请注意防范山洪和城市内涝": a forecast
             softened = True
             continue
-        if _denied(text, start, end, m.group(), sentence) or m.group() in _WAGE_WORDS and _RECOVERED.search(text):
+        if _denied(text, start, end, m.group(), sentence):
             softened = True
             continue
         return INCIDENT
@@ -174,7 +174,8 @@ def is_drill(text: str) -> bool:
 
 
 def _denied(text: str, start: int, end: int, word: str, sentence: str) -> bool:
-    """Denied or prevented before, a programme's name after, or a service stop announced ahead."""
+    """Denied or prevented before, a programme's name after, a service stop announced ahead, a broken
+    thing taken to a repairer, or wages the post says were recovered."""
     before = text[max(0, start - _DENIAL_REACH):start]
     if any(d in before for d in _DENIALS):
         return True
@@ -183,6 +184,8 @@ def _denied(text: str, start: int, end: int, word: str, sentence: str) -> bool:
     if _SLIGHT.match(text, end):
         return True
     if word == "坏了" and _TAKEN_FOR_REPAIR.match(text, end):  # "鞋坏了都找他": a repairer's story
+        return True
+    if word in _WAGE_WORDS and _RECOVERED.search(text):  # "为86名农民工追回工资": a case handled
         return True
     return word in _SCHEDULABLE and (any(b in before for b in _SCHEDULED_BEFORE)
                                      or bool(_ANNOUNCED.search(sentence)))

@@ -189,13 +189,13 @@ _COMPOUND_DENIALS = frozenset({"无", "不", "没", "未", "零", "防", "反", 
 STRONG, WEAK, COMMON, ANCHOR = 0, 1, 2, 3
 OPTIONAL_TOPIC = 4  # automaton only: a term of a locality-optional topic
 NEAR = 1  # a COMMON name counts only this many characters after a STRONG name or an ANCHOR
-# Full division names that may count alone (_lone_towns), unless they name a kind of area every city has.
+# Full division names that may count alone (_lone_names), unless they name a kind of area every city has.
 _TOWN_SUFFIXES = ("镇", "乡", "街道", "区", "县", "市", "旗")
 _KINDS_OF_AREA = ("开发区", "开区", "园区", "高新区", "管理区", "景区", "城区")
 # Where only a place stands (_placed): after a word of going or being somewhere, or before 一家/城区.
-# _GOING_CHARS is the one-character version the candidate check reads before segmenting.
+# The candidate check, before segmenting, can only read the character before the name: their last ones.
 _GOING_BEFORE = frozenset({"在", "到", "回", "去", "来", "从", "回到", "来到", "去了", "到了"})
-_GOING_CHARS = frozenset("在到回去来从了")
+_GOING_CHARS = frozenset(w[-1] for w in _GOING_BEFORE)
 _PLACE_AFTER = re.compile("一[家所名位个辆条座处户]|城区|市区|县城|老城|本地|这边|那边")
 # A numeral before 百/千/万 makes a number of our name ("一百色").
 _NUMERALS = frozenset({*"一二两三四五六七八九十几数", *"0123456789"})
@@ -252,7 +252,7 @@ class Matcher:
         # A division's full name that several places in China bear ("招贤镇", "凤凰街道", "鼓楼区") is
         # ours in a post that names no other place: the watch reads our sources, where a namesake comes with
         # its city ("扬州江都大桥镇"). A short form alone never counts: it is a word as often as a place.
-        self._lone_towns = frozenset(t for t, role in locality.items() if role == WEAK and len(t) > 2
+        self._lone_names = frozenset(t for t, role in locality.items() if role == WEAK and len(t) > 2
                                      and t.endswith(_TOWN_SUFFIXES) and not t.endswith(_KINDS_OF_AREA))
         lookalikes = {form(term) for term in topics.locality.exclude}
         topic_roles = _topic_roles(self._topics, form)
@@ -664,7 +664,7 @@ class Matcher:
                 context = True
             else:
                 weak = True
-                context = context or term in self._lone_towns
+                context = context or term in self._lone_names
         return weak and (context or len({term for *_, term, role in loc_hits if role == WEAK}) > 1)
 
     def _locality(self, loc_hits, term_hits, text, tokens, starts, exclusions,
@@ -766,7 +766,7 @@ class Matcher:
         # The rules below set a post elsewhere, and need another place named in it: most posts name none.
         if self._elsewhere.isdisjoint(tokens):
             # A place jieba joined to the next one ("上海浦东") still names somewhere else.
-            alone = any(hit[2] in self._lone_towns for hit in kept) \
+            alone = any(hit[2] in self._lone_names for hit in kept) \
                 and not any(len(tok) > 3 and (tok[:2] in self._elsewhere or tok[:3] in self._elsewhere)
                             for tok in tokens)
             return self._counted(kept, text, exclusions, alone=alone, placed=placed)
@@ -842,7 +842,7 @@ class Matcher:
         # namesake elsewhere is likely, two in the same post are not.
         weak_names = {term for *_, term, role in kept if role == WEAK}
         has_context = bool(sure) or any(a not in b and b not in a for a in weak_names for b in weak_names) \
-            or alone and not weak_names.isdisjoint(self._lone_towns)
+            or alone and not weak_names.isdisjoint(self._lone_names)
         counted: dict[str, None] = {}
         for s, e, term, role in kept:
             if (role == STRONG or (role == WEAK and has_context)

@@ -51,7 +51,7 @@ def test_notices_metaphors_and_denials_are_not_incidents(text, verdict):
     ("人社局今年共受理拖欠农民工工资案件23件，已为86名农民工追回工资137万元。", NOTICE),  # a case handled
     ("包工头拖欠工资半年，工人们说已经全部打到卡上了。", NOTICE),
     ("包工头拖欠工资半年，劳动监察来了也没追回。", INCIDENT),  # not recovered
-    ("包工头拖欠工资半年，老板跑了。医保局在追回套取的资金。", INCIDENT),  # something else recovered? still owed
+    ("包工头拖欠工资半年，老板跑了。医保局在追回套取的资金。", INCIDENT),  # something else recovered: the wages are still owed
 ])
 def test_wages_the_post_says_were_recovered_are_a_case_handled(text, verdict):
     assert incident_verdict(text) == verdict
