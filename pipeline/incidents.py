@@ -49,6 +49,9 @@ INCIDENT_WORDS = (
     "水发黄", "水发白", "堵得", "太贵", "打不通", "撑不下去", "发愁", "敢怒不敢言", "大缝", "卖不出", "才轮到",
     # Promises broken and services that keep failing, said plainly.
     "没人来", "没人来处理", "一直没人", "三天两头", "拖到", "只给一半", "只给了一半", "低了好几",
+    # Filth seen, fares and prices forced up, a clinic that denies, a mine shut for safety.
+    "扬灰", "漂油花", "漂满", "水葫芦", "苍蝇", "涨价", "不打表", "不认账", "读不起", "没人应", "起疹", "红疹",
+    "停产整顿", "刮下来", "砸在", "没开业主大会", "没开过业主大会",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a character every match of it holds.
@@ -56,7 +59,8 @@ _GRIEVANCE_PATTERNS = {
     "等": r"等了[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:钟头?|小时)",
     "难": r"(?:挂号|看病|上学|打车|买票|办事|办证)(?:太|很|真|好|特别)?难",
     "药": r"缺[^，。！？!?,\n]{0,6}?药",
-    "堵": r"(?:天天|一直|又|就|总|老|开始|经常)堵",
+    "堵": r"(?:天天|一直|又|就|总|老|开始|经常|都要?|都得)堵|堵[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:分钟|钟头?|小时|公里)",
+    "涨": r"物业费[^，。！？!?,\n]{0,8}?涨",
     "截": r"[低少]了一截",
 }
 # Right before an incident word, these deny or prevent it: a notice, not an incident.
@@ -132,6 +136,7 @@ _ANNOUNCED = re.compile("(?<!没)(?<!没有)(?<!未)(?<!不)(?<!没提前)(?<!�
                         + "|".join(_SCHEDULED_IN_SENTENCE) + ")")
 _EATING = re.compile("吃|喝")
 _SICK = re.compile("医院|呕吐|腹泻|腹痛|送医|就医|抢救|误食|昏迷|身亡|死亡|症状|煤气|一氧化碳|农药|食物中毒|毒蘑菇|不适|住院|急诊")
+_CLAUSE_BREAK = re.compile(r"[，,；;。！？!?\n]")
 _DENIAL_REACH = 6  # characters before the incident word looked at (未造成人员伤亡: 未 is 5 before)
 _FIGURATIVE_REACH = 4
 
@@ -176,8 +181,11 @@ def is_drill(text: str) -> bool:
 def _denied(text: str, start: int, end: int, word: str, sentence: str) -> bool:
     """Denied or prevented before, a programme's name after, a service stop announced ahead, a broken
     thing taken to a repairer, or wages the post says were recovered."""
+    # A one-character denial counts only within the clause ("门都不敢开，苍蝇一大堆" denies nothing);
+    # a longer one reaches back over a comma ("没有出现，噪音也小").
     before = text[max(0, start - _DENIAL_REACH):start]
-    if any(d in before for d in _DENIALS):
+    clause = _CLAUSE_BREAK.split(before)[-1]
+    if any(d in (clause if len(d) == 1 else before) for d in _DENIALS):
         return True
     if any(text.startswith(_PROGRAMMES, end + gap) for gap in range(_PROGRAMME_GAP + 1)):
         return True
@@ -189,6 +197,15 @@ def _denied(text: str, start: int, end: int, word: str, sentence: str) -> bool:
         return True
     return word in _SCHEDULABLE and (any(b in before for b in _SCHEDULED_BEFORE)
                                      or bool(_ANNOUNCED.search(sentence)))
+
+
+def without_figures(text: str) -> str:
+    """`text` with the incident words inside its figurative phrases blanked ("人气爆炸" reads "人气，",
+    "乐坏了" reads "乐，"), for the tone model: a metaphor's 爆炸 is no evidence of harm, and the rest
+    of the phrase keeps its own tone."""
+    if not _FIGURATIVE.search(text):
+        return text
+    return _FIGURATIVE.sub(lambda m: _WORDS.sub("，", m.group()), text)
 
 
 def _figurative(text: str, start: int, end: int) -> bool:

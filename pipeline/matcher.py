@@ -125,6 +125,9 @@ _HISTORY = re.compile("|".join((
     "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
     "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语", "红楼梦", "西游记", "汉武帝", "秦始皇", "唐太宗",
     "安史之乱", "历史讲座", "封神", "隋唐", "成语")))
+# Right after a dynasty, a thing that still stands: its age, not a story of the past.
+_STANDING = re.compile("的?(?:大殿|殿堂|古建筑?|建筑|木构|壁画|彩塑|石刻|古碑|石碑|古桥|石桥|拱桥|古塔|砖塔|古寺|民居|"
+                       "老房子|城墙|牌坊|戏台|古井|石窟|造像|佛像|古树|古柏|楼阁)")
 # A year before 1980 ("1955年黑油山一号井喷出工业油流"); apart from _HISTORY, whose literal scan it would slow.
 _OLD_YEAR = re.compile(r"(?<!\d)(?:1[0-8]\d\d|19[0-7]\d)年")
 # Today: a post with any of these is about the present, whatever history it also tells.
@@ -831,8 +834,10 @@ class Matcher:
         # A post about history or a classic poem, with nothing of today in it, names our places as
         # they were then ("三国演义里邓艾偷渡阴平到了江油", "明朝戚继光在台州抗倭").
         # A history word inside one of our names is not one ("六盘水师范学院" holds 水师).
+        # An age given to a thing that stands today is not history either ("唐代的大殿", "清代石桥").
         past = next((m for m in chain(_HISTORY.finditer(text), _OLD_YEAR.finditer(text) if "年" in text else ())
-                     if not any(m.start() < e and s < m.end() for s, e, *_ in kept)), None) if kept else None
+                     if not any(m.start() < e and s < m.end() for s, e, *_ in kept)
+                     and not _STANDING.match(text, m.end())), None) if kept else None
         if past is not None and not _TODAY.search(text):
             exclusions += [f"locality:{term}@{past.group()}" for *_, term, _ in kept]
             kept = []
@@ -888,7 +893,12 @@ class Matcher:
                                or tokens[j] in self._elsewhere))
 
     def _after_another_place(self, tokens, i: int | None) -> bool:
-        """Whether the token before tokens[i] names another city, province or county."""
+        """Whether the token before tokens[i] names another city, province or county, itself or as
+        the place it lies in ("庆阳环县境内的环江")."""
+        if i and tokens[i - 1] == "的" and tokens[i - 2:i - 1] == ("境内",):
+            i -= 2
+        elif i and tokens[i - 1] == "境内":
+            i -= 1
         return bool(i) and (tokens[i - 1] in self._other_places or tokens[i - 1] in self._elsewhere)
 
     @staticmethod

@@ -28,7 +28,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.incidents import DRILL, INCIDENT, NOTICE, incident_verdict
+from pipeline.incidents import DRILL, INCIDENT, NOTICE, incident_verdict, without_figures
 
 try:
     from pipeline._native import NgramTable
@@ -276,7 +276,7 @@ class SentimentModel:
         """-1..1; below 0 leans negative. Shrunk towards 0 when evidence is thin. A reported
         incident is negative whatever its tone, a drill is not, and a notice only when the
         model finds it clearly negative (pipeline/incidents.py)."""
-        z, evidence, *_ = self._margin(text)
+        z, evidence, *_ = self._margin(without_figures(text))
         s = math.tanh(z / 2) * evidence / (evidence + self.evidence_k)
         verdict = incident_verdict(text)
         if verdict == INCIDENT:

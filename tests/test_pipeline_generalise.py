@@ -744,3 +744,19 @@ def test_numbers_and_produce_in_markets_elsewhere(text, relevant):
 ])
 def test_a_classifier_before_a_district_name_makes_a_noun(text, relevant):
     assert locality_match("滨州市", "山东/滨州市")(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("甘肃庆阳环县境内的环江连日降雨涨水，沿岸农田被淹", False),  # a river lying in another county
+    ("环江县城一小区停水两天", True),
+])
+def test_a_name_said_to_lie_within_another_place_is_that_place_s(text, relevant):
+    assert locality_match("河池市", "广西/河池市")(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("五台县豆村镇南禅寺门口的银杏黄了，和唐代的大殿配在一起特别好看", True),  # the hall's age
+    ("五台县豆村镇的故事\n唐朝时这里驻过兵，守将姓李", False),  # history
+])
+def test_a_dynasty_giving_a_standing_building_its_age_is_not_history(text, relevant):
+    assert locality_match("忻州市", "山西/忻州市")(text).relevant is relevant

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.incidents import DRILL, INCIDENT, NOTICE, incident_verdict
+from pipeline.incidents import DRILL, INCIDENT, NOTICE, incident_verdict, without_figures
 from pipeline.process import Pipeline
 from pipeline.sentiment import SentimentModel
 from pipeline.topics import load_topics
@@ -160,3 +160,23 @@ def test_poisoned_by_a_craving_is_a_figure(text, verdict):
 ])
 def test_waits_shortages_and_hotline_complaints(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("村头养猪场臭得门都不敢开，苍蝇一大堆", "incident"),  # 不 in the clause before denies nothing after it
+    ("笔记本过热没有出现，噪音也小", "notice"),  # a longer denial still reaches over the comma
+    ("每天过大桥都要堵二十分钟", "incident"),
+    ("小区物业费从一块二涨到一块八，业主都不知道", "incident"),
+    ("火车站的出租车都不打表，张嘴就要三十", "incident"),
+    ("门票今年不涨价", "notice"),
+])
+def test_clause_bound_denials_jams_by_the_clock_and_prices_forced_up(text, verdict):
+    assert incident_verdict(text) == verdict
+
+
+def test_the_tone_model_does_not_read_a_metaphor_as_harm():
+    model = SentimentModel.load()
+    figure = "新开的那个夜市真是人气爆炸，晚上挤都挤不进去，烤串摊排队排到路口"
+    assert not model.is_negative(model.score(figure))  # 爆炸 read literally made it clearly negative
+    assert without_figures(figure).startswith("新开的那个夜市真是人气，")
+    assert without_figures("孩子们乐坏了") == "孩子们乐，"  # the rest of the phrase keeps its tone

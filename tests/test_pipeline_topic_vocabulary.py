@@ -293,3 +293,18 @@ def test_everyday_words_for_owed_pay_manure_gas_smell_and_overloaded_buses(text,
 ])
 def test_cooking_fumes_and_drowning(text, expected):
     assert topics(make_match(True, [POLLUTION])(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一村口的垃圾堆了半年没人拉", ["pollution", "local"]),
+    ("遵义电厂灰场一刮风就扬灰", ["pollution", "local"]),
+    ("遵义湘江河面漂满了泡沫盒", ["pollution", "local"]),
+    ("遵义每天下班过大桥都要堵二十分钟", ["traffic", "local"]),  # a jam told by how long it lasts
+    ("遵义一中门口放学天天堵", ["school", "traffic", "local"]),
+    ("遵义一条通村路挖开半年没人修", ["traffic", "local"]),
+    ("遵义一水库有人野泳出事", ["safety", "local"]),
+    ("遵义一学院学生在奶茶店兼职，老板找理由扣钱", ["wages", "local"]),  # students as workers: wages only
+])
+def test_heaps_of_rubbish_jams_by_the_clock_dug_up_roads_and_docked_part_time_pay(text, expected):
+    wages = dict(WAGES, standard_terms=True)
+    assert topics(make_match(True, [POLLUTION, wages])(text)) == expected
