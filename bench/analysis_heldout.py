@@ -75,7 +75,9 @@ product was run on them):
   binzhou, loudi, wulanchabu — a seventy-second to seventy-fourth city (山东 滨州市, 湖南 娄底市,
             内蒙古 乌兰察布市), written like them, first run after round 28 (blind once; read in round 29)
   xinzhou, hechi, luohe — a seventy-fifth to seventy-seventh city (山西 忻州市, 广西 河池市,
-            河南 漯河市), written like them, first run after round 29 (the blind sets)
+            河南 漯河市), written like them, first run after round 29 (blind once; read in round 30)
+  zhaotong, suqian, jiuquan — a seventy-eighth to eightieth city (云南 昭通市, 江苏 宿迁市,
+            甘肃 酒泉市), written like them, first run after round 30 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
