@@ -89,6 +89,10 @@ _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二
 _SAFETY = "安全生产"
 _SCHOOL_WORKERS = frozenset({"老师", "教师", "培训机构", "辅导班", "学生", "大学生"})
 _STUCK_IN = re.compile("电梯|索道|缆车")
+# Phrases in which a topic word names something besides its topic, looked over like FIGURATIVE ones:
+# a rabies shot after a dog bite is first aid (the bite is the post's subject, not health care), and
+# a blocked drain is no traffic jam.
+_NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", "下水道堵了", "下水道又堵了", "下水道堵死", "管道堵了", "马桶堵了")
 _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "交通中断", "道路中断", "出行受阻"})
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
 _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花)[^。！？!?\n]*")
@@ -296,7 +300,7 @@ class Matcher:
                            - common_names() | word_cities) - locality.keys() - ours
         self._word_cities = frozenset(word_cities)
         self._figurative: dict[str, list[tuple[str, int]]] = {}
-        for phrase in FIGURATIVE:
+        for phrase in (*FIGURATIVE, *_NOT_THE_SUBJECT):
             for term in topic_roles:
                 if term in phrase:
                     self._figurative.setdefault(term, []).append((phrase, phrase.index(term)))

@@ -308,3 +308,13 @@ def test_cooking_fumes_and_drowning(text, expected):
 def test_heaps_of_rubbish_jams_by_the_clock_dug_up_roads_and_docked_part_time_pay(text, expected):
     wages = dict(WAGES, standard_terms=True)
     assert topics(make_match(True, [POLLUTION, wages])(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一老人摔倒，打了120等了五十分钟救护车才到", ["health", "local"]),  # a slow ambulance
+    ("遵义一小区流浪狗咬了孩子，去打了狂犬疫苗", ["local"]),  # first aid after a bite: not health care
+    ("遵义一老小区下水道堵了半个月，一楼天天返水", ["local"]),  # a blocked drain is no jam
+    ("遵义师范学院举办毕业生双选会", ["school", "local"]),
+])
+def test_slow_ambulances_bites_blocked_drains_and_graduate_job_fairs(text, expected):
+    assert topics(make_match(True)(text)) == expected
