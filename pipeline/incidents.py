@@ -52,6 +52,9 @@ INCIDENT_WORDS = (
     # Filth seen, fares and prices forced up, a clinic that denies, a mine shut for safety.
     "扬灰", "漂油花", "漂满", "水葫芦", "苍蝇", "涨价", "不打表", "不认账", "读不起", "没人应", "起疹", "红疹",
     "停产整顿", "刮下来", "砸在", "没开业主大会", "没开过业主大会",
+    # Washed away, pushed flat, rotten; sellers and bosses gone; homes late; danger felt on the road.
+    "冲垮", "冲断", "推平", "烂了", "联系不上", "没下文", "延期交房", "交房延期", "又延期", "延期了", "一再延期",
+    "拒载", "横冲直撞", "心惊胆战", "不敢吭声", "越来越小",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a character every match of it holds.
@@ -110,7 +113,7 @@ FIGURATIVE = (
     "信仰崩塌", "股价坍塌", "流量中毒", "游戏中毒", "中毒太深", "让人中毒", "起火锅", "起火热",
     "大型车祸现场", "辣到爆炸", "好吃到爆炸", "香到爆炸", "甜到爆炸", "美到爆炸", "帅到爆炸", "爽到爆炸", "火到爆炸",
     "追尾巴", "一起火车站", "红绿灯笼", "感觉中毒", "感觉已经中毒", "喝中毒", "销量爆炸", "订单爆炸", "中毒舌", "卖断货",
-    "原地爆炸", "生意爆炸", "学生意", "香味爆炸", "热度爆炸",
+    "原地爆炸", "生意爆炸", "学生意", "香味爆炸", "热度爆炸", "简直爆炸",
     # Canteens that are not a school's, and a ticket class: not schools.
     "社区食堂", "老年食堂", "长者食堂", "老人食堂", "爱心食堂", "职工食堂", "员工食堂", "单位食堂", "机关食堂",
     "学生半价", "学生票", "学生证",

@@ -128,7 +128,7 @@ _HISTORY = re.compile("|".join((
     "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸", "康熙", "乾隆",
     "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
     "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语", "红楼梦", "西游记", "汉武帝", "秦始皇", "唐太宗",
-    "安史之乱", "历史讲座", "封神", "隋唐", "成语")))
+    "安史之乱", "历史讲座", "封神", "隋唐", "成语", "元代", "辽代", "金代")))
 # Right after a dynasty, a thing that still stands: its age, not a story of the past.
 _STANDING = re.compile("的?(?:大殿|殿堂|古建筑?|建筑|木构|壁画|彩塑|石刻|古碑|石碑|古桥|石桥|拱桥|古塔|砖塔|古寺|民居|"
                        "老房子|城墙|牌坊|戏台|古井|石窟|造像|佛像|古树|古柏|楼阁)")
@@ -169,7 +169,7 @@ _LIST_WORDS = frozenset({"等", "等地", "等市", "等城市", "、", "和", "
 _CLASSIFIERS = frozenset({"一条", "这条", "那条", "一段", "这段", "那段", "一片", "这片", "那片", "大片", "一座", "这座",
                           "那座"})
 _NOT_A_PLACE_BEFORE = frozenset({"很", "挺", "太", "非常", "比较", "更", "最", "特别", "十分", "还算", "一路",
-                                 "越来越", "蛮", "能", "能够"}) | _CLASSIFIERS
+                                 "越来越", "蛮", "能", "能够", "个", "一个", "是个"}) | _CLASSIFIERS
 # Common surnames that are not also prepositions or words placed before a place name (于, 向, 江,
 # 金, 石, 高, 龙): a lone one right before a two-character name makes it a person's given name.
 _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡杜程苏魏吕沈姚卢姜崔"
@@ -177,7 +177,7 @@ _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢
 # 周 after these is a week ("这周黎坪的红叶"), not a surname.
 _WEEKS = frozenset((w, "周") for w in ("这", "上", "下", "本", "每", "那", "一", "两", "几", "整"))
 # After or before our name, these make it where people or cars come from (绵阳游客, 台州籍, 老家台州).
-_ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅游团", "旅行团", "牌照", "车牌", "老乡", "老乡会",
+_ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅游团", "旅行团", "牌照", "车牌", "车", "老乡", "老乡会",
                            "同乡会", "校友", "校友会", "籍人", "籍男子", "籍女子"})
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
@@ -743,7 +743,8 @@ class Matcher:
             if i and term[0] in "百千万" and tokens[i - 1] in _NUMERALS:  # "一百色的彩铅": a number
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")
                 continue
-            if i and i > 1 and tokens[i - 1] == "在" and tokens[i - 2] in ("不", "并不"):  # 不|在|青溪
+            if i and (i > 1 and tokens[i - 1] in ("在", "归") and tokens[i - 2] in ("不", "并不")  # 不|在|青溪
+                      or tokens[i - 1] in ("不归", "不属于", "并不属于")):  # "婺源不归景德镇管"
                 exclusions.append(f"locality:{tokens[i - 2]}在{term}")
                 named.add(term)
                 continue

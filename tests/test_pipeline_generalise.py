@@ -760,3 +760,15 @@ def test_a_name_said_to_lie_within_another_place_is_that_place_s(text, relevant)
 ])
 def test_a_dynasty_giving_a_standing_building_its_age_is_not_history(text, relevant):
     assert locality_match("忻州市", "山西/忻州市")(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    ("揭阳市", "广东/揭阳市", "二手车就是个钱坑，一年修车花了三万", False),  # 个 before a name makes a noun
+    ("揭阳市", "广东/揭阳市", "钱坑镇一小区停水两天", True),
+    ("景德镇市", "江西/景德镇市", "婺源不归景德镇管，归上饶", False),  # said not to be ours
+    ("日照市", "山东/日照市", "青岛胶州湾隧道一辆日照车追尾货车，隧道堵了一个多小时", False),  # a car from here
+    ("景德镇市", "江西/景德镇市", "大英博物馆那对元代景德镇烧的青花瓶真震撼", False),  # history
+])
+def test_a_noun_after_a_classifier_a_place_said_not_ours_a_car_from_here_and_yuan_history(city, division, text,
+                                                                                            relevant):
+    assert locality_match(city, division)(text).relevant is relevant

@@ -180,3 +180,14 @@ def test_the_tone_model_does_not_read_a_metaphor_as_harm():
     assert not model.is_negative(model.score(figure))  # 爆炸 read literally made it clearly negative
     assert without_figures(figure).startswith("新开的那个夜市真是人气，")
     assert without_figures("孩子们乐坏了") == "孩子们乐，"  # the rest of the phrase keeps its tone
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("一座连着两个村的小桥被洪水冲垮了", "incident"),
+    ("卖家收了钱就联系不上了", "incident"),
+    ("安置房说好年底交，又延期半年", "incident"),
+    ("养殖棚夜里被推平，补偿协议都没签", "incident"),
+    ("直播间三小时卖了两万单，这销量简直爆炸", "notice"),  # a figure, with a word between
+])
+def test_washed_away_pushed_flat_sellers_gone_and_homes_late(text, verdict):
+    assert incident_verdict(text) == verdict

@@ -318,3 +318,14 @@ def test_heaps_of_rubbish_jams_by_the_clock_dug_up_roads_and_docked_part_time_pa
 ])
 def test_slow_ambulances_bites_blocked_drains_and_graduate_job_fairs(text, expected):
     assert topics(make_match(True)(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义港煤堆的黑灰一刮风就飘进家里", ["pollution", "local"]),
+    ("遵义一家木材厂天天在空地上烧锯末", ["pollution", "local"]),
+    ("遵义跑外卖的提成被扣，问站点也不说哪一单", ["wages", "local"]),
+    ("遵义一村民的鸡舍被挖掘机连夜推平", ["demolition", "local"]),
+])
+def test_coal_dust_burnt_sawdust_docked_commission_and_sheds_pushed_flat(text, expected):
+    wages = dict(WAGES, standard_terms=True)
+    assert topics(make_match(True, [POLLUTION, DEMOLITION, wages])(text)) == expected
