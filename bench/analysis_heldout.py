@@ -79,7 +79,9 @@ product was run on them):
   zhaotong, suqian, jiuquan — a seventy-eighth to eightieth city (云南 昭通市, 江苏 宿迁市,
             甘肃 酒泉市), written like them, first run after round 30 (blind once; read in round 31)
   jieyang, rizhao, jingdezhen — an eighty-first to eighty-third city (广东 揭阳市, 山东 日照市,
-            江西 景德镇市), written like them, first run after round 31 (the blind sets)
+            江西 景德镇市), written like them, first run after round 31 (blind once; read in round 32)
+  anshun, hami, xianning — an eighty-fourth to eighty-sixth city (贵州 安顺市, 新疆 哈密市,
+            湖北 咸宁市), written like them, first run after round 32 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
