@@ -31,6 +31,14 @@ from importlib import resources
 
 FORMAT = "yqwatch-divisions-1"
 _TOWN_SUFFIX_RE = re.compile(r"(?:街道|镇|乡|苏木)$")
+# China's ethnic groups other than Han, longest first (土家 before 土): an ethnic township (岩腊苗族布依族乡)
+# goes by its place name alone and its level (岩腊, 岩腊乡), never by the groups it is named for.
+_ETHNIC_GROUPS = sorted((
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克",
+    "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬",
+    "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克",
+    "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺"), key=len, reverse=True)
+_ETHNIC_TOWN_RE = re.compile("(?:(?:" + "|".join(_ETHNIC_GROUPS) + ")族)+(?=(?:镇|乡|苏木)$)")
 # A subdistrict's short form ending so is the street, gate, bridge, temple, community or river it is
 # named after, and other cities have one too (中山路, 南门外, 关帝庙, 朝阳社区, 大凌河); a unique one of
 # three characters or more ending otherwise is a village's, a hill's or a landmark's name (沟帮子,
@@ -71,8 +79,9 @@ class _Node:
 
 
 def town_short(name: str) -> str:
-    """李庄镇 → 李庄; "" when stripping the suffix would leave fewer than 2 characters."""
-    short = _TOWN_SUFFIX_RE.sub("", name)
+    """李庄镇 → 李庄, 岩腊苗族布依族乡 → 岩腊; "" when stripping the suffix would leave fewer than 2
+    characters."""
+    short = _TOWN_SUFFIX_RE.sub("", _ETHNIC_TOWN_RE.sub("", name))
     return short if short != name and len(short) >= 2 else ""
 
 
@@ -221,6 +230,12 @@ class DivisionTree:
             level = next((lv for end, lv in _ETHNIC_ENDINGS if node.name.endswith(end)), None)
             if not node.is_town and level and node.short and self._count[node.short] == 1:
                 strong.append(node.short + level)
+            # So does an ethnic township: 岩腊乡 for 岩腊苗族布依族乡 (a namesake 岩腊乡 elsewhere: weak).
+            if node.is_town and node.short and _ETHNIC_TOWN_RE.search(node.name):
+                usual = node.short + _TOWN_SUFFIX_RE.search(node.name).group()
+                (weak if self._count[usual] else strong).append(usual)
+                if node is not chain[-1]:
+                    minor.append(usual)
         below_names = set(strong) | set(weak) | set(common)
         anchors = sorted({n for node in chain[:-1] for n in node.names()} - below_names)
         counties = [n for node in below if not node.is_town and node is not chain[-1] for n in sorted(node.names())]

@@ -139,7 +139,7 @@ _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
     "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录", "考古", "发掘", "新发现",
-    "今后", "文物部门", "研学")) + ")(?!(?:在|又|才|重新)?(?:[看读刷学听背练]|语文))")  # not "最近在看唐宋史"
+    "今后", "文物部门", "研学", "展演", "演出")) + ")(?!(?:在|又|才|重新)?(?:[看读刷学听背练]|语文))")  # not "最近在看唐宋史"
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
@@ -158,6 +158,9 @@ _ACTORS = frozenset({"学生", "毕业生", "代表队", "合唱团", "球队", 
 _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 # Right before a place in a title, these make it a destination, not where the post is set.
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
+# Right before another place, these send our goods there: the post is not set there ("发往内蒙古").
+_SHIPPED_TO = frozenset({"发往", "运往", "销往", "卖往", "卖到", "销到", "运到", "发到", "出口到"})
+_LIST_JOINS = frozenset({"和", "、", "及", "与", "以及"})
 _LANDMARK_REACH = 5  # tokens between another place and our landmark ("宝鸡|常羊山|炎帝陵")
 _OUR_SERVICES = re.compile("医保|社保|户口|户籍|公积金|异地就医")
 # Right after another place in the clause after our name: our institution's branch there.
@@ -865,7 +868,16 @@ class Matcher:
     def _first_elsewhere(self, tokens, ours=frozenset()) -> str | None:
         """The first other city, province or county the post names as a place, or None; tokens at
         the indices `ours` are inside one of our own names ("白银蒙古族乡" holds the city 白银)."""
-        return next((tok for k, tok in enumerate(tokens) if k not in ours and self._names_elsewhere(tokens, k)), None)
+        return next((tok for k, tok in enumerate(tokens) if k not in ours and self._names_elsewhere(tokens, k)
+                     and not self._shipped_to(tokens, k)), None)
+
+    def _shipped_to(self, tokens, k: int) -> bool:
+        """Whether tokens[k] is where our goods are sent: right after 发往 or in a list of places after it
+        ("发往内蒙古和俄罗斯")."""
+        j = k - 1
+        while j >= 0 and (tokens[j] in _LIST_JOINS or self._names_elsewhere(tokens, j)):
+            j -= 1
+        return j >= 0 and tokens[j] in _SHIPPED_TO
 
     def _names_elsewhere(self, tokens, k: int) -> bool:
         """Whether tokens[k] names another city, province or county as a place."""

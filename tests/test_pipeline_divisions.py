@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pipeline.divisions import DivisionTree
+from pipeline.divisions import DivisionTree, town_short
 from pipeline.process import Pipeline
 from pipeline.topics import load_topics
 from pipeline.types import RawPost
@@ -148,6 +148,14 @@ def test_an_autonomous_county_also_goes_by_its_short_form_and_county():
     tree = DivisionTree.load()
     assert {"务川", "务川县", "务川仡佬族苗族自治县"} <= set(tree.expand("贵州/遵义市").strong)
     assert {"顺河", "顺河区"} <= set(tree.expand("河南/开封市").strong)  # 顺河回族区: an ethnic district
+
+
+def test_an_ethnic_township_goes_by_its_place_name_and_level(tmp_path_factory):
+    assert town_short("岩腊苗族布依族乡") == "岩腊"
+    assert town_short("金江白族乡") == "金江" and town_short("李庄镇") == "李庄"
+    terms = DivisionTree.load().expand("贵州/安顺市")
+    assert "岩腊乡" in terms.strong + terms.weak and "岩腊乡" in terms.minor
+    assert doc(make_pipeline(tmp_path_factory, "贵州省/安顺市"), "岩腊乡卫生院就剩一个医生").relevant
 
 
 def test_county_level_names_are_listed():

@@ -772,3 +772,11 @@ def test_a_dynasty_giving_a_standing_building_its_age_is_not_history(text, relev
 def test_a_noun_after_a_classifier_a_place_said_not_ours_a_car_from_here_and_yuan_history(city, division, text,
                                                                                             relevant):
     assert locality_match(city, division)(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    ("咸宁市", "湖北/咸宁市", "赵李桥茶厂今年青砖茶订单多了三成，不少是发往内蒙古和俄罗斯的", True),  # goods sent there
+    ("安顺市", "贵州/安顺市", "这个周末天龙屯堡有地戏展演，戴着木面具唱三国", True),  # a show today, a story of old
+])
+def test_goods_shipped_elsewhere_and_a_show_of_an_old_story(city, division, text, relevant):
+    assert locality_match(city, division, aliases=("天龙屯堡",))(text).relevant is relevant

@@ -191,3 +191,7 @@ def test_the_tone_model_does_not_read_a_metaphor_as_harm():
 ])
 def test_washed_away_pushed_flat_sellers_gone_and_homes_late(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+def test_tongs_picked_up_at_a_fire_pit_are_no_fire():
+    assert incident_verdict("老板拿起火钳往火塘里扒出几个洋芋，烤得焦香") != "incident"

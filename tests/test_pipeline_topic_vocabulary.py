@@ -329,3 +329,14 @@ def test_slow_ambulances_bites_blocked_drains_and_graduate_job_fairs(text, expec
 def test_coal_dust_burnt_sawdust_docked_commission_and_sheds_pushed_flat(text, expected):
     wages = dict(WAGES, standard_terms=True)
     assert topics(make_match(True, [POLLUTION, DEMOLITION, wages])(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义工业园一根烟囱连着两天冒黄烟", ["pollution", "local"]),
+    ("遵义几所乡村学校的代课老师工资拖了半年", ["school", "wages", "local"]),
+    ("遵义老街那一片是不是要拆了", ["demolition", "local"]),
+    ("遵义一个老人突发脑梗，打了120等了一个小时车才到", ["health", "local"]),
+])
+def test_yellow_smoke_pay_held_back_a_street_to_be_pulled_down_and_a_late_ambulance(text, expected):
+    wages = dict(WAGES, standard_terms=True)
+    assert topics(make_match(True, [POLLUTION, DEMOLITION, wages])(text)) == expected
