@@ -113,7 +113,10 @@ FOREIGN_COUNTRIES = frozenset({
     "沙特阿拉伯", "阿联酋", "卡塔尔", "科威特", "伊拉克", "叙利亚", "约旦", "黎巴嫩", "也门", "摩洛哥",
     "阿尔及利亚", "突尼斯", "利比亚", "埃塞俄比亚", "肯尼亚", "坦桑尼亚", "尼日利亚", "加纳", "赞比亚", "津巴布韦",
     "莫桑比克", "马达加斯加", "安哥拉", "刚果", "文莱", "斐济", "巴布亚新几内亚", "秘鲁", "智利", "古巴",
-    "哥伦比亚", "委内瑞拉", "厄瓜多尔", "玻利维亚", "乌拉圭", "巴拉圭", "巴拿马"})  # not 巴林: 巴林左旗 is ours in 赤峰
+    "哥伦比亚", "委内瑞拉", "厄瓜多尔", "玻利维亚", "乌拉圭", "巴拉圭", "巴拿马"})
+# Regions abroad: right before one of our names, a namesake there ("欧洲北海": the North Sea); elsewhere
+# in a post only where people come from or goods go ("华侨从欧洲回来"), so not a place that sets it.
+_REGIONS_ABROAD = frozenset({"欧洲", "北欧", "西欧", "东欧", "南欧", "非洲", "北美", "南美", "中东", "中亚", "东南亚"})  # not 巴林: 巴林左旗 is ours in 赤峰
 # Words that bring something to the place after them ("北京专家来洛阳", "游客在洛阳"), and the ends of
 # tokens that name a shop, stall or building (面馆, 火烧店, 档口, 阁: "曲阜孔庙<our district>阁").
 _MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游"})
@@ -128,7 +131,8 @@ _HISTORY = re.compile("|".join((
     "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸", "康熙", "乾隆",
     "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
     "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语", "红楼梦", "西游记", "汉武帝", "秦始皇", "唐太宗",
-    "安史之乱", "历史讲座", "封神", "隋唐", "成语", "元代", "辽代", "金代")))
+    "安史之乱", "历史讲座", "封神", "隋唐", "成语", "元代", "辽代", "金代", "清末", "汉书", "三国志",
+    "资治通鉴")))
 # Right after a dynasty, a thing that still stands: its age, not a story of the past.
 _STANDING = re.compile("的?(?:大殿|殿堂|古建筑?|建筑|木构|壁画|彩塑|石刻|古碑|石碑|古桥|石桥|拱桥|古塔|砖塔|古寺|民居|"
                        "老房子|城墙|牌坊|戏台|古井|石窟|造像|佛像|古树|古柏|楼阁)")
@@ -139,9 +143,9 @@ _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
     "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录", "考古", "发掘", "新发现",
-    "今后", "文物部门", "研学", "展演", "演出")) + ")(?!(?:在|又|才|重新)?(?:[看读刷学听背练]|语文))")  # not "最近在看唐宋史"
+    "今后", "文物部门", "研学", "展演", "演出", "这个月", "这两天", "这几天", "修缮")) + ")(?!(?:在|又|才|重新)?(?:[看读刷学听背练]|语文))")  # not "最近在看唐宋史"
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
-_NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌"})
+_NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌", "古称", "旧称", "原名", "古名"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
 _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "运动员", "导演", "主持人", "画家", "诗人", "教授",
                            "博士", "先生", "女士", "记者", "名将", "球星", "同事", "同学", "发小", "室友", "表哥",
@@ -916,7 +920,8 @@ class Matcher:
             i -= 2
         elif i and tokens[i - 1] == "境内":
             i -= 1
-        return bool(i) and (tokens[i - 1] in self._other_places or tokens[i - 1] in self._elsewhere)
+        return bool(i) and (tokens[i - 1] in self._other_places or tokens[i - 1] in self._elsewhere
+                            or tokens[i - 1] in _REGIONS_ABROAD)
 
     @staticmethod
     def _origin_only(tokens, index, s: int, e: int) -> bool:

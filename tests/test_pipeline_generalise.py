@@ -780,3 +780,15 @@ def test_a_noun_after_a_classifier_a_place_said_not_ours_a_car_from_here_and_yua
 ])
 def test_goods_shipped_elsewhere_and_a_show_of_an_old_story(city, division, text, relevant):
     assert locality_match(city, division, aliases=("天龙屯堡",))(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    ("北海市", "广西/北海市", "欧洲北海海域遭遇今冬最强风暴，多个港口关闭", False),  # the North Sea
+    ("丽水市", "浙江/丽水市", "每到年底，青田的华侨陆续从欧洲回来，县城的酒店都订满了", True),  # where they come from
+    ("吉安市", "江西/吉安市", "山西临汾吉县古称吉州，壶口瀑布这几天水量大", False),  # an old name of another county
+    ("吉安市", "江西/吉安市", "吉州区一小区停水两天", True),
+    ("玉林市", "广西/玉林市", "兴业县清末出过一个举人，家谱里写得很清楚", False),  # history
+    ("玉林市", "广西/玉林市", "兴业县一片清末老街将进行保护性修缮，工期八个月", True),  # works on it today
+])
+def test_regions_abroad_old_names_and_works_today_on_old_streets(city, division, text, relevant):
+    assert locality_match(city, division)(text).relevant is relevant

@@ -340,3 +340,12 @@ def test_coal_dust_burnt_sawdust_docked_commission_and_sheds_pushed_flat(text, e
 def test_yellow_smoke_pay_held_back_a_street_to_be_pulled_down_and_a_late_ambulance(text, expected):
     wages = dict(WAGES, standard_terms=True)
     assert topics(make_match(True, [POLLUTION, DEMOLITION, wages])(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义湖边给室友拍同学生日合影", ["local"]),  # 同学|生日: a classmate's birthday, no pupils
+    ("遵义一工地施工挖断燃气管道，商户紧急疏散", ["safety", "local"]),
+    ("遵义哪家牙科靠谱，周末能看的最好", ["health", "local"]),
+])
+def test_a_classmate_s_birthday_a_gas_main_dug_through_and_a_dentist(text, expected):
+    assert topics(make_match(True)(text)) == expected
