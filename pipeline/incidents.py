@@ -54,7 +54,7 @@ INCIDENT_WORDS = (
     "停产整顿", "刮下来", "砸在", "没开业主大会", "没开过业主大会",
     # Washed away, pushed flat, rotten; sellers and bosses gone; homes late; danger felt on the road.
     "冲垮", "冲断", "推平", "烂了", "联系不上", "没下文", "延期交房", "交房延期", "又延期", "延期了", "一再延期",
-    "拒载", "横冲直撞", "心惊胆战", "不敢吭声", "越来越小",
+    "拒载", "心惊胆战", "不敢吭声",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a character every match of it holds.
