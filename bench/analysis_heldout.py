@@ -83,7 +83,9 @@ product was run on them):
   anshun, hami, xianning — an eighty-fourth to eighty-sixth city (贵州 安顺市, 新疆 哈密市,
             湖北 咸宁市), written like them, first run after round 32 (blind once; read in round 33)
   tonghua, huangshan, beihai — an eighty-seventh to eighty-ninth city (吉林 通化市, 安徽 黄山市,
-            广西 北海市), written like them, first run after round 33 (the blind sets)
+            广西 北海市), written like them, first run after round 33 (blind once; read in round 34)
+  yanan, huaihua, bazhong — a ninetieth to ninety-second city (陕西 延安市, 湖南 怀化市,
+            四川 巴中市), written like them, first run after round 34 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
