@@ -349,3 +349,15 @@ def test_yellow_smoke_pay_held_back_a_street_to_be_pulled_down_and_a_late_ambula
 ])
 def test_a_classmate_s_birthday_a_gas_main_dug_through_and_a_dentist(text, expected):
     assert topics(make_match(True)(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一粮库仓房顶被雪压塌", ["safety", "local"]),
+    ("遵义一个油井边的沟里全是原油味", ["pollution", "local"]),
+    ("遵义景区外包的保洁员四个月没领到工资", ["wages", "local"]),
+    ("遵义一户人家的门面房协议还没谈拢，挖掘机直接推了", ["demolition", "local"]),
+    ("遵义今天举行抗战胜利纪念活动，附近中小学师生参加", ["local"]),  # pupils at a ceremony: no school topic
+])
+def test_roofs_crushed_by_snow_crude_oil_unpaid_cleaners_shops_pushed_down_and_ceremonies(text, expected):
+    wages = dict(WAGES, standard_terms=True)
+    assert topics(make_match(True, [POLLUTION, DEMOLITION, wages])(text)) == expected
