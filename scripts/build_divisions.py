@@ -73,8 +73,11 @@ def dictionary_words(names: set[str]) -> list[str]:
 
 
 def county_words(county_shorts: set[str]) -> list[str]:
-    """County-level short forms that are general-dictionary words not tagged as places."""
-    return sorted({word for word, _, tag in _jieba_dict() if word in county_shorts and not tag.startswith("ns")})
+    """County-level short forms that are general-dictionary words not tagged as places. A rare one
+    tagged as a person's name or another proper noun is jieba's noise on the place (余杭 56 nr, 义乌 92 nz),
+    not a word."""
+    return sorted({word for word, freq, tag in _jieba_dict() if word in county_shorts and not tag.startswith("ns")
+                   and not (tag.startswith(("nr", "nz")) and freq < NAME_OR_IDIOM_FREQ)})
 
 
 def _jieba_dict():

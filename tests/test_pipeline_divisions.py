@@ -177,3 +177,10 @@ def test_a_township_full_name_few_others_bear_counts_alone():
     assert "郭家店镇" in siping.strong and "郭家店镇" in siping.minor  # one namesake elsewhere: ours unless set there
     assert "郭家店" in siping.weak  # the short form still needs context
     assert "城关镇" in tree.expand("河南/洛阳市").weak  # hundreds of 城关镇
+
+
+def test_a_county_jieba_mistags_as_a_rare_name_is_a_place_not_a_word():
+    from pipeline.divisions import distinct_county_names
+    names = distinct_county_names()
+    assert {"义乌", "凯里", "侯马"} <= names  # nz 92, nr 46, nr 48 in jieba's dictionary: its noise on places
+    assert not {"石棉", "大堂", "凤凰"} & names  # everyday words (and 凤凰, a frequent given name)

@@ -792,3 +792,9 @@ def test_goods_shipped_elsewhere_and_a_show_of_an_old_story(city, division, text
 ])
 def test_regions_abroad_old_names_and_works_today_on_old_streets(city, division, text, relevant):
     assert locality_match(city, division)(text).relevant is relevant
+
+
+def test_people_from_here_working_in_a_county_jieba_mistags_are_set_there():
+    match = locality_match("丽水市", "浙江/丽水市")
+    assert not match("丽水籍工人在义乌讨薪\n二十几个丽水籍工人在义乌一家服装厂干了三个月，老板失联").relevant
+    assert match("丽水一家服装厂老板失联，工人讨薪").relevant
