@@ -184,7 +184,7 @@ _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢
 # 周 after these is a week ("这周黎坪的红叶"), not a surname.
 _WEEKS = frozenset((w, "周") for w in ("这", "上", "下", "本", "每", "那", "一", "两", "几", "整"))
 # After or before our name, these make it where people or cars come from (绵阳游客, 台州籍, 老家台州).
-_ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅游团", "旅行团", "牌照", "车牌", "车", "老乡", "老乡会",
+_ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅游团", "旅行团", "牌照", "车牌", "车", "老家", "老乡", "老乡会",
                            "同乡会", "校友", "校友会", "籍人", "籍男子", "籍女子"})
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.

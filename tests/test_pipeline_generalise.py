@@ -798,3 +798,9 @@ def test_people_from_here_working_in_a_county_jieba_mistags_are_set_there():
     match = locality_match("丽水市", "浙江/丽水市")
     assert not match("丽水籍工人在义乌讨薪\n二十几个丽水籍工人在义乌一家服装厂干了三个月，老板失联").relevant
     assert match("丽水一家服装厂老板失联，工人讨薪").relevant
+
+
+def test_a_hometown_named_by_the_workers_unpaid_elsewhere_is_where_they_come_from():
+    match = locality_match("铜仁市", "贵州/铜仁市")
+    text = "铜仁籍工人在宁波被欠薪半年\n二十多名铜仁籍工人在宁波被拖欠工资，有人想回铜仁老家过年都没路费"
+    assert not match(text).relevant
