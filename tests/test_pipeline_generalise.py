@@ -802,5 +802,6 @@ def test_people_from_here_working_in_a_county_jieba_mistags_are_set_there():
 
 def test_a_hometown_named_by_the_workers_unpaid_elsewhere_is_where_they_come_from():
     match = locality_match("铜仁市", "贵州/铜仁市")
-    text = "铜仁籍工人在宁波被欠薪半年\n在浙江宁波打工的二十多名铜仁籍工人被拖欠工资半年。工人们说老板跑了，年底想回铜仁老家都没路费。"
+    text = ("铜仁籍工人在宁波被欠薪半年\n在浙江宁波打工的二十多名铜仁籍工人被拖欠工资半年。"
+            "工人们说老板跑了，年底想回铜仁老家都没路费。")
     assert not match(text).relevant
