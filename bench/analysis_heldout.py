@@ -85,7 +85,9 @@ product was run on them):
   tonghua, huangshan, beihai — an eighty-seventh to eighty-ninth city (吉林 通化市, 安徽 黄山市,
             广西 北海市), written like them, first run after round 33 (blind once; read in round 34)
   yanan, huaihua, bazhong — a ninetieth to ninety-second city (陕西 延安市, 湖南 怀化市,
-            四川 巴中市), written like them, first run after round 34 (the blind sets)
+            四川 巴中市), written like them, first run after round 34 (blind once; read in round 35)
+  lhasa, sanming, yongzhou — a ninety-third to ninety-fifth city (西藏 拉萨市, 福建 三明市,
+            湖南 永州市), written like them, first run after round 35 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
