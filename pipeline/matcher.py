@@ -63,7 +63,9 @@ from pipeline.types import TopicHit
 from pipeline.vocabulary import topic_any_terms
 
 ROAD_WORDS = ("大道", "大街", "胡同", "路", "街", "巷", "弄", "道")
-_ROAD_AFTER = frozenset((w,) for w in ("大道", "大街", "路", "街", "巷"))  # not 道: 湖南|道|县
+# not 道: 湖南|道|县. A street or a school named after another city is in ours ("拉萨北京中路", "江苏实验中学").
+_ROAD_AFTER = frozenset((w,) for w in ("大道", "大街", "路", "街", "巷", "中路", "东路", "西路", "南路", "北路",
+                                       "实验", "实验中学", "实验小学", "实验学校"))
 _TOWNSHIP_AFTER = frozenset((w,) for w in ("乡", "镇", "村", "街道"))
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -688,7 +690,8 @@ class Matcher:
         index = {p: i for i, p in enumerate(starts[:-1])}
         # Names that the post once puts after another place and before 路上/路口 ("上海柳州路上"):
         # there, and wherever else the post says 柳州路上, they are a street elsewhere.
-        streets_elsewhere = {term for s, e, term, _ in loc_hits if e in index and tokens[index[e]] in ROAD_TOKENS
+        streets_elsewhere = {term for s, e, term, _ in loc_hits
+                             if (e in index and tokens[index[e]] in ROAD_TOKENS or text.startswith("路", e))
                              and self._after_another_place(tokens, index.get(s))}
         kept = []
         named: set[str] = set()
@@ -829,10 +832,11 @@ class Matcher:
         # "台州籍司机在江西追尾", "老家台州的，在杭州租房", "长治学院合唱团在北京获奖"). The city
         # itself acting elsewhere is still news of it ("青溪在北京办推介会"), not its people
         # ("一个遵义朋友在深圳开了家火锅店").
+        # Our province's name (an anchor: context only) is no sign of acting here ("天津西藏班").
         if kept and all(self._origin_only(tokens, index, s, e)
                         or (term not in self._own_names or tokens[index.get(e, 0)] != "在")
                         and self._acting_elsewhere(tokens, index.get(s), bisect_left(starts, e))
-                        for s, e, term, _ in kept) and not _OUR_SERVICES.search(text):
+                        for s, e, term, role in kept if role != ANCHOR) and not _OUR_SERVICES.search(text):
             elsewhere = self._first_elsewhere(tokens)
             if elsewhere is not None:
                 exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept]

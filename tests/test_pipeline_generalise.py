@@ -805,3 +805,13 @@ def test_a_hometown_named_by_the_workers_unpaid_elsewhere_is_where_they_come_fro
     text = ("铜仁籍工人在宁波被欠薪半年\n在浙江宁波打工的二十多名铜仁籍工人被拖欠工资半年。"
             "工人们说老板跑了，年底想回铜仁老家都没路费。")
     assert not match(text).relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("暑假一到北京中路布达拉宫广场那段就堵，旅游大巴随便停", True),  # a street of ours named after 北京
+    ("拉萨江苏实验中学组织全校师生地震应急疏散演练", True),  # a school of ours named after 江苏
+    ("拉萨路口围挡施工堵死\n南京拉萨路和北京西路路口这周围挡施工，公交改道", False),  # 南京's street throughout
+    ("天津西藏班学生考上名校\n天津红光中学西藏班今年高考成绩出炉，不少来自拉萨的学生考上了重点大学", False),
+])
+def test_streets_and_schools_named_after_other_places_and_pupils_from_here_studying_there(text, relevant):
+    assert locality_match("拉萨市", "西藏/拉萨市", aliases=("布达拉宫",))(text).relevant is relevant
