@@ -145,7 +145,10 @@ _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
     "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录", "考古", "发掘", "新发现",
-    "今后", "文物部门", "研学", "展演", "演出", "这个月", "这两天", "这几天", "修缮")) + ")(?!(?:在|又|才|重新)?(?:[看读刷学听背练]|语文))")  # not "最近在看唐宋史"
+    "今后", "文物部门", "研学", "展演", "演出", "这个月", "这两天", "这几天", "修缮", "新开")) + ")(?!(?:在|又|才|重新)?(?:[看读刷学听背练]|语文))")  # not "最近在看唐宋史"
+# A plan to go somewhere weighed, then given up for another place (本来想去X，最后去了Y).
+_WEIGHED = re.compile("本来|本想|原本|原打算|纠结|犹豫|还是")
+_CHOSE_ELSEWHERE = re.compile("(?:最后|后来)[^，。！？!?\n]{0,6}?(?:去了|选了|订了|改去|选择了)")
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌", "古称", "旧称", "原名", "古名"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
@@ -781,6 +784,13 @@ class Matcher:
         # here, is so wherever else it stands in the post ("襄垣是我朋友 … 我朋友刘襄垣下周结婚",
         # "黄果树瀑布在安顺，不在遵义 … 从遵义怎么走过去").
         kept = [hit for hit in kept if hit[2] not in named]
+        # A trip here weighed and given up for another place ("本来想去三明…最后去了武夷山"): a post
+        # about the other place.
+        chose = _last_match(_CHOSE_ELSEWHERE, text) if kept and ("最后" in text or "后来" in text) else None
+        if chose is not None and all(e <= chose.start() for _, e, *_ in kept) \
+                and _WEIGHED.search(text, 0, chose.start()):
+            exclusions += [f"locality:{term}@放弃" for *_, term, _ in kept]
+            kept = []
         # The rules below set a post elsewhere, and need another place named in it: most posts name none.
         if self._elsewhere.isdisjoint(tokens):
             # A place jieba joined to the next one ("上海浦东") still names somewhere else.
@@ -1080,6 +1090,14 @@ def _dropped(hits, exclusions: list[str], label: str, drop: set[str]) -> tuple[T
     """`hits` without the topics in `drop`, each reported as "label:<id>"."""
     exclusions += [f"{label}:{tid}" for tid in drop]
     return tuple(h for h in hits if h.topic_id not in drop)
+
+
+def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
+    """The last match of `pattern` in `text`, or None."""
+    last = None
+    for last in pattern.finditer(text):
+        pass
+    return last
 
 
 def _placed(tokens, index, text: str, s: int, e: int) -> bool:

@@ -815,3 +815,13 @@ def test_a_hometown_named_by_the_workers_unpaid_elsewhere_is_where_they_come_fro
 ])
 def test_streets_and_schools_named_after_other_places_and_pupils_from_here_studying_there(text, relevant):
     assert locality_match("拉萨市", "西藏/拉萨市", aliases=("布达拉宫",))(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("本想去永州最后去了桂林\n本来打算元旦去永州看九嶷山，查了一下高铁不方便，最后改去了桂林，阳朔西街挤得要命", False),
+    ("国庆去永州还是凤凰 最后选了凤凰\n纠结了半天，最后还是去了凤凰，古城的夜景确实好看", False),
+    ("本来想去省城看病，最后还是去了永州的中心医院，排了两个小时", True),  # chose here
+    ("永州柳子庙门口新开了一家书店，卖的多是本地文史书", True),  # a shop opened today
+])
+def test_a_trip_here_weighed_and_given_up_is_about_the_other_place(text, relevant):
+    assert locality_match("永州市", "湖南/永州市")(text).relevant is relevant
