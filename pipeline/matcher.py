@@ -787,7 +787,7 @@ class Matcher:
         # A trip here weighed and given up for another place ("本来想去三明…最后去了武夷山"): a post
         # about the other place.
         chose = _last_match(_CHOSE_ELSEWHERE, text) if kept and ("最后" in text or "后来" in text) else None
-        if chose is not None and all(e <= chose.start() for _, e, *_ in kept) \
+        if chose is not None and all(e <= chose.start() for _, e, _, role in kept if role != COMMON) \
                 and _WEIGHED.search(text, 0, chose.start()):
             exclusions += [f"locality:{term}@放弃" for *_, term, _ in kept]
             kept = []
