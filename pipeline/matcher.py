@@ -115,10 +115,10 @@ FOREIGN_COUNTRIES = frozenset({
     "沙特阿拉伯", "阿联酋", "卡塔尔", "科威特", "伊拉克", "叙利亚", "约旦", "黎巴嫩", "也门", "摩洛哥",
     "阿尔及利亚", "突尼斯", "利比亚", "埃塞俄比亚", "肯尼亚", "坦桑尼亚", "尼日利亚", "加纳", "赞比亚", "津巴布韦",
     "莫桑比克", "马达加斯加", "安哥拉", "刚果", "文莱", "斐济", "巴布亚新几内亚", "秘鲁", "智利", "古巴",
-    "哥伦比亚", "委内瑞拉", "厄瓜多尔", "玻利维亚", "乌拉圭", "巴拉圭", "巴拿马"})
+    "哥伦比亚", "委内瑞拉", "厄瓜多尔", "玻利维亚", "乌拉圭", "巴拉圭", "巴拿马"})  # not 巴林: 巴林左旗 is ours in 赤峰
 # Regions abroad: right before one of our names, a namesake there ("欧洲北海": the North Sea); elsewhere
 # in a post only where people come from or goods go ("华侨从欧洲回来"), so not a place that sets it.
-_REGIONS_ABROAD = frozenset({"欧洲", "北欧", "西欧", "东欧", "南欧", "非洲", "北美", "南美", "中东", "中亚", "东南亚"})  # not 巴林: 巴林左旗 is ours in 赤峰
+_REGIONS_ABROAD = frozenset({"欧洲", "北欧", "西欧", "东欧", "南欧", "非洲", "北美", "南美", "中东", "中亚", "东南亚"})
 # Words that bring something to the place after them ("北京专家来洛阳", "游客在洛阳"), and the ends of
 # tokens that name a shop, stall or building (面馆, 火烧店, 档口, 阁: "曲阜孔庙<our district>阁").
 _MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游"})
@@ -145,7 +145,8 @@ _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
     "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录", "考古", "发掘", "新发现",
-    "今后", "文物部门", "研学", "展演", "演出", "这个月", "这两天", "这几天", "修缮", "新开")) + ")(?!(?:在|又|才|重新)?(?:[看读刷学听背练]|语文))")  # not "最近在看唐宋史"
+    "今后", "文物部门", "研学", "展演", "演出", "这个月", "这两天", "这几天", "修缮", "新开"))
+    + ")(?!(?:在|又|才|重新)?(?:[看读刷学听背练]|语文))")  # not "最近在看唐宋史"
 # A plan to go somewhere weighed, then given up for another place (本来想去X，最后去了Y).
 _WEIGHED = re.compile("本来|本想|原本|原打算|纠结|犹豫|还是")
 _CHOSE_ELSEWHERE = re.compile("(?:最后|后来)[^，。！？!?\n]{0,6}?(?:去了|选了|订了|改去|选择了)")
@@ -189,8 +190,8 @@ _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢
 # 周 after these is a week ("这周黎坪的红叶"), not a surname.
 _WEEKS = frozenset((w, "周") for w in ("这", "上", "下", "本", "每", "那", "一", "两", "几", "整"))
 # After or before our name, these make it where people or cars come from (绵阳游客, 台州籍, 老家台州).
-_ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅游团", "旅行团", "牌照", "车牌", "车", "老家", "老乡", "老乡会",
-                           "同乡会", "校友", "校友会", "籍人", "籍男子", "籍女子"})
+_ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅游团", "旅行团", "牌照", "车牌", "车", "老家",
+                           "老乡", "老乡会", "同乡会", "校友", "校友会", "籍人", "籍男子", "籍女子"})
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
 _SHOPS = ("店", "超市", "商场", "市场", "菜场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家", "新开")
@@ -758,7 +759,8 @@ class Matcher:
                 continue
             if i and (i > 1 and tokens[i - 1] in ("在", "归") and tokens[i - 2] in ("不", "并不")  # 不|在|青溪
                       or tokens[i - 1] in ("不归", "不属于", "并不属于")):  # "婺源不归景德镇管"
-                exclusions.append(f"locality:{tokens[i - 2]}在{term}")
+                said = tokens[i - 1] if tokens[i - 1] not in ("在", "归") else tokens[i - 2] + tokens[i - 1]
+                exclusions.append(f"locality:{said}{term}")
                 named.add(term)
                 continue
             # Another city's, province's or county's name right before: "宁波江北", "南昌东湖区",
