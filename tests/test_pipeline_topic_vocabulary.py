@@ -243,6 +243,12 @@ DEMOLITION = {"id": "demolition", "name": "拆迁", "category": "城乡建设", 
               "standard_terms": True}
 
 
+@pytest.fixture(scope="module")
+def standard_topics():
+    """The example topics, pollution, expropriation and wages among them, all taking the standard words."""
+    return make_match(True, [POLLUTION, DEMOLITION, dict(WAGES, standard_terms=True)])
+
+
 @pytest.mark.parametrize("text,expected", [
     ("遵义一小区晚上一股臭鸡蛋味", ["pollution", "local"]),  # a smell said plainly
     ("遵义郊区晚上烧秸秆，浓烟呛得睡不着", ["pollution", "local"]),
@@ -305,9 +311,8 @@ def test_cooking_fumes_and_drowning(text, expected):
     ("遵义一水库有人野泳出事", ["safety", "local"]),
     ("遵义一学院学生在奶茶店兼职，老板找理由扣钱", ["wages", "local"]),  # students as workers: wages only
 ])
-def test_heaps_of_rubbish_jams_by_the_clock_dug_up_roads_and_docked_part_time_pay(text, expected):
-    wages = dict(WAGES, standard_terms=True)
-    assert topics(make_match(True, [POLLUTION, wages])(text)) == expected
+def test_heaps_of_rubbish_jams_by_the_clock_dug_up_roads_and_docked_part_time_pay(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -326,9 +331,8 @@ def test_slow_ambulances_bites_blocked_drains_and_graduate_job_fairs(text, expec
     ("遵义跑外卖的提成被扣，问站点也不说哪一单", ["wages", "local"]),
     ("遵义一村民的鸡舍被挖掘机连夜推平", ["demolition", "local"]),
 ])
-def test_coal_dust_burnt_sawdust_docked_commission_and_sheds_pushed_flat(text, expected):
-    wages = dict(WAGES, standard_terms=True)
-    assert topics(make_match(True, [POLLUTION, DEMOLITION, wages])(text)) == expected
+def test_coal_dust_burnt_sawdust_docked_commission_and_sheds_pushed_flat(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -337,9 +341,8 @@ def test_coal_dust_burnt_sawdust_docked_commission_and_sheds_pushed_flat(text, e
     ("遵义老街那一片是不是要拆了", ["demolition", "local"]),
     ("遵义一个老人突发脑梗，打了120等了一个小时车才到", ["health", "local"]),
 ])
-def test_yellow_smoke_pay_held_back_a_street_to_be_pulled_down_and_a_late_ambulance(text, expected):
-    wages = dict(WAGES, standard_terms=True)
-    assert topics(make_match(True, [POLLUTION, DEMOLITION, wages])(text)) == expected
+def test_yellow_smoke_pay_held_back_a_street_to_be_pulled_down_and_a_late_ambulance(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -358,6 +361,5 @@ def test_a_classmate_s_birthday_a_gas_main_dug_through_and_a_dentist(text, expec
     ("遵义一户人家的门面房协议还没谈拢，挖掘机直接推了", ["demolition", "local"]),
     ("遵义今天举行抗战胜利纪念活动，附近中小学师生参加", ["local"]),  # pupils at a ceremony: no school topic
 ])
-def test_roofs_crushed_by_snow_crude_oil_unpaid_cleaners_shops_pushed_down_and_ceremonies(text, expected):
-    wages = dict(WAGES, standard_terms=True)
-    assert topics(make_match(True, [POLLUTION, DEMOLITION, wages])(text)) == expected
+def test_roofs_crushed_by_snow_crude_oil_unpaid_cleaners_shops_pushed_down_and_ceremonies(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
