@@ -63,9 +63,10 @@ from pipeline.types import TopicHit
 from pipeline.vocabulary import topic_any_terms
 
 ROAD_WORDS = ("大道", "大街", "胡同", "路", "街", "巷", "弄", "道")
-# not 道: 湖南|道|县. A street or a school named after another city is in ours ("拉萨北京中路", "江苏实验中学").
-_ROAD_AFTER = frozenset((w,) for w in ("大道", "大街", "路", "街", "巷", "中路", "东路", "西路", "南路", "北路",
-                                       "实验", "实验中学", "实验小学", "实验学校"))
+# Right after another place, these make it part of a street's or school's name, and such a street or
+# school is in ours ("拉萨北京中路", "江苏实验中学"). Not 道: 湖南|道|县.
+_NAME_PART_AFTER = frozenset((w,) for w in ("大道", "大街", "路", "街", "巷", "中路", "东路", "西路", "南路", "北路",
+                                            "实验", "实验中学", "实验小学", "实验学校"))
 _TOWNSHIP_AFTER = frozenset((w,) for w in ("乡", "镇", "村", "街道"))
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -170,13 +171,13 @@ _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
 # Right before another place, these send our goods there: the post is not set there ("发往内蒙古").
 _SHIPPED_TO = frozenset({"发往", "运往", "销往", "卖往", "卖到", "销到", "运到", "发到", "出口到"})
-_LIST_JOINS = frozenset({"和", "、", "及", "与", "以及"})
 _LANDMARK_REACH = 5  # tokens between another place and our landmark ("宝鸡|常羊山|炎帝陵")
 _OUR_SERVICES = re.compile("医保|社保|户口|户籍|公积金|异地就医")
 # Right after another place in the clause after our name: our institution's branch there.
 _BRANCHES = frozenset({"分行", "支行", "分公司", "校区", "分校", "基地", "生产基地", "分院", "工厂", "厂区", "项目"})
 _SENTENCE_ENDS = frozenset({"。", "！", "？", "!", "?", "\n", "；", ";"})
-_LIST_WORDS = frozenset({"等", "等地", "等市", "等城市", "、", "和", "及", "与"})
+_LIST_JOINS = frozenset({"、", "和", "及", "与", "以及"})  # between the items of a list
+_LIST_WORDS = frozenset({"等", "等地", "等市", "等城市"}) | _LIST_JOINS - {"以及"}
 # Right before a two-character name, a degree adverb or modal makes it an adjective ("一路平顺",
 # "开起来很平顺", "都能平顺过冬") and a classifier makes it a common noun ("一条沙河"): no place.
 _CLASSIFIERS = frozenset({"一条", "这条", "那条", "一段", "这段", "那段", "一片", "这片", "那片", "大片", "一座", "这座",
@@ -902,7 +903,7 @@ class Matcher:
     def _names_elsewhere(self, tokens, k: int) -> bool:
         """Whether tokens[k] names another city, province or county as a place."""
         tok = tokens[k]
-        if tok not in self._elsewhere or tokens[k + 1:k + 2] in _ROAD_AFTER:  # 中山街, 南京路: a street
+        if tok not in self._elsewhere or tokens[k + 1:k + 2] in _NAME_PART_AFTER:  # 中山街, 南京路: a street
             return False
         if tokens[k + 1:k + 2] in _TOWNSHIP_AFTER:  # "白银|乡": a township of that name, not the city
             return False
