@@ -73,6 +73,10 @@ def _workers_of(cfg) -> list[int]:
     return pids
 
 
+def _day_label(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _wait_for(cond, timeout: float, proc, what: str):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -130,8 +134,15 @@ def test_sigkilled_watch_loses_nothing_sends_nothing_twice_and_catches_up(tmp_pa
         w.wait(timeout=30)
 
         # 3. a normal run: nothing to catch up, nothing resent; it lasts past the demo's own 摘报
-        # (issued at 45 s), which one of the killed runs may already have mailed
-        w = start("--duration", "60")
+        # (due at 45 s), which one of the killed runs may already have mailed. Stopped like an
+        # operator would (SIGTERM) once today's issue is in the mailbox and at least a minute has
+        # passed: a fixed --duration lost the race to a late demo job on a loaded CI machine.
+        started = time.monotonic()
+        w = start()
+        _wait_for(lambda: any(_day_label(now().date()) in s for _, s in _mails(box) if "摘报" in s), 240, w,
+                  "today's 摘报 e-mail")
+        time.sleep(max(0.0, 60 - (time.monotonic() - started)))
+        w.send_signal(signal.SIGTERM)
         assert w.wait(timeout=180) == 0, (tmp_path / "run2.err").read_text(encoding="utf-8")[-2000:]
         assert "已补发" not in output(2)
         assert output(2).strip().splitlines()[-1] == "yqwatch 已停止"
@@ -158,8 +169,7 @@ def test_sigkilled_watch_loses_nothing_sends_nothing_twice_and_catches_up(tmp_pa
     # scheduled one, within its first minute), each once across both kills
     daily = [s for s in subjects if "摘报" in s]
     for day in ((now() - timedelta(days=1)).date(), now().date()):
-        label = f"{day.year}年{day.month}月{day.day}日"
-        assert sum(label in s for s in daily) == 1, (label, subjects)
+        assert sum(_day_label(day) in s for s in daily) == 1, (_day_label(day), subjects)
     assert len(daily) == 2, subjects
     assert sum("交接班" in s for s in subjects) == 1, subjects
     yesterday = (now() - timedelta(days=1)).date()
