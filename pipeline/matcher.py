@@ -195,8 +195,13 @@ _ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅�
                            "老乡", "老乡会", "同乡会", "校友", "校友会", "籍人", "籍男子", "籍女子"})
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
-_SHOPS = ("店", "超市", "商场", "市场", "菜场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家", "新开")
+_SHOPS = ("店", "超市", "商场", "市场", "菜场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家", "新开",
+          "展会", "博览会", "展销会")
 _SOLD_BEFORE = ("买的", "买了", "买到", "吃到", "喝到", "购买的", "卖的", "网购的")
+# Right before our name (past a measure word or an opening quote), these make it the brand of goods bought
+# or of a sign hung ("买了件鄂尔多斯羊绒衫", "买的“福鼎白茶”", "挂着张家口莜面招牌"): where they came from.
+_GOODS_BEFORE = ("买的", "买了", "买到", "挂着", "挂的")
+_GOODS_SKIPPED = re.compile(r"[“\"'‘「『]|[一两几半\d]?[件盒箱袋包饼斤瓶罐条块套份]")
 # After a school word in one token, these make a person of it: "高中同学生日" is a classmate's birthday.
 _CLASSMATES = frozenset({"同学", "同学们", "同学会", "同学聚会", "室友", "同桌", "校友"})
 # Left parts of a compound token that deny or prevent what the topic word names (无污染, 防火灾).
@@ -704,7 +709,15 @@ class Matcher:
                            if term in self._placeable and _placed(tokens, index, text, s, e))
         works = [m.span() for m in _WORK_TITLE.finditer(text)] if "《" in text else []
         for s, e, term, role in loc_hits:
-            if role == OPTIONAL_TOPIC or s not in bounds:
+            if role == OPTIONAL_TOPIC:
+                continue
+            if s not in bounds:
+                # Inside a word jieba made of another place and our name's head ("丹东九连城|镇"): that
+                # place's namesake, here and wherever else the post names it.
+                k = bisect_left(starts, s) - 1
+                if k >= 0 and text[starts[k]:s] in self._elsewhere and (term in self._minor or term in self._aliases):
+                    exclusions.append(f"locality:{text[starts[k]:s]}{term}")
+                    named.add(term)
                 continue
             cover = next((x for xs, xe, x in lookalikes if xs <= s and e <= xe), None)
             if cover is not None:
@@ -790,7 +803,8 @@ class Matcher:
         # A trip here weighed and given up for another place ("本来想去三明…最后去了武夷山"): a post
         # about the other place.
         chose = _last_match(_CHOSE_ELSEWHERE, text) if kept and ("最后" in text or "后来" in text) else None
-        if chose is not None and all(e <= chose.start() for _, e, _, role in kept if role != COMMON) \
+        if chose is not None and all(e <= chose.start() for _, e, term, role in kept
+                                     if role != COMMON and term not in self._minor) \
                 and _WEIGHED.search(text, 0, chose.start()):
             exclusions += [f"locality:{term}@放弃" for *_, term, _ in kept]
             kept = []
@@ -824,8 +838,11 @@ class Matcher:
         # A title that names another city or province and nothing of ours but minor names says where
         # the post is set: our names in its body are then a product, a dish or a hometown named
         # after us ("北京一家小馆开业 … 一家<our city>羊杂碎小馆").
+        # Not when the body lists our city with others ("福州、宁德、南平等地有暴雨"): news of each.
         if title_end and kept and all(s >= title_end or term in self._minor for s, _, term, _ in kept) \
-                and not _OUR_SERVICES.search(text):
+                and not _OUR_SERVICES.search(text) \
+                and not any(term in self._own_names and self._listed(tokens, index.get(s))
+                            for s, e, term, _ in kept):
             i = 0  # the first other place the title names, not as a destination ("增开至银川城际列车")
             while i < len(tokens) and starts[i] < title_end \
                     and (not self._names_elsewhere(tokens, i) or i and tokens[i - 1] in _TOWARDS):
@@ -930,6 +947,10 @@ class Matcher:
             j is not None and (tokens[j] in _LIST_WORDS or tokens[j] in self._other_places
                                or tokens[j] in self._elsewhere))
 
+    def _listed(self, tokens, i: int | None) -> bool:
+        """Whether tokens[i] follows another place in a list: "福州、|宁德"."""
+        return bool(i) and i > 1 and tokens[i - 1] in _LIST_JOINS and self._names_elsewhere(tokens, i - 2)
+
     def _after_another_place(self, tokens, i: int | None) -> bool:
         """Whether the token before tokens[i] names another city, province or county, itself or as
         the place it lies in ("庆阳环县境内的环江")."""
@@ -947,14 +968,22 @@ class Matcher:
         if j is not None and (tokens[j] in _ORIGIN_AFTER or tokens[j][0] == "籍"
                               or tokens[j] in ("来", "过来") and tokens[j + 1:j + 2] == ("的",)):  # 泉州来的旅游团
             return True
-        return bool(i) and (tokens[i - 1] in _ORIGIN_BEFORE  # 老家台州, 老家是承德的
-                            or tokens[i - 1] == "是" and i > 1 and tokens[i - 2] in _ORIGIN_BEFORE)
+        if not i:
+            return False
+        if tokens[i - 1] in _ORIGIN_BEFORE or tokens[i - 1] == "是" and i > 1 and tokens[i - 2] in _ORIGIN_BEFORE:
+            return True  # 老家台州, 老家是承德的
+        k = i  # goods of our brand: "买了件|鄂尔多斯|羊绒衫", not "买了|青溪|的|茶叶" (bought here)
+        while k > i - 2 and k > 0 and _GOODS_SKIPPED.fullmatch(tokens[k - 1]):
+            k -= 1
+        return "".join(tokens[max(0, k - 2):k]).endswith(_GOODS_BEFORE) and j is not None \
+            and tokens[j] != "的" and _in_clause(tokens[j])
 
     def _acting_elsewhere(self, tokens, i: int | None, j: int | None) -> bool:
         """Whether the sentence holding our name (tokens[i:j]) sets it in another city or province: "在"
         that place before it in the sentence ("在贵阳举办的辩论赛上，遵义师范学院夺冠", "…合唱团昨晚在北京
         演出"), or in the clause after it, or coming or gone there ("长治的朋友来深圳玩", "玉溪游客去大理玩"; not
-        "去乌鲁木齐的火车" or "去济南要多久": a trip from here)."""
+        "去乌鲁木齐的火车" or "去济南要多久": a trip from here; "到" so only away from our name or after 从:
+        "学生到厦门服务", "从运城到太原看病", not "宁德到温州一带")."""
         if i is None:
             return False
         start = i  # back to the sentence's start: "在贵阳举办的辩论赛上，遵义师范学院夺冠"
@@ -966,7 +995,9 @@ class Matcher:
             if not _in_clause(tokens[k]):
                 return False
             if tokens[k] in _TO_THE_CAPITAL or tokens[k] in _GOES and tokens[k + 1] in self._elsewhere \
-                    or tokens[k] == "去" and tokens[k + 1] in self._elsewhere and tokens[k + 2:k + 3] != ("的",) \
+                    or (tokens[k] == "去" or tokens[k] == "到" and (k > j or tokens[i - 1:i] == ("从",))) \
+                    and tokens[k + 1] in self._elsewhere \
+                    and tokens[k + 2:k + 3] != ("的",) \
                     and not _route(tokens, k + 2) \
                     or tokens[k] in _ACTORS and tokens[k + 1] in self._elsewhere \
                     or tokens[k] in self._elsewhere and tokens[k + 1] in _BRANCHES:  # 桂林银行南宁分行

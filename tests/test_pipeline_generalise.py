@@ -611,11 +611,16 @@ def test_classmates_numbered_schools_and_vocabulary(example_match, text, expecte
     assert sorted(topics(example_match(text))) == sorted(expected)
 
 
-def locality_match(name: str, division: str | None = None, aliases: tuple[str, ...] = ()):
-    """A matcher for one city's locality only (its short name as the term)."""
+def locality_matcher(name: str, division: str | None = None, aliases: tuple[str, ...] = ()) -> Matcher:
+    """A Matcher for one city's locality only (its short name as the term)."""
     config = {"locality": {"name": name, "terms": [name[:-1]], "divisions": [division] if division else [],
                            "aliases": list(aliases)}, "topics": []}
-    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    return Matcher(TopicsConfig.model_validate(config), Normalizer())
+
+
+def locality_match(name: str, division: str | None = None, aliases: tuple[str, ...] = ()):
+    """locality_matcher's match with the product's segmenter."""
+    matcher = locality_matcher(name, division, aliases)
     segmenter = Segmenter(matcher.user_words())
     return lambda text: matcher.match(text, segmenter.cut)
 
@@ -825,3 +830,50 @@ def test_streets_and_schools_named_after_other_places_and_pupils_from_here_study
 ])
 def test_a_trip_here_weighed_and_given_up_is_about_the_other_place(text, relevant):
     assert locality_match("永州市", "湖南/永州市")(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    # goods of our brand bought, or a sign of ours hung, in another city: about that city
+    ("鄂尔多斯市", "内蒙古/鄂尔多斯市", "在上海七浦路买了件鄂尔多斯羊绒大衣，洗了一次就缩水了", False),
+    ("福鼎市", "福建/宁德市", "马连道买的“福鼎白茶”是假的\n北京马连道茶城买了两饼“福鼎白茶”，检测说是做旧的", False),
+    ("张家口市", "河北/张家口市", "天津河西区一家挂着张家口烧烤招牌的小店，串小得可怜", False),
+    ("鄂尔多斯市", "内蒙古/鄂尔多斯市", "北京的朋友来东胜玩，买了鄂尔多斯的羊绒衫带回去", True),  # bought here
+    # a fair in another city showing our goods
+    ("张家口市", "河北/张家口市", "广州展会上的蔚县剪纸\n广州文博会上有个蔚县剪纸摊位，排队的人不少", False),
+])
+def test_our_goods_bought_or_shown_in_another_city(city, division, text, relevant):
+    assert locality_match(city, division)(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    ("宁德市", "福建/宁德市", "宁德职业技术学院四十名学生到福州参加技能大赛，拿了两个一等奖", False),
+    ("张家口市", "河北/张家口市", "从张家口到北京看病，挂号就排了一上午", False),
+    ("宁德市", "福建/宁德市", "台风预计明天夜里在宁德到温州一带沿海登陆，渔船回港避风", True),  # a stretch of coast
+])
+def test_people_gone_to_another_city_act_there(city, division, text, relevant):
+    assert locality_match(city, division)(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    ("宁德市", "福建/宁德市", "福州宁德南平等地有暴雨\n省气象台预报，福州、宁德、南平等地明天有大暴雨", True),
+    ("莆田市", "福建/莆田市", "泉州东岳寺周末有表演\n泉州东岳寺说自己才是正宗，跟莆田、福清的说法不一样", False),
+])
+def test_a_forecast_listing_our_city_after_another_is_news_of_ours(city, division, text, relevant):
+    assert locality_match(city, division)(text).relevant is relevant
+
+
+def test_a_township_jieba_joined_to_another_city_s_name_is_that_city_s():
+    matcher = locality_matcher("张家口市", "河北/张家口市")
+    text = "九连城镇的草莓熟了\n丹东九连城镇大棚里的草莓熟了"
+    # as jieba cut it with a set's dictionary: the other city and our township's head in one word
+    joined = ["九连城镇", "的", "草莓", "熟了", "\n", "丹东九连城", "镇大", "棚里", "的", "草莓", "熟了"]
+    assert "".join(joined) == text
+    res = matcher.match(text, lambda _: joined)
+    assert not res.relevant and "locality:丹东九连城镇" in res.exclusions
+    assert locality_match("张家口市", "河北/张家口市")("九连城镇的莜麦收完了\n沽源县九连城镇的莜麦收完了").relevant
+
+
+def test_a_trip_here_given_up_with_a_township_s_namesake_after_the_choice():
+    match = locality_match("宁德市", "福建/宁德市")
+    text = "本来想去霞浦拍滩涂，最后选了平潭，结果上岛的大桥堵了两个小时"
+    assert not match(text).relevant

@@ -363,3 +363,16 @@ def test_a_classmate_s_birthday_a_gas_main_dug_through_and_a_dentist(text, expec
 ])
 def test_roofs_crushed_by_snow_crude_oil_unpaid_cleaners_shops_pushed_down_and_ceremonies(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一座煤矸石山又自燃了，一刮风全是硫磺味", ["pollution", "local"]),
+    ("遵义水库边漂着一大片旧泡沫浮球和烂渔网", ["pollution", "local"]),
+    ("遵义一水库冰面冰裂，钓鱼的人掉进水里被拉了上来", ["safety", "local"]),
+    ("遵义一辆面包车夜里撞上护栏，司机受了轻伤", ["traffic", "local"]),
+    ("遵义江边风太大渡船停航，赶集的人过不了河", ["traffic", "local"]),
+    ("遵义往机场的高速下午就堵上了", ["traffic", "local"]),
+    ("遵义一所中学新校区宿舍十个人一间", ["school", "local"]),
+])
+def test_sulphur_floats_thin_ice_guard_rails_ferries_and_dormitories(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
