@@ -89,7 +89,9 @@ product was run on them):
   lhasa, sanming, yongzhou — a ninety-third to ninety-fifth city (西藏 拉萨市, 福建 三明市,
             湖南 永州市), written like them, first run after round 35 (blind once; read in round 36)
   ordos, ningde, zhangjiakou — a ninety-sixth to ninety-eighth city (内蒙古 鄂尔多斯市, 福建 宁德市,
-            河北 张家口市), written like them, first run after round 36 (the blind sets)
+            河北 张家口市), written like them, first run after round 36 (blind once; read in round 37)
+  tongling, dazhou, maoming — a ninety-ninth to hundred-and-first city (安徽 铜陵市, 四川 达州市,
+            广东 茂名市), written like them, first run after round 37 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
