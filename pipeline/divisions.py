@@ -193,17 +193,19 @@ class DivisionTree:
             raise KeyError(path)
         return chain
 
-    def _unique_town_short(self, short: str, own: Counter[str]) -> bool:
-        """A township's short form that places a post on its own: no other township in China has
-        it, no county or city elsewhere is named so, and it is not a general-dictionary word (大年, 和睦)."""
-        return self._town_shorts[short] == 1 and self._count[short] == own[short] and short not in self._words
+    def _unique_town_short(self, short: str, own: Counter[str], own_shorts: Counter[str]) -> bool:
+        """A township's short form that places a post on its own: no township outside ours has it (the
+        source lists 老洲乡 under both districts it moved between), no county or city elsewhere is
+        named so, and it is not a general-dictionary word (大年, 和睦)."""
+        return self._town_shorts[short] == own_shorts[short] and self._count[short] == own[short] \
+            and short not in self._words
 
     def expand(self, path: str) -> DivisionTerms:
         chain = self.resolve(path)
         below = list(self._walk([chain[-1]]))
         # Names only divisions of ours bear are not ambiguous: the source lists 澄江县 and 澄江市
         # (renamed in 2019) side by side, both in 玉溪.
-        own, _ = self._bearers([chain[-1]])
+        own, own_shorts = self._bearers([chain[-1]])
 
         def elsewhere(name: str) -> int:  # bearers outside the configured division
             return self._count[name] - own[name]
@@ -217,7 +219,7 @@ class DivisionTree:
                 if name in self._common:
                     common.append(name)
                 elif (node.is_town and name == node.short
-                      and (not self._unique_town_short(name, own)
+                      and (not self._unique_town_short(name, own, own_shorts)
                            or node.name.endswith("街道") and (len(name) < 3 or name.endswith(_STREET_ENDS)))) \
                         or elsewhere(name) + 1 > (_SHARED_TOWN if node.is_town and name == node.name else 1):
                     weak.append(name)

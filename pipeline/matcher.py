@@ -88,7 +88,7 @@ _TRAFFIC = "交通运输"
 _WAGES = "劳动和社会保障"
 _WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱)|(?:工资|工钱)[^，。！？!?,\n]{0,4}?欠了")
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])[^，。！？!?,\n]{0,4}?(?:门口|校门)"
-                              r"[^。！？!?\n]{0,30}?(?:堵|车停满|停满)")
+                              r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)")  # not 堵学生要钱: extortion
 _SAFETY = "安全生产"
 _SCHOOL_WORKERS = frozenset({"老师", "教师", "培训机构", "辅导班", "学生", "大学生"})
 _STUCK_IN = re.compile("电梯|索道|缆车")
@@ -196,8 +196,8 @@ _ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅�
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
 _SHOPS = ("店", "超市", "商场", "市场", "菜场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家", "新开",
-          "展会", "博览会", "展销会")
-_SOLD_BEFORE = ("买的", "买了", "买到", "吃到", "喝到", "购买的", "卖的", "网购的")
+          "展会", "博览会", "展销会", "上架")
+_SOLD_BEFORE = ("买的", "买了", "买到", "吃到", "喝到", "购买的", "卖的", "网购的", "买到假的", "买了假的")
 # Right before our name (past a measure word or an opening quote), these make it the brand of goods bought
 # or of a sign hung ("买了件鄂尔多斯羊绒衫", "买的“福鼎白茶”", "挂着张家口莜面招牌"): where they came from.
 _GOODS_BEFORE = ("买的", "买了", "买到", "挂着", "挂的")

@@ -169,6 +169,8 @@ def test_names_only_our_own_divisions_bear_are_not_ambiguous():
     assert "澄江" in tree.expand("云南/玉溪市").strong  # the source lists 澄江县 and 澄江市, both ours
     assert "澄江" in tree.expand("云南").strong
     assert "永定" in tree.expand("福建/龙岩市").weak  # 张家界 has a 永定区 too
+    # 老洲乡 listed under both districts it moved between, and nowhere else: ours alone
+    assert "老洲" in tree.expand("安徽/铜陵市").strong and "老洲" in tree.expand("安徽").strong
 
 
 def test_a_township_full_name_few_others_bear_counts_alone():

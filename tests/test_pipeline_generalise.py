@@ -877,3 +877,11 @@ def test_a_trip_here_given_up_with_a_township_s_namesake_after_the_choice():
     match = locality_match("宁德市", "福建/宁德市")
     text = "本来想去霞浦拍滩涂，最后选了平潭，结果上岛的大桥堵了两个小时"
     assert not match(text).relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    ("茂名市", "广东/茂名市", "上海盒马上架高州荔枝\n白糖罂和妃子笑都有，每斤二十多元", False),
+    ("铜陵市", "安徽/铜陵市", "上海买到假的铜陵白姜\n收到一看就是普通嫩姜腌的，商家还不给退", False),
+])
+def test_a_title_selling_our_produce_in_another_city(city, division, text, relevant):
+    assert locality_match(city, division)(text).relevant is relevant

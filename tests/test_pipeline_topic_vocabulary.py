@@ -376,3 +376,18 @@ def test_roofs_crushed_by_snow_crude_oil_unpaid_cleaners_shops_pushed_down_and_c
 ])
 def test_sulphur_floats_thin_ice_guard_rails_ferries_and_dormitories(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一片城中村改造，补偿一户一个价", ["demolition", "local"]),
+    ("遵义一家电子厂辞职要押两个月工资", ["wages", "local"]),
+    ("遵义江面大雾停渡，洲上的人出不来", ["traffic", "local"]),
+    ("遵义一家冶炼厂完成烟气超低排放改造", ["pollution", "local"]),
+    ("遵义三中门口有人堵学生要钱", ["school", "local"]),  # extortion at a gate: no jam
+    ("遵义过年这几天朋友圈爆炸了，全是游神视频", ["local"]),  # figures of speech, no blast
+    ("遵义水果季快递单量爆炸，网点忙到半夜", ["local"]),
+    ("遵义一家店装修完老板玩失踪，工钱要不回来", ["wages", "local"]),
+])
+def test_village_renewal_pay_held_to_quit_fog_on_the_ferry_ultra_low_emissions_and_figures(standard_topics, text,
+                                                                                          expected):
+    assert topics(standard_topics(text)) == expected
