@@ -91,7 +91,9 @@ product was run on them):
   ordos, ningde, zhangjiakou — a ninety-sixth to ninety-eighth city (内蒙古 鄂尔多斯市, 福建 宁德市,
             河北 张家口市), written like them, first run after round 36 (blind once; read in round 37)
   tongling, dazhou, maoming — a ninety-ninth to hundred-and-first city (安徽 铜陵市, 四川 达州市,
-            广东 茂名市), written like them, first run after round 37 (the blind sets)
+            广东 茂名市), written like them, first run after round 37 (blind once; read in round 38)
+  huaian, xinyang, jiamusi — a hundred-and-second to hundred-and-fourth city (江苏 淮安市, 河南 信阳市,
+            黑龙江 佳木斯市), written like them, first run after round 38 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
