@@ -67,6 +67,9 @@ ROAD_WORDS = ("大道", "大街", "胡同", "路", "街", "巷", "弄", "道")
 # school is in ours ("拉萨北京中路", "江苏实验中学"). Not 道: 湖南|道|县.
 _NAME_PART_AFTER = frozenset((w,) for w in ("大道", "大街", "路", "街", "巷", "中路", "东路", "西路", "南路", "北路",
                                             "实验", "实验中学", "实验小学", "实验学校"))
+# The last character of a division's or a landmark's name, which jieba may give to the next word
+# ("发展|乡政府" for 发展乡|政府, "贤|山脚下" for 贤山|脚下).
+_NAME_TAILS = frozenset(("乡", "镇", "县", "区", "市", "街道", "山", "湖", "河", "江"))
 _TOWNSHIP_AFTER = frozenset((w,) for w in ("乡", "镇", "村", "街道"))
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -87,15 +90,18 @@ _HEALTH = "卫生计生"
 _TRAFFIC = "交通运输"
 _WAGES = "劳动和社会保障"
 _WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱)|(?:工资|工钱)[^，。！？!?,\n]{0,4}?欠了")
-_SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])[^，。！？!?,\n]{0,4}?(?:门口|校门)"
-                              r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)")  # not 堵学生要钱: extortion
+_SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
+                              r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
+                              r"|[^，。！？!?,\n]{0,8}?堵在?校?门口)")
 _SAFETY = "安全生产"
 _SCHOOL_WORKERS = frozenset({"老师", "教师", "培训机构", "辅导班", "学生", "大学生"})
+_CANTEEN_STAFF = _SCHOOL_WORKERS | {"食堂", "学校", "小学", "中学", "高中", "大学", "学院"}  # a contractor's hands
 _STUCK_IN = re.compile("电梯|索道|缆车")
 # Phrases in which a topic word names something besides its topic, looked over like FIGURATIVE ones:
-# a rabies shot after a dog bite is first aid (the bite is the post's subject, not health care), and
-# a blocked drain is no traffic jam.
-_NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", "下水道堵了", "下水道又堵了", "下水道堵死", "管道堵了", "马桶堵了")
+# a rabies shot after a dog bite is first aid (the bite is the post's subject, not health care); a
+# blocked drain is no traffic jam, a boat capsized no road accident, a notice's "mind the roads" no traffic.
+_NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", "下水道堵了", "下水道又堵了", "下水道堵死", "管道堵了", "马桶堵了",
+                    "船侧翻", "留意路况", "注意路况")
 _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "交通中断", "道路中断", "出行受阻"})
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
 _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花)[^。！？!?\n]*")
@@ -135,7 +141,7 @@ _HISTORY = re.compile("|".join((
     "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
     "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语", "红楼梦", "西游记", "汉武帝", "秦始皇", "唐太宗",
     "安史之乱", "历史讲座", "封神", "隋唐", "成语", "元代", "辽代", "金代", "清末", "汉书", "三国志",
-    "资治通鉴")))
+    "资治通鉴", "封侯")))
 # Right after a dynasty, a thing that still stands: its age, not a story of the past.
 _STANDING = re.compile("的?(?:大殿|殿堂|古建筑?|建筑|木构|壁画|彩塑|石刻|古碑|石碑|古桥|石桥|拱桥|古塔|砖塔|古寺|民居|"
                        "老房子|城墙|牌坊|戏台|古井|石窟|造像|佛像|古树|古柏|楼阁)")
@@ -462,10 +468,15 @@ class Matcher:
             hits = self._only_in(hits, text, exclusions, _TRAFFIC, _EVENT_SENTENCE, "event")
         if subjects - {_SCHOOL, _HEALTH}:
             hits = self._only_in(hits, text, exclusions, _HEALTH, _TREATED_SENTENCE, "treated")
-        # Teachers or students unpaid by a tutoring school or a tea shop: a wages post; the school
-        # words only say who worked there ("培训机构关门，老师三个月工资没发").
+        # Teachers or students unpaid by a tutoring school or a tea shop, or a school canteen's hands
+        # unpaid by its contractor: a wages post; the school words only say who worked there
+        # ("培训机构关门，老师三个月工资没发", "学校食堂临时工被拖欠工资").
+        # 医保 beside 社保 is a service desk's counter ("办社保、医保、户口"), not health care.
+        if _HEALTH in subjects and "社保" in text:
+            hits = _without(hits, exclusions, "services", _HEALTH, {"医保"})
         if _WAGES in subjects:
-            hits = _without(hits, exclusions, "employer", _SCHOOL, _SCHOOL_WORKERS)
+            canteen = any("食堂" in h.words for h in hits if h.category == _SCHOOL)
+            hits = _without(hits, exclusions, "employer", _SCHOOL, _CANTEEN_STAFF if canteen else _SCHOOL_WORKERS)
         # 中毒 as a craving for a dish ("吃了一回驴打滚就中毒了"), nobody sick: no poisoning.
         if _SAFETY in subjects and hooked_on_food(text):
             hits = _without(hits, exclusions, "figurative", _SAFETY, {"中毒"})
@@ -515,7 +526,8 @@ class Matcher:
         """A locality name that jieba's general dictionary swallowed into a longer word at its start
         ("遵义会议" in "遵义会议会址门口") is cut out, when the rest is itself a word of 2–4
         characters and not a road or division word (青溪路, 青溪镇 stay whole: look-alikes); and one
-        whose division word jieba gave to the next word ("发展|乡政府" for 发展乡|政府) is made whole."""
+        whose last character jieba gave to the next word ("发展|乡政府" for 发展乡|政府, "贤|山脚下") is
+        made whole."""
         starts = None
         split: dict[int, tuple[str, ...]] = {}  # token index → the tokens that replace it
         for s, e, term, role in loc_hits:
@@ -529,7 +541,7 @@ class Matcher:
             if i + 1 < len(tokens) and len(tokens[i]) < len(term) and term.startswith(tokens[i]):
                 tail = term[len(tokens[i]):]
                 rest = tokens[i + 1][len(tail):]
-                if tail in DIVISION_WORDS and tokens[i + 1].startswith(tail) \
+                if tail in _NAME_TAILS and tokens[i + 1].startswith(tail) \
                         and 2 <= len(rest) <= _SWALLOWED_REST and list(segment(rest)) == [rest]:
                     split[i], split[i + 1] = (term,), (rest,)
                 continue

@@ -885,3 +885,13 @@ def test_a_trip_here_given_up_with_a_township_s_namesake_after_the_choice():
 ])
 def test_a_title_selling_our_produce_in_another_city(city, division, text, relevant):
     assert locality_match(city, division)(text).relevant is relevant
+
+
+def test_a_landmark_whose_last_character_jieba_gave_to_the_next_word_is_made_whole():
+    match = locality_match("信阳市", "河南/信阳市", aliases=("贤山",))
+    assert match("贤山脚下采石场天天放炮，粉尘满天").relevant  # 贤|山脚下
+
+
+def test_a_marquis_named_after_a_place_is_history():
+    match = locality_match("淮安市", "江苏/淮安市")
+    assert not match("淮阴侯韩信的故事\n淮阴侯韩信少时受胯下之辱，后来拜将封侯").relevant

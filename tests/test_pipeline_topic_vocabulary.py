@@ -391,3 +391,19 @@ def test_sulphur_floats_thin_ice_guard_rails_ferries_and_dormitories(standard_to
 def test_village_renewal_pay_held_to_quit_fog_on_the_ferry_ultra_low_emissions_and_figures(standard_topics, text,
                                                                                           expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义湖面一条渔船侧翻，一人遇难", ["safety", "local"]),  # a boat: no road accident
+    ("遵义明天有大雪，出行请留意路况", ["local"]),  # a notice's advice
+    ("遵义一所中学食堂的临时工被外包公司拖欠工资，学校说找公司", ["wages", "local"]),  # the contractor's hands
+    ("遵义一所中学拖欠代课老师工资半年", ["school", "wages", "local"]),  # the school's own teachers
+    ("遵义的油菜花视频播放量爆炸了", ["local"]),
+    ("遵义一个乡的便民服务中心搬新址，办社保医保的群众请注意", ["local"]),  # a service desk
+    ("遵义住院费用医保社保能报多少", ["health", "local"]),
+    ("遵义水库上游水面一层绿沫子", ["pollution", "local"]),
+    ("遵义山脚下那段路昨晚有辆车撞上了护栏", ["traffic", "local"]),
+    ("遵义一所小学放学接孩子的车堵门口", ["traffic", "school", "local"]),
+])
+def test_boats_notices_canteen_hands_views_service_desks_and_a_gate_blocked(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
