@@ -99,9 +99,10 @@ _CANTEEN_STAFF = _SCHOOL_WORKERS | {"食堂", "学校", "小学", "中学", "高
 _STUCK_IN = re.compile("电梯|索道|缆车")
 # Phrases in which a topic word names something besides its topic, looked over like FIGURATIVE ones:
 # a rabies shot after a dog bite is first aid (the bite is the post's subject, not health care); a
-# blocked drain is no traffic jam, a boat capsized no road accident, a notice's "mind the roads" no traffic.
+# blocked drain or flue is no traffic jam, a boat capsized no road accident, a notice's "mind the roads" no
+# traffic.
 _NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", "下水道堵了", "下水道又堵了", "下水道堵死", "管道堵了", "马桶堵了",
-                    "船侧翻", "留意路况", "注意路况")
+                    "船侧翻", "留意路况", "注意路况", "烟道堵了", "烟囱堵了")
 _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "交通中断", "道路中断", "出行受阻"})
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
 _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花)[^。！？!?\n]*")
@@ -153,7 +154,7 @@ _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
     "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录", "考古", "发掘", "新发现",
     "今后", "文物部门", "研学", "展演", "演出", "这个月", "这两天", "这几天", "修缮", "新开"))
-    + ")(?!(?:在|又|才|重新)?(?:[看读刷学听背练]|语文))")  # not "最近在看唐宋史"
+    + ")(?!(?:在|又|才|重新)?(?:[看读刷学听背练]|语文|历史课))")  # not "最近在看唐宋史", "今天历史课讲"
 # A plan to go somewhere weighed, then given up for another place (本来想去X，最后去了Y).
 _WEIGHED = re.compile("本来|本想|原本|原打算|纠结|犹豫|还是")
 _CHOSE_ELSEWHERE = re.compile("(?:最后|后来)[^，。！？!?\n]{0,6}?(?:去了|选了|订了|改去|选择了)")
@@ -176,6 +177,7 @@ _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 # Right before a place in a title, these make it a destination, not where the post is set.
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
 # Right before another place, these send our goods there: the post is not set there ("发往内蒙古").
+_ACROSS = frozenset({"对岸", "对面", "隔江", "隔河"})  # "对岸就是俄罗斯": a view from here, not a setting
 _SHIPPED_TO = frozenset({"发往", "运往", "销往", "卖往", "卖到", "销到", "运到", "发到", "出口到"})
 _LANDMARK_REACH = 5  # tokens between another place and our landmark ("宝鸡|常羊山|炎帝陵")
 _OUR_SERVICES = re.compile("医保|社保|户口|户籍|公积金|异地就医")
@@ -919,7 +921,7 @@ class Matcher:
         """The first other city, province or county the post names as a place, or None; tokens at
         the indices `ours` are inside one of our own names ("白银蒙古族乡" holds the city 白银)."""
         return next((tok for k, tok in enumerate(tokens) if k not in ours and self._names_elsewhere(tokens, k)
-                     and not self._shipped_to(tokens, k)), None)
+                     and not self._shipped_to(tokens, k) and not _ACROSS.intersection(tokens[max(0, k - 2):k])), None)
 
     def _shipped_to(self, tokens, k: int) -> bool:
         """Whether tokens[k] is where our goods are sent: right after 发往 or in a list of places after it
@@ -978,8 +980,8 @@ class Matcher:
         """Whether the name at s..e says only where someone or something comes from."""
         i, j = index.get(s), index.get(e)
         if j is not None and (tokens[j] in _ORIGIN_AFTER or tokens[j][0] == "籍"
-                              or tokens[j] in ("来", "过来") and tokens[j + 1:j + 2] == ("的",)):  # 泉州来的旅游团
-            return True
+                              or tokens[j] in ("来", "过来", "运来", "运过来") and tokens[j + 1:j + 2] == ("的",)):
+            return True  # 泉州来的旅游团, 说是浦北运来的
         if not i:
             return False
         if tokens[i - 1] in _ORIGIN_BEFORE or tokens[i - 1] == "是" and i > 1 and tokens[i - 2] in _ORIGIN_BEFORE:

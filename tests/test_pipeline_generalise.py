@@ -895,3 +895,16 @@ def test_a_landmark_whose_last_character_jieba_gave_to_the_next_word_is_made_who
 def test_a_marquis_named_after_a_place_is_history():
     match = locality_match("淮安市", "江苏/淮安市")
     assert not match("淮阴侯韩信的故事\n淮阴侯韩信少时受胯下之辱，后来拜将封侯").relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    # a country across the river is a view from here
+    ("佳木斯市", "黑龙江/佳木斯市", "通江乡江边的晚霞\n抚远通江乡江边的晚霞很美，对岸就是俄罗斯", True),
+    ("佳木斯市", "黑龙江/佳木斯市", "抚远游客在俄罗斯哈巴罗夫斯克被骗", False),
+    # our produce brought to another city's restaurant
+    ("钦州市", "广西/钦州市", "浦北红椎菌在广州卖到天价\n广州一家餐厅推出红椎菌炖鸡，说是浦北运来的，一锅八百多", False),
+    # a history lesson today is still history
+    ("聊城市", "山东/聊城市", "今天历史课讲战国，老师讲到鲁仲连射书聊城的典故", False),
+])
+def test_a_view_across_the_border_produce_shipped_in_and_a_history_lesson_today(city, division, text, relevant):
+    assert locality_match(city, division)(text).relevant is relevant

@@ -407,3 +407,13 @@ def test_village_renewal_pay_held_to_quit_fog_on_the_ferry_ultra_low_emissions_a
 ])
 def test_boats_notices_canteen_hands_views_service_desks_and_a_gate_blocked(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一户人家烟道堵了，一家三口煤烟中毒", ["safety", "local"]),  # a blocked flue: no jam
+    ("遵义年会合唱简直车祸现场，笑死", ["local"]),  # a figure
+    ("遵义一个工地门口农民工举着牌子要血汗钱", ["wages", "local"]),
+    ("遵义修水渠的活干完一年了，老板一直拖着不给结账", ["wages", "local"]),
+])
+def test_a_blocked_flue_a_choir_like_a_crash_and_sweat_money(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
