@@ -100,16 +100,16 @@ _STUCK_IN = re.compile("电梯|索道|缆车")
 # Phrases in which a topic word names something besides its topic, looked over like FIGURATIVE ones:
 # a rabies shot after a dog bite is first aid (the bite is the post's subject, not health care); a
 # blocked drain or flue is no traffic jam, a boat capsized no road accident, a notice's "mind the roads" no
-# traffic.
+# traffic; a caller posing as the 医保 office is a fraud, not health care.
 _NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", "下水道堵了", "下水道又堵了", "下水道堵死", "管道堵了", "马桶堵了",
-                    "船侧翻", "留意路况", "注意路况", "烟道堵了", "烟囱堵了")
+                    "船侧翻", "留意路况", "注意路况", "烟道堵了", "烟囱堵了", "冒充医保")
 _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "交通中断", "道路中断", "出行受阻"})
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
 _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花)[^。！？!?\n]*")
 # A clause that takes the hurt to hospital: the hospital in it is where they went, not the subject.
 _TREATED_SENTENCE = re.compile(r"[^。！？!?，,；;\n]*(?:送往|送到|送至|送进|送医|就医|抢救|救治|观察|治疗)[^。！？!?，,；;\n]*")
 # A sentence that tells of a visit or a ticket: pupils and schools in it are visitors.
-_VISIT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:参观|研学|祭扫|游学|写生|半价|免票|门票|纪念活动|献花|默哀)[^。！？!?\n]*")
+_VISIT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:参观|研学|祭扫|游学|写生|半价|免票|门票|纪念活动|献花|默哀|升旗仪式)[^。！？!?\n]*")
 # Countries whose name sets a post abroad like another province does ("日本五井站" is in 千叶, not a
 # township of ours). Not 蒙古: a token of 内蒙古's posts too.
 FOREIGN_COUNTRIES = frozenset({
@@ -142,7 +142,7 @@ _HISTORY = re.compile("|".join((
     "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
     "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语", "红楼梦", "西游记", "汉武帝", "秦始皇", "唐太宗",
     "安史之乱", "历史讲座", "封神", "隋唐", "成语", "元代", "辽代", "金代", "清末", "汉书", "三国志",
-    "资治通鉴", "封侯")))
+    "资治通鉴", "封侯", "庄子", "孟子")))
 # Right after a dynasty, a thing that still stands: its age, not a story of the past.
 _STANDING = re.compile("的?(?:大殿|殿堂|古建筑?|建筑|木构|壁画|彩塑|石刻|古碑|石碑|古桥|石桥|拱桥|古塔|砖塔|古寺|民居|"
                        "老房子|城墙|牌坊|戏台|古井|石窟|造像|佛像|古树|古柏|楼阁)")
@@ -159,6 +159,8 @@ _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
 _WEIGHED = re.compile("本来|本想|原本|原打算|纠结|犹豫|还是")
 _CHOSE_ELSEWHERE = re.compile("(?:最后|后来)[^，。！？!?\n]{0,6}?(?:去了|选了|订了|改去|选择了)")
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
+# After a name that is also a metal, a rank in a game or a membership tier (白银段位, 白银会员).
+_RANKS = ("段位", "会员")
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌", "古称", "旧称", "原名", "古名"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
 _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "运动员", "导演", "主持人", "画家", "诗人", "教授",
@@ -204,7 +206,7 @@ _ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅�
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
 _SHOPS = ("店", "超市", "商场", "市场", "菜场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家", "新开",
-          "展会", "博览会", "展销会", "上架")
+          "展会", "博览会", "展销会", "上架", "一家", "这家", "那家")
 _SOLD_BEFORE = ("买的", "买了", "买到", "吃到", "喝到", "购买的", "卖的", "网购的", "买到假的", "买了假的")
 # Right before our name (past a measure word or an opening quote), these make it the brand of goods bought
 # or of a sign hung ("买了件鄂尔多斯羊绒衫", "买的“福鼎白茶”", "挂着张家口莜面招牌"): where they came from.
@@ -470,14 +472,14 @@ class Matcher:
             hits = self._only_in(hits, text, exclusions, _TRAFFIC, _EVENT_SENTENCE, "event")
         if subjects - {_SCHOOL, _HEALTH}:
             hits = self._only_in(hits, text, exclusions, _HEALTH, _TREATED_SENTENCE, "treated")
-        # Teachers or students unpaid by a tutoring school or a tea shop, or a school canteen's hands
-        # unpaid by its contractor: a wages post; the school words only say who worked there
-        # ("培训机构关门，老师三个月工资没发", "学校食堂临时工被拖欠工资").
+        # Teachers or students unpaid by a tutoring school or a tea shop, or a contractor's canteen
+        # hands or builders at a school: a wages post; the school words only say who worked there
+        # ("培训机构关门，老师三个月工资没发", "学校食堂临时工被拖欠工资", "小学新楼施工队没发工资").
         # 医保 beside 社保 is a service desk's counter ("办社保、医保、户口"), not health care.
         if _HEALTH in subjects and "社保" in text:
             hits = _without(hits, exclusions, "services", _HEALTH, {"医保"})
         if _WAGES in subjects:
-            canteen = any("食堂" in h.words for h in hits if h.category == _SCHOOL)
+            canteen = "施工" in text or any("食堂" in h.words for h in hits if h.category == _SCHOOL)
             hits = _without(hits, exclusions, "employer", _SCHOOL, _CANTEEN_STAFF if canteen else _SCHOOL_WORKERS)
         # 中毒 as a craving for a dish ("吃了一回驴打滚就中毒了"), nobody sick: no poisoning.
         if _SAFETY in subjects and hooked_on_food(text):
@@ -756,6 +758,8 @@ class Matcher:
                 suffix = None
             if suffix is None and term.endswith("平") and text.startswith(("方米", "方公里", "方千米"), e):
                 suffix = "方"  # "每人只有四平方米": a number and 平方米, not 四平
+            if suffix is None and text.startswith(_RANKS, e):
+                suffix = next(r for r in _RANKS if text.startswith(r, e))  # "卡在白银段位": a rank, not 白银
             if suffix is not None:
                 exclusions.append(f"locality:{term}{suffix}")
                 continue

@@ -908,3 +908,14 @@ def test_a_marquis_named_after_a_place_is_history():
 ])
 def test_a_view_across_the_border_produce_shipped_in_and_a_history_lesson_today(city, division, text, relevant):
     assert locality_match(city, division)(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    ("白银市", "甘肃/白银市", "王者荣耀卡在白银段位一个月了，天天被队友坑", False),  # a rank, not the city
+    ("白银市", "甘肃/白银市", "视频平台的白银会员权益缩水了", False),
+    ("白银市", "甘肃/白银市", "白银今天下了一场大雪", True),
+    ("安康市", "陕西/安康市", "西安小寨一家安康蒸面吃出头发\n跟老板说了，只说重做一碗", False),  # a shop elsewhere
+    ("安康市", "陕西/安康市", "语文课讲《庄子》里汉阴丈人抱瓮灌园的故事", False),  # a classic
+])
+def test_ranks_named_like_a_city_a_shop_elsewhere_and_a_classic(city, division, text, relevant):
+    assert locality_match(city, division)(text).relevant is relevant

@@ -417,3 +417,18 @@ def test_boats_notices_canteen_hands_views_service_desks_and_a_gate_blocked(stan
 ])
 def test_a_blocked_flue_a_choir_like_a_crash_and_sweat_money(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一位老人接到冒充医保局的电话，被骗走两万", ["local"]),  # a fraud, not health care
+    ("遵义一所小学新教学楼的施工队三个月没发工资", ["wages", "local"]),  # builders at a school
+    ("遵义广场今早举行升旗仪式，附近学校的学生也来了", ["local"]),  # pupils at a ceremony
+    ("遵义一处矿山放炮，飞石砸进了村民院子", ["safety", "local"]),
+    ("遵义景区一名游客翻护栏拍照摔下山坡", ["safety", "local"]),
+    ("遵义一个镇的通村公路修好了", ["traffic", "local"]),
+    ("遵义一所中学住校生宿舍没热水", ["school", "local"]),
+    ("遵义这片征迁补偿怎么算", ["demolition", "local"]),
+    ("遵义一家厂辞职时最后一个月工资全扣了", ["wages", "local"]),
+])
+def test_fraud_callers_builders_at_schools_ceremonies_flying_rock_and_boarders(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
