@@ -97,7 +97,9 @@ product was run on them):
   qinzhou, liaocheng, wuwei — a hundred-and-fifth to hundred-and-seventh city (广西 钦州市, 山东 聊城市,
             甘肃 武威市), written like them, first run after round 39 (blind once; read in round 40)
   nanping, baiyin, ankang — a hundred-and-eighth to hundred-and-tenth city (福建 南平市, 甘肃 白银市,
-            陕西 安康市), written like them, first run after round 40 (the blind sets)
+            陕西 安康市), written like them, first run after round 40 (blind once; read in round 41)
+  shaoyang, wuzhou, yingkou — a hundred-and-eleventh to hundred-and-thirteenth city (湖南 邵阳市, 广西 梧州市,
+            辽宁 营口市), written like them, first run after round 41 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
