@@ -99,10 +99,10 @@ _CANTEEN_STAFF = _SCHOOL_WORKERS | {"食堂", "学校", "小学", "中学", "高
 _STUCK_IN = re.compile("电梯|索道|缆车")
 # Phrases in which a topic word names something besides its topic, looked over like FIGURATIVE ones:
 # a rabies shot after a dog bite is first aid (the bite is the post's subject, not health care); a
-# blocked drain or flue is no traffic jam, a boat capsized no road accident, a notice's "mind the roads" no
+# blocked drain, flue or septic tank is no traffic jam, a boat capsized no road accident, a notice's "mind the roads" no
 # traffic; a caller posing as the 医保 office is a fraud, not health care.
 _NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", "下水道堵了", "下水道又堵了", "下水道堵死", "管道堵了", "马桶堵了",
-                    "船侧翻", "留意路况", "注意路况", "烟道堵了", "烟囱堵了", "冒充医保")
+                    "船侧翻", "留意路况", "注意路况", "烟道堵了", "烟囱堵了", "化粪池堵了", "冒充医保")
 _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "交通中断", "道路中断", "出行受阻"})
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
 _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花)[^。！？!?\n]*")
@@ -142,7 +142,7 @@ _HISTORY = re.compile("|".join((
     "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
     "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语", "红楼梦", "西游记", "汉武帝", "秦始皇", "唐太宗",
     "安史之乱", "历史讲座", "封神", "隋唐", "成语", "元代", "辽代", "金代", "清末", "汉书", "三国志",
-    "资治通鉴", "封侯", "庄子", "孟子")))
+    "资治通鉴", "封侯", "庄子", "孟子", "甲午", "听评书")))
 # Right after a dynasty, a thing that still stands: its age, not a story of the past.
 _STANDING = re.compile("的?(?:大殿|殿堂|古建筑?|建筑|木构|壁画|彩塑|石刻|古碑|石碑|古桥|石桥|拱桥|古塔|砖塔|古寺|民居|"
                        "老房子|城墙|牌坊|戏台|古井|石窟|造像|佛像|古树|古柏|楼阁)")
@@ -165,7 +165,7 @@ _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌", 
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
 _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "运动员", "导演", "主持人", "画家", "诗人", "教授",
                            "博士", "先生", "女士", "记者", "名将", "球星", "同事", "同学", "发小", "室友", "表哥",
-                           "表姐", "表弟", "表妹", "堂哥", "堂弟", "班主任", "司机", "网约车司机", "老板"})
+                           "表姐", "表弟", "表妹", "堂哥", "堂弟", "班主任", "司机", "网约车司机", "老板", "保安"})
 # Right before a two-character name of ours, these say the thing is not here (兵马俑不在宝鸡).
 _NOT_HERE = frozenset({"不在", "并不在", "不属于"})
 # Right before another place in the clause after our name: our people or things act or go there.
@@ -180,7 +180,7 @@ _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
 # Right before another place, these send our goods there: the post is not set there ("发往内蒙古").
 _ACROSS = frozenset({"对岸", "对面", "隔江", "隔河"})  # "对岸就是俄罗斯": a view from here, not a setting
-_SHIPPED_TO = frozenset({"发往", "运往", "销往", "卖往", "卖到", "销到", "运到", "发到", "出口到"})
+_SHIPPED_TO = frozenset({"发往", "运往", "销往", "卖往", "卖到", "销到", "运到", "发到", "出口到", "直供"})
 _LANDMARK_REACH = 5  # tokens between another place and our landmark ("宝鸡|常羊山|炎帝陵")
 _OUR_SERVICES = re.compile("医保|社保|户口|户籍|公积金|异地就医")
 # Right after another place in the clause after our name: our institution's branch there.
@@ -206,7 +206,7 @@ _ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅�
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
 _SHOPS = ("店", "超市", "商场", "市场", "菜场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家", "新开",
-          "展会", "博览会", "展销会", "上架", "一家", "这家", "那家")
+          "展会", "博览会", "展销会", "上架", "一家", "这家", "那家", "早市", "夜市")
 _SOLD_BEFORE = ("买的", "买了", "买到", "吃到", "喝到", "购买的", "卖的", "网购的", "买到假的", "买了假的")
 # Right before our name (past a measure word or an opening quote), these make it the brand of goods bought
 # or of a sign hung ("买了件鄂尔多斯羊绒衫", "买的“福鼎白茶”", "挂着张家口莜面招牌"): where they came from.
@@ -545,7 +545,10 @@ class Matcher:
             if i + 1 < len(tokens) and len(tokens[i]) < len(term) and term.startswith(tokens[i]):
                 tail = term[len(tokens[i]):]
                 rest = tokens[i + 1][len(tail):]
-                if tail in _NAME_TAILS and tokens[i + 1].startswith(tail) \
+                # any tail after a lone first character of a strong name, when jieba took the rest for
+                # another place ("邵|东城区" for 邵东|城区; not "长|白头发", "汇|川菜馆")
+                if (tail in _NAME_TAILS or role == STRONG and len(tokens[i]) == 1 and tokens[i + 1] in self._elsewhere) \
+                        and tokens[i + 1].startswith(tail) \
                         and 2 <= len(rest) <= _SWALLOWED_REST and list(segment(rest)) == [rest]:
                     split[i], split[i + 1] = (term,), (rest,)
                 continue
@@ -859,11 +862,12 @@ class Matcher:
         # Not when the body lists our city with others ("福州、宁德、南平等地有暴雨"): news of each.
         if title_end and kept and all(s >= title_end or term in self._minor for s, _, term, _ in kept) \
                 and not _OUR_SERVICES.search(text) \
-                and not any(term in self._own_names and self._listed(tokens, index.get(s))
+                and not any(term in self._own_names and self._listed(tokens, index.get(s), index.get(e))
                             for s, e, term, _ in kept):
-            i = 0  # the first other place the title names, not as a destination ("增开至银川城际列车")
+            i = 0  # the first other place the title names, not as a destination ("增开至银川城际列车",
             while i < len(tokens) and starts[i] < title_end \
-                    and (not self._names_elsewhere(tokens, i) or i and tokens[i - 1] in _TOWARDS):
+                    and (not self._names_elsewhere(tokens, i) or i and tokens[i - 1] in _TOWARDS
+                         or self._shipped_to(tokens, i)):  # "蔬菜进了长沙超市")
                 i += 1
             if i < len(tokens) and starts[i] < title_end:
                 exclusions += [f"locality:{term}@{tokens[i]}" for *_, term, _ in kept]
@@ -933,6 +937,8 @@ class Matcher:
         j = k - 1
         while j >= 0 and (tokens[j] in _LIST_JOINS or self._names_elsewhere(tokens, j)):
             j -= 1
+        if j > 0 and tokens[j] == "了":  # "销到了长沙", "进了兰州超市"
+            return tokens[j - 1] in _SHIPPED_TO or tokens[j - 1] == "进"
         return j >= 0 and tokens[j] in _SHIPPED_TO
 
     def _names_elsewhere(self, tokens, k: int) -> bool:
@@ -965,9 +971,13 @@ class Matcher:
             j is not None and (tokens[j] in _LIST_WORDS or tokens[j] in self._other_places
                                or tokens[j] in self._elsewhere))
 
-    def _listed(self, tokens, i: int | None) -> bool:
-        """Whether tokens[i] follows another place in a list: "福州、|宁德"."""
-        return bool(i) and i > 1 and tokens[i - 1] in _LIST_JOINS and self._names_elsewhere(tokens, i - 2)
+    def _listed(self, tokens, i: int | None, j: int | None) -> bool:
+        """Whether tokens[i:j] stands in a list of places: after another one ("福州、|宁德"), or before
+        one in a list that ends in 等 ("梧州|、贺州、玉林等市"; not "跟莆田、福清的说法")."""
+        if i and i > 1 and tokens[i - 1] in _LIST_JOINS and self._names_elsewhere(tokens, i - 2):
+            return True
+        return j is not None and j + 1 < len(tokens) and tokens[j] in _LIST_JOINS \
+            and self._names_elsewhere(tokens, j + 1) and any(t in _LIST_WORDS - _LIST_JOINS for t in tokens[j + 2:j + 10])
 
     def _after_another_place(self, tokens, i: int | None) -> bool:
         """Whether the token before tokens[i] names another city, province or county, itself or as

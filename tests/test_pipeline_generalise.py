@@ -919,3 +919,15 @@ def test_a_view_across_the_border_produce_shipped_in_and_a_history_lesson_today(
 ])
 def test_ranks_named_like_a_city_a_shop_elsewhere_and_a_classic(city, division, text, relevant):
     assert locality_match(city, division)(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    ("梧州市", "广西/梧州市", "未来三天桂东大到暴雨\n气象台预报，梧州、贺州、玉林等市有大到暴雨", True),  # first in a list
+    ("邵阳市", "湖南/邵阳市", "红岩镇高山蔬菜进了长沙超市\n绥宁县红岩镇的萝卜销到了长沙的超市，合作社一天发两车", True),
+    ("邵阳市", "湖南/邵阳市", "广州一小区保安邵阳拾金不昧，把钱包还给了失主", False),  # a guard's name
+    ("邵阳市", "湖南/邵阳市", "邵东城区有没有修摩托的老师傅", True),  # jieba: 邵|东城区
+    ("营口市", "辽宁/营口市", "沈阳早市买营口海蜇缺斤短两\n说是两斤，回家一称才一斤半", False),  # a market elsewhere
+    ("营口市", "辽宁/营口市", "上海一位历史老师在公开课上讲甲午战争的营口保卫战", False),
+])
+def test_lists_produce_into_other_markets_a_guard_s_name_a_split_county_and_a_war(city, division, text, relevant):
+    assert locality_match(city, division)(text).relevant is relevant

@@ -432,3 +432,13 @@ def test_a_blocked_flue_a_choir_like_a_crash_and_sweat_money(standard_topics, te
 ])
 def test_fraud_callers_builders_at_schools_ceremonies_flying_rock_and_boarders(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一个老小区化粪池堵了三天，粪水往外漫", ["pollution", "local"]),  # no jam
+    ("遵义一个路口渣土车刮倒了骑电动车的大姐", ["traffic", "local"]),
+    ("遵义一位老人骑三轮车拐弯翻进水沟", ["traffic", "local"]),
+    ("遵义一家厂老板说工资压到年底一起发，现在人找不着了", ["wages", "local"]),
+])
+def test_septic_tanks_tipper_lorries_ditches_and_pay_held_to_year_end(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
