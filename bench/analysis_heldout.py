@@ -99,7 +99,9 @@ product was run on them):
   nanping, baiyin, ankang — a hundred-and-eighth to hundred-and-tenth city (福建 南平市, 甘肃 白银市,
             陕西 安康市), written like them, first run after round 40 (blind once; read in round 41)
   shaoyang, wuzhou, yingkou — a hundred-and-eleventh to hundred-and-thirteenth city (湖南 邵阳市, 广西 梧州市,
-            辽宁 营口市), written like them, first run after round 41 (the blind sets)
+            辽宁 营口市), written like them, first run after round 41 (blind once; read in round 42)
+  hengshui, yichun, deyang — a hundred-and-fourteenth to hundred-and-sixteenth city (河北 衡水市, 江西 宜春市,
+            四川 德阳市), written like them, first run after round 42 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
