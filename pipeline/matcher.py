@@ -99,8 +99,8 @@ _CANTEEN_STAFF = _SCHOOL_WORKERS | {"食堂", "学校", "小学", "中学", "高
 _STUCK_IN = re.compile("电梯|索道|缆车")
 # Phrases in which a topic word names something besides its topic, looked over like FIGURATIVE ones:
 # a rabies shot after a dog bite is first aid (the bite is the post's subject, not health care); a
-# blocked drain, flue or septic tank is no traffic jam, a boat capsized no road accident, a notice's "mind the roads" no
-# traffic; a caller posing as the 医保 office is a fraud, not health care.
+# blocked drain, flue or septic tank is no traffic jam, a boat capsized no road accident, a notice's
+# "mind the roads" no traffic; a caller posing as the 医保 office is a fraud, not health care.
 _NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", "下水道堵了", "下水道又堵了", "下水道堵死", "管道堵了", "马桶堵了",
                     "船侧翻", "留意路况", "注意路况", "烟道堵了", "烟囱堵了", "化粪池堵了", "冒充医保")
 _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "交通中断", "道路中断", "出行受阻"})
@@ -158,9 +158,9 @@ _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
 # A plan to go somewhere weighed, then given up for another place (本来想去X，最后去了Y).
 _WEIGHED = re.compile("本来|本想|原本|原打算|纠结|犹豫|还是")
 _CHOSE_ELSEWHERE = re.compile("(?:最后|后来)[^，。！？!?\n]{0,6}?(?:去了|选了|订了|改去|选择了)")
-# Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 # After a name that is also a metal, a rank in a game or a membership tier (白银段位, 白银会员).
 _RANKS = ("段位", "会员")
+# Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌", "古称", "旧称", "原名", "古名"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
 _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "运动员", "导演", "主持人", "画家", "诗人", "教授",
@@ -178,8 +178,9 @@ _ACTORS = frozenset({"学生", "毕业生", "代表队", "合唱团", "球队", 
 _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 # Right before a place in a title, these make it a destination, not where the post is set.
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
+# Right before another place (within two words), these make it a view from here: "对岸就是俄罗斯".
+_ACROSS = frozenset({"对岸", "对面", "隔江", "隔河"})
 # Right before another place, these send our goods there: the post is not set there ("发往内蒙古").
-_ACROSS = frozenset({"对岸", "对面", "隔江", "隔河"})  # "对岸就是俄罗斯": a view from here, not a setting
 _SHIPPED_TO = frozenset({"发往", "运往", "销往", "卖往", "卖到", "销到", "运到", "发到", "出口到", "直供"})
 _LANDMARK_REACH = 5  # tokens between another place and our landmark ("宝鸡|常羊山|炎帝陵")
 _OUR_SERVICES = re.compile("医保|社保|户口|户籍|公积金|异地就医")
@@ -187,7 +188,8 @@ _OUR_SERVICES = re.compile("医保|社保|户口|户籍|公积金|异地就医")
 _BRANCHES = frozenset({"分行", "支行", "分公司", "校区", "分校", "基地", "生产基地", "分院", "工厂", "厂区", "项目"})
 _SENTENCE_ENDS = frozenset({"。", "！", "？", "!", "?", "\n", "；", ";"})
 _LIST_JOINS = frozenset({"、", "和", "及", "与", "以及"})  # between the items of a list
-_LIST_WORDS = frozenset({"等", "等地", "等市", "等城市"}) | _LIST_JOINS - {"以及"}
+_LIST_ENDS = frozenset({"等", "等地", "等市", "等城市"})  # the end of a list of places
+_LIST_WORDS = _LIST_ENDS | _LIST_JOINS - {"以及"}
 # Right before a two-character name, a degree adverb or modal makes it an adjective ("一路平顺",
 # "开起来很平顺", "都能平顺过冬") and a classifier makes it a common noun ("一条沙河"): no place.
 _CLASSIFIERS = frozenset({"一条", "这条", "那条", "一段", "这段", "那段", "一片", "这片", "那片", "大片", "一座", "这座",
@@ -472,12 +474,12 @@ class Matcher:
             hits = self._only_in(hits, text, exclusions, _TRAFFIC, _EVENT_SENTENCE, "event")
         if subjects - {_SCHOOL, _HEALTH}:
             hits = self._only_in(hits, text, exclusions, _HEALTH, _TREATED_SENTENCE, "treated")
-        # Teachers or students unpaid by a tutoring school or a tea shop, or a contractor's canteen
-        # hands or builders at a school: a wages post; the school words only say who worked there
-        # ("培训机构关门，老师三个月工资没发", "学校食堂临时工被拖欠工资", "小学新楼施工队没发工资").
         # 医保 beside 社保 is a service desk's counter ("办社保、医保、户口"), not health care.
         if _HEALTH in subjects and "社保" in text:
             hits = _without(hits, exclusions, "services", _HEALTH, {"医保"})
+        # Teachers or students unpaid by a tutoring school or a tea shop, or a contractor's canteen
+        # hands or builders at a school: a wages post; the school words only say who worked there
+        # ("培训机构关门，老师三个月工资没发", "学校食堂临时工被拖欠工资", "小学新楼施工队没发工资").
         if _WAGES in subjects:
             canteen = "施工" in text or any("食堂" in h.words for h in hits if h.category == _SCHOOL)
             hits = _without(hits, exclusions, "employer", _SCHOOL, _CANTEEN_STAFF if canteen else _SCHOOL_WORKERS)
@@ -547,8 +549,8 @@ class Matcher:
                 rest = tokens[i + 1][len(tail):]
                 # any tail after a lone first character of a strong name, when jieba took the rest for
                 # another place ("邵|东城区" for 邵东|城区; not "长|白头发", "汇|川菜馆")
-                if (tail in _NAME_TAILS or role == STRONG and len(tokens[i]) == 1 and tokens[i + 1] in self._elsewhere) \
-                        and tokens[i + 1].startswith(tail) \
+                lone_head = role == STRONG and len(tokens[i]) == 1 and tokens[i + 1] in self._elsewhere
+                if (tail in _NAME_TAILS or lone_head) and tokens[i + 1].startswith(tail) \
                         and 2 <= len(rest) <= _SWALLOWED_REST and list(segment(rest)) == [rest]:
                     split[i], split[i + 1] = (term,), (rest,)
                 continue
@@ -864,10 +866,12 @@ class Matcher:
                 and not _OUR_SERVICES.search(text) \
                 and not any(term in self._own_names and self._listed(tokens, index.get(s), index.get(e))
                             for s, e, term, _ in kept):
-            i = 0  # the first other place the title names, not as a destination ("增开至银川城际列车",
+            # the first other place the title names, not as a destination ("增开至银川城际列车") nor as
+            # where our goods go ("蔬菜进了长沙超市")
+            i = 0
             while i < len(tokens) and starts[i] < title_end \
                     and (not self._names_elsewhere(tokens, i) or i and tokens[i - 1] in _TOWARDS
-                         or self._shipped_to(tokens, i)):  # "蔬菜进了长沙超市")
+                         or self._shipped_to(tokens, i)):
                 i += 1
             if i < len(tokens) and starts[i] < title_end:
                 exclusions += [f"locality:{term}@{tokens[i]}" for *_, term, _ in kept]
@@ -977,7 +981,7 @@ class Matcher:
         if i and i > 1 and tokens[i - 1] in _LIST_JOINS and self._names_elsewhere(tokens, i - 2):
             return True
         return j is not None and j + 1 < len(tokens) and tokens[j] in _LIST_JOINS \
-            and self._names_elsewhere(tokens, j + 1) and any(t in _LIST_WORDS - _LIST_JOINS for t in tokens[j + 2:j + 10])
+            and self._names_elsewhere(tokens, j + 1) and not _LIST_ENDS.isdisjoint(tokens[j + 2:j + 10])
 
     def _after_another_place(self, tokens, i: int | None) -> bool:
         """Whether the token before tokens[i] names another city, province or county, itself or as
