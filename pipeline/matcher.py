@@ -207,12 +207,13 @@ _ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅�
                            "老乡", "老乡会", "同乡会", "校友", "校友会", "籍人", "籍男子", "籍女子"})
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
-_SHOPS = ("店", "超市", "商场", "市场", "菜场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "开了一家", "新开",
+_SHOPS = ("店", "超市", "商场", "市场", "菜场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "新开",
           "展会", "博览会", "展销会", "上架", "一家", "这家", "那家", "早市", "夜市")
-_SOLD_BEFORE = ("买的", "买了", "买到", "吃到", "喝到", "购买的", "卖的", "网购的", "买到假的", "买了假的")
+_BOUGHT = ("买的", "买了", "买到")  # both lists below start from these
+_SOLD_BEFORE = (*_BOUGHT, "吃到", "喝到", "购买的", "卖的", "网购的", "买到假的", "买了假的")
 # Right before our name (past a measure word or an opening quote), these make it the brand of goods bought
 # or of a sign hung ("买了件鄂尔多斯羊绒衫", "买的“福鼎白茶”", "挂着张家口莜面招牌"): where they came from.
-_GOODS_BEFORE = ("买的", "买了", "买到", "挂着", "挂的")
+_GOODS_BEFORE = (*_BOUGHT, "挂着", "挂的")
 _GOODS_SKIPPED = re.compile(r"[“\"'‘「『]|[一两几半\d]?[件盒箱袋包饼斤瓶罐条块套份]")
 # After a school word in one token, these make a person of it: "高中同学生日" is a classmate's birthday.
 _CLASSMATES = frozenset({"同学", "同学们", "同学会", "同学聚会", "室友", "同桌", "校友"})
