@@ -55,6 +55,8 @@ INCIDENT_WORDS = (
     # Washed away, pushed flat, rotten; sellers and bosses gone; homes late; danger felt on the road.
     "冲垮", "冲断", "推平", "烂了", "联系不上", "没下文", "延期交房", "交房延期", "又延期", "延期了", "一再延期",
     "拒载", "心惊胆战", "不敢吭声",
+    # Theft, a crack, a settlement nobody accepts, a crop left to rot.
+    "被盗", "被偷", "被撬", "裂了", "想不通", "烂在",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a character every match of it holds.
@@ -81,14 +83,15 @@ _PROGRAMMES = ("防治", "治理", "整治", "防控", "防范", "排查", "普�
 # Right after one, these say there is little of it (噪音很小, 故障率低): praise, not a grievance.
 _SLIGHT = re.compile(r"(?:率|也|都|还|很|较|比较|非常|挺|不算很?)?(?:小|低|少|不大|不明显)")
 # In the same sentence, these make the incident word a forecast or a warning of what may come.
-_ADVISORY = re.compile("气象台|天气预报|注意防范|请注意防|谨防")
+_ADVISORY = re.compile("气象台|气象部门|天气预报|注意防范|请注意防|谨防|可能出现")
 # Right after 坏了, these take the broken thing to a repairer ("鞋坏了都找他"): a story, not a grievance.
 _TAKEN_FOR_REPAIR = re.compile("[都就也]?(?:找他|找她|找师傅|拿给他|拿过去|拿去修|送去修|送过去)")
 _PROGRAMME_GAP = 1  # characters allowed between the word and the programme (污染的防治)
 # Service stops that are announced ahead (计划停水, 明天将停电, 停水通知) are notices.
 _SCHEDULABLE = ("停水", "停电", "停气", "断水", "断电", "停暖", "停运")
-_SCHEDULED_BEFORE = ("计划", "将", "拟", "预计", "定于", "暂定")
-_SCHEDULED_IN_SENTENCE = ("通知", "公告", "预告", "告知")
+# Right before the stop: a plan or a day ahead ("计划停水", "明天停电", "周四全天停电"; not "从周一开始停水").
+_SCHEDULED_BEFORE = re.compile("计划|将|拟|预计|定于|暂定|明天|明日|下周|(?<!从)(?:本?周|星期)[一二三四五六日天]")
+_SCHEDULED_IN_SENTENCE = ("通知", "公告", "预告", "告知", "因线路检修", "因管网检修", "因设备检修", "因检修")
 # In the same sentence, these make the incident word a drill, training or publicity topic.
 DRILL_WORDS = ("演练", "演习", "模拟", "培训", "宣传", "科普", "讲解", "知识", "预案", "比赛", "竞赛")
 # The framing of a notice, forecast, opening, completion, campaign, custom or story.
@@ -115,6 +118,7 @@ FIGURATIVE = (
     "追尾巴", "一起火车站", "红绿灯笼", "感觉中毒", "感觉已经中毒", "喝中毒", "订单爆炸", "中毒舌", "卖断货",
     "原地爆炸", "生意爆炸", "学生意", "香味爆炸", "热度爆炸", "简直爆炸", "起火钳", "起火把", "起火盆",
     "朋友圈爆炸", "量爆炸", "玩失踪",  # 量爆炸: 销量, 流量, 播放量, 单量
+    "够人工钱", "工钱都不够",  # the cost of hired hands (不够人工钱), not a wage owed
     # Canteens that are not a school's, a ticket class, a classmate's birthday (同学|生日): not schools.
     "社区食堂", "老年食堂", "长者食堂", "老人食堂", "爱心食堂", "职工食堂", "员工食堂", "单位食堂", "机关食堂",
     "学生半价", "学生票", "学生证", "同学生日",
@@ -135,9 +139,11 @@ _DRILL = _alternation(DRILL_WORDS)
 _NOTICE = _alternation(NOTICE_WORDS)
 _FIGURATIVE = _alternation(FIGURATIVE)
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-# A notice word in the sentence, unless the post says there was none ("停水两天也没通知").
-_ANNOUNCED = re.compile("(?<!没)(?<!没有)(?<!未)(?<!不)(?<!没提前)(?<!未提前)(?<!不提前)(?:"
-                        + "|".join(_SCHEDULED_IN_SENTENCE) + ")")
+# A notice word in the sentence, unless the post says there was none ("停水两天也没通知", "没看到任何停水
+# 通知", "一点通知都没有"): no denial earlier in its clause or right after it.
+_ANNOUNCED = re.compile("|".join(_SCHEDULED_IN_SENTENCE))
+_NONE_BEFORE = re.compile("[没未不无][^，,；;：:]*$")
+_NONE_AFTER = re.compile("[都也]?[没无]")
 _EATING = re.compile("吃|喝")
 _SICK = re.compile("医院|呕吐|腹泻|腹痛|送医|就医|抢救|误食|昏迷|身亡|死亡|症状|煤气|一氧化碳|农药|食物中毒|毒蘑菇|不适|住院|急诊")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?\n]")
@@ -160,7 +166,7 @@ def incident_verdict(text: str) -> str | None:
         if _ADVISORY.search(sentence):  # "…有大到暴雨，请注意防范山洪和城市内涝": a forecast
             softened = True
             continue
-        if _denied(text, start, end, m.group(), sentence):
+        if _denied(text, start, end, m.group()):
             softened = True
             continue
         return INCIDENT
@@ -182,14 +188,19 @@ def is_drill(text: str) -> bool:
     return incident_verdict(text) == DRILL and _drill_topic(text)
 
 
-def _denied(text: str, start: int, end: int, word: str, sentence: str) -> bool:
+def _denied(text: str, start: int, end: int, word: str) -> bool:
     """Denied or prevented before, a programme's name after, a service stop announced ahead, a broken
     thing taken to a repairer, or wages the post says were recovered."""
     # A one-character denial counts only within the clause ("门都不敢开，苍蝇一大堆" denies nothing);
     # a longer one reaches back over a comma ("没有出现，噪音也小").
-    before = text[max(0, start - _DENIAL_REACH):start]
+    # Not denials after all: a firm reported for it (被举报偷排), a delay in the handling itself (处置延误).
+    before = text[max(0, start - _DENIAL_REACH):start].replace("被举报", "")
+    if word == "延误":
+        before = before.removesuffix("处置")
     clause = _CLAUSE_BREAK.split(before)[-1]
     if any(d in (clause if len(d) == 1 else before) for d in _DENIALS):
+        return True
+    if before.endswith("别") and not before.endswith("特别"):  # "推荐一家，别太贵的": a wish
         return True
     if any(text.startswith(_PROGRAMMES, end + gap) for gap in range(_PROGRAMME_GAP + 1)):
         return True
@@ -199,8 +210,16 @@ def _denied(text: str, start: int, end: int, word: str, sentence: str) -> bool:
         return True
     if word in _WAGE_WORDS and _RECOVERED.search(text):  # "为86名农民工追回工资": a case handled
         return True
-    return word in _SCHEDULABLE and (any(b in before for b in _SCHEDULED_BEFORE)
-                                     or bool(_ANNOUNCED.search(sentence)))
+    return word in _SCHEDULABLE and _scheduled(text, start, end, before)
+
+
+def _scheduled(text: str, start: int, end: int, before: str) -> bool:
+    """A service stop announced ahead (计划停水, 明天停电, 停水通知, 因线路检修停电)."""
+    if _SCHEDULED_BEFORE.search(before):
+        return True
+    sentence = _sentence(text, start, end)
+    return any(not _NONE_BEFORE.search(sentence[:m.start()])
+               and not _NONE_AFTER.match(sentence, m.end()) for m in _ANNOUNCED.finditer(sentence))
 
 
 def without_figures(text: str) -> str:

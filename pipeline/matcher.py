@@ -89,7 +89,11 @@ _SCHOOL = "教育文体"
 _HEALTH = "卫生计生"
 _TRAFFIC = "交通运输"
 _WAGES = "劳动和社会保障"
-_WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱)|(?:工资|工钱)[^，。！？!?,\n]{0,4}?欠了")
+# Pay owed, docked, half paid or kept, with who and how much between the words ("欠了十几个工人半年工资",
+# "扣了一个月工资", "只发一半工资", "三个月工资一分没拿到", "押金和工资都不退").
+_WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:了|掉)?|只发了?)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱)"
+                        r"|(?:工资|工钱)(?:[^，。！？!?,\n]{0,4}?欠了|[^，。！？!?,\n]{0,6}?"
+                        r"(?:一分钱?[都也]?没(?:拿到|给|发|退)|都?不退|没退))")
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
                               r"|[^，。！？!?,\n]{0,8}?堵在?校?门口)")
@@ -142,7 +146,7 @@ _HISTORY = re.compile("|".join((
     "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
     "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语", "红楼梦", "西游记", "汉武帝", "秦始皇", "唐太宗",
     "安史之乱", "历史讲座", "封神", "隋唐", "成语", "元代", "辽代", "金代", "清末", "汉书", "三国志",
-    "资治通鉴", "封侯", "庄子", "孟子", "甲午", "听评书")))
+    "资治通鉴", "封侯", "庄子", "孟子", "甲午", "听评书", "刻本")))
 # Right after a dynasty, a thing that still stands: its age, not a story of the past.
 _STANDING = re.compile("的?(?:大殿|殿堂|古建筑?|建筑|木构|壁画|彩塑|石刻|古碑|石碑|古桥|石桥|拱桥|古塔|砖塔|古寺|民居|"
                        "老房子|城墙|牌坊|戏台|古井|石窟|造像|佛像|古树|古柏|楼阁)")
@@ -170,6 +174,8 @@ _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "�
 _NOT_HERE = frozenset({"不在", "并不在", "不属于"})
 # Right before another place in the clause after our name: our people or things act or go there.
 _GOES = frozenset({"在", "来", "亮相", "赴"})
+# A venue that jieba joins to its city's name ("在|上海博物馆|展出"): that city.
+_VENUES = frozenset({"博物馆", "美术馆", "展览馆", "博物院", "科技馆", "会展中心", "国际会展中心", "展览中心", "大剧院"})
 _GREETINGS = frozenset({"祝", "祝愿", "祝福", "愿", "恭祝", "大家"})
 _WORK_TITLE = re.compile(r"《[^《》\n]{1,30}》")
 _BOUGHT_ONLINE = ("网上买的", "网购的", "网上买了", "网购了", "网上下单的")
@@ -369,7 +375,7 @@ class Matcher:
         starts = offsets(tokens)
         exclusions: list[str] = []
         term_hits = self._token_hits(tokens, starts, text, segment, exclusions)
-        # Owed pay with who and how long between the words ("欠了十几个工人半年工资"): the gap is
+        # Owed, docked or kept pay with who and how much between the words (_WAGE_DEBT): the gap is
         # longer than a two-word term allows.
         debt = self._token_terms.get("欠工资") if "工" in text else None
         if debt is not None and (m := _WAGE_DEBT.search(text)) and not any(t == "欠工资" for _, _, t, _, _ in term_hits):
@@ -1027,7 +1033,7 @@ class Matcher:
         for k in range(j, min(j + 8, len(tokens) - 1)):
             if not _in_clause(tokens[k]):
                 return False
-            if tokens[k] in _TO_THE_CAPITAL or tokens[k] in _GOES and tokens[k + 1] in self._elsewhere \
+            if tokens[k] in _TO_THE_CAPITAL or tokens[k] in _GOES and self._city_or_its_venue(tokens[k + 1]) \
                     or (tokens[k] == "去" or tokens[k] == "到" and (k > j or tokens[i - 1:i] == ("从",))) \
                     and tokens[k + 1] in self._elsewhere \
                     and tokens[k + 2:k + 3] != ("的",) \
@@ -1036,6 +1042,9 @@ class Matcher:
                     or tokens[k] in self._elsewhere and tokens[k + 1] in _BRANCHES:  # 桂林银行南宁分行
                 return True
         return False
+
+    def _city_or_its_venue(self, tok: str) -> bool:
+        return tok in self._elsewhere or any(tok[:n] in self._elsewhere and tok[n:] in _VENUES for n in (2, 3))
 
     def _shop_named_after_us(self, tokens, starts, title_end: int, kept) -> str | None:
         """The other place a title names before a shop carrying our name, or None."""

@@ -926,3 +926,12 @@ def test_ranks_named_like_a_city_a_shop_elsewhere_and_a_classic(city, division, 
 ])
 def test_lists_produce_into_other_markets_a_guard_s_name_a_split_county_and_a_war(city, division, text, relevant):
     assert locality_match(city, division)(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    ("德阳市", "四川/德阳市", "三星堆文物在上海展出\n三星堆出土的青铜器在上海博物馆展出", False),  # a venue elsewhere
+    ("德阳市", "四川/德阳市", "三星堆博物馆新馆今天开馆", True),
+    ("宜春市", "江西/宜春市", "国家博物馆展出《天工开物》明刻本，作者宋应星是江西奉新人", False),  # a printed classic
+])
+def test_relics_shown_in_another_city_s_museum_and_an_old_printing(city, division, text, relevant):
+    assert locality_match(city, division, ("三星堆", "三星堆博物馆"))(text).relevant is relevant

@@ -195,3 +195,23 @@ def test_washed_away_pushed_flat_sellers_gone_and_homes_late(text, verdict):
 
 def test_tongs_picked_up_at_a_fire_pit_are_no_fire():
     assert incident_verdict("老板拿起火钳往火塘里扒出几个洋芋，烤得焦香") != "incident"
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("码头镇周四全天停电", "notice"),  # a day ahead
+    ("供电所通知：因线路检修，周四8:00至17:00停电", "notice"),
+    ("从周一开始停水，到今天三天了", "incident"),  # a day past
+    ("停水两天了，没看到任何停水通知", "incident"),  # the notice denied earlier in its clause
+    ("停水一整天，一点通知都没有", "incident"),
+    ("学校说是管道检修，宿舍停水三天了", "incident"),  # a reason given afterwards, no notice
+    ("余江一养殖场被举报粪污直排", "incident"),  # a firm reported for it
+    ("家属认为医院处置延误", "incident"),  # the handling itself was late
+    ("想住带温泉池的民宿，有没有人推荐一下，别太贵的", "notice"),
+    ("夜里牛栏被撬开，三头黄牛被牵走", "incident"),
+    ("桥墩裂了一道缝，大车照样在过", "incident"),
+    ("每亩比隔壁村少了四千多，大家想不通", "incident"),
+    ("收购价跌了一半，好多果子烂在树上", "incident"),
+    ("气象部门提醒，城区低洼路段可能出现积水", "notice"),  # a forecast
+])
+def test_stops_ahead_reasons_after_the_fact_thefts_cracks_and_forecasts(text, verdict):
+    assert incident_verdict(text) == verdict

@@ -442,3 +442,19 @@ def test_fraud_callers_builders_at_schools_ceremonies_flying_rock_and_boarders(s
 ])
 def test_septic_tanks_tipper_lorries_ditches_and_pay_held_to_year_end(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一家饭店辞职时扣了一个月工资", ["wages", "local"]),  # docked, with the sum between the words
+    ("遵义一家酒厂干了半年，每个月只发一半工资", ["wages", "local"]),
+    ("遵义快递分拣站辞职后押金和工资都不退", ["wages", "local"]),
+    ("遵义一家餐馆三个月工资一分没拿到", ["wages", "local"]),
+    ("遵义猕猴桃收购价跌了一半，请人摘还不够人工钱", ["local"]),  # the cost of hired hands
+    ("遵义一个村里的鞭炮作坊炸了", ["safety", "local"]),
+    ("大雾，高速遵义段多个收费站临时封闭", ["traffic", "local"]),
+    ("遵义一段公路半封闭施工两个月", ["traffic", "local"]),
+    ("遵义一个选矿厂的尾渣堆在河滩上", ["pollution", "local"]),
+    ("孩子在遵义上高二，一个月才放一次假", ["school", "local"]),
+])
+def test_pay_docked_or_kept_hired_hands_workshops_toll_gates_and_tailings(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
