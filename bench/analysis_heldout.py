@@ -101,7 +101,9 @@ product was run on them):
   shaoyang, wuzhou, yingkou — a hundred-and-eleventh to hundred-and-thirteenth city (湖南 邵阳市, 广西 梧州市,
             辽宁 营口市), written like them, first run after round 41 (blind once; read in round 42)
   hengshui, yichun, deyang — a hundred-and-fourteenth to hundred-and-sixteenth city (河北 衡水市, 江西 宜春市,
-            四川 德阳市), written like them, first run after round 42 (the blind sets)
+            四川 德阳市), written like them, first run after round 42 (blind once; read in round 43)
+  datong, lianyungang, leshan — a hundred-and-seventeenth to hundred-and-nineteenth city (山西 大同市,
+            江苏 连云港市, 四川 乐山市), written like them, first run after round 43 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
