@@ -16,8 +16,9 @@ Which names may place a post in the locality on their own, and which need contex
   everyday word needs that context right before it (pipeline/matcher.py). So "世界和平" never
   makes a post about 天津市/和平区, but "天津和平区停水" does.
 Anchors alone never make a post relevant ("四川" is not "宜宾").
-A subdistrict's (街道's) short form is ambiguous too: subdistricts are named after streets, gates,
-temples and old shops (中山路, 东门外, 关帝庙) that many cities have; its full name (中山路街道) is not.
+A subdistrict's (街道's) short form ending like a street, gate, temple or river (中山路, 东门外, 关帝庙)
+is ambiguous too: many cities have one; its full name (中山路街道) is not. Any other short form no
+other place bears and no everyday word is (墟沟 for 墟沟街道) counts alone, as a township's does.
 """
 from __future__ import annotations
 
@@ -40,9 +41,8 @@ _ETHNIC_GROUPS = sorted((
     "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺"), key=len, reverse=True)
 _ETHNIC_TOWN_RE = re.compile("(?:(?:" + "|".join(_ETHNIC_GROUPS) + ")族)+(?=(?:镇|乡|苏木)$)")
 # A subdistrict's short form ending so is the street, gate, bridge, temple, community or river it is
-# named after, and other cities have one too (中山路, 南门外, 关帝庙, 朝阳社区, 大凌河); a unique one of
-# three characters or more ending otherwise is a village's, a hill's or a landmark's name (沟帮子,
-# 大虎山, 解放碑).
+# named after, and other cities have one too (中山路, 南门外, 关帝庙, 朝阳社区, 大凌河); a unique one
+# ending otherwise is a village's, a hill's, a landmark's or an old town's name (沟帮子, 大虎山, 解放碑, 墟沟).
 _STREET_ENDS = ("路", "街", "巷", "道", "门", "桥", "里", "坊", "楼", "寺", "庙", "场", "园", "站", "口", "村", "城",
                 "外", "前", "后", "东", "西", "南", "北", "区", "中心", "河", "江")
 # A township's full name (李庄镇) that at most this many townships in China bear counts on its own: a
@@ -220,7 +220,7 @@ class DivisionTree:
                     common.append(name)
                 elif (node.is_town and name == node.short
                       and (not self._unique_town_short(name, own, own_shorts)
-                           or node.name.endswith("街道") and (len(name) < 3 or name.endswith(_STREET_ENDS)))) \
+                           or node.name.endswith("街道") and name.endswith(_STREET_ENDS))) \
                         or elsewhere(name) + 1 > (_SHARED_TOWN if node.is_town and name == node.name else 1):
                     weak.append(name)
                 else:

@@ -90,16 +90,17 @@ _HEALTH = "卫生计生"
 _TRAFFIC = "交通运输"
 _WAGES = "劳动和社会保障"
 # Pay owed, docked, half paid or kept, with who and how much between the words ("欠了十几个工人半年工资",
-# "扣了一个月工资", "只发一半工资", "三个月工资一分没拿到", "押金和工资都不退").
+# "扣了一个月工资", "只发一半工资", "三个月工资一分没拿到", "工资还没拿到", "押金和工资都不退").
 _WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:了|掉)?|只发了?)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱)"
                         r"|(?:工资|工钱)(?:[^，。！？!?,\n]{0,4}?欠了|[^，。！？!?,\n]{0,6}?"
-                        r"(?:一分钱?[都也]?没(?:拿到|给|发|退)|都?不退|没退))")
+                        r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退))")
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
                               r"|[^，。！？!?,\n]{0,8}?堵在?校?门口)")
 _SAFETY = "安全生产"
 _SCHOOL_WORKERS = frozenset({"老师", "教师", "培训机构", "辅导班", "学生", "大学生"})
 _CANTEEN_STAFF = _SCHOOL_WORKERS | {"食堂", "学校", "小学", "中学", "高中", "大学", "学院"}  # a contractor's hands
+_BUILDERS = re.compile("施工|工地|修楼|盖楼|建楼")  # builders at a school, with wages: a wages post
 _STUCK_IN = re.compile("电梯|索道|缆车")
 # Phrases in which a topic word names something besides its topic, looked over like FIGURATIVE ones:
 # a rabies shot after a dog bite is first aid (the bite is the post's subject, not health care); a
@@ -146,7 +147,7 @@ _HISTORY = re.compile("|".join((
     "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
     "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语", "红楼梦", "西游记", "汉武帝", "秦始皇", "唐太宗",
     "安史之乱", "历史讲座", "封神", "隋唐", "成语", "元代", "辽代", "金代", "清末", "汉书", "三国志",
-    "资治通鉴", "封侯", "庄子", "孟子", "甲午", "听评书", "刻本")))
+    "资治通鉴", "封侯", "庄子", "孟子", "甲午", "听评书", "刻本", "出自", "本纪", "汉赋", "古文", "封号", "禅宗")))
 # Right after a dynasty, a thing that still stands: its age, not a story of the past.
 _STANDING = re.compile("的?(?:大殿|殿堂|古建筑?|建筑|木构|壁画|彩塑|石刻|古碑|石碑|古桥|石桥|拱桥|古塔|砖塔|古寺|民居|"
                        "老房子|城墙|牌坊|戏台|古井|石窟|造像|佛像|古树|古柏|楼阁)")
@@ -158,7 +159,8 @@ _TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
     "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录", "考古", "发掘", "新发现",
     "今后", "文物部门", "研学", "展演", "演出", "这个月", "这两天", "这几天", "修缮", "新开"))
-    + ")(?!(?:在|又|才|重新)?(?:[看读刷学听背练]|语文|历史课))")  # not "最近在看唐宋史", "今天历史课讲"
+    # not reading or teaching it now: "最近在看唐宋史", "今天历史课讲", "今天给学生讲", "今天来赏析"
+    + ")(?!(?:在|又|才|重新|来|给学生|简单)?(?:[看读刷学听背练讲]|赏析|说说|语文|历史课))")
 # A plan to go somewhere weighed, then given up for another place (本来想去X，最后去了Y).
 _WEIGHED = re.compile("本来|本想|原本|原打算|纠结|犹豫|还是")
 _CHOSE_ELSEWHERE = re.compile("(?:最后|后来)[^，。！？!?\n]{0,6}?(?:去了|选了|订了|改去|选择了)")
@@ -488,7 +490,7 @@ class Matcher:
         # hands or builders at a school: a wages post; the school words only say who worked there
         # ("培训机构关门，老师三个月工资没发", "学校食堂临时工被拖欠工资", "小学新楼施工队没发工资").
         if _WAGES in subjects:
-            canteen = "施工" in text or any("食堂" in h.words for h in hits if h.category == _SCHOOL)
+            canteen = _BUILDERS.search(text) or any("食堂" in h.words for h in hits if h.category == _SCHOOL)
             hits = _without(hits, exclusions, "employer", _SCHOOL, _CANTEEN_STAFF if canteen else _SCHOOL_WORKERS)
         # 中毒 as a craving for a dish ("吃了一回驴打滚就中毒了"), nobody sick: no poisoning.
         if _SAFETY in subjects and hooked_on_food(text):

@@ -141,7 +141,12 @@ def test_unique_subdistrict_short_forms_that_name_no_street_count_alone():
     assert {"沟帮子", "大虎山"} <= set(jinzhou.strong)  # a village's and a hill's name, one of each in China
     assert "大凌河" in jinzhou.weak  # a river that flows through other cities too
     assert "王城路" in tree.expand("河南/洛阳市").weak  # a street many cities have
-    assert "靳岗" in tree.expand("河南/南阳市").weak  # two characters: too short to be sure
+    # two characters, no other place's and no everyday word (靳岗天主教堂, 墟沟海鲜市场): as sure as three
+    assert "靳岗" in tree.expand("河南/南阳市").strong
+    lianyungang = tree.expand("江苏/连云港市")
+    assert "墟沟" in lianyungang.strong
+    assert "宁海" in lianyungang.weak  # 宁波's 宁海县 and 烟台's 宁海街道 too
+    assert "路南" in lianyungang.weak  # named after where it lies (…南): other cities have one
 
 
 def test_an_autonomous_county_also_goes_by_its_short_form_and_county():

@@ -935,3 +935,13 @@ def test_lists_produce_into_other_markets_a_guard_s_name_a_split_county_and_a_wa
 ])
 def test_relics_shown_in_another_city_s_museum_and_an_old_printing(city, division, text, relevant):
     assert locality_match(city, division, ("三星堆", "三星堆博物馆"))(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    ("连云港市", "江苏/连云港市", "墟沟一家幼儿园突然关门，学费不退", True),  # a subdistrict's short form
+    ("潍坊市", "山东/潍坊市", "苏轼的江城子密州出猎赏析\n“老夫聊发少年狂”出自苏轼在密州任上写的词，今天来赏析这首词", False),
+    ("宿迁市", "江苏/宿迁市", "项籍者下相人也\n今天给学生讲《项羽本纪》，开头一句项籍者下相人也", False),
+    ("大同市", "山西/大同市", "山西大同大学几名学生在太原参加省大学生创新创业大赛", False),
+])
+def test_old_town_names_classics_read_today_and_students_competing_elsewhere(city, division, text, relevant):
+    assert locality_match(city, division, ("山西大同大学",))(text).relevant is relevant

@@ -215,3 +215,14 @@ def test_tongs_picked_up_at_a_fire_pit_are_no_fire():
 ])
 def test_stops_ahead_reasons_after_the_fact_thefts_cracks_and_forecasts(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("修路征地，每亩补偿比旁边乡镇少了好几千", "incident"),  # paid less than the next village
+    ("同一条街前面几户每平米比我们多给三百", "incident"),
+    ("补偿还没谈好就被推了，大棚里的菜全毁了", "incident"),  # the denial is of the talks, not the razing
+    ("去街道问说等开发商，去开发商那问说等街道，两头踢皮球", "incident"),
+    ("说是自愿补课，其实不去不行", "incident"),
+])
+def test_paid_less_than_neighbours_razed_before_agreement_and_passed_between_desks(text, verdict):
+    assert incident_verdict(text) == verdict

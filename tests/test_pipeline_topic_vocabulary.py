@@ -458,3 +458,12 @@ def test_septic_tanks_tipper_lorries_ditches_and_pay_held_to_year_end(standard_t
 ])
 def test_pay_docked_or_kept_hired_hands_workshops_toll_gates_and_tailings(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一所中学宿舍楼修好了，修楼的工人工资还没拿到", ["wages", "local"]),
+    ("遵义北站出站有直达的大巴去县城吗", ["traffic", "local"]),
+    ("遵义一条村道没路灯，骑摩托的栽进沟里", ["traffic", "local"]),
+])
+def test_pay_still_not_received_direct_coaches_and_a_ditch_in_the_dark(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
