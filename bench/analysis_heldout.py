@@ -103,7 +103,9 @@ product was run on them):
   hengshui, yichun, deyang — a hundred-and-fourteenth to hundred-and-sixteenth city (河北 衡水市, 江西 宜春市,
             四川 德阳市), written like them, first run after round 42 (blind once; read in round 43)
   datong, lianyungang, leshan — a hundred-and-seventeenth to hundred-and-nineteenth city (山西 大同市,
-            江苏 连云港市, 四川 乐山市), written like them, first run after round 43 (the blind sets)
+            江苏 连云港市, 四川 乐山市), written like them, first run after round 43 (blind once; read in round 44)
+  anshan, shiyan, zhaoqing — a hundred-and-twentieth to hundred-and-twenty-second city (辽宁 鞍山市,
+            湖北 十堰市, 广东 肇庆市), written like them, first run after round 44 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
