@@ -58,7 +58,9 @@ INCIDENT_WORDS = (
     # Theft, a crack, a settlement nobody accepts, a crop left to rot.
     "被盗", "被偷", "被撬", "裂了", "想不通", "烂在",
     # Pushed flat, passed from desk to desk, left without an answer; a class one cannot skip.
-    "被推了", "给推了", "就推了", "踢皮球", "没个说法", "没说法", "不去不行",
+    "被推了", "给推了", "就推了", "踢皮球", "没个说法", "没说法", "不去不行", "不敢不去", "都不同意",
+    # A village school closed (the pupils walk for an hour), a vaccine never in stock.
+    "撤并", "没货", "约不到",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a character every match of it holds.
@@ -78,13 +80,15 @@ _DENIALS = ("未", "无", "没有", "没", "不", "防", "防止", "预防", "�
             "缓解", "破解", "根治", "整治", "打击", "查处", "举报", "消除", "排查", "应对", "处置", "追回", "讨回", "足额支付")
 # Unpaid wages the post says were recovered or paid ("为86名农民工追回工资", "已全部打到工人卡上"): a
 # report of a case handled, good news for the watch, not a grievance still open.
-_WAGE_WORDS = frozenset({"拖欠", "欠薪", "讨薪", "克扣", "没发工资", "不发工资", "工资不发", "没拿到钱"})
+_WAGE_WORDS = frozenset({"拖欠", "欠薪", "讨薪", "克扣", "没发工资", "不发工资", "工资不发", "没拿到钱", "投诉"})
 _RECOVERED = re.compile("(?<!没)(?<!未)(?<!没有)(?:(?:追回|讨回|足额支付|补发)[^，。！？!?,\n]{0,8}?(?:工资|欠薪|工钱|薪资|劳动报酬)"
                         "|全部发放|发放到位|全部打到|全部到账|全部结清)")
 # Right after an incident word, these make it the name of a programme or facility (污染防治, 污水
 # 处理厂, 拥堵指数, 火灾隐患排查), not an incident.
 _PROGRAMMES = ("防治", "治理", "整治", "防控", "防范", "排查", "普查", "许可", "监测", "处理", "管网", "收集",
-               "指数", "隐患", "专项", "攻坚", "预警", "应急", "热线", "电话：", "电话:", "渠道", "平台")
+               "指数", "隐患", "专项", "攻坚", "预警", "应急", "热线", "渠道", "平台", "线索", "天数")
+# Right after one, a phone number makes it a desk's line ("投诉电话12333", "举报电话：12369"), not a complaint made.
+_PHONE_LINE = re.compile(r"电话[：:]?\s*\d")
 # Right after one, these say there is little of it (噪音很小, 故障率低): praise, not a grievance.
 _SLIGHT = re.compile(r"(?:率|也|都|还|很|较|比较|非常|挺|不算很?)?(?:小|低|少|不大|不明显)")
 # In the same sentence, these make the incident word a forecast or a warning of what may come.
@@ -96,7 +100,7 @@ _PROGRAMME_GAP = 1  # characters allowed between the word and the programme (污
 _SCHEDULABLE = ("停水", "停电", "停气", "断水", "断电", "停暖", "停运")
 # Right before the stop: a plan or a day ahead ("计划停水", "明天停电", "周四全天停电"; not "从周一开始停水").
 _SCHEDULED_BEFORE = re.compile("计划|将|拟|预计|定于|暂定|明天|明日|下周|(?<!从)(?:本?周|星期)[一二三四五六日天]")
-_SCHEDULED_IN_SENTENCE = ("通知", "公告", "预告", "告知", "因线路检修", "因管网检修", "因设备检修", "因检修")
+_SCHEDULED_IN_SENTENCE = ("通知", "公告", "预告", "告知")
 # In the same sentence, these make the incident word a drill, training or publicity topic.
 DRILL_WORDS = ("演练", "演习", "模拟", "培训", "宣传", "科普", "讲解", "知识", "预案", "比赛", "竞赛")
 # The framing of a notice, forecast, opening, completion, campaign, custom or story.
@@ -122,7 +126,7 @@ FIGURATIVE = (
     "车祸现场", "辣到爆炸", "好吃到爆炸", "香到爆炸", "甜到爆炸", "美到爆炸", "帅到爆炸", "爽到爆炸", "火到爆炸",
     "追尾巴", "一起火车站", "红绿灯笼", "感觉中毒", "感觉已经中毒", "喝中毒", "订单爆炸", "中毒舌", "卖断货",
     "原地爆炸", "生意爆炸", "学生意", "香味爆炸", "热度爆炸", "简直爆炸", "起火钳", "起火把", "起火盆",
-    "朋友圈爆炸", "量爆炸", "玩失踪",  # 量爆炸: 销量, 流量, 播放量, 单量
+    "朋友圈爆炸", "量爆炸", "玩失踪", "火爆炸",  # 量爆炸: 销量, 流量, 播放量, 单量
     "够人工钱", "工钱都不够",  # the cost of hired hands (不够人工钱), not a wage owed
     # Canteens that are not a school's, a ticket class, a classmate's birthday (同学|生日): not schools.
     "社区食堂", "老年食堂", "长者食堂", "老人食堂", "爱心食堂", "职工食堂", "员工食堂", "单位食堂", "机关食堂",
@@ -144,11 +148,14 @@ _DRILL = _alternation(DRILL_WORDS)
 _NOTICE = _alternation(NOTICE_WORDS)
 _FIGURATIVE = _alternation(FIGURATIVE)
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-# A notice word in the sentence, unless the post says there was none ("停水两天也没通知", "没看到任何停水
-# 通知", "一点通知都没有"): no denial earlier in its clause or right after it.
-_ANNOUNCED = re.compile("|".join(_SCHEDULED_IN_SENTENCE))
+# A notice word, or works given as the cause ("因线路检修"), in the sentence, unless the post says there
+# was no notice ("停水两天也没通知", "没看到任何停水通知", "一点通知都没有"): no denial earlier in its clause
+# or right after it.
+_ANNOUNCED = re.compile("|".join(_SCHEDULED_IN_SENTENCE) + "|因[^，,。；;]{0,6}?(?:检修|维修|改造|施工|切改|迁改)")
 _NONE_BEFORE = re.compile("[没未不无][^，,；;：:]*$")
 _NONE_AFTER = re.compile("[都也]?[没无]")
+# A rumour of an incident denied ("网传化工厂爆炸，官方辟谣：系正常放空燃烧"): nothing happened.
+DEBUNKED = re.compile("辟谣|谣言|传谣|系[^，,。]{0,4}?正常|不实信息")
 _EATING = re.compile("吃|喝")
 _SICK = re.compile("医院|呕吐|腹泻|腹痛|送医|就医|抢救|误食|昏迷|身亡|死亡|症状|煤气|一氧化碳|农药|食物中毒|毒蘑菇|不适|住院|急诊")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?\n]")
@@ -159,6 +166,7 @@ _FIGURATIVE_REACH = 4
 def incident_verdict(text: str) -> str | None:
     """INCIDENT, DRILL, NOTICE or None for `text` (see the module docstring)."""
     drill_seen = softened = False
+    debunked = DEBUNKED.search(text) is not None
     for m in _incident_matches(text):
         start, end = m.span()
         if _figurative(text, start, end):
@@ -171,7 +179,7 @@ def incident_verdict(text: str) -> str | None:
         if _ADVISORY.search(sentence):  # "…有大到暴雨，请注意防范山洪和城市内涝": a forecast
             softened = True
             continue
-        if _denied(text, start, end, m.group()):
+        if debunked or _denied(text, start, end, m.group()):
             softened = True
             continue
         return INCIDENT
@@ -208,7 +216,7 @@ def _denied(text: str, start: int, end: int, word: str) -> bool:
         return True
     if before.endswith("别") and not before.endswith("特别"):  # "推荐一家，别太贵的": a wish
         return True
-    if any(text.startswith(_PROGRAMMES, end + gap) for gap in range(_PROGRAMME_GAP + 1)):
+    if any(text.startswith(_PROGRAMMES, end + gap) for gap in range(_PROGRAMME_GAP + 1)) or _PHONE_LINE.match(text, end):
         return True
     if _SLIGHT.match(text, end):
         return True

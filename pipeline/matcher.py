@@ -55,7 +55,7 @@ import ahocorasick
 
 from pipeline.divisions import (DivisionTree, ancestor_names, common_names, distinct_county_names, place_names,
                                 province_names)
-from pipeline.incidents import DRILL_WORDS, FIGURATIVE, hooked_on_food, is_drill
+from pipeline.incidents import DEBUNKED, DRILL_WORDS, FIGURATIVE, hooked_on_food, is_drill
 from pipeline.normalize import Normalizer, compact
 from pipeline.segment import offsets
 from pipeline.topics import TopicsConfig
@@ -147,7 +147,8 @@ _HISTORY = re.compile("|".join((
     "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
     "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语", "红楼梦", "西游记", "汉武帝", "秦始皇", "唐太宗",
     "安史之乱", "历史讲座", "封神", "隋唐", "成语", "元代", "辽代", "金代", "清末", "汉书", "三国志",
-    "资治通鉴", "封侯", "庄子", "孟子", "甲午", "听评书", "刻本", "出自", "本纪", "汉赋", "古文", "封号", "禅宗")))
+    "资治通鉴", "封侯", "庄子", "孟子", "甲午", "听评书", "刻本", "出自", "本纪", "汉赋", "古文", "封号", "禅宗",
+    "临帖", "碑帖", "字帖")))
 # Right after a dynasty, a thing that still stands: its age, not a story of the past.
 _STANDING = re.compile("的?(?:大殿|殿堂|古建筑?|建筑|木构|壁画|彩塑|石刻|古碑|石碑|古桥|石桥|拱桥|古塔|砖塔|古寺|民居|"
                        "老房子|城墙|牌坊|戏台|古井|石窟|造像|佛像|古树|古柏|楼阁)")
@@ -495,6 +496,9 @@ class Matcher:
         # 中毒 as a craving for a dish ("吃了一回驴打滚就中毒了"), nobody sick: no poisoning.
         if _SAFETY in subjects and hooked_on_food(text):
             hits = _without(hits, exclusions, "figurative", _SAFETY, {"中毒"})
+        # An accident the post reports as a rumour denied ("网传…爆炸，官方辟谣：系正常放空燃烧"): none happened.
+        if _SAFETY in subjects and DEBUNKED.search(text):
+            hits = _dropped(hits, exclusions, "debunked", {h.topic_id for h in hits if h.category == _SAFETY})
         # People stuck in a lift or a cable car: a breakdown, not a safety accident.
         if subjects == {_SAFETY} and _STUCK_IN.search(text):
             hits = _without(hits, exclusions, "stuck", _SAFETY, {"被困", "困人"})

@@ -88,12 +88,19 @@ def _jieba_dict():
             yield word, int(freq), tag
 
 
+def _without_county(township: str, county: str) -> str:
+    """The source writes 422 townships with their county's name in front ("端州区黄岗街道", "化德县七号镇");
+    posts write the township alone (黄岗街道), and so does every other township in the data."""
+    rest = township.removeprefix(county)
+    return rest if rest != township and len(rest) >= 3 and rest.endswith(("镇", "乡", "街道", "苏木")) else township
+
+
 def build(shared: Path) -> dict:
     src = shared / "data" / "divisions"
     towns: dict[str, list[str]] = {}
     with open(src / "jionlp_townships.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            towns.setdefault(row["county_code"], []).append(row["township"])
+            towns.setdefault(row["county_code"], []).append(_without_county(row["township"], row["county"]))
     provinces: dict[str, list] = {}
     cities: dict[tuple[str, str], list] = {}
     with open(src / "jionlp_counties.csv", encoding="utf-8", newline="") as f:

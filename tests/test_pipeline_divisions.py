@@ -191,3 +191,10 @@ def test_a_county_jieba_mistags_as_a_rare_name_is_a_place_not_a_word():
     names = distinct_county_names()
     assert {"义乌", "凯里", "侯马"} <= names  # nz 92, nr 46, nr 48 in jieba's dictionary: its noise on places
     assert not {"石棉", "大堂", "凤凰"} & names  # everyday words (and 凤凰, a frequent given name)
+
+
+def test_a_township_written_with_its_county_in_front_goes_by_its_own_name():
+    tree = DivisionTree.load()
+    zhaoqing = tree.expand("广东/肇庆市")  # the source writes 端州区黄岗街道 and 端州区睦岗街道
+    assert {"黄岗街道", "睦岗街道"} <= set(zhaoqing.strong) | set(zhaoqing.weak)
+    assert not any(name.startswith("端州区") and name != "端州区" for name in zhaoqing.strong + zhaoqing.weak)

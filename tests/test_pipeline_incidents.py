@@ -226,3 +226,18 @@ def test_stops_ahead_reasons_after_the_fact_thefts_cracks_and_forecasts(text, ve
 ])
 def test_paid_less_than_neighbours_razed_before_agreement_and_passed_between_desks(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("村小明年要撤并，娃娃要走十几里山路", "incident"),  # a village school closed
+    ("社区卫生服务中心的九价疫苗一直约不到，都说没货", "incident"),
+    ("网传十堰某化工厂发生爆炸，经核实系企业正常放空燃烧", "notice"),  # a rumour denied
+    ("因供水管线维修，明天8时至18时停水，请居民提前储水", "notice"),  # works given as the cause
+    ("启动根治欠薪专项行动，欠薪线索可拨打12345", "notice"),
+    ("公布投诉电话12333，欢迎监督", "notice"),  # a desk's line
+    ("酒吧半夜还在放音乐，打了好多次投诉电话也没用", "incident"),  # a complaint made by phone
+    ("处理一宗欠薪投诉，督促企业补发工资62万元，已全部发放到位", "notice"),  # a case handled
+    ("通报：空气质量优良天数同比增加18天，重污染天数减少", "notice"),  # a statistic
+])
+def test_schools_closed_vaccines_out_rumours_denied_works_ahead_and_desk_lines(text, verdict):
+    assert incident_verdict(text) == verdict

@@ -467,3 +467,12 @@ def test_pay_docked_or_kept_hired_hands_workshops_toll_gates_and_tailings(standa
 ])
 def test_pay_still_not_received_direct_coaches_and_a_ditch_in_the_dark(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("网传遵义一化工厂爆炸，官方辟谣：系正常放空燃烧", ["local"]),  # a rumour denied: no accident
+    ("网传遵义一化工厂管道泄漏冒白烟，公司回应称是蒸汽管道破裂", ["safety", "local"]),
+    ("遵义凉面在网上火爆炸了", ["local"]),  # a figure
+])
+def test_a_rumour_denied_is_no_accident(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
