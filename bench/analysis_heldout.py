@@ -105,7 +105,9 @@ product was run on them):
   datong, lianyungang, leshan — a hundred-and-seventeenth to hundred-and-nineteenth city (山西 大同市,
             江苏 连云港市, 四川 乐山市), written like them, first run after round 43 (blind once; read in round 44)
   anshan, shiyan, zhaoqing — a hundred-and-twentieth to hundred-and-twenty-second city (辽宁 鞍山市,
-            湖北 十堰市, 广东 肇庆市), written like them, first run after round 44 (the blind sets)
+            湖北 十堰市, 广东 肇庆市), written like them, first run after round 44 (blind once; read in round 45)
+  zhoukou, taian, zhangzhou — a hundred-and-twenty-third to hundred-and-twenty-fifth city (河南 周口市,
+            山东 泰安市, 福建 漳州市), written like them, first run after round 45 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
