@@ -55,12 +55,14 @@ INCIDENT_WORDS = (
     # Washed away, pushed flat, rotten; sellers and bosses gone; homes late; danger felt on the road.
     "冲垮", "冲断", "推平", "烂了", "联系不上", "没下文", "延期交房", "交房延期", "又延期", "延期了", "一再延期",
     "拒载", "心惊胆战", "不敢吭声",
-    # Theft, a crack, a settlement nobody accepts, a crop left to rot.
-    "被盗", "被偷", "被撬", "裂了", "想不通", "烂在",
+    # Theft, a crack, a crop left to rot.
+    "被盗", "被偷", "被撬", "裂了", "烂在",
     # Pushed flat, passed from desk to desk, left without an answer; a class one cannot skip.
     "被推了", "给推了", "就推了", "踢皮球", "没个说法", "没说法", "不去不行", "不敢不去", "都不同意",
     # A village school closed (the pupils walk for an hour), a vaccine never in stock.
     "撤并", "没货", "约不到",
+    # Pay held back.
+    "拖着不",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a character every match of it holds.
@@ -71,9 +73,9 @@ _GRIEVANCE_PATTERNS = {
     "堵": r"(?:天天|一直|又|就|总|老|开始|经常|都要?|都得)堵|堵[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:分钟|钟头?|小时|公里)",
     "涨": r"物业费[^，。！？!?,\n]{0,8}?涨",
     "截": r"[低少]了一截",
-    # Paid less than the next village, or others paid more ("每亩比邻村少了四千多", "比我们多给三百").
+    # Paid less than the next village, or others paid more ("每亩比邻村少了四千多", "补的比我家多一截").
     "比": r"比[^，。！？!?,\n]{0,10}?[少低]了?[^，。！？!?,\n]{0,3}?(?:[几好一二两三四五六七八九十\d]+[千百万块元]|一截|不少|一半)"
-          r"|比我们多[给拿]",
+          r"|比(?:我们|我家)多",
 }
 # Right before an incident word, these deny or prevent it: a notice, not an incident.
 _DENIALS = ("未", "无", "没有", "没", "不", "防", "防止", "预防", "避免", "杜绝", "严禁", "治理", "减少",
@@ -210,8 +212,12 @@ def _denied(text: str, start: int, end: int, word: str) -> bool:
     before = text[max(0, start - _DENIAL_REACH):start].replace("被举报", "")
     if word == "延误":
         before = before.removesuffix("处置")
-    # A denial before 就 belongs to what was not done first ("没谈好就被推了", "还没签字就推了").
-    clause = _CLAUSE_BREAK.split(before)[-1].rpartition("就")[2]
+    # A denial before 就 belongs to what was not done first ("没谈好就被推了", "不交就断水断电"), unless
+    # what follows is only a risk ("一不小心就会摔下去").
+    clause = _CLAUSE_BREAK.split(before)[-1]
+    _, then, rest = clause.rpartition("就")
+    if then and not rest.startswith(("会", "可能", "要")):
+        clause = rest
     if any(d in (clause if len(d) == 1 else before) for d in _DENIALS):
         return True
     if before.endswith("别") and not before.endswith("特别"):  # "推荐一家，别太贵的": a wish

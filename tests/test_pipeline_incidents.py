@@ -209,7 +209,6 @@ def test_tongs_picked_up_at_a_fire_pit_are_no_fire():
     ("想住带温泉池的民宿，有没有人推荐一下，别太贵的", "notice"),
     ("夜里牛栏被撬开，三头黄牛被牵走", "incident"),
     ("桥墩裂了一道缝，大车照样在过", "incident"),
-    ("每亩比隔壁村少了四千多，大家想不通", "incident"),
     ("收购价跌了一半，好多果子烂在树上", "incident"),
     ("气象部门提醒，城区低洼路段可能出现积水", "notice"),  # a forecast
 ])
@@ -240,4 +239,14 @@ def test_paid_less_than_neighbours_razed_before_agreement_and_passed_between_des
     ("通报：空气质量优良天数同比增加18天，重污染天数减少", "notice"),  # a statistic
 ])
 def test_schools_closed_vaccines_out_rumours_denied_works_ahead_and_desk_lines(text, verdict):
+    assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("同样的房子，隔壁那家补的比我家多一截", "incident"),  # others paid more
+    ("船老板只给了生活费，工资一直拖着不结算", "incident"),
+    ("一不小心就会摔下去", "notice"),  # a risk: the 不 before 就 still denies
+    ("管理方把管理费涨了一倍，不交就断水断电", "incident"),  # a threat carried out on whoever does not pay
+])
+def test_others_paid_more_pay_held_back_and_denials_before_then(text, verdict):
     assert incident_verdict(text) == verdict

@@ -476,3 +476,11 @@ def test_pay_still_not_received_direct_coaches_and_a_ditch_in_the_dark(standard_
 ])
 def test_a_rumour_denied_is_no_accident(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一个路口货车右转撞倒骑电动车的老人", ["traffic", "local"]),
+    ("遵义一家饭店押金和最后半个月工资老板死活不给", ["wages", "local"]),
+])
+def test_knocked_down_at_a_junction_and_pay_refused(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
