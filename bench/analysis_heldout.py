@@ -107,7 +107,9 @@ product was run on them):
   anshan, shiyan, zhaoqing — a hundred-and-twentieth to hundred-and-twenty-second city (辽宁 鞍山市,
             湖北 十堰市, 广东 肇庆市), written like them, first run after round 44 (blind once; read in round 45)
   zhoukou, taian, zhangzhou — a hundred-and-twenty-third to hundred-and-twenty-fifth city (河南 周口市,
-            山东 泰安市, 福建 漳州市), written like them, first run after round 45 (the blind sets)
+            山东 泰安市, 福建 漳州市), written like them, first run after round 45 (blind once; read in round 46)
+  hulunbuir, weinan, hengyang — a hundred-and-twenty-sixth to hundred-and-twenty-eighth city (内蒙古 呼伦贝尔市,
+            陕西 渭南市, 湖南 衡阳市), written like them, first run after round 46 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
