@@ -143,9 +143,9 @@ def _alternation(words) -> re.Pattern:
 
 
 _WORDS = _alternation(INCIDENT_WORDS)
-# Kept apart from the word alternation, which a pattern in it makes several times slower to scan, and
-# looked for only in posts holding one of their key characters.
-_GRIEVANCES = re.compile("|".join(_GRIEVANCE_PATTERNS.values()))
+# Kept apart from the word alternation, which a pattern in it makes several times slower to scan; each
+# looked for only in posts holding its key character.
+_GRIEVANCES = {key: re.compile(pattern) for key, pattern in _GRIEVANCE_PATTERNS.items()}
 _DRILL = _alternation(DRILL_WORDS)
 _NOTICE = _alternation(NOTICE_WORDS)
 _FIGURATIVE = _alternation(FIGURATIVE)
@@ -168,7 +168,7 @@ _FIGURATIVE_REACH = 4
 def incident_verdict(text: str) -> str | None:
     """INCIDENT, DRILL, NOTICE or None for `text` (see the module docstring)."""
     drill_seen = softened = False
-    debunked = DEBUNKED.search(text) is not None
+    debunked = None  # looked for once, when an incident word is first found
     for m in _incident_matches(text):
         start, end = m.span()
         if _figurative(text, start, end):
@@ -181,6 +181,8 @@ def incident_verdict(text: str) -> str | None:
         if _ADVISORY.search(sentence):  # "…有大到暴雨，请注意防范山洪和城市内涝": a forecast
             softened = True
             continue
+        if debunked is None:
+            debunked = DEBUNKED.search(text) is not None
         if debunked or _denied(text, start, end, m.group()):
             softened = True
             continue
@@ -194,8 +196,9 @@ def incident_verdict(text: str) -> str | None:
 
 def _incident_matches(text: str):
     yield from _WORDS.finditer(text)
-    if any(c in text for c in _GRIEVANCE_PATTERNS):
-        yield from _GRIEVANCES.finditer(text)
+    for key, pattern in _GRIEVANCES.items():
+        if key in text:
+            yield from pattern.finditer(text)
 
 
 def is_drill(text: str) -> bool:
@@ -206,14 +209,13 @@ def is_drill(text: str) -> bool:
 def _denied(text: str, start: int, end: int, word: str) -> bool:
     """Denied or prevented before, a programme's name after, a service stop announced ahead, a broken
     thing taken to a repairer, or wages the post says were recovered."""
-    # A one-character denial counts only within the clause ("门都不敢开，苍蝇一大堆" denies nothing);
-    # a longer one reaches back over a comma ("没有出现，噪音也小").
     # Not denials after all: a firm reported for it (被举报偷排), a delay in the handling itself (处置延误).
     before = text[max(0, start - _DENIAL_REACH):start].replace("被举报", "")
     if word == "延误":
         before = before.removesuffix("处置")
-    # A denial before 就 belongs to what was not done first ("没谈好就被推了", "不交就断水断电"), unless
-    # what follows is only a risk ("一不小心就会摔下去").
+    # A one-character denial counts only within the clause ("门都不敢开，苍蝇一大堆" denies nothing);
+    # a longer one reaches back over a comma ("没有出现，噪音也小"). A denial before 就 belongs to what
+    # was not done first ("没谈好就被推了", "不交就断水断电"), unless only a risk follows ("一不小心就会摔下去").
     clause = _CLAUSE_BREAK.split(before)[-1]
     _, then, rest = clause.rpartition("就")
     if then and not rest.startswith(("会", "可能", "要")):
@@ -222,7 +224,9 @@ def _denied(text: str, start: int, end: int, word: str) -> bool:
         return True
     if before.endswith("别") and not before.endswith("特别"):  # "推荐一家，别太贵的": a wish
         return True
-    if any(text.startswith(_PROGRAMMES, end + gap) for gap in range(_PROGRAMME_GAP + 1)) or _PHONE_LINE.match(text, end):
+    if any(text.startswith(_PROGRAMMES, end + gap) for gap in range(_PROGRAMME_GAP + 1)):
+        return True
+    if _PHONE_LINE.match(text, end):
         return True
     if _SLIGHT.match(text, end):
         return True
