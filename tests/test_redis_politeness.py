@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import ROOT
 from test_crawl_support import Site, forum_sources, write_config
@@ -50,12 +51,20 @@ def test_gates_of_two_workers_share_one_place_and_a_dead_holders_lease_runs_out(
     assert order == ["a in", "a out", "b in", "a in again"]
 
 
-def _worker(cfg, url: str, name: str, prefix: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "crawlers.worker", "--config", str(cfg), "--name", name, "--slots", "1",
-         "--lease", "5", "--prefix", prefix, "--exit-on-eof"],
-        cwd=ROOT, env={**os.environ, "YQ_WORKER_REDIS": url}, stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+def _worker(cfg, url: str, name: str, prefix: str, err: Path) -> subprocess.Popen:
+    with err.open("w") as stderr:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            [sys.executable, "-m", "crawlers.worker", "--config", str(cfg), "--name", name, "--slots", "1",
+             "--lease", "5", "--prefix", prefix, "--exit-on-eof"],
+            cwd=ROOT, env={**os.environ, "YQ_WORKER_REDIS": url}, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=stderr, text=True)
+
+
+def _ready(worker: subprocess.Popen, err: Path) -> dict:
+    """The worker's first event; a worker that ended before it shows its stderr (CI once saw one end so)."""
+    line = worker.stdout.readline()
+    assert line, f"worker exited ({worker.poll()}) before `ready`; stderr:\n{err.read_text()[-3000:]}"
+    return json.loads(line)
 
 
 def test_two_worker_processes_on_one_host_keep_its_concurrency_together(tmp_path, redis_url):
@@ -73,11 +82,12 @@ def test_two_worker_processes_on_one_host_keep_its_concurrency_together(tmp_path
         yaml += f"  - id: bbs-b\n    name: 青溪论坛二\n    kind: forum\n    urls: [{site.url}/forum-2-1.html]\n"
         cfg = write_config(tmp_path, yaml)
         (tmp_path / "var").mkdir()
-        workers = [_worker(cfg, redis_url, f"w{i}", prefix) for i in range(2)]
+        errs = [tmp_path / f"w{i}.err" for i in range(2)]
+        workers = [_worker(cfg, redis_url, f"w{i}", prefix, err) for i, err in enumerate(errs)]
         sched = None
         try:
-            for w in workers:
-                assert json.loads(w.stdout.readline())["event"] == "ready"
+            for w, err in zip(workers, errs):
+                assert _ready(w, err)["event"] == "ready"
             sched = RedisDispatcher(cfg, WorkersSettings(count=0, lease_seconds=5, key_prefix=prefix), redis_url)
             done: dict[str, dict] = {}
             for sid in ("bbs-a", "bbs-b"):
