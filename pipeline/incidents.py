@@ -80,8 +80,9 @@ _GRIEVANCE_PATTERNS = {
 # Right before an incident word, these deny or prevent it: a notice, not an incident.
 _DENIALS = ("未", "无", "没有", "没", "不", "防", "防止", "预防", "避免", "杜绝", "严禁", "治理", "减少",
             "缓解", "破解", "根治", "整治", "打击", "查处", "举报", "消除", "排查", "应对", "处置", "追回", "讨回", "足额支付")
-# Unpaid wages the post says were recovered or paid ("为86名农民工追回工资", "已全部打到工人卡上"): a
-# report of a case handled, good news for the watch, not a grievance still open.
+# Unpaid wages, or the complaint about them, that the post says were recovered or paid ("为86名农民工追回
+# 工资", "处理一宗欠薪投诉…已全部发放到位"): a report of a case handled, good news for the watch, not a
+# grievance still open.
 _WAGE_WORDS = frozenset({"拖欠", "欠薪", "讨薪", "克扣", "没发工资", "不发工资", "工资不发", "没拿到钱", "投诉"})
 _RECOVERED = re.compile("(?<!没)(?<!未)(?<!没有)(?:(?:追回|讨回|足额支付|补发)[^，。！？!?,\n]{0,8}?(?:工资|欠薪|工钱|薪资|劳动报酬)"
                         "|全部发放|发放到位|全部打到|全部到账|全部结清)")
