@@ -14,6 +14,7 @@ from pipeline.types import Document
 from .indexdoc import content_seg, epoch_ms, highlight
 from .models import TZ
 from .search import AGG_FIELDS, IndexUnavailable
+from .sqlite_wal import into_wal
 from .types import SearchHit, SearchQuery, SearchResult
 
 _SCHEMA = """
@@ -66,7 +67,7 @@ class EmbeddedIndex:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
+            into_wal(db)
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
             self._db = db

@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 
 from .config import StorageSettings
 from .search import SearchIndex
+from .sqlite_wal import into_wal
 from .store import Store
 
 
@@ -29,8 +30,8 @@ def make_engine(database_url: str) -> Engine:
     def _connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (below)
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA busy_timeout=30000")
+        into_wal(cur)
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()

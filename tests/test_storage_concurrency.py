@@ -3,8 +3,11 @@ overlapping document writes neither fail nor duplicate; concurrent outbox drains
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+import threading
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -50,6 +53,29 @@ def test_parallel_upgrade_and_overlapping_writes(tmp_path):
     assert store.outbox_pending() == 450  # queued once per new document, never per duplicate attempt
     create_schema(engine)
     engine.dispose()
+
+
+@pytest.mark.parametrize("opener", ["store", "index"])
+def test_opening_a_file_another_process_is_writing_waits_instead_of_failing(opener, tmp_path):
+    """Converting a file to WAL while another connection writes it: SQLite fails the converter at
+    once (it holds a read lock, so no busy handler); the store and the embedded index must wait
+    like any other writer. CI saw a crawl worker die so, starting beside another on a new database."""
+    path = tmp_path / "yq.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE t (x)")  # a file still in rollback-journal mode …
+    other.execute("BEGIN IMMEDIATE")  # … that another process is writing
+    threading.Timer(0.5, other.execute, ["COMMIT"]).start()
+    if opener == "store":
+        engine = make_engine(f"sqlite:///{path}")
+        engine.connect().close()
+        engine.dispose()
+    else:
+        index = EmbeddedIndex(path)
+        index.ensure()
+        index.close()
+    other.close()
+    with closing(sqlite3.connect(path)) as fresh:
+        assert fresh.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 # --- the index outbox under concurrent writers and drainers (issue 9) ----------------------------
