@@ -109,7 +109,9 @@ product was run on them):
   zhoukou, taian, zhangzhou — a hundred-and-twenty-third to hundred-and-twenty-fifth city (河南 周口市,
             山东 泰安市, 福建 漳州市), written like them, first run after round 45 (blind once; read in round 46)
   hulunbuir, weinan, hengyang — a hundred-and-twenty-sixth to hundred-and-twenty-eighth city (内蒙古 呼伦贝尔市,
-            陕西 渭南市, 湖南 衡阳市), written like them, first run after round 46 (the blind sets)
+            陕西 渭南市, 湖南 衡阳市), written like them, first run after round 46 (blind once; read in round 47)
+  jingzhou, heze, qingyuan — a hundred-and-twenty-ninth to hundred-and-thirty-first city (湖北 荆州市,
+            山东 菏泽市, 广东 清远市), written like them, first run after round 47 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

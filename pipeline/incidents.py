@@ -63,6 +63,10 @@ INCIDENT_WORDS = (
     "撤并", "没货", "约不到",
     # Pay held back.
     "拖着不",
+    # Pay half given or never seen; a pupil beaten by classmates; a diploma held hostage to a placement;
+    # bleeding after birth (a medical dispute follows); a roof that leaks; a fall that breaks a leg.
+    "只发一半", "才给了一半", "才给一半", "一分钱没见", "一分钱都没", "围殴", "霸凌", "不给毕业证",
+    "不发毕业证", "大出血", "就漏", "摔断", "摔进", "扔满", "往外排",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a character every match of it holds.
@@ -74,6 +78,12 @@ _GRIEVANCE_PATTERNS = {
     "涨": r"物业费[^，。！？!?,\n]{0,8}?涨",
     "截": r"[低少]了一截",
     # Paid less than the next village, or others paid more ("每亩比邻村少了四千多", "补的比我家多一截").
+    # Wages owed with the workers between ("欠了十几个工人半年工资"), classmates who beat a pupil,
+    # waste let straight out ("粪水直接往沟里排"), coal dust flying and the film it leaves.
+    "欠": r"欠了?[^，。！？!?,\n]{0,8}?(?:工资|工钱|薪水)",
+    "同": r"被[^，。！？!?,\n]{0,4}?同学[^，。！？!?,\n]{0,8}?(?:打|围|欺负|殴)",
+    "排": r"直接(?:往[^，。！？!?,\n]{0,4}?)?排",
+    "灰": r"煤灰[^，。！？!?,\n]{0,4}?[飞飘落扬满堆]|一层[黑灰]",
     "比": r"比[^，。！？!?,\n]{0,10}?[少低]了?[^，。！？!?,\n]{0,3}?(?:[几好一二两三四五六七八九十\d]+[千百万块元]|一截|不少|一半)"
           r"|比(?:我们|我家)多",
 }
@@ -83,7 +93,9 @@ _DENIALS = ("未", "无", "没有", "没", "不", "防", "防止", "预防", "�
 # Unpaid wages, or the complaint about them, that the post says were recovered or paid ("为86名农民工追回
 # 工资", "处理一宗欠薪投诉…已全部发放到位"): a report of a case handled, good news for the watch, not a
 # grievance still open.
-_WAGE_WORDS = frozenset({"拖欠", "欠薪", "讨薪", "克扣", "没发工资", "不发工资", "工资不发", "没拿到钱", "投诉"})
+_WAGE_WORDS = frozenset({"拖欠", "欠薪", "讨薪", "克扣", "没发工资", "不发工资", "工资不发", "没拿到钱", "投诉",
+                         "只发一半", "一分钱没见", "一分钱都没"})
+_OWED = re.compile("欠|工资|工钱|薪")  # a grievance pattern's match about pay ("欠了十几个工人半年工资")
 _RECOVERED = re.compile("(?<!没)(?<!未)(?<!没有)(?:(?:追回|讨回|足额支付|补发)[^，。！？!?,\n]{0,8}?(?:工资|欠薪|工钱|薪资|劳动报酬)"
                         "|全部发放|发放到位|全部打到|全部到账|全部结清)")
 # Right after an incident word, these make it the name of a programme or facility (污染防治, 污水
@@ -95,7 +107,8 @@ _PHONE_LINE = re.compile(r"电话[：:]?\s*\d")
 # Right after one, these say there is little of it (噪音很小, 故障率低): praise, not a grievance.
 _SLIGHT = re.compile(r"(?:率|也|都|还|很|较|比较|非常|挺|不算很?)?(?:小|低|少|不大|不明显)")
 # In the same sentence, these make the incident word a forecast or a warning of what may come.
-_ADVISORY = re.compile("气象台|气象部门|天气预报|注意防范|请注意防|谨防|可能出现")
+_ADVISORY = re.compile("气象台|气象部门|天气预报|注意防范|请注意防|谨防|可能出现"
+                       "|(?:遇到|如有|遇有)[^，。！？!?\n]{0,8}?可以?(?:拨打|到|向)")  # where to turn if it happens
 # Right after 坏了, these take the broken thing to a repairer ("鞋坏了都找他"): a story, not a grievance.
 _TAKEN_FOR_REPAIR = re.compile("[都就也]?(?:找他|找她|找师傅|拿给他|拿过去|拿去修|送去修|送过去)")
 _PROGRAMME_GAP = 1  # characters allowed between the word and the programme (污染的防治)
@@ -162,6 +175,9 @@ DEBUNKED = re.compile("辟谣|谣言|传谣|系[^，,。]{0,4}?正常|不实信�
 _EATING = re.compile("吃|喝")
 _SICK = re.compile("医院|呕吐|腹泻|腹痛|送医|就医|抢救|误食|昏迷|身亡|死亡|症状|煤气|一氧化碳|农药|食物中毒|毒蘑菇|不适|住院|急诊")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?\n]")
+# Anywhere earlier in the clause, these deny all it lists ("未发生火灾和人员伤亡", "没有造成…").
+_NOT_HAPPENED = re.compile("(?:未|没有?)(?:发生|造成)")
+_CLAUSE_ENDS = "，,；;。！？!?\n"
 _DENIAL_REACH = 6  # characters before the incident word looked at (未造成人员伤亡: 未 is 5 before)
 _FIGURATIVE_REACH = 4
 
@@ -223,6 +239,8 @@ def _denied(text: str, start: int, end: int, word: str) -> bool:
         clause = rest
     if any(d in (clause if len(d) == 1 else before) for d in _DENIALS):
         return True
+    if _NOT_HAPPENED.search(text, _clause_start(text, start), start):  # "未发生安全事故和人员伤亡"
+        return True
     if before.endswith("别") and not before.endswith("特别"):  # "推荐一家，别太贵的": a wish
         return True
     if any(text.startswith(_PROGRAMMES, end + gap) for gap in range(_PROGRAMME_GAP + 1)):
@@ -233,9 +251,13 @@ def _denied(text: str, start: int, end: int, word: str) -> bool:
         return True
     if word == "坏了" and _TAKEN_FOR_REPAIR.match(text, end):  # "鞋坏了都找他": a repairer's story
         return True
-    if word in _WAGE_WORDS and _RECOVERED.search(text):  # "为86名农民工追回工资": a case handled
+    if (word in _WAGE_WORDS or _OWED.search(word)) and _RECOVERED.search(text):  # "为86名农民工追回工资": a case handled
         return True
     return word in _SCHEDULABLE and _scheduled(text, start, end, before)
+
+
+def _clause_start(text: str, start: int) -> int:
+    return max(text.rfind(c, 0, start) for c in _CLAUSE_ENDS) + 1
 
 
 def _scheduled(text: str, start: int, end: int, before: str) -> bool:

@@ -148,18 +148,22 @@ _HISTORY = re.compile("|".join((
     "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语", "红楼梦", "西游记", "汉武帝", "秦始皇", "唐太宗",
     "安史之乱", "历史讲座", "封神", "隋唐", "成语", "元代", "辽代", "金代", "清末", "汉书", "三国志",
     "资治通鉴", "封侯", "庄子", "孟子", "甲午", "听评书", "刻本", "出自", "本纪", "汉赋", "古文", "封号", "禅宗",
-    "临帖", "碑帖", "字帖")))
+    "临帖", "碑帖", "字帖",
+    # the poets, historians and heroes whose lines and lives name our places
+    "李白", "杜甫", "白居易", "苏轼", "苏东坡", "王维", "陆游", "辛弃疾", "李清照", "韩愈", "柳宗元", "欧阳修",
+    "王安石", "杜牧", "李商隐", "孟浩然", "王昌龄", "范仲淹", "刘禹锡", "司马迁", "诸葛亮", "曹操", "刘备",
+    "关羽", "岳飞")))
 # Right after a dynasty, a thing that still stands: its age, not a story of the past.
 _STANDING = re.compile("的?(?:大殿|殿堂|古建筑?|建筑|木构|壁画|彩塑|石刻|古碑|石碑|古桥|石桥|拱桥|古塔|砖塔|古寺|民居|"
                        "老房子|城墙|牌坊|戏台|古井|石窟|造像|佛像|古树|古柏|楼阁)")
 # A year before 1980 ("1955年黑油山一号井喷出工业油流"); apart from _HISTORY, whose literal scan it would slow.
 _OLD_YEAR = re.compile(r"(?<!\d)(?:1[0-8]\d\d|19[0-7]\d)年")
 # Today: a post with any of these is about the present, whatever history it also tells.
-_TODAY = re.compile("(?<!在)(?<!即)(?<!位于)(?:" + "|".join((
+_TODAY = re.compile("(?<!在)(?<!即)(?<!就是)(?<!位于)(?:" + "|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
     "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录", "考古", "发掘", "新发现",
-    "今后", "文物部门", "研学", "展演", "演出", "这个月", "这两天", "这几天", "修缮", "新开"))
+    "今后", "文物部门", "研学", "展演", "演出", "这个月", "这两天", "这几天", "修缮", "新开", "怎么走", "祭扫", "周末", "国庆期间", "国庆假期"))
     # not reading or teaching it now: "最近在看唐宋史", "今天历史课讲", "今天给学生讲", "今天来赏析"
     + ")(?!(?:在|又|才|重新|来|给学生|简单)?(?:[看读刷学听背练讲]|赏析|说说|语文|历史课))")
 # A plan to go somewhere weighed, then given up for another place (本来想去X，最后去了Y).
@@ -182,6 +186,7 @@ _VENUES = frozenset({"博物馆", "美术馆", "展览馆", "博物院", "科技
 _GREETINGS = frozenset({"祝", "祝愿", "祝福", "愿", "恭祝", "大家"})
 _WORK_TITLE = re.compile(r"《[^《》\n]{1,30}》")
 _BOUGHT_ONLINE = ("网上买的", "网购的", "网上买了", "网购了", "网上下单的")
+_OPENING_QUOTES = frozenset("“\"'‘「『《")  # 网上买的“…”: the product's name in quotes
 # Right before another city in the clause after our name: our team or troupe acts there ("合唱团北京获奖").
 _ACTORS = frozenset({"学生", "毕业生", "代表队", "合唱团", "球队", "队员", "选手", "剧团", "艺术团", "辩论队"})
 _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
@@ -566,9 +571,14 @@ class Matcher:
                 if (tail in _NAME_TAILS or lone_head) and tokens[i + 1].startswith(tail) \
                         and 2 <= len(rest) <= _SWALLOWED_REST and list(segment(rest)) == [rest]:
                     split[i], split[i + 1] = (term,), (rest,)
+                # an alias the operator named, after a lone character, with one character left of the
+                # next word ("衡|钢厂" for 衡钢|厂): the operator's name wins
+                elif term in self._aliases and len(tokens[i]) == 1 and len(rest) == 1 \
+                        and tokens[i + 1].startswith(tail):
+                    split[i], split[i + 1] = (term,), (rest,)
                 continue
-            if len(tokens[i]) <= len(term) or not tokens[i].startswith(term):
-                continue
+            if len(tokens[i]) <= len(term) or not tokens[i].startswith(term) or tokens[i] in self._loc_roles:
+                continue  # not a word at all, or one of our own names (呼伦贝尔 is no 呼伦|贝尔)
             rest = tokens[i][len(term):]
             if not 2 <= len(rest) <= _SWALLOWED_REST or rest.startswith(ROAD_WORDS) or rest.startswith(DIVISION_WORDS) \
                     or rest in self._token_terms or list(segment(rest)) != [rest]:
@@ -763,7 +773,7 @@ class Matcher:
             suffix = next((w for w in ROAD_WORDS if text.startswith(w, e) and e + len(w) in bounds), None) \
                 or next((w for w in DIVISION_WORDS if e in bounds and text.startswith(w, e)
                          and e + len(w) in bounds and term + w not in self._loc_roles
-                         and not (term.endswith("市") and w == "区")), None)  # 邢台市|区: its urban area
+                         and not (term.endswith(("市", "县城")) and w == "区")), None)  # 邢台市|区, 衡阳县城|区: urban area
             # "上海柳州路上": 柳州路, a street elsewhere; but with no other place before it, "柳州路口" is
             # a crossing in 柳州 ("在绵阳路口开车最怕加塞"), and a full division name before 路段/路上 is the
             # stretch of road inside that division ("奎文区路段早晚高峰拥堵").
@@ -790,7 +800,7 @@ class Matcher:
                 continue
             i = index.get(s)
             # A product bought online under our name ("网上买的敖汉小米", "网购的儋州黄皮").
-            if i and "".join(tokens[max(0, i - 3):i]).endswith(_BOUGHT_ONLINE):
+            if i and "".join(t for t in tokens[max(0, i - 4):i] if t not in _OPENING_QUOTES).endswith(_BOUGHT_ONLINE):
                 exclusions.append(f"locality:网购{term}")
                 named.add(term)
                 continue

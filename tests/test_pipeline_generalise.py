@@ -945,3 +945,22 @@ def test_relics_shown_in_another_city_s_museum_and_an_old_printing(city, divisio
 ])
 def test_old_town_names_classics_read_today_and_students_competing_elsewhere(city, division, text, relevant):
     assert locality_match(city, division, ("山西大同大学",))(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    # an operator's alias that jieba cut across ("衡|钢厂|区"), and a county seat's urban area
+    ("衡阳市", "湖南/衡阳市", "衡钢厂区除尘管道起火，厂里消防队扑灭了", True),
+    ("衡阳市", "湖南/衡阳市", "衡阳县城区的环卫工两个月没发工资", True),
+    # our city's own name is never cut into two smaller names of ours (呼伦|贝尔)
+    ("呼伦贝尔市", "内蒙古自治区/呼伦贝尔市",
+     "呼伦贝尔籍工人在天津工地讨薪\n天津滨海新区一个工地上十几名呼伦贝尔籍工人讨薪", False),
+    ("呼伦贝尔市", "内蒙古自治区/呼伦贝尔市",
+     "网购的“呼伦贝尔牛肉干”是假货\n在上海网上买的“呼伦贝尔风干牛肉”，吃着全是淀粉味", False),  # quoted goods
+    ("呼伦贝尔市", "内蒙古自治区/呼伦贝尔市", "呼伦贝尔今天下了入冬第一场大雪", True),
+    # a poet's or historian's line about our places, and a place glossed as "today's"
+    ("渭南市", "陕西/渭南市", "白居易与下邽\n白居易自称下邽人，他的很多诗写的却是长安和江州", False),
+    ("渭南市", "陕西/渭南市", "司马迁是夏阳人，也就是今天的韩城，他受宫刑后发愤著书", False),
+    ("渭南市", "陕西/渭南市", "下邽镇白居易故里怎么走？从渭南北站过去坐什么车", True),  # a visit today
+])
+def test_an_alias_cut_across_our_own_name_kept_whole_and_poets(city, division, text, relevant):
+    assert locality_match(city, division, ("衡钢",))(text).relevant is relevant

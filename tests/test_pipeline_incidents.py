@@ -250,3 +250,20 @@ def test_schools_closed_vaccines_out_rumours_denied_works_ahead_and_desk_lines(t
 ])
 def test_others_paid_more_pay_held_back_and_denials_before_then(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("一家养殖场欠了十几个工人半年工资，过年了老板说再等等", "incident"),  # owed, the workers between
+    ("说好干完就结，两个月过去了一分钱没见", "incident"),
+    ("人社局今年受理拖欠农民工工资案件23件，已为86名农民工追回工资137万元。", "notice"),  # recovered
+    ("我家孩子被几个同学堵在厕所里打，脸都青了", "incident"),
+    ("养牛场把粪水顺着渠直接往沟里排，夏天整个村子都是臭的", "incident"),
+    ("一刮大风露天矿那边的煤灰就飘过来，窗台上一天一层黑", "incident"),
+    ("产妇剖宫产后大出血，转院抢救后才保住命", "incident"),
+    ("学校安排去外地电子厂顶岗实习，不去就不给毕业证", "incident"),
+    # where to turn if it happens, and an inspection that found nothing
+    ("农民工遇到拖欠工资可以拨打热线，也可以到劳动监察大队现场投诉", "notice"),
+    ("共检查企业十二家，未发现重大隐患，未发生安全事故和人员伤亡", "notice"),
+])
+def test_pay_owed_pupils_beaten_waste_let_out_coal_dust_and_advice_where_to_turn(text, verdict):
+    assert incident_verdict(text) == verdict

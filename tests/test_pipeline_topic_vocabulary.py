@@ -484,3 +484,14 @@ def test_a_rumour_denied_is_no_accident(standard_topics, text, expected):
 ])
 def test_knocked_down_at_a_junction_and_pay_refused(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义路边停车位下月起分时段收费，前十五分钟免费", ["traffic", "local"]),
+    ("遵义一个垃圾中转站臭了一个夏天，苍蝇成群", ["pollution", "local"]),
+    ("遵义一辆校车在结冰路面滑进沟里，孩子们受了惊吓", ["traffic", "school", "local"]),
+    ("遵义那段公路晚上经常有牛羊趴在路上，昨天差点撞上", ["traffic", "local"]),
+    ("遵义一到供暖季满城煤烟味", ["pollution", "local"]),
+])
+def test_kerb_parking_transfer_stations_ditches_near_misses_and_coal_smoke(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
