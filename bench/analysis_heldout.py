@@ -111,7 +111,9 @@ product was run on them):
   hulunbuir, weinan, hengyang — a hundred-and-twenty-sixth to hundred-and-twenty-eighth city (内蒙古 呼伦贝尔市,
             陕西 渭南市, 湖南 衡阳市), written like them, first run after round 46 (blind once; read in round 47)
   jingzhou, heze, qingyuan — a hundred-and-twenty-ninth to hundred-and-thirty-first city (湖北 荆州市,
-            山东 菏泽市, 广东 清远市), written like them, first run after round 47 (the blind sets)
+            山东 菏泽市, 广东 清远市), written like them, first run after round 47 (blind once; read in round 48)
+  daqing, guigang, wuhu — a hundred-and-thirty-second to hundred-and-thirty-fourth city (黑龙江 大庆市,
+            广西 贵港市, 安徽 芜湖市), written like them, first run after round 48 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

@@ -228,9 +228,10 @@ class DivisionTree:
                 if node is not chain[-1] and (node.is_town or self._town_shorts[name]):
                     minor.append(name)
             # An autonomous county or ethnic district goes by its short form and its level (务川县 for
-            # 务川仡佬族苗族自治县, 顺河区 for 顺河回族区).
+            # 务川仡佬族苗族自治县, 顺河区 for 顺河回族区), even when the short form alone is shared (连山县
+            # for 连山壮族瑶族自治县; 连山 is also 葫芦岛's 连山区), unless another division bears that name.
             level = next((lv for end, lv in _ETHNIC_ENDINGS if node.name.endswith(end)), None)
-            if not node.is_town and level and node.short and self._count[node.short] == 1:
+            if not node.is_town and level and node.short and not self._count[node.short + level]:
                 strong.append(node.short + level)
             # So does an ethnic township: 岩腊乡 for 岩腊苗族布依族乡 (a namesake 岩腊乡 elsewhere: weak).
             if node.is_town and node.short and _ETHNIC_TOWN_RE.search(node.name):

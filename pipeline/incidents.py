@@ -67,6 +67,8 @@ INCIDENT_WORDS = (
     # bleeding after birth (a medical dispute follows); a roof that leaks; a fall that breaks a leg.
     "只发一半", "才给了一半", "才给一半", "一分钱没见", "一分钱都没", "围殴", "霸凌", "不给毕业证",
     "不发毕业证", "大出血", "就漏", "摔断", "摔进", "扔满", "往外排",
+    # Teachers paid for extra lessons, no taxi to be had, too few school places.
+    "有偿补课", "打不到车", "打不着车", "学位不够", "学位紧张",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a character every match of it holds.
@@ -84,6 +86,10 @@ _GRIEVANCE_PATTERNS = {
     "同": r"被[^，。！？!?,\n]{0,4}?同学[^，。！？!?,\n]{0,8}?(?:打|围|欺负|殴)",
     "排": r"直接(?:往[^，。！？!?,\n]{0,4}?)?排",
     "灰": r"煤灰[^，。！？!?,\n]{0,4}?[飞飘落扬满堆]|一层[黑灰]",
+    # A village school merged away ("村小合并到镇上"), homes promised and still not handed over.
+    "并": r"(?:小学|村小|学校)[^，。！？!?,\n]{0,6}?(?:被合并|合并到)",
+    "交": r"(?:安置房|回迁房)[^，。！？!?,\n]{0,6}?还没交",
+    "框": r"还是个?框架",
     "比": r"比[^，。！？!?,\n]{0,10}?[少低]了?[^，。！？!?,\n]{0,3}?(?:[几好一二两三四五六七八九十\d]+[千百万块元]|一截|不少|一半)"
           r"|比(?:我们|我家)多",
 }
@@ -102,8 +108,10 @@ _RECOVERED = re.compile("(?<!没)(?<!未)(?<!没有)(?:(?:追回|讨回|足额�
 # 处理厂, 拥堵指数, 火灾隐患排查), not an incident.
 _PROGRAMMES = ("防治", "治理", "整治", "防控", "防范", "排查", "普查", "许可", "监测", "处理", "管网", "收集",
                "指数", "隐患", "专项", "攻坚", "预警", "应急", "热线", "渠道", "平台", "线索", "天数")
-# Right after one, a phone number makes it a desk's line ("投诉电话12333", "举报电话：12369"), not a complaint made.
+# Right after one, a phone number makes it a desk's line ("投诉电话12333", "举报电话：12369"), not a complaint made;
+# so does a line published, opened or set up ("公布投诉电话", "设立举报热线").
 _PHONE_LINE = re.compile(r"电话[：:]?\s*\d")
+_LINE_PUBLISHED = re.compile("(?:公布|开通|设立|公开)[^，,。；;]{0,12}?$")
 # Right after one, these say there is little of it (噪音很小, 故障率低): praise, not a grievance.
 _SLIGHT = re.compile(r"(?:率|也|都|还|很|较|比较|非常|挺|不算很?)?(?:小|低|少|不大|不明显)")
 # In the same sentence, these make the incident word a forecast or a warning of what may come.
@@ -175,6 +183,9 @@ DEBUNKED = re.compile("辟谣|谣言|传谣|系[^，,。]{0,4}?正常|不实信�
 _EATING = re.compile("吃|喝")
 _SICK = re.compile("医院|呕吐|腹泻|腹痛|送医|就医|抢救|误食|昏迷|身亡|死亡|症状|煤气|一氧化碳|农药|食物中毒|毒蘑菇|不适|住院|急诊")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?\n]")
+# Anywhere earlier in the clause, these forbid it ("严禁组织学生参加有偿补课", "不让在职老师有偿补课").
+_FORBIDDEN = re.compile("严禁|禁止|不得|不准|不许|不让")
+_RULES = frozenset({"严禁", "禁止", "不得"})  # the words of a rule itself; the others, of people citing one
 # Anywhere earlier in the clause, these deny all it lists ("未发生火灾和人员伤亡", "没有造成…").
 _NOT_HAPPENED = re.compile("(?:未|没有?)(?:发生|造成)")
 _CLAUSE_ENDS = "，,；;。！？!?\n"
@@ -197,6 +208,10 @@ def incident_verdict(text: str) -> str | None:
             continue
         if _ADVISORY.search(sentence):  # "…有大到暴雨，请注意防范山洪和城市内涝": a forecast
             softened = True
+            continue
+        if forbidden := _FORBIDDEN.search(text, _clause_start(text, start), start):
+            # "严禁在职教师参与有偿补课": a rule (a notice); "不是不让有偿补课吗": a rule a complaint cites
+            softened = softened or forbidden.group() in _RULES
             continue
         if debunked is None:
             debunked = DEBUNKED.search(text) is not None
@@ -245,7 +260,8 @@ def _denied(text: str, start: int, end: int, word: str) -> bool:
         return True
     if any(text.startswith(_PROGRAMMES, end + gap) for gap in range(_PROGRAMME_GAP + 1)):
         return True
-    if _PHONE_LINE.match(text, end):
+    if _PHONE_LINE.match(text, end) or text.startswith(("电话", "热线"), end) \
+            and _LINE_PUBLISHED.search(text, _clause_start(text, start), start):
         return True
     if _SLIGHT.match(text, end):
         return True

@@ -93,7 +93,7 @@ _WAGES = "劳动和社会保障"
 # "扣了一个月工资", "只发一半工资", "三个月工资一分没拿到", "工资还没拿到", "押金和工资都不退").
 _WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:了|掉)?|只发了?)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱)"
                         r"|(?:工资|工钱)(?:[^，。！？!?,\n]{0,4}?欠了|[^，。！？!?,\n]{0,6}?"
-                        r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退|不给))")
+                        r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退|不给|[都也]?被?(?:扣了|扣光|扣下|压着)))")
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
                               r"|[^，。！？!?,\n]{0,8}?堵在?校?门口)")
@@ -249,7 +249,9 @@ _KINDS_OF_AREA = ("开发区", "开区", "园区", "高新区", "管理区", "�
 # The candidate check, before segmenting, can only read the character before the name: their last ones.
 _GOING_BEFORE = frozenset({"在", "到", "回", "去", "来", "从", "回到", "来到", "去了", "到了"})
 _GOING_CHARS = frozenset(w[-1] for w in _GOING_BEFORE)
-_PLACE_AFTER = re.compile("一[家所名位个辆条座处户]|城区|市区|县城|老城|本地|这边|那边")
+_PLACE_AFTER = re.compile("一[家所名位个辆条座处户]|城区|市区|县城|老城|本地|这边|那边"
+                          # an institution named by its place ("监利一中", "洪湖人民医院", "石首汽车站")
+                          "|[一二三四五六七八九]中|实验[小中]|人民医院|中医院|妇幼保健院|[县市]委|汽车站|客运站|火车站|高铁站")
 # A numeral before 百/千/万 makes a number of our name ("一百色").
 _NUMERALS = frozenset({*"一二两三四五六七八九十几数", *"0123456789"})
 # In the clause after "去 <another place>", these make it a trip from here (_route).
@@ -734,7 +736,8 @@ class Matcher:
                 context = True
             else:
                 weak = True
-                context = context or term in self._lone_names
+                context = context or term in self._lone_names or role == COMMON and any(
+                    hs == e and hrole in (STRONG, WEAK) for hs, _, _, hrole in loc_hits)  # 洪湖|螺山
         return weak and (context or len({term for *_, term, role in loc_hits if role == WEAK}) > 1)
 
     def _locality(self, loc_hits, term_hits, text, tokens, starts, exclusions,
@@ -788,6 +791,8 @@ class Matcher:
                 suffix = "方"  # "每人只有四平方米": a number and 平方米, not 四平
             if suffix is None and text.startswith(_RANKS, e):
                 suffix = next(r for r in _RANKS if text.startswith(r, e))  # "卡在白银段位": a rank, not 白银
+            if suffix is None and text.startswith("两国", e):
+                suffix = "两国"  # "英德两国": two countries' initials, not 英德
             if suffix is not None:
                 exclusions.append(f"locality:{term}{suffix}")
                 continue
@@ -937,6 +942,10 @@ class Matcher:
             exclusions += [f"locality:{term}@{past.group()}" for *_, term, _ in kept]
             kept = []
         sure = [(s, e) for s, e, _, role in kept if role in (STRONG, ANCHOR)]
+        # A county name that is also a word right before another name of ours ("洪湖螺山渡口"): each
+        # vouches for the other.
+        sure += [(s, e) for s, e, _, role in kept
+                 if role == COMMON and any(hs == e and hrole in (STRONG, WEAK) for hs, _, _, hrole in kept)]
         has_strong = any(role == STRONG for *_, role in kept)
         # Two different ambiguous names of ours vouch for each other ("铁东区 … 郭家店镇"): one
         # namesake elsewhere is likely, two in the same post are not.
@@ -946,7 +955,8 @@ class Matcher:
         counted: dict[str, None] = {}
         for s, e, term, role in kept:
             if (role == STRONG or (role == WEAK and has_context)
-                    or (role == COMMON and (any(0 <= s - se <= NEAR for _, se in sure) or s in placed))):
+                    or (role == COMMON and ((s, e) in sure or any(0 <= s - se <= NEAR for _, se in sure)
+                                            or s in placed))):
                 counted[term] = None
         if has_strong or counted:
             return tuple(counted), True
@@ -1021,8 +1031,9 @@ class Matcher:
         """Whether the name at s..e says only where someone or something comes from."""
         i, j = index.get(s), index.get(e)
         if j is not None and (tokens[j] in _ORIGIN_AFTER or tokens[j][0] == "籍"
-                              or tokens[j] in ("来", "过来", "运来", "运过来") and tokens[j + 1:j + 2] == ("的",)):
-            return True  # 泉州来的旅游团, 说是浦北运来的
+                              or tokens[j] in ("来", "过来", "运来", "运过来", "产", "出产", "生产")
+                              and tokens[j + 1:j + 2] == ("的",)):
+            return True  # 泉州来的旅游团, 说是浦北运来的, 用的都是曹县产的汉服
         if not i:
             return False
         if tokens[i - 1] in _ORIGIN_BEFORE or tokens[i - 1] == "是" and i > 1 and tokens[i - 2] in _ORIGIN_BEFORE:

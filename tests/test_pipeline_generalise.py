@@ -964,3 +964,18 @@ def test_old_town_names_classics_read_today_and_students_competing_elsewhere(cit
 ])
 def test_an_alias_cut_across_our_own_name_kept_whole_and_poets(city, division, text, relevant):
     assert locality_match(city, division, ("衡钢",))(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    # a county name that is also a word (监利, 洪湖): before an institution it names, or right before
+    # a township of ours, it is the place; alone it may be the lake
+    ("荆州市", "湖北省/荆州市", "监利一中今年高考一本上线人数创新高", True),
+    ("荆州市", "湖北省/荆州市", "受大风影响，洪湖螺山渡口今天停航，请过江车辆绕行", True),
+    ("荆州市", "湖北省/荆州市", "洪湖今年莲藕丰收，挖藕的从早忙到晚", False),
+    # an autonomous county by its short form and 县, though the short form alone is shared
+    ("清远市", "广东省/清远市", "带老人晚上去连山县医院急诊，等了一个多钟才有医生来", True),
+    ("清远市", "广东省/清远市", "英国首相与德国总理举行会谈，英德两国将在能源领域加强合作", False),
+    ("菏泽市", "山东省/菏泽市", "上海一个商场办了汉服走秀，用的都是曹县产的汉服", False),  # made here, shown there
+])
+def test_county_names_that_are_words_placed_autonomous_counties_and_two_countries(city, division, text, relevant):
+    assert locality_match(city, division)(text).relevant is relevant

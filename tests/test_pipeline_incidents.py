@@ -267,3 +267,17 @@ def test_others_paid_more_pay_held_back_and_denials_before_then(text, verdict):
 ])
 def test_pay_owed_pupils_beaten_waste_let_out_coal_dust_and_advice_where_to_turn(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("有老师周末在外面租房给自己班学生有偿补课，一期收几千块", "incident"),
+    ("教育部发布通知，严禁中小学利用寒假组织集体补课，严禁在职教师参与有偿补课。", "notice"),  # a rule
+    ("国家不是不让假期有偿补课吗，有没有家长一起反映一下", None),  # a rule cited in a complaint: the model's
+    ("鄄城县城晚上九点以后基本打不到车，网约车也少", "incident"),
+    ("附近小学学位不够，我家孩子被分到五公里外的学校", "incident"),
+    ("人社局开展根治欠薪冬季专项行动，公布投诉电话，农民工工资问题可直接举报。", "notice"),  # a line published
+    ("我们村的小学今年被合并到镇上了，一年级的孩子每天要走五六里路", "incident"),
+    ("拆迁三年了，当时说两年交房，现在安置房还是个框架", "incident"),
+])
+def test_paid_lessons_rules_taxis_school_places_village_schools_merged_and_homes_not_handed_over(text, verdict):
+    assert incident_verdict(text) == verdict

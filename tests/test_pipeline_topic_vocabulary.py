@@ -495,3 +495,12 @@ def test_knocked_down_at_a_junction_and_pay_refused(standard_topics, text, expec
 ])
 def test_kerb_parking_transfer_stations_ditches_near_misses_and_coal_smoke(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一条河上游有人晚上偷偷挖砂，河水一天到晚是黄的", ["pollution", "local"]),
+    ("遵义一个镇的河边有根管子一直往河里排水，水是灰白色的", ["pollution", "local"]),
+    ("在遵义一家饭店当服务员，辞职时老板把押金和最后半个月工资都扣了", ["wages", "local"]),
+])
+def test_sand_dug_from_rivers_waste_piped_into_them_and_pay_docked(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
