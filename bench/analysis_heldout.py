@@ -113,7 +113,9 @@ product was run on them):
   jingzhou, heze, qingyuan — a hundred-and-twenty-ninth to hundred-and-thirty-first city (湖北 荆州市,
             山东 菏泽市, 广东 清远市), written like them, first run after round 47 (blind once; read in round 48)
   daqing, guigang, wuhu — a hundred-and-thirty-second to hundred-and-thirty-fourth city (黑龙江 大庆市,
-            广西 贵港市, 安徽 芜湖市), written like them, first run after round 48 (the blind sets)
+            广西 贵港市, 安徽 芜湖市), written like them, first run after round 48 (blind once; read in round 49)
+  anyang, shaoxing, suining — a hundred-and-thirty-fifth to hundred-and-thirty-seventh city (河南 安阳市,
+            浙江 绍兴市, 四川 遂宁市), written like them, first run after round 49 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

@@ -92,7 +92,7 @@ _WAGES = "劳动和社会保障"
 # Pay owed, docked, half paid or kept, with who and how much between the words ("欠了十几个工人半年工资",
 # "扣了一个月工资", "只发一半工资", "三个月工资一分没拿到", "工资还没拿到", "押金和工资都不退").
 _WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:了|掉)?|只发了?)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱)"
-                        r"|(?:工资|工钱)(?:[^，。！？!?,\n]{0,4}?欠了|[^，。！？!?,\n]{0,6}?"
+                        r"|(?:工资|工钱)(?:[^，。！？!?,\n]{0,4}?欠了|[^，。！？!?,\n]{0,8}?"
                         r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退|不给|[都也]?被?(?:扣了|扣光|扣下|压着)))")
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
@@ -209,7 +209,8 @@ _LIST_WORDS = _LIST_ENDS | _LIST_JOINS - {"以及"}
 _CLASSIFIERS = frozenset({"一条", "这条", "那条", "一段", "这段", "那段", "一片", "这片", "那片", "大片", "一座", "这座",
                           "那座"})
 _NOT_A_PLACE_BEFORE = frozenset({"很", "挺", "太", "非常", "比较", "更", "最", "特别", "十分", "还算", "一路",
-                                 "越来越", "蛮", "能", "能够", "个", "一个", "是个"}) | _CLASSIFIERS
+                                 "越来越", "蛮", "能", "能够", "个", "一个", "是个",
+                                 "周年"}) | _CLASSIFIERS  # "建国七十五周年大庆": a celebration
 # Common surnames that are not also prepositions or words placed before a place name (于, 向, 江,
 # 金, 石, 高, 龙): a lone one right before a two-character name makes it a person's given name.
 _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡杜程苏魏吕沈姚卢姜崔"
@@ -813,6 +814,10 @@ class Matcher:
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")  # not "管这儿叫锦县": the place's name
                 named.add(term)
                 continue
+            if i > 1 and tokens[i - 2] in _NAMED_AS and len(tokens[i - 1]) == 1 and tokens[i - 1].isalpha():
+                exclusions.append(f"locality:{tokens[i - 2]}{tokens[i - 1]}{term}")  # "一名叫黄贵港的快递小哥"
+                named.add(term)
+                continue
             if i and len(term) == 2 and role != ANCHOR \
                     and (tokens[i - 1] in _SURNAMES and tokens[i - 2:i] not in _WEEKS or tokens[i - 1] in _PERSON_ROLES
                          or tokens[i - 1] in _NOT_HERE or tokens[i - 1] in _NOT_A_PLACE_BEFORE):
@@ -850,7 +855,7 @@ class Matcher:
         # A name the post once gives a person, a look-alike or an adjective, or once says is not
         # here, is so wherever else it stands in the post ("襄垣是我朋友 … 我朋友刘襄垣下周结婚",
         # "黄果树瀑布在安顺，不在遵义 … 从遵义怎么走过去").
-        kept = [hit for hit in kept if hit[2] not in named]
+        kept = [hit for hit in kept if hit[2] not in named or _PLACE_AFTER.match(text, hit[1])]  # 桂平路口 … 桂平城区
         # A trip here weighed and given up for another place ("本来想去三明…最后去了武夷山"): a post
         # about the other place.
         chose = _last_match(_CHOSE_ELSEWHERE, text) if kept and ("最后" in text or "后来" in text) else None

@@ -979,3 +979,22 @@ def test_an_alias_cut_across_our_own_name_kept_whole_and_poets(city, division, t
 ])
 def test_county_names_that_are_words_placed_autonomous_counties_and_two_countries(city, division, text, relevant):
     assert locality_match(city, division)(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    ("大庆市", "黑龙江省/大庆市", "建国七十五周年大庆前夕，天安门广场中心花坛布置完成", False),  # a celebration
+    ("大庆市", "黑龙江省/大庆市", "大庆今天气温降到零下二十五度", True),
+    ("贵港市", "广西壮族自治区/贵港市", "南宁一名叫黄贵港的快递小哥捡到钱包，联系失主原物归还", False),  # a name
+])
+def test_a_celebration_and_a_man_called_after_us(city, division, text, relevant):
+    assert locality_match(city, division)(text).relevant is relevant
+
+
+def test_a_look_alike_road_in_the_title_does_not_unplace_our_town_in_the_text():
+    config = {"locality": {"name": "贵港市", "terms": ["贵港"], "divisions": ["广西壮族自治区/贵港市"],
+                           "exclude": ["桂平路"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    match = lambda text: matcher.match(text, Segmenter(matcher.user_words()).cut)  # noqa: E731
+    # the title's 桂平路 is the operator's look-alike (a road in 上海); the text places 桂平 (城区)
+    assert match("桂平路口乱停车谁来管\n桂平城区新开的菜市场门口那个路口，天天有车乱停").relevant
+    assert not match("桂平路一段人行道改造施工\n上海市徐汇区桂平路部分路段人行道改造施工").relevant

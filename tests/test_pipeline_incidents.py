@@ -281,3 +281,14 @@ def test_pay_owed_pupils_beaten_waste_let_out_coal_dust_and_advice_where_to_turn
 ])
 def test_paid_lessons_rules_taxis_school_places_village_schools_merged_and_homes_not_handed_over(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("高二周末组织补课每人收八百，说是自愿", "incident"),  # lessons charged for
+    ("学校食堂一份饭十几块，菜就几片肉，学生说吃不饱", "incident"),
+    ("昨晚一阵大风，好几个村的蔬菜大棚被刮倒，损失不小", "incident"),
+    ("说好的补偿款到现在一分没见着", "incident"),
+    ("萨尔图区教育局公布今年小学学区划分方案，家长可登录网站查询", "notice"),  # a list published
+])
+def test_lessons_charged_for_hungry_pupils_wind_damage_and_lists_published(text, verdict):
+    assert incident_verdict(text) == verdict

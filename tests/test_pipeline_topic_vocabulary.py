@@ -504,3 +504,11 @@ def test_kerb_parking_transfer_stations_ditches_near_misses_and_coal_smoke(stand
 ])
 def test_sand_dug_from_rivers_waste_piped_into_them_and_pay_docked(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("在遵义县城一家餐馆做服务员两个月没拿到钱，老板一直说月底发", ["wages", "local"]),
+    ("遵义环卫工人反映，工资已经连续两个月没发，外包公司说财政款没到", ["wages", "local"]),
+])
+def test_money_never_received_and_pay_unpaid_for_months(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
