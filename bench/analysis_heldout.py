@@ -115,7 +115,9 @@ product was run on them):
   daqing, guigang, wuhu — a hundred-and-thirty-second to hundred-and-thirty-fourth city (黑龙江 大庆市,
             广西 贵港市, 安徽 芜湖市), written like them, first run after round 48 (blind once; read in round 49)
   anyang, shaoxing, suining — a hundred-and-thirty-fifth to hundred-and-thirty-seventh city (河南 安阳市,
-            浙江 绍兴市, 四川 遂宁市), written like them, first run after round 49 (the blind sets)
+            浙江 绍兴市, 四川 遂宁市), written like them, first run after round 49 (blind once; read in round 50)
+  luzhou, zibo, shantou — a hundred-and-thirty-eighth to hundred-and-fortieth city (四川 泸州市, 山东 淄博市,
+            广东 汕头市), written like them, first run after round 50 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

@@ -71,6 +71,8 @@ INCIDENT_WORDS = (
     "有偿补课", "打不到车", "打不着车", "学位不够", "学位紧张", "收费补课", "一分没见",
     # Canteens that leave pupils hungry; damage by wind and weather.
     "吃不饱", "又贵又少", "刮倒", "损失不小",
+    # A specialist's appointment not to be had.
+    "挂不到", "刷不了", "掀翻",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a character every match of it holds.
@@ -110,15 +112,18 @@ _RECOVERED = re.compile("(?<!没)(?<!未)(?<!没有)(?:(?:追回|讨回|足额�
 # Right after an incident word, these make it the name of a programme or facility (污染防治, 污水
 # 处理厂, 拥堵指数, 火灾隐患排查), not an incident.
 _PROGRAMMES = ("防治", "治理", "整治", "防控", "防范", "排查", "普查", "许可", "监测", "处理", "管网", "收集",
-               "指数", "隐患", "专项", "攻坚", "预警", "应急", "热线", "渠道", "平台", "线索", "天数")
+               "指数", "隐患", "专项", "攻坚", "预警", "应急", "热线", "渠道", "平台", "线索", "天数",
+               "投诉电话", "举报电话", "投诉热线", "举报热线")
 # Right after one, a phone number makes it a desk's line ("投诉电话12333", "举报电话：12369"), not a complaint made;
 # so does a line published, opened or set up ("公布投诉电话", "设立举报热线").
 _PHONE_LINE = re.compile(r"电话[：:]?\s*\d")
-_LINE_PUBLISHED = re.compile("(?:公布|开通|设立|公开)[^，,。；;]{0,12}?$")
+_LINE_PUBLISHED = re.compile("(?:公布|开通|设立|公开)[^，,。；;]{0,20}?$")
+# Right after 投诉, a time limit makes it a desk's procedure ("接到投诉后24小时内处理"), not a complaint made.
+_PROCEDURE = re.compile(r"后?[一二两三四五六七八九十\d]+个?(?:工作日|小时|天|日)内")
 # Right after one, these say there is little of it (噪音很小, 故障率低): praise, not a grievance.
 _SLIGHT = re.compile(r"(?:率|也|都|还|很|较|比较|非常|挺|不算很?)?(?:小|低|少|不大|不明显)")
 # In the same sentence, these make the incident word a forecast or a warning of what may come.
-_ADVISORY = re.compile("气象台|气象部门|天气预报|注意防范|请注意防|谨防|可能出现"
+_ADVISORY = re.compile("气象台|气象部门|天气预报|注意防范|请注意防|谨防|可能出现|易出现"
                        "|(?:遇到|如有|遇有)[^，。！？!?\n]{0,8}?可以?(?:拨打|到|向)")  # where to turn if it happens
 # Right after 坏了, these take the broken thing to a repairer ("鞋坏了都找他"): a story, not a grievance.
 _TAKEN_FOR_REPAIR = re.compile("[都就也]?(?:找他|找她|找师傅|拿给他|拿过去|拿去修|送去修|送过去)")
@@ -267,6 +272,8 @@ def _denied(text: str, start: int, end: int, word: str) -> bool:
             and _LINE_PUBLISHED.search(text, _clause_start(text, start), start):
         return True
     if _SLIGHT.match(text, end):
+        return True
+    if word == "投诉" and _PROCEDURE.match(text, end):
         return True
     if word == "坏了" and _TAKEN_FOR_REPAIR.match(text, end):  # "鞋坏了都找他": a repairer's story
         return True

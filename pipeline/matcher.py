@@ -91,8 +91,8 @@ _TRAFFIC = "交通运输"
 _WAGES = "劳动和社会保障"
 # Pay owed, docked, half paid or kept, with who and how much between the words ("欠了十几个工人半年工资",
 # "扣了一个月工资", "只发一半工资", "三个月工资一分没拿到", "工资还没拿到", "押金和工资都不退").
-_WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:了|掉)?|只发了?)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱)"
-                        r"|(?:工资|工钱)(?:[^，。！？!?,\n]{0,4}?欠了|[^，。！？!?,\n]{0,8}?"
+_WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:了|掉)?|只发了?)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱|加班费)"
+                        r"|(?:工资|工钱|加班费)(?:[^，。！？!?,\n]{0,4}?欠了|[^，。！？!?,\n]{0,8}?"
                         r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退|不给|[都也]?被?(?:扣了|扣光|扣下|压着)))")
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
@@ -185,7 +185,7 @@ _GOES = frozenset({"在", "来", "亮相", "赴"})
 _VENUES = frozenset({"博物馆", "美术馆", "展览馆", "博物院", "科技馆", "会展中心", "国际会展中心", "展览中心", "大剧院"})
 _GREETINGS = frozenset({"祝", "祝愿", "祝福", "愿", "恭祝", "大家"})
 _WORK_TITLE = re.compile(r"《[^《》\n]{1,30}》")
-_BOUGHT_ONLINE = ("网上买的", "网购的", "网上买了", "网购了", "网上下单的")
+_BOUGHT_ONLINE = ("网上买的", "网购的", "网上买了", "网购了", "网上下单的", "直播间买的", "直播间买了")
 _OPENING_QUOTES = frozenset("“\"'‘「『《")  # 网上买的“…”: the product's name in quotes
 # Right before another city in the clause after our name: our team or troupe acts there ("合唱团北京获奖").
 _ACTORS = frozenset({"学生", "毕业生", "代表队", "合唱团", "球队", "队员", "选手", "剧团", "艺术团", "辩论队"})
@@ -228,7 +228,7 @@ _BOUGHT = ("买的", "买了", "买到")  # both lists below start from these
 _SOLD_BEFORE = (*_BOUGHT, "吃到", "喝到", "购买的", "卖的", "网购的", "买到假的", "买了假的")
 # Right before our name (past a measure word or an opening quote), these make it the brand of goods bought
 # or of a sign hung ("买了件鄂尔多斯羊绒衫", "买的“福鼎白茶”", "挂着张家口莜面招牌"): where they came from.
-_GOODS_BEFORE = (*_BOUGHT, "挂着", "挂的")
+_GOODS_BEFORE = (*_BOUGHT, "挂着", "挂的", "假冒", "号称")  # 查获一批假冒绍兴黄酒, 号称诸暨珍珠的项链
 _GOODS_SKIPPED = re.compile(r"[“\"'‘「『]|[一两几半\d]?[件盒箱袋包饼斤瓶罐条块套份]")
 # After a school word in one token, these make a person of it: "高中同学生日" is a classmate's birthday.
 _CLASSMATES = frozenset({"同学", "同学们", "同学会", "同学聚会", "室友", "同桌", "校友"})

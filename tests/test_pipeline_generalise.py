@@ -998,3 +998,13 @@ def test_a_look_alike_road_in_the_title_does_not_unplace_our_town_in_the_text():
     # the title's 桂平路 is the operator's look-alike (a road in 上海); the text places 桂平 (城区)
     assert match("桂平路口乱停车谁来管\n桂平城区新开的菜市场门口那个路口，天天有车乱停").relevant
     assert not match("桂平路一段人行道改造施工\n上海市徐汇区桂平路部分路段人行道改造施工").relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    # counterfeits and goods sold under our name elsewhere
+    ("绍兴市", "浙江省/绍兴市", "上海查获一批假冒绍兴黄酒\n上海市场监管部门查获一批假冒绍兴黄酒，实为低价料酒勾兑", False),
+    ("绍兴市", "浙江省/绍兴市", "直播间买的诸暨珍珠是假的\n深圳网友说在直播间买了一条号称诸暨珍珠的项链，鉴定出来是塑料的", False),
+    ("绍兴市", "浙江省/绍兴市", "绍兴黄酒节今天在鉴湖边开幕", True),
+])
+def test_counterfeits_and_goods_sold_under_our_name_elsewhere(city, division, text, relevant):
+    assert locality_match(city, division)(text).relevant is relevant

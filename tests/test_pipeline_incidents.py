@@ -292,3 +292,14 @@ def test_paid_lessons_rules_taxis_school_places_village_schools_merged_and_homes
 ])
 def test_lessons_charged_for_hungry_pupils_wind_damage_and_lists_published(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("在市中心医院挂个专家号要等一个星期，现场也挂不到", "incident"),
+    ("村里的卫生室说系统升级，医保卡刷不了，老人配药都得自费", "incident"),
+    ("昨晚一场大风，好多葡萄大棚被掀翻了", "incident"),
+    ("柯桥、上虞出入口在假期首日上午易出现拥堵，请合理安排出行", "notice"),  # a forecast
+    ("公布春节前农民工工资支付专项检查投诉电话，接到投诉三个工作日内处理", "notice"),  # a desk's procedure
+])
+def test_appointments_cards_wind_forecast_jams_and_a_desk_s_procedure(text, verdict):
+    assert incident_verdict(text) == verdict

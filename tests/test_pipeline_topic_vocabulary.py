@@ -512,3 +512,12 @@ def test_sand_dug_from_rivers_waste_piped_into_them_and_pay_docked(standard_topi
 ])
 def test_money_never_received_and_pay_unpaid_for_months(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一个工地连着一个礼拜半夜两点还在打桩，整栋楼都在震", ["pollution", "local"]),
+    ("遵义一家钢厂的派遣工说，还拖欠两个月加班费", ["wages", "local"]),
+    ("遵义老旧片区改造项目签约首日签约率超过九成", ["demolition", "local"]),
+])
+def test_piling_at_night_overtime_owed_and_a_signing_rate(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
