@@ -73,6 +73,8 @@ INCIDENT_WORDS = (
     "吃不饱", "又贵又少", "刮倒", "损失不小",
     # A specialist's appointment not to be had.
     "挂不到", "刷不了", "掀翻",
+    # Fees kept when a school closes; a diploma withheld.
+    "学费不退", "退不了", "拿不到毕业证",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a character every match of it holds.
@@ -94,6 +96,7 @@ _GRIEVANCE_PATTERNS = {
     "并": r"(?:小学|村小|学校)[^，。！？!?,\n]{0,6}?(?:被合并|合并到)",
     "交": r"(?:安置房|回迁房)[^，。！？!?,\n]{0,6}?还没交",
     "框": r"还是个?框架",
+    "分": r"一分钱?[^，。！？!?,\n]{0,4}?没(?:有|给)",  # "一分钱补偿也没有"
     "课": r"补课[^，。！？!?,\n]{0,8}?收",  # extra lessons that are charged for ("补课，每人收八百")
     "比": r"比[^，。！？!?,\n]{0,10}?[少低]了?[^，。！？!?,\n]{0,3}?(?:[几好一二两三四五六七八九十\d]+[千百万块元]|一截|不少|一半)"
           r"|比(?:我们|我家)多",
@@ -176,7 +179,10 @@ _WORDS = _alternation(INCIDENT_WORDS)
 # Kept apart from the word alternation, which a pattern in it makes several times slower to scan; each
 # looked for only in posts holding its key character.
 _GRIEVANCES = {key: re.compile(pattern) for key, pattern in _GRIEVANCE_PATTERNS.items()}
-_DRILL = _alternation(DRILL_WORDS)
+# A training school is no training session ("培训机构关门，学费退不了").
+_NOT_A_DRILL_AFTER = {"培训": "机构|班|学校|中心"}
+_DRILL = re.compile("|".join(re.escape(w) + (f"(?!{_NOT_A_DRILL_AFTER[w]})" if w in _NOT_A_DRILL_AFTER else "")
+                             for w in sorted(DRILL_WORDS, key=len, reverse=True)))
 _NOTICE = _alternation(NOTICE_WORDS)
 _FIGURATIVE = _alternation(FIGURATIVE)
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")

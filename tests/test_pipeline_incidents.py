@@ -303,3 +303,14 @@ def test_lessons_charged_for_hungry_pupils_wind_damage_and_lists_published(text,
 ])
 def test_appointments_cards_wind_forecast_jams_and_a_desk_s_procedure(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("一家私立幼儿园上周突然通知关门，这学期学费刚交，园长说学费不退", "incident"),
+    ("培训机构突然关门，好多家长交了一年的学费，退不了", "incident"),  # a training school, not a training
+    ("安全培训结束后，企业组织了一次消防演练", "drill"),
+    ("给了三天通知就拆了，一分钱补偿没有", "incident"),
+    ("学校安排到外省电子厂实习，说不去就拿不到毕业证", "incident"),
+])
+def test_fees_kept_training_schools_compensation_never_paid_and_diplomas_withheld(text, verdict):
+    assert incident_verdict(text) == verdict

@@ -521,3 +521,12 @@ def test_money_never_received_and_pay_unpaid_for_months(standard_topics, text, e
 ])
 def test_piling_at_night_overtime_owed_and_a_signing_rate(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一户老房子昨晚后墙垮了半边，老两口没事", ["safety", "local"]),
+    ("遵义一个镇到城里一天就两趟车，赶不上就得等到下午", ["traffic", "local"]),
+    ("在遵义一家饭店干了两个月，走的时候工资被扣一半说是押金", ["wages", "local"]),
+])
+def test_walls_that_fall_two_buses_a_day_and_half_the_pay_docked(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
