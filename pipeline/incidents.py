@@ -71,7 +71,7 @@ INCIDENT_WORDS = (
     "有偿补课", "打不到车", "打不着车", "学位不够", "学位紧张", "收费补课", "一分没见",
     # Canteens that leave pupils hungry; damage by wind and weather.
     "吃不饱", "又贵又少", "刮倒", "损失不小",
-    # A specialist's appointment not to be had.
+    # An appointment not to be had, a card that will not work, a greenhouse overturned.
     "挂不到", "刷不了", "掀翻",
     # Fees kept when a school closes; a diploma withheld.
     "学费不退", "退不了", "拿不到毕业证",
@@ -85,19 +85,20 @@ _GRIEVANCE_PATTERNS = {
     "堵": r"(?:天天|一直|又|就|总|老|开始|经常|都要?|都得)堵|堵[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:分钟|钟头?|小时|公里)",
     "涨": r"物业费[^，。！？!?,\n]{0,8}?涨",
     "截": r"[低少]了一截",
-    # Paid less than the next village, or others paid more ("每亩比邻村少了四千多", "补的比我家多一截").
     # Wages owed with the workers between ("欠了十几个工人半年工资"), classmates who beat a pupil,
     # waste let straight out ("粪水直接往沟里排"), coal dust flying and the film it leaves.
     "欠": r"欠了?[^，。！？!?,\n]{0,8}?(?:工资|工钱|薪水)",
     "同": r"被[^，。！？!?,\n]{0,4}?同学[^，。！？!?,\n]{0,8}?(?:打|围|欺负|殴)",
     "排": r"直接(?:往[^，。！？!?,\n]{0,4}?)?排",
-    "灰": r"煤灰[^，。！？!?,\n]{0,4}?[飞飘落扬满堆]|一层[黑灰]",
+    "灰": r"煤灰[^，。！？!?,\n]{0,4}?[飞飘落扬满堆]",
+    "层": r"一层[黑灰]",
     # A village school merged away ("村小合并到镇上"), homes promised and still not handed over.
     "并": r"(?:小学|村小|学校)[^，。！？!?,\n]{0,6}?(?:被合并|合并到)",
     "交": r"(?:安置房|回迁房)[^，。！？!?,\n]{0,6}?还没交",
     "框": r"还是个?框架",
     "分": r"一分钱?[^，。！？!?,\n]{0,4}?没(?:有|给)",  # "一分钱补偿也没有"
-    "课": r"补课[^，。！？!?,\n]{0,8}?收",  # extra lessons that are charged for ("补课，每人收八百")
+    "课": r"补课[^，。！？!?,\n]{0,8}?收",  # extra lessons charged for ("补课每人收八百")
+    # Paid less than the next village, or others paid more ("每亩比邻村少了四千多", "补的比我家多一截").
     "比": r"比[^，。！？!?,\n]{0,10}?[少低]了?[^，。！？!?,\n]{0,3}?(?:[几好一二两三四五六七八九十\d]+[千百万块元]|一截|不少|一半)"
           r"|比(?:我们|我家)多",
 }
@@ -283,7 +284,8 @@ def _denied(text: str, start: int, end: int, word: str) -> bool:
         return True
     if word == "坏了" and _TAKEN_FOR_REPAIR.match(text, end):  # "鞋坏了都找他": a repairer's story
         return True
-    if (word in _WAGE_WORDS or _OWED.search(word)) and _RECOVERED.search(text):  # "为86名农民工追回工资": a case handled
+    # "为86名农民工追回工资": a case handled
+    if (word in _WAGE_WORDS or _OWED.search(word)) and _RECOVERED.search(text):
         return True
     return word in _SCHEDULABLE and _scheduled(text, start, end, before)
 
