@@ -77,7 +77,7 @@ INCIDENT_WORDS = (
     "学费不退", "退不了", "拿不到毕业证",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
-# each keyed by a character every match of it holds.
+# each keyed by a string every match of it holds.
 _GRIEVANCE_PATTERNS = {
     "等": r"等了[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:钟头?|小时)",
     "难": r"(?:挂号|看病|上学|打车|买票|办事|办证)(?:太|很|真|好|特别)?难",
@@ -88,16 +88,16 @@ _GRIEVANCE_PATTERNS = {
     # Wages owed with the workers between ("欠了十几个工人半年工资"), classmates who beat a pupil,
     # waste let straight out ("粪水直接往沟里排"), coal dust flying and the film it leaves.
     "欠": r"欠了?[^，。！？!?,\n]{0,8}?(?:工资|工钱|薪水)",
-    "同": r"被[^，。！？!?,\n]{0,4}?同学[^，。！？!?,\n]{0,8}?(?:打|围|欺负|殴)",
-    "排": r"直接(?:往[^，。！？!?,\n]{0,4}?)?排",
-    "灰": r"煤灰[^，。！？!?,\n]{0,4}?[飞飘落扬满堆]",
-    "层": r"一层[黑灰]",
+    "同学": r"被[^，。！？!?,\n]{0,4}?同学[^，。！？!?,\n]{0,8}?(?:打|围|欺负|殴)",
+    "直接": r"直接(?:往[^，。！？!?,\n]{0,4}?)?排",
+    "煤灰": r"煤灰[^，。！？!?,\n]{0,4}?[飞飘落扬满堆]",
+    "一层": r"一层[黑灰]",
     # A village school merged away ("村小合并到镇上"), homes promised and still not handed over.
-    "并": r"(?:小学|村小|学校)[^，。！？!?,\n]{0,6}?(?:被合并|合并到)",
-    "交": r"(?:安置房|回迁房)[^，。！？!?,\n]{0,6}?还没交",
-    "框": r"还是个?框架",
-    "分": r"一分钱?[^，。！？!?,\n]{0,4}?没(?:有|给)",  # "一分钱补偿也没有"
-    "课": r"补课[^，。！？!?,\n]{0,8}?收",  # extra lessons charged for ("补课每人收八百")
+    "合并": r"(?:小学|村小|学校)[^，。！？!?,\n]{0,6}?(?:被合并|合并到)",
+    "还没交": r"(?:安置房|回迁房)[^，。！？!?,\n]{0,6}?还没交",
+    "框架": r"还是个?框架",
+    "一分": r"一分钱?[^，。！？!?,\n]{0,4}?没(?:有|给)",  # "一分钱补偿也没有"
+    "补课": r"补课[^，。！？!?,\n]{0,8}?收",  # extra lessons charged for ("补课每人收八百")
     # Paid less than the next village, or others paid more ("每亩比邻村少了四千多", "补的比我家多一截").
     "比": r"比[^，。！？!?,\n]{0,10}?[少低]了?[^，。！？!?,\n]{0,3}?(?:[几好一二两三四五六七八九十\d]+[千百万块元]|一截|不少|一半)"
           r"|比(?:我们|我家)多",
@@ -172,18 +172,20 @@ FIGURATIVE = (
 )
 
 
-def _alternation(words) -> re.Pattern:
-    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+def _alternation(words, not_after: dict[str, str] | None = None) -> re.Pattern:
+    """Longest first; a word in `not_after` does not match where its pattern follows it."""
+    not_after = not_after or {}
+    return re.compile("|".join(re.escape(w) + (f"(?!{not_after[w]})" if w in not_after else "")
+                               for w in sorted(words, key=len, reverse=True)))
 
 
 _WORDS = _alternation(INCIDENT_WORDS)
 # Kept apart from the word alternation, which a pattern in it makes several times slower to scan; each
-# looked for only in posts holding its key character.
+# looked for only in posts holding its key.
 _GRIEVANCES = {key: re.compile(pattern) for key, pattern in _GRIEVANCE_PATTERNS.items()}
 # A training school is no training session ("培训机构关门，学费退不了").
 _NOT_A_DRILL_AFTER = {"培训": "机构|班|学校|中心"}
-_DRILL = re.compile("|".join(re.escape(w) + (f"(?!{_NOT_A_DRILL_AFTER[w]})" if w in _NOT_A_DRILL_AFTER else "")
-                             for w in sorted(DRILL_WORDS, key=len, reverse=True)))
+_DRILL = _alternation(DRILL_WORDS, _NOT_A_DRILL_AFTER)
 _NOTICE = _alternation(NOTICE_WORDS)
 _FIGURATIVE = _alternation(FIGURATIVE)
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
@@ -197,13 +199,13 @@ _NONE_AFTER = re.compile("[都也]?[没无]")
 DEBUNKED = re.compile("辟谣|谣言|传谣|系[^，,。]{0,4}?正常|不实信息")
 _EATING = re.compile("吃|喝")
 _SICK = re.compile("医院|呕吐|腹泻|腹痛|送医|就医|抢救|误食|昏迷|身亡|死亡|症状|煤气|一氧化碳|农药|食物中毒|毒蘑菇|不适|住院|急诊")
-_CLAUSE_BREAK = re.compile(r"[，,；;。！？!?\n]")
+_CLAUSE_ENDS = "，,；;。！？!?\n"
+_CLAUSE_BREAK = re.compile(f"[{_CLAUSE_ENDS}]")
 # Anywhere earlier in the clause, these forbid it ("严禁组织学生参加有偿补课", "不让在职老师有偿补课").
 _FORBIDDEN = re.compile("严禁|禁止|不得|不准|不许|不让")
 _RULES = frozenset({"严禁", "禁止", "不得"})  # the words of a rule itself; the others, of people citing one
 # Anywhere earlier in the clause, these deny all it lists ("未发生火灾和人员伤亡", "没有造成…").
 _NOT_HAPPENED = re.compile("(?:未|没有?)(?:发生|造成)")
-_CLAUSE_ENDS = "，,；;。！？!?\n"
 _DENIAL_REACH = 6  # characters before the incident word looked at (未造成人员伤亡: 未 is 5 before)
 _FIGURATIVE_REACH = 4
 
@@ -224,13 +226,14 @@ def incident_verdict(text: str) -> str | None:
         if _ADVISORY.search(sentence):  # "…有大到暴雨，请注意防范山洪和城市内涝": a forecast
             softened = True
             continue
-        if forbidden := _FORBIDDEN.search(text, _clause_start(text, start), start):
+        clause_start = _clause_start(text, start)
+        if forbidden := _FORBIDDEN.search(text, clause_start, start):
             # "严禁在职教师参与有偿补课": a rule (a notice); "不是不让有偿补课吗": a rule a complaint cites
             softened = softened or forbidden.group() in _RULES
             continue
         if debunked is None:
             debunked = DEBUNKED.search(text) is not None
-        if debunked or _denied(text, start, end, m.group()):
+        if debunked or _denied(text, start, end, m.group(), clause_start):
             softened = True
             continue
         return INCIDENT
@@ -253,7 +256,7 @@ def is_drill(text: str) -> bool:
     return incident_verdict(text) == DRILL and _drill_topic(text)
 
 
-def _denied(text: str, start: int, end: int, word: str) -> bool:
+def _denied(text: str, start: int, end: int, word: str, clause_start: int) -> bool:
     """Denied or prevented before, a programme's name after, a service stop announced ahead, a broken
     thing taken to a repairer, or wages the post says were recovered."""
     # Not denials after all: a firm reported for it (被举报偷排), a delay in the handling itself (处置延误).
@@ -269,14 +272,14 @@ def _denied(text: str, start: int, end: int, word: str) -> bool:
         clause = rest
     if any(d in (clause if len(d) == 1 else before) for d in _DENIALS):
         return True
-    if _NOT_HAPPENED.search(text, _clause_start(text, start), start):  # "未发生安全事故和人员伤亡"
+    if _NOT_HAPPENED.search(text, clause_start, start):  # "未发生安全事故和人员伤亡"
         return True
     if before.endswith("别") and not before.endswith("特别"):  # "推荐一家，别太贵的": a wish
         return True
     if any(text.startswith(_PROGRAMMES, end + gap) for gap in range(_PROGRAMME_GAP + 1)):
         return True
     if _PHONE_LINE.match(text, end) or text.startswith(("电话", "热线"), end) \
-            and _LINE_PUBLISHED.search(text, _clause_start(text, start), start):
+            and _LINE_PUBLISHED.search(text, clause_start, start):
         return True
     if _SLIGHT.match(text, end):
         return True

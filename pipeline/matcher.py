@@ -737,8 +737,7 @@ class Matcher:
                 context = True
             else:
                 weak = True
-                context = context or term in self._lone_names or role == COMMON and any(
-                    hs == e and hrole in (STRONG, WEAK) for hs, _, _, hrole in loc_hits)  # 洪湖|螺山
+                context = context or term in self._lone_names or role == COMMON and _named_next(e, loc_hits)
         return weak and (context or len({term for *_, term, role in loc_hits if role == WEAK}) > 1)
 
     def _locality(self, loc_hits, term_hits, text, tokens, starts, exclusions,
@@ -949,8 +948,7 @@ class Matcher:
         sure = [(s, e) for s, e, _, role in kept if role in (STRONG, ANCHOR)]
         # A county name that is also a word right before another name of ours ("洪湖螺山渡口"): each
         # vouches for the other.
-        sure += [(s, e) for s, e, _, role in kept
-                 if role == COMMON and any(hs == e and hrole in (STRONG, WEAK) for hs, _, _, hrole in kept)]
+        sure += [(s, e) for s, e, _, role in kept if role == COMMON and _named_next(e, kept)]
         has_strong = any(role == STRONG for *_, role in kept)
         # Two different ambiguous names of ours vouch for each other ("铁东区 … 郭家店镇"): one
         # namesake elsewhere is likely, two in the same post are not.
@@ -1206,6 +1204,12 @@ def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
     for last in pattern.finditer(text):
         pass
     return last
+
+
+def _named_next(e: int, hits) -> bool:
+    """Whether another name of ours (not a word-like one) starts right at e: a county name that is also
+    a word is the county right before one of its places ("洪湖|螺山渡口")."""
+    return any(s == e and role in (STRONG, WEAK) for s, _, _, role in hits)
 
 
 def _placed(tokens, index, text: str, s: int, e: int) -> bool:

@@ -994,7 +994,8 @@ def test_a_look_alike_road_in_the_title_does_not_unplace_our_town_in_the_text():
     config = {"locality": {"name": "贵港市", "terms": ["贵港"], "divisions": ["广西壮族自治区/贵港市"],
                            "exclude": ["桂平路"]}, "topics": []}
     matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
-    match = lambda text: matcher.match(text, Segmenter(matcher.user_words()).cut)  # noqa: E731
+    segmenter = Segmenter(matcher.user_words())
+    match = lambda text: matcher.match(text, segmenter.cut)  # noqa: E731
     # the title's 桂平路 is the operator's look-alike (a road in 上海); the text places 桂平 (城区)
     assert match("桂平路口乱停车谁来管\n桂平城区新开的菜市场门口那个路口，天天有车乱停").relevant
     assert not match("桂平路一段人行道改造施工\n上海市徐汇区桂平路部分路段人行道改造施工").relevant
