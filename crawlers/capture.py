@@ -22,7 +22,6 @@ import sys
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,45 +29,13 @@ from pathlib import Path
 
 import httpx
 
+from crawlers.guarded_fetch import fetch_page
 from pipeline.config import ConfigError, now as beijing_now
 from storage.evidence import CaptureSettings, EvidenceStore
 
 _HEAD = re.compile(rb"<head(\s[^>]*)?>", re.I)
 _CHARSET = re.compile(r"charset=([\w-]+)", re.I)
 _BLACKHOLE_PROXY = "http://127.0.0.1:9"  # the discard port: nothing listens, every request fails
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    url: str
-    status: int | None
-    headers: tuple[tuple[str, str], ...] = ()
-    body: bytes | None = None
-    error: str | None = None
-
-
-def fetch_page(client: httpx.Client, url: str, policy, max_bytes: int) -> Page:
-    from crawlers.source_test import check_address
-    from crawlers.ssrf import BlockedRequest
-
-    try:
-        for _ in range(6):  # redirects followed here so each hop passes the address policy
-            check_address(policy, url)
-            with client.stream("GET", url) as r:
-                if r.is_redirect and "location" in r.headers:
-                    url = str(r.url.join(r.headers["location"]))
-                    continue
-                body = bytearray()
-                for chunk in r.iter_bytes():
-                    body.extend(chunk)
-                    if len(body) > max_bytes:
-                        return Page(url, r.status_code, tuple(r.headers.multi_items()), error="页面过大")
-                return Page(url, r.status_code, tuple(r.headers.multi_items()), bytes(body))
-        return Page(url, None, error="重定向过多")
-    except BlockedRequest as e:
-        return Page(url, None, error=f"地址不允许抓取 ({e})")
-    except httpx.HTTPError as e:
-        return Page(url, None, error=f"抓取失败 ({type(e).__name__})")
 
 
 def content_policy(settings: CaptureSettings) -> str:
@@ -215,7 +182,7 @@ def capture_batch(store, sources, settings: CaptureSettings, *, limit: int | Non
         png, rendered_at, error = None, None, page.error
         if page.body is not None:
             try:
-                content_type = dict((k.lower(), v) for k, v in page.headers).get("content-type")
+                content_type = page.header("content-type")
                 png = render_png(page.body, page.url, content_type, settings, server)
                 rendered_at = beijing_now()
             except (OSError, RuntimeError) as e:

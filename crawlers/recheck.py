@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 
+from crawlers.guarded_fetch import fetch_page
 from crawlers.parsers.model import ParseError, ParsedPage
 from pipeline.config import ConfigError, now as beijing_now
 from pipeline.fingerprint import canonical_url, document_id
@@ -160,9 +161,6 @@ def apply_reading(reading: Reading, docs: Sequence[Document], versions: PostVers
 
 
 def http_fetcher(client: httpx.Client, policy, max_bytes: int, delay: float) -> Callable[[str], Fetched]:
-    from crawlers.source_test import check_address
-    from crawlers.ssrf import BlockedRequest
-
     last = [0.0]
 
     def fetch(url: str) -> Fetched:
@@ -170,23 +168,12 @@ def http_fetcher(client: httpx.Client, policy, max_bytes: int, delay: float) -> 
         if wait > 0:
             time.sleep(wait)
         try:
-            for _ in range(6):  # redirects followed here so each hop passes the address policy
-                check_address(policy, url)
-                with client.stream("GET", url) as r:
-                    if r.is_redirect and "location" in r.headers:
-                        url = str(r.url.join(r.headers["location"]))
-                        continue
-                    body = bytearray()
-                    for chunk in r.iter_bytes():
-                        body.extend(chunk)
-                        if len(body) > max_bytes:
-                            return Fetched(url, None)
-                    return Fetched(url, r.status_code, bytes(body), r.headers.get("content-type"))
-            return Fetched(url, None)
-        except (httpx.HTTPError, BlockedRequest):
-            return Fetched(url, None)
+            page = fetch_page(client, url, policy, max_bytes)
         finally:
             last[0] = time.monotonic()
+        if page.body is None:  # blocked, too large, too many redirects or a transport error
+            return Fetched(page.url, None)
+        return Fetched(page.url, page.status, page.body, page.header("content-type"))
 
     return fetch
 
