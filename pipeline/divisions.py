@@ -30,6 +30,8 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 
+from pipeline.plates import plate_codes
+
 FORMAT = "yqwatch-divisions-1"
 _TOWN_SUFFIX_RE = re.compile(r"(?:街道|镇|乡|苏木)$")
 # China's ethnic groups other than Han, longest first (土家 before 土): an ethnic township (岩腊苗族布依族乡)
@@ -66,6 +68,10 @@ class DivisionTerms:
     minor: tuple[str, ...] = ()
     # County-level names below the configured division, full and short (钟祥市, 钟祥).
     counties: tuple[str, ...] = ()
+    # Vehicle plate prefixes issued within the configured division (川E for 泸州): they place a post
+    # about vehicles there (pipeline/plates.py); those of a division above it are context, as anchors.
+    plates: tuple[str, ...] = ()
+    plates_above: tuple[str, ...] = ()
 
 
 class _Node:
@@ -242,8 +248,25 @@ class DivisionTree:
         below_names = set(strong) | set(weak) | set(common)
         anchors = sorted({n for node in chain[:-1] for n in node.names()} - below_names)
         counties = [n for node in below if not node.is_town and node is not chain[-1] for n in sorted(node.names())]
+        plates, above_plates = self._plates(below, chain[:-1])
         return DivisionTerms(*(tuple(dict.fromkeys(names)) for names in (strong, weak, common)),
-                             tuple(anchors), tuple(dict.fromkeys(minor)), tuple(counties))
+                             tuple(anchors), tuple(dict.fromkeys(minor)), tuple(counties), plates, above_plates)
+
+    def _plates(self, below: list[_Node], above: list[_Node]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The plate prefixes issued by `below` (the configured division and what it contains), and
+        those issued by a division in `above`."""
+        ours, up = {id(n) for n in below}, {id(n) for n in above}
+        inside, outside = [], []
+        for code, path in plate_codes():
+            try:
+                node = self.resolve(path)[-1]
+            except KeyError:  # a tree without that division (a test's)
+                continue
+            if id(node) in ours:
+                inside.append(code)
+            elif id(node) in up:
+                outside.append(code)
+        return tuple(inside), tuple(outside)
 
 
 def _find(nodes: list[_Node], part: str) -> _Node | None:

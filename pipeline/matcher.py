@@ -57,6 +57,7 @@ from pipeline.divisions import (DivisionTree, ancestor_names, common_names, dist
                                 province_names)
 from pipeline.incidents import DEBUNKED, DRILL_WORDS, FIGURATIVE, hooked_on_food, is_drill
 from pipeline.normalize import Normalizer, compact
+from pipeline.plates import VEHICLE_WORDS, one_car
 from pipeline.segment import offsets
 from pipeline.topics import TopicsConfig
 from pipeline.types import TopicHit
@@ -301,7 +302,7 @@ class Matcher:
         self._catch_all = {t for t, topic in enumerate(self._topics) if topic.catch_all}
 
         form = _former(normalizer)
-        locality, self._minor, counties = _locality_roles(topics.locality, form, divisions)
+        locality, self._minor, counties, self._plates = _locality_roles(topics.locality, form, divisions)
         # County-level names that are also words (钟祥, 大冶, 安达: jieba tags them as names or
         # abbreviations) count where only a place stands: "在钟祥吃过", "钟祥一家饭店" (_placed).
         self._placeable = frozenset(t for t in counties if locality.get(t) == COMMON)
@@ -766,6 +767,9 @@ class Matcher:
                     exclusions.append(f"locality:{text[starts[k]:s]}{term}")
                     named.add(term)
                 continue
+            if term in self._plates and (not VEHICLE_WORDS.search(text) or one_car(text, s, e)):
+                exclusions.append(f"locality:{term}@非本地车牌")
+                continue
             cover = next((x for xs, xe, x in lookalikes if xs <= s and e <= xe), None)
             if cover is not None:
                 exclusions.append(f"locality:{cover}")
@@ -1120,13 +1124,14 @@ def _dictionary_words(locality, lookalikes, topic_roles) -> list[str]:
 
 
 def _locality_roles(loc, form, divisions: DivisionTree | None
-                    ) -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
+                    ) -> tuple[dict[str, int], frozenset[str], frozenset[str], frozenset[str]]:
     """Locality term → STRONG / WEAK / COMMON / ANCHOR (a term keeps the strongest role given), the
-    minor division names (DivisionTerms.minor) that are not the operator's own terms, and the
-    county-level names (DivisionTerms.counties)."""
+    minor division names (DivisionTerms.minor) that are not the operator's own terms, the
+    county-level names (DivisionTerms.counties), and the plate prefixes, ours or above us."""
     roles: dict[str, int] = {}
     minor: set[str] = set()
     counties: set[str] = set()
+    plates: set[str] = set()
 
     def add(term: str, role: int) -> None:
         t = form(term)
@@ -1145,10 +1150,18 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
                     add(name, role)
             minor.update(form(name) for name in expanded.minor)
             counties.update(form(name) for name in expanded.counties)
+            # Our plate is as sure as our name, and as easily somewhere else: "成都一辆川E小车追尾"
+            # (minor: another place named in the post sets it there).
+            for role, codes in ((STRONG, expanded.plates), (ANCHOR, expanded.plates_above)):
+                for code in codes:
+                    add(code, role)
+                plates.update(form(code) for code in codes)
+            minor.update(form(code) for code in expanded.plates)
     # A county's seat goes by its name and 县城 ("在互助县城订了个包间"): as sure as the county's name.
     for term in [t for t, role in roles.items() if role == STRONG and len(t) > 2 and t.endswith("县")]:
         add(term + "城", STRONG)
-    return roles, frozenset(minor - {form(term) for term in (*loc.terms, *loc.aliases)}), frozenset(counties)
+    return (roles, frozenset(minor - {form(term) for term in (*loc.terms, *loc.aliases)}), frozenset(counties),
+            frozenset(plates))
 
 
 def _topic_roles(topics, form) -> dict[str, list[tuple]]:
