@@ -117,7 +117,11 @@ product was run on them):
   anyang, shaoxing, suining — a hundred-and-thirty-fifth to hundred-and-thirty-seventh city (河南 安阳市,
             浙江 绍兴市, 四川 遂宁市), written like them, first run after round 49 (blind once; read in round 50)
   luzhou, zibo, shantou — a hundred-and-thirty-eighth to hundred-and-fortieth city (四川 泸州市, 山东 淄博市,
-            广东 汕头市), written like them, first run after round 50 (the blind sets)
+            广东 汕头市), written like them, first run after round 50 (blind once; read in round 51)
+  handan, nantong, xiaogan, meishan, qinhuangdao, chenzhou, xuancheng, jixi — a hundred-and-forty-first
+            to hundred-and-forty-eighth city (河北 邯郸市, 江苏 南通市, 湖北 孝感市, 四川 眉山市, 河北 秦皇岛市,
+            湖南 郴州市, 安徽 宣城市, 黑龙江 鸡西市), written like them, first run after round 51 and the
+            plate prefixes (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
