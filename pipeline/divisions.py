@@ -310,6 +310,12 @@ def distinct_county_names() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=4096)
+def bearers(name: str) -> int:
+    """How many divisions of the shipped data bear `name` (a township by its full name only)."""
+    return _shipped()._count[name]
+
+
+@functools.lru_cache(maxsize=4096)
 def ancestor_names(name: str) -> frozenset[str]:
     """`DivisionTree.ancestor_names()` of the shipped data."""
     return _shipped().ancestor_names(name)

@@ -75,6 +75,8 @@ INCIDENT_WORDS = (
     "挂不到", "刷不了", "掀翻",
     # Fees kept when a school closes; a diploma withheld.
     "学费不退", "退不了", "拿不到毕业证",
+    # Scalded at work, compensation never agreed, oil on the water, canteen prices climbing.
+    "烫伤", "没谈拢", "一层油", "越来越贵",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a string every match of it holds.
@@ -91,13 +93,19 @@ _GRIEVANCE_PATTERNS = {
     "同学": r"被[^，。！？!?,\n]{0,4}?同学[^，。！？!?,\n]{0,8}?(?:打|围|欺负|殴)",
     "直接": r"直接(?:往[^，。！？!?,\n]{0,4}?)?排",
     "煤灰": r"煤灰[^，。！？!?,\n]{0,4}?[飞飘落扬满堆]",
-    "一层": r"一层[黑灰]",
+    "一层": r"一层[黑灰粉]",
     # A village school merged away ("村小合并到镇上"), homes promised and still not handed over.
     "合并": r"(?:小学|村小|学校)[^，。！？!?,\n]{0,6}?(?:被合并|合并到)",
     "还没交": r"(?:安置房|回迁房)[^，。！？!?,\n]{0,6}?还没交",
     "框架": r"还是个?框架",
     "一分": r"一分钱?[^，。！？!?,\n]{0,4}?没(?:有|给)",  # "一分钱补偿也没有"
+    # Residents who sign together, and errands run again and again ("跑了三趟都说到货再通知").
+    "联名": r"联名[^，。！？!?,\n]{0,8}?(?:反映|写|投诉|上书|举报|信)",
+    "趟": r"跑了[两三四五六几]+趟",
     "补课": r"补课[^，。！？!?,\n]{0,8}?收",  # extra lessons charged for ("补课每人收八百")
+    # A promise broken: "说好去年年底交房，现在楼还没封顶", "说好日结，结果月底还在拖".
+    "说好": r"说好的?[^。！？!?\n]{0,30}?(?:还没|到现在|现在(?:还|才|又)|[一二两三四五六七八九十几]年了|结果|一分没|只拿到"
+          r"|只给|没影|停发|停了|不给了|拖着|[都也]没|没(?:分|发|给|办|兑现|动工))",
     # Paid less than the next village, or others paid more ("每亩比邻村少了四千多", "补的比我家多一截").
     "比": r"比[^，。！？!?,\n]{0,10}?[少低]了?[^，。！？!?,\n]{0,3}?(?:[几好一二两三四五六七八九十\d]+[千百万块元]|一截|不少|一半)"
           r"|比(?:我们|我家)多",
@@ -183,8 +191,8 @@ _WORDS = _alternation(INCIDENT_WORDS)
 # Kept apart from the word alternation, which a pattern in it makes several times slower to scan; each
 # looked for only in posts holding its key.
 _GRIEVANCES = {key: re.compile(pattern) for key, pattern in _GRIEVANCE_PATTERNS.items()}
-# A training school is no training session ("培训机构关门，学费退不了").
-_NOT_A_DRILL_AFTER = {"培训": "机构|班|学校|中心"}
+# A training school, company or fee is no training session ("培训机构关门，学费退不了", "骗交培训费").
+_NOT_A_DRILL_AFTER = {"培训": "机构|班|学校|中心|公司|费"}
 _DRILL = _alternation(DRILL_WORDS, _NOT_A_DRILL_AFTER)
 _NOTICE = _alternation(NOTICE_WORDS)
 _FIGURATIVE = _alternation(FIGURATIVE)

@@ -53,8 +53,8 @@ from itertools import chain, compress
 
 import ahocorasick
 
-from pipeline.divisions import (DivisionTree, ancestor_names, common_names, distinct_county_names, place_names,
-                                province_names)
+from pipeline.divisions import (DivisionTree, ancestor_names, bearers, common_names, distinct_county_names,
+                                place_names, province_names)
 from pipeline.incidents import DEBUNKED, DRILL_WORDS, FIGURATIVE, hooked_on_food, is_drill
 from pipeline.normalize import Normalizer, compact
 from pipeline.plates import VEHICLE_WORDS, one_car
@@ -67,7 +67,8 @@ ROAD_WORDS = ("大道", "大街", "胡同", "路", "街", "巷", "弄", "道")
 # Right after another place, these make it part of a street's or school's name, and such a street or
 # school is in ours ("拉萨北京中路", "江苏实验中学"). Not 道: 湖南|道|县.
 _NAME_PART_AFTER = frozenset((w,) for w in ("大道", "大街", "路", "街", "巷", "中路", "东路", "西路", "南路", "北路",
-                                            "实验", "实验中学", "实验小学", "实验学校"))
+                                            "实验", "实验中学", "实验小学", "实验学校",
+                                            "会馆", "大堤"))  # 黄州会馆 in any old town, 沅江大堤: a river's
 # The last character of a division's or a landmark's name, which jieba may give to the next word
 # ("发展|乡政府" for 发展乡|政府, "贤|山脚下" for 贤山|脚下).
 _NAME_TAILS = frozenset(("乡", "镇", "县", "区", "市", "街道", "山", "湖", "河", "江"))
@@ -75,6 +76,7 @@ _TOWNSHIP_AFTER = frozenset((w,) for w in ("乡", "镇", "村", "街道"))
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 DIVISION_WORDS = ("街道", "乡", "镇", "县", "区", "市")
+_TOWN_LEVELS = ("街道", "镇", "乡")
 # Tokens that start with a road word and still say "on/at that road": "上海柳州路上", "柳州路口".
 ROAD_TOKENS = frozenset({"路上", "路口", "路边", "路段", "路旁", "路面", "路东", "路西", "路南", "路北",
                          "街上", "街口", "街边", "街头", "道上", "大道上"})
@@ -93,15 +95,25 @@ _WAGES = "劳动和社会保障"
 # Pay owed, docked, half paid or kept, with who and how much between the words ("欠了十几个工人半年工资",
 # "扣了一个月工资", "只发一半工资", "三个月工资一分没拿到", "工资还没拿到", "押金和工资都不退").
 _WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:了|掉)?|只发了?)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱|加班费)"
-                        r"|(?:工资|工钱|加班费)(?:[^，。！？!?,\n]{0,4}?欠了|[^，。！？!?,\n]{0,8}?"
+                        r"|(?:工资|工钱|加班费)(?:[^，。！？!?,\n]{0,4}?欠[了着]|[^，。！？!?,\n]{0,8}?"
                         r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退|不给|[都也]?被?(?:扣了|扣光|扣下|压着)|被扣))")
+# Flights cancelled or delayed, trains late: a transport disruption, read as the traffic term 停运.
+_SERVICE_DISRUPTED = re.compile(r"航班[^，。！？!?,\n没不未]{0,6}?(?:取消|延误|停飞)"
+                                r"|(?:城际|动车|高铁|列车|火车)[^，。！？!?,\n没不未]{0,8}?(?:晚点|延误)")
+# A dormitory of a school, a college or a campus: a school matter ("燕山大学西校区宿舍楼又没热水了").
+_SCHOOL_DORM = re.compile(r"(?:大学|学院|职院|学校|中学|小学|校区|[一二三四五六七八九十]中)[^，。！？!?,\n]{0,8}?宿舍")
+_BUILDERS = re.compile("施工|工地|修楼|盖楼|建楼")  # builders at a school, with wages: a wages post
+# (pattern, strings one of which every match holds, the vocabulary term a match counts as, a pattern of
+# posts where it does not): owed, docked or kept pay with who and how much between the words; a flight
+# or train disrupted; a school's dormitory, unless builders are at work on it.
+_READ_AS = ((_WAGE_DEBT, ("工",), "欠工资", None), (_SERVICE_DISRUPTED, ("航班", "点", "误"), "停运", None),
+            (_SCHOOL_DORM, ("宿舍",), "校区宿舍", _BUILDERS))
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
                               r"|[^，。！？!?,\n]{0,8}?堵在?校?门口)")
 _SAFETY = "安全生产"
 _SCHOOL_WORKERS = frozenset({"老师", "教师", "培训机构", "辅导班", "学生", "大学生"})
 _CANTEEN_STAFF = _SCHOOL_WORKERS | {"食堂", "学校", "小学", "中学", "高中", "大学", "学院"}  # a contractor's hands
-_BUILDERS = re.compile("施工|工地|修楼|盖楼|建楼")  # builders at a school, with wages: a wages post
 _STUCK_IN = re.compile("电梯|索道|缆车")
 # Phrases in which a topic word names something besides its topic, looked over like FIGURATIVE ones:
 # a rabies shot after a dog bite is first aid (the bite is the post's subject, not health care); a
@@ -387,11 +399,13 @@ class Matcher:
         starts = offsets(tokens)
         exclusions: list[str] = []
         term_hits = self._token_hits(tokens, starts, text, segment, exclusions)
-        # Owed, docked or kept pay with who and how much between the words (_WAGE_DEBT): the gap is
-        # longer than a two-word term allows.
-        debt = self._token_terms.get("欠工资") if "工" in text else None
-        if debt is not None and (m := _WAGE_DEBT.search(text)) and not any(t == "欠工资" for _, _, t, _, _ in term_hits):
-            term_hits.append((m.start(), m.end(), "欠工资", debt, False))
+        # Phrases with words between their parts, longer gaps than a two-word term allows, read as a
+        # term of the topics' vocabulary when the operator's topics have that term (_READ_AS).
+        for pattern, needles, term, unless in _READ_AS:
+            entry = self._token_terms.get(term) if any(n in text for n in needles) else None
+            if entry is not None and (m := pattern.search(text)) and not any(t == term for _, _, t, _, _ in term_hits) \
+                    and not (unless and unless.search(text)):
+                term_hits.append((m.start(), m.end(), term, entry, False))
         title_end = _title_end(clean_text, index)
         loc_terms, loc_relevant = self._locality(loc_hits, term_hits, text, tokens, starts, exclusions, title_end)
 
@@ -780,6 +794,7 @@ class Matcher:
             suffix = next((w for w in ROAD_WORDS if text.startswith(w, e) and e + len(w) in bounds), None) \
                 or next((w for w in DIVISION_WORDS if e in bounds and text.startswith(w, e)
                          and e + len(w) in bounds and term + w not in self._loc_roles
+                         and not self._renamed_town(term, w)
                          and not (term.endswith(("市", "县城")) and w == "区")), None)  # 邢台市|区, 衡阳县城|区: urban area
             # "上海柳州路上": 柳州路, a street elsewhere; but with no other place before it, "柳州路口" is
             # a crossing in 柳州 ("在绵阳路口开车最怕加塞"), and a full division name before 路段/路上 is the
@@ -925,15 +940,25 @@ class Matcher:
         # itself acting elsewhere is still news of it ("青溪在北京办推介会"), not its people
         # ("一个遵义朋友在深圳开了家火锅店").
         # Our province's name (an anchor: context only) is no sign of acting here ("天津西藏班").
+        # A name in the title that the body repeats is read where the body says it acts ("燕山大学学生获
+        # 全国机器人大赛一等奖 / 在北京举行的…大赛上，燕山大学代表队获一等奖").
+        in_body = {term for s, _, term, _ in kept if s >= title_end}
         if kept and all(self._origin_only(tokens, index, s, e)
                         or (term not in self._own_names or tokens[index.get(e, 0)] != "在")
                         and self._acting_elsewhere(tokens, index.get(s), bisect_left(starts, e))
-                        for s, e, term, role in kept if role != ANCHOR) and not _OUR_SERVICES.search(text):
+                        for s, e, term, role in kept if role != ANCHOR and (s >= title_end or term not in in_body)) \
+                and not _OUR_SERVICES.search(text):
             elsewhere = self._first_elsewhere(tokens)
             if elsewhere is not None:
                 exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept]
                 kept = []
         return self._counted(kept, text, exclusions, placed=placed)
+
+    def _renamed_town(self, term: str, level: str) -> bool:
+        """Whether term+level is our township under a level the data does not give it yet: towns become
+        街道 and 乡 become 镇 ("视高街道" for our 视高镇), and no division in China bears that name."""
+        return level in _TOWN_LEVELS and any(term + other in self._loc_roles for other in _TOWN_LEVELS) \
+            and not bearers(term + level)
 
     def _counted(self, kept, text: str, exclusions: list[str], alone: bool = False,
                  placed=frozenset()) -> tuple[tuple[str, ...], bool]:
@@ -1062,20 +1087,31 @@ class Matcher:
         start = i  # back to the sentence's start: "在贵阳举办的辩论赛上，遵义师范学院夺冠"
         while start > 0 and tokens[start - 1] not in _SENTENCE_ENDS and i - start < 16:
             start -= 1
-        if any(tokens[k] == "在" and tokens[k + 1] in self._elsewhere for k in range(start, i - 1)):
+        # ... unless the post places our name itself: "在佛山上班，准备在肇庆买房"
+        if (not i or tokens[i - 1] != "在") \
+                and any(tokens[k] == "在" and tokens[k + 1] in self._elsewhere for k in range(start, i - 1)):
             return True
         for k in range(j, min(j + 8, len(tokens) - 1)):
             if not _in_clause(tokens[k]):
                 return False
-            if tokens[k] in _TO_THE_CAPITAL or tokens[k] in _GOES and self._city_or_its_venue(tokens[k + 1]) \
+            if tokens[k] in _TO_THE_CAPITAL \
+                    or tokens[k] in _GOES and self._city_or_its_venue(tokens[k + 1]) \
+                    and tokens[k + 2:k + 3] not in _NAME_PART_AFTER \
                     or (tokens[k] == "去" or tokens[k] == "到" and (k > j or tokens[i - 1:i] == ("从",))) \
                     and tokens[k + 1] in self._elsewhere \
-                    and tokens[k + 2:k + 3] != ("的",) \
-                    and not _route(tokens, k + 2) \
-                    or tokens[k] in _ACTORS and tokens[k + 1] in self._elsewhere \
+                    and tokens[(m := self._list_end(tokens, k + 1)):m + 1] != ("的",) \
+                    and not _route(tokens, m) \
+                    or tokens[k] in _ACTORS and self._names_elsewhere(tokens, k + 1) \
                     or tokens[k] in self._elsewhere and tokens[k + 1] in _BRANCHES:  # 桂林银行南宁分行
                 return True
         return False
+
+    def _list_end(self, tokens, k: int) -> int:
+        """The index after the list of other places that starts at tokens[k] ("上海、成都的航线")."""
+        k += 1
+        while k + 1 < len(tokens) and tokens[k] in _LIST_JOINS and tokens[k + 1] in self._elsewhere:
+            k += 2
+        return k
 
     def _city_or_its_venue(self, tok: str) -> bool:
         return tok in self._elsewhere or any(tok[:n] in self._elsewhere and tok[n:] in _VENUES for n in (2, 3))

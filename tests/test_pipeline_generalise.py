@@ -1009,3 +1009,48 @@ def test_a_look_alike_road_in_the_title_does_not_unplace_our_town_in_the_text():
 ])
 def test_counterfeits_and_goods_sold_under_our_name_elsewhere(city, division, text, relevant):
     assert locality_match(city, division)(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("视高街道一家企业管道泄漏，两名工人头晕", True),  # our 视高镇, a 街道 since the data was made
+    ("视高镇一家企业管道泄漏", True),
+    ("东坡区苏祠街道几栋老房子征收", True),
+])
+def test_a_township_of_ours_under_a_level_the_data_does_not_give_it_yet(text, relevant):
+    assert locality_match("眉山市", "四川省/眉山市")(text).relevant is relevant
+
+
+def test_a_township_level_another_division_bears_is_still_that_division():
+    # 屏山 is a county of 宜宾 and a 乡 elsewhere: 屏山乡 is that township, not ours.
+    match = locality_match("宜宾市", "四川省/宜宾市")
+    assert match("屏山县城停水两天").relevant and not match("屏山乡停水两天").relevant
+
+
+@pytest.mark.parametrize("city,division,aliases,text,relevant", [
+    # the title's name is read where the body repeats it
+    ("秦皇岛市", "河北省/秦皇岛市", ("燕山大学",),
+     "燕山大学学生获全国机器人大赛一等奖\n在北京举行的全国大学生机器人大赛上，燕山大学代表队获一等奖。", False),
+    ("秦皇岛市", "河北省/秦皇岛市", ("燕山大学",),
+     "燕山大学学生获机器人大赛一等奖\n燕山大学代表队昨天获一等奖。", True),
+    # a list of destinations of a route from here, a guild hall and a river embankment named after other places
+    ("乌兰察布市", "内蒙古自治区/乌兰察布市", ("集宁机场",),
+     "集宁机场开通新航线\n集宁机场冬季新开通了到上海、成都的航线，每周各三班。", True),
+    ("忻州市", "山西省/忻州市", ("忻州西站",),
+     "忻州西站春运加开列车\n春运期间忻州西站每天加开四趟去太原、北京方向的高铁。", True),
+    ("安康市", "陕西省/安康市", ("蜀河古镇",),
+     "蜀河古镇周末有汉调二黄\n旬阳蜀河古镇这周末在黄州会馆前的老戏台演汉调二黄。", True),
+    ("常德市", "湖南省/常德市", (), "鼎城区举行沅江防汛演练\n鼎城区在沅江大堤举行防汛应急演练。", True),
+    # our name placed by 在 itself; but a lorry registered here that overturns elsewhere is set there
+    ("肇庆市", "广东省/肇庆市", (), "从佛山搬到肇庆，住哪个区好？\n在佛山上班，准备在肇庆买房，端州和鼎湖哪个方便点？", True),
+    ("襄阳市", "湖北省/襄阳市", (),
+     "襄阳一物流公司货车在河南高速侧翻\n一辆登记在襄阳一家物流公司名下的货车在河南信阳境内高速上侧翻。", False),
+    # the same bodies without a title
+    ("乌兰察布市", "内蒙古自治区/乌兰察布市", ("集宁机场",), "集宁机场冬季新开通了到上海、成都的航线，每周各三班。", True),
+    ("忻州市", "山西省/忻州市", ("忻州西站",), "春运期间忻州西站每天加开四趟去太原、北京方向的高铁。", True),
+    ("安康市", "陕西省/安康市", ("蜀河古镇",), "旬阳蜀河古镇这周末在黄州会馆前的老戏台演汉调二黄。", True),
+    ("常德市", "湖南省/常德市", (), "鼎城区在沅江大堤举行防汛应急演练。", True),
+    ("肇庆市", "广东省/肇庆市", (), "在佛山上班，准备在肇庆买房，端州和鼎湖哪个方便点？", True),
+])
+def test_a_title_read_with_its_body_routes_to_lists_of_places_and_halls_named_after_them(
+        city, division, aliases, text, relevant):
+    assert locality_match(city, division, aliases)(text).relevant is relevant

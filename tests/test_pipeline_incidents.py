@@ -314,3 +314,19 @@ def test_appointments_cards_wind_forecast_jams_and_a_desk_s_procedure(text, verd
 ])
 def test_fees_kept_training_schools_compensation_never_paid_and_diplomas_withheld(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("那批回迁房说好去年年底交房，现在楼还没封顶，过渡费也时有时无", "incident"),
+    ("在奶茶店兼职了一个月，说好日结，结果老板说月底一起给", "incident"),
+    ("被一家所谓的培训公司骗交了几千块培训费，说好安排工作，结果公司人去楼空", "incident"),  # no drill
+    ("一家铸造厂今天上午铁水包倾翻，两名工人被烫伤，已送医治疗", "incident"),
+    ("老院子腾退，补偿款到现在也没谈拢", "incident"),
+    ("社区流感疫苗又没了，跑了三趟都说到货再通知", "incident"),
+    ("同一栋楼的孩子不在一个学区，家长联名反映", "incident"),
+    ("这款球鞋是和动漫的联名款，限量发售", None),
+    ("跟几个老同学聚到半夜，说好明年再聚", None),
+    ("孩子们终于不用在泥巴地上跑操了，家长都说好", None),
+])
+def test_promises_broken_scalds_errands_and_residents_who_sign_together(text, verdict):
+    assert incident_verdict(text) == verdict

@@ -530,3 +530,26 @@ def test_piling_at_night_overtime_owed_and_a_signing_rate(standard_topics, text,
 ])
 def test_walls_that_fall_two_buses_a_day_and_half_the_pay_docked(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义新舟机场大雪，进出港航班全部取消", ["traffic", "local"]),
+    ("遵义开往贵阳北的城际昨晚又延误了四十分钟", ["traffic", "local"]),
+    ("遵义新舟机场今天航班没有取消，正常起降", ["local"]),  # denied: no disruption
+    ("遵义医科大学西校区宿舍楼又没热水了，报修三天没人来", ["school", "local"]),
+    ("遵义一所中学新宿舍楼的工地，十几个工人讨薪，说包工头欠了三个月", ["wages", "local"]),  # builders
+    ("跑了一季的船，回遵义船老板说鱼价不好，船员工资先欠着", ["wages", "local"]),
+])
+def test_flights_cancelled_trains_late_school_dormitories_and_pay_left_owing(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义湘江边这一段水绿得发黑，岸边一股腥臭", ["pollution", "local"]),
+    ("遵义一家水泥厂一刮风整条街都是灰", ["pollution", "local"]),
+    ("遵义这片城中村说拆说了三年了，谁也不知道啥时候动", ["demolition", "local"]),
+    ("遵义修连接线，我家三口鱼塘被征，补偿只算一半", ["demolition", "local"]),
+    ("遵义老城改造，我们那栋楼补偿还买不到新房的一半", ["demolition", "local"]),
+])
+def test_rank_water_cement_dust_and_land_taken(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
