@@ -121,7 +121,10 @@ product was run on them):
   handan, nantong, xiaogan, meishan, qinhuangdao, chenzhou, xuancheng, jixi — a hundred-and-forty-first
             to hundred-and-forty-eighth city (河北 邯郸市, 江苏 南通市, 湖北 孝感市, 四川 眉山市, 河北 秦皇岛市,
             湖南 郴州市, 安徽 宣城市, 黑龙江 鸡西市), written like them, first run after round 51 and the
-            plate prefixes (the blind sets)
+            plate prefixes (blind once; read in round 52)
+  bengbu, changzhou, langfang, zigong, baoshan, huanggang, yiyang, linyi — a hundred-and-forty-ninth to
+            hundred-and-fifty-sixth city (安徽 蚌埠市, 江苏 常州市, 河北 廊坊市, 四川 自贡市, 云南 保山市, 湖北 黄冈市,
+            湖南 益阳市, 山东 临沂市), written like them, first run after round 52 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
