@@ -77,6 +77,8 @@ INCIDENT_WORDS = (
     "学费不退", "退不了", "拿不到毕业证",
     # Scalded at work, compensation never agreed, oil on the water, canteen prices climbing.
     "烫伤", "没谈拢", "一层油", "越来越贵",
+    # Black smoke and dust on everything, pay not settled in full, less than the next place, parents who object.
+    "黑烟", "都是灰", "没结清", "少了一大截", "都不服",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a string every match of it holds.

@@ -94,7 +94,7 @@ _TRAFFIC = "交通运输"
 _WAGES = "劳动和社会保障"
 # Pay owed, docked, half paid or kept, with who and how much between the words ("欠了十几个工人半年工资",
 # "扣了一个月工资", "只发一半工资", "三个月工资一分没拿到", "工资还没拿到", "押金和工资都不退").
-_WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:了|掉)?|只发了?)[^，。！？!?,\n]{0,10}?发?(?:工资|工钱|加班费)"
+_WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:了|掉)?|只发了?)[^，。！？!?,\n]{0,14}?发?(?:工资|工钱|加班费)"
                         r"|(?:工资|工钱|加班费)(?:[^，。！？!?,\n]{0,4}?欠[了着]|[^，。！？!?,\n]{0,8}?"
                         r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退|不给|[都也]?被?(?:扣了|扣光|扣下|压着)|被扣))")
 # Flights cancelled or delayed, trains late: a transport disruption, read as the traffic term 停运.
@@ -103,11 +103,16 @@ _SERVICE_DISRUPTED = re.compile(r"航班[^，。！？!?,\n没不未]{0,6}?(?:�
 # A dormitory of a school, a college or a campus: a school matter ("燕山大学西校区宿舍楼又没热水了").
 _SCHOOL_DORM = re.compile(r"(?:大学|学院|职院|学校|中学|小学|校区|[一二三四五六七八九十]中)[^，。！？!?,\n]{0,8}?宿舍")
 _BUILDERS = re.compile("施工|工地|修楼|盖楼|建楼")  # builders at a school, with wages: a wages post
+# Fees of a car park changed or charged ("东广场停车场下月起调整收费标准"); overcharging at a sight's car
+# park (景区门口停车乱收费) is a grievance against the sight, not traffic.
+_PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱)收费")
 # (pattern, strings one of which every match holds, the vocabulary term a match counts as, a pattern of
 # posts where it does not): owed, docked or kept pay with who and how much between the words; a flight
-# or train disrupted; a school's dormitory, unless builders are at work on it.
+# or train disrupted; a school's dormitory, or a resettlement estate (安置小区, the homes of people
+# moved for demolition), unless builders are at work on it; car park fees.
 _READ_AS = ((_WAGE_DEBT, ("工",), "欠工资", None), (_SERVICE_DISRUPTED, ("航班", "点", "误"), "停运", None),
-            (_SCHOOL_DORM, ("宿舍",), "校区宿舍", _BUILDERS))
+            (_SCHOOL_DORM, ("宿舍",), "校区宿舍", _BUILDERS), (re.compile("安置小区"), ("安置小区",), "安置房", _BUILDERS),
+            (_PARKING_FEES, ("收费",), "停车收费标准", None))
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
                               r"|[^，。！？!?,\n]{0,8}?堵在?校?门口)")
@@ -205,8 +210,9 @@ _ACTORS = frozenset({"学生", "毕业生", "代表队", "合唱团", "球队", 
 _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 # Right before a place in a title, these make it a destination, not where the post is set.
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
-# Right before another place (within two words), these make it a view from here: "对岸就是俄罗斯".
-_ACROSS = frozenset({"对岸", "对面", "隔江", "隔河"})
+# Right before another place (within two words), these make it a view from here ("对岸就是俄罗斯") or a
+# detour from here ("请过江车辆绕行九江长江大桥").
+_ACROSS = frozenset({"对岸", "对面", "隔江", "隔河", "绕行", "绕道"})
 # Right before another place, these send our goods there: the post is not set there ("发往内蒙古").
 _SHIPPED_TO = frozenset({"发往", "运往", "销往", "卖往", "卖到", "销到", "运到", "发到", "出口到", "直供"})
 _LANDMARK_REACH = 5  # tokens between another place and our landmark ("宝鸡|常羊山|炎帝陵")
@@ -264,6 +270,7 @@ _KINDS_OF_AREA = ("开发区", "开区", "园区", "高新区", "管理区", "�
 _GOING_BEFORE = frozenset({"在", "到", "回", "去", "来", "从", "回到", "来到", "去了", "到了"})
 _GOING_CHARS = frozenset(w[-1] for w in _GOING_BEFORE)
 _PLACE_AFTER = re.compile("一[家所名位个辆条座处户]|城区|市区|县城|老城|本地|这边|那边"
+                          "|段(?![子位落])"  # a road's or a river's stretch ("大广高速麻城段", "北运河香河段")
                           # an institution named by its place ("监利一中", "洪湖人民医院", "石首汽车站")
                           "|[一二三四五六七八九]中|实验[小中]|人民医院|中医院|妇幼保健院|[县市]委|汽车站|客运站|火车站|高铁站")
 # A numeral before 百/千/万 makes a number of our name ("一百色").
@@ -587,7 +594,8 @@ class Matcher:
                 # another place ("邵|东城区" for 邵东|城区; not "长|白头发", "汇|川菜馆")
                 lone_head = role == STRONG and len(tokens[i]) == 1 and tokens[i + 1] in self._elsewhere
                 if (tail in _NAME_TAILS or lone_head) and tokens[i + 1].startswith(tail) \
-                        and 2 <= len(rest) <= _SWALLOWED_REST and list(segment(rest)) == [rest]:
+                        and (2 <= len(rest) <= _SWALLOWED_REST and list(segment(rest)) == [rest]
+                             or rest == "段"):  # "香|河段" for 香河|段, a stretch of road or river
                     split[i], split[i + 1] = (term,), (rest,)
                 # an alias the operator named, after a lone character, with one character left of the
                 # next word ("衡|钢厂" for 衡钢|厂): the operator's name wins

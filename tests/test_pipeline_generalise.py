@@ -1054,3 +1054,13 @@ def test_a_township_level_another_division_bears_is_still_that_division():
 def test_a_title_read_with_its_body_routes_to_lists_of_places_and_halls_named_after_them(
         city, division, aliases, text, relevant):
     assert locality_match(city, division, aliases)(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    ("黄冈市", "湖北省/黄冈市", "今晨大广高速麻城段出现团雾，发生多车追尾", True),  # 麻城 is a word too: a stretch places it
+    ("廊坊市", "河北省/廊坊市", "这两天北运河香河段岸边漂了不少死鱼", True),  # jieba's 香|河段
+    ("黄冈市", "湖北省/黄冈市", "受大风影响，武穴长江轮渡今日临时停航，请过江车辆绕行九江长江大桥。", True),
+    ("黄冈市", "湖北省/黄冈市", "麻城这个名字谁起的", False),
+])
+def test_a_stretch_of_road_or_river_and_a_detour_by_another_city(city, division, text, relevant):
+    assert locality_match(city, division)(text).relevant is relevant

@@ -325,6 +325,10 @@ def test_fees_kept_training_schools_compensation_never_paid_and_diplomas_withhel
     ("社区流感疫苗又没了，跑了三趟都说到货再通知", "incident"),
     ("同一栋楼的孩子不在一个学区，家长联名反映", "incident"),
     ("这款球鞋是和动漫的联名款，限量发售", None),
+    ("好几个小作坊晚上烧下脚料，黑烟一股一股的，晾的衣服都是灰", "incident"),
+    ("茶季过了两个月工钱还没结清，工人天天去厂门口等", "incident"),
+    ("这次修路征地，一亩地补偿比隔壁镇少了一大截", "incident"),
+    ("小区明明就在学校对面，却被划到三公里外的学校，家长们都不服", "incident"),
     ("跟几个老同学聚到半夜，说好明年再聚", None),
     ("孩子们终于不用在泥巴地上跑操了，家长都说好", None),
 ])

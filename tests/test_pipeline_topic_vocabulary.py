@@ -553,3 +553,17 @@ def test_flights_cancelled_trains_late_school_dormitories_and_pay_left_owing(sta
 ])
 def test_rank_water_cement_dust_and_land_taken(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义南站东广场停车场下月起调整收费标准，前30分钟免费", ["traffic", "local"]),
+    ("遵义一景区门口停车乱收费，一次二十也不给票", ["local"]),  # a grievance against the sight
+    ("遵义一个村的村路没路灯，前天晚上一个骑摩托的掉沟里了", ["traffic", "local"]),
+    ("遵义一个安置小区才交付一年，好几户墙体开裂", ["demolition", "local"]),
+    ("遵义一个安置小区工地，二十多个工人讨薪", ["wages", "local"]),  # builders: a wages post
+    ("遵义村外排水沟里被人倒了好几桶废机油", ["pollution", "local"]),
+    ("遵义一家钢构厂欠了我们二十几个焊工两个月工资", ["wages", "local"]),
+    ("在遵义一个园区干满三个月的派遣工说，中介答应的返费一直不给", ["wages", "local"]),
+])
+def test_car_park_fees_ditches_resettlement_estates_waste_oil_and_agency_rebates(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
