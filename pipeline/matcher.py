@@ -102,7 +102,7 @@ _SERVICE_DISRUPTED = re.compile(r"航班[^，。！？!?,\n没不未]{0,6}?(?:�
                                 r"|(?:城际|动车|高铁|列车|火车)[^，。！？!?,\n没不未]{0,8}?(?:晚点|延误)")
 # A dormitory of a school, a college or a campus: a school matter ("燕山大学西校区宿舍楼又没热水了").
 _SCHOOL_DORM = re.compile(r"(?:大学|学院|职院|学校|中学|小学|校区|[一二三四五六七八九十]中)[^，。！？!?,\n]{0,8}?宿舍")
-_BUILDERS = re.compile("施工|工地|修楼|盖楼|建楼")  # builders at a school, with wages: a wages post
+_BUILDERS = re.compile("施工|工地|修楼|盖楼|建楼")  # builders at work: with wages, a wages post
 # Fees of a car park changed or charged ("东广场停车场下月起调整收费标准"); overcharging at a sight's car
 # park (景区门口停车乱收费) is a grievance against the sight, not traffic.
 _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱)收费")
@@ -110,7 +110,7 @@ _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱
 # posts where it does not): owed, docked or kept pay with who and how much between the words; a flight
 # or train disrupted; a school's dormitory, or a resettlement estate (安置小区, the homes of people
 # moved for demolition), unless builders are at work on it; car park fees.
-_READ_AS = ((_WAGE_DEBT, ("工",), "欠工资", None), (_SERVICE_DISRUPTED, ("航班", "点", "误"), "停运", None),
+_READ_AS = ((_WAGE_DEBT, ("工",), "欠工资", None), (_SERVICE_DISRUPTED, ("航班", "晚点", "延误"), "停运", None),
             (_SCHOOL_DORM, ("宿舍",), "校区宿舍", _BUILDERS), (re.compile("安置小区"), ("安置小区",), "安置房", _BUILDERS),
             (_PARKING_FEES, ("收费",), "停车收费标准", None))
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
