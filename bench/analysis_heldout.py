@@ -124,7 +124,7 @@ product was run on them):
             plate prefixes (blind once; read in round 52)
   bengbu, changzhou, langfang, zigong, baoshan, huanggang, yiyang, linyi — a hundred-and-forty-ninth to
             hundred-and-fifty-sixth city (安徽 蚌埠市, 江苏 常州市, 河北 廊坊市, 四川 自贡市, 云南 保山市, 湖北 黄冈市,
-            湖南 益阳市, 山东 临沂市), written like them, first run after round 52 (the blind sets)
+            湖南 益阳市, 山东 临沂市), written like them, first run after round 52 (blind once; read in round 53)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
