@@ -109,7 +109,8 @@ _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱
 # (pattern, strings one of which every match holds, the vocabulary term a match counts as, a pattern of
 # posts where it does not): owed, docked or kept pay with who and how much between the words; a flight
 # or train disrupted; a school's dormitory, or a resettlement estate (安置小区, the homes of people
-# moved for demolition), unless builders are at work on it; car park fees.
+# moved for demolition), unless builders are at work on it; car park fees (counted as 停车收费标准, not
+# 停车收费: a two-word term also matches across a modifier, and "停车乱收费" at a sight is no traffic matter).
 _READ_AS = ((_WAGE_DEBT, ("工",), "欠工资", None), (_SERVICE_DISRUPTED, ("航班", "晚点", "延误"), "停运", None),
             (_SCHOOL_DORM, ("宿舍",), "校区宿舍", _BUILDERS), (re.compile("安置小区"), ("安置小区",), "安置房", _BUILDERS),
             (_PARKING_FEES, ("收费",), "停车收费标准", None))
