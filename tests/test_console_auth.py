@@ -25,40 +25,15 @@ from storage.migrate import alembic_config, current_revisions, head_revisions
 from storage.models import Base
 from storage_docs import drop_postgres_schema, postgres_engine
 from test_alerts_support import Clock
-from test_console_support import NOW, build_env
+from test_console_support import NOW, PASSWORDS, build_env, fresh_browser, sign_in, signed_in, with_accounts
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from starlette.testclient import TestClient
 
-PASSWORDS = {"jia": "duty-pass-1", "lingdao": "leader-pass-1"}
-
-
 @pytest.fixture
 def env(tmp_path):
-    env = build_env(tmp_path)
-    auth = build_auth(env.services.store.engine, env.clock, None)
-    auth.users.add("jia", "值班员甲", "duty", PASSWORDS["jia"])
-    auth.users.add("lingdao", "李分管", "leader", PASSWORDS["lingdao"])
-    env.services.auth = auth
-    return env
-
-
-def _client(env) -> TestClient:
-    c = TestClient(create_app(env.services), base_url="http://127.0.0.1:8080")
-    c.get("/login")  # receives the CSRF cookie
-    return c
-
-
-def _login(c, login, password, next_="/"):
-    return c.post("/login", data={"csrf": c.cookies["yq_csrf"], "login": login, "password": password,
-                                  "next": next_}, follow_redirects=False)
-
-
-def _signed_in(env, login) -> TestClient:
-    c = _client(env)
-    assert _login(c, login, PASSWORDS[login]).status_code == 303
-    return c
+    return with_accounts(build_env(tmp_path), "jia", "lingdao")
 
 
 def _set(c, doc_id, status):
@@ -67,7 +42,7 @@ def _set(c, doc_id, status):
 
 
 def test_signed_out_pages_go_to_login_and_open_paths_stay_open(env):
-    c = _client(env)
+    c = fresh_browser(env)
     for path in ("/", "/events", "/incidents", "/sources", "/reports"):
         r = c.get(path, follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
@@ -88,8 +63,8 @@ def test_signed_out_pages_go_to_login_and_open_paths_stay_open(env):
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(env):
-    c = _client(env)
-    wrong, unknown = _login(c, "jia", "not-the-password"), _login(c, "nobody", "not-the-password")
+    c = fresh_browser(env)
+    wrong, unknown = sign_in(c, "jia", "not-the-password"), sign_in(c, "nobody", "not-the-password")
     assert wrong.status_code == unknown.status_code == 401
     assert "登录名或密码错误" in wrong.text and "登录名或密码错误" in unknown.text
     assert wrong.text == unknown.text.replace('value="nobody"', 'value="jia"')
@@ -99,22 +74,22 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(env):
 
 
 def test_failures_back_off_but_never_lock_the_right_password_out(env, caplog):
-    c = _client(env)
+    c = fresh_browser(env)
     for _ in range(5):
-        assert _login(c, "jia", "wrong-password").status_code == 401
-    locked = _login(c, "JIA", PASSWORDS["jia"])  # the right password, same login in another case
+        assert sign_in(c, "jia", "wrong-password").status_code == 401
+    locked = sign_in(c, "JIA", PASSWORDS["jia"])  # the right password, same login in another case
     assert locked.status_code == 429 and "失败次数过多，请 30 秒后再试" in locked.text
     assert SESSION_COOKIE not in c.cookies
-    assert _login(c, "lingdao", PASSWORDS["lingdao"]).status_code == 303  # other accounts unaffected
+    assert sign_in(c, "lingdao", PASSWORDS["lingdao"]).status_code == 303  # other accounts unaffected
     env.clock.advance(seconds=31)  # a back-off, not a lock: the wait ends by itself
-    assert _login(_client(env), "jia", "wrong-again").status_code == 401  # ... and doubles
-    assert _login(_client(env), "jia", PASSWORDS["jia"]).status_code == 429
+    assert sign_in(fresh_browser(env), "jia", "wrong-again").status_code == 401  # ... and doubles
+    assert sign_in(fresh_browser(env), "jia", PASSWORDS["jia"]).status_code == 429
     env.clock.advance(seconds=61)
-    assert _login(_client(env), "jia", PASSWORDS["jia"]).status_code == 303
+    assert sign_in(fresh_browser(env), "jia", PASSWORDS["jia"]).status_code == 303
     for _ in range(4):  # failures spread wider than 15 minutes never hold a name back
-        _login(c, "nobody", "x" * 8)
+        sign_in(c, "nobody", "x" * 8)
         env.clock.advance(minutes=5)
-    assert _login(c, "nobody", "x" * 8).status_code == 401
+    assert sign_in(c, "nobody", "x" * 8).status_code == 401
     messages = [r.getMessage() for r in caplog.records if r.name == "console.login"]
     assert any("控制台登录失败" in m and "'jia'" in m and "已触发等待" in m for m in messages)
     assert any("控制台登录被限流" in m for m in messages)
@@ -129,25 +104,25 @@ def _from(env, address: str) -> TestClient:
 def test_one_client_guessing_many_names_is_held_back(env):
     guesser = _from(env, "10.0.0.66")
     for n in range(20):
-        assert _login(guesser, f"guess{n}", "wrong-password").status_code == 401
-    assert _login(guesser, "lingdao", PASSWORDS["lingdao"]).status_code == 429  # the address waits
-    assert _login(_from(env, "10.0.0.7"), "lingdao", PASSWORDS["lingdao"]).status_code == 303
+        assert sign_in(guesser, f"guess{n}", "wrong-password").status_code == 401
+    assert sign_in(guesser, "lingdao", PASSWORDS["lingdao"]).status_code == 429  # the address waits
+    assert sign_in(_from(env, "10.0.0.7"), "lingdao", PASSWORDS["lingdao"]).status_code == 303
 
 
 def test_someone_guessing_a_name_does_not_lock_out_its_owner(env):
     owner, attacker = _from(env, "10.0.0.7"), _from(env, "10.0.0.66")
-    assert _login(owner, "jia", PASSWORDS["jia"]).status_code == 303
+    assert sign_in(owner, "jia", PASSWORDS["jia"]).status_code == 303
     for _ in range(8):
-        _login(attacker, "jia", "wrong-password")
-    assert _login(attacker, "jia", PASSWORDS["jia"]).status_code == 429
-    assert _login(_from(env, "10.0.0.7"), "jia", PASSWORDS["jia"]).status_code == 303  # signed in here before
-    assert _login(_from(env, "10.0.0.8"), "jia", PASSWORDS["jia"]).status_code == 429  # a new place waits
+        sign_in(attacker, "jia", "wrong-password")
+    assert sign_in(attacker, "jia", PASSWORDS["jia"]).status_code == 429
+    assert sign_in(_from(env, "10.0.0.7"), "jia", PASSWORDS["jia"]).status_code == 303  # signed in here before
+    assert sign_in(_from(env, "10.0.0.8"), "jia", PASSWORDS["jia"]).status_code == 429  # a new place waits
 
 
 def test_login_records_the_display_name_as_actor(env):
-    c = _client(env)
+    c = fresh_browser(env)
     c.cookies.set("yq_actor", quote("冒名顶替"))  # the typed-name cookie is ignored with auth on
-    r = _login(c, "jia", PASSWORDS["jia"], next_="/events")
+    r = sign_in(c, "jia", PASSWORDS["jia"], next_="/events")
     assert r.status_code == 303 and r.headers["location"] == "/events"
     cookie = next(x for x in c.cookies.jar if x.name == SESSION_COOKIE)
     assert cookie.has_nonstandard_attr("HttpOnly") and cookie.path == "/"
@@ -165,7 +140,7 @@ def test_login_records_the_display_name_as_actor(env):
     iid = _set(c, "p003", "escalated").json()["incident_id"]
     assert env.services.incidents.get(iid).log[0].actor == "值班员甲"
     assert env.services.auth.users.list()[0].last_login_at == NOW
-    assert _login(_client(env), "jia", PASSWORDS["jia"], next_="//evil.example/").headers["location"] == "/"
+    assert sign_in(fresh_browser(env), "jia", PASSWORDS["jia"], next_="//evil.example/").headers["location"] == "/"
 
 
 def _event_of(env, doc_id):
@@ -173,7 +148,7 @@ def _event_of(env, doc_id):
 
 
 def test_tampered_expired_and_disabled_sessions_are_refused(env):
-    c = _signed_in(env, "jia")
+    c = signed_in(env, "jia")
     good = c.cookies[SESSION_COOKIE]
     assert c.get("/", follow_redirects=False).status_code == 200
     uid, expires, mac = good.split(".")
@@ -190,28 +165,28 @@ def test_tampered_expired_and_disabled_sessions_are_refused(env):
     env.clock.advance(seconds=120)
     assert c.get("/", follow_redirects=False).status_code == 303  # a shift is over: sign in again
 
-    d = _signed_in(env, "jia")
+    d = signed_in(env, "jia")
     env.services.auth.users.set_password("jia", "another-pass-2")
     assert d.get("/", follow_redirects=False).status_code == 303  # a password change ends sessions
     PASSWORDS["jia"] = "another-pass-2"
     try:
-        e = _signed_in(env, "jia")
+        e = signed_in(env, "jia")
         env.services.auth.users.disable("jia")
         assert e.get("/", follow_redirects=False).status_code == 303
-        assert _login(_client(env), "jia", "another-pass-2").status_code == 401
+        assert sign_in(fresh_browser(env), "jia", "another-pass-2").status_code == 401
     finally:
         PASSWORDS["jia"] = "duty-pass-1"
 
 
 def test_a_key_from_another_secret_does_not_verify(env):
-    c = _signed_in(env, "jia")
+    c = signed_in(env, "jia")
     other = build_auth(env.services.store.engine, env.clock, "x" * 40)
     assert other.user_of(c.cookies[SESSION_COOKIE]) is None
     assert env.services.auth.user_of(c.cookies[SESSION_COOKIE]).name == "值班员甲"
 
 
 def test_duty_cannot_close_an_incident_leader_can(env):
-    duty = _signed_in(env, "jia")
+    duty = signed_in(env, "jia")
     iid = _set(duty, "p002", "escalated").json()["incident_id"]
     form = lambda c, **kw: {"csrf": c.cookies["yq_csrf"], **kw}  # noqa: E731
     assert '<option value="closed">' not in duty.get(f"/incidents/{iid}").text
@@ -219,7 +194,7 @@ def test_duty_cannot_close_an_incident_leader_can(env):
     assert r.status_code == 403 and "只有分管领导或管理员可以将事件单办结" in r.text
     ok = duty.post(f"/incidents/{iid}/transition", data=form(duty, to="assessed"), follow_redirects=False)
     assert ok.status_code == 303
-    leader = _signed_in(env, "lingdao")
+    leader = signed_in(env, "lingdao")
     assert '<option value="closed">办结</option>' in leader.get(f"/incidents/{iid}").text
     r = leader.post(f"/incidents/{iid}/transition", data=form(leader, to="closed", note="已处置完毕"),
                     follow_redirects=False)
@@ -231,7 +206,7 @@ def test_duty_cannot_close_an_incident_leader_can(env):
 
 
 def test_logout_ends_the_session(env):
-    c = _signed_in(env, "jia")
+    c = signed_in(env, "jia")
     stolen = c.cookies[SESSION_COOKIE]
     r = c.post("/logout", data={"csrf": c.cookies["yq_csrf"]}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login"

@@ -7,18 +7,15 @@ from sqlalchemy.orm import Session
 
 from alerts.models import ReportSelectionRow
 from console.app import create_app
-from console.auth import build_auth
 from console.server import ConsoleServer
 from test_console_browser import _click, _row_ids, _wait, driver  # noqa: F401  (driver is a fixture)
-from test_console_support import build_env
+from test_console_support import PASSWORDS, build_env, with_accounts
 
 
 def test_sign_in_through_the_form_and_triage(driver, tmp_path):  # noqa: F811
     from selenium.webdriver.common.by import By
 
-    env = build_env(tmp_path)
-    env.services.auth = build_auth(env.services.store.engine, env.clock, None)
-    env.services.auth.users.add("jia", "值班员甲", "duty", "duty-pass-1")
+    env = with_accounts(build_env(tmp_path), "jia")
     with ConsoleServer(create_app(env.services), "127.0.0.1", 0) as server:
         driver.get(server.url + "/events")
         _wait(driver, lambda d: d.find_elements(By.ID, "login-name"))
@@ -28,7 +25,7 @@ def test_sign_in_through_the_form_and_triage(driver, tmp_path):  # noqa: F811
         driver.find_element(By.ID, "login-submit").click()
         _wait(driver, lambda d: d.find_elements(By.ID, "login-error"))
         assert driver.find_element(By.ID, "login-error").text == "登录名或密码错误"
-        driver.find_element(By.ID, "login-password").send_keys("duty-pass-1")
+        driver.find_element(By.ID, "login-password").send_keys(PASSWORDS["jia"])
         driver.find_element(By.ID, "login-submit").click()
         _wait(driver, lambda d: d.find_elements(By.ID, "signed-in"))
         assert driver.current_url == server.url + "/events"

@@ -18,7 +18,7 @@ from console.report_preview import PREVIEW_CSP
 from console.server import ConsoleServer
 from storage.search import IndexUnavailable
 from storage.types import CrawlRun
-from test_console_support import NOW, build_env
+from test_console_support import NOW, PASSWORDS, build_env, with_accounts
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -222,11 +222,7 @@ def test_a_slow_password_check_holds_up_no_other_page(env):
     middlewares are pure ASGI."""
     from starlette.middleware.base import BaseHTTPMiddleware
 
-    from console.auth import build_auth
-
-    auth = build_auth(env.services.store.engine, env.clock, None)
-    auth.users.add("jia", "值班员甲", "duty", "duty-pass-1")
-    env.services.auth = auth
+    auth = with_accounts(env, "jia").services.auth
     checking, release = threading.Event(), threading.Event()
     real = auth.users.authenticate
 
@@ -242,7 +238,7 @@ def test_a_slow_password_check_holds_up_no_other_page(env):
         c.get("/login")
         answers = {}
         login = threading.Thread(target=lambda: answers.update(r=c.post("/login", data={
-            "csrf": c.cookies["yq_csrf"], "login": "jia", "password": "duty-pass-1"})))
+            "csrf": c.cookies["yq_csrf"], "login": "jia", "password": PASSWORDS["jia"]})))
         login.start()
         try:
             assert checking.wait(10)

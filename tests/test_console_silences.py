@@ -11,11 +11,9 @@ from urllib.parse import quote
 
 from alerts.silences import list_silences
 from console.app import create_app
-from console.auth import build_auth
 from console.server import ConsoleServer
-from test_console_admin import PASSWORDS, _post, _signed_in
 from test_console_browser import _wait, driver  # noqa: F401  (driver is a fixture)
-from test_console_support import NOW, build_env, post
+from test_console_support import NOW, build_env, form_post, post, signed_in, with_accounts
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -74,39 +72,35 @@ def test_set_list_and_end_a_silence_that_holds_back_alerts(tmp_path):
     assert [m.doc_ids for m in env.channel.sent[sent:]] == [("p041",)]
 
     c.cookies.set("yq_actor", quote("李四"))
-    r = _post(c, f"/silences/{sid}/end")
+    r = form_post(c, f"/silences/{sid}/end")
     assert r.status_code == 303
     page = c.get("/silences")
     assert _ids(page.text, "silence") == [] and _ids(page.text, "silence-past") == [sid]
     assert re.search(r"李四 于 \d\d-\d\d \d\d:\d\d 提前结束", page.text)
     (ended,) = list_silences(env.services.store.engine, env.clock(), include_past=True)
     assert ended.ended_by == "李四" and ended.ended_at == env.clock()
-    assert _post(c, f"/silences/{sid}/end").status_code == 409  # already ended
-    assert _post(c, "/silences/999/end").status_code == 409
+    assert form_post(c, f"/silences/{sid}/end").status_code == 409  # already ended
+    assert form_post(c, "/silences/999/end").status_code == 409
     env.services.alerts.close()
 
 
 def test_with_accounts_only_leaders_set_silences_and_everyone_may_end_one(tmp_path):
-    env = build_env(tmp_path)
-    auth = build_auth(env.services.store.engine, env.clock, None)
-    auth.users.add("jia", "值班员甲", "duty", PASSWORDS["jia"])
-    auth.users.add("lingdao", "李分管", "leader", PASSWORDS["lingdao"])
-    env.services.auth = auth
+    env = with_accounts(build_env(tmp_path), "jia", "lingdao")
     anonymous = TestClient(create_app(env.services), base_url="http://127.0.0.1:8080")
     assert "/login" in anonymous.get("/silences", follow_redirects=False).headers.get("location", "")
-    duty, leader = _signed_in(env, "jia"), _signed_in(env, "lingdao")
+    duty, leader = signed_in(env, "jia"), signed_in(env, "lingdao")
     page = duty.get("/silences")
     assert page.status_code == 200 and 'id="silence-form"' not in page.text and "只有分管领导或管理员" in page.text
     form = {"match": "source", "value": "tieba", "until": UNTIL, "reason": "贴吧刷屏"}
-    r = _post(duty, "/silences", **form)
+    r = form_post(duty, "/silences", **form)
     assert r.status_code == 403 and list_silences(env.services.store.engine, NOW) == []
     assert 'id="silence-form"' in leader.get("/silences").text
-    assert _post(leader, "/silences", **form).status_code == 303
+    assert form_post(leader, "/silences", **form).status_code == 303
     (silence,) = list_silences(env.services.store.engine, NOW)
     assert silence.created_by == "李分管"
     page = duty.get("/silences")
     assert "信息源：<span class=\"value\">青溪吧</span>" in page.text  # the source by its name
-    assert _post(duty, f"/silences/{silence.id}/end").status_code == 303
+    assert form_post(duty, f"/silences/{silence.id}/end").status_code == 303
     assert list_silences(env.services.store.engine, NOW, include_past=True)[0].ended_by == "值班员甲"
     env.services.alerts.close()
 

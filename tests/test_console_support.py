@@ -1,7 +1,9 @@
 """Helpers shared by the console tests (not a test module): a populated store, index, alert
-engine and incident book on temporary files, wired into ConsoleServices."""
+engine and incident book on temporary files, wired into ConsoleServices; the shared accounts and a
+signed-in TestClient for the sign-in tests."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,11 +12,17 @@ from alerts.config import AlertsConfig
 from alerts.engine import AlertEngine
 from alerts.incidents import IncidentBook
 from alerts.reports.daily import write_daily_report
+from console.app import create_app
+from console.auth import SESSION_COOKIE, build_auth
 from console.services import ConsoleServices
 from pipeline.types import Document, TopicHit
 from storage.embedded_index import EmbeddedIndex
 from storage.outbox import drain_outbox
 from test_alerts_support import SH, Clock, make_store
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient
 
 NOW = datetime(2024, 5, 6, 15, 0, tzinfo=SH)
 NAMES = {"qxbbs": "青溪论坛", "qxnews": "青溪新闻网", "tieba": "青溪吧"}
@@ -149,3 +157,45 @@ def build_env(tmp_path: Path, docs=None, *, run_rules: bool = True) -> Env:
     if run_rules:
         engine.run_once()
     return env
+
+
+# Console accounts the sign-in tests share: login -> (display name, role, password).
+ACCOUNTS = {
+    "guan": ("管理员王", "admin", "admin-pass-1"),
+    "jia": ("值班员甲", "duty", "duty-pass-1"),
+    "lingdao": ("李分管", "leader", "leader-pass-1"),
+}
+PASSWORDS = {login: account[2] for login, account in ACCOUNTS.items()}
+
+
+def with_accounts(env: Env, *logins: str) -> Env:
+    """Turn sign-in on (watch.yaml `console.auth: true`) with these accounts from ACCOUNTS."""
+    auth = build_auth(env.services.store.engine, env.clock, None)
+    for login in logins:
+        name, role, password = ACCOUNTS[login]
+        auth.users.add(login, name, role, password)
+    env.services.auth = auth
+    return env
+
+
+def fresh_browser(env: Env) -> TestClient:
+    """A browser that has opened the sign-in page (so it holds the CSRF cookie) and nothing else."""
+    c = TestClient(create_app(env.services), base_url="http://127.0.0.1:8080")
+    c.get("/login")
+    return c
+
+
+def sign_in(c: TestClient, login: str, password: str, next_: str = "/"):
+    return c.post("/login", data={"csrf": c.cookies["yq_csrf"], "login": login, "password": password,
+                                  "next": next_}, follow_redirects=False)
+
+
+def signed_in(env: Env, login: str) -> TestClient:
+    c = fresh_browser(env)
+    assert sign_in(c, login, PASSWORDS[login]).status_code == 303 and SESSION_COOKIE in c.cookies
+    return c
+
+
+def form_post(c: TestClient, path: str, **data):
+    """A console form submitted with its CSRF field."""
+    return c.post(path, data={"csrf": c.cookies["yq_csrf"], **data}, follow_redirects=False)

@@ -13,11 +13,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import ROOT
 from console.app import create_app
-from console.auth import build_auth
 from console.metrics import scrape_allowed
 from console.server import ConsoleServer
 from storage.types import CrawlRun
-from test_console_support import NOW, build_env, post
+from test_console_support import NOW, build_env, post, with_accounts
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -123,7 +122,7 @@ def test_scrape_rule():
 
 
 def test_loopback_scrape_works_with_sign_in_on_and_the_host_check_still_applies(env):
-    env.services.auth = build_auth(env.services.store.engine, env.clock, None)
+    with_accounts(env)  # sign-in on, no accounts
     with ConsoleServer(create_app(env.services), "127.0.0.1", 0) as server, \
             httpx.Client(base_url=server.url, timeout=20) as c:
         assert c.get("/", follow_redirects=False).status_code == 303  # pages still need sign-in

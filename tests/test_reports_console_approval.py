@@ -16,20 +16,14 @@ from alerts.reports.approval import ApprovalBook
 from alerts.reports.delivery import ReportPostbox
 from alerts.reports.desk import ReportDesk
 from conftest import free_port
-from console.auth import build_auth
 from test_alerts_support import SmtpServer
-from test_console_admin import PASSWORDS, _post, _signed_in
-from test_console_support import NAMES, build_env
+from test_console_support import NAMES, build_env, form_post, signed_in, with_accounts
 
 
 @pytest.fixture
 def env(tmp_path):
-    env = build_env(tmp_path)
+    env = with_accounts(build_env(tmp_path), "jia", "lingdao")
     s = env.services
-    auth = build_auth(s.store.engine, env.clock, None)
-    auth.users.add("jia", "值班员甲", "duty", PASSWORDS["jia"])
-    auth.users.add("lingdao", "李分管", "leader", PASSWORDS["lingdao"])
-    s.auth = auth
     env.port = free_port()
     channel = EmailChannel(host="127.0.0.1", port=env.port, sender="yq@qingxi.example.cn",
                            recipients=["duty@qingxi.example.cn"], timeout=5)
@@ -51,7 +45,7 @@ def test_edit_then_only_the_leader_approves_and_it_is_sent_once(env):
     key = day.isoformat()
     with SmtpServer(env.port) as smtp:
         assert not desk.issue_daily(day).queued  # scheduled: drafted, held for approval
-        duty = _signed_in(env, "jia")
+        duty = signed_in(env, "jia")
         listing = duty.get("/reports/approvals")
         assert listing.status_code == 200 and f'data-kind="daily" data-key="{key}"' in listing.text
         assert "草稿待编辑" in listing.text
@@ -63,7 +57,7 @@ def test_edit_then_only_the_leader_approves_and_it_is_sent_once(env):
         form = {f"doc_{i}": d for i, d in enumerate(planned, 1)}
         form.update({"keep_1": "1", "order_1": "2", "keep_3": "1", "order_3": "1",
                      "note_3": "<script>alert(1)</script>请核实"})
-        r = _post(duty, f"/reports/approvals/daily/{key}/edit", **form)
+        r = form_post(duty, f"/reports/approvals/daily/{key}/edit", **form)
         assert r.status_code == 303
         page = duty.get(r.headers["location"])
         assert _rows(page.text) == [planned[2], planned[0]]
@@ -73,18 +67,18 @@ def test_edit_then_only_the_leader_approves_and_it_is_sent_once(env):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;请核实" in page.text and "<script>alert(1)" not in page.text
         assert "已编辑待审批" in page.text
 
-        assert _post(duty, f"/reports/approvals/daily/{key}/approve").status_code == 403
+        assert form_post(duty, f"/reports/approvals/daily/{key}/approve").status_code == 403
         assert smtp.messages == []
         assert duty.post(f"/reports/approvals/daily/{key}/approve", data={"csrf": "x" * 43},
                          follow_redirects=False).status_code == 403  # a forged form
 
-        leader = _signed_in(env, "lingdao")
-        r = _post(leader, f"/reports/approvals/daily/{key}/approve")
+        leader = signed_in(env, "lingdao")
+        r = form_post(leader, f"/reports/approvals/daily/{key}/approve")
         assert r.status_code == 303
         done = leader.get(r.headers["location"]).text
         assert "已审批并报送" in done and "审批：李分管" in done
-        assert _post(leader, f"/reports/approvals/daily/{key}/approve").status_code == 409  # once
-        again = _post(duty, f"/reports/approvals/daily/{key}/edit", **form)
+        assert form_post(leader, f"/reports/approvals/daily/{key}/approve").status_code == 409  # once
+        again = form_post(duty, f"/reports/approvals/daily/{key}/edit", **form)
         assert again.status_code == 409  # frozen once approved
     (msg,) = smtp.messages
     [att] = msg.iter_attachments()
@@ -97,21 +91,21 @@ def test_edit_then_only_the_leader_approves_and_it_is_sent_once(env):
 
 
 def test_unknown_issue_and_kind_are_404(env):
-    duty = _signed_in(env, "jia")
+    duty = signed_in(env, "jia")
     assert duty.get("/reports/approvals/daily/2024-01-01").status_code == 404
     assert duty.get("/reports/approvals/nosuch/2024-01-01").status_code == 404
     assert duty.get("/reports/approvals/daily/..%2F..%2Fetc").status_code == 404
 
 
 def test_weekly_and_monthly_from_the_reports_page(env):
-    duty = _signed_in(env, "jia")
+    duty = signed_in(env, "jia")
     page = duty.get("/reports")
     assert 'id="gen-weekly"' in page.text and 'id="approvals-link"' in page.text
-    r = _post(duty, "/reports/analysis", kind="weekly")
+    r = form_post(duty, "/reports/analysis", kind="weekly")
     assert r.status_code == 303
     done = duty.get(r.headers["location"]).text
     assert "已生成舆情分析周报第1期" in done
     # the clock is 2024-05-06 (a Monday): last week is the one of 04-29
     assert "周报-2024-04-29-第1期.docx" in done and "周报-2024-04-29-第1期.html" in done
-    assert _post(duty, "/reports/analysis", kind="yearly").status_code == 400
+    assert form_post(duty, "/reports/analysis", kind="yearly").status_code == 400
     assert duty.post("/reports/analysis", data={"kind": "monthly"}, follow_redirects=False).status_code == 403
