@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 
 
 from pipeline.config import TZ
-from storage.outbox_lock import database_lock
+from storage.database_lock import database_lock
 
 log = logging.getLogger("yqwatch")
 DAILY_MARK = "report:daily:issued"  # the day the last issued 摘报 covers (ISO date)

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from pipeline.types import Document
 
 from .models import TZ, CrawlRunRow, DocumentRow, KvRow, OutboxRow, RawHtmlRow, ThreadStateRow
-from .outbox_lock import drainer_lock
+from .database_lock import drainer_lock
 from .rows import from_row, to_row
 from .types import CrawlRun, ThreadState
 
@@ -242,7 +242,7 @@ class Store:
                        deliver: Callable[[list[Document], dict[str, str]], None]) -> int:
         """Hand the oldest `limit` queued documents (current version + status) to `deliver`, then
         delete exactly the outbox rows read; if `deliver` raises, nothing is deleted. One drainer
-        at a time (a process-wide thread lock, then storage.outbox_lock across processes and
+        at a time (a process-wide thread lock, then storage.database_lock across processes and
         hosts), but `deliver` runs outside any transaction: the batch is read in a short read
         transaction and acknowledged in a short write transaction, so writers never wait on the
         index. Rows queued meanwhile (a newer version of a document in the batch) have higher
