@@ -125,6 +125,9 @@ product was run on them):
   bengbu, changzhou, langfang, zigong, baoshan, huanggang, yiyang, linyi — a hundred-and-forty-ninth to
             hundred-and-fifty-sixth city (安徽 蚌埠市, 江苏 常州市, 河北 廊坊市, 四川 自贡市, 云南 保山市, 湖北 黄冈市,
             湖南 益阳市, 山东 临沂市), written like them, first run after round 52 (blind once; read in round 53)
+  shanwei, fuzhoujx, guangyuan, xuchang, zaozhuang, fuxin, xianyang, lijiang — a hundred-and-fifty-seventh
+            to hundred-and-sixty-fourth city (广东 汕尾市, 江西 抚州市, 四川 广元市, 河南 许昌市, 山东 枣庄市,
+            辽宁 阜新市, 陕西 咸阳市, 云南 丽江市), written like them, first run after round 53 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
