@@ -72,6 +72,9 @@ class DivisionTerms:
     # about vehicles there (pipeline/plates.py); those of a division above it are context, as anchors.
     plates: tuple[str, ...] = ()
     plates_above: tuple[str, ...] = ()
+    # Township short forms that no place outside the configured division bears but that are words of
+    # the general dictionary (碣石, 甲子): weak, yet where only a place stands ("在碣石一家制衣厂") ours.
+    word_towns: tuple[str, ...] = ()
 
 
 class _Node:
@@ -220,6 +223,7 @@ class DivisionTree:
         weak: list[str] = []
         common: list[str] = []
         minor: list[str] = []
+        word_towns: list[str] = []
         for node in below:
             for name in sorted(node.names()):
                 if name in self._common:
@@ -233,6 +237,9 @@ class DivisionTree:
                     strong.append(name)
                 if node is not chain[-1] and (node.is_town or self._town_shorts[name]):
                     minor.append(name)
+                if node.is_town and name == node.short and name in self._words \
+                        and self._town_shorts[name] == own_shorts[name] and self._count[name] == own[name]:
+                    word_towns.append(name)
             # An autonomous county or ethnic district goes by its short form and its level (务川县 for
             # 务川仡佬族苗族自治县, 顺河区 for 顺河回族区), even when the short form alone is shared (连山县
             # for 连山壮族瑶族自治县; 连山 is also 葫芦岛's 连山区), unless another division bears that name.
@@ -250,7 +257,8 @@ class DivisionTree:
         counties = [n for node in below if not node.is_town and node is not chain[-1] for n in sorted(node.names())]
         plates, above_plates = self._plates(below, chain[:-1])
         return DivisionTerms(*(tuple(dict.fromkeys(names)) for names in (strong, weak, common)),
-                             tuple(anchors), tuple(dict.fromkeys(minor)), tuple(counties), plates, above_plates)
+                             tuple(anchors), tuple(dict.fromkeys(minor)), tuple(counties), plates, above_plates,
+                             tuple(dict.fromkeys(word_towns)))
 
     def _plates(self, below: list[_Node], above: list[_Node]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The plate prefixes issued by `below` (the configured division and what it contains), and

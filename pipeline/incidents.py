@@ -109,6 +109,15 @@ _GRIEVANCE_PATTERNS = {
     "说好": r"说好的?[^。！？!?\n]{0,30}?(?:还没|到现在|现在(?:还|才|又)|[一二两三四五六七八九十几]年了|结果|一分没|只拿到"
           r"|只给|没影|停发|停了|不给了|拖着|[都也]没|没(?:分|发|给|办|兑现|动工))",
     # Paid less than the next village, or others paid more ("每亩比邻村少了四千多", "补的比我家多一截").
+    # Waste water let run into a ditch or river ("粪水顺着水沟流进稻田"), barbecue smoke pouring into
+    # homes ("油烟直冲卧室"), coal dust over everything ("满村都是煤灰"), pay and compensation still
+    # not paid ("工钱还没给", "补偿款到现在还没到手"): each a grievance however flatly told.
+    "水": r"(?:粪|污|废|黑|臭|泥|油|脏|洗煤|煤泥)水[^，。！？!?,\n]{0,10}?(?:排进|流进|流到|排到|排入|流入|渗进|冲进"
+         r"|往外流|往[^，。！？!?,\n]{0,4}?流)",
+    "油烟": r"油烟[^，。！？!?,\n]{0,6}?(?:熏|飘|呛|往|直)",
+    "灰": r"(?:都是|全是|满天|满地|满屋)[^，。！？!?,\n]{0,2}?(?:煤灰|灰尘|粉尘)",
+    "没": r"(?:工钱|工资|薪水|劳务费|补偿款?|补助|补贴)[^，。！？!?,\n]{0,8}?(?:还没|一直没|迟迟没|也没|都没)"
+          r"(?:给|发|到|结|拿到|到手|到位)",
     "比": r"比[^，。！？!?,\n]{0,10}?[少低]了?[^，。！？!?,\n]{0,3}?(?:[几好一二两三四五六七八九十\d]+[千百万块元]|一截|不少|一半)"
           r"|比(?:我们|我家)多",
 }
@@ -130,6 +139,10 @@ _PROGRAMMES = ("防治", "治理", "整治", "防控", "防范", "排查", "普�
                "投诉电话", "举报电话", "投诉热线", "举报热线")
 # Right after one, a phone number makes it a desk's line ("投诉电话12333", "举报电话：12369"), not a complaint made;
 # so does a line published, opened or set up ("公布投诉电话", "设立举报热线").
+# Right after an incident word, the trouble said put right ("风化和渗水得到治理", "停电已恢复"); not
+# "一直没得到解决".
+_FIXED_AFTER = re.compile(r"[^，。！？!?,\n没未不]?(?:得到|已经?|已被|均已)了?(?:治理|修复|解决|根治|整改|排除|处理"
+                          r"|疏通|恢复)")
 _PHONE_LINE = re.compile(r"电话[：:]?\s*\d")
 _LINE_PUBLISHED = re.compile("(?:公布|开通|设立|公开)[^，,。；;]{0,20}?$")
 # Right after 投诉, a time limit makes it a desk's procedure ("接到投诉后24小时内处理"), not a complaint made.
@@ -291,7 +304,7 @@ def _denied(text: str, start: int, end: int, word: str, clause_start: int) -> bo
     if _PHONE_LINE.match(text, end) or text.startswith(("电话", "热线"), end) \
             and _LINE_PUBLISHED.search(text, clause_start, start):
         return True
-    if _SLIGHT.match(text, end):
+    if _SLIGHT.match(text, end) or _FIXED_AFTER.match(text, end):
         return True
     if word == "投诉" and _PROCEDURE.match(text, end):
         return True

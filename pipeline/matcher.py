@@ -106,6 +106,10 @@ _BUILDERS = re.compile("施工|工地|修楼|盖楼|建楼")  # builders at work
 # Fees of a car park changed or charged ("东广场停车场下月起调整收费标准"); overcharging at a sight's car
 # park (景区门口停车乱收费) is a grievance against the sight, not traffic.
 _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱)收费")
+# A vehicle that ran into another or into people, said with 撞上/撞了 ("货车撞上一辆电动车"): a road accident.
+_COLLISION = re.compile(r"车[^，。！？!?,\n]{0,6}?撞(?:上|了)|撞(?:上|了)[^，。！？!?,\n]{0,4}?(?:车|行人)")
+# Spoil or rubbish tipped into water, water let out green or red ("往金沙江倒弃渣", "渗黄红色的水").
+_DUMPED = re.compile(r"弃渣|放绿水|[黄红绿黑酱蓝]色的水|往[^，。！？!?,\n]{0,4}?(?:倒|排)(?:渣|垃圾)")
 # (pattern, strings one of which every match holds, the vocabulary term a match counts as, a pattern of
 # posts where it does not): owed, docked or kept pay with who and how much between the words; a flight
 # or train disrupted; a school's dormitory, or a resettlement estate (安置小区, the homes of people
@@ -113,7 +117,8 @@ _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱
 # 停车收费: a two-word term also matches across a modifier, and "停车乱收费" at a sight is no traffic matter).
 _READ_AS = ((_WAGE_DEBT, ("工",), "欠工资", None), (_SERVICE_DISRUPTED, ("航班", "晚点", "延误"), "停运", None),
             (_SCHOOL_DORM, ("宿舍",), "校区宿舍", _BUILDERS), (re.compile("安置小区"), ("安置小区",), "安置房", _BUILDERS),
-            (_PARKING_FEES, ("收费",), "停车收费标准", None))
+            (_PARKING_FEES, ("收费",), "停车收费标准", None), (_COLLISION, ("撞",), "车祸", None),
+            (_DUMPED, ("渣", "色的水", "绿水", "垃圾"), "倾倒", None))
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
                               r"|[^，。！？!?,\n]{0,8}?堵在?校?门口)")
@@ -124,9 +129,11 @@ _STUCK_IN = re.compile("电梯|索道|缆车")
 # Phrases in which a topic word names something besides its topic, looked over like FIGURATIVE ones:
 # a rabies shot after a dog bite is first aid (the bite is the post's subject, not health care); a
 # blocked drain, flue or septic tank is no traffic jam, a boat capsized no road accident, a notice's
-# "mind the roads" no traffic; a caller posing as the 医保 office is a fraud, not health care.
+# "mind the roads" no traffic; a caller posing as the 医保 office is a fraud, not health care; a clogged
+# pump and fruit pitted by hail are no road trouble, a scenic area's shuttle (环保车) no pollution.
 _NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", "下水道堵了", "下水道又堵了", "下水道堵死", "管道堵了", "马桶堵了",
-                    "船侧翻", "留意路况", "注意路况", "烟道堵了", "烟囱堵了", "化粪池堵了", "冒充医保")
+                    "船侧翻", "留意路况", "注意路况", "烟道堵了", "烟囱堵了", "化粪池堵了", "冒充医保", "泵都堵", "泵堵了",
+                    "打得全是坑", "砸得全是坑", "环保车")
 _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "交通中断", "道路中断", "出行受阻"})
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
 _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花)[^。！？!?\n]*")
@@ -195,7 +202,9 @@ _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌", 
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
 _PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "运动员", "导演", "主持人", "画家", "诗人", "教授",
                            "博士", "先生", "女士", "记者", "名将", "球星", "同事", "同学", "发小", "室友", "表哥",
-                           "表姐", "表弟", "表妹", "堂哥", "堂弟", "班主任", "司机", "网约车司机", "老板", "保安"})
+                           "表姐", "表弟", "表妹", "堂哥", "堂弟", "班主任", "司机", "网约车司机", "老板", "保安",
+                           "律师", "医生", "护士", "民警", "法官", "厨师", "快递员", "快递小哥", "外卖员", "外卖小哥",
+                           "骑手"})
 # Right before a two-character name of ours, these say the thing is not here (兵马俑不在宝鸡).
 _NOT_HERE = frozenset({"不在", "并不在", "不属于"})
 # Right before another place in the clause after our name: our people or things act or go there.
@@ -243,9 +252,10 @@ _ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅�
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
 _SHOPS = ("店", "超市", "商场", "市场", "菜场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "新开",
-          "展会", "博览会", "展销会", "上架", "一家", "这家", "那家", "早市", "夜市")
+          "展会", "博览会", "展销会", "上架", "一家", "这家", "那家", "早市", "夜市", "集市", "花市", "药店",
+          "街头", "街边")  # "上海街头的滕州菜煎饼": a stall there
 _BOUGHT = ("买的", "买了", "买到")  # both lists below start from these
-_SOLD_BEFORE = (*_BOUGHT, "吃到", "喝到", "购买的", "卖的", "网购的", "买到假的", "买了假的")
+_SOLD_BEFORE = (*_BOUGHT, "买到了", "吃到", "吃到了", "喝到", "喝到了", "购买的", "卖的", "网购的", "买到假的", "买了假的")
 # Right before our name (past a measure word or an opening quote), these make it the brand of goods bought
 # or of a sign hung ("买了件鄂尔多斯羊绒衫", "买的“福鼎白茶”", "挂着张家口莜面招牌"): where they came from.
 _GOODS_BEFORE = (*_BOUGHT, "挂着", "挂的", "假冒", "号称")  # 查获一批假冒绍兴黄酒, 号称诸暨珍珠的项链
@@ -273,7 +283,8 @@ _GOING_CHARS = frozenset(w[-1] for w in _GOING_BEFORE)
 _PLACE_AFTER = re.compile("一[家所名位个辆条座处户]|城区|市区|县城|老城|本地|这边|那边"
                           "|段(?![子位落])"  # a road's or a river's stretch ("大广高速麻城段", "北运河香河段")
                           # an institution named by its place ("监利一中", "洪湖人民医院", "石首汽车站")
-                          "|[一二三四五六七八九]中|实验[小中]|人民医院|中医院|妇幼保健院|[县市]委|汽车站|客运站|火车站|高铁站")
+                          "|[一二三四五六七八九]中|实验[小中]|人民医院|中医院|妇幼保健院|[县市]委|汽车站|客运站|火车站|高铁站"
+                          "|渔港|港|码头")  # a harbour or pier named by its town ("甲子渔港", "碣石码头")
 # A numeral before 百/千/万 makes a number of our name ("一百色").
 _NUMERALS = frozenset({*"一二两三四五六七八九十几数", *"0123456789"})
 # In the clause after "去 <another place>", these make it a trip from here (_route).
@@ -322,10 +333,12 @@ class Matcher:
         self._catch_all = {t for t, topic in enumerate(self._topics) if topic.catch_all}
 
         form = _former(normalizer)
-        locality, self._minor, counties, self._plates = _locality_roles(topics.locality, form, divisions)
+        locality, self._minor, counties, self._plates, word_towns = _locality_roles(topics.locality, form, divisions)
         # County-level names that are also words (钟祥, 大冶, 安达: jieba tags them as names or
-        # abbreviations) count where only a place stands: "在钟祥吃过", "钟祥一家饭店" (_placed).
-        self._placeable = frozenset(t for t in counties if locality.get(t) == COMMON)
+        # abbreviations), and township short forms only ours bear that are words too (碣石, 甲子), count
+        # where only a place stands: "在钟祥吃过", "钟祥一家饭店", "碣石一家制衣厂" (_placed).
+        self._placeable = frozenset(t for t in counties if locality.get(t) == COMMON) \
+            | frozenset(t for t in word_towns if locality.get(t) == WEAK)
         # A division's full name that several places in China bear ("招贤镇", "凤凰街道", "鼓楼区") is
         # ours in a post that names no other place: the watch reads our sources, where a namesake comes with
         # its city ("扬州江都大桥镇"). A short form alone never counts: it is a word as often as a place.
@@ -755,7 +768,8 @@ class Matcher:
         weak = context = False
         for s, e, term, role in loc_hits:
             if role == STRONG or role == OPTIONAL_TOPIC \
-                    or term in self._placeable and (s and text[s - 1] in _GOING_CHARS or _PLACE_AFTER.match(text, e)):
+                    or term in self._placeable and (s and text[s - 1] in _GOING_CHARS and role != WEAK
+                                                    or _PLACE_AFTER.match(text, e)):
                 return True
             if role == ANCHOR:
                 context = True
@@ -776,8 +790,11 @@ class Matcher:
                              and self._after_another_place(tokens, index.get(s))}
         kept = []
         named: set[str] = set()
-        placed = frozenset(s for s, e, term, _ in loc_hits
-                           if term in self._placeable and _placed(tokens, index, text, s, e))
+        # A township word stands as a place only before one ("碣石一家制衣厂", "甲子渔港"): "一直在抽水"
+        # is pumping, not being in 抽水.
+        placed = frozenset(s for s, e, term, role in loc_hits
+                           if term in self._placeable and (_PLACE_AFTER.match(text, e) if role == WEAK
+                                                           else _placed(tokens, index, text, s, e)))
         works = [m.span() for m in _WORK_TITLE.finditer(text)] if "《" in text else []
         for s, e, term, role in loc_hits:
             if role == OPTIONAL_TOPIC:
@@ -997,7 +1014,7 @@ class Matcher:
         for s, e, term, role in kept:
             if (role == STRONG or (role == WEAK and has_context)
                     or (role == COMMON and ((s, e) in sure or any(0 <= s - se <= NEAR for _, se in sure)
-                                            or s in placed))):
+                                            or s in placed)) or role == WEAK and s in placed):
                 counted[term] = None
         if has_strong or counted:
             return tuple(counted), True
@@ -1169,14 +1186,16 @@ def _dictionary_words(locality, lookalikes, topic_roles) -> list[str]:
 
 
 def _locality_roles(loc, form, divisions: DivisionTree | None
-                    ) -> tuple[dict[str, int], frozenset[str], frozenset[str], frozenset[str]]:
+                    ) -> tuple[dict[str, int], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     """Locality term → STRONG / WEAK / COMMON / ANCHOR (a term keeps the strongest role given), the
     minor division names (DivisionTerms.minor) that are not the operator's own terms, the
-    county-level names (DivisionTerms.counties), and the plate prefixes, ours or above us."""
+    county-level names (DivisionTerms.counties), the plate prefixes, ours or above us, and the
+    township short forms that are words (DivisionTerms.word_towns)."""
     roles: dict[str, int] = {}
     minor: set[str] = set()
     counties: set[str] = set()
     plates: set[str] = set()
+    word_towns: set[str] = set()
 
     def add(term: str, role: int) -> None:
         t = form(term)
@@ -1195,6 +1214,7 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
                     add(name, role)
             minor.update(form(name) for name in expanded.minor)
             counties.update(form(name) for name in expanded.counties)
+            word_towns.update(form(name) for name in expanded.word_towns)
             # Our plate is as sure as our name, and as easily somewhere else: "成都一辆川E小车追尾"
             # (minor: another place named in the post sets it there).
             for role, codes in ((STRONG, expanded.plates), (ANCHOR, expanded.plates_above)):
@@ -1206,7 +1226,7 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
     for term in [t for t, role in roles.items() if role == STRONG and len(t) > 2 and t.endswith("县")]:
         add(term + "城", STRONG)
     return (roles, frozenset(minor - {form(term) for term in (*loc.terms, *loc.aliases)}), frozenset(counties),
-            frozenset(plates))
+            frozenset(plates), frozenset(word_towns))
 
 
 def _topic_roles(topics, form) -> dict[str, list[tuple]]:

@@ -110,6 +110,13 @@ def test_township_short_forms_alone_only_when_unique_and_not_everyday():
     assert "长安" in liuzhou.weak  # 长安镇: 东莞 has one too
 
 
+def test_township_words_only_we_bear_are_listed_apart():
+    shanwei = DivisionTree.load().expand("广东/汕尾市")
+    assert "碣石" in shanwei.weak and "碣石" in shanwei.word_towns  # a word (东临碣石), 陆丰's 碣石镇 alone
+    assert "甲子" in shanwei.weak and "甲子" not in shanwei.word_towns  # a word, and a township elsewhere too
+    assert "碣石镇" not in shanwei.word_towns
+
+
 def test_county_short_forms_that_are_person_names_need_context():
     yueyang = DivisionTree.load().expand("湖南/岳阳市")
     assert "华容" in yueyang.common and "华容县" in yueyang.strong

@@ -1064,3 +1064,30 @@ def test_a_title_read_with_its_body_routes_to_lists_of_places_and_halls_named_af
 ])
 def test_a_stretch_of_road_or_river_and_a_detour_by_another_city(city, division, text, relevant):
     assert locality_match(city, division)(text).relevant is relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    # our product sold or eaten in another city's street, flower market or shop, told in the title
+    ("枣庄市", "山东省/枣庄市", "上海街头的滕州菜煎饼\n在上海浦东地铁站边上吃到了滕州菜煎饼，摊主说在上海摆了十年摊。", False),
+    ("许昌市", "河南省/许昌市", "上海花市鄢陵蜡梅卖得好\n曹家渡花市的鄢陵蜡梅今年卖得特别好，年前还得补货。", False),
+    ("抚州市", "江西省/抚州市", "广州买到了广昌白莲\n在一家干货店买到了广昌白莲，煲莲子汤很粉糯。", False),
+    ("枣庄市", "山东省/枣庄市", "滕州菜煎饼涨价了\n滕州街上的菜煎饼从三块涨到了四块。", True),
+    # a lawyer's or a courier's given name
+    ("汕尾市", "广东省/汕尾市", "律师陆丰谈预付卡维权\n律师陆丰提醒，消费者办预付卡要保留合同和付款凭证。", False),
+    ("汕尾市", "广东省/汕尾市", "陆丰一家预付卡美容店跑路了", True),
+])
+def test_our_goods_on_another_city_s_streets_and_people_named_like_us(city, division, text, relevant):
+    assert locality_match(city, division)(text).relevant is relevant
+
+
+@pytest.mark.parametrize("text,relevant", [
+    ("在碣石一家制衣厂干了半年，每个月只发一千块生活费", True),  # only 陆丰's 碣石镇 bears the name
+    ("碣石码头今天早上上了好多海鲜", True),
+    ("东临碣石，以观沧海", False),  # the word: a poem
+])
+def test_a_township_word_only_we_bear_counts_before_a_place_word(text, relevant):
+    assert locality_match("汕尾市", "广东省/汕尾市")(text).relevant is relevant
+
+
+def test_a_township_word_after_zai_is_no_place():
+    assert not locality_match("白山市", "吉林省/白山市")("家里马桶冲完水一直在抽水，水箱里哗哗响").relevant

@@ -334,3 +334,18 @@ def test_fees_kept_training_schools_compensation_never_paid_and_diplomas_withhel
 ])
 def test_promises_broken_scalds_errands_and_residents_who_sign_together(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("邻村一家养猪场把粪水排进灌溉水渠，田里的秧苗都黄了", "incident"),
+    ("洗煤厂下雨天煤泥水就顺着路边沟往外流，沟里全是黑泥", "incident"),
+    ("楼下烧烤油烟直接往楼上飘，开窗就是一屋子烟味", "incident"),
+    ("煤场一刮风满村都是煤灰，村民说反映了好几回", "incident"),
+    ("说卖完就结，现在都腊月了工钱还没给", "incident"),
+    ("树砍了快一年了，桔树的补偿款到现在还没到手", "incident"),
+    ("这款抽油烟机怎么清洗比较方便", None),
+    ("千佛崖部分窟龛的风化和渗水得到治理，游客可以近距离参观", "notice"),  # the trouble put right
+    ("楼顶渗水一直没得到解决，物业说等维修基金", "incident"),
+])
+def test_waste_water_barbecue_smoke_coal_dust_pay_still_owed_and_trouble_put_right(text, verdict):
+    assert incident_verdict(text) == verdict
