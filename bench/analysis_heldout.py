@@ -127,7 +127,11 @@ product was run on them):
             湖南 益阳市, 山东 临沂市), written like them, first run after round 52 (blind once; read in round 53)
   shanwei, fuzhoujx, guangyuan, xuchang, zaozhuang, fuxin, xianyang, lijiang — a hundred-and-fifty-seventh
             to hundred-and-sixty-fourth city (广东 汕尾市, 江西 抚州市, 四川 广元市, 河南 许昌市, 山东 枣庄市,
-            辽宁 阜新市, 陕西 咸阳市, 云南 丽江市), written like them, first run after round 53 (the blind sets)
+            辽宁 阜新市, 陕西 咸阳市, 云南 丽江市), written like them, first run after round 53 (blind once; read in
+            round 54)
+  hegang, liaoyuan, shuozhou, chizhou, zhangjiajie, laibin, bijie, dingxi — a hundred-and-sixty-fifth to
+            hundred-and-seventy-second city (黑龙江 鹤岗市, 吉林 辽源市, 山西 朔州市, 安徽 池州市, 湖南 张家界市,
+            广西 来宾市, 贵州 毕节市, 甘肃 定西市), written like them, first run after round 54 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
