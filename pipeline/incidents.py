@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.normalize import fold_dialect
+
 INCIDENT, DRILL, NOTICE = "incident", "drill", "notice"
 
 # Words that report harm, danger, a dispute or a grievance.
@@ -79,6 +81,8 @@ INCIDENT_WORDS = (
     "烫伤", "没谈拢", "一层油", "越来越贵",
     # Black smoke and dust on everything, pay not settled in full, less than the next place, parents who object.
     "黑烟", "都是灰", "没结清", "少了一大截", "都不服",
+    # Still not done, however long ("安置房迟迟住不上", "补偿款迟迟没有到位").
+    "迟迟",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a string every match of it holds.
@@ -113,9 +117,14 @@ _GRIEVANCE_PATTERNS = {
     # homes ("油烟直冲卧室"), coal dust over everything ("满村都是煤灰"), pay and compensation still
     # not paid ("工钱还没给", "补偿款到现在还没到手"): each a grievance however flatly told.
     "水": r"(?:粪|污|废|黑|臭|泥|油|脏|洗煤|煤泥)水[^，。！？!?,\n]{0,10}?(?:排进|流进|流到|排到|排入|流入|渗进|冲进"
-         r"|往外流|往[^，。！？!?,\n]{0,4}?流)",
+         r"|往外流|往[^，。！？!?,\n]{0,4}?(?:流|淌|放))",
     "油烟": r"油烟[^，。！？!?,\n]{0,6}?(?:熏|飘|呛|往|直)",
-    "灰": r"(?:都是|全是|满天|满地|满屋)[^，。！？!?,\n]{0,2}?(?:煤灰|灰尘|粉尘)",
+    "灰": r"(?:都是|全是|满天|满地|满屋)[^，。！？!?,\n]{0,2}?(?:煤灰|灰尘|粉尘|灰(?![色白黑蓝绿]))",
+    # Hours queued for a doctor, a scan or a jab ("挂号排了一个小时", "一个B超排了三个小时"), an
+    # appointment no one can get ("专家号一放就没，老人根本抢不到").
+    "排": r"(?:医院|挂号|看病|门诊|急诊|疫苗|[Bb]超|专家号|儿科|打针|看[^，。！？!?\n]{0,3}?科)[^。！？!?\n]{0,30}?"
+         r"排(?:了|队排了)?[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:钟头?|小时)",
+    "抢不": r"(?:号|票|名额)[^，。！？!?,\n]{0,8}?抢不[着到]|根本抢不[着到]",
     "没": r"(?:工钱|工资|薪水|劳务费|补偿款?|补助|补贴)[^，。！？!?,\n]{0,8}?(?:还没|一直没|迟迟没|也没|都没)"
           r"(?:给|发|到|结|拿到|到手|到位)",
     "比": r"比[^，。！？!?,\n]{0,10}?[少低]了?[^，。！？!?,\n]{0,3}?(?:[几好一二两三四五六七八九十\d]+[千百万块元]|一截|不少|一半)"
@@ -172,6 +181,8 @@ NOTICE_WORDS = (
     "非遗", "典故", "礼节", "俗话", "谚语", "成语", "诗词", "赏析",
     # Questions asking the way, the procedure or a tip: no grievance in them.
     "请问", "问一下", "想问", "求推荐", "推荐一下", "要不要", "在哪办", "哪里补办",
+    # How a bill from a hospital elsewhere is paid back ("在长沙住院张家界医保怎么报销"): a procedure.
+    "怎么报", "咋报销", "咋个报销", "要带哪些材料", "需要备案", "先备案", "提前备案", "能报多少",
 )
 # Phrases in which an incident word is a metaphor, a product or a building material, never the
 # incident itself (人气爆炸, 塌房, 防火门). The matcher (topic words), the category rule (安全生产)
@@ -192,6 +203,8 @@ FIGURATIVE = (
     "学生半价", "学生票", "学生证", "同学生日",
     # 坏了 as an intensifier (乐坏了: delighted), not something broken.
     "乐坏了", "高兴坏了", "开心坏了", "笑坏了", "美坏了", "馋坏了", "累坏了", "饿坏了", "急坏了", "吓坏了", "气坏了",
+    # A person caught out (网红翻车), not a car overturned.
+    "网红翻车", "主播翻车", "明星翻车", "人设翻车",
 )
 
 
@@ -235,6 +248,7 @@ _FIGURATIVE_REACH = 4
 
 def incident_verdict(text: str) -> str | None:
     """INCIDENT, DRILL, NOTICE or None for `text` (see the module docstring)."""
+    text = fold_dialect(text)
     drill_seen = softened = False
     debunked = None  # looked for once, when an incident word is first found
     for m in _incident_matches(text):

@@ -108,8 +108,11 @@ _BUILDERS = re.compile("施工|工地|修楼|盖楼|建楼")  # builders at work
 _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱)收费")
 # A vehicle that ran into another or into people, said with 撞上/撞了 ("货车撞上一辆电动车"): a road accident.
 _COLLISION = re.compile(r"车[^，。！？!?,\n]{0,6}?撞(?:上|了)|撞(?:上|了)[^，。！？!?,\n]{0,4}?(?:车|行人)")
-# Spoil or rubbish tipped into water, water let out green or red ("往金沙江倒弃渣", "渗黄红色的水").
-_DUMPED = re.compile(r"弃渣|放绿水|[黄红绿黑酱蓝]色的水|往[^，。！？!?,\n]{0,4}?(?:倒|排)(?:渣|垃圾)")
+# Spoil or rubbish tipped into water or left to wash down, water let out green, red or black ("往金沙江倒弃渣",
+# "渗黄红色的水", "有人开三轮车来倒生活垃圾", "把煤泥水往河沟里放").
+_DUMPED = re.compile(r"弃渣|废渣|放绿水|[黄红绿黑酱蓝]色的水|往[^，。！？!?,\n]{0,4}?(?:倒|排)(?:渣|垃圾)"
+                     r"|有人[^，。！？!?,\n]{0,10}?倒[^，。！？!?,\n]{0,4}?垃圾"  # not 下楼倒垃圾: a chore
+                     r"|(?:煤泥|粪|污|废|黑|臭)水[^，。！？!?,\n]{0,4}?往[^，。！？!?,\n]{0,6}?放")
 # (pattern, strings one of which every match holds, the vocabulary term a match counts as, a pattern of
 # posts where it does not): owed, docked or kept pay with who and how much between the words; a flight
 # or train disrupted; a school's dormitory, or a resettlement estate (安置小区, the homes of people
@@ -118,7 +121,7 @@ _DUMPED = re.compile(r"弃渣|放绿水|[黄红绿黑酱蓝]色的水|往[^，�
 _READ_AS = ((_WAGE_DEBT, ("工",), "欠工资", None), (_SERVICE_DISRUPTED, ("航班", "晚点", "延误"), "停运", None),
             (_SCHOOL_DORM, ("宿舍",), "校区宿舍", _BUILDERS), (re.compile("安置小区"), ("安置小区",), "安置房", _BUILDERS),
             (_PARKING_FEES, ("收费",), "停车收费标准", None), (_COLLISION, ("撞",), "车祸", None),
-            (_DUMPED, ("渣", "色的水", "绿水", "垃圾"), "倾倒", None))
+            (_DUMPED, ("渣", "色的水", "绿水", "垃圾", "放"), "倾倒", None))
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
                               r"|[^，。！？!?,\n]{0,8}?堵在?校?门口)")
@@ -253,7 +256,7 @@ _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
 _SHOPS = ("店", "超市", "商场", "市场", "菜场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "新开",
           "展会", "博览会", "展销会", "上架", "一家", "这家", "那家", "早市", "夜市", "集市", "花市", "药店",
-          "街头", "街边")  # "上海街头的滕州菜煎饼": a stall there
+          "街头", "街边", "博会")  # "上海街头的滕州菜煎饼": a stall there
 _BOUGHT = ("买的", "买了", "买到")  # both lists below start from these
 _SOLD_BEFORE = (*_BOUGHT, "买到了", "吃到", "吃到了", "喝到", "喝到了", "购买的", "卖的", "网购的", "买到假的", "买了假的")
 # Right before our name (past a measure word or an opening quote), these make it the brand of goods bought

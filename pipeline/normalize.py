@@ -5,8 +5,8 @@ NFKC (full-width → half-width), Traditional → Simplified, zero-width charact
 whitespace collapsed. Converting to Simplified means a search for 宜宾 also finds 宜賓 posts.
 
 `Normalizer.compact` removes, between two CJK characters, the separators people insert to dodge
-keyword filters ("宜 宾", "拆*迁", "偷.排"), and returns a map from each compact character back to its
-position in the clean text, so match spans can point at what the reader sees. Sentence punctuation
+keyword filters ("宜 宾", "拆*迁", "偷.排"), folds dialect (冇 → 没), and returns a map from each compact
+character back to its position in the clean text, so match spans can point at what the reader sees. Sentence punctuation
 (，。！？、…) is kept: removing it would glue neighbouring sentences into false terms.
 """
 from __future__ import annotations
@@ -59,9 +59,17 @@ class Normalizer:
         return compact(self.clean(term))[0]
 
 
+def fold_dialect(text: str) -> str:
+    """Southern dialect's 冇 (湖南, 江西, 两广: "三个月冇发工资") read as 没, one character for one, so
+    spans stay put; for matching only, the stored text keeps what was written."""
+    return text.replace("冇", "没") if "冇" in text else text
+
+
 def compact(text: str) -> tuple[str, list[int] | None]:
-    """Drop filler between CJK characters. Returns the compact text and, when anything was
-    dropped, the clean-text index of every compact character (None means identity)."""
+    """Drop filler between CJK characters and fold dialect (fold_dialect). Returns the compact text
+    and, when anything was dropped, the clean-text index of every compact character (None means
+    identity)."""
+    text = fold_dialect(text)
     gaps = [(m.start(), m.end()) for m in _FILLER_RE.finditer(text)]
     if not gaps:
         return text, None

@@ -3,7 +3,8 @@
 Reads ../shared/data/divisions/jionlp_counties.csv (province → city → county, with the short forms
 people write, e.g. 嘉定区 → 嘉定) and jionlp_townships.csv (township / street names under a county
 code). Villages (650k rows) are left out: they would multiply the size by 15 for names that are
-mostly common words.
+mostly common words. Where jionlp folds a district's streets into a placeholder ("区直辖行政区划":
+辽源 西安区, 蚌埠 禹会区), their names come from modood_streets.csv (国家统计局 2023, same county code).
 
 Output (gzip JSON, compact nested lists, names in source order):
     {"format": "yqwatch-divisions-1", "source": ...,
@@ -95,12 +96,27 @@ def _without_county(township: str, county: str) -> str:
     return rest if rest != township and len(rest) >= 3 and rest.endswith(("镇", "乡", "街道", "苏木")) else township
 
 
+def _fill_placeholders(towns: dict[str, list[str]], streets_csv: Path) -> None:
+    """Add the streets, towns and townships modood lists under a county whose jionlp list holds a
+    placeholder for its directly administered part (区直辖行政区划), not already listed; development
+    zones, community-level units (…社区街道) and modood's own placeholders (直辖村级区划) are no names
+    people write."""
+    folded = {code for code, names in towns.items() if any("直辖" in n for n in names)}
+    with open(streets_csv, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            code, name = row["areaCode"], row["name"]
+            if code in folded and name.endswith(("街道", "镇", "乡")) and "直辖" not in name \
+                    and not any(w in name for w in ("开发区", "园区", "特殊", "社区")) and name not in towns[code]:
+                towns[code].append(name)
+
+
 def build(shared: Path) -> dict:
     src = shared / "data" / "divisions"
     towns: dict[str, list[str]] = {}
     with open(src / "jionlp_townships.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             towns.setdefault(row["county_code"], []).append(_without_county(row["township"], row["county"]))
+    _fill_placeholders(towns, src / "modood_streets.csv")
     provinces: dict[str, list] = {}
     cities: dict[tuple[str, str], list] = {}
     with open(src / "jionlp_counties.csv", encoding="utf-8", newline="") as f:
@@ -126,7 +142,8 @@ def build(shared: Path) -> dict:
                 names.update(county[:2])
     return {
         "format": FORMAT,
-        "source": "jionlp 1.5.31 china_location (Apache-2.0), via ../shared/data/divisions",
+        "source": "jionlp 1.5.31 china_location (Apache-2.0), folded streets from modood/Administrative-divisions-"
+                  "of-China 57a0aa9 (国家统计局 2023, WTFPL), via ../shared/data/divisions",
         "provinces": list(provinces.values()),
         "common": common_words(names),
         "words": dictionary_words(town_shorts),

@@ -1071,6 +1071,7 @@ def test_a_stretch_of_road_or_river_and_a_detour_by_another_city(city, division,
     ("枣庄市", "山东省/枣庄市", "上海街头的滕州菜煎饼\n在上海浦东地铁站边上吃到了滕州菜煎饼，摊主说在上海摆了十年摊。", False),
     ("许昌市", "河南省/许昌市", "上海花市鄢陵蜡梅卖得好\n曹家渡花市的鄢陵蜡梅今年卖得特别好，年前还得补货。", False),
     ("抚州市", "江西省/抚州市", "广州买到了广昌白莲\n在一家干货店买到了广昌白莲，煲莲子汤很粉糯。", False),
+    ("张家界市", "湖南省/张家界市", "广州茶博会上的桑植白茶\n茶博会上有个展位卖桑植白茶，试喝了一下清甜。", False),
     ("枣庄市", "山东省/枣庄市", "滕州菜煎饼涨价了\n滕州街上的菜煎饼从三块涨到了四块。", True),
     # a lawyer's or a courier's given name
     ("汕尾市", "广东省/汕尾市", "律师陆丰谈预付卡维权\n律师陆丰提醒，消费者办预付卡要保留合同和付款凭证。", False),
@@ -1091,3 +1092,9 @@ def test_a_township_word_only_we_bear_counts_before_a_place_word(text, relevant)
 
 def test_a_township_word_after_zai_is_no_place():
     assert not locality_match("白山市", "吉林省/白山市")("家里马桶冲完水一直在抽水，水箱里哗哗响").relevant
+
+
+def test_streets_the_first_source_folds_away_come_from_the_second():
+    match = locality_match("辽源市", "吉林省/辽源市")  # jionlp lists 西安区's streets as 区直辖行政区划
+    assert match("仙城街道我们小区门口的垃圾站好几天没清运").relevant
+    assert match("南康街道那个十字路口红绿灯坏了三天了").relevant

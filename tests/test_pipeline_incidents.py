@@ -349,3 +349,19 @@ def test_promises_broken_scalds_errands_and_residents_who_sign_together(text, ve
 ])
 def test_waste_water_barbecue_smoke_coal_dust_pay_still_owed_and_trouble_put_right(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("合作桥乡的征地补偿款到现在还冇发完，村民去问了好几趟", "incident"),  # 冇: 没
+    ("带我妈去市人民医院看病，挂号排了一个小时，等医生又是两个小时", "incident"),
+    ("中心医院心内科专家号网上一放号就没，老年人根本抢不着", "incident"),
+    ("采煤沉陷区的安置房盖好一年多了，迟迟住不上", "incident"),
+    ("电厂灰场旁边几个寨子，一刮风就是满天灰", "incident"),
+    ("化冻以后粪水顺着沟往下淌，村里井水都不敢喝了", "incident"),
+    ("新开的面馆汤头很鲜，周末去排了半小时队", None),  # a queue for noodles is no grievance
+    ("今天天上全是灰色的云，像要下雪", None),
+    ("本地网红翻车，评论区都在说塌房了", "notice"),  # a person caught out, not a car
+    ("我是张家界的医保，在长沙住院，回来要带哪些材料、到哪里去报销？", "notice"),  # a procedure
+])
+def test_dialect_queues_for_doctors_appointments_never_had_and_procedures_asked(text, verdict):
+    assert incident_verdict(text) == verdict

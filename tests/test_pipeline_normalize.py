@@ -48,3 +48,16 @@ def test_compact(text, compacted):
 def test_term_form(norm):
     assert norm.term(" 拆 * 迁 ") == "拆迁"
     assert norm.term("宜賓") == "宜宾"
+
+
+@pytest.mark.parametrize("text,compacted", [
+    ("三个月冇发工资", "三个月没发工资"),
+    ("卫生院晚上冇 医生", "卫生院晚上没医生"),  # folded and compacted, one character for one
+])
+def test_compact_reads_dialect_s_mou_as_mei_and_keeps_spans(norm, text, compacted):
+    out, index = compact(text)
+    assert out == compacted
+    mapping = index if index is not None else list(range(len(text)))
+    assert len(mapping) == len(out)
+    assert all(text[i] == ch or (text[i], ch) == ("冇", "没") for i, ch in zip(mapping, out))
+    assert norm.clean(text) == text.strip()  # the stored text keeps what was written

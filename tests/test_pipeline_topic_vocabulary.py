@@ -581,3 +581,14 @@ def test_car_park_fees_ditches_resettlement_estates_waste_oil_and_agency_rebates
 def test_collisions_spoil_tipped_hail_pitted_fruit_a_clogged_pump_and_primary_to_middle_school(
         standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一个湿地边上最近有人开三轮车来倒生活垃圾，塑料袋吹得到处都是", ["pollution", "local"]),
+    ("遵义一个洗煤厂这几天晚上又把煤泥水往河沟里放", ["pollution", "local"]),
+    ("遵义一个镇山坡上的老炼锌废渣一下雨就往地里冲", ["pollution", "local"]),
+    ("在遵义住了三年，每天晚上下楼倒垃圾都能碰到邻居遛狗", ["local"]),  # a chore
+    ("遵义景区保洁公司三个月冇发工资", ["wages", "local"]),  # 冇: 没
+])
+def test_rubbish_tipped_waste_water_let_out_spoil_washed_down_and_dialect(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
