@@ -125,7 +125,7 @@ _GRIEVANCE_PATTERNS = {
     "排": r"(?:医院|挂号|看病|门诊|急诊|疫苗|[Bb]超|专家号|儿科|打针|看[^，。！？!?\n]{0,3}?科)[^。！？!?\n]{0,30}?"
          r"排(?:了|队排了)?[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:钟头?|小时)",
     "抢不": r"(?:号|票|名额)[^，。！？!?,\n]{0,8}?抢不[着到]|根本抢不[着到]",
-    "没": r"(?:工钱|工资|薪水|劳务费|补偿款?|补助|补贴)[^，。！？!?,\n]{0,8}?(?:还没|一直没|迟迟没|也没|都没)"
+    "没": r"(?:工钱|工资|薪水|劳务费|补偿款?|补助|补贴)[^，。！？!?,\n]{0,8}?(?:还|一直|迟迟|也|都)?没"
           r"(?:给|发|到|结|拿到|到手|到位)",
     "比": r"比[^，。！？!?,\n]{0,10}?[少低]了?[^，。！？!?,\n]{0,3}?(?:[几好一二两三四五六七八九十\d]+[千百万块元]|一截|不少|一半)"
           r"|比(?:我们|我家)多",
@@ -139,6 +139,9 @@ _DENIALS = ("未", "无", "没有", "没", "不", "防", "防止", "预防", "�
 _WAGE_WORDS = frozenset({"拖欠", "欠薪", "讨薪", "克扣", "没发工资", "不发工资", "工资不发", "没拿到钱", "投诉",
                          "只发一半", "一分钱没见", "一分钱都没"})
 _OWED = re.compile("欠|工资|工钱|薪")  # a grievance pattern's match about pay ("欠了十几个工人半年工资")
+# A campaign against unpaid wages announced ("启动根治欠薪冬季专项行动…农民工可拨打12345反映欠薪问题"): its
+# wage words name what it fights, not a debt someone is owed.
+_CAMPAIGN = re.compile("根治欠薪|专项行动|专项整治|集中整治")
 _RECOVERED = re.compile("(?<!没)(?<!未)(?<!没有)(?:(?:追回|讨回|足额支付|补发)[^，。！？!?,\n]{0,8}?(?:工资|欠薪|工钱|薪资|劳动报酬)"
                         "|全部发放|发放到位|全部打到|全部到账|全部结清)")
 # Right after an incident word, these make it the name of a programme or facility (污染防治, 污水
@@ -324,8 +327,8 @@ def _denied(text: str, start: int, end: int, word: str, clause_start: int) -> bo
         return True
     if word == "坏了" and _TAKEN_FOR_REPAIR.match(text, end):  # "鞋坏了都找他": a repairer's story
         return True
-    # "为86名农民工追回工资": a case handled
-    if (word in _WAGE_WORDS or _OWED.search(word)) and _RECOVERED.search(text):
+    # "为86名农民工追回工资": a case handled; "开展根治欠薪专项行动": a campaign
+    if (word in _WAGE_WORDS or _OWED.search(word)) and (_RECOVERED.search(text) or _CAMPAIGN.search(text)):
         return True
     return word in _SCHEDULABLE and _scheduled(text, start, end, before)
 

@@ -93,16 +93,20 @@ _HEALTH = "卫生计生"
 _TRAFFIC = "交通运输"
 _WAGES = "劳动和社会保障"
 # Pay owed, docked, half paid or kept, with who and how much between the words ("欠了十几个工人半年工资",
-# "扣了一个月工资", "只发一半工资", "三个月工资一分没拿到", "工资还没拿到", "押金和工资都不退").
+# "扣了一个月工资", "只发一半工资", "三个月工资一分没拿到", "工资还没拿到", "押金和工资都不退", "工资一直拖",
+# "工资又晚发了").
 _WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:了|掉)?|只发了?)[^，。！？!?,\n]{0,14}?发?(?:工资|工钱|加班费)"
                         r"|(?:工资|工钱|加班费)(?:[^，。！？!?,\n]{0,4}?欠[了着]|[^，。！？!?,\n]{0,8}?"
-                        r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退|不给|[都也]?被?(?:扣了|扣光|扣下|压着)|被扣))")
+                        r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退|不给|[都也]?被?(?:扣了|扣光|扣下|压着)|被扣)"
+                        r"|[^，。！？!?,\n]{0,4}?(?:一直|老是|总是|又)?(?:拖|晚发))")
 # Flights cancelled or delayed, trains late: a transport disruption, read as the traffic term 停运.
 _SERVICE_DISRUPTED = re.compile(r"航班[^，。！？!?,\n没不未]{0,6}?(?:取消|延误|停飞)"
                                 r"|(?:城际|动车|高铁|列车|火车)[^，。！？!?,\n没不未]{0,8}?(?:晚点|延误)")
 # A dormitory of a school, a college or a campus: a school matter ("燕山大学西校区宿舍楼又没热水了").
 _SCHOOL_DORM = re.compile(r"(?:大学|学院|职院|学校|中学|小学|校区|[一二三四五六七八九十]中)[^，。！？!?,\n]{0,8}?宿舍")
 _BUILDERS = re.compile("施工|工地|修楼|盖楼|建楼")  # builders at work: with wages, a wages post
+# A new building of a school's ("一所中学新教学楼去年就完工了"): its unpaid workers are builders.
+_NEW_BUILDING = re.compile("(?:新建|新修|新盖|新)的?(?:宿舍楼|教学楼|实验楼|校舍|食堂)")
 # Fees of a car park changed or charged ("东广场停车场下月起调整收费标准"); overcharging at a sight's car
 # park (景区门口停车乱收费) is a grievance against the sight, not traffic.
 _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱)收费")
@@ -141,7 +145,7 @@ _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
 _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花)[^。！？!?\n]*")
 # A clause that takes the hurt to hospital: the hospital in it is where they went, not the subject.
-_TREATED_SENTENCE = re.compile(r"[^。！？!?，,；;\n]*(?:送往|送到|送至|送进|送医|就医|抢救|救治|观察|治疗)[^。！？!?，,；;\n]*")
+_TREATED_SENTENCE = re.compile(r"[^。！？!?，,；;\n]*(?:送往|送到|送至|送进|送医|已送|就医|抢救|救治|观察|治疗)[^。！？!?，,；;\n]*")
 # A sentence that tells of a visit or a ticket: pupils and schools in it are visitors.
 _VISIT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:参观|研学|祭扫|游学|写生|半价|免票|门票|纪念活动|献花|默哀|升旗仪式)[^。！？!?\n]*")
 # Countries whose name sets a post abroad like another province does ("日本五井站" is in 千叶, not a
@@ -536,10 +540,13 @@ class Matcher:
             hits = _without(hits, exclusions, "services", _HEALTH, {"医保"})
         # Teachers or students unpaid by a tutoring school or a tea shop, or a contractor's canteen
         # hands or builders at a school: a wages post; the school words only say who worked there
-        # ("培训机构关门，老师三个月工资没发", "学校食堂临时工被拖欠工资", "小学新楼施工队没发工资").
+        # ("培训机构关门，老师三个月工资没发", "学校食堂临时工被拖欠工资", "小学新楼施工队没发工资",
+        # "中学新宿舍楼的工人没拿到工钱").
         if _WAGES in subjects:
-            canteen = _BUILDERS.search(text) or any("食堂" in h.words for h in hits if h.category == _SCHOOL)
-            hits = _without(hits, exclusions, "employer", _SCHOOL, _CANTEEN_STAFF if canteen else _SCHOOL_WORKERS)
+            canteen = _BUILDERS.search(text) or _NEW_BUILDING.search(text) \
+                or any("食堂" in h.words for h in hits if h.category == _SCHOOL)
+            hits = _without(hits, exclusions, "employer", _SCHOOL,
+                            _CANTEEN_STAFF | {"校区宿舍"} if canteen else _SCHOOL_WORKERS)
         # 中毒 as a craving for a dish ("吃了一回驴打滚就中毒了"), nobody sick: no poisoning.
         if _SAFETY in subjects and hooked_on_food(text):
             hits = _without(hits, exclusions, "figurative", _SAFETY, {"中毒"})

@@ -365,3 +365,11 @@ def test_waste_water_barbecue_smoke_coal_dust_pay_still_owed_and_trouble_put_rig
 ])
 def test_dialect_queues_for_doctors_appointments_never_had_and_procedures_asked(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("市人社局启动根治欠薪冬季专项行动，农民工可拨打12345反映欠薪问题", "notice"),  # a campaign
+    ("说好月底结，还有一半工钱没拿到", "incident"),
+])
+def test_a_campaign_against_unpaid_wages_and_pay_not_had(text, verdict):
+    assert incident_verdict(text) == verdict

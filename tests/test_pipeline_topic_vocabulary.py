@@ -592,3 +592,16 @@ def test_collisions_spoil_tipped_hail_pitted_fruit_a_clogged_pump_and_primary_to
 ])
 def test_rubbish_tipped_waste_water_let_out_spoil_washed_down_and_dialect(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一所中学新教学楼去年就完工了，干活的二十多个工人工资还差十几万，包工头说学校没结账", ["wages", "local"]),
+    ("遵义一个镇中学新宿舍楼去年就完工了，我们十几个做工的到现在还有一半工钱没拿到", ["wages", "local"]),
+    ("遵义一个花卉基地打零工，说好一天120，工资一直拖", ["wages", "local"]),
+    ("遵义下边有的矿这两个月工资又晚发了", ["wages", "local"]),
+    ("遵义一个石场天天放炮碎石，灰尘把路边的甘蔗叶都盖白了", ["pollution", "local"]),
+    ("遵义一个工地脚手架倒塌，两名工人摔伤，已送市人民医院", ["safety", "local"]),  # where they were taken
+])
+def test_builders_of_a_school_pay_delayed_dust_and_the_hospital_the_hurt_were_taken_to(
+        standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
