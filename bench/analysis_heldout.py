@@ -131,7 +131,11 @@ product was run on them):
             round 54)
   hegang, liaoyuan, shuozhou, chizhou, zhangjiajie, laibin, bijie, dingxi — a hundred-and-sixty-fifth to
             hundred-and-seventy-second city (黑龙江 鹤岗市, 吉林 辽源市, 山西 朔州市, 安徽 池州市, 湖南 张家界市,
-            广西 来宾市, 贵州 毕节市, 甘肃 定西市), written like them, first run after round 54 (the blind sets)
+            广西 来宾市, 贵州 毕节市, 甘肃 定西市), written like them, first run after round 54 (blind once; read in
+            round 55)
+  heihe, baicheng, jincheng, suzhouah, xiangtan, fangchenggang, puer, longnan — a hundred-and-seventy-third to
+            hundred-and-eightieth city (黑龙江 黑河市, 吉林 白城市, 山西 晋城市, 安徽 宿州市, 湖南 湘潭市, 广西 防城港市,
+            云南 普洱市, 甘肃 陇南市), written like them, first run after round 55 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
