@@ -83,6 +83,10 @@ INCIDENT_WORDS = (
     "黑烟", "都是灰", "没结清", "少了一大截", "都不服",
     # Still not done, however long ("安置房迟迟住不上", "补偿款迟迟没有到位").
     "迟迟",
+    # Cattle stolen, a rash after a drip, no doctor at night, a fall through the ice.
+    "让人偷了", "被人偷了", "疹子", "没有大夫", "没大夫", "掉进冰窟窿", "掉冰窟窿", "掉到冰窟窿", "掉进了冰窟窿",
+    # A card that will not work at the clinic, a jab never booked, a swimmer who never came up.
+    "不能刷", "没约上", "没上来", "路况太差", "路况很差", "路况差",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a string every match of it holds.
@@ -125,6 +129,12 @@ _GRIEVANCE_PATTERNS = {
     "排": r"(?:医院|挂号|看病|门诊|急诊|疫苗|[Bb]超|专家号|儿科|打针|看[^，。！？!?\n]{0,3}?科)[^。！？!?\n]{0,30}?"
          r"排(?:了|队排了)?[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:钟头?|小时)",
     "抢不": r"(?:号|票|名额)[^，。！？!?,\n]{0,8}?抢不[着到]|根本抢不[着到]",
+    # A village school closed ("村里的小学撤了"), a river turned yellow ("小河就发黄冒泡").
+    "撤了": r"(?:小学|村小|学校|教学点)[^，。！？!?,\n]{0,3}?撤了",
+    "发黄": r"河水?[^，。！？!?,\n]{0,2}?发黄",
+    # Shut in a lift for half an hour ("在里面困了四十分钟"), a bus line stopped ("到宿州的那趟早班车怎么停了").
+    "困了": r"困了[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:分钟|钟头?|小时)",
+    "停了": r"(?:班车|公交|早班车|客车)[^，。！？!?,\n]{0,4}?停了",
     "没": r"(?:工钱|工资|薪水|劳务费|补偿款?|补助|补贴)[^，。！？!?,\n]{0,8}?(?:还|一直|迟迟|也|都)?没"
           r"(?:给|发|到|结|拿到|到手|到位)",
     "比": r"比[^，。！？!?,\n]{0,10}?[少低]了?[^，。！？!?,\n]{0,3}?(?:[几好一二两三四五六七八九十\d]+[千百万块元]|一截|不少|一半)"
@@ -156,6 +166,8 @@ _PROGRAMMES = ("防治", "治理", "整治", "防控", "防范", "排查", "普�
 _FIXED_AFTER = re.compile(r"[^，。！？!?,\n没未不]?(?:得到|已经?|已被|均已)了?(?:治理|修复|解决|根治|整改|排除|处理"
                           r"|疏通|恢复)")
 _PHONE_LINE = re.compile(r"电话[：:]?\s*\d")
+# A complaint line named after what it takes ("公布了欠薪投诉电话"): the word names the line.
+_LINES_NAMED = ("投诉电话", "举报电话", "投诉举报电话", "投诉热线", "举报热线")
 _LINE_PUBLISHED = re.compile("(?:公布|开通|设立|公开)[^，,。；;]{0,20}?$")
 # Right after 投诉, a time limit makes it a desk's procedure ("接到投诉后24小时内处理"), not a complaint made.
 _PROCEDURE = re.compile(r"后?[一二两三四五六七八九十\d]+个?(?:工作日|小时|天|日)内")
@@ -186,6 +198,8 @@ NOTICE_WORDS = (
     "请问", "问一下", "想问", "求推荐", "推荐一下", "要不要", "在哪办", "哪里补办",
     # How a bill from a hospital elsewhere is paid back ("在长沙住院张家界医保怎么报销"): a procedure.
     "怎么报", "咋报销", "咋个报销", "要带哪些材料", "需要备案", "先备案", "提前备案", "能报多少",
+    # The state of the roads asked about or announced ("今天六安路况怎么样", "国庆假期路况提示").
+    "路况",
 )
 # Phrases in which an incident word is a metaphor, a product or a building material, never the
 # incident itself (人气爆炸, 塌房, 防火门). The matcher (topic words), the category rule (安全生产)
@@ -318,7 +332,8 @@ def _denied(text: str, start: int, end: int, word: str, clause_start: int) -> bo
         return True
     if any(text.startswith(_PROGRAMMES, end + gap) for gap in range(_PROGRAMME_GAP + 1)):
         return True
-    if _PHONE_LINE.match(text, end) or text.startswith(("电话", "热线"), end) \
+    if _PHONE_LINE.match(text, end) or text.startswith(_LINES_NAMED, end) \
+            or text.startswith(("电话", "热线"), end) \
             and _LINE_PUBLISHED.search(text, clause_start, start):
         return True
     if _SLIGHT.match(text, end) or _FIXED_AFTER.match(text, end):

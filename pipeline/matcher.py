@@ -103,10 +103,11 @@ _WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:�
 _SERVICE_DISRUPTED = re.compile(r"航班[^，。！？!?,\n没不未]{0,6}?(?:取消|延误|停飞)"
                                 r"|(?:城际|动车|高铁|列车|火车)[^，。！？!?,\n没不未]{0,8}?(?:晚点|延误)")
 # A dormitory of a school, a college or a campus: a school matter ("燕山大学西校区宿舍楼又没热水了").
-_SCHOOL_DORM = re.compile(r"(?:大学|学院|职院|学校|中学|小学|校区|[一二三四五六七八九十]中)[^，。！？!?,\n]{0,8}?宿舍")
+_SCHOOL_DORM = re.compile(r"(?:大学|学院|职院|师专|技校|职专|学校|高中|中学|小学|校区|[一二三四五六七八九十]中)"
+                          r"[^，。！？!?,\n]{0,8}?宿舍")
 _BUILDERS = re.compile("施工|工地|修楼|盖楼|建楼")  # builders at work: with wages, a wages post
 # A new building of a school's ("一所中学新教学楼去年就完工了"): its unpaid workers are builders.
-_NEW_BUILDING = re.compile("(?:新建|新修|新盖|新)的?(?:宿舍楼|教学楼|实验楼|校舍|食堂)")
+_NEW_BUILDING = re.compile("(?:新建|新修|新盖|新)的?(?:学生|教师|师生)?(?:宿舍楼|教学楼|实验楼|校舍|食堂)")
 # Fees of a car park changed or charged ("东广场停车场下月起调整收费标准"); overcharging at a sight's car
 # park (景区门口停车乱收费) is a grievance against the sight, not traffic.
 _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱)收费")
@@ -140,7 +141,7 @@ _STUCK_IN = re.compile("电梯|索道|缆车")
 # pump and fruit pitted by hail are no road trouble, a scenic area's shuttle (环保车) no pollution.
 _NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", "下水道堵了", "下水道又堵了", "下水道堵死", "管道堵了", "马桶堵了",
                     "船侧翻", "留意路况", "注意路况", "烟道堵了", "烟囱堵了", "化粪池堵了", "冒充医保", "泵都堵", "泵堵了",
-                    "打得全是坑", "砸得全是坑", "环保车")
+                    "打得全是坑", "砸得全是坑", "打得坑坑洼洼", "砸得坑坑洼洼", "环保车")
 _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "交通中断", "道路中断", "出行受阻"})
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
 _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花)[^。！？!?\n]*")
@@ -242,6 +243,8 @@ _LIST_ENDS = frozenset({"等", "等地", "等市", "等城市"})  # the end of a
 _LIST_WORDS = _LIST_ENDS | _LIST_JOINS - {"以及"}
 # Right before a two-character name, a degree adverb or modal makes it an adjective ("一路平顺",
 # "开起来很平顺", "都能平顺过冬") and a classifier makes it a common noun ("一条沙河"): no place.
+# What a county has (its hospital, seat, government): after 和县, 和 is "and" ("家属和县医院起争执").
+_COUNTY_OFFICES = ("医院", "人民医院", "中医院", "城", "里", "政府", "委", "领导", "教育局", "卫健局")
 _CLASSIFIERS = frozenset({"一条", "这条", "那条", "一段", "这段", "那段", "一片", "这片", "那片", "大片", "一座", "这座",
                           "那座"})
 _NOT_A_PLACE_BEFORE = frozenset({"很", "挺", "太", "非常", "比较", "更", "最", "特别", "十分", "还算", "一路",
@@ -303,7 +306,8 @@ NEGATIONS = frozenset({"不", "没", "没有", "并没有", "未", "并未", "�
                        "绝不", "决不", "并不"})
 NEGATION_BRIDGES = frozenset({"造成", "发生", "出现", "发现", "有", "存在", "明显", "任何", "人员", "接到",
                               "检出", "闻到", "导致", "引发", "产生", "较大", "重大", "特大", "一般", "以上", "及",
-                              "生产", "安全", "因灾", "人身", "和", "或", "与", "以及"})
+                              "生产", "安全", "因灾", "人身", "和", "或", "与", "以及", "森林", "草原", "道路",
+                              "交通", "责任"})
 # Right after a topic word, these praise it (水质好, 空气质量持续改善): no problem is reported.
 _MONITORING = re.compile("通报|发布|监测|数据|天数|达标率|断面|浓度|同比|公报")
 _PRAISE = frozenset({"好", "很好", "较好", "良好", "优", "优良", "达标", "改善", "提升", "好转", "变好", "清澈"})
@@ -798,6 +802,11 @@ class Matcher:
         streets_elsewhere = {term for s, e, term, _ in loc_hits
                              if (e in index and tokens[index[e]] in ROAD_TOKENS or text.startswith("路", e))
                              and self._after_another_place(tokens, index.get(s))}
+        # ... and those it names as a road (湘潭路, not 湘潭路口) in a post that names another city
+        # ("青岛这边湘潭路和周边几个路口又堵死了": its title's 湘潭路口 is that road's junction).
+        if not self._elsewhere.isdisjoint(tokens):
+            streets_elsewhere |= {term for s, e, term, _ in loc_hits
+                                  if text.startswith("路", e) and not text.startswith(("路口", "路上", "路段"), e)}
         kept = []
         named: set[str] = set()
         # A township word stands as a place only before one ("碣石一家制衣厂", "甲子渔港"): "一直在抽水"
@@ -810,10 +819,10 @@ class Matcher:
             if role == OPTIONAL_TOPIC:
                 continue
             if s not in bounds:
-                # Inside a word jieba made of another place and our name's head ("丹东九连城|镇"): that
-                # place's namesake, here and wherever else the post names it.
+                # Inside a word jieba made of another place and our name's head ("丹东九连城|镇", "西安凤城|五路"):
+                # that place's namesake, here and wherever else the post names it.
                 k = bisect_left(starts, s) - 1
-                if k >= 0 and text[starts[k]:s] in self._elsewhere and (term in self._minor or term in self._aliases):
+                if k >= 0 and text[starts[k]:s] in self._elsewhere and term not in self._own_names:
                     exclusions.append(f"locality:{text[starts[k]:s]}{term}")
                     named.add(term)
                 continue
@@ -844,6 +853,8 @@ class Matcher:
                 suffix = None
             if suffix is None and term.endswith("平") and text.startswith(("方米", "方公里", "方千米"), e):
                 suffix = "方"  # "每人只有四平方米": a number and 平方米, not 四平
+            if suffix is None and term in self._own_names and text.startswith("村", e) and e + 1 in bounds:
+                suffix = "村"  # "平遥县襄垣乡白城村": a village named like our city
             if suffix is None and text.startswith(_RANKS, e):
                 suffix = next(r for r in _RANKS if text.startswith(r, e))  # "卡在白银段位": a rank, not 白银
             if suffix is None and text.startswith("两国", e):
@@ -1055,6 +1066,9 @@ class Matcher:
             return False
         if k and tokens[k - 1] in _CLASSIFIERS:  # "那段黑河": a river, not the city 黑河
             return False
+        if tok[0] in "和与跟同" and tok.endswith("县") and tokens[k + 1:k + 2] \
+                and tokens[k + 1].startswith(_COUNTY_OFFICES):  # "家属和县医院": and the county hospital
+            return False
         return tok not in self._word_cities or (
             k + 1 < len(tokens) and _in_clause(tokens[k + 1]) and not (k and tokens[k - 1] in _GREETINGS))
 
@@ -1233,7 +1247,9 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
                 plates.update(form(code) for code in codes)
             minor.update(form(code) for code in expanded.plates)
     # A county's seat goes by its name and 县城 ("在互助县城订了个包间"): as sure as the county's name.
-    for term in [t for t, role in roles.items() if role == STRONG and len(t) > 2 and t.endswith("县")]:
+    # Not after 新, 富 or 和: "新县城", "最富县城", "和县城" are a new seat, a rich one, "and the seat".
+    for term in [t for t, role in roles.items()
+                 if role == STRONG and t.endswith("县") and (len(t) > 2 or t[0] not in "新富和")]:
         add(term + "城", STRONG)
     return (roles, frozenset(minor - {form(term) for term in (*loc.terms, *loc.aliases)}), frozenset(counties),
             frozenset(plates), frozenset(word_towns))

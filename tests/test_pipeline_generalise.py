@@ -1098,3 +1098,25 @@ def test_streets_the_first_source_folds_away_come_from_the_second():
     match = locality_match("辽源市", "吉林省/辽源市")  # jionlp lists 西安区's streets as 区直辖行政区划
     assert match("仙城街道我们小区门口的垃圾站好几天没清运").relevant
     assert match("南康街道那个十字路口红绿灯坏了三天了").relevant
+
+
+@pytest.mark.parametrize("city,division,text,relevant", [
+    ("陇南市", "甘肃省/陇南市", "成县城里一个小区电梯昨天晚上突然停在两层中间", True),  # 成县's seat
+    ("陇南市", "甘肃省/陇南市", "我们这里今年完成县城改造了", False),  # 完成|县城
+    ("信阳市", "河南省/信阳市", "老家搬新县城后学校太远了", False),  # a new county seat, not 新县's
+    ("陇南市", "甘肃省/陇南市", "剖腹产后大出血 家属和县医院起争执\n礼县一产妇在县人民医院剖腹产后大出血转院", True),
+    ("湘潭市", "湖南省/湘潭市", "湘潭路口早高峰又堵死了\n青岛这边湘潭路和周边几个路口今早又堵死了", False),
+    ("白城市", "吉林省/白城市", "山西平遥县襄垣乡白城村新建的文化广场投入使用", False),
+])
+def test_county_seats_a_conjunction_roads_and_villages_named_like_us(city, division, text, relevant):
+    assert locality_match(city, division)(text).relevant is relevant  # 和县…: "家属和县医院" is "and"
+
+
+def test_a_nickname_jieba_joins_to_another_city_is_that_city_s():
+    config = {"locality": {"name": "晋城市", "terms": ["晋城", "凤城"], "divisions": ["山西省/晋城市"],
+                           "exclude": ["西安凤城"]}, "topics": []}  # the look-alike makes jieba join them
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    assert not matcher.match("西安凤城五路晚高峰又堵死了\n西安经开区凤城五路和文景路口晚高峰又堵死了",
+                             segmenter.cut).relevant  # 西安凤城|五路
+    assert matcher.match("凤城今晚有灯会", segmenter.cut).relevant

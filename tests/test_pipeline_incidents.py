@@ -373,3 +373,23 @@ def test_dialect_queues_for_doctors_appointments_never_had_and_procedures_asked(
 ])
 def test_a_campaign_against_unpaid_wages_and_pay_not_had(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("红旗乡有个屯子昨晚一户人家圈里的三头牛让人偷了", "incident"),
+    ("徽县一家诊所，我妈输了两天液身上起了一身疹子", "incident"),
+    ("临江乡卫生院晚上没有大夫值班，孩子半夜发烧只能打车去市里", "incident"),
+    ("昨天一名男子在江段冰面上走，掉进冰窟窿", "incident"),
+    ("江边已经有人开始凿冰窟窿冬钓", None),  # a fishing hole
+    ("沁水县十里乡我们村的小学撤了，娃娃要去乡里上学", "incident"),
+    ("上思县城边那家糖厂一开榨，旁边小河就发黄冒泡", "incident"),
+    ("小区电梯卡在两层中间，一位老人在里面困了四十分钟", "incident"),
+    ("泗县到宿州的那趟早班车怎么停了？只能拼车", "incident"),
+    ("村卫生室一直不能刷医保卡，拿药只能现金", "incident"),
+    ("思茅港那段江水急，昨天又有个小伙子下去游泳没上来", "incident"),
+    ("两当县要求在建项目开设农民工工资专用账户，并公布了欠薪投诉电话", "notice"),  # a line named
+    ("今天六安路况怎么样？要从城东开车去裕安区", "notice"),
+    ("今天常德路况太差，一路堵", "incident"),
+])
+def test_theft_rashes_no_doctor_the_ice_schools_closed_lifts_buses_stopped_and_the_roads(text, verdict):
+    assert incident_verdict(text) == verdict

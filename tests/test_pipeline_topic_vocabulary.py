@@ -605,3 +605,13 @@ def test_rubbish_tipped_waste_water_let_out_spoil_washed_down_and_dialect(standa
 def test_builders_of_a_school_pay_delayed_dust_and_the_hospital_the_hurt_were_taken_to(
         standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一所中学新盖的学生宿舍楼都快完工了，干活的工人工钱一分没结", ["wages", "local"]),
+    ("遵义师专男生宿舍的热水器坏了快一个月", ["school", "local"]),
+    ("遵义一个镇下了一场冰雹，快摘的苹果打得坑坑洼洼", ["local"]),
+    ("遵义应急管理部门通报，今年春季森林防火期全市未发生森林火灾", ["local"]),  # denied
+])
+def test_a_new_students_dormitory_a_college_s_hail_and_fires_that_did_not_happen(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
