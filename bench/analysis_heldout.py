@@ -135,7 +135,10 @@ product was run on them):
             round 55)
   heihe, baicheng, jincheng, suzhouah, xiangtan, fangchenggang, puer, longnan — a hundred-and-seventy-third to
             hundred-and-eightieth city (黑龙江 黑河市, 吉林 白城市, 山西 晋城市, 安徽 宿州市, 湖南 湘潭市, 广西 防城港市,
-            云南 普洱市, 甘肃 陇南市), written like them, first run after round 55 (the blind sets)
+            云南 普洱市, 甘肃 陇南市), written like them, first run after round 55 (blind once; read in round 56)
+  qitaihe, songyuan, yangquan, huaibei, pingxiang, hezhou, lincang, jinchang — a hundred-and-eighty-first to
+            hundred-and-eighty-eighth city (黑龙江 七台河市, 吉林 松原市, 山西 阳泉市, 安徽 淮北市, 江西 萍乡市, 广西 贺州市,
+            云南 临沧市, 甘肃 金昌市), written like them, first run after round 56 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
