@@ -4,7 +4,8 @@ Reads ../shared/data/divisions/jionlp_counties.csv (province → city → county
 people write, e.g. 嘉定区 → 嘉定) and jionlp_townships.csv (township / street names under a county
 code). Villages (650k rows) are left out: they would multiply the size by 15 for names that are
 mostly common words. Where jionlp folds a district's streets into a placeholder ("区直辖行政区划":
-辽源 西安区, 蚌埠 禹会区), their names come from modood_streets.csv (国家统计局 2023, same county code).
+辽源 西安区, 蚌埠 禹会区) or names them by their office ("兴安社区公共服务站街道": 七台河), the names people
+write come from modood_streets.csv (国家统计局 2023, same county code).
 
 Output (gzip JSON, compact nested lists, names in source order):
     {"format": "yqwatch-divisions-1", "source": ...,
@@ -98,10 +99,12 @@ def _without_county(township: str, county: str) -> str:
 
 def _fill_placeholders(towns: dict[str, list[str]], streets_csv: Path) -> None:
     """Add the streets, towns and townships modood lists under a county whose jionlp list holds a
-    placeholder for its directly administered part (区直辖行政区划), not already listed; development
+    placeholder for its directly administered part (区直辖行政区划) or names its streets by their office
+    (兴安社区公共服务站街道, 东郊办事处街道: people write 兴安街道), not already listed; development
     zones, community-level units (…社区街道) and modood's own placeholders (直辖村级区划) are no names
     people write."""
-    folded = {code for code, names in towns.items() if any("直辖" in n for n in names)}
+    folded = {code for code, names in towns.items()
+              if any(w in n for n in names for w in ("直辖", "公共服务站", "办事处", "服务中心", "管理处"))}
     with open(streets_csv, encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             code, name = row["areaCode"], row["name"]

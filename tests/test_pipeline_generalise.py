@@ -1098,6 +1098,10 @@ def test_streets_the_first_source_folds_away_come_from_the_second():
     match = locality_match("辽源市", "吉林省/辽源市")  # jionlp lists 西安区's streets as 区直辖行政区划
     assert match("仙城街道我们小区门口的垃圾站好几天没清运").relevant
     assert match("南康街道那个十字路口红绿灯坏了三天了").relevant
+    # jionlp names 七台河's streets by their office (兴安社区公共服务站街道); people write 兴安街道
+    qitaihe = locality_match("七台河市", "黑龙江省/七台河市")
+    assert qitaihe("接到通知，兴安街道明天停电检修一整天").relevant
+    assert qitaihe("桃北街道我家楼后那个洗煤厂，一起风煤面子就往小区里刮").relevant
 
 
 @pytest.mark.parametrize("city,division,text,relevant", [
