@@ -138,7 +138,8 @@ product was run on them):
             云南 普洱市, 甘肃 陇南市), written like them, first run after round 55 (blind once; read in round 56)
   qitaihe, songyuan, yangquan, huaibei, pingxiang, hezhou, lincang, jinchang — a hundred-and-eighty-first to
             hundred-and-eighty-eighth city (黑龙江 七台河市, 吉林 松原市, 山西 阳泉市, 安徽 淮北市, 江西 萍乡市, 广西 贺州市,
-            云南 临沧市, 甘肃 金昌市), written like them, first run after round 56 (the blind sets)
+            云南 临沧市, 甘肃 金昌市), written like them, first run after round 56 (blind once; round 57 read
+            qitaihe only: the others are still unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
