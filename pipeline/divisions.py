@@ -73,7 +73,7 @@ class DivisionTerms:
     plates: tuple[str, ...] = ()
     plates_above: tuple[str, ...] = ()
     # Township short forms that no place outside the configured division bears but that are words of
-    # the general dictionary (碣石, 甲子): weak, yet where only a place stands ("在碣石一家制衣厂") ours.
+    # the general dictionary (碣石, 抽水): weak, yet before a place word ("碣石一家制衣厂") ours.
     word_towns: tuple[str, ...] = ()
 
 

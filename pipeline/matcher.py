@@ -294,7 +294,7 @@ _PLACE_AFTER = re.compile("一[家所名位个辆条座处户]|城区|市区|县
                           "|段(?![子位落])"  # a road's or a river's stretch ("大广高速麻城段", "北运河香河段")
                           # an institution named by its place ("监利一中", "洪湖人民医院", "石首汽车站")
                           "|[一二三四五六七八九]中|实验[小中]|人民医院|中医院|妇幼保健院|[县市]委|汽车站|客运站|火车站|高铁站"
-                          "|渔港|港|码头")  # a harbour or pier named by its town ("甲子渔港", "碣石码头")
+                          "|渔港|港|码头")  # a harbour or pier named by its town ("碣石渔港", "碣石码头")
 # A numeral before 百/千/万 makes a number of our name ("一百色").
 _NUMERALS = frozenset({*"一二两三四五六七八九十几数", *"0123456789"})
 # In the clause after "去 <another place>", these make it a trip from here (_route).
@@ -346,7 +346,7 @@ class Matcher:
         form = _former(normalizer)
         locality, self._minor, counties, self._plates, word_towns = _locality_roles(topics.locality, form, divisions)
         # County-level names that are also words (钟祥, 大冶, 安达: jieba tags them as names or
-        # abbreviations), and township short forms only ours bear that are words too (碣石, 甲子), count
+        # abbreviations), and township short forms only ours bear that are words too (碣石, 抽水), count
         # where only a place stands: "在钟祥吃过", "钟祥一家饭店", "碣石一家制衣厂" (_placed).
         self._placeable = frozenset(t for t in counties if locality.get(t) == COMMON) \
             | frozenset(t for t in word_towns if locality.get(t) == WEAK)
@@ -809,7 +809,7 @@ class Matcher:
                                   if text.startswith("路", e) and not text.startswith(("路口", "路上", "路段"), e)}
         kept = []
         named: set[str] = set()
-        # A township word stands as a place only before one ("碣石一家制衣厂", "甲子渔港"): "一直在抽水"
+        # A township word stands as a place only before one ("碣石一家制衣厂", "碣石码头"): "一直在抽水"
         # is pumping, not being in 抽水.
         placed = frozenset(s for s, e, term, role in loc_hits
                            if term in self._placeable and (_PLACE_AFTER.match(text, e) if role == WEAK
