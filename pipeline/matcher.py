@@ -804,7 +804,8 @@ class Matcher:
                              and self._after_another_place(tokens, index.get(s))}
         # ... and those it names as a road (湘潭路, not 湘潭路口) in a post that names another city
         # ("青岛这边湘潭路和周边几个路口又堵死了": its title's 湘潭路口 is that road's junction).
-        if not self._elsewhere.isdisjoint(tokens):
+        names_elsewhere = not self._elsewhere.isdisjoint(tokens)
+        if names_elsewhere:
             streets_elsewhere |= {term for s, e, term, _ in loc_hits
                                   if text.startswith("路", e) and not text.startswith(("路口", "路上", "路段"), e)}
         kept = []
@@ -930,7 +931,7 @@ class Matcher:
             exclusions += [f"locality:{term}@放弃" for *_, term, _ in kept]
             kept = []
         # The rules below set a post elsewhere, and need another place named in it: most posts name none.
-        if self._elsewhere.isdisjoint(tokens):
+        if not names_elsewhere:
             # A place jieba joined to the next one ("上海浦东") still names somewhere else.
             alone = any(hit[2] in self._lone_names for hit in kept) \
                 and not any(len(tok) > 3 and (tok[:2] in self._elsewhere or tok[:3] in self._elsewhere)

@@ -1,0 +1,25 @@
+"""scripts/build_divisions.py's merge of the second division source (no ../shared needed: a small CSV)."""
+from __future__ import annotations
+
+import importlib.util
+
+from conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location("build_divisions", ROOT / "scripts" / "build_divisions.py")
+build_divisions = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build_divisions)
+
+
+def test_streets_a_placeholder_or_an_office_name_hides_come_from_modood(tmp_path):
+    streets = tmp_path / "modood_streets.csv"
+    streets.write_text("code,name,areaCode,provinceCode,cityCode\n"
+                       '1,"仙城街道",220403,22,2204\n'
+                       '2,"灯塔镇",220403,22,2204\n'  # already listed
+                       '3,"辽源经济开发区特殊街道",220403,22,2204\n'  # a zone, not a name people write
+                       '4,"五松社区街道",220403,22,2204\n'  # a community-level unit
+                       '5,"兴安街道",230902,23,2309\n'
+                       '6,"东城街道",110101,11,1101\n', encoding="utf-8")  # jionlp lists this county in full
+    towns = {"220403": ["区直辖行政区划", "灯塔镇"], "230902": ["兴安社区公共服务站街道"], "110101": ["东华门街道"]}
+    build_divisions._fill_placeholders(towns, streets)
+    assert towns == {"220403": ["区直辖行政区划", "灯塔镇", "仙城街道"],
+                     "230902": ["兴安社区公共服务站街道", "兴安街道"], "110101": ["东华门街道"]}
