@@ -87,6 +87,8 @@ INCIDENT_WORDS = (
     "让人偷了", "被人偷了", "疹子", "没有大夫", "没大夫", "掉进冰窟窿", "掉冰窟窿", "掉到冰窟窿", "掉进了冰窟窿",
     # A card that will not work at the clinic, a jab never booked, a swimmer who never came up.
     "不能刷", "没约上", "没上来", "路况太差", "路况很差", "路况差",
+    # A stench that shuts windows, an outbreak, a fee too high, a wait with no end named ("协调到哪年？").
+    "臭得", "粪味", "登革热", "收费太高", "到哪年", "等到什么时候",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a string every match of it holds.
@@ -127,10 +129,11 @@ _GRIEVANCE_PATTERNS = {
     # Hours queued for a doctor, a scan or a jab ("挂号排了一个小时", "一个B超排了三个小时"), an
     # appointment no one can get ("专家号一放就没，老人根本抢不到").
     "排": r"(?:医院|挂号|看病|门诊|急诊|疫苗|[Bb]超|专家号|儿科|打针|看[^，。！？!?\n]{0,3}?科)[^。！？!?\n]{0,30}?"
-         r"排(?:了|队排了)?[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:钟头?|小时)",
+         r"排(?:了|队排了)?[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:钟头?|小时|上午|下午|天)",
     "抢不": r"(?:号|票|名额)[^，。！？!?,\n]{0,8}?抢不[着到]|根本抢不[着到]",
     # A village school closed ("村里的小学撤了"), a river turned yellow ("小河就发黄冒泡").
     "撤了": r"(?:小学|村小|学校|教学点)[^，。！？!?,\n]{0,3}?撤了",
+    "只": r"只(?:到|给|发|拿到|赔|补)了?[一二两三四五六七八九几]成",  # "补偿款只到了三成"
     "发黄": r"河水?[^，。！？!?,\n]{0,2}?发黄",
     # Shut in a lift for half an hour ("在里面困了四十分钟"), a bus line stopped ("到宿州的那趟早班车怎么停了").
     "困了": r"困了[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:分钟|钟头?|小时)",
@@ -175,7 +178,8 @@ _PROCEDURE = re.compile(r"后?[一二两三四五六七八九十\d]+个?(?:工�
 _SLIGHT = re.compile(r"(?:率|也|都|还|很|较|比较|非常|挺|不算很?)?(?:小|低|少|不大|不明显)")
 # In the same sentence, these make the incident word a forecast or a warning of what may come.
 _ADVISORY = re.compile("气象台|气象部门|天气预报|注意防范|请注意防|谨防|可能出现|易出现"
-                       "|(?:遇到|如有|遇有)[^，。！？!?\n]{0,8}?可以?(?:拨打|到|向)")  # where to turn if it happens
+                       "|(?:遇到|如有|遇有)[^，。！？!?\n]{0,8}?可以?(?:拨打|到|向)"  # where to turn if it happens
+                       "|可以?(?:拨打|致电)[^。！？!?\n]{0,20}?(?:投诉|举报|反映)")  # "欠薪可拨打12345投诉"
 # Right after 坏了, these take the broken thing to a repairer ("鞋坏了都找他"): a story, not a grievance.
 _TAKEN_FOR_REPAIR = re.compile("[都就也]?(?:找他|找她|找师傅|拿给他|拿过去|拿去修|送去修|送过去)")
 _PROGRAMME_GAP = 1  # characters allowed between the word and the programme (污染的防治)
@@ -222,6 +226,8 @@ FIGURATIVE = (
     "乐坏了", "高兴坏了", "开心坏了", "笑坏了", "美坏了", "馋坏了", "累坏了", "饿坏了", "急坏了", "吓坏了", "气坏了",
     # A person caught out (网红翻车), not a car overturned.
     "网红翻车", "主播翻车", "明星翻车", "人设翻车",
+    # A zone named after old subsidence (采煤塌陷区, now lakes and parks), not a collapse.
+    "塌陷区", "沉陷区",
 )
 
 

@@ -67,6 +67,7 @@ ROAD_WORDS = ("大道", "大街", "胡同", "路", "街", "巷", "弄", "道")
 # Right after another place, these make it part of a street's or school's name, and such a street or
 # school is in ours ("拉萨北京中路", "江苏实验中学"). Not 道: 湖南|道|县.
 _NAME_PART_AFTER = frozenset((w,) for w in ("大道", "大街", "路", "街", "巷", "中路", "东路", "西路", "南路", "北路",
+                                            "路口", "街口",  # "新华路北京路口": a crossing of our 北京路
                                             "实验", "实验中学", "实验小学", "实验学校",
                                             "会馆", "大堤"))  # 黄州会馆 in any old town, 沅江大堤: a river's
 # The last character of a division's or a landmark's name, which jieba may give to the next word
@@ -228,6 +229,10 @@ _ACTORS = frozenset({"学生", "毕业生", "代表队", "合唱团", "球队", 
 _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 # Right before a place in a title, these make it a destination, not where the post is set.
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
+# Right after another place, these make it where a line of ours goes ("新开西安航线").
+_LINE_TO = frozenset((w,) for w in ("航线", "航班", "直飞", "班列", "专线", "城际", "动车", "高铁", "班车"))
+# What a village or township of ours adds to the name the post may also say alone ("冰岛老寨" for our 冰岛村).
+_HEAD_TAILS = ("村", "镇", "乡", "寨")
 # Right before another place (within two words), these make it a view from here ("对岸就是俄罗斯") or a
 # detour from here ("请过江车辆绕行九江长江大桥").
 _ACROSS = frozenset({"对岸", "对面", "隔江", "隔河", "绕行", "绕道"})
@@ -965,12 +970,14 @@ class Matcher:
                 and not _OUR_SERVICES.search(text) \
                 and not any(term in self._own_names and self._listed(tokens, index.get(s), index.get(e))
                             for s, e, term, _ in kept):
-            # the first other place the title names, not as a destination ("增开至银川城际列车") nor as
-            # where our goods go ("蔬菜进了长沙超市")
+            # the first other place the title names, not as a destination ("增开至银川城际列车", "新开西安航线")
+            # nor as where our goods go ("蔬菜进了长沙超市"), nor as the head of a name of ours the body gives
+            # ("冰岛老寨春茶开采 / 勐库镇冰岛村老寨…": the village 冰岛村, not Iceland)
+            heads = {term[:-1] for *_, term, _ in kept if term.endswith(_HEAD_TAILS) and len(term) > 2}
             i = 0
             while i < len(tokens) and starts[i] < title_end \
                     and (not self._names_elsewhere(tokens, i) or i and tokens[i - 1] in _TOWARDS
-                         or self._shipped_to(tokens, i)):
+                         or tokens[i + 1:i + 2] in _LINE_TO or tokens[i] in heads or self._shipped_to(tokens, i)):
                 i += 1
             if i < len(tokens) and starts[i] < title_end:
                 exclusions += [f"locality:{term}@{tokens[i]}" for *_, term, _ in kept]

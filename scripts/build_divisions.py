@@ -27,6 +27,7 @@ import argparse
 import csv
 import gzip
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -48,6 +49,9 @@ NAME_OR_IDIOM_FREQ = 100
 # word (大年, 东方): it needs context even when no other township bears it.
 EVERYDAY_FREQ = 20
 _DIVISION_SUFFIXES = ("省", "市", "区", "县", "旗", "镇", "乡", "街道", "苏木")
+# A township short form that says which way something faces ("大门朝东的房子", 贺州's 朝东镇): a word
+# however rarely jieba's dictionary counts it.
+_FACING = re.compile("[朝向面坐][东南西北]")
 
 
 def common_words(names: set[str]) -> list[str]:
@@ -71,7 +75,8 @@ def dictionary_words(names: set[str]) -> list[str]:
     three-character word tagged as a person's name is jieba's noise on a place (荆紫关 20 nr), not a word."""
     return sorted({word for word, freq, tag in _jieba_dict()
                    if word in names and freq >= EVERYDAY_FREQ and not tag.startswith("ns")
-                   and not (len(word) > 2 and tag.startswith("nr") and freq < NAME_OR_IDIOM_FREQ)})
+                   and not (len(word) > 2 and tag.startswith("nr") and freq < NAME_OR_IDIOM_FREQ)}
+                  | {name for name in names if _FACING.fullmatch(name)})
 
 
 def county_words(county_shorts: set[str]) -> list[str]:

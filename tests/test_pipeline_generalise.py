@@ -1124,3 +1124,20 @@ def test_a_nickname_jieba_joins_to_another_city_is_that_city_s():
     assert not matcher.match("西安凤城五路晚高峰又堵死了\n西安经开区凤城五路和文景路口晚高峰又堵死了",
                              segmenter.cut).relevant  # 西安凤城|五路
     assert matcher.match("凤城今晚有灯会", segmenter.cut).relevant
+
+
+def test_another_city_s_name_on_our_crossings_our_lines_and_our_villages():
+    jinchang = locality_match("金昌市", "甘肃省/金昌市")
+    # 北京路口: a crossing of our 北京路, not Beijing
+    assert jinchang("新华路北京路口红绿灯坏了\n金昌这边新华路北京路口的红绿灯坏了两天").relevant
+    # a line of ours going there, not news of there
+    assert jinchang("金川机场新开成都航线\n金昌金川机场下个月起开通至成都的航班，每周三班").relevant
+    lincang = locality_match("临沧市", "云南省/临沧市", aliases=("冰岛村",))
+    assert lincang("冰岛老寨新茶开采\n勐库镇冰岛村老寨今年头春茶开始采了").relevant  # the village, not Iceland
+    assert not lincang("冰岛自驾攻略\n勐库镇来的朋友说冰岛的极光比照片上还好看").relevant
+
+
+def test_a_township_named_for_a_direction_is_a_word_until_placed():
+    hezhou = locality_match("贺州市", "广西壮族自治区/贺州市")  # 富川's 朝东镇
+    assert not hezhou("买二手房，大门朝东的房子采光怎么样？").relevant
+    assert hezhou("朝东镇今天赶圩的人特别多").relevant

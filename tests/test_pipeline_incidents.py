@@ -393,3 +393,17 @@ def test_a_campaign_against_unpaid_wages_and_pay_not_had(text, verdict):
 ])
 def test_theft_rashes_no_doctor_the_ice_schools_closed_lifts_buses_stopped_and_the_roads(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("老宿舍拆迁协议签了一年，补偿款只到了三成", "incident"),
+    ("过渡费也停了，去问就说在协调，协调到哪年？", "incident"),
+    ("带老人去医院挂号排了一上午才看上", "incident"),
+    ("新开的养猪场一刮南风就臭得开不了窗", "incident"),
+    ("镇上这段时间出现了登革热病例，卫生院在灭蚊", "incident"),
+    ("在建项目须按月足额发放工资，欠薪可拨打12345或到劳动监察大队投诉", "notice"),  # where to turn
+    ("以前的采煤塌陷区变成了南湖，周末到处是跑步的人", "notice"),  # a zone's name
+    ("井下作业面发生塌陷，两名矿工被困", "incident"),
+])
+def test_pay_a_third_paid_waits_without_end_stench_outbreaks_and_where_to_turn(text, verdict):
+    assert incident_verdict(text) == verdict

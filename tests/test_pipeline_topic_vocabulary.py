@@ -615,3 +615,13 @@ def test_builders_of_a_school_pay_delayed_dust_and_the_hospital_the_hurt_were_ta
 ])
 def test_a_new_students_dormitory_a_college_s_hail_and_fires_that_did_not_happen(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一家洗煤厂下雨天煤泥水顺着沟往下淌", ["pollution", "local"]),
+    ("遵义一个乡前天下午着了一场荒火，烧了几十亩山坡", ["safety", "local"]),
+    ("遵义修县道要迁坟，一座坟只补几百块", ["demolition", "local"]),
+    ("遵义那片采煤塌陷区现在改成了湿地公园，周末钓鱼的人多", ["local"]),  # a zone, not a collapse
+])
+def test_coal_slurry_a_grass_fire_graves_moved_and_a_subsidence_zone(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
