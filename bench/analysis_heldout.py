@@ -139,7 +139,10 @@ product was run on them):
   qitaihe, songyuan, yangquan, huaibei, pingxiang, hezhou, lincang, jinchang — a hundred-and-eighty-first to
             hundred-and-eighty-eighth city (黑龙江 七台河市, 吉林 松原市, 山西 阳泉市, 安徽 淮北市, 江西 萍乡市, 广西 贺州市,
             云南 临沧市, 甘肃 金昌市), written like them, first run after round 56 (blind once; round 57 read
-            qitaihe only: the others are still unread)
+            qitaihe, round 58 the other seven)
+  tongchuan, ezhou, xinyu, lvliang, yangjiang, chuzhou, jiaozuo, panjin — a hundred-and-eighty-ninth to
+            hundred-and-ninety-sixth city (陕西 铜川市, 湖北 鄂州市, 江西 新余市, 山西 吕梁市, 广东 阳江市, 安徽 滁州市,
+            河南 焦作市, 辽宁 盘锦市), written like them, first run after round 58 (the blind sets)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
