@@ -231,6 +231,9 @@ _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
 # Right after another place, these make it where a line of ours goes ("新开西安航线").
 _LINE_TO = frozenset((w,) for w in ("航线", "航班", "直飞", "班列", "专线", "城际", "动车", "高铁", "班车"))
+# Right before a name, these make it what something is called ("被称为钢城"), with one of _CALLED_WORLD between.
+_CALLED = frozenset({"称为", "被称为", "称作", "被称作", "号称", "誉为", "被誉为", "人称", "叫做", "被叫做"})
+_CALLED_WORLD = frozenset({"世界", "中国", "全国", "全球", "亚洲", "国内", "著名", "“", "\"", "「"})
 # What a village or township of ours adds to the name the post may also say alone ("冰岛老寨" for our 冰岛村).
 _HEAD_TAILS = ("村", "镇", "乡", "寨")
 # Right before another place (within two words), these make it a view from here ("对岸就是俄罗斯") or a
@@ -904,6 +907,11 @@ class Matcher:
                 exclusions.append(f"locality:{said}{term}")
                 named.add(term)
                 continue
+            # A name another place is called by ("攀枝花被称为钢城", "萨德伯里被称为世界镍都"): that place's.
+            if i and self._called_elsewhere(tokens, i):
+                exclusions.append(f"locality:称为{term}")
+                named.add(term)
+                continue
             # Another city's, province's or county's name right before: "宁波江北", "南昌东湖区",
             # "上海柳州路", "江苏台州姜堰" (泰州 mistyped), "邛崃天台山" (a namesake landmark).
             before = tokens[i - 1] if i else None
@@ -1090,6 +1098,20 @@ class Matcher:
             if self._names_elsewhere(tokens, j):
                 return tok
         return None
+
+    def _called_elsewhere(self, tokens, i: int) -> bool:
+        """Whether tokens[i] is what another place, named earlier in the sentence, is called: right after
+        称为, 号称 or 誉为 (one word such as 世界 between)."""
+        k = i - 1
+        if tokens[k] in _CALLED_WORLD and k:
+            k -= 1
+        if tokens[k] not in _CALLED:
+            return False
+        while k > 0 and tokens[k - 1] not in _SENTENCE_ENDS:
+            k -= 1
+            if self._names_elsewhere(tokens, k):
+                return True
+        return False
 
     def _in_a_list(self, tokens, i: int, j: int | None) -> bool:
         """Whether tokens[i], right after another city, stands in a list of cities: two of them

@@ -118,6 +118,23 @@ def _fill_placeholders(towns: dict[str, list[str]], streets_csv: Path) -> None:
                 towns[code].append(name)
 
 
+def _add_current_names(towns: dict[str, list[str]], streets_csv: Path, counties: dict[str, str]) -> None:
+    """Add the streets, towns and townships modood (国家统计局 2023) lists under a county that jionlp's
+    older list lacks under any form (孔目江街道, set up in 新余 渝水区 after jionlp's list): a township
+    renamed to another level keeps one entry (刁镇 is not added again as 刁镇街道), and development
+    zones, community-level units and placeholders are no names people write."""
+    with open(streets_csv, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            code = row["areaCode"]
+            name = _without_county(row["name"], counties.get(code, ""))  # "端州区城东街道" as 城东街道
+            if code not in towns or not name.endswith(("街道", "镇", "乡")) \
+                    or any(w in name for w in ("直辖", "开发区", "园区", "特殊", "社区")):
+                continue
+            known = {n for t in towns[code] for n in (t, town_short(t))}
+            if name not in known and (town_short(name) or name) not in known:
+                towns[code].append(name)
+
+
 def build(shared: Path) -> dict:
     src = shared / "data" / "divisions"
     towns: dict[str, list[str]] = {}
@@ -125,6 +142,9 @@ def build(shared: Path) -> dict:
         for row in csv.DictReader(f):
             towns.setdefault(row["county_code"], []).append(_without_county(row["township"], row["county"]))
     _fill_placeholders(towns, src / "modood_streets.csv")
+    with open(src / "jionlp_counties.csv", encoding="utf-8", newline="") as f:
+        counties = {row["county_code"]: row["county"] for row in csv.DictReader(f) if row["county_code"]}
+    _add_current_names(towns, src / "modood_streets.csv", counties)
     provinces: dict[str, list] = {}
     cities: dict[tuple[str, str], list] = {}
     with open(src / "jionlp_counties.csv", encoding="utf-8", newline="") as f:

@@ -23,3 +23,15 @@ def test_streets_a_placeholder_or_an_office_name_hides_come_from_modood(tmp_path
     build_divisions._fill_placeholders(towns, streets)
     assert towns == {"220403": ["区直辖行政区划", "灯塔镇", "仙城街道"],
                      "230902": ["兴安社区公共服务站街道", "兴安街道"], "110101": ["东华门街道"]}
+
+
+def test_streets_the_first_source_lacks_under_any_form_come_from_modood(tmp_path):
+    streets = tmp_path / "modood_streets.csv"
+    streets.write_text("code,name,areaCode,provinceCode,cityCode\n"
+                       '1,"孔目江街道",360502,36,3605\n'  # set up after the first source's list
+                       '2,"刁镇街道",370114,37,3701\n'  # 刁镇 renamed a street: already there
+                       '3,"高新技术产业开发区",360502,36,3605\n'  # a zone
+                       '4,"新城街道",999999,99,9999\n', encoding="utf-8")  # a county the first source lacks
+    towns = {"360502": ["城南街道"], "370114": ["刁镇"]}
+    build_divisions._add_current_names(towns, streets, {"360502": "渝水区", "370114": "章丘区"})
+    assert towns == {"360502": ["城南街道", "孔目江街道"], "370114": ["刁镇"]}

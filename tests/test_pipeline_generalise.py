@@ -1141,3 +1141,12 @@ def test_a_township_named_for_a_direction_is_a_word_until_placed():
     hezhou = locality_match("贺州市", "广西壮族自治区/贺州市")  # 富川's 朝东镇
     assert not hezhou("买二手房，大门朝东的房子采光怎么样？").relevant
     assert hezhou("朝东镇今天赶圩的人特别多").relevant
+
+
+def test_a_name_another_place_is_called_by_is_that_place_s():
+    config = {"locality": {"name": "新余市", "terms": ["新余", "钢城"], "divisions": ["江西省/新余市"]}, "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    assert not matcher.match("攀枝花被称为钢城\n攀枝花因钢铁而兴，被很多人称为钢城", segmenter.cut).relevant
+    assert not matcher.match("加拿大的萨德伯里被称为世界钢城", segmenter.cut).relevant  # one word between
+    assert matcher.match("钢城今天下了第一场雪，仙女湖边全白了", segmenter.cut).relevant

@@ -403,6 +403,7 @@ def test_theft_rashes_no_doctor_the_ice_schools_closed_lifts_buses_stopped_and_t
     ("镇上这段时间出现了登革热病例，卫生院在灭蚊", "incident"),
     ("在建项目须按月足额发放工资，欠薪可拨打12345或到劳动监察大队投诉", "notice"),  # where to turn
     ("以前的采煤塌陷区变成了南湖，周末到处是跑步的人", "notice"),  # a zone's name
+    ("湖里的螃蟹今年鲜到爆炸，朋友圈都刷屏了", "notice"),  # as much as can be
     ("井下作业面发生塌陷，两名矿工被困", "incident"),
 ])
 def test_pay_a_third_paid_waits_without_end_stench_outbreaks_and_where_to_turn(text, verdict):
