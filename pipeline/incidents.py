@@ -13,6 +13,7 @@ text (character-based like the model, no jieba) and says which, if any, it is:
   排查, 污水处理厂), not a scheduled service stop (计划停水, 停电通知), and not in a sentence about
   a drill, training or publicity.
 - DRILL: no incident, but a drill / exercise word.
+- QUESTION: no incident, but someone asking when, where or how ("请问回迁房什么时候分?").
 - NOTICE: no incident, but the framing of a notice, forecast, opening, completion, campaign, custom
   or story, a figurative use (人气爆炸, 塌房), or an incident word that was denied or prevented.
   Only a faint negative model score is lifted (sentiment.py); a clearly angry post stays negative.
@@ -24,7 +25,7 @@ import re
 
 from pipeline.normalize import fold_dialect
 
-INCIDENT, DRILL, NOTICE = "incident", "drill", "notice"
+INCIDENT, DRILL, NOTICE, QUESTION = "incident", "drill", "notice", "question"
 
 # Words that report harm, danger, a dispute or a grievance.
 INCIDENT_WORDS = (
@@ -50,7 +51,7 @@ INCIDENT_WORDS = (
     "好臭", "太臭", "很臭", "烂尾", "停工", "没交房", "断货", "挂不上", "跑路", "被撤", "压塌",
     "水发黄", "水发白", "堵得", "太贵", "打不通", "撑不下去", "发愁", "敢怒不敢言", "大缝", "卖不出", "才轮到",
     # Promises broken and services that keep failing, said plainly.
-    "没人来", "没人来处理", "一直没人", "三天两头", "拖到", "只给一半", "只给了一半", "低了好几",
+    "没人来", "没人来处理", "一直没人", "三天两头", "拖到", "只给一半", "只给了一半", "低了好几", "意见很大",
     # Filth seen, fares and prices forced up, a clinic that denies, a mine shut for safety.
     "扬灰", "漂油花", "漂满", "水葫芦", "苍蝇", "涨价", "不打表", "不认账", "读不起", "没人应", "起疹", "红疹",
     "停产整顿", "刮下来", "砸在", "没开业主大会", "没开过业主大会",
@@ -114,7 +115,7 @@ _GRIEVANCE_PATTERNS = {
     # Residents who sign together, and errands run again and again ("跑了三趟都说到货再通知").
     "联名": r"联名[^，。！？!?,\n]{0,8}?(?:反映|写|投诉|上书|举报|信)",
     "趟": r"跑了[两三四五六几]+趟",
-    "补课": r"补课[^，。！？!?,\n]{0,8}?收",  # extra lessons charged for ("补课每人收八百")
+    "补": r"补(?:课|习)[^。！？!?\n]{0,12}?收",  # extra lessons charged for ("补课每人收八百", "开补习班，一个月收八百")
     # A promise broken: "说好去年年底交房，现在楼还没封顶", "说好日结，结果月底还在拖".
     "说好": r"说好的?[^。！？!?\n]{0,30}?(?:还没|到现在|现在(?:还|才|又)|[一二两三四五六七八九十几]年了|结果|一分没|只拿到"
           r"|只给|没影|停发|停了|不给了|拖着|[都也]没|没(?:分|发|给|办|兑现|动工))",
@@ -134,6 +135,7 @@ _GRIEVANCE_PATTERNS = {
     # A village school closed ("村里的小学撤了"), a river turned yellow ("小河就发黄冒泡").
     "撤了": r"(?:小学|村小|学校|教学点)[^，。！？!?,\n]{0,3}?撤了",
     "只": r"只(?:到|给|发|拿到|赔|补)了?[一二两三四五六七八九几]成",  # "补偿款只到了三成"
+    "不": r"(?:工钱|工资|薪水|补偿款?)[^，。！？!?,\n]{0,6}?(?:一直|还|迟迟|就是|都)不(?:发|给|结)",  # "工资一直不发"
     "发黄": r"河水?[^，。！？!?,\n]{0,2}?发黄",
     # Shut in a lift for half an hour ("在里面困了四十分钟"), a bus line stopped ("到宿州的那趟早班车怎么停了").
     "困了": r"困了[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:分钟|钟头?|小时)",
@@ -299,9 +301,17 @@ def incident_verdict(text: str) -> str | None:
         return INCIDENT
     if drill_seen or _DRILL.search(text) and _drill_topic(text):
         return DRILL
+    if _ASKED.search(text):
+        return QUESTION
     if softened or _NOTICE.search(text) or _FIGURATIVE.search(text):
         return NOTICE
     return None
+
+
+# Someone asking when, where or how ("请问回迁房什么时候分房？", "请问学区划片在哪里能查到？"), with no
+# grievance said: a question.
+_ASKED = re.compile("(?:请问|有没有知道|有谁知道|有没有人知道|想问一下|问一下)[^。！？!?\n]{0,30}?"
+                    "(?:什么时候|啥时候|哪天|在哪|哪里|怎么查|怎么办|怎么弄|怎么报|多少钱|对口)")
 
 
 def _incident_matches(text: str):
@@ -320,7 +330,7 @@ def _denied(text: str, start: int, end: int, word: str, clause_start: int) -> bo
     """Denied or prevented before, a programme's name after, a service stop announced ahead, a broken
     thing taken to a repairer, or wages the post says were recovered."""
     # Not denials after all: a firm reported for it (被举报偷排), a delay in the handling itself (处置延误).
-    before = text[max(0, start - _DENIAL_REACH):start].replace("被举报", "")
+    before = _REPORTED_FOR.sub("", text[max(0, start - _DENIAL_REACH - 6):start])[-_DENIAL_REACH:]
     if word == "延误":
         before = before.removesuffix("处置")
     # A one-character denial counts only within the clause ("门都不敢开，苍蝇一大堆" denies nothing);
@@ -352,6 +362,9 @@ def _denied(text: str, start: int, end: int, word: str, clause_start: int) -> bo
     if (word in _WAGE_WORDS or _OWED.search(word)) and (_RECOVERED.search(text) or _CAMPAIGN.search(text)):
         return True
     return word in _SCHEDULABLE and _scheduled(text, start, end, before)
+
+
+_REPORTED_FOR = re.compile("被[^，,。；;]{0,4}?举报")  # "被家长举报周末强制补课": what they were reported for
 
 
 def _clause_start(text: str, start: int) -> int:

@@ -231,6 +231,7 @@ _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
 # Right after another place, these make it where a line of ours goes ("新开西安航线").
 _LINE_TO = frozenset((w,) for w in ("航线", "航班", "直飞", "班列", "专线", "城际", "动车", "高铁", "班车"))
+_SUFFIX_CHARS = ("省", "市", "县", "区", "镇", "乡", "旗")
 # Right before a name, these make it what something is called ("被称为钢城"), with one of _CALLED_WORLD between.
 _CALLED = frozenset({"称为", "被称为", "称作", "被称作", "号称", "誉为", "被誉为", "人称", "叫做", "被叫做"})
 _CALLED_WORLD = frozenset({"世界", "中国", "全国", "全球", "亚洲", "国内", "著名", "“", "\"", "「"})
@@ -646,9 +647,33 @@ class Matcher:
                     or rest in self._token_terms or list(segment(rest)) != [rest]:
                 continue
             split[i] = (term, rest)
+        self._split_pairs(tokens, loc_hits, split)
         if not split:
             return tokens
         return tuple(chain.from_iterable(split.get(i, (tok,)) for i, tok in enumerate(tokens)))
+
+    @staticmethod
+    def _split_pairs(tokens: tuple[str, ...], loc_hits, split: dict[int, tuple[str, ...]]) -> None:
+        """Two names of ours written one after the other ("阳东东城镇": the district 阳东 and its 东城镇) that
+        jieba cut across ("阳|东东|城镇") are cut back into the two names."""
+        names = [(s, e, term) for s, e, term, role in loc_hits if role in (STRONG, WEAK)]
+        if len(names) < 2:
+            return
+        starts = {p: i for i, p in enumerate(offsets(tokens))}
+        after: dict[int, tuple[int, str]] = {}
+        for s, e, term in names:  # the longest name starting at each place (东城镇, not 东城)
+            if e > after.get(s, (0, ""))[0]:
+                after[s] = (e, term)
+        for s, e, term in names:
+            nxt = after.get(e)
+            if nxt is None or e in starts or s not in starts or nxt[0] not in starts:
+                continue
+            first, last = starts[s], starts[nxt[0]]
+            if any(k in split for k in range(first, last)):
+                continue
+            split[first] = (term, nxt[1])
+            for k in range(first + 1, last):
+                split[k] = ()
 
     def _token_hits(self, tokens: tuple[str, ...], starts: list[int], text: str, segment,
                     exclusions: list[str]) -> list[tuple[int, int, str, tuple, bool]]:
@@ -834,6 +859,11 @@ class Matcher:
                 if k >= 0 and text[starts[k]:s] in self._elsewhere and term not in self._own_names:
                     exclusions.append(f"locality:{text[starts[k]:s]}{term}")
                     named.add(term)
+                continue
+            # The head of a longer name of another place ("离石家庄还有一百多公里": 石家庄, not our 离石).
+            other = self._overlapping_place(text, s, e)
+            if other is not None:
+                exclusions.append(f"locality:{term}@{other}")
                 continue
             if term in self._plates and (not VEHICLE_WORDS.search(text) or one_car(text, s, e)):
                 exclusions.append(f"locality:{term}@非本地车牌")
@@ -1097,6 +1127,16 @@ class Matcher:
                 return None
             if self._names_elsewhere(tokens, j):
                 return tok
+        return None
+
+    def _overlapping_place(self, text: str, s: int, e: int) -> str | None:
+        """Another place's name of three or more characters (no division suffix: 东城区 may be our 东城's
+        urban area) that starts inside text[s:e] and runs past it, or None."""
+        for k in range(s + 1, e):
+            for n in range(e - k + 1, e - k + 4):
+                name = text[k:k + n]
+                if len(name) >= 3 and name in self._elsewhere and not name.endswith(_SUFFIX_CHARS):
+                    return name
         return None
 
     def _called_elsewhere(self, tokens, i: int) -> bool:

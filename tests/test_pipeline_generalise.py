@@ -1150,3 +1150,15 @@ def test_a_name_another_place_is_called_by_is_that_place_s():
     assert not matcher.match("攀枝花被称为钢城\n攀枝花因钢铁而兴，被很多人称为钢城", segmenter.cut).relevant
     assert not matcher.match("加拿大的萨德伯里被称为世界钢城", segmenter.cut).relevant  # one word between
     assert matcher.match("钢城今天下了第一场雪，仙女湖边全白了", segmenter.cut).relevant
+
+
+def test_two_names_of_ours_jieba_cut_across_are_cut_back():
+    yangjiang = locality_match("阳江市", "广东省/阳江市")  # 阳东区 and its 东城镇: jieba says 阳|东东|城镇
+    res = yangjiang("阳东东城镇一家幼儿园突然关门")
+    assert res.relevant and {"阳东", "东城镇"} <= set(res.tokens)
+
+
+def test_our_name_at_the_head_of_another_city_s_is_none():
+    lvliang = locality_match("吕梁市", "山西省/吕梁市")
+    assert not lvliang("从保定出发，离石家庄还有一百多公里").relevant  # 离|石家庄
+    assert lvliang("离石城区明天停水一天").relevant

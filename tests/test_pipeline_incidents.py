@@ -156,7 +156,7 @@ def test_poisoned_by_a_craving_is_a_figure(text, verdict):
     ("这家牛巴好吃到中毒，每次都带两斤", "notice"),  # a figure
     ("平安大道早上七点半就开始堵", "incident"),
     ("村民说每亩补偿比下游低了一截", "incident"),
-    ("请问在哪办护照，要带户口本吗", "notice"),  # a question about a procedure
+    ("请问在哪办护照，要带户口本吗", "question"),  # a question about a procedure
 ])
 def test_waits_shortages_and_hotline_complaints(text, verdict):
     assert incident_verdict(text) == verdict
@@ -408,3 +408,33 @@ def test_theft_rashes_no_doctor_the_ice_schools_closed_lifts_buses_stopped_and_t
 ])
 def test_pay_a_third_paid_waits_without_end_stench_outbreaks_and_where_to_turn(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("米厂的工人说从秋收到现在工资一直不发", "incident"),
+    ("工资按月足额发放，一直不拖", None),
+])
+def test_pay_still_withheld(text, verdict):
+    assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("请问皇甫街道那片回迁房什么时候分房？楼看着已经盖好了", "question"),
+    ("有没有知道安置房啥时候交房的？签协议时说的是明年", "question"),
+    ("请问回迁房什么时候分？说好去年交房，到现在一分补偿都没有", "incident"),  # a grievance asked
+    ("初中老师周末在家开补习班，一个月收八百", "incident"),
+    ("学区划分调整，买房时说好的学区没了，家长意见很大", "incident"),
+    ("请问今年小学的学区划片在哪里能查到？", "question"),
+])
+def test_a_question_of_when_or_where_extra_lessons_charged_and_parents_objecting(text, verdict):
+    assert incident_verdict(text) == verdict
+
+
+def test_a_question_of_when_is_not_negative():
+    model = SentimentModel.load()
+    assert not model.is_negative(model.score("请问上城街道回迁房什么时候交房？家里老人天天问，急死了"))
+
+
+def test_what_a_school_was_reported_for_is_no_denial():
+    assert incident_verdict("一所初中被家长举报周末强制补课，每人收费八百") == "incident"
+    assert incident_verdict("欢迎群众举报偷排行为") == "notice"
