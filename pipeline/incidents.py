@@ -14,6 +14,7 @@ text (character-based like the model, no jieba) and says which, if any, it is:
   a drill, training or publicity.
 - DRILL: no incident, but a drill / exercise word.
 - QUESTION: no incident, but someone asking when, where or how ("请问回迁房什么时候分?").
+- DENIED: an incident the post says never happened ("网传…爆炸系谣言", "啥子事都没有，大家不要乱传").
 - NOTICE: no incident, but the framing of a notice, forecast, opening, completion, campaign, custom
   or story, a figurative use (人气爆炸, 塌房), or an incident word that was denied or prevented.
   Only a faint negative model score is lifted (sentiment.py); a clearly angry post stays negative.
@@ -25,7 +26,7 @@ import re
 
 from pipeline.normalize import fold_dialect
 
-INCIDENT, DRILL, NOTICE, QUESTION = "incident", "drill", "notice", "question"
+INCIDENT, DRILL, NOTICE, QUESTION, DENIED = "incident", "drill", "notice", "question", "denied"
 
 # Words that report harm, danger, a dispute or a grievance.
 INCIDENT_WORDS = (
@@ -228,6 +229,8 @@ FIGURATIVE = (
     "乐坏了", "高兴坏了", "开心坏了", "笑坏了", "美坏了", "馋坏了", "累坏了", "饿坏了", "急坏了", "吓坏了", "气坏了",
     # A person caught out (网红翻车), not a car overturned.
     "网红翻车", "主播翻车", "明星翻车", "人设翻车",
+    # A heart that sank (房子亏了十几万，心塌了), not a building.
+    "心塌了",
     # A zone named after old subsidence (采煤塌陷区, now lakes and parks), not a collapse.
     "塌陷区", "沉陷区",
 )
@@ -257,7 +260,7 @@ _ANNOUNCED = re.compile("|".join(_SCHEDULED_IN_SENTENCE) + "|因[^，,。；;]{0
 _NONE_BEFORE = re.compile("[没未不无][^，,；;：:]*$")
 _NONE_AFTER = re.compile("[都也]?[没无]")
 # A rumour of an incident denied ("网传化工厂爆炸，官方辟谣：系正常放空燃烧"): nothing happened.
-DEBUNKED = re.compile("辟谣|谣言|传谣|系[^，,。]{0,4}?正常|不实信息")
+DEBUNKED = re.compile("辟谣|谣言|传谣|系[^，,。]{0,4}?正常|不实信息|不要乱传|别乱传|没有此事|子虚乌有")
 _EATING = re.compile("吃|喝")
 _SICK = re.compile("医院|呕吐|腹泻|腹痛|送医|就医|抢救|误食|昏迷|身亡|死亡|症状|煤气|一氧化碳|农药|食物中毒|毒蘑菇|不适|住院|急诊")
 _CLAUSE_ENDS = "，,；;。！？!?\n"
@@ -303,6 +306,8 @@ def incident_verdict(text: str) -> str | None:
         return DRILL
     if _ASKED.search(text):
         return QUESTION
+    if debunked:
+        return DENIED
     if softened or _NOTICE.search(text) or _FIGURATIVE.search(text):
         return NOTICE
     return None

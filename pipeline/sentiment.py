@@ -28,7 +28,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.incidents import DRILL, INCIDENT, NOTICE, QUESTION, incident_verdict, without_figures
+from pipeline.incidents import DENIED, DRILL, INCIDENT, NOTICE, QUESTION, incident_verdict, without_figures
 
 try:
     from pipeline._native import NgramTable
@@ -274,14 +274,14 @@ class SentimentModel:
 
     def score(self, text: str) -> float:
         """-1..1; below 0 leans negative. Shrunk towards 0 when evidence is thin. A reported
-        incident is negative whatever its tone, a drill or a question of when is not, and a notice only
+        incident is negative whatever its tone, a drill, a question or a denied rumour is not, and a notice only
         when the model finds it clearly negative (pipeline/incidents.py)."""
         z, evidence, *_ = self._margin(without_figures(text))
         s = math.tanh(z / 2) * evidence / (evidence + self.evidence_k)
         verdict = incident_verdict(text)
         if verdict == INCIDENT:
             return min(s, self.threshold - INCIDENT_MARGIN)
-        if verdict in (DRILL, QUESTION) or verdict == NOTICE and s >= self.threshold - NOTICE_REACH:
+        if verdict in (DRILL, QUESTION, DENIED) or verdict == NOTICE and s >= self.threshold - NOTICE_REACH:
             return max(s, self.threshold)
         return s
 

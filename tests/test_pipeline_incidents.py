@@ -230,7 +230,7 @@ def test_paid_less_than_neighbours_razed_before_agreement_and_passed_between_des
 @pytest.mark.parametrize("text,verdict", [
     ("村小明年要撤并，娃娃要走十几里山路", "incident"),  # a village school closed
     ("社区卫生服务中心的九价疫苗一直约不到，都说没货", "incident"),
-    ("网传十堰某化工厂发生爆炸，经核实系企业正常放空燃烧", "notice"),  # a rumour denied
+    ("网传十堰某化工厂发生爆炸，经核实系企业正常放空燃烧", "denied"),  # a rumour denied
     ("因供水管线维修，明天8时至18时停水，请居民提前储水", "notice"),  # works given as the cause
     ("启动根治欠薪专项行动，欠薪线索可拨打12345", "notice"),
     ("公布投诉电话12333，欢迎监督", "notice"),  # a desk's line
@@ -438,3 +438,17 @@ def test_a_question_of_when_is_not_negative():
 def test_what_a_school_was_reported_for_is_no_denial():
     assert incident_verdict("一所初中被家长举报周末强制补课，每人收费八百") == "incident"
     assert incident_verdict("欢迎群众举报偷排行为") == "notice"
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("有人说协兴镇出车祸了，我就在镇上，啥子事都没有，大家不要乱传", "denied"),
+    ("网传车站街道一化工厂爆炸，经核实系谣言", "denied"),
+    ("楼盘打骨折了还卖不动，去年买的亏了十几万，心塌了", "notice"),
+])
+def test_a_rumour_denied_and_a_heart_that_sank(text, verdict):
+    assert incident_verdict(text) == verdict
+
+
+def test_a_rumour_denied_is_not_negative():
+    model = SentimentModel.load()
+    assert not model.is_negative(model.score("网传车站街道一化工厂爆炸死了好多人，经核实没有此事，警方提醒不要传播谣言"))
