@@ -335,6 +335,7 @@ def _denied(text: str, start: int, end: int, word: str, clause_start: int) -> bo
     """Denied or prevented before, a programme's name after, a service stop announced ahead, a broken
     thing taken to a repairer, or wages the post says were recovered."""
     # Not denials after all: a firm reported for it (被举报偷排), a delay in the handling itself (处置延误).
+    # (read a little further back, so that "被家长举报" is dropped whole)
     before = _REPORTED_FOR.sub("", text[max(0, start - _DENIAL_REACH - 6):start])[-_DENIAL_REACH:]
     if word == "延误":
         before = before.removesuffix("处置")

@@ -231,6 +231,7 @@ _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
 # Right after another place, these make it where a line of ours goes ("新开西安航线").
 _LINE_TO = frozenset((w,) for w in ("航线", "航班", "直飞", "班列", "专线", "城际", "动车", "高铁", "班车"))
+# Division suffixes: another place's name ending in one may be our name's urban area (阳东|城区, not 东城区).
 _SUFFIX_CHARS = ("省", "市", "县", "区", "镇", "乡", "旗")
 # Right before a name, these make it what something is called ("被称为钢城"), with one of _CALLED_WORLD between.
 _CALLED = frozenset({"称为", "被称为", "称作", "被称作", "号称", "誉为", "被誉为", "人称", "叫做", "被叫做"})

@@ -5,7 +5,8 @@ people write, e.g. 嘉定区 → 嘉定) and jionlp_townships.csv (township / st
 code). Villages (650k rows) are left out: they would multiply the size by 15 for names that are
 mostly common words. Where jionlp folds a district's streets into a placeholder ("区直辖行政区划":
 辽源 西安区, 蚌埠 禹会区) or names them by their office ("兴安社区公共服务站街道": 七台河), the names people
-write come from modood_streets.csv (国家统计局 2023, same county code).
+write come from modood_streets.csv (国家统计局 2023, same county code); so do the streets, towns and
+townships modood lists under a county and jionlp's older list lacks under any form (孔目江街道).
 
 Output (gzip JSON, compact nested lists, names in source order):
     {"format": "yqwatch-divisions-1", "source": ...,
