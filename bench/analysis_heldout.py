@@ -142,13 +142,14 @@ product was run on them):
             qitaihe, round 58 the other seven)
   tongchuan, ezhou, xinyu, lvliang, yangjiang, chuzhou, jiaozuo, panjin — a hundred-and-eighty-ninth to
             hundred-and-ninety-sixth city (陕西 铜川市, 湖北 鄂州市, 江西 新余市, 山西 吕梁市, 广东 阳江市, 安徽 滁州市,
-            河南 焦作市, 辽宁 盘锦市), written like them, first run after round 58 (blind once; read in round 59)
+            河南 焦作市, 辽宁 盘锦市), written like them, first run after round 58 (blind once; read in rounds 59–60)
   shangluo, suizhou, yingtan, heyuan, bozhou, puyang, huludao, wuhai — a hundred-and-ninety-seventh to
             two-hundred-and-fourth city (陕西 商洛市, 湖北 随州市, 江西 鹰潭市, 广东 河源市, 安徽 亳州市, 河南 濮阳市,
             辽宁 葫芦岛市, 内蒙古 乌海市), written like them, first run after round 59 (blind once; read in round 60)
   qingyang, guyuan, guangan, chongzuo, sanmenxia, fushun, shuangyashan, chaozhou — a two-hundred-and-fifth to
             two-hundred-and-twelfth city (甘肃 庆阳市, 宁夏 固原市, 四川 广安市, 广西 崇左市, 河南 三门峡市, 辽宁 抚顺市,
-            黑龙江 双鸭山市, 广东 潮州市), written like them, first run after round 60 (the blind sets)
+            黑龙江 双鸭山市, 广东 潮州市), written like them, first run after round 60 (blind once; round 61 read
+            sanmenxia and guangan: the others are still unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
