@@ -103,37 +103,40 @@ def _without_county(township: str, county: str) -> str:
     return rest if rest != township and len(rest) >= 3 and rest.endswith(("镇", "乡", "街道", "苏木")) else township
 
 
-def _fill_placeholders(towns: dict[str, list[str]], streets_csv: Path) -> None:
-    """Add the streets, towns and townships modood lists under a county whose jionlp list holds a
-    placeholder for its directly administered part (区直辖行政区划) or names its streets by their office
-    (兴安社区公共服务站街道, 东郊办事处街道: people write 兴安街道), not already listed; development
-    zones, community-level units (…社区街道) and modood's own placeholders (直辖村级区划) are no names
-    people write."""
+# In a modood name, these mark a development zone, a community-level unit or a placeholder: no name people write.
+_NOT_WRITTEN = ("直辖", "开发区", "园区", "特殊", "社区")
+
+
+def _modood_names(streets_csv: Path) -> list[tuple[str, str]]:
+    """(county code, name) of every street, town and township modood (国家统计局 2023) lists, read once;
+    development zones, community-level units (…社区街道) and modood's own placeholders (直辖村级区划) left out."""
+    with open(streets_csv, encoding="utf-8", newline="") as f:
+        return [(row["areaCode"], row["name"]) for row in csv.DictReader(f)
+                if row["name"].endswith(("街道", "镇", "乡")) and not any(w in row["name"] for w in _NOT_WRITTEN)]
+
+
+def _fill_placeholders(towns: dict[str, list[str]], modood: list[tuple[str, str]]) -> None:
+    """Add modood's names under a county whose jionlp list holds a placeholder for its directly administered
+    part (区直辖行政区划) or names its streets by their office (兴安社区公共服务站街道, 东郊办事处街道: people
+    write 兴安街道), not already listed."""
     folded = {code for code, names in towns.items()
               if any(w in n for n in names for w in ("直辖", "公共服务站", "办事处", "服务中心", "管理处"))}
-    with open(streets_csv, encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            code, name = row["areaCode"], row["name"]
-            if code in folded and name.endswith(("街道", "镇", "乡")) and "直辖" not in name \
-                    and not any(w in name for w in ("开发区", "园区", "特殊", "社区")) and name not in towns[code]:
-                towns[code].append(name)
+    for code, name in modood:
+        if code in folded and name not in towns[code]:
+            towns[code].append(name)
 
 
-def _add_current_names(towns: dict[str, list[str]], streets_csv: Path, counties: dict[str, str]) -> None:
-    """Add the streets, towns and townships modood (国家统计局 2023) lists under a county that jionlp's
-    older list lacks under any form (孔目江街道, set up in 新余 渝水区 after jionlp's list): a township
-    renamed to another level keeps one entry (刁镇 is not added again as 刁镇街道), and development
-    zones, community-level units and placeholders are no names people write."""
-    with open(streets_csv, encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            code = row["areaCode"]
-            name = _without_county(row["name"], counties.get(code, ""))  # "端州区城东街道" as 城东街道
-            if code not in towns or not name.endswith(("街道", "镇", "乡")) \
-                    or any(w in name for w in ("直辖", "开发区", "园区", "特殊", "社区")):
-                continue
-            known = {n for t in towns[code] for n in (t, town_short(t))}
-            if name not in known and (town_short(name) or name) not in known:
-                towns[code].append(name)
+def _add_current_names(towns: dict[str, list[str]], modood: list[tuple[str, str]], counties: dict[str, str]) -> None:
+    """Add modood's names under a county that jionlp's older list lacks under any form (孔目江街道, set up in
+    新余 渝水区 after jionlp's list): a township renamed to another level keeps one entry (刁镇 is not added
+    again as 刁镇街道)."""
+    for code, name in modood:
+        if code not in towns:
+            continue
+        name = _without_county(name, counties.get(code, ""))  # "端州区城东街道" as 城东街道
+        known = {n for t in towns[code] for n in (t, town_short(t))}
+        if name not in known and (town_short(name) or name) not in known:
+            towns[code].append(name)
 
 
 def build(shared: Path) -> dict:
@@ -142,10 +145,11 @@ def build(shared: Path) -> dict:
     with open(src / "jionlp_townships.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             towns.setdefault(row["county_code"], []).append(_without_county(row["township"], row["county"]))
-    _fill_placeholders(towns, src / "modood_streets.csv")
+    modood = _modood_names(src / "modood_streets.csv")
+    _fill_placeholders(towns, modood)
     with open(src / "jionlp_counties.csv", encoding="utf-8", newline="") as f:
         counties = {row["county_code"]: row["county"] for row in csv.DictReader(f) if row["county_code"]}
-    _add_current_names(towns, src / "modood_streets.csv", counties)
+    _add_current_names(towns, modood, counties)
     provinces: dict[str, list] = {}
     cities: dict[tuple[str, str], list] = {}
     with open(src / "jionlp_counties.csv", encoding="utf-8", newline="") as f:

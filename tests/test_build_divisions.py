@@ -20,7 +20,7 @@ def test_streets_a_placeholder_or_an_office_name_hides_come_from_modood(tmp_path
                        '5,"兴安街道",230902,23,2309\n'
                        '6,"东城街道",110101,11,1101\n', encoding="utf-8")  # jionlp lists this county in full
     towns = {"220403": ["区直辖行政区划", "灯塔镇"], "230902": ["兴安社区公共服务站街道"], "110101": ["东华门街道"]}
-    build_divisions._fill_placeholders(towns, streets)
+    build_divisions._fill_placeholders(towns, build_divisions._modood_names(streets))
     assert towns == {"220403": ["区直辖行政区划", "灯塔镇", "仙城街道"],
                      "230902": ["兴安社区公共服务站街道", "兴安街道"], "110101": ["东华门街道"]}
 
@@ -31,7 +31,9 @@ def test_streets_the_first_source_lacks_under_any_form_come_from_modood(tmp_path
                        '1,"孔目江街道",360502,36,3605\n'  # set up after the first source's list
                        '2,"刁镇街道",370114,37,3701\n'  # 刁镇 renamed a street: already there
                        '3,"高新技术产业开发区",360502,36,3605\n'  # a zone
-                       '4,"新城街道",999999,99,9999\n', encoding="utf-8")  # a county the first source lacks
+                       '4,"新城街道",999999,99,9999\n'  # a county the first source lacks
+                       '5,"渝水区城北街道",360502,36,3605\n', encoding="utf-8")  # its county's name in front
     towns = {"360502": ["城南街道"], "370114": ["刁镇"]}
-    build_divisions._add_current_names(towns, streets, {"360502": "渝水区", "370114": "章丘区"})
-    assert towns == {"360502": ["城南街道", "孔目江街道"], "370114": ["刁镇"]}
+    counties = {"360502": "渝水区", "370114": "章丘区"}
+    build_divisions._add_current_names(towns, build_divisions._modood_names(streets), counties)
+    assert towns == {"360502": ["城南街道", "孔目江街道", "城北街道"], "370114": ["刁镇"]}
