@@ -259,8 +259,10 @@ _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _ANNOUNCED = re.compile("|".join(_SCHEDULED_IN_SENTENCE) + "|因[^，,。；;]{0,6}?(?:检修|维修|改造|施工|切改|迁改)")
 _NONE_BEFORE = re.compile("[没未不无][^，,；;：:]*$")
 _NONE_AFTER = re.compile("[都也]?[没无]")
-# A rumour of an incident denied ("网传化工厂爆炸，官方辟谣：系正常放空燃烧"): nothing happened.
-DEBUNKED = re.compile("辟谣|谣言|传谣|系[^，,。]{0,4}?正常|不实信息|不要乱传|别乱传|没有此事|子虚乌有")
+# A rumour of an incident denied ("网传化工厂爆炸，官方辟谣：系正常放空燃烧", "网传商场着火不实", "经核实是
+# 楼下烧烤店排烟，没有火情"): nothing happened.
+DEBUNKED = re.compile("辟谣|谣言|传谣|系[^，,。]{0,4}?正常|(?<!华而)不实(?!在)|不要乱传|别乱传|没有此事|子虚乌有"
+                      "|核实[^。！？!?\n]{0,24}?(?:没有|并?未发生|并无|无)(?:火情|火灾|起火|爆炸|事故|此事)")
 _EATING = re.compile("吃|喝")
 _SICK = re.compile("医院|呕吐|腹泻|腹痛|送医|就医|抢救|误食|昏迷|身亡|死亡|症状|煤气|一氧化碳|农药|食物中毒|毒蘑菇|不适|住院|急诊")
 _CLAUSE_ENDS = "，,；;。！？!?\n"

@@ -88,6 +88,8 @@ _PLACED_IN = frozenset({"在", "位于", "属于", "隶属"})
 _ACCIDENTS = frozenset({"爆炸", "爆燃", "闪爆", "起火", "着火", "中毒", "窒息"})
 _POLLUTION = "环境保护"
 _FIRES = frozenset({"起火", "着火", "失火", "火灾", "火情", "爆炸", "爆燃", "闪爆"})
+# Words of a road crash, and nothing else about the road.
+_CRASHES = frozenset({"车祸", "交通事故", "相撞", "撞车", "追尾", "侧翻", "翻车", "剐蹭", "刮蹭", "刮擦", "撞倒"})
 _SMOKE = frozenset({"浓烟", "黑烟", "烟尘", "呛人", "呛得", "烧焦味"})
 _SCHOOL = "教育文体"
 _HEALTH = "卫生计生"
@@ -100,6 +102,10 @@ _WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:�
                         r"|(?:工资|工钱|加班费)(?:[^，。！？!?,\n]{0,4}?欠[了着]|[^，。！？!?,\n]{0,8}?"
                         r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退|不给|[都也]?被?(?:扣了|扣光|扣下|压着)|被扣)"
                         r"|[^，。！？!?,\n]{0,4}?(?:一直|老是|总是|又)?(?:拖|晚发))")
+# Money owed for work told by the sum or the months, or fees of hauling and labour kept ("活干完了…欠我八千块",
+# "劳务公司已经欠我们三个月钱了", "司机被拖欠运费快半年了").
+_OWED_FOR_WORK = re.compile(r"欠[了着]?(?:我|我们|工人|大家|他们|俺|咱)[^，。！？!?,\n]{0,8}?[\d一二两三四五六七八九十几百千万半]"
+                            r"[^，。！？!?,\n]{0,3}?(?:块|元|万|个月的?钱)|拖欠[^，。！？!?,\n]{0,6}?(?:运费|劳务费|搬运费)")
 # Flights cancelled or delayed, trains late: a transport disruption, read as the traffic term 停运.
 _SERVICE_DISRUPTED = re.compile(r"航班[^，。！？!?,\n没不未]{0,6}?(?:取消|延误|停飞)"
                                 r"|(?:城际|动车|高铁|列车|火车)[^，。！？!?,\n没不未]{0,8}?(?:晚点|延误)")
@@ -116,18 +122,39 @@ _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱
 _COLLISION = re.compile(r"车[^，。！？!?,\n]{0,6}?撞(?:上|了)|撞(?:上|了)[^，。！？!?,\n]{0,4}?(?:车|行人)")
 # Spoil or rubbish tipped into water or left to wash down, water let out green, red or black ("往金沙江倒弃渣",
 # "渗黄红色的水", "有人开三轮车来倒生活垃圾", "把煤泥水往河沟里放").
-_DUMPED = re.compile(r"弃渣|废渣|放绿水|[黄红绿黑酱蓝]色的水|往[^，。！？!?,\n]{0,4}?(?:倒|排)(?:渣|垃圾)"
+_DUMPED = re.compile(r"弃渣|废渣|放绿水|[黄红绿黑酱蓝]色的水|往[^，。！？!?,\n]{0,4}?(?:倒|排)(?:渣|垃圾)|堆满了?(?:生活)?垃圾"
                      r"|有人[^，。！？!?,\n]{0,10}?倒[^，。！？!?,\n]{0,4}?垃圾"  # not 下楼倒垃圾: a chore
                      r"|(?:煤泥|粪|污|废|黑|臭)水[^，。！？!?,\n]{0,4}?往[^，。！？!?,\n]{0,6}?放")
+# Land taken for a road or a project and not paid for, with whose land and how much between the words
+# ("修路占了我家两分地，…没有任何补偿", "占了地还没给钱"); not 占地面积, the size of a site.
+_LAND_TAKEN = re.compile(r"占[了用]?[^，。！？!?,\n]{0,8}?地(?![方面盘址区铁下位球毯板皮砖])"
+                         r"[^。！？!?]{0,40}?(?:补偿|赔偿|给钱|没给|不给|一分钱?[都也]?没)")
+# A vehicle slid into a ditch or stuck in a thawing road ("好几台车滑到沟里", "校车打滑溜进边沟", "路翻浆，
+# 车陷进去出不来"): the road's fault, a traffic matter, unlike a warning to mind the ice.
+_STUCK_ON_ROAD = re.compile(r"车[^，。！？!?,\n]{0,12}?[滑溜栽冲](?:到|进|下|入)[^，。！？!?,\n]{0,3}?沟"
+                            r"|翻浆|车[^，。！？!?,\n]{0,4}?陷(?:进|在|到)")
+# A facade, a sign, a wall or a crane that fell on cars or people, a machine that crushed a worker
+# ("外墙皮大块脱落，砸坏楼下两辆车", "广告牌被刮倒，砸中路边停的一台车", "操作冲床时手被压伤"): an accident
+# of building or work safety, unlike hail on crops or a tree blown down.
+_STRUCK = re.compile(r"(?:外墙|墙皮|保温层|瓷砖|墙砖|阳台|围墙|院墙|墙体|广告牌|招牌|塔吊|吊车|零件|钢卷)"
+                     r"[^。！？!?\n]{0,24}?(?<!差点)(?<!险些)[砸压](?:坏|中|了|伤|到|扁|凹)"
+                     r"|(?:机器|冲床|车床|设备)[^。！？!?\n]{0,10}?[压夹绞轧]伤")
+# An ambulance that came late, the time between ("打120半个多小时车才到", "救护车四十分钟才到").
+_AMBULANCE_LATE = re.compile(r"(?:救护车|[打拨叫]了?120)[^。！？!?\n]{0,16}?(?:才到|才来|还没到|还没来|迟迟)")
 # (pattern, strings one of which every match holds, the vocabulary term a match counts as, a pattern of
-# posts where it does not): owed, docked or kept pay with who and how much between the words; a flight
-# or train disrupted; a school's dormitory, or a resettlement estate (安置小区, the homes of people
-# moved for demolition), unless builders are at work on it; car park fees (counted as 停车收费标准, not
-# 停车收费: a two-word term also matches across a modifier, and "停车乱收费" at a sight is no traffic matter).
-_READ_AS = ((_WAGE_DEBT, ("工",), "欠工资", None), (_SERVICE_DISRUPTED, ("航班", "晚点", "延误"), "停运", None),
+# posts where it does not): owed, docked or kept pay with who and how much between the words, or money
+# owed for work; a flight or train disrupted; a school's dormitory, or a resettlement estate (安置小区,
+# the homes of people moved for demolition), unless builders are at work on it; car park fees (counted as
+# 停车收费标准, not 停车收费: a two-word term also matches across a modifier, and "停车乱收费" at a sight is
+# no traffic matter); a collision; rubbish or spoil dumped; land taken unpaid; a vehicle slid off or
+# stuck; an ambulance late; a thing that fell on cars or people.
+_READ_AS = ((_WAGE_DEBT, ("工",), "欠工资", None), (_OWED_FOR_WORK, ("欠",), "欠工资", None),
+            (_SERVICE_DISRUPTED, ("航班", "晚点", "延误"), "停运", None),
             (_SCHOOL_DORM, ("宿舍",), "校区宿舍", _BUILDERS), (re.compile("安置小区"), ("安置小区",), "安置房", _BUILDERS),
             (_PARKING_FEES, ("收费",), "停车收费标准", None), (_COLLISION, ("撞",), "车祸", None),
-            (_DUMPED, ("渣", "色的水", "绿水", "垃圾", "放"), "倾倒", None))
+            (_DUMPED, ("渣", "色的水", "绿水", "垃圾", "放"), "倾倒", None), (_LAND_TAKEN, ("占",), "征地", None),
+            (_STUCK_ON_ROAD, ("沟", "翻浆", "陷"), "滑进沟里", None),
+            (_AMBULANCE_LATE, ("救护车", "120"), "救护车才到", None), (_STRUCK, ("砸", "压", "伤"), "砸伤", None))
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
                               r"|[^，。！？!?,\n]{0,8}?堵在?校?门口)")
@@ -564,9 +591,12 @@ class Matcher:
         # 中毒 as a craving for a dish ("吃了一回驴打滚就中毒了"), nobody sick: no poisoning.
         if _SAFETY in subjects and hooked_on_food(text):
             hits = _without(hits, exclusions, "figurative", _SAFETY, {"中毒"})
-        # An accident the post reports as a rumour denied ("网传…爆炸，官方辟谣：系正常放空燃烧"): none happened.
-        if _SAFETY in subjects and DEBUNKED.search(text):
+        # An accident the post reports as a rumour denied ("网传…爆炸，官方辟谣：系正常放空燃烧", "网传大桥发生
+        # 车祸系旧视频"): none happened; a road told only by the crash that never was (and the 交警 who
+        # denied it) is no traffic matter.
+        if (_SAFETY in subjects or _TRAFFIC in subjects) and DEBUNKED.search(text):
             hits = _dropped(hits, exclusions, "debunked", {h.topic_id for h in hits if h.category == _SAFETY})
+            hits = _without(hits, exclusions, "debunked", _TRAFFIC, _CRASHES | {"交警"})
         # People stuck in a lift or a cable car: a breakdown, not a safety accident.
         if subjects == {_SAFETY} and _STUCK_IN.search(text):
             hits = _without(hits, exclusions, "stuck", _SAFETY, {"被困", "困人"})

@@ -452,3 +452,13 @@ def test_a_rumour_denied_and_a_heart_that_sank(text, verdict):
 def test_a_rumour_denied_is_not_negative():
     model = SentimentModel.load()
     assert not model.is_negative(model.score("网传车站街道一化工厂爆炸死了好多人，经核实没有此事，警方提醒不要传播谣言"))
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("网传城东一家超市着火不实，系对面餐馆排烟", "denied"),
+    ("有人发视频说城东一家超市着火，消防部门回应：经核实是隔壁烤肉店排烟，没有火情", "denied"),
+    ("城东一家超市着火，经核实已造成两人受伤", "incident"),  # confirmed: it happened
+    ("这家店的装修华而不实，价格还贵", None),
+])
+def test_a_rumour_said_untrue_or_checked_and_found_nothing(text, verdict):
+    assert incident_verdict(text) == verdict

@@ -625,3 +625,38 @@ def test_a_new_students_dormitory_a_college_s_hail_and_fires_that_did_not_happen
 ])
 def test_coal_slurry_a_grass_fire_graves_moved_and_a_subsidence_zone(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一个乡修通村路占了我家两分地，说是自愿捐地，没有任何补偿", ["demolition", "local"]),
+    ("遵义新建物流园占地三百亩，总投资五亿元", ["local"]),  # the size of a site
+    ("遵义一个镇往县里那条砂石路一开春就翻浆，拉粮的车陷进去出不来", ["traffic", "local"]),
+    ("遵义昨晚下雪，今早好几台车滑到沟里了", ["traffic", "local"]),
+    ("遵义今天下雪了，出门的朋友注意路滑", ["local"]),  # a warning, no accident
+    ("遵义一位老人在家摔倒，家人打了120，四十多分钟车才到", ["health", "local"]),
+    ("遵义一栋老楼外墙皮大块脱落，砸坏了楼下两辆车", ["safety", "local"]),
+    ("遵义一家五金厂工人操作冲床时手被压伤，已送医", ["safety", "local"]),
+    ("遵义一个镇下冰雹，把大棚砸坏了", ["local"]),  # hail on crops
+])
+def test_land_taken_unpaid_a_car_slid_off_an_ambulance_late_and_a_facade_that_fell(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义给人干装修，活干完了老板说房主没给钱，欠我八千块拖了半年", ["wages", "local"]),
+    ("遵义物流园的司机被拖欠运费快半年了", ["wages", "local"]),
+    ("遵义一个养猪场离村子不到五百米，整个村都是猪粪味，臭到没法开窗", ["pollution", "local"]),
+    ("遵义一个镇河边空地堆满了生活垃圾，下雨全冲进河里", ["pollution", "local"]),
+    ("遵义一家小作坊天天烧废塑料，附近的人家都不敢开窗", ["pollution", "local"]),
+])
+def test_money_owed_for_work_pig_manure_rubbish_heaped_and_plastic_burnt(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("网传遵义大桥发生重大车祸系旧视频，交警部门辟谣，当日该路段未发生交通事故", ["local"]),
+    ("网传遵义一商场着火不实，经核实为外墙广告屏的灯光特效", ["local"]),
+    ("遵义大桥发生车祸，交警正在处置", ["traffic", "local"]),
+])
+def test_a_crash_or_fire_denied_as_a_rumour_is_no_subject(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
