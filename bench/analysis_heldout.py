@@ -149,7 +149,10 @@ product was run on them):
   qingyang, guyuan, guangan, chongzuo, sanmenxia, fushun, shuangyashan, chaozhou — a two-hundred-and-fifth to
             two-hundred-and-twelfth city (甘肃 庆阳市, 宁夏 固原市, 四川 广安市, 广西 崇左市, 河南 三门峡市, 辽宁 抚顺市,
             黑龙江 双鸭山市, 广东 潮州市), written like them, first run after round 60 (blind once; round 61 read
-            sanmenxia and guangan: the others are still unread)
+            sanmenxia and guangan, round 62 the other six)
+  jinzhong, bayannur, zhongwei, yunfu, maanshan, dongying, cangzhou, neijiang — a two-hundred-and-thirteenth to
+            two-hundred-and-twentieth city (山西 晋中市, 内蒙古 巴彦淖尔市, 宁夏 中卫市, 广东 云浮市, 安徽 马鞍山市,
+            山东 东营市, 河北 沧州市, 四川 内江市), written like them, first run after round 62 (blind once)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
