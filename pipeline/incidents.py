@@ -91,6 +91,8 @@ INCIDENT_WORDS = (
     "不能刷", "没约上", "没上来", "路况太差", "路况很差", "路况差",
     # A stench that shuts windows, an outbreak, a fee too high, a wait with no end named ("协调到哪年？").
     "臭得", "粪味", "登革热", "收费太高", "到哪年", "等到什么时候",
+    # Smoke that chokes, a child drowned, worms in the food, an appointment got only after days.
+    "呛人", "呛得", "烟呛", "太呛", "淹死", "淹了", "有虫", "吃出虫", "才挂上", "才挂到",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a string every match of it holds.
@@ -177,8 +179,9 @@ _LINES_NAMED = ("投诉电话", "举报电话", "投诉举报电话", "投诉热
 _LINE_PUBLISHED = re.compile("(?:公布|开通|设立|公开)[^，,。；;]{0,20}?$")
 # Right after 投诉, a time limit makes it a desk's procedure ("接到投诉后24小时内处理"), not a complaint made.
 _PROCEDURE = re.compile(r"后?[一二两三四五六七八九十\d]+个?(?:工作日|小时|天|日)内")
-# Right after one, these say there is little of it (噪音很小, 故障率低): praise, not a grievance.
-_SLIGHT = re.compile(r"(?:率|也|都|还|很|较|比较|非常|挺|不算很?)?(?:小|低|少|不大|不明显)")
+# Right after one, these say there is little of it (噪音很小, 故障率低): praise, not a grievance; not
+# who suffers it ("呛得小孩直咳嗽").
+_SLIGHT = re.compile(r"(?:率|也|都|还|很|较|比较|非常|挺|不算很?)?(?:小(?![孩朋学区伙姑])|低|少|不大|不明显)")
 # In the same sentence, these make the incident word a forecast or a warning of what may come.
 _ADVISORY = re.compile("气象台|气象部门|天气预报|注意防范|请注意防|谨防|可能出现|易出现"
                        "|(?:遇到|如有|遇有)[^，。！？!?\n]{0,8}?可以?(?:拨打|到|向)"  # where to turn if it happens

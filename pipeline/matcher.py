@@ -233,10 +233,14 @@ _WEIGHED = re.compile("本来|本想|原本|原打算|纠结|犹豫|还是")
 _CHOSE_ELSEWHERE = re.compile("(?:最后|后来)[^，。！？!?\n]{0,6}?(?:去了|选了|订了|改去|选择了)")
 # After a name that is also a metal, a rank in a game or a membership tier (白银段位, 白银会员).
 _RANKS = ("段位", "会员")
+# Names that are also everyday words of one field, and the words of that field which, in the same
+# sentence, make them that word: 中卫 is a centre back ("国足主力中卫因伤缺席", "业余联赛我踢中卫还是后腰").
+_FOOTBALL = re.compile("足球|国足|球队|球员|联赛|中超|英超|西甲|欧冠|转会|后卫|边卫|前锋|后腰|门将|中场|后防|踢")
+_WORD_SENSES = {"中卫": _FOOTBALL}
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌", "古称", "旧称", "原名", "古名"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
-_PERSON_ROLES = frozenset({"作家", "演员", "歌手", "选手", "球员", "运动员", "导演", "主持人", "画家", "诗人", "教授",
+_PERSON_ROLES = frozenset({"创始人", "董事长", "总裁", "主播", "博主", "网红", "明星", "教练", "作家", "演员", "歌手", "选手", "球员", "运动员", "导演", "主持人", "画家", "诗人", "教授",
                            "博士", "先生", "女士", "记者", "名将", "球星", "同事", "同学", "发小", "室友", "表哥",
                            "表姐", "表弟", "表妹", "堂哥", "堂弟", "班主任", "司机", "网约车司机", "老板", "保安",
                            "律师", "医生", "护士", "民警", "法官", "厨师", "快递员", "快递小哥", "外卖员", "外卖小哥",
@@ -899,6 +903,14 @@ class Matcher:
             if term in self._plates and (not VEHICLE_WORDS.search(text) or one_car(text, s, e)):
                 exclusions.append(f"locality:{term}@非本地车牌")
                 continue
+            # Inside the title of a book, poem, song or drama ("《忆秦娥·娄山关》", "《幸福之路》"); a work called
+            # just that (《天鹅湖》, 《月亮河》) is that work wherever else the post names it.
+            work = next((w for w in works if w[0] < s and e <= w[1]), None)
+            if work is not None:
+                exclusions.append(f"locality:《{term}》")
+                if work[1] - work[0] == len(term) + 2:
+                    named.add(term)
+                continue
             cover = next((x for xs, xe, x in lookalikes if xs <= s and e <= xe), None)
             if cover is not None:
                 exclusions.append(f"locality:{cover}")
@@ -932,13 +944,13 @@ class Matcher:
             if suffix is not None:
                 exclusions.append(f"locality:{term}{suffix}")
                 continue
+            sense = _WORD_SENSES.get(term)
+            if sense is not None and (m := sense.search(text, *_sentence_span(text, s, e))):
+                exclusions.append(f"locality:{term}@{m.group()}")
+                named.add(term)
+                continue
             # A name given to something ("一家叫信丰的物流公司"), a person's given name after a surname or
             # a role ("篮球联赛王崇义砍下三十分", "作家陆良"), or a thing said not to be here: not the place.
-            # Inside the title of a book, poem, song or drama ("《忆秦娥·娄山关》", "《幸福之路》").
-            work = next((w for w in works if w[0] < s and e <= w[1]), None)
-            if work is not None:
-                exclusions.append(f"locality:《{term}》")
-                continue
             i = index.get(s)
             # A product bought online under our name ("网上买的敖汉小米", "网购的儋州黄皮").
             if i and "".join(t for t in tokens[max(0, i - 4):i] if t not in _OPENING_QUOTES).endswith(_BOUGHT_ONLINE):
@@ -1401,6 +1413,13 @@ def _dropped(hits, exclusions: list[str], label: str, drop: set[str]) -> tuple[T
     """`hits` without the topics in `drop`, each reported as "label:<id>"."""
     exclusions += [f"{label}:{tid}" for tid in drop]
     return tuple(h for h in hits if h.topic_id not in drop)
+
+
+def _sentence_span(text: str, s: int, e: int) -> tuple[int, int]:
+    """The start and end of the sentence holding text[s:e]."""
+    start = max(text.rfind(c, 0, s) for c in _SENTENCE_ENDS) + 1
+    ends = [i for c in _SENTENCE_ENDS if (i := text.find(c, e)) >= 0]
+    return start, min(ends, default=len(text))
 
 
 def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:

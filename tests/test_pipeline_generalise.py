@@ -1162,3 +1162,22 @@ def test_our_name_at_the_head_of_another_city_s_is_none():
     lvliang = locality_match("吕梁市", "山西省/吕梁市")
     assert not lvliang("从保定出发，离石家庄还有一百多公里").relevant  # 离|石家庄
     assert lvliang("离石城区明天停水一天").relevant
+
+
+def test_a_city_name_that_is_a_football_position_is_the_position_in_a_football_sentence():
+    zhongwei = locality_match("中卫市", "宁夏回族自治区/中卫市")
+    assert not zhongwei("国足主力中卫伤病告急\n新一期集训名单公布，主力中卫因伤缺席").relevant
+    assert not zhongwei("周末业余联赛，教练让我踢中卫").relevant
+    assert zhongwei("中卫今天下了第一场雪，沙坡头全白了").relevant
+
+
+def test_a_township_name_after_a_founder_is_the_person():
+    jinzhong = locality_match("晋中市", "山西省/晋中市")  # 介休's 张兰镇
+    assert not jinzhong("张兰谈餐饮创业\n一家连锁餐厅的创始人张兰在访谈里谈起当年创业").relevant
+    assert jinzhong("张兰镇今天赶集，古玩街上人很多").relevant
+
+
+def test_a_work_called_just_our_name_is_that_work_wherever_the_post_names_it():
+    dongying = locality_match("东营市", "山东省/东营市", aliases=("天鹅湖",))
+    assert not dongying("芭蕾舞剧天鹅湖巡演\n芭蕾舞剧《天鹅湖》年底将在北京、上海巡演").relevant
+    assert dongying("天鹅湖今天来了一大群天鹅，拍照的人不少").relevant

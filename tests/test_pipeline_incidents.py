@@ -462,3 +462,17 @@ def test_a_rumour_denied_is_not_negative():
 ])
 def test_a_rumour_said_untrue_or_checked_and_found_nothing(text, verdict):
     assert incident_verdict(text) == verdict
+
+
+@pytest.mark.parametrize("text", [
+    "这几天晚上到处烧秸秆，烟呛得县城都能闻见",
+    "村外渠里又淹了一个十来岁的娃娃",
+    "学校食堂的饭菜里有虫，孩子不敢吃",
+    "一到傍晚满街都是烟，呛得小孩直咳嗽，能不能管一管",  # 小孩: who suffers it, not "little of it"
+])
+def test_choking_smoke_a_drowning_and_worms_in_food_are_incidents(text):
+    assert incident_verdict(text) == "incident"
+
+
+def test_little_of_it_after_an_incident_word_is_still_praise():
+    assert incident_verdict("新换的设备噪音很小，邻居都说好") != "incident"
