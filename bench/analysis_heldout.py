@@ -152,7 +152,11 @@ product was run on them):
             sanmenxia and guangan, round 62 the other six)
   jinzhong, bayannur, zhongwei, yunfu, maanshan, dongying, cangzhou, neijiang — a two-hundred-and-thirteenth to
             two-hundred-and-twentieth city (山西 晋中市, 内蒙古 巴彦淖尔市, 宁夏 中卫市, 广东 云浮市, 安徽 马鞍山市,
-            山东 东营市, 河北 沧州市, 四川 内江市), written like them, first run after round 62 (blind once)
+            山东 东营市, 河北 沧州市, 四川 内江市), written like them, first run after round 62 (blind once; round 63
+            read jinzhong, bayannur, zhongwei and dongying: the others are still unread)
+  weihai, baoding, panzhihua, pingdingshan, huainan, turpan, jiangmen, zhoushan — a two-hundred-and-twenty-first to
+            two-hundred-and-twenty-eighth city (山东 威海市, 河北 保定市, 四川 攀枝花市, 河南 平顶山市, 安徽 淮南市,
+            新疆 吐鲁番市, 广东 江门市, 浙江 舟山市), written like them, first run after round 63 (blind once)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
