@@ -158,6 +158,8 @@ _READ_AS = ((_WAGE_DEBT, ("工",), "欠工资", None), (_OWED_FOR_WORK, ("欠",)
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
                               r"|[^，。！？!?,\n]{0,8}?堵在?校?门口)")
+# A sentence telling such a jam.
+_JAM_SENTENCE = re.compile(r"[^。！？!?\n]*(?:" + _SCHOOL_GATE_JAM.pattern + r")[^。！？!?\n]*")
 _SAFETY = "安全生产"
 _SCHOOL_WORKERS = frozenset({"老师", "教师", "培训机构", "辅导班", "学生", "大学生"})
 _CANTEEN_STAFF = _SCHOOL_WORKERS | {"食堂", "学校", "小学", "中学", "高中", "大学", "学院"}  # a contractor's hands
@@ -234,9 +236,10 @@ _CHOSE_ELSEWHERE = re.compile("(?:最后|后来)[^，。！？!?\n]{0,6}?(?:去�
 # After a name that is also a metal, a rank in a game or a membership tier (白银段位, 白银会员).
 _RANKS = ("段位", "会员")
 # Names that are also everyday words of one field, and the words of that field which, in the same
-# sentence, make them that word: 中卫 is a centre back ("国足主力中卫因伤缺席", "业余联赛我踢中卫还是后腰").
+# sentence, make them that word: 中卫 is a centre back ("国足主力中卫因伤缺席", "业余联赛我踢中卫还是后腰"),
+# 攀枝花 the kapok tree ("满山的攀枝花开得通红，当地人说这就是木棉").
 _FOOTBALL = re.compile("足球|国足|球队|球员|联赛|中超|英超|西甲|欧冠|转会|后卫|边卫|前锋|后腰|门将|中场|后防|踢")
-_WORD_SENSES = {"中卫": _FOOTBALL}
+_WORD_SENSES = {"中卫": _FOOTBALL, "攀枝花": re.compile("木棉")}
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌", "古称", "旧称", "原名", "古名"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
@@ -486,7 +489,7 @@ class Matcher:
         topic_hits = self._drill_topics(topic_hits, text, exclusions)
         topic_hits = self._passing_mentions(topic_hits, text, exclusions)
         if loc_relevant and "门" in text and (gate := _SCHOOL_GATE_JAM.search(text)):
-            topic_hits = self._school_gate(topic_hits, _span(*gate.span(), index))
+            topic_hits = self._school_gate(topic_hits, _span(*gate.span(), index), text, exclusions)
         relevant = loc_relevant or bool(topic_hits)
         return MatchResult(relevant, loc_terms, topic_hits, tuple(dict.fromkeys(exclusions)), tokens)
 
@@ -557,14 +560,16 @@ class Matcher:
                 exclusions.append(f"drill:{hit.topic_id}")
         return tuple(kept)
 
-    def _school_gate(self, hits: tuple[TopicHit, ...], span: tuple[int, int]) -> tuple[TopicHit, ...]:
-        """A jam at a school's gate at home time is about the school and the traffic both: the topics
-        of those categories that the post lacks are added, with the gate as their word."""
+    def _school_gate(self, hits: tuple[TopicHit, ...], span: tuple[int, int], text: str,
+                     exclusions: list[str]) -> tuple[TopicHit, ...]:
+        """A jam at a school's gate at home time is a traffic matter: the traffic topics the post lacks
+        are added, with the gate as their word; the school only says where the jam is, so a school
+        topic whose words all stand in the sentences telling the jam is dropped."""
         present = {h.category for h in hits}
         added = [TopicHit(tid, name, category, severity, ("校门口拥堵",), (span,))
                  for tid, name, category, severity, catch_all, *_ in self._rules
-                 if category in (_SCHOOL, _TRAFFIC) and not catch_all and category not in present]
-        return (*reversed(added), *hits)
+                 if category == _TRAFFIC and not catch_all and category not in present]
+        return self._only_in((*added, *hits), text, exclusions, _SCHOOL, _JAM_SENTENCE, "school-gate")
 
     def _passing_mentions(self, hits: tuple[TopicHit, ...], text: str, exclusions: list[str]) -> tuple[TopicHit, ...]:
         """Subjects named only in passing, reported in `exclusions`: pupils or a school only as

@@ -570,7 +570,8 @@ def test_teams_elsewhere_and_archaeology(luoyang, text, relevant):
 
 @pytest.mark.parametrize("text,expected", [
     ("包头一家养殖场欠了十几个工人半年工资", ["wages", "local"]),  # who and how long between 欠 and 工资
-    ("包头一中门口放学堵死\n接孩子的车停满两边。", ["school", "traffic", "local"]),  # a school-gate jam: both
+    ("包头一中门口放学堵死\n接孩子的车停满两边。", ["traffic", "local"]),  # a school-gate jam: traffic
+    ("包头一中门口放学堵死。学校食堂的饭菜也越来越贵", ["school", "traffic", "local"]),  # and a school matter
     ("包头二小门口新装了红绿灯", ["traffic", "local"]),  # no jam: no school topic added
     ("固阳县到村里那段乡道全是坑", ["traffic", "local"]),
 ])
@@ -602,7 +603,7 @@ def test_student_workers_sketchers_and_lacking_facilities(example_match, text, e
 
 @pytest.mark.parametrize("text,expected", [
     ("包头昨天高中同学生日，一起吃了顿饭", ["local"]),  # a classmate, not a school
-    ("包头三十三中放学门口天天堵成一团", ["school", "traffic", "local"]),  # a numbered school's gate
+    ("包头三十三中放学门口天天堵成一团", ["traffic", "local"]),  # a numbered school's gate
     ("包头一处煤矿瓦斯超限，井下人员全部撤出", ["safety", "local"]),
     ("包头一座桥的护栏被货车撞断", ["traffic", "local"]),
     ("包头广场舞音响太吵，老人睡不好", ["pollution", "local"]),
@@ -1181,3 +1182,9 @@ def test_a_work_called_just_our_name_is_that_work_wherever_the_post_names_it():
     dongying = locality_match("东营市", "山东省/东营市", aliases=("天鹅湖",))
     assert not dongying("芭蕾舞剧天鹅湖巡演\n芭蕾舞剧《天鹅湖》年底将在北京、上海巡演").relevant
     assert dongying("天鹅湖今天来了一大群天鹅，拍照的人不少").relevant
+
+
+def test_a_city_name_that_is_a_tree_is_the_tree_where_the_post_says_so():
+    panzhihua = locality_match("攀枝花市", "四川省/攀枝花市")
+    assert not panzhihua("元谋的攀枝花开满山\n三月去元谋，满山的攀枝花开得通红，当地人说这就是木棉").relevant
+    assert panzhihua("攀枝花开展冬季森林防火检查").relevant  # 开展, not 花开

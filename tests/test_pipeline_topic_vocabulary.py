@@ -306,7 +306,7 @@ def test_cooking_fumes_and_drowning(text, expected):
     ("遵义电厂灰场一刮风就扬灰", ["pollution", "local"]),
     ("遵义湘江河面漂满了泡沫盒", ["pollution", "local"]),
     ("遵义每天下班过大桥都要堵二十分钟", ["traffic", "local"]),  # a jam told by how long it lasts
-    ("遵义一中门口放学天天堵", ["school", "traffic", "local"]),
+    ("遵义一中门口放学天天堵", ["traffic", "local"]),  # the school only says where the jam is
     ("遵义一条通村路挖开半年没人修", ["traffic", "local"]),
     ("遵义一水库有人野泳出事", ["safety", "local"]),
     ("遵义一学院学生在奶茶店兼职，老板找理由扣钱", ["wages", "local"]),  # students as workers: wages only
@@ -403,7 +403,7 @@ def test_village_renewal_pay_held_to_quit_fog_on_the_ferry_ultra_low_emissions_a
     ("遵义住院费用医保社保能报多少", ["health", "local"]),
     ("遵义水库上游水面一层绿沫子", ["pollution", "local"]),
     ("遵义山脚下那段路昨晚有辆车撞上了护栏", ["traffic", "local"]),
-    ("遵义一所小学放学接孩子的车堵门口", ["traffic", "school", "local"]),
+    ("遵义一所小学放学接孩子的车堵门口", ["traffic", "local"]),
 ])
 def test_boats_notices_canteen_hands_views_service_desks_and_a_gate_blocked(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
