@@ -153,10 +153,14 @@ product was run on them):
   jinzhong, bayannur, zhongwei, yunfu, maanshan, dongying, cangzhou, neijiang — a two-hundred-and-thirteenth to
             two-hundred-and-twentieth city (山西 晋中市, 内蒙古 巴彦淖尔市, 宁夏 中卫市, 广东 云浮市, 安徽 马鞍山市,
             山东 东营市, 河北 沧州市, 四川 内江市), written like them, first run after round 62 (blind once; round 63
-            read jinzhong, bayannur, zhongwei and dongying: the others are still unread)
+            read jinzhong, bayannur, zhongwei and dongying, round 64 the other four)
   weihai, baoding, panzhihua, pingdingshan, huainan, turpan, jiangmen, zhoushan — a two-hundred-and-twenty-first to
             two-hundred-and-twenty-eighth city (山东 威海市, 河北 保定市, 四川 攀枝花市, 河南 平顶山市, 安徽 淮南市,
-            新疆 吐鲁番市, 广东 江门市, 浙江 舟山市), written like them, first run after round 63 (blind once)
+            新疆 吐鲁番市, 广东 江门市, 浙江 舟山市), written like them, first run after round 63 (blind once; round 64
+            read weihai, baoding, panzhihua and pingdingshan: the others are still unread)
+  yaan, yantai, zhumadian, huzhou, chaoyang, taizhoujs, huizhou, linzhi — a two-hundred-and-twenty-ninth to
+            two-hundred-and-thirty-sixth city (四川 雅安市, 山东 烟台市, 河南 驻马店市, 浙江 湖州市, 辽宁 朝阳市,
+            江苏 泰州市, 广东 惠州市, 西藏 林芝市), written like them, first run after round 64 (blind once)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
