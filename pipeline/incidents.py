@@ -16,7 +16,8 @@ text (character-based like the model, no jieba) and says which, if any, it is:
 - QUESTION: no incident, but someone asking when, where or how ("请问回迁房什么时候分?").
 - DENIED: an incident the post says never happened ("网传…爆炸系谣言", "啥子事都没有，大家不要乱传").
 - NOTICE: no incident, but the framing of a notice, forecast, opening, completion, campaign, custom
-  or story, a figurative use (人气爆炸, 塌房), or an incident word that was denied or prevented.
+  or story, a figurative use (人气爆炸, 塌房), an incident word that was denied or prevented, or a
+  rescue praised as a good deed (见义勇为).
   Only a faint negative model score is lifted (sentiment.py); a clearly angry post stays negative.
 - None: none of these; the model's score stands.
 """
@@ -266,6 +267,10 @@ _NONE_AFTER = re.compile("[都也]?[没无]")
 # 楼下烧烤店排烟，没有火情"): nothing happened.
 DEBUNKED = re.compile("辟谣|谣言|传谣|系[^，,。]{0,4}?正常|(?<!华而)不实(?!在)|不要乱传|别乱传|没有此事|子虚乌有"
                       "|核实[^。！？!?\n]{0,24}?(?:没有|并?未发生|并无|无)(?:火情|火灾|起火|爆炸|事故|此事)")
+# Someone saved and praised for it ("快递员跳进河里救起落水儿童，被评为见义勇为先进个人"): a story of a
+# good deed, not of the danger it ended.
+_RESCUED = re.compile("救起|救上|救下|救人|救出")
+_PRAISED = re.compile("见义勇为|点赞|表彰|锦旗|好市民|英雄|义举|授予|评为|称号|感谢信")
 _EATING = re.compile("吃|喝")
 _SICK = re.compile("医院|呕吐|腹泻|腹痛|送医|就医|抢救|误食|昏迷|身亡|死亡|症状|煤气|一氧化碳|农药|食物中毒|毒蘑菇|不适|住院|急诊")
 _CLAUSE_ENDS = "，,；;。！？!?\n"
@@ -283,7 +288,7 @@ def incident_verdict(text: str) -> str | None:
     """INCIDENT, DRILL, NOTICE or None for `text` (see the module docstring)."""
     text = fold_dialect(text)
     drill_seen = softened = False
-    debunked = None  # looked for once, when an incident word is first found
+    debunked = praised = None  # looked for once, when an incident word is first found
     for m in _incident_matches(text):
         start, end = m.span()
         if _figurative(text, start, end):
@@ -303,7 +308,8 @@ def incident_verdict(text: str) -> str | None:
             continue
         if debunked is None:
             debunked = DEBUNKED.search(text) is not None
-        if debunked or _denied(text, start, end, m.group(), clause_start):
+            praised = _RESCUED.search(text) is not None and _PRAISED.search(text) is not None
+        if debunked or praised or _denied(text, start, end, m.group(), clause_start):
             softened = True
             continue
         return INCIDENT

@@ -118,8 +118,10 @@ _NEW_BUILDING = re.compile("(?:新建|新修|新盖|新)的?(?:学生|教师|师
 # Fees of a car park changed or charged ("东广场停车场下月起调整收费标准"); overcharging at a sight's car
 # park (景区门口停车乱收费) is a grievance against the sight, not traffic.
 _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱)收费")
-# A vehicle that ran into another or into people, said with 撞上/撞了 ("货车撞上一辆电动车"): a road accident.
-_COLLISION = re.compile(r"车[^，。！？!?,\n]{0,6}?撞(?:上|了)|撞(?:上|了)[^，。！？!?,\n]{0,4}?(?:车|行人)")
+# A vehicle that ran into another or into people, said with 撞上/撞了 ("货车撞上一辆电动车") or with 把
+# ("渣土车跑得飞快，今天早上把一个骑电动车的大姐刮倒了"): a road accident.
+_COLLISION = re.compile(r"车[^，。！？!?,\n]{0,6}?撞(?:上|了)|撞(?:上|了)[^，。！？!?,\n]{0,4}?(?:车|行人)"
+                        r"|车[^。！？!?\n]{0,20}?把[^，。！？!?,\n]{0,10}?(?:撞倒|刮倒|撞伤|撞飞)")
 # Spoil or rubbish tipped into water or left to wash down, water let out green, red or black ("往金沙江倒弃渣",
 # "渗黄红色的水", "有人开三轮车来倒生活垃圾", "把煤泥水往河沟里放").
 _DUMPED = re.compile(r"弃渣|废渣|放绿水|[黄红绿黑酱蓝]色的水|往[^，。！？!?,\n]{0,4}?(?:倒|排)(?:渣|垃圾)|堆满了?(?:生活)?垃圾"
@@ -151,7 +153,7 @@ _AMBULANCE_LATE = re.compile(r"(?:救护车|[打拨叫]了?120)[^。！？!?\n]{
 _READ_AS = ((_WAGE_DEBT, ("工",), "欠工资", None), (_OWED_FOR_WORK, ("欠",), "欠工资", None),
             (_SERVICE_DISRUPTED, ("航班", "晚点", "延误"), "停运", None),
             (_SCHOOL_DORM, ("宿舍",), "校区宿舍", _BUILDERS), (re.compile("安置小区"), ("安置小区",), "安置房", _BUILDERS),
-            (_PARKING_FEES, ("收费",), "停车收费标准", None), (_COLLISION, ("撞",), "车祸", None),
+            (_PARKING_FEES, ("收费",), "停车收费标准", None), (_COLLISION, ("撞", "刮"), "车祸", None),
             (_DUMPED, ("渣", "色的水", "绿水", "垃圾", "放"), "倾倒", None), (_LAND_TAKEN, ("占",), "征地", None),
             (_STUCK_ON_ROAD, ("沟", "翻浆", "陷"), "滑进沟里", None),
             (_AMBULANCE_LATE, ("救护车", "120"), "救护车才到", None), (_STRUCK, ("砸", "压", "伤"), "砸伤", None))
@@ -172,6 +174,7 @@ _STUCK_IN = re.compile("电梯|索道|缆车")
 _NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", "下水道堵了", "下水道又堵了", "下水道堵死", "管道堵了", "马桶堵了",
                     "船侧翻", "留意路况", "注意路况", "烟道堵了", "烟囱堵了", "化粪池堵了", "冒充医保", "泵都堵", "泵堵了",
                     "打得全是坑", "砸得全是坑", "打得坑坑洼洼", "砸得坑坑洼洼", "环保车")
+_FRAUD = re.compile("诈骗|骗子|被骗|骗钱|骗了|转账|转钱|安全账户|冒充|自称")
 _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "交通中断", "道路中断", "出行受阻"})
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
 _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花)[^。！？!?\n]*")
@@ -585,9 +588,12 @@ class Matcher:
             hits = self._only_in(hits, text, exclusions, _TRAFFIC, _EVENT_SENTENCE, "event")
         if subjects - {_SCHOOL, _HEALTH}:
             hits = self._only_in(hits, text, exclusions, _HEALTH, _TREATED_SENTENCE, "treated")
-        # 医保 beside 社保 is a service desk's counter ("办社保、医保、户口"), not health care.
+        # 医保 beside 社保 is a service desk's counter ("办社保、医保、户口"), not health care; a caller who
+        # says he is from the 医保 office ("对方自称医保局，说医保卡被冻结，要转钱到安全账户") is a fraud.
         if _HEALTH in subjects and "社保" in text:
             hits = _without(hits, exclusions, "services", _HEALTH, {"医保"})
+        if _HEALTH in subjects and _FRAUD.search(text):
+            hits = _without(hits, exclusions, "fraud", _HEALTH, {"医保", "医保局", "医保卡"})
         # Teachers or students unpaid by a tutoring school or a tea shop, or a contractor's canteen
         # hands or builders at a school: a wages post; the school words only say who worked there
         # ("培训机构关门，老师三个月工资没发", "学校食堂临时工被拖欠工资", "小学新楼施工队没发工资",

@@ -476,3 +476,11 @@ def test_choking_smoke_a_drowning_and_worms_in_food_are_incidents(text):
 
 def test_little_of_it_after_an_incident_word_is_still_praise():
     assert incident_verdict("新换的设备噪音很小，邻居都说好") != "incident"
+
+
+def test_a_rescue_praised_as_a_good_deed_is_no_incident():
+    text = "一名快递员路过河边时看到有人落水，跳进河里救起落水儿童，被评为见义勇为先进个人"
+    assert incident_verdict(text) == "notice"
+    assert incident_verdict("一辆面包车翻进河里，车上三人受伤，被路过的村民救起") == "incident"  # the accident
+    model = SentimentModel.load()
+    assert not model.is_negative(model.score(text))

@@ -660,3 +660,14 @@ def test_money_owed_for_work_pig_manure_rubbish_heaped_and_plastic_burnt(standar
 ])
 def test_a_crash_or_fire_denied_as_a_rumour_is_no_subject(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一条路上渣土车跑得飞快，今天早上把一个骑电动车的大姐刮倒了", ["traffic", "local"]),
+    ("遵义一个乡的村路坑连坑，昨晚一个老头骑三轮车翻沟里了", ["traffic", "local"]),
+    ("遵义那座大桥每天傍晚塞成停车场", ["traffic", "local"]),
+    ("我妈接到电话，对方自称遵义医保局，说她医保卡被冻结，要转钱到安全账户", ["local"]),  # a fraud
+    ("遵义一家诊所冒充病人住院骗医保被查", ["health", "local"]),  # a clinic's fraud is still health care
+])
+def test_a_rider_knocked_down_a_tricycle_in_a_ditch_a_cantonese_jam_and_a_fraud_caller(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
