@@ -157,10 +157,14 @@ product was run on them):
   weihai, baoding, panzhihua, pingdingshan, huainan, turpan, jiangmen, zhoushan — a two-hundred-and-twenty-first to
             two-hundred-and-twenty-eighth city (山东 威海市, 河北 保定市, 四川 攀枝花市, 河南 平顶山市, 安徽 淮南市,
             新疆 吐鲁番市, 广东 江门市, 浙江 舟山市), written like them, first run after round 63 (blind once; round 64
-            read weihai, baoding, panzhihua and pingdingshan: the others are still unread)
+            read weihai, baoding, panzhihua and pingdingshan, round 65 the other four)
   yaan, yantai, zhumadian, huzhou, chaoyang, taizhoujs, huizhou, linzhi — a two-hundred-and-twenty-ninth to
             two-hundred-and-thirty-sixth city (四川 雅安市, 山东 烟台市, 河南 驻马店市, 浙江 湖州市, 辽宁 朝阳市,
-            江苏 泰州市, 广东 惠州市, 西藏 林芝市), written like them, first run after round 64 (blind once)
+            江苏 泰州市, 广东 惠州市, 西藏 林芝市), written like them, first run after round 64 (blind once; round 65
+            read yaan, chaoyang and huizhou: the others are still unread)
+  ziyang, xinxiang, tieling, yangzhou, yulinsx, yichunhlj, jinhua, tangshan — a two-hundred-and-thirty-seventh to
+            two-hundred-and-forty-fourth city (四川 资阳市, 河南 新乡市, 辽宁 铁岭市, 江苏 扬州市, 陕西 榆林市,
+            黑龙江 伊春市, 浙江 金华市, 河北 唐山市), written like them, first run after round 65 (blind once)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
