@@ -94,6 +94,10 @@ INCIDENT_WORDS = (
     "臭得", "粪味", "登革热", "收费太高", "到哪年", "等到什么时候",
     # Smoke that chokes, a child drowned, worms in the food, an appointment got only after days.
     "呛人", "呛得", "烟呛", "太呛", "淹死", "淹了", "有虫", "吃出虫", "才挂上", "才挂到",
+    # A wall fallen in, a school shut overnight, a handover put off again, a "voluntary" class one
+    # cannot refuse, a flat bought for nothing, people left not knowing.
+    "塌了", "塌下来", "突然关门", "突然关停", "又推迟", "推迟交房", "一再推迟", "说是自愿", "这叫自愿", "白买了",
+    "心里没底",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a string every match of it holds.
@@ -353,7 +357,7 @@ def _denied(text: str, start: int, end: int, word: str, clause_start: int) -> bo
     # A one-character denial counts only within the clause ("门都不敢开，苍蝇一大堆" denies nothing);
     # a longer one reaches back over a comma ("没有出现，噪音也小"). A denial before 就 belongs to what
     # was not done first ("没谈好就被推了", "不交就断水断电"), unless only a risk follows ("一不小心就会摔下去").
-    clause = _CLAUSE_BREAK.split(before)[-1]
+    clause = _SOON_AFTER.sub("", _CLAUSE_BREAK.split(before)[-1])
     _, then, rest = clause.rpartition("就")
     if then and not rest.startswith(("会", "可能", "要")):
         clause = rest
@@ -381,6 +385,8 @@ def _denied(text: str, start: int, end: int, word: str, clause_start: int) -> bo
     return word in _SCHEDULABLE and _scheduled(text, start, end, before)
 
 
+# "开学没几周突然关门", "买了没多久就坏了": how soon it happened, not that it did not.
+_SOON_AFTER = re.compile("没(?:几|多久|多长时间|两[天周月年])")
 _REPORTED_FOR = re.compile("被[^，,。；;]{0,4}?举报")  # "被家长举报周末强制补课": what they were reported for
 
 

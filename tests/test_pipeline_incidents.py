@@ -484,3 +484,17 @@ def test_a_rescue_praised_as_a_good_deed_is_no_incident():
     assert incident_verdict("一辆面包车翻进河里，车上三人受伤，被路过的村民救起") == "incident"  # the accident
     model = SentimentModel.load()
     assert not model.is_negative(model.score(text))
+
+
+@pytest.mark.parametrize("text", [
+    "老矿工宿舍一栋平房的后墙昨晚塌了，房子真不能住了",
+    "一家民办幼儿园开学没几周突然关门，家长刚交的保教费没退",  # 没几周: how soon, not a denial
+    "高三寒假又要补课，说是自愿，不去的班主任挨个打电话",
+    "今年学区划片又变了，买的学区房白买了",
+])
+def test_a_wall_fallen_a_school_shut_soon_after_term_began_and_a_voluntary_class_are_incidents(text):
+    assert incident_verdict(text) == "incident"
+
+
+def test_a_denial_before_an_incident_word_still_denies_it():
+    assert incident_verdict("这条路修好以后没塌过，大家放心走") != "incident"
