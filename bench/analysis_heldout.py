@@ -164,7 +164,11 @@ product was run on them):
             read yaan, chaoyang and huizhou: the others are still unread)
   ziyang, xinxiang, tieling, yangzhou, yulinsx, yichunhlj, jinhua, tangshan — a two-hundred-and-thirty-seventh to
             two-hundred-and-forty-fourth city (四川 资阳市, 河南 新乡市, 辽宁 铁岭市, 江苏 扬州市, 陕西 榆林市,
-            黑龙江 伊春市, 浙江 金华市, 河北 唐山市), written like them, first run after round 65 (blind once)
+            黑龙江 伊春市, 浙江 金华市, 河北 唐山市), written like them, first run after round 65 (blind once; round 66
+            read xinxiang, yulinsx, yichunhlj and tangshan: the others are still unread)
+  benxi, xuzhou, jiaxing, shigatse, jilin, luoyang, foshan, zhuhai — a two-hundred-and-forty-fifth to
+            two-hundred-and-fifty-second city (辽宁 本溪市, 江苏 徐州市, 浙江 嘉兴市, 西藏 日喀则市, 吉林 吉林市,
+            河南 洛阳市, 广东 佛山市, 广东 珠海市), written like them, first run after round 66 (blind once)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
