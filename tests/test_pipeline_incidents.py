@@ -497,4 +497,5 @@ def test_a_wall_fallen_a_school_shut_soon_after_term_began_and_a_voluntary_class
 
 
 def test_a_denial_before_an_incident_word_still_denies_it():
-    assert incident_verdict("这条路修好以后没塌过，大家放心走") != "incident"
+    assert incident_verdict("这次暴雨村里的老房子好在没塌下来，大家放心") != "incident"
+    assert incident_verdict("这次暴雨村里的老房子塌下来一间") == "incident"
