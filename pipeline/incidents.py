@@ -421,10 +421,16 @@ def hooked_on_food(text: str) -> bool:
     return bool(_EATING.search(text)) and not _SICK.search(text)
 
 
-def _sentence(text: str, start: int, end: int) -> str:
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The start and end of the sentence holding text[start:end]."""
     left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     right = _SENTENCE_END.search(text, end)
-    return text[left:right.start() if right else len(text)]
+    return left, right.start() if right else len(text)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left, right = sentence_span(text, start, end)
+    return text[left:right]
 
 
 def _drill_topic(text: str) -> bool:

@@ -55,7 +55,7 @@ import ahocorasick
 
 from pipeline.divisions import (DivisionTree, ancestor_names, bearers, common_names, distinct_county_names,
                                 place_names, province_names)
-from pipeline.incidents import DEBUNKED, DRILL_WORDS, FIGURATIVE, hooked_on_food, is_drill
+from pipeline.incidents import DEBUNKED, DRILL_WORDS, FIGURATIVE, hooked_on_food, is_drill, sentence_span
 from pipeline.normalize import Normalizer, compact
 from pipeline.plates import VEHICLE_WORDS, one_car
 from pipeline.segment import offsets
@@ -957,7 +957,7 @@ class Matcher:
                 exclusions.append(f"locality:{term}{suffix}")
                 continue
             sense = _WORD_SENSES.get(term)
-            if sense is not None and (m := sense.search(text, *_sentence_span(text, s, e))):
+            if sense is not None and (m := sense.search(text, *sentence_span(text, s, e))):
                 exclusions.append(f"locality:{term}@{m.group()}")
                 named.add(term)
                 continue
@@ -1425,13 +1425,6 @@ def _dropped(hits, exclusions: list[str], label: str, drop: set[str]) -> tuple[T
     """`hits` without the topics in `drop`, each reported as "label:<id>"."""
     exclusions += [f"{label}:{tid}" for tid in drop]
     return tuple(h for h in hits if h.topic_id not in drop)
-
-
-def _sentence_span(text: str, s: int, e: int) -> tuple[int, int]:
-    """The start and end of the sentence holding text[s:e]."""
-    start = max(text.rfind(c, 0, s) for c in _SENTENCE_ENDS) + 1
-    ends = [i for c in _SENTENCE_ENDS if (i := text.find(c, e)) >= 0]
-    return start, min(ends, default=len(text))
 
 
 def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
