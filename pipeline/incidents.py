@@ -268,9 +268,10 @@ _ANNOUNCED = re.compile("|".join(_SCHEDULED_IN_SENTENCE) + "|因[^，,。；;]{0
 _NONE_BEFORE = re.compile("[没未不无][^，,；;：:]*$")
 _NONE_AFTER = re.compile("[都也]?[没无]")
 # A rumour of an incident denied ("网传化工厂爆炸，官方辟谣：系正常放空燃烧", "网传商场着火不实", "经核实是
-# 楼下烧烤店排烟，没有火情"): nothing happened.
+# 楼下烧烤店排烟，没有火情", "网传湖里有人落水 实为假人"): nothing happened.
 DEBUNKED = re.compile("辟谣|谣言|传谣|系[^，,。]{0,4}?正常|(?<!华而)不实(?!在)|不要乱传|别乱传|没有此事|子虚乌有"
-                      "|核实[^。！？!?\n]{0,24}?(?:没有|并?未发生|并无|无)(?:火情|火灾|起火|爆炸|事故|此事)")
+                      "|核实[^。！？!?\n]{0,24}?(?:没有|并?未发生|并无|无)(?:火情|火灾|起火|爆炸|事故|此事)"
+                      "|(?:网传|传言|传闻)[^。！？!?\n]{0,24}?(?:实为|实则|其实是|原来是)")
 # Someone saved and praised for it ("快递员跳进河里救起落水儿童，被评为见义勇为先进个人"): a story of a
 # good deed, not of the danger it ended.
 _RESCUED = re.compile("救起|救上|救下|救人|救出")

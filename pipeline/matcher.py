@@ -67,6 +67,7 @@ ROAD_WORDS = ("大道", "大街", "胡同", "路", "街", "巷", "弄", "道")
 # Right after another place, these make it part of a street's or school's name, and such a street or
 # school is in ours ("拉萨北京中路", "江苏实验中学"). Not 道: 湖南|道|县.
 _NAME_PART_AFTER = frozenset((w,) for w in ("大道", "大街", "路", "街", "巷", "中路", "东路", "西路", "南路", "北路",
+                                            "一路", "二路", "三路", "四路", "五路", "六路",
                                             "路口", "街口",  # "新华路北京路口": a crossing of our 北京路
                                             "实验", "实验中学", "实验小学", "实验学校",
                                             "会馆", "大堤"))  # 黄州会馆 in any old town, 沅江大堤: a river's
@@ -95,12 +96,15 @@ _SCHOOL = "教育文体"
 _HEALTH = "卫生计生"
 _TRAFFIC = "交通运输"
 _WAGES = "劳动和社会保障"
+_DEMOLITION = "城乡建设"
 # Pay owed, docked, half paid or kept, with who and how much between the words ("欠了十几个工人半年工资",
 # "扣了一个月工资", "只发一半工资", "三个月工资一分没拿到", "工资还没拿到", "押金和工资都不退", "工资一直拖",
-# "工资又晚发了").
-_WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:了|掉)?|只发了?)[^，。！？!?,\n]{0,14}?发?(?:工资|工钱|加班费)"
+# "工资又晚发了", "半年只拿到一半工资", "工资也扣着"); in the north-east pay is 开资 ("每个月只开一半资").
+_WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:了|掉)?|只发了?|只(?:拿|领)到了?|少发了?)"
+                        r"[^，。！？!?,\n]{0,14}?发?(?:工资|工钱|加班费)"
+                        r"|(?:只|少|没|不|才)开[^，。！？!?,\n]{0,4}?资(?![金料格源产本质讯])|开不出资"
                         r"|(?:工资|工钱|加班费)(?:[^，。！？!?,\n]{0,4}?欠[了着]|[^，。！？!?,\n]{0,8}?"
-                        r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退|不给|[都也]?被?(?:扣了|扣光|扣下|压着)|被扣)"
+                        r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退|不给|[都也]?被?(?:扣了|扣光|扣下|扣着|压着)|被扣)"
                         r"|[^，。！？!?,\n]{0,4}?(?:一直|老是|总是|又)?(?:拖|晚发))")
 # Money owed for work told by the sum or the months, or fees of hauling and labour kept ("活干完了…欠我八千块",
 # "劳务公司已经欠我们三个月钱了", "司机被拖欠运费快半年了").
@@ -123,22 +127,26 @@ _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱
 _COLLISION = re.compile(r"车[^，。！？!?,\n]{0,6}?撞(?:上|了)|撞(?:上|了)[^，。！？!?,\n]{0,4}?(?:车|行人)"
                         r"|车[^。！？!?\n]{0,20}?把[^，。！？!?,\n]{0,10}?(?:撞倒|刮倒|撞伤|撞飞)")
 # Spoil or rubbish tipped into water or left to wash down, water let out green, red or black ("往金沙江倒弃渣",
-# "渗黄红色的水", "有人开三轮车来倒生活垃圾", "把煤泥水往河沟里放").
+# "渗黄红色的水", "有人开三轮车来倒生活垃圾", "把煤泥水往河沟里放", "脏水顺着排水沟往河里淌").
 _DUMPED = re.compile(r"弃渣|废渣|放绿水|[黄红绿黑酱蓝]色的水|往[^，。！？!?,\n]{0,4}?(?:倒|排)(?:渣|垃圾)|堆满了?(?:生活)?垃圾"
                      r"|有人[^，。！？!?,\n]{0,10}?倒[^，。！？!?,\n]{0,4}?垃圾"  # not 下楼倒垃圾: a chore
-                     r"|(?:煤泥|粪|污|废|黑|臭)水[^，。！？!?,\n]{0,4}?往[^，。！？!?,\n]{0,6}?放")
+                     r"|(?:煤泥|粪|污|废|黑|臭|脏)水[^，。！？!?,\n]{0,10}?往[^，。！？!?,\n]{0,6}?(?:放|淌|流)")
 # Land taken for a road or a project and not paid for, with whose land and how much between the words
 # ("修路占了我家两分地，…没有任何补偿", "占了地还没给钱"); not 占地面积, the size of a site.
 _LAND_TAKEN = re.compile(r"占[了用]?[^，。！？!?,\n]{0,8}?地(?![方面盘址区铁下位球毯板皮砖])"
                          r"[^。！？!?]{0,40}?(?:补偿|赔偿|给钱|没给|不给|一分钱?[都也]?没)")
 # A vehicle slid into a ditch or stuck in a thawing road ("好几台车滑到沟里", "校车打滑溜进边沟", "路翻浆，
-# 车陷进去出不来"): the road's fault, a traffic matter, unlike a warning to mind the ice.
+# 车陷进去出不来", "村道没路灯，骑摩托的小伙子拐弯没看清掉进河里"): the road's fault, a traffic matter,
+# unlike a warning to mind the ice.
 _STUCK_ON_ROAD = re.compile(r"车[^，。！？!?,\n]{0,12}?[滑溜栽冲](?:到|进|下|入)[^，。！？!?,\n]{0,3}?沟"
+                            r"|骑(?:摩托|电动车|电瓶车|三轮|自行车)[^。！？!?\n]{0,16}?[摔掉栽翻冲](?:到|进|下|入)了?"
+                            r"[^，。！？!?,\n]{0,3}?(?:沟|河|塘)"
                             r"|翻浆|车[^，。！？!?,\n]{0,4}?陷(?:进|在|到)")
 # A facade, a sign, a wall or a crane that fell on cars or people, a machine that crushed a worker
-# ("外墙皮大块脱落，砸坏楼下两辆车", "广告牌被刮倒，砸中路边停的一台车", "操作冲床时手被压伤"): an accident
+# ("外墙皮大块脱落，砸坏楼下两辆车", "广告牌被刮倒，砸中路边停的一台车", "山上掉下落石，砸中一辆越野车",
+# "操作冲床时手被压伤"): an accident
 # of building or work safety, unlike hail on crops or a tree blown down.
-_STRUCK = re.compile(r"(?:外墙|墙皮|保温层|瓷砖|墙砖|阳台|围墙|院墙|墙体|广告牌|招牌|塔吊|吊车|零件|钢卷)"
+_STRUCK = re.compile(r"(?:外墙|墙皮|保温层|瓷砖|墙砖|阳台|围墙|院墙|墙体|广告牌|招牌|塔吊|吊车|零件|钢卷|落石|滚石|山石)"
                      r"[^。！？!?\n]{0,24}?(?<!差点)(?<!险些)[砸压](?:坏|中|了|伤|到|扁|凹)"
                      r"|(?:机器|冲床|车床|设备)[^。！？!?\n]{0,10}?[压夹绞轧]伤")
 # An ambulance that came late, the time between ("打120半个多小时车才到", "救护车四十分钟才到").
@@ -150,14 +158,14 @@ _AMBULANCE_LATE = re.compile(r"(?:救护车|[打拨叫]了?120)[^。！？!?\n]{
 # 停车收费标准, not 停车收费: a two-word term also matches across a modifier, and "停车乱收费" at a sight is
 # no traffic matter); a collision; rubbish or spoil dumped; land taken unpaid; a vehicle slid off or
 # stuck; an ambulance late; a thing that fell on cars or people.
-_READ_AS = ((_WAGE_DEBT, ("工",), "欠工资", None), (_OWED_FOR_WORK, ("欠",), "欠工资", None),
+_READ_AS = ((_WAGE_DEBT, ("工", "资"), "欠工资", None), (_OWED_FOR_WORK, ("欠",), "欠工资", None),
             (_SERVICE_DISRUPTED, ("航班", "晚点", "延误"), "停运", None),
             (_SCHOOL_DORM, ("宿舍",), "校区宿舍", _BUILDERS), (re.compile("安置小区"), ("安置小区",), "安置房", _BUILDERS),
             (_PARKING_FEES, ("收费",), "停车收费标准", None), (_COLLISION, ("撞", "刮"), "车祸", None),
-            (_DUMPED, ("渣", "色的水", "绿水", "垃圾", "放"), "倾倒", None), (_LAND_TAKEN, ("占",), "征地", None),
-            (_STUCK_ON_ROAD, ("沟", "翻浆", "陷"), "滑进沟里", None),
+            (_DUMPED, ("渣", "色的水", "绿水", "垃圾", "放", "淌", "流"), "倾倒", None), (_LAND_TAKEN, ("占",), "征地", None),
+            (_STUCK_ON_ROAD, ("沟", "翻浆", "陷", "骑"), "滑进沟里", None),
             (_AMBULANCE_LATE, ("救护车", "120"), "救护车才到", None), (_STRUCK, ("砸", "压", "夹伤", "绞伤", "轧伤"), "砸伤", None))
-_SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|学院|幼儿园|[一二三四五六七八九十]+[中小])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
+_SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|高中|初中|学院|幼儿园|[一二三四五六七八九十]+[中小高])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
                               r"|[^，。！？!?,\n]{0,8}?堵在?校?门口)")
 # A sentence telling such a jam.
@@ -166,14 +174,26 @@ _SAFETY = "安全生产"
 _SCHOOL_WORKERS = frozenset({"老师", "教师", "培训机构", "辅导班", "学生", "大学生"})
 _CANTEEN_STAFF = _SCHOOL_WORKERS | {"食堂", "学校", "小学", "中学", "高中", "大学", "学院"}  # a contractor's hands
 _STUCK_IN = re.compile("电梯|索道|缆车")
+# A drain, a pipe or a toilet that keeps clogging ("下水道三天两头堵"), in a post that names no road or vehicle:
+# its 堵 is no traffic jam.
+_DRAINS = re.compile("下水道|下水管|排水管|管道|马桶|烟道|化粪池")
+_ROADS = re.compile("车|路|交通|红绿灯|公交|高峰")
+# A smell in food ("孩子说食堂饭菜有股怪味"): a food complaint, no pollution.
+_FOOD_SMELL = re.compile(r"[^。！？!?，,；;\n]*(?:饭菜|饭|菜|食物|肉|奶|面包|外卖|盒饭|餐)(?![城厂场园地])[^。！？!?，,；;\n]{0,3}?"
+                         r"(?:怪味|异味|臭味|酸味|馊味)[^。！？!?，,；;\n]*")
+_SMELLS = frozenset({"怪味", "异味", "臭味", "酸味", "馊味"})
+# Money said unpaid with no word of work ("养殖场被当违建拆了，一分没给"): in a demolition post, compensation.
+_UNPAID = frozenset({"一分没给", "不给钱", "没拿到钱", "没发钱", "一分没结", "没结钱"})
+_WORK = re.compile("工资|工钱|干活|打工|上班|薪|劳务|工人|工地")
 # Phrases in which a topic word names something besides its topic, looked over like FIGURATIVE ones:
 # a rabies shot after a dog bite is first aid (the bite is the post's subject, not health care); a
 # blocked drain, flue or septic tank is no traffic jam, a boat capsized no road accident, a notice's
 # "mind the roads" no traffic; a caller posing as the 医保 office is a fraud, not health care; a clogged
-# pump and fruit pitted by hail are no road trouble, a scenic area's shuttle (环保车) no pollution.
+# pump and fruit pitted by hail are no road trouble, a scenic area's shuttle (环保车) no pollution, a
+# college for the retired (老年大学) no school.
 _NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", "下水道堵了", "下水道又堵了", "下水道堵死", "管道堵了", "马桶堵了",
                     "船侧翻", "留意路况", "注意路况", "烟道堵了", "烟囱堵了", "化粪池堵了", "冒充医保", "泵都堵", "泵堵了",
-                    "打得全是坑", "砸得全是坑", "打得坑坑洼洼", "砸得坑坑洼洼", "环保车")
+                    "打得全是坑", "砸得全是坑", "打得坑坑洼洼", "砸得坑坑洼洼", "环保车", "老年大学")
 _FRAUD = re.compile("诈骗|骗子|被骗|骗钱|骗了|转账|转钱|安全账户|冒充|自称")
 _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "交通中断", "道路中断", "出行受阻"})
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
@@ -181,7 +201,8 @@ _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比�
 # A clause that takes the hurt to hospital: the hospital in it is where they went, not the subject.
 _TREATED_SENTENCE = re.compile(r"[^。！？!?，,；;\n]*(?:送往|送到|送至|送进|送医|已送|就医|抢救|救治|观察|治疗)[^。！？!?，,；;\n]*")
 # A sentence that tells of a visit or a ticket: pupils and schools in it are visitors.
-_VISIT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:参观|研学|祭扫|游学|写生|半价|免票|门票|纪念活动|献花|默哀|升旗仪式)[^。！？!?\n]*")
+_VISIT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:参观|研学|祭扫|游学|写生|半价|免票|门票|纪念活动|献花|默哀|升旗仪式"
+                             r"|凭学生证|凭证件)[^。！？!?\n]*")
 # Countries whose name sets a post abroad like another province does ("日本五井站" is in 千叶, not a
 # township of ours). Not 蒙古: a token of 内蒙古's posts too.
 FOREIGN_COUNTRIES = frozenset({
@@ -201,7 +222,9 @@ FOREIGN_COUNTRIES = frozenset({
 _REGIONS_ABROAD = frozenset({"欧洲", "北欧", "西欧", "东欧", "南欧", "非洲", "北美", "南美", "中东", "中亚", "东南亚"})
 # Words that bring something to the place after them ("北京专家来洛阳", "游客在洛阳"), and the ends of
 # tokens that name a shop, stall or building (面馆, 火烧店, 档口, 阁: "曲阜孔庙<our district>阁").
-_MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游"})
+_CAME_TO = frozenset({"到", "来", "赴", "来到", "抵", "抵达", "走进"})  # people who came to one of our places
+_MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游", "过去",
+                         "过来"})
 _NAMED_ENDS = ("店", "馆", "档口", "摊", "摊位", "餐厅", "饭庄", "铺", "阁", "楼", "寺", "庙", "殿", "塔")
 # The past: dynasties and eras, the classics and the words of history writing.
 _HISTORY = re.compile("|".join((
@@ -613,9 +636,21 @@ class Matcher:
         if (_SAFETY in subjects or _TRAFFIC in subjects) and DEBUNKED.search(text):
             hits = _dropped(hits, exclusions, "debunked", {h.topic_id for h in hits if h.category == _SAFETY})
             hits = _without(hits, exclusions, "debunked", _TRAFFIC, _CRASHES | {"交警"})
-        # People stuck in a lift or a cable car: a breakdown, not a safety accident.
-        if subjects == {_SAFETY} and _STUCK_IN.search(text):
+        # People stuck in a lift or a cable car that stopped: a breakdown, neither a safety accident nor
+        # a transport service halted.
+        if subjects and subjects <= {_SAFETY, _TRAFFIC} and _STUCK_IN.search(text):
             hits = _without(hits, exclusions, "stuck", _SAFETY, {"被困", "困人"})
+            hits = _without(hits, exclusions, "stuck", _TRAFFIC, {"停运"})
+        # A septic tank where workers were gassed: a work accident, not a pollution post.
+        if _SAFETY in subjects and _POLLUTION in subjects and re.search("中毒|窒息", text):
+            hits = _without(hits, exclusions, "accident", _POLLUTION, {"化粪池"})
+        if _POLLUTION in subjects:
+            hits = self._only_in(hits, text, exclusions, _POLLUTION, _FOOD_SMELL, "food") \
+                if all(set(h.words) <= _SMELLS for h in hits if h.category == _POLLUTION) else hits
+        if _TRAFFIC in subjects and _DRAINS.search(text) and not _ROADS.search(text):
+            hits = _without(hits, exclusions, "drain", _TRAFFIC, {w for h in hits for w in h.words if "堵" in w})
+        if _WAGES in subjects and _DEMOLITION in subjects and not _WORK.search(text):
+            hits = _without(hits, exclusions, "compensation", _WAGES, _UNPAID)
         return hits
 
     @staticmethod
@@ -1003,10 +1038,11 @@ class Matcher:
             # Our city's own name in a run of other cities is a list ("哈尔滨长春四平明天降温"), not a
             # place inside the one before it ("上海遵义商场"; "江苏台州姜堰": 泰州 mistyped).
             if role != ANCHOR and self._after_another_place(tokens, i) \
-                    and not (term in self._own_names and self._in_a_list(tokens, i, index.get(e))):
+                    and not (term in self._own_names and self._in_a_list(tokens, i, index.get(e))) \
+                    and not (before.endswith(("河", "江")) and text.startswith("段", e)):  # 太子河|溪湖|段: its stretch here
                 exclusions.append(f"locality:{before}{term}")
-                if term in self._minor or term in self._aliases:
-                    named.add(term)  # "苏州金鸡湖 … 金鸡湖两艘游船": that place's namesake throughout
+                if term not in self._own_names:
+                    named.add(term)  # "苏州金鸡湖 … 金鸡湖两艘游船", "辽宁凤城": that place's namesake throughout
                 continue
             # ... or placed in another one right after: "东湖区在南昌", "临江县位于赣州".
             j = index.get(e)
@@ -1041,15 +1077,18 @@ class Matcher:
             away = {hit: place for hit in kept if hit[2] in self._aliases
                     and (place := self._landmark_elsewhere(tokens, index.get(hit[0]))) is not None}
             exclusions += [f"locality:{term}@{place}" for (_, _, term, _), place in away.items()]
-            kept = [hit for hit in kept if hit not in away]
+            away_names = {hit[2] for hit in away}  # "射洪金华山 … 四川射洪的金华山": the namesake throughout
+            kept = [hit for hit in kept if hit[2] not in away_names]
         # A post that names another city or province and none of our own city-level names is set
         # there: our township names and shared county names in it are namesakes ("广元旺苍县东河").
         # A post about a service of ours (医保, 社保, 户口) is ours wherever the care is sought
         # ("我是丰宁县的医保，孩子要去北京儿童医院看病"); this and the next two rules look it up
         # last, so only for a post they would set elsewhere.
+        # Not when people come to one of our places ("广东医疗专家到米林义诊"): the visit is here.
+        came = any((i := index.get(s)) and tokens[i - 1] in _CAME_TO for s, *_ in kept)
         if self._minor and any(role in (STRONG, WEAK) and term in self._minor for *_, term, role in kept) \
                 and not any(role in (STRONG, ANCHOR) and term not in self._minor for *_, term, role in kept) \
-                and not _OUR_SERVICES.search(text):
+                and not _OUR_SERVICES.search(text) and not came:
             inside = {k for k, p in enumerate(starts[:-1]) if any(s <= p < e for s, e, *_ in kept)}
             elsewhere = self._first_elsewhere(tokens, inside)
             if elsewhere is not None:
@@ -1060,7 +1099,7 @@ class Matcher:
         # after us ("北京一家小馆开业 … 一家<our city>羊杂碎小馆").
         # Not when the body lists our city with others ("福州、宁德、南平等地有暴雨"): news of each.
         if title_end and kept and all(s >= title_end or term in self._minor for s, _, term, _ in kept) \
-                and not _OUR_SERVICES.search(text) \
+                and not _OUR_SERVICES.search(text) and not came \
                 and not any(term in self._own_names and self._listed(tokens, index.get(s), index.get(e))
                             for s, e, term, _ in kept):
             # the first other place the title names, not as a destination ("增开至银川城际列车", "新开西安航线")
@@ -1103,9 +1142,11 @@ class Matcher:
         return self._counted(kept, text, exclusions, placed=placed)
 
     def _renamed_town(self, term: str, level: str) -> bool:
-        """Whether term+level is our township under a level the data does not give it yet: towns become
-        街道 and 乡 become 镇 ("视高街道" for our 视高镇), and no division in China bears that name."""
-        return level in _TOWN_LEVELS and any(term + other in self._loc_roles for other in _TOWN_LEVELS) \
+        """Whether term+level is our township or county under a level the data does not give it yet: towns
+        become 街道 and 乡 become 镇 ("视高街道" for our 视高镇), counties become cities or districts ("米林市"
+        for our 米林县), and no division in China bears that name."""
+        return (level in _TOWN_LEVELS and any(term + other in self._loc_roles for other in _TOWN_LEVELS)
+                or level in ("市", "区") and any(term + old in self._loc_roles for old in ("县", "旗"))) \
             and not bearers(term + level)
 
     def _counted(self, kept, text: str, exclusions: list[str], alone: bool = False,
@@ -1166,6 +1207,8 @@ class Matcher:
         if tokens[k + 1:k + 2] in _TOWNSHIP_AFTER:  # "白银|乡": a township of that name, not the city
             return False
         if k and tokens[k - 1] in _CLASSIFIERS:  # "那段黑河": a river, not the city 黑河
+            return False
+        if any(t.startswith("援") for t in tokens[k + 1:k + 3]):  # "广东医疗援藏专家": where the aid comes from
             return False
         if tok[0] in "和与跟同" and tok.endswith("县") and tokens[k + 1:k + 2] \
                 and tokens[k + 1].startswith(_COUNTY_OFFICES):  # "家属和县医院": and the county hospital

@@ -1188,3 +1188,36 @@ def test_a_city_name_that_is_a_tree_is_the_tree_where_the_post_says_so():
     panzhihua = locality_match("攀枝花市", "四川省/攀枝花市")
     assert not panzhihua("元谋的攀枝花开满山\n三月去元谋，满山的攀枝花开得通红，当地人说这就是木棉").relevant
     assert panzhihua("攀枝花开展冬季森林防火检查").relevant  # 开展, not 花开
+
+
+def test_a_county_that_became_a_city_is_ours_under_its_new_level():
+    linzhi = locality_match("林芝市", "西藏自治区/林芝市")  # the data still has 米林县
+    assert linzhi("米林市人民医院今天开展义诊").relevant
+    jiangmen = locality_match("江门市", "广东省/江门市")  # 恩平 is a city already: 恩平区 is someone else's
+    assert not jiangmen("恩平区的韩屋村游客很多").relevant
+
+
+def test_where_aid_comes_from_and_visitors_who_came_here_do_not_set_the_post_elsewhere():
+    linzhi = locality_match("林芝市", "西藏自治区/林芝市")
+    assert linzhi("第三批山东援藏干部抵达林芝").relevant
+    assert linzhi("上海眼科专家到米林义诊\n上海一家医院的眼科专家周末到米林义诊").relevant
+
+
+def test_a_name_placed_in_another_province_once_is_that_place_throughout_the_post():
+    config = {"locality": {"name": "泰州市", "terms": ["泰州", "凤城"], "divisions": ["江苏省/泰州市"]},
+              "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    match = lambda text: matcher.match(text, segmenter.cut)  # noqa: E731
+    assert not match("凤城的凤凰山红叶\n辽宁凤城的凤凰山红叶正红，登山的人很多").relevant
+    assert match("凤城河今晚有灯光秀，河边人很多").relevant
+    jinhua = locality_match("金华市", "浙江省/金华市", aliases=("金华山",))
+    assert not jinhua("射洪金华山游人多\n四川射洪的金华山春节期间游人很多").relevant
+    assert jinhua("金华山今天下雪了，上山的路结冰").relevant
+
+
+def test_a_river_s_stretch_in_our_district_and_a_numbered_road_of_ours():
+    benxi = locality_match("本溪市", "辽宁省/本溪市")
+    assert benxi("太子河溪湖段发现大片死鱼").relevant  # 太子河区 is 辽阳's; the river runs through 溪湖
+    baise = locality_match("百色市", "广西壮族自治区/百色市", aliases=("右医附院",))
+    assert baise("右医附院门口公交站被占\n中山二路右医附院门口的公交站天天被小车占着").relevant

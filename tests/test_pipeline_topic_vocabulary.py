@@ -671,3 +671,35 @@ def test_a_crash_or_fire_denied_as_a_rumour_is_no_subject(standard_topics, text,
 ])
 def test_a_rider_knocked_down_a_tricycle_in_a_ditch_a_cantonese_jam_and_a_fraud_caller(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一家机械厂干了三个月，只拿到一半工资", ["wages", "local"]),
+    ("遵义一个厂辞职押金不退，最后半个月工资也扣着", ["wages", "local"]),
+    ("在遵义一家砖厂干活，每个月只开一半资", ["wages", "local"]),  # 开资: the north-east's payday
+    ("遵义一家洗车店的脏水顺着路边沟往河里淌", ["pollution", "local"]),
+    ("遵义一个镇的养猪场，一到夏天整条街都是骚臭", ["pollution", "local"]),
+    ("遵义一名驴友进山后下落不明，救援队正在搜寻", ["safety", "local"]),
+    ("遵义一个小区孩子放炮被崩伤了手", ["safety", "local"]),
+    ("遵义一段国道山上掉下落石，砸中一辆小轿车，司机轻伤已送医院", ["safety", "local"]),
+    ("遵义一个村道没路灯，昨晚有人骑电动车掉进了河里", ["traffic", "local"]),
+    ("遵义往一个镇的山路冬季封闭，车辆请改走县道", ["traffic", "local"]),
+])
+def test_half_pay_dirty_water_a_rider_in_the_river_and_falling_rock(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一个老小区电梯突然停运，老人被困二十分钟", ["local"]),  # a breakdown, no service halted
+    ("遵义一个小区下水道三天两头堵，修了又堵", ["local"]),  # a drain, no road
+    ("遵义一个小区门口的路天天堵，下水道也坏了", ["traffic", "local"]),
+    ("遵义一所小学食堂的饭菜有股怪味", ["school", "local"]),  # a smell in food
+    ("遵义一个泡菜厂旁边一股酸臭味", ["pollution", "local"]),
+    ("遵义一个镇化粪池清掏时两名工人中毒身亡", ["safety", "local"]),
+    ("遵义一个养殖场被当违建拆了，一分没给", ["demolition", "local"]),  # compensation, not pay
+    ("遵义一个工地被拆了，工人工资一分没给", ["demolition", "wages", "local"]),
+    ("网传遵义一水库有人落水，实为假人模特", ["local"]),
+    ("遵义高中门口每天放学堵成一锅粥", ["traffic", "local"]),  # the gate only says where the jam is
+])
+def test_a_lift_a_drain_food_that_smells_a_septic_tank_and_a_dummy_in_the_water(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
