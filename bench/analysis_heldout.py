@@ -161,14 +161,19 @@ product was run on them):
   yaan, yantai, zhumadian, huzhou, chaoyang, taizhoujs, huizhou, linzhi — a two-hundred-and-twenty-ninth to
             two-hundred-and-thirty-sixth city (四川 雅安市, 山东 烟台市, 河南 驻马店市, 浙江 湖州市, 辽宁 朝阳市,
             江苏 泰州市, 广东 惠州市, 西藏 林芝市), written like them, first run after round 64 (blind once; round 65
-            read yaan, chaoyang and huizhou: the others are still unread)
+            read yaan, chaoyang and huizhou, round 67 the others)
   ziyang, xinxiang, tieling, yangzhou, yulinsx, yichunhlj, jinhua, tangshan — a two-hundred-and-thirty-seventh to
             two-hundred-and-forty-fourth city (四川 资阳市, 河南 新乡市, 辽宁 铁岭市, 江苏 扬州市, 陕西 榆林市,
             黑龙江 伊春市, 浙江 金华市, 河北 唐山市), written like them, first run after round 65 (blind once; round 66
-            read xinxiang, yulinsx, yichunhlj and tangshan: the others are still unread)
+            read xinxiang, yulinsx, yichunhlj and tangshan, round 67 the others)
   benxi, xuzhou, jiaxing, shigatse, jilin, luoyang, foshan, zhuhai — a two-hundred-and-forty-fifth to
             two-hundred-and-fifty-second city (辽宁 本溪市, 江苏 徐州市, 浙江 嘉兴市, 西藏 日喀则市, 吉林 吉林市,
-            河南 洛阳市, 广东 佛山市, 广东 珠海市), written like them, first run after round 66 (blind once)
+            河南 洛阳市, 广东 佛山市, 广东 珠海市), written like them, first run after round 66 (blind once; round
+            67 read them)
+  liaoyang, dali, enshi, honghe, qiandongnan, chuxiong, yanbian, xiangxi — a two-hundred-and-fifty-third to
+            two-hundred-and-sixtieth (辽宁 辽阳市, 云南 大理白族自治州, 湖北 恩施土家族苗族自治州, 云南 红河哈尼族彝族自治州,
+            贵州 黔东南苗族侗族自治州, 云南 楚雄彝族自治州, 吉林 延边朝鲜族自治州, 湖南 湘西土家族苗族自治州), written like
+            them, first run after round 67 (blind once)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
