@@ -117,6 +117,7 @@ _SERVICE_DISRUPTED = re.compile(r"航班[^，。！？!?,\n没不未]{0,6}?(?:�
 _SCHOOL_DORM = re.compile(r"(?:大学|学院|职院|师专|技校|职专|学校|高中|中学|小学|校区|[一二三四五六七八九十]中)"
                           r"[^，。！？!?,\n]{0,8}?宿舍")
 _BUILDERS = re.compile("施工|工地|修楼|盖楼|建楼")  # builders at work: with wages, a wages post
+_TEACHERS_PAY = re.compile("绩效工资|财政|公办|在编|编制|乡村老师|乡村教师|代课")
 # A new building of a school's ("一所中学新教学楼去年就完工了"): its unpaid workers are builders.
 _NEW_BUILDING = re.compile("(?:新建|新修|新盖|新)的?(?:学生|教师|师生)?(?:宿舍楼|教学楼|实验楼|校舍|食堂)")
 # Fees of a car park changed or charged ("东广场停车场下月起调整收费标准"); overcharging at a sight's car
@@ -149,6 +150,10 @@ _STUCK_ON_ROAD = re.compile(r"车[^，。！？!?,\n]{0,12}?[滑溜栽冲](?:到
 _STRUCK = re.compile(r"(?:外墙|墙皮|保温层|瓷砖|墙砖|阳台|围墙|院墙|墙体|广告牌|招牌|塔吊|吊车|零件|钢卷|落石|滚石|山石)"
                      r"[^。！？!?\n]{0,24}?(?<!差点)(?<!险些)[砸压](?:坏|中|了|伤|到|扁|凹)"
                      r"|(?:机器|冲床|车床|设备)[^。！？!?\n]{0,10}?[压夹绞轧]伤")
+# Lorries queuing for kilometres ("口岸出口货车排了几公里长队") or a road the rain washed away so that cars cannot
+# pass ("到县城的路被雨水冲坏了半边，车只能单边过"): traffic held up.
+_QUEUED = re.compile(r"(?<!观光)车[^，。！？!?,\n]{0,10}?排(?:了|起了?)?[^，。！？!?,\n]{0,6}?(?:长队|长龙|公里)")
+_WASHED_OUT = re.compile(r"(?:路|桥|路基|路面)[^，。！？!?,\n]{0,10}?(?:冲坏|冲毁|冲断|冲垮)[^。！？!?\n]{0,20}?车")
 # An ambulance that came late, the time between ("打120半个多小时车才到", "救护车四十分钟才到").
 _AMBULANCE_LATE = re.compile(r"(?:救护车|[打拨叫]了?120)[^。！？!?\n]{0,16}?(?:才到|才来|还没到|还没来|迟迟)")
 # (pattern, strings one of which every match holds, the vocabulary term a match counts as, a pattern of
@@ -157,14 +162,15 @@ _AMBULANCE_LATE = re.compile(r"(?:救护车|[打拨叫]了?120)[^。！？!?\n]{
 # the homes of people moved for demolition), unless builders are at work on it; car park fees (counted as
 # 停车收费标准, not 停车收费: a two-word term also matches across a modifier, and "停车乱收费" at a sight is
 # no traffic matter); a collision; rubbish or spoil dumped; land taken unpaid; a vehicle slid off or
-# stuck; an ambulance late; a thing that fell on cars or people.
+# stuck; an ambulance late; lorries queuing or a road washed out; a thing that fell on cars or people.
 _READ_AS = ((_WAGE_DEBT, ("工", "资"), "欠工资", None), (_OWED_FOR_WORK, ("欠",), "欠工资", None),
             (_SERVICE_DISRUPTED, ("航班", "晚点", "延误"), "停运", None),
             (_SCHOOL_DORM, ("宿舍",), "校区宿舍", _BUILDERS), (re.compile("安置小区"), ("安置小区",), "安置房", _BUILDERS),
             (_PARKING_FEES, ("收费",), "停车收费标准", None), (_COLLISION, ("撞", "刮"), "车祸", None),
             (_DUMPED, ("渣", "色的水", "绿水", "垃圾", "放", "淌", "流"), "倾倒", None), (_LAND_TAKEN, ("占",), "征地", None),
             (_STUCK_ON_ROAD, ("沟", "翻浆", "陷", "骑"), "滑进沟里", None),
-            (_AMBULANCE_LATE, ("救护车", "120"), "救护车才到", None), (_STRUCK, ("砸", "压", "夹伤", "绞伤", "轧伤"), "砸伤", None))
+            (_AMBULANCE_LATE, ("救护车", "120"), "救护车才到", None),
+            (_QUEUED, ("排",), "车辆排长队", None), (_WASHED_OUT, ("冲",), "道路损毁", None), (_STRUCK, ("砸", "压", "夹伤", "绞伤", "轧伤"), "砸伤", None))
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|高中|初中|学院|幼儿园|[一二三四五六七八九十]+[中小高])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
                               r"|[^，。！？!?,\n]{0,8}?堵在?校?门口)")
@@ -183,7 +189,7 @@ _FOOD_SMELL = re.compile(r"[^。！？!?，,；;\n]*(?:饭菜|饭|菜|食物|肉
                          r"(?:怪味|异味|臭味|酸味|馊味)[^。！？!?，,；;\n]*")
 _SMELLS = frozenset({"怪味", "异味", "臭味", "酸味", "馊味"})
 # Money said unpaid with no word of work ("养殖场被当违建拆了，一分没给"): in a demolition post, compensation.
-_UNPAID = frozenset({"一分没给", "不给钱", "没拿到钱", "没发钱", "一分没结", "没结钱"})
+_UNPAID = frozenset({"一分没给", "不给钱", "没拿到钱", "没发钱", "一分没结", "没结钱", "一分没拿到"})
 _WORK = re.compile("工资|工钱|干活|打工|上班|薪|劳务|工人|工地")
 # Phrases in which a topic word names something besides its topic, looked over like FIGURATIVE ones:
 # a rabies shot after a dog bite is first aid (the bite is the post's subject, not health care); a
@@ -199,7 +205,7 @@ _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
 _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花)[^。！？!?\n]*")
 # A clause that takes the hurt to hospital: the hospital in it is where they went, not the subject.
-_TREATED_SENTENCE = re.compile(r"[^。！？!?，,；;\n]*(?:送往|送到|送至|送进|送医|已送|就医|抢救|救治|观察|治疗)[^。！？!?，,；;\n]*")
+_TREATED_SENTENCE = re.compile(r"[^。！？!?，,；;\n]*(?:送往|送到|送至|送进|送去|送医|已送|就医|抢救|救治|观察|治疗)[^。！？!?，,；;\n]*")
 # A sentence that tells of a visit or a ticket: pupils and schools in it are visitors.
 _VISIT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:参观|研学|祭扫|游学|写生|半价|免票|门票|纪念活动|献花|默哀|升旗仪式"
                              r"|凭学生证|凭证件)[^。！？!?\n]*")
@@ -222,6 +228,10 @@ FOREIGN_COUNTRIES = frozenset({
 _REGIONS_ABROAD = frozenset({"欧洲", "北欧", "西欧", "东欧", "南欧", "非洲", "北美", "南美", "中东", "中亚", "东南亚"})
 # Words that bring something to the place after them ("北京专家来洛阳", "游客在洛阳"), and the ends of
 # tokens that name a shop, stall or building (面馆, 火烧店, 档口, 阁: "曲阜孔庙<our district>阁").
+_FLOWS = frozenset((w,) for w in ("流", "排", "汇", "注"))  # water that flows into a river: no visit
+# Place names that are also words for people, with what such a person does right after: 包头 is a gang boss
+# (包工头) in south-western speech.
+_PEOPLE_WORDS = {"包头": frozenset({"说", "讲", "跑了", "跑路", "欠", "不给", "拖着", "拖"})}
 _CAME_TO = frozenset({"到", "来", "赴", "来到", "抵", "抵达", "走进"})  # people who came to one of our places
 _MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游", "过去",
                          "过来"})
@@ -269,6 +279,7 @@ _WORD_SENSES = {"中卫": _FOOTBALL, "攀枝花": re.compile("木棉")}
 # Right before our name, these make it a name given to something, not the place (叫信丰的公司).
 _NAMED_AS = frozenset({"叫", "名叫", "名为", "取名", "起名", "品牌", "古称", "旧称", "原名", "古名"})
 # A person's role right before a two-character name makes it the person's name (作家陆良, 演员吴川).
+_TITLES_AFTER = frozenset({"教授", "先生", "女士", "博士", "院士", "律师", "导演"})  # after a person's name
 _PERSON_ROLES = frozenset({"创始人", "董事长", "总裁", "主播", "博主", "网红", "明星", "教练", "作家", "演员", "歌手",
                            "选手", "球员", "运动员", "导演", "主持人", "画家", "诗人", "教授",
                            "博士", "先生", "女士", "记者", "名将", "球星", "同事", "同学", "发小", "室友", "表哥",
@@ -295,7 +306,7 @@ _LINE_TO = frozenset((w,) for w in ("航线", "航班", "直飞", "班列", "专
 # Division suffixes: another place's name ending in one may be our name's urban area (阳东|城区, not 东城区).
 _SUFFIX_CHARS = ("省", "市", "县", "区", "镇", "乡", "旗")
 # Right before a name, these make it what something is called ("被称为钢城"), with one of _CALLED_WORLD between.
-_CALLED = frozenset({"称为", "被称为", "称作", "被称作", "号称", "誉为", "被誉为", "人称", "叫做", "被叫做"})
+_CALLED = frozenset({"称为", "被称为", "称作", "被称作", "号称", "誉为", "被誉为", "人称", "叫做", "被叫做", "叫作", "被叫作"})
 _CALLED_WORLD = frozenset({"世界", "中国", "全国", "全球", "亚洲", "国内", "著名", "“", "\"", "「"})
 # What a village or township of ours adds to the name the post may also say alone ("冰岛老寨" for our 冰岛村).
 _HEAD_TAILS = ("村", "镇", "乡", "寨")
@@ -325,6 +336,8 @@ _NOT_A_PLACE_BEFORE = frozenset({"很", "挺", "太", "非常", "比较", "更",
 # 金, 石, 高, 龙): a lone one right before a two-character name makes it a person's given name.
 _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡杜程苏魏吕沈姚卢姜崔"
                       "钟谭陆汪贾韦邹孟熊秦邱尹薛闫侯史陶黎贺顾毛郝龚邵严覃戴莫孔汤")
+# Before a title ("黄平教授"), surnames that also open many place names (黄石, 林芝, 高平) are surnames too.
+_SURNAMES_BEFORE_TITLES = _SURNAMES | frozenset("黄林高马金石白田方叶余任")
 # 周 after these is a week ("这周黎坪的红叶"), not a surname.
 _WEEKS = frozenset((w, "周") for w in ("这", "上", "下", "本", "每", "那", "一", "两", "几", "整"))
 # After or before our name, these make it where people or cars come from (绵阳游客, 台州籍, 老家台州).
@@ -416,6 +429,7 @@ class Matcher:
 
         form = _former(normalizer)
         locality, self._minor, counties, self._plates, word_towns = _locality_roles(topics.locality, form, divisions)
+        self._counties = counties
         # County-level names that are also words (钟祥, 大冶, 安达: jieba tags them as names or
         # abbreviations), and township short forms only ours bear that are words too (碣石, 抽水), count
         # where only a place stands: "在钟祥吃过", "钟祥一家饭店", "碣石一家制衣厂" (_placed).
@@ -450,6 +464,7 @@ class Matcher:
         # The locality's own name places it: a terms-only locality named 江北区 keeps the cities
         # a 江北区 lies in (重庆, 宁波) as its own; a fictional one (青溪市) keeps none.
         ours = ancestor_names(topics.locality.name.strip())
+        self._ours = ours
         # The locality's own name is not "placed elsewhere" by 在: "柳州在北京办推介会" is about 柳州.
         own = topics.locality.name.strip()
         self._own_names = {form(own), form(own[:-1]) if own.endswith(("市", "县", "区")) else form(own)}
@@ -621,12 +636,14 @@ class Matcher:
         # Teachers or students unpaid by a tutoring school or a tea shop, or a contractor's canteen
         # hands or builders at a school: a wages post; the school words only say who worked there
         # ("培训机构关门，老师三个月工资没发", "学校食堂临时工被拖欠工资", "小学新楼施工队没发工资",
-        # "中学新宿舍楼的工人没拿到工钱").
+        # "中学新宿舍楼的工人没拿到工钱"). Not the pay of a public school's teachers ("乡村老师的绩效工资拖了
+        # 半年，教育局说财政紧张"): teachers' pay is a school matter too.
         if _WAGES in subjects:
             canteen = _BUILDERS.search(text) or _NEW_BUILDING.search(text) \
                 or any("食堂" in h.words for h in hits if h.category == _SCHOOL)
-            hits = _without(hits, exclusions, "employer", _SCHOOL,
-                            _CANTEEN_STAFF | {"校区宿舍"} if canteen else _SCHOOL_WORKERS)
+            if canteen or not _TEACHERS_PAY.search(text):
+                hits = _without(hits, exclusions, "employer", _SCHOOL,
+                                _CANTEEN_STAFF | {"校区宿舍"} if canteen else _SCHOOL_WORKERS)
         # 中毒 as a craving for a dish ("吃了一回驴打滚就中毒了"), nobody sick: no poisoning.
         if _SAFETY in subjects and hooked_on_food(text):
             hits = _without(hits, exclusions, "figurative", _SAFETY, {"中毒"})
@@ -1018,6 +1035,12 @@ class Matcher:
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")
                 named.add(term)
                 continue
+            j = index.get(e)
+            if len(term) == 2 and role != ANCHOR and term[0] in _SURNAMES_BEFORE_TITLES and j is not None \
+                    and tokens[j] in _TITLES_AFTER:  # "黄平教授谈乡村振兴": a person
+                exclusions.append(f"locality:{term}{tokens[j]}")
+                named.add(term)
+                continue
             if i and term[0] in "百千万" and tokens[i - 1] in _NUMERALS:  # "一百色的彩铅": a number
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")
                 continue
@@ -1030,6 +1053,13 @@ class Matcher:
             # A name another place is called by ("攀枝花被称为钢城", "萨德伯里被称为世界镍都"): that place's.
             if i and self._called_elsewhere(tokens, i):
                 exclusions.append(f"locality:称为{term}")
+                named.add(term)
+                continue
+            # Our township's full name right after another county or city that has one of that name too
+            # ("句容宝华镇", "会理太平镇"): that county's, wherever the post names it.
+            if role != ANCHOR and i and term.endswith(_TOWN_LEVELS) and tokens[i - 1] not in self._loc_roles \
+                    and tokens[i - 1] not in self._ours and tokens[i - 1] in ancestor_names(term):
+                exclusions.append(f"locality:{tokens[i - 1]}{term}")
                 named.add(term)
                 continue
             # Another city's, province's or county's name right before: "宁波江北", "南昌东湖区",
@@ -1094,6 +1124,13 @@ class Matcher:
             if elsewhere is not None:
                 exclusions += [f"locality:{term}@{elsewhere}" for *_, term, _ in kept if term in self._minor]
                 kept = [hit for hit in kept if hit[2] not in self._minor]
+        # A county of ours named like a place abroad, after that country in its sentence ("韩国京畿道利川市",
+        # "韩国SK海力士宣布扩建位于利川的工厂"), in a post with nothing of ours but county and minor names: abroad.
+        if kept and not came and all(term in self._counties or term in self._minor for *_, term, _ in kept):
+            abroad = next((place for s, *_ in kept if (place := self._abroad_before(tokens, index.get(s)))), None)
+            if abroad is not None:
+                exclusions += [f"locality:{term}@{abroad}" for *_, term, _ in kept]
+                kept = []
         # A title that names another city or province and nothing of ours but minor names says where
         # the post is set: our names in its body are then a product, a dish or a hometown named
         # after us ("北京一家小馆开业 … 一家<our city>羊杂碎小馆").
@@ -1185,9 +1222,20 @@ class Matcher:
 
     def _first_elsewhere(self, tokens, ours=frozenset()) -> str | None:
         """The first other city, province or county the post names as a place, or None; tokens at
-        the indices `ours` are inside one of our own names ("白银蒙古族乡" holds the city 白银)."""
+        the indices `ours` are inside one of our own names ("白银蒙古族乡" holds the city 白银). A place
+        our name travels to ("灯塔去沈阳的城际公交") is where our people go, not where the post is set."""
         return next((tok for k, tok in enumerate(tokens) if k not in ours and self._names_elsewhere(tokens, k)
-                     and not self._shipped_to(tokens, k) and not _ACROSS.intersection(tokens[max(0, k - 2):k])), None)
+                     and not self._shipped_to(tokens, k) and not _ACROSS.intersection(tokens[max(0, k - 2):k])
+                     and not (k > 1 and tokens[k - 1] in _TOWARDS and k - 2 in ours)), None)
+
+    def _abroad_before(self, tokens, i: int | None) -> str | None:
+        """The foreign country named before tokens[i] in its sentence, not as where goods go, or None."""
+        for k in range(i - 1, -1, -1) if i else ():
+            if tokens[k] in _SENTENCE_ENDS:
+                return None
+            if tokens[k] in FOREIGN_COUNTRIES and not self._shipped_to(tokens, k):
+                return tokens[k]
+        return None
 
     def _shipped_to(self, tokens, k: int) -> bool:
         """Whether tokens[k] is where our goods are sent: right after 发往 or in a list of places after it
@@ -1210,6 +1258,8 @@ class Matcher:
             return False
         if any(t.startswith("援") for t in tokens[k + 1:k + 3]):  # "广东医疗援藏专家": where the aid comes from
             return False
+        if tokens[k + 1:k + 2] and tokens[k + 1] in _PEOPLE_WORDS.get(tok, ()):  # "包头说甲方没付款": the gang boss
+            return False
         if tok[0] in "和与跟同" and tok.endswith("县") and tokens[k + 1:k + 2] \
                 and tokens[k + 1].startswith(_COUNTY_OFFICES):  # "家属和县医院": and the county hospital
             return False
@@ -1221,7 +1271,8 @@ class Matcher:
         it, with none of our names and no word of moving or being there (到, 在) between; or None."""
         for j in range(i - 1, max(-1, i - 1 - _LANDMARK_REACH), -1) if i else ():
             tok = tokens[j]
-            if not _in_clause(tok) or tok in _MOVED_HERE or tok in _TOWARDS or tok in self._loc_roles:
+            if not _in_clause(tok) or tok in _TOWARDS or tok in self._loc_roles \
+                    or tok in _MOVED_HERE and not (tok in ("进", "入") and tokens[j - 1:j] in _FLOWS):  # 污水|流|进|清江
                 return None
             if self._names_elsewhere(tokens, j):
                 return tok

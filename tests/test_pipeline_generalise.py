@@ -1221,3 +1221,43 @@ def test_a_river_s_stretch_in_our_district_and_a_numbered_road_of_ours():
     assert benxi("太子河溪湖段发现大片死鱼").relevant  # 太子河区 is 辽阳's; the river runs through 溪湖
     baise = locality_match("百色市", "广西壮族自治区/百色市", aliases=("右医附院",))
     assert baise("右医附院门口公交站被占\n中山二路右医附院门口的公交站天天被小车占着").relevant
+
+
+def _terms_match(name: str, terms: list[str], division: str, aliases: tuple[str, ...] = ()):
+    config = {"locality": {"name": name, "terms": terms, "divisions": [division], "aliases": list(aliases)},
+              "topics": []}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    return lambda text: matcher.match(text, segmenter.cut)
+
+
+def test_a_county_named_like_a_place_abroad_after_that_country_is_abroad():
+    enshi = _terms_match("恩施土家族苗族自治州", ["恩施"], "湖北省/恩施土家族苗族自治州")
+    assert not enshi("韩国京畿道利川市一年一度的陶瓷节开幕").relevant  # Icheon
+    assert not enshi("韩国一家芯片企业宣布扩建位于利川的工厂").relevant
+    assert enshi("韩国客商到利川考察茶叶基地").relevant
+    assert enshi("利川市今天下了一场大雪").relevant
+
+
+def test_a_township_after_another_county_that_has_one_of_that_name_is_that_county_s():
+    dali = _terms_match("大理白族自治州", ["大理"], "云南省/大理白族自治州")  # 南涧's 宝华镇
+    assert not dali("句容宝华镇一所新学校明年开学").relevant
+    assert dali("南涧宝华镇一所新学校明年开学").relevant
+    assert dali("宝华镇今天赶集，人很多").relevant
+
+
+def test_a_county_name_before_a_title_is_a_person_and_a_gang_boss_is_no_city():
+    qdn = _terms_match("黔东南苗族侗族自治州", ["黔东南"], "贵州省/黔东南苗族侗族自治州")
+    assert not qdn("某大学黄平教授在讲座中谈乡村振兴").relevant
+    assert qdn("黄平县城今天停水一天").relevant
+    chuxiong = _terms_match("楚雄彝族自治州", ["楚雄"], "云南省/楚雄彝族自治州")
+    assert chuxiong("勤丰镇一个外包队工资拖了半年，包头说甲方没付款").relevant  # 包头: the gang boss
+
+
+def test_what_another_place_is_called_and_water_that_flows_into_our_river():
+    yanbian = _terms_match("延边朝鲜族自治州", ["延边", "小首尔"], "吉林省/延边朝鲜族自治州")
+    assert not yanbian("北京望京被叫作小首尔，韩餐店一家挨一家").relevant
+    assert yanbian("小首尔的夜市今晚开到十二点").relevant
+    enshi = _terms_match("恩施土家族苗族自治州", ["恩施"], "湖北省/恩施土家族苗族自治州", aliases=("清江",))
+    assert not enshi("宜昌养殖场污水流进清江").relevant  # water that flows in is no visit
+    assert enshi("清江今天水位上涨，沿岸注意安全").relevant

@@ -703,3 +703,20 @@ def test_half_pay_dirty_water_a_rider_in_the_river_and_falling_rock(standard_top
 ])
 def test_a_lift_a_drain_food_that_smells_a_septic_tank_and_a_dummy_in_the_water(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一个物流园门口货车排了三公里长队", ["traffic", "local"]),
+    ("遵义一个景区停车场满了，观光车排长队", ["local"]),  # a queue for the sightseeing carts
+    ("遵义一个乡到县城的路被山洪冲断了，车开不进去", ["traffic", "local"]),
+    ("遵义一个镇半夜有人偷偷挖沙，河水浑得像泥浆", ["pollution", "local"]),
+    ("在遵义一家客栈打工，两个月工资一分没拿到", ["wages", "local"]),
+    ("遵义这边晚上总有股化学味，开窗就进来", ["pollution", "local"]),
+    ("遵义河面的冰还不实，昨天有孩子掉进冰窟窿", ["safety", "local"]),  # 不实: thin ice, no rumour denied
+    ("遵义一个水库封冻了，有人凿冰窟窿冬钓", ["local"]),
+    ("遵义几个乡镇的乡村老师绩效工资拖了半年", ["school", "wages", "local"]),  # teachers' pay: a school matter too
+    ("遵义一个工地脚手架倒塌，一名工人受伤送去医院了", ["safety", "local"]),
+    ("遵义考研的同学多吗，想找个研友", ["school", "local"]),
+])
+def test_lorries_queuing_a_washed_out_road_sand_dredged_and_a_hole_in_the_ice(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
