@@ -173,7 +173,11 @@ product was run on them):
   liaoyang, dali, enshi, honghe, qiandongnan, chuxiong, yanbian, xiangxi — a two-hundred-and-fifty-third to
             two-hundred-and-sixtieth (辽宁 辽阳市, 云南 大理白族自治州, 湖北 恩施土家族苗族自治州, 云南 红河哈尼族彝族自治州,
             贵州 黔东南苗族侗族自治州, 云南 楚雄彝族自治州, 吉林 延边朝鲜族自治州, 湖南 湘西土家族苗族自治州), written like
-            them, first run after round 67 (blind once)
+            them, first run after round 67 (blind once; round 68 read them)
+  wenshan, liangshan, qiannan, yili, kashi, xilingol, yinchuan, xining — a two-hundred-and-sixty-first to
+            two-hundred-and-sixty-eighth (云南 文山壮族苗族自治州, 四川 凉山彝族自治州, 贵州 黔南布依族苗族自治州, 新疆
+            伊犁哈萨克自治州, 新疆 喀什地区, 内蒙古 锡林郭勒盟, 宁夏 银川市, 青海 西宁市), written like them, first run
+            after round 68 (blind once)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
