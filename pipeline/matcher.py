@@ -218,7 +218,7 @@ FOREIGN_COUNTRIES = frozenset({
     "葡萄牙", "荷兰", "比利时", "瑞士", "奥地利", "瑞典", "挪威", "芬兰", "丹麦", "波兰", "希腊",
     "澳大利亚", "新西兰", "塞尔维亚", "克罗地亚", "匈牙利", "捷克", "斯洛伐克", "罗马尼亚", "保加利亚", "爱尔兰",
     "冰岛", "白俄罗斯", "立陶宛", "拉脱维亚", "爱沙尼亚", "格鲁吉亚", "亚美尼亚", "阿塞拜疆", "乌兹别克斯坦",
-    "吉尔吉斯斯坦", "塔吉克斯坦", "土库曼斯坦", "阿富汗", "孟加拉国", "斯里兰卡", "马尔代夫", "不丹", "沙特",
+    "吉尔吉斯斯坦", "塔吉克斯坦", "蒙古国", "土库曼斯坦", "阿富汗", "孟加拉国", "斯里兰卡", "马尔代夫", "不丹", "沙特",
     "沙特阿拉伯", "阿联酋", "卡塔尔", "科威特", "伊拉克", "叙利亚", "约旦", "黎巴嫩", "也门", "摩洛哥",
     "阿尔及利亚", "突尼斯", "利比亚", "埃塞俄比亚", "肯尼亚", "坦桑尼亚", "尼日利亚", "加纳", "赞比亚", "津巴布韦",
     "莫桑比克", "马达加斯加", "安哥拉", "刚果", "文莱", "斐济", "巴布亚新几内亚", "秘鲁", "智利", "古巴",
@@ -252,7 +252,7 @@ _HISTORY = re.compile("|".join((
     # the poets, historians and heroes whose lines and lives name our places
     "李白", "杜甫", "白居易", "苏轼", "苏东坡", "王维", "陆游", "辛弃疾", "李清照", "韩愈", "柳宗元", "欧阳修",
     "王安石", "杜牧", "李商隐", "孟浩然", "王昌龄", "范仲淹", "刘禹锡", "司马迁", "诸葛亮", "曹操", "刘备",
-    "关羽", "岳飞")))
+    "关羽", "岳飞", "林则徐", "左宗棠", "努尔哈赤", "遣戍", "迁都", "明史", "宋史", "元史", "清史")))
 # Right after a dynasty, a thing that still stands: its age, not a story of the past.
 _STANDING = re.compile("的?(?:大殿|殿堂|古建筑?|建筑|木构|壁画|彩塑|石刻|古碑|石碑|古桥|石桥|拱桥|古塔|砖塔|古寺|民居|"
                        "老房子|城墙|牌坊|戏台|古井|石窟|造像|佛像|古树|古柏|楼阁)")
@@ -467,7 +467,10 @@ class Matcher:
         self._ours = ours
         # The locality's own name is not "placed elsewhere" by 在: "柳州在北京办推介会" is about 柳州.
         own = topics.locality.name.strip()
-        self._own_names = {form(own), form(own[:-1]) if own.endswith(("市", "县", "区")) else form(own)}
+        # An autonomous prefecture, a 地区 or a 盟 goes by the start of its name too (伊犁 for 伊犁哈萨克自治州).
+        self._own_names = {form(own), form(own[:-2]) if own.endswith("地区") else
+                           form(own[:-1]) if own.endswith(("市", "县", "区", "盟")) else form(own)} \
+            | {form(t) for t in topics.locality.terms if len(t) > 1 and own.startswith(t)}
         self._aliases = frozenset(form(a) for a in topics.locality.aliases) - {""}
         self._other_places = place_names() - locality.keys() - ours
         # Provinces, cities and single-place counties that, named anywhere in a post as a whole word,
@@ -948,6 +951,9 @@ class Matcher:
                            if term in self._placeable and (_PLACE_AFTER.match(text, e) if role == WEAK
                                                            else _placed(tokens, index, text, s, e)))
         works = [m.span() for m in _WORK_TITLE.finditer(text)] if "《" in text else []
+        # The same title unbracketed elsewhere in the post ("唱了喀什噶尔胡杨 / …唱《喀什噶尔胡杨》") is the work too.
+        works += [(m.start() - 1, m.end() + 1) for title in {text[ws + 1:we - 1] for ws, we in works}
+                  for m in re.finditer(re.escape(title), text) if text[m.start() - 1:m.start()] != "《"]
         for s, e, term, role in loc_hits:
             if role == OPTIONAL_TOPIC:
                 continue

@@ -1261,3 +1261,22 @@ def test_what_another_place_is_called_and_water_that_flows_into_our_river():
     enshi = _terms_match("恩施土家族苗族自治州", ["恩施"], "湖北省/恩施土家族苗族自治州", aliases=("清江",))
     assert not enshi("宜昌养殖场污水流进清江").relevant  # water that flows in is no visit
     assert enshi("清江今天水位上涨，沿岸注意安全").relevant
+
+
+def test_an_autonomous_prefecture_s_short_name_is_its_own_name_in_a_list_of_cities():
+    liangshan = _terms_match("凉山彝族自治州", ["凉山", "凉山州"], "四川省/凉山彝族自治州")
+    assert liangshan("成都雅安凉山等地有雨\n省气象台预报，成都、雅安、凉山等地明天有中到大雨").relevant
+
+
+def test_a_work_s_title_said_again_without_its_brackets_is_the_work():
+    kashi = _terms_match("喀什地区", ["喀什", "喀什噶尔"], "新疆维吾尔自治区/喀什地区")
+    assert not kashi("演唱会唱了喀什噶尔胡杨\n昨晚在成都的演唱会最后唱《喀什噶尔胡杨》，全场大合唱").relevant
+    assert kashi("喀什噶尔老城今天游客很多").relevant
+
+
+def test_a_driver_from_here_in_mongolia_and_a_governor_s_exile_are_not_news_of_ours():
+    xilingol = _terms_match("锡林郭勒盟", ["锡林郭勒"], "内蒙古自治区/锡林郭勒盟")
+    assert not xilingol("一名二连浩特籍货车司机在蒙古国境内公路上发生车祸受伤").relevant
+    assert xilingol("二连浩特一辆货车在口岸附近发生车祸").relevant
+    yili = _terms_match("伊犁哈萨克自治州", ["伊犁"], "新疆维吾尔自治区/伊犁哈萨克自治州")
+    assert not yili("读书笔记：林则徐被遣戍伊犁，在惠远城住了三年").relevant

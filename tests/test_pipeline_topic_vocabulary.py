@@ -720,3 +720,11 @@ def test_a_lift_a_drain_food_that_smells_a_septic_tank_and_a_dummy_in_the_water(
 ])
 def test_lorries_queuing_a_washed_out_road_sand_dredged_and_a_hole_in_the_ice(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一个镇这几天地里到处在烧棉秆，傍晚整个镇子都是烟", ["pollution", "local"]),
+    ("遵义一个风电场风机叶片断裂掉落，砸在草场上", ["safety", "local"]),
+])
+def test_cotton_stalks_burnt_and_a_turbine_blade_that_fell(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
