@@ -574,7 +574,8 @@ def test_car_park_fees_ditches_resettlement_estates_waste_oil_and_agency_rebates
     ("遵义一个工地这个月天天往乌江边倒弃渣，一下雨全冲进江里", ["pollution", "local"]),
     ("遵义一个关停的小煤窑往外渗黄红色的水，沟边的草都死了", ["pollution", "local"]),
     ("遵义一个镇昨天下了冰雹，快摘的苹果打得全是坑", ["local"]),  # fruit, not potholes
-    ("遵义一个镇有人挖沙，河水浑得像泥浆，抽水灌溉把泵都堵了", ["local"]),  # a pump, not a road
+    # a pump, not a road; the muddy river is pollution
+    ("遵义一个镇有人挖沙，河水浑得像泥浆，抽水灌溉把泵都堵了", ["pollution", "local"]),
     ("在遵义一个景区等环保车等了两个小时", ["local"]),  # a scenic area's shuttle
     ("今年孩子在遵义小升初，学位是按户口还是按房产分？", ["school", "local"]),
 ])
