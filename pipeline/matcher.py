@@ -88,7 +88,7 @@ _PLACED_IN = frozenset({"在", "位于", "属于", "隶属"})
 # Accident words before which a pollution category's substance word names the cause (粉尘爆炸).
 _ACCIDENTS = frozenset({"爆炸", "爆燃", "闪爆", "起火", "着火", "中毒", "窒息"})
 _POLLUTION = "环境保护"
-_FIRES = frozenset({"起火", "着火", "失火", "火灾", "火情", "爆炸", "爆燃", "闪爆"})
+_FIRES = frozenset({"起火", "着火", "失火", "火灾", "火情", "爆炸", "爆燃", "闪爆", "山火", "林火"})
 # Words of a road crash, and nothing else about the road.
 _CRASHES = frozenset({"车祸", "交通事故", "相撞", "撞车", "追尾", "侧翻", "翻车", "剐蹭", "刮蹭", "刮擦", "撞倒"})
 _SMOKE = frozenset({"浓烟", "黑烟", "烟尘", "呛人", "呛得", "烧焦味"})
@@ -99,12 +99,13 @@ _WAGES = "劳动和社会保障"
 _DEMOLITION = "城乡建设"
 # Pay owed, docked, half paid or kept, with who and how much between the words ("欠了十几个工人半年工资",
 # "扣了一个月工资", "只发一半工资", "三个月工资一分没拿到", "工资还没拿到", "押金和工资都不退", "工资一直拖",
-# "工资又晚发了", "半年只拿到一半工资", "工资也扣着"); in the north-east pay is 开资 ("每个月只开一半资").
+# "工资又晚发了", "半年只拿到一半工资", "工资也扣着", "工资到现在还差一半"); in the north-east pay is 开资 ("每个月只开一半资").
 _WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:了|掉)?|只发了?|只(?:拿|领)到了?|少发了?)"
                         r"[^，。！？!?,\n]{0,14}?发?(?:工资|工钱|加班费)"
                         r"|(?:只|少|没|不|才)开[^，。！？!?,\n]{0,4}?资(?![金料格源产本质讯])|开不出资"
                         r"|(?:工资|工钱|加班费)(?:[^，。！？!?,\n]{0,4}?欠[了着]|[^，。！？!?,\n]{0,8}?"
-                        r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退|不给|[都也]?被?(?:扣了|扣光|扣下|扣着|压着)|被扣)"
+                        r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退|不给|[都也]?被?(?:扣了|扣光|扣下|扣着|压着)|被扣"
+                        r"|还差)"
                         r"|[^，。！？!?,\n]{0,4}?(?:一直|老是|总是|又)?(?:拖|晚发))")
 # Money owed for work told by the sum or the months, or fees of hauling and labour kept ("活干完了…欠我八千块",
 # "劳务公司已经欠我们三个月钱了", "司机被拖欠运费快半年了").
@@ -116,7 +117,7 @@ _SERVICE_DISRUPTED = re.compile(r"航班[^，。！？!?,\n没不未]{0,6}?(?:�
 # A dormitory of a school, a college or a campus: a school matter ("燕山大学西校区宿舍楼又没热水了").
 _SCHOOL_DORM = re.compile(r"(?:大学|学院|职院|师专|技校|职专|学校|高中|中学|小学|校区|[一二三四五六七八九十]中)"
                           r"[^，。！？!?,\n]{0,8}?宿舍")
-_BUILDERS = re.compile("施工|工地|修楼|盖楼|建楼")  # builders at work: with wages, a wages post
+_BUILDERS = re.compile("施工|工地|修楼|盖楼|建楼|重建|木工|钢筋工|班组")  # builders at work: with wages, a wages post
 _TEACHERS_PAY = re.compile("绩效工资|财政|公办|在编|编制|乡村老师|乡村教师|代课")
 # A new building of a school's ("一所中学新教学楼去年就完工了"): its unpaid workers are builders.
 _NEW_BUILDING = re.compile("(?:新建|新修|新盖|新)的?(?:学生|教师|师生)?(?:宿舍楼|教学楼|实验楼|校舍|食堂)")
@@ -128,10 +129,11 @@ _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱
 _COLLISION = re.compile(r"车[^，。！？!?,\n]{0,6}?撞(?:上|了)|撞(?:上|了)[^，。！？!?,\n]{0,4}?(?:车|行人)"
                         r"|车[^。！？!?\n]{0,20}?把[^，。！？!?,\n]{0,10}?(?:撞倒|刮倒|撞伤|撞飞)")
 # Spoil or rubbish tipped into water or left to wash down, water let out green, red or black ("往金沙江倒弃渣",
-# "渗黄红色的水", "有人开三轮车来倒生活垃圾", "把煤泥水往河沟里放", "脏水顺着排水沟往河里淌").
+# "渗黄红色的水", "有人开三轮车来倒生活垃圾", "把煤泥水往河沟里放", "脏水顺着排水沟往河里淌", "臭水直接淌进田里").
 _DUMPED = re.compile(r"弃渣|废渣|放绿水|[黄红绿黑酱蓝]色的水|往[^，。！？!?,\n]{0,4}?(?:倒|排)(?:渣|垃圾)|堆满了?(?:生活)?垃圾"
                      r"|有人[^，。！？!?,\n]{0,10}?倒[^，。！？!?,\n]{0,4}?垃圾"  # not 下楼倒垃圾: a chore
-                     r"|(?:煤泥|粪|污|废|黑|臭|脏)水[^，。！？!?,\n]{0,10}?往[^，。！？!?,\n]{0,6}?(?:放|淌|流)")
+                     r"|(?:煤泥|粪|污|废|黑|臭|脏)水[^，。！？!?,\n]{0,10}?(?:往[^，。！？!?,\n]{0,6}?(?:放|淌|流)"
+                     r"|(?:淌|流)(?:进|到|入)[^，。！？!?,\n]{0,3}?(?:田|河|沟|塘|江|湖))")
 # Land taken for a road or a project and not paid for, with whose land and how much between the words
 # ("修路占了我家两分地，…没有任何补偿", "占了地还没给钱"); not 占地面积, the size of a site.
 _LAND_TAKEN = re.compile(r"占[了用]?[^，。！？!?,\n]{0,8}?地(?![方面盘址区铁下位球毯板皮砖])"
@@ -207,6 +209,8 @@ _EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比�
 # A clause that takes the hurt to hospital: the hospital in it is where they went, not the subject.
 _TREATED_SENTENCE = re.compile(r"[^。！？!?，,；;\n]*(?:送往|送到|送至|送进|送去|送医|已送|就医|抢救|救治|观察|治疗)[^。！？!?，,；;\n]*")
 # A sentence that tells of a visit or a ticket: pupils and schools in it are visitors.
+# A sentence that mourns the dead of a past disaster ("祭奠1942年矿难遇难的矿工", "举行地震遇难同胞悼念活动").
+_MEMORIAL_SENTENCE = re.compile(r"[^。！？!?\n]*(?:悼念|缅怀|祭奠|纪念日|纪念馆|周年)[^。！？!?\n]*")
 _VISIT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:参观|研学|祭扫|游学|写生|半价|免票|门票|纪念活动|献花|默哀|升旗仪式"
                              r"|凭学生证|凭证件)[^。！？!?\n]*")
 # Countries whose name sets a post abroad like another province does ("日本五井站" is in 千叶, not a
@@ -252,7 +256,7 @@ _HISTORY = re.compile("|".join((
     # the poets, historians and heroes whose lines and lives name our places
     "李白", "杜甫", "白居易", "苏轼", "苏东坡", "王维", "陆游", "辛弃疾", "李清照", "韩愈", "柳宗元", "欧阳修",
     "王安石", "杜牧", "李商隐", "孟浩然", "王昌龄", "范仲淹", "刘禹锡", "司马迁", "诸葛亮", "曹操", "刘备",
-    "关羽", "岳飞", "林则徐", "左宗棠", "努尔哈赤", "遣戍", "迁都", "明史", "宋史", "元史", "清史")))
+    "关羽", "岳飞", "林则徐", "左宗棠", "努尔哈赤", "遣戍", "迁都", "明史", "宋史", "元史", "清史", "文天祥")))
 # Right after a dynasty, a thing that still stands: its age, not a story of the past.
 _STANDING = re.compile("的?(?:大殿|殿堂|古建筑?|建筑|木构|壁画|彩塑|石刻|古碑|石碑|古桥|石桥|拱桥|古塔|砖塔|古寺|民居|"
                        "老房子|城墙|牌坊|戏台|古井|石窟|造像|佛像|古树|古柏|楼阁)")
@@ -630,6 +634,9 @@ class Matcher:
             hits = self._only_in(hits, text, exclusions, _TRAFFIC, _EVENT_SENTENCE, "event")
         if subjects - {_SCHOOL, _HEALTH}:
             hits = self._only_in(hits, text, exclusions, _HEALTH, _TREATED_SENTENCE, "treated")
+        # The dead of a past disaster mourned: a memorial, not an accident.
+        if _SAFETY in subjects:
+            hits = self._only_in(hits, text, exclusions, _SAFETY, _MEMORIAL_SENTENCE, "memorial")
         # 医保 beside 社保 is a service desk's counter ("办社保、医保、户口"), not health care; a caller who
         # says he is from the 医保 office ("对方自称医保局，说医保卡被冻结，要转钱到安全账户") is a fraud.
         if _HEALTH in subjects and "社保" in text:
@@ -1229,10 +1236,12 @@ class Matcher:
     def _first_elsewhere(self, tokens, ours=frozenset()) -> str | None:
         """The first other city, province or county the post names as a place, or None; tokens at
         the indices `ours` are inside one of our own names ("白银蒙古族乡" holds the city 白银). A place
-        our name travels to ("灯塔去沈阳的城际公交") is where our people go, not where the post is set."""
+        our name travels to ("灯塔去沈阳的城际公交"), or the direction of a road ("往包头方向一度封闭"), is where
+        people go, not where the post is set."""
         return next((tok for k, tok in enumerate(tokens) if k not in ours and self._names_elsewhere(tokens, k)
                      and not self._shipped_to(tokens, k) and not _ACROSS.intersection(tokens[max(0, k - 2):k])
-                     and not (k > 1 and tokens[k - 1] in _TOWARDS and k - 2 in ours)), None)
+                     and not (k > 1 and tokens[k - 1] in _TOWARDS and k - 2 in ours)
+                     and not (k and tokens[k - 1] in _TOWARDS and tokens[k + 1:k + 2] == ("方向",))), None)
 
     def _abroad_before(self, tokens, i: int | None) -> str | None:
         """The foreign country named before tokens[i] in its sentence, not as where goods go, or None."""

@@ -1280,3 +1280,9 @@ def test_a_driver_from_here_in_mongolia_and_a_governor_s_exile_are_not_news_of_o
     assert xilingol("二连浩特一辆货车在口岸附近发生车祸").relevant
     yili = _terms_match("伊犁哈萨克自治州", ["伊犁"], "新疆维吾尔自治区/伊犁哈萨克自治州")
     assert not yili("读书笔记：林则徐被遣戍伊犁，在惠远城住了三年").relevant
+
+
+def test_the_direction_of_a_road_does_not_set_the_post_there():
+    hohhot = _terms_match("呼和浩特市", ["呼和浩特"], "内蒙古自治区/呼和浩特市")
+    assert hohhot("大雾天京藏高速察素齐附近多车追尾，往包头方向一度封闭").relevant
+    assert not hohhot("包头一家商场今天开业，周末人很多").relevant

@@ -729,3 +729,16 @@ def test_lorries_queuing_a_washed_out_road_sand_dredged_and_a_hole_in_the_ice(st
 ])
 def test_cotton_stalks_burnt_and_a_turbine_blade_that_fell(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一户人家半夜给电动车充电，起火把一楼烧光了", ["safety", "local"]),  # not 举起火把: a torch
+    ("遵义一个村路边堆的垃圾，下雨后臭水直接淌进田里", ["pollution", "local"]),
+    ("遵义一家轧花厂去年季节工的工资到现在还差一半", ["wages", "local"]),
+    ("遵义一个镇今天上午举行矿难遇难矿工悼念活动，群众献花默哀", ["local"]),  # a memorial
+    ("遵义城区昨晚几声巨响，经核实是放大型烟花，没有发生任何事故", ["local"]),
+    ("遵义一个镇后山起了山火，浓烟很大，直升机在洒水", ["safety", "local"]),  # the fire's smoke
+    ("遵义一个镇的沥青搅拌站味道太冲，晚上不敢开窗", ["pollution", "local"]),
+])
+def test_a_charger_fire_foul_water_in_the_fields_pay_still_owed_and_a_memorial(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
