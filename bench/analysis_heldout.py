@@ -177,11 +177,15 @@ product was run on them):
   wenshan, liangshan, qiannan, yili, kashi, xilingol, yinchuan, xining — a two-hundred-and-sixty-first to
             two-hundred-and-sixty-eighth (云南 文山壮族苗族自治州, 四川 凉山彝族自治州, 贵州 黔南布依族苗族自治州, 新疆
             伊犁哈萨克自治州, 新疆 喀什地区, 内蒙古 锡林郭勒盟, 宁夏 银川市, 青海 西宁市), written like them, first run
-            after round 68 (blind once; round 69 read xining, xilingol, kashi and yili)
+            after round 68 (blind once; round 69 read xining, xilingol, kashi and yili, round 70 the others)
   xishuangbanna, dehong, qianxinan, ganzi, aba, linxia, aksu, hohhot — a two-hundred-and-sixty-ninth to
             two-hundred-and-seventy-sixth (云南 西双版纳傣族自治州, 云南 德宏傣族景颇族自治州, 贵州 黔西南布依族苗族自治州,
             四川 甘孜藏族自治州, 四川 阿坝藏族羌族自治州, 甘肃 临夏回族自治州, 新疆 阿克苏地区, 内蒙古 呼和浩特市), written
-            like them, first run after round 69 (blind once)
+            like them, first run after round 69 (blind once; round 70 read them)
+  nanning, guiyang, lanzhou, kunming, changji, bayingolin, haixi, nujiang — a two-hundred-and-seventy-seventh to
+            two-hundred-and-eighty-fourth (广西 南宁市, 贵州 贵阳市, 甘肃 兰州市, 云南 昆明市, 新疆 昌吉回族自治州, 新疆
+            巴音郭楞蒙古自治州, 青海 海西蒙古族藏族自治州, 云南 怒江傈僳族自治州), written like them, first run after
+            round 70 (blind once)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
