@@ -101,15 +101,16 @@ _DEMOLITION = "城乡建设"
 # "扣了一个月工资", "只发一半工资", "三个月工资一分没拿到", "工资还没拿到", "押金和工资都不退", "工资一直拖",
 # "工资又晚发了", "半年只拿到一半工资", "工资也扣着", "工资到现在还差一半"); in the north-east pay is 开资 ("每个月只开一半资").
 _WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:了|掉)?|只发了?|只(?:拿|领)到了?|少发了?)"
-                        r"[^，。！？!?,\n]{0,14}?发?(?:工资|工钱|加班费)"
+                        r"[^，。！？!?,\n]{0,14}?发?(?:工资|工钱|加班费|尾款)"
                         r"|(?:只|少|没|不|才)开[^，。！？!?,\n]{0,4}?资(?![金料格源产本质讯])|开不出资"
-                        r"|(?:工资|工钱|加班费)(?:[^，。！？!?,\n]{0,4}?欠[了着]|[^，。！？!?,\n]{0,8}?"
+                        r"|(?:工资|工钱|加班费|尾款)(?:[^，。！？!?,\n]{0,4}?欠[了着]|[^，。！？!?,\n]{0,8}?"
                         r"(?:(?:一分钱?)?[都也还]?没(?:拿到|给|发|退|结)|都?不退|不给|[都也]?被?(?:扣了|扣光|扣下|扣着|压着)|被扣"
                         r"|还差)"
                         r"|[^，。！？!?,\n]{0,4}?(?:一直|老是|总是|又)?(?:拖|晚发))")
 # Money owed for work told by the sum or the months, or fees of hauling and labour kept ("活干完了…欠我八千块",
-# "劳务公司已经欠我们三个月钱了", "司机被拖欠运费快半年了").
-_OWED_FOR_WORK = re.compile(r"欠[了着]?(?:我|我们|工人|大家|他们|俺|咱)[^，。！？!?,\n]{0,8}?[\d一二两三四五六七八九十几百千万半]"
+# "劳务公司已经欠我们三个月钱了", "给我们几个干活的欠了一万多", "司机被拖欠运费快半年了").
+_OWED_FOR_WORK = re.compile(r"(?:欠[了着]?(?:我|我们|工人|大家|他们|俺|咱)|干活的?欠了?)[^，。！？!?,\n]{0,8}?"
+                            r"[\d一二两三四五六七八九十几百千万半]"
                             r"[^，。！？!?,\n]{0,3}?(?:块|元|万|个月的?钱)|拖欠[^，。！？!?,\n]{0,6}?(?:运费|劳务费|搬运费)")
 # Flights cancelled or delayed, trains late: a transport disruption, read as the traffic term 停运.
 _SERVICE_DISRUPTED = re.compile(r"航班[^，。！？!?,\n没不未]{0,6}?(?:取消|延误|停飞)"
@@ -150,7 +151,7 @@ _STUCK_ON_ROAD = re.compile(r"车[^，。！？!?,\n]{0,12}?[滑溜栽冲](?:到
 # "操作冲床时手被压伤"): an accident
 # of building or work safety, unlike hail on crops or a tree blown down.
 _STRUCK = re.compile(r"(?:外墙|墙皮|保温层|瓷砖|墙砖|阳台|围墙|院墙|墙体|广告牌|招牌|塔吊|吊车|零件|钢卷|落石|滚石|山石)"
-                     r"[^。！？!?\n]{0,24}?(?<!差点)(?<!险些)[砸压](?:坏|中|了|伤|到|扁|凹)"
+                     r"[^。！？!?\n]{0,24}?(?<!差点)(?<!险些)[砸压](?:坏|中|了|伤|到|扁|凹|在)"
                      r"|(?:机器|冲床|车床|设备)[^。！？!?\n]{0,10}?[压夹绞轧]伤")
 # Lorries queuing for kilometres ("口岸出口货车排了几公里长队") or a road the rain washed away so that cars cannot
 # pass ("到县城的路被雨水冲坏了半边，车只能单边过"): traffic held up.
@@ -165,7 +166,7 @@ _AMBULANCE_LATE = re.compile(r"(?:救护车|[打拨叫]了?120)[^。！？!?\n]{
 # 停车收费标准, not 停车收费: a two-word term also matches across a modifier, and "停车乱收费" at a sight is
 # no traffic matter); a collision; rubbish or spoil dumped; land taken unpaid; a vehicle slid off or
 # stuck; an ambulance late; lorries queuing or a road washed out; a thing that fell on cars or people.
-_READ_AS = ((_WAGE_DEBT, ("工", "资"), "欠工资", None), (_OWED_FOR_WORK, ("欠",), "欠工资", None),
+_READ_AS = ((_WAGE_DEBT, ("工", "资", "尾款"), "欠工资", None), (_OWED_FOR_WORK, ("欠",), "欠工资", None),
             (_SERVICE_DISRUPTED, ("航班", "晚点", "延误"), "停运", None),
             (_SCHOOL_DORM, ("宿舍",), "校区宿舍", _BUILDERS), (re.compile("安置小区"), ("安置小区",), "安置房", _BUILDERS),
             (_PARKING_FEES, ("收费",), "停车收费标准", None), (_COLLISION, ("撞", "刮"), "车祸", None),
@@ -191,6 +192,8 @@ _FOOD_SMELL = re.compile(r"[^。！？!?，,；;\n]*(?:饭菜|饭|菜|食物|肉
                          r"(?:怪味|异味|臭味|酸味|馊味)[^。！？!?，,；;\n]*")
 _SMELLS = frozenset({"怪味", "异味", "臭味", "酸味", "馊味"})
 # Money said unpaid with no word of work ("养殖场被当违建拆了，一分没给"): in a demolition post, compensation.
+# A boss who ran off with customers' prepaid money ("补课机构老板跑路，家长预交的学费退不了"): no wages post.
+_PREPAID = re.compile("学费|预交|预付|会员卡|充值|课时费|定金")
 _UNPAID = frozenset({"一分没给", "不给钱", "没拿到钱", "没发钱", "一分没结", "没结钱", "一分没拿到"})
 _WORK = re.compile("工资|工钱|干活|打工|上班|薪|劳务|工人|工地")
 # Phrases in which a topic word names something besides its topic, looked over like FIGURATIVE ones:
@@ -256,7 +259,7 @@ _HISTORY = re.compile("|".join((
     # the poets, historians and heroes whose lines and lives name our places
     "李白", "杜甫", "白居易", "苏轼", "苏东坡", "王维", "陆游", "辛弃疾", "李清照", "韩愈", "柳宗元", "欧阳修",
     "王安石", "杜牧", "李商隐", "孟浩然", "王昌龄", "范仲淹", "刘禹锡", "司马迁", "诸葛亮", "曹操", "刘备",
-    "关羽", "岳飞", "林则徐", "左宗棠", "努尔哈赤", "遣戍", "迁都", "明史", "宋史", "元史", "清史", "文天祥")))
+    "关羽", "岳飞", "林则徐", "左宗棠", "努尔哈赤", "遣戍", "迁都", "明史", "宋史", "元史", "清史", "唐史", "文天祥", "岑参", "流放")))
 # Right after a dynasty, a thing that still stands: its age, not a story of the past.
 _STANDING = re.compile("的?(?:大殿|殿堂|古建筑?|建筑|木构|壁画|彩塑|石刻|古碑|石碑|古桥|石桥|拱桥|古塔|砖塔|古寺|民居|"
                        "老房子|城墙|牌坊|戏台|古井|石窟|造像|佛像|古树|古柏|楼阁)")
@@ -475,6 +478,8 @@ class Matcher:
         self._own_names = {form(own), form(own[:-2]) if own.endswith("地区") else
                            form(own[:-1]) if own.endswith(("市", "县", "区", "盟")) else form(own)} \
             | {form(t) for t in topics.locality.terms if len(t) > 1 and own.startswith(t)}
+        # The operator's terms that no division bears: nicknames (春城, 港城), which other cities share.
+        self._nicknames = frozenset(form(t) for t in topics.locality.terms if not bearers(t)) - self._own_names
         self._aliases = frozenset(form(a) for a in topics.locality.aliases) - {""}
         self._other_places = place_names() - locality.keys() - ours
         # Provinces, cities and single-place counties that, named anywhere in a post as a whole word,
@@ -676,6 +681,8 @@ class Matcher:
                 if all(set(h.words) <= _SMELLS for h in hits if h.category == _POLLUTION) else hits
         if _TRAFFIC in subjects and _DRAINS.search(text) and not _ROADS.search(text):
             hits = _without(hits, exclusions, "drain", _TRAFFIC, {w for h in hits for w in h.words if "堵" in w})
+        if _WAGES in subjects and _PREPAID.search(text) and not _WORK.search(text):
+            hits = _without(hits, exclusions, "prepaid", _WAGES, {"老板跑路"})
         if _WAGES in subjects and _DEMOLITION in subjects and not _WORK.search(text):
             hits = _without(hits, exclusions, "compensation", _WAGES, _UNPAID)
         return hits
@@ -1051,6 +1058,11 @@ class Matcher:
             j = index.get(e)
             if len(term) == 2 and role != ANCHOR and term[0] in _SURNAMES_BEFORE_TITLES and j is not None \
                     and tokens[j] in _TITLES_AFTER:  # "黄平教授谈乡村振兴": a person
+                exclusions.append(f"locality:{term}{tokens[j]}")
+                named.add(term)
+                continue
+            # A nickname of ours right before another city's name is that city's ("春城长春", "港城连云港").
+            if term in self._nicknames and j is not None and self._names_elsewhere(tokens, j):
                 exclusions.append(f"locality:{term}{tokens[j]}")
                 named.add(term)
                 continue

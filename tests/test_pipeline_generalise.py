@@ -1286,3 +1286,9 @@ def test_the_direction_of_a_road_does_not_set_the_post_there():
     hohhot = _terms_match("呼和浩特市", ["呼和浩特"], "内蒙古自治区/呼和浩特市")
     assert hohhot("大雾天京藏高速察素齐附近多车追尾，往包头方向一度封闭").relevant
     assert not hohhot("包头一家商场今天开业，周末人很多").relevant
+
+
+def test_our_nickname_right_before_another_city_is_that_city_s():
+    kunming = _terms_match("昆明市", ["昆明", "春城"], "云南省/昆明市")
+    assert not kunming("有着春城之称的春城长春，冰雪节在净月潭开幕").relevant
+    assert kunming("春城今天阳光很好，滇池边人很多").relevant

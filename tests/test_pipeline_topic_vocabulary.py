@@ -742,3 +742,15 @@ def test_cotton_stalks_burnt_and_a_turbine_blade_that_fell(standard_topics, text
 ])
 def test_a_charger_fire_foul_water_in_the_fields_pay_still_owed_and_a_memorial(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("在遵义给一家装修公司贴了三套房的瓷砖，尾款一万二拖了半年", ["wages", "local"]),
+    ("遵义一家装修公司，给我们几个干活的欠了一万多，公司门都锁了", ["wages", "local"]),
+    ("遵义一家补课机构老板跑路，家长预交的学费都退不了", ["school", "local"]),  # customers' money, no wages
+    ("遵义一块大广告牌被大风刮倒，砸在路边两辆车上", ["safety", "local"]),
+    ("遵义一条河靠公园那段又黑又臭", ["pollution", "local"]),
+    ("遵义一院儿科排队排到半夜", ["health", "local"]),
+])
+def test_a_balance_unpaid_a_boss_gone_with_the_fees_a_sign_on_cars_and_a_black_river(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
