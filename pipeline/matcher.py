@@ -191,9 +191,9 @@ _ROADS = re.compile("车|路|交通|红绿灯|公交|高峰")
 _FOOD_SMELL = re.compile(r"[^。！？!?，,；;\n]*(?:饭菜|饭|菜|食物|肉|奶|面包|外卖|盒饭|餐)(?![城厂场园地])[^。！？!?，,；;\n]{0,3}?"
                          r"(?:怪味|异味|臭味|酸味|馊味)[^。！？!?，,；;\n]*")
 _SMELLS = frozenset({"怪味", "异味", "臭味", "酸味", "馊味"})
-# Money said unpaid with no word of work ("养殖场被当违建拆了，一分没给"): in a demolition post, compensation.
 # A boss who ran off with customers' prepaid money ("补课机构老板跑路，家长预交的学费退不了"): no wages post.
 _PREPAID = re.compile("学费|预交|预付|会员卡|充值|课时费|定金")
+# Money said unpaid with no word of work ("养殖场被当违建拆了，一分没给"): in a demolition post, compensation.
 _UNPAID = frozenset({"一分没给", "不给钱", "没拿到钱", "没发钱", "一分没结", "没结钱", "一分没拿到"})
 _WORK = re.compile("工资|工钱|干活|打工|上班|薪|劳务|工人|工地")
 # Phrases in which a topic word names something besides its topic, looked over like FIGURATIVE ones:
@@ -676,9 +676,9 @@ class Matcher:
         # A septic tank where workers were gassed: a work accident, not a pollution post.
         if _SAFETY in subjects and _POLLUTION in subjects and re.search("中毒|窒息", text):
             hits = _without(hits, exclusions, "accident", _POLLUTION, {"化粪池"})
-        if _POLLUTION in subjects:
-            hits = self._only_in(hits, text, exclusions, _POLLUTION, _FOOD_SMELL, "food") \
-                if all(set(h.words) <= _SMELLS for h in hits if h.category == _POLLUTION) else hits
+        # A smell in food; a drain that keeps clogging; a boss gone with customers' fees; compensation unpaid.
+        if _POLLUTION in subjects and all(set(h.words) <= _SMELLS for h in hits if h.category == _POLLUTION):
+            hits = self._only_in(hits, text, exclusions, _POLLUTION, _FOOD_SMELL, "food")
         if _TRAFFIC in subjects and _DRAINS.search(text) and not _ROADS.search(text):
             hits = _without(hits, exclusions, "drain", _TRAFFIC, {w for h in hits for w in h.words if "堵" in w})
         if _WAGES in subjects and _PREPAID.search(text) and not _WORK.search(text):
@@ -1140,7 +1140,7 @@ class Matcher:
         # ("我是丰宁县的医保，孩子要去北京儿童医院看病"); this and the next two rules look it up
         # last, so only for a post they would set elsewhere.
         # Not when people come to one of our places ("广东医疗专家到米林义诊"): the visit is here.
-        came = any((i := index.get(s)) and tokens[i - 1] in _CAME_TO for s, *_ in kept)
+        came = any(index.get(s) and tokens[index[s] - 1] in _CAME_TO for s, *_ in kept)
         if self._minor and any(role in (STRONG, WEAK) and term in self._minor for *_, term, role in kept) \
                 and not any(role in (STRONG, ANCHOR) and term not in self._minor for *_, term, role in kept) \
                 and not _OUR_SERVICES.search(text) and not came:

@@ -1204,11 +1204,7 @@ def test_where_aid_comes_from_and_visitors_who_came_here_do_not_set_the_post_els
 
 
 def test_a_name_placed_in_another_province_once_is_that_place_throughout_the_post():
-    config = {"locality": {"name": "泰州市", "terms": ["泰州", "凤城"], "divisions": ["江苏省/泰州市"]},
-              "topics": []}
-    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
-    segmenter = Segmenter(matcher.user_words())
-    match = lambda text: matcher.match(text, segmenter.cut)  # noqa: E731
+    match = _terms_match("泰州市", ["泰州", "凤城"], "江苏省/泰州市")
     assert not match("凤城的凤凰山红叶\n辽宁凤城的凤凰山红叶正红，登山的人很多").relevant
     assert match("凤城河今晚有灯光秀，河边人很多").relevant
     jinhua = locality_match("金华市", "浙江省/金华市", aliases=("金华山",))
