@@ -174,22 +174,32 @@ _READ_AS = ((_WAGE_DEBT, ("工", "资", "尾款"), "欠工资", None), (_OWED_FO
             (_STUCK_ON_ROAD, ("沟", "翻浆", "陷", "骑"), "滑进沟里", None),
             (_AMBULANCE_LATE, ("救护车", "120"), "救护车才到", None),
             (_QUEUED, ("排",), "车辆排长队", None), (_WASHED_OUT, ("冲",), "道路损毁", None), (_STRUCK, ("砸", "压", "夹伤", "绞伤", "轧伤"), "砸伤", None))
+_SENTENCE = r"[^。！？!?\n]*"
+_CLAUSE = r"[^。！？!?，,；;\n]*"
+
+
+def _around(core: str, span: str = _SENTENCE) -> re.Pattern:
+    """The sentences (or, with _CLAUSE, the clauses) in which `core` matches."""
+    return re.compile(f"{span}(?:{core}){span}")
+
+
 _SCHOOL_GATE_JAM = re.compile(r"(?:学校|小学|中学|高中|初中|学院|幼儿园|[一二三四五六七八九十]+[中小高])(?:[^，。！？!?,\n]{0,4}?(?:门口|校门)"
                               r"[^。！？!?\n]{0,30}?(?:堵(?!学生|孩子)|车停满|停满)"  # not 堵学生要钱: extortion
                               r"|[^，。！？!?,\n]{0,8}?堵在?校?门口)")
 # A sentence telling such a jam.
-_JAM_SENTENCE = re.compile(r"[^。！？!?\n]*(?:" + _SCHOOL_GATE_JAM.pattern + r")[^。！？!?\n]*")
+_JAM_SENTENCE = _around(_SCHOOL_GATE_JAM.pattern)
 _SAFETY = "安全生产"
 _SCHOOL_WORKERS = frozenset({"老师", "教师", "培训机构", "辅导班", "学生", "大学生"})
 _CANTEEN_STAFF = _SCHOOL_WORKERS | {"食堂", "学校", "小学", "中学", "高中", "大学", "学院"}  # a contractor's hands
 _STUCK_IN = re.compile("电梯|索道|缆车")
 # A drain, a pipe or a toilet that keeps clogging ("下水道三天两头堵"), in a post that names no road or vehicle:
 # its 堵 is no traffic jam.
+_GASSED = re.compile("中毒|窒息")  # workers gassed in a septic tank: an accident, not pollution
 _DRAINS = re.compile("下水道|下水管|排水管|管道|马桶|烟道|化粪池")
 _ROADS = re.compile("车|路|交通|红绿灯|公交|高峰")
 # A smell in food ("孩子说食堂饭菜有股怪味"): a food complaint, no pollution.
-_FOOD_SMELL = re.compile(r"[^。！？!?，,；;\n]*(?:饭菜|饭|菜|食物|肉|奶|面包|外卖|盒饭|餐)(?![城厂场园地])[^。！？!?，,；;\n]{0,3}?"
-                         r"(?:怪味|异味|臭味|酸味|馊味)[^。！？!?，,；;\n]*")
+_FOOD_SMELL = _around(r"(?:饭菜|饭|菜|食物|肉|奶|面包|外卖|盒饭|餐)(?![城厂场园地])[^。！？!?，,；;\n]{0,3}?"
+                      r"(?:怪味|异味|臭味|酸味|馊味)", _CLAUSE)
 _SMELLS = frozenset({"怪味", "异味", "臭味", "酸味", "馊味"})
 # A boss who ran off with customers' prepaid money ("补课机构老板跑路，家长预交的学费退不了"): no wages post.
 _PREPAID = re.compile("学费|预交|预付|会员卡|充值|课时费|定金")
@@ -208,14 +218,13 @@ _NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", 
 _FRAUD = re.compile("诈骗|骗子|被骗|骗钱|骗了|转账|转钱|安全账户|冒充|自称")
 _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "交通中断", "道路中断", "出行受阻"})
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
-_EVENT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花)[^。！？!?\n]*")
+_EVENT_SENTENCE = _around("马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花")
 # A clause that takes the hurt to hospital: the hospital in it is where they went, not the subject.
-_TREATED_SENTENCE = re.compile(r"[^。！？!?，,；;\n]*(?:送往|送到|送至|送进|送去|送医|已送|就医|抢救|救治|观察|治疗)[^。！？!?，,；;\n]*")
-# A sentence that tells of a visit or a ticket: pupils and schools in it are visitors.
+_TREATED_SENTENCE = _around("送往|送到|送至|送进|送去|送医|已送|就医|抢救|救治|观察|治疗", _CLAUSE)
 # A sentence that mourns the dead of a past disaster ("祭奠1942年矿难遇难的矿工", "举行地震遇难同胞悼念活动").
-_MEMORIAL_SENTENCE = re.compile(r"[^。！？!?\n]*(?:悼念|缅怀|祭奠|纪念日|纪念馆|周年)[^。！？!?\n]*")
-_VISIT_SENTENCE = re.compile(r"[^。！？!?\n]*(?:参观|研学|祭扫|游学|写生|半价|免票|门票|纪念活动|献花|默哀|升旗仪式"
-                             r"|凭学生证|凭证件)[^。！？!?\n]*")
+_MEMORIAL_SENTENCE = _around("悼念|缅怀|祭奠|纪念日|纪念馆|周年")
+# A sentence that tells of a visit or a ticket: pupils and schools in it are visitors.
+_VISIT_SENTENCE = _around("参观|研学|祭扫|游学|写生|半价|免票|门票|纪念活动|献花|默哀|升旗仪式|凭学生证|凭证件")
 # Countries whose name sets a post abroad like another province does ("日本五井站" is in 千叶, not a
 # township of ours). Not 蒙古: a token of 内蒙古's posts too.
 FOREIGN_COUNTRIES = frozenset({
@@ -674,7 +683,7 @@ class Matcher:
             hits = _without(hits, exclusions, "stuck", _SAFETY, {"被困", "困人"})
             hits = _without(hits, exclusions, "stuck", _TRAFFIC, {"停运"})
         # A septic tank where workers were gassed: a work accident, not a pollution post.
-        if _SAFETY in subjects and _POLLUTION in subjects and re.search("中毒|窒息", text):
+        if _SAFETY in subjects and _POLLUTION in subjects and _GASSED.search(text):
             hits = _without(hits, exclusions, "accident", _POLLUTION, {"化粪池"})
         # A smell in food; a drain that keeps clogging; a boss gone with customers' fees; compensation unpaid.
         if _POLLUTION in subjects and all(set(h.words) <= _SMELLS for h in hits if h.category == _POLLUTION):
