@@ -185,10 +185,11 @@ product was run on them):
   nanning, guiyang, lanzhou, kunming, changji, bayingolin, haixi, nujiang — a two-hundred-and-seventy-seventh to
             two-hundred-and-eighty-fourth (广西 南宁市, 贵州 贵阳市, 甘肃 兰州市, 云南 昆明市, 新疆 昌吉回族自治州, 新疆
             巴音郭楞蒙古自治州, 青海 海西蒙古族藏族自治州, 云南 怒江傈僳族自治州), written like them, first run after
-            round 70 (blind once; round 71 read lanzhou, kunming, nanning, bayingolin and haixi)
+            round 70 (blind once; round 71 read lanzhou, kunming, nanning, bayingolin and haixi, round 72 the others)
   taiyuan, nanchang, hefei, hotan, shannan, qamdo, diqing, alxa — a two-hundred-and-eighty-fifth to
             two-hundred-and-ninety-second (山西 太原市, 江西 南昌市, 安徽 合肥市, 新疆 和田地区, 西藏 山南市, 西藏 昌都市,
-            云南 迪庆藏族自治州, 内蒙古 阿拉善盟), written like them, first run after round 71 (blind once)
+            云南 迪庆藏族自治州, 内蒙古 阿拉善盟), written like them, first run after round 71 (blind once; round 72
+            read them)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

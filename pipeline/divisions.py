@@ -52,6 +52,7 @@ _STREET_ENDS = ("路", "街", "巷", "道", "门", "桥", "里", "坊", "楼", "
 _SHARED_TOWN = 3
 # District names that also name a part of any town ("冷水江老城区的街上"): no evidence of another city.
 _TOWN_PARTS = frozenset({"老城区", "新城区", "城东区", "城西区", "城南区", "城北区", "城中区", "城关区", "市中区"})
+_BANNER_PARTS = ("左", "右", "前", "中", "后")
 _ETHNIC_ENDINGS = (("自治县", "县"), ("族区", "区"))
 _MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})
 
@@ -78,13 +79,24 @@ class DivisionTerms:
 
 
 class _Node:
-    __slots__ = ("name", "short", "children", "is_town")
+    __slots__ = ("name", "short", "children", "is_town", "spoken")
 
     def __init__(self, name: str, short: str, children: list[_Node], is_town: bool = False):
         self.name, self.short, self.children, self.is_town = name, short, children, is_town
+        self.spoken = banner_stem(name, short)
 
     def names(self) -> set[str]:
-        return {n for n in (self.name, self.short) if len(n) >= 2}
+        return {n for n in (self.name, self.short, self.spoken) if len(n) >= 2}
+
+
+def banner_stem(name: str, short: str) -> str:
+    """额济纳旗 → 额济纳: a banner goes by its name without 旗 too where the source's short form is an
+    abbreviation locals use among themselves (额旗, 准旗, 伊旗); "" for a banner named by its side or
+    part (阿拉善左旗, 科尔沁右翼中旗: nobody says 阿拉善左) and for an autonomous banner (its short form
+    is already its name)."""
+    stem = name[:-1] if name.endswith("旗") and not name.endswith("自治旗") else ""
+    return stem if len(stem) >= 3 and stem != short and not stem.endswith(_BANNER_PARTS) \
+        and "翼" not in stem and "联合" not in stem else ""
 
 
 def town_short(name: str) -> str:
@@ -96,8 +108,9 @@ def town_short(name: str) -> str:
 
 class DivisionTree:
     def __init__(self, provinces: list[_Node], common: set[str], words: set[str] = frozenset(),
-                 county_words: set[str] = frozenset()):
+                 county_words: set[str] = frozenset(), idioms: tuple[str, ...] = ()):
         self._provinces = provinces
+        self.idioms = idioms  # sayings that hold a division name (才高八斗): build_divisions.py
         self._common = common
         self._words = words
         self._county_words = county_words
@@ -133,7 +146,7 @@ class DivisionTree:
                 _Node(c, cs, [_Node(k, ks, [town(t) for t in towns]) for k, ks, towns in counties])
                 for c, cs, counties in cities])
             for p, ps, cities in data["provinces"]], set(data["common"]), set(data.get("words", ())),
-            set(data.get("county_words", ())))
+            set(data.get("county_words", ())), tuple(data.get("idioms", ())))
 
     @staticmethod
     def _walk(nodes: list[_Node]):
@@ -171,7 +184,7 @@ class DivisionTree:
             stack = [(p, frozenset()) for p in self._provinces]
             while stack:
                 node, names = stack.pop()
-                for n in (node.name, node.short):
+                for n in (node.name, node.short, node.spoken):
                     if n:
                         above.setdefault(n, set()).update(names)
                 inner = names | node.names()
@@ -309,6 +322,11 @@ def province_names() -> frozenset[str]:
 def common_names() -> frozenset[str]:
     """Division names of the shipped data that are everyday words (和平, 白银)."""
     return frozenset(_shipped()._common)
+
+
+def idioms() -> tuple[str, ...]:
+    """Idioms and fixed expressions of the shipped data that hold a division name."""
+    return _shipped().idioms
 
 
 @functools.lru_cache(maxsize=1)

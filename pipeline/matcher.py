@@ -53,7 +53,7 @@ from itertools import chain, compress
 
 import ahocorasick
 
-from pipeline.divisions import (DivisionTree, ancestor_names, bearers, common_names, distinct_county_names,
+from pipeline.divisions import (DivisionTree, ancestor_names, bearers, common_names, distinct_county_names, idioms,
                                 place_names, province_names)
 from pipeline.incidents import DEBUNKED, DRILL_WORDS, FIGURATIVE, hooked_on_food, is_drill, sentence_span
 from pipeline.normalize import Normalizer, compact
@@ -317,6 +317,8 @@ _ACTORS = frozenset({"学生", "毕业生", "代表队", "合唱团", "球队", 
 _TO_THE_CAPITAL = frozenset({"进京", "赴京", "晋京"})
 # Right before a place in a title, these make it a destination, not where the post is set.
 _TOWARDS = frozenset({"至", "到", "往", "开往", "直达", "去", "去往"})
+# Right before another place in a title, these make it a partner of ours or where we go ("与北京专家远程会诊", "携手上海").
+_PARTNERED = frozenset({"与", "同", "联合", "携手"}) | _TOWARDS
 # Right after another place, these make it where a line of ours goes ("新开西安航线").
 _LINE_TO = frozenset((w,) for w in ("航线", "航班", "直飞", "班列", "专线", "城际", "动车", "高铁", "班车"))
 # Division suffixes: another place's name ending in one may be our name's urban area (阳东|城区, not 东城区).
@@ -475,6 +477,14 @@ class Matcher:
                 self._token_terms[term] = (term in lookalikes, roles)
         self._ac.make_automaton()
         self._loc_roles = locality
+        # Our names inside an idiom or a fixed expression ("才高八斗", "东拉西扯"): term → (saying, offset).
+        # Not one the operator lists as a name of ours (天下第一关, 抚顺战犯管理所: jieba's fixed expressions).
+        self._sayings: dict[str, list[tuple[str, int]]] = {}
+        for saying in sorted(set(idioms()) - locality.keys()):
+            for i in range(len(saying) - 1):
+                for j in range(i + 2, len(saying) + 1):
+                    if saying[i:j] in locality:
+                        self._sayings.setdefault(saying[i:j], []).append((saying, i))
         # Province and city names that are not ours: one of them right before a county name says
         # the county is in another city ("宁波江北" when we watch 重庆江北区).
         # The locality's own name places it: a terms-only locality named 江北区 keeps the cities
@@ -988,6 +998,11 @@ class Matcher:
                     exclusions.append(f"locality:{text[starts[k]:s]}{term}")
                     named.add(term)
                 continue
+            # Inside an idiom the segmenter cut apart around our name ("才高八|斗", "东拉|西扯"): the saying's.
+            saying = next((w for w, k in self._sayings.get(term, ()) if k <= s and text.startswith(w, s - k)), None)
+            if saying is not None:
+                exclusions.append(f"locality:{saying}")
+                continue
             # The head of a longer name of another place ("离石家庄还有一百多公里": 石家庄, not our 离石).
             other = self._overlapping_place(text, s, e)
             if other is not None:
@@ -1174,12 +1189,13 @@ class Matcher:
                 and not any(term in self._own_names and self._listed(tokens, index.get(s), index.get(e))
                             for s, e, term, _ in kept):
             # the first other place the title names, not as a destination ("增开至银川城际列车", "新开西安航线")
+            # nor as a partner ("与北京专家远程会诊")
             # nor as where our goods go ("蔬菜进了长沙超市"), nor as the head of a name of ours the body gives
             # ("冰岛老寨春茶开采 / 勐库镇冰岛村老寨…": the village 冰岛村, not Iceland)
             heads = {term[:-1] for *_, term, _ in kept if term.endswith(_HEAD_TAILS) and len(term) > 2}
             i = 0
             while i < len(tokens) and starts[i] < title_end \
-                    and (not self._names_elsewhere(tokens, i) or i and tokens[i - 1] in _TOWARDS
+                    and (not self._names_elsewhere(tokens, i) or i and tokens[i - 1] in _PARTNERED
                          or tokens[i + 1:i + 2] in _LINE_TO or tokens[i] in heads or self._shipped_to(tokens, i)):
                 i += 1
             if i < len(tokens) and starts[i] < title_end:

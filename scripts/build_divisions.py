@@ -11,7 +11,7 @@ townships modood lists under a county and jionlp's older list lacks under any fo
 Output (gzip JSON, compact nested lists, names in source order):
     {"format": "yqwatch-divisions-1", "source": ...,
      "provinces": [[name, short, [[city, short, [[county, short, [township, ...]], ...]], ...]], ...],
-     "common": [...], "words": [...], "county_words": [...]}
+     "common": [...], "words": [...], "county_words": [...], "idioms": [...]}
 `common` lists the division names that are everyday words: 2-character words jieba's dictionary
 counts at least COMMON_WORD_FREQ times and does not tag as place names (ns): 和平, 合作, 解放; and
 names jieba tags as a person's name or an idiom. 杭州 (ns) is not one. pipeline/divisions.py makes
@@ -19,6 +19,8 @@ such names need context. `words` lists township short forms that are general-dic
 (not ns): they never count alone, even when no other township bears them. `county_words` lists the
 county-level short forms that the general dictionary knows as anything but a place (大堂, 石棉,
 海盐, 天涯: any frequency): such a word in a post is no evidence that the post is set in that county.
+`idioms` lists the general dictionary's idioms and fixed expressions that hold a division name (才高八斗,
+东拉西扯): a name inside one in a post is the saying's, not the place.
 
 Usage: .venv/bin/python scripts/build_divisions.py [--shared DIR] [--out FILE]
 """
@@ -88,6 +90,18 @@ def county_words(county_shorts: set[str]) -> list[str]:
                    and not (tag.startswith(("nr", "nz")) and freq < NAME_OR_IDIOM_FREQ)})
 
 
+def idioms(names: set[str]) -> list[str]:
+    """Idioms and fixed expressions of the general dictionary (jieba's i and l tags, 才高八斗, 东拉西扯) that
+    hold a division name inside them: there the name is part of the saying, wherever the segmenter cuts."""
+    found = set()
+    for word, _, tag in _jieba_dict():
+        if tag in ("i", "l") and len(word) >= 4 and word not in names \
+                and any(word[i:j] in names for i in range(len(word)) for j in range(i + 2, len(word) + 1)
+                        if j - i < len(word)):
+            found.add(word)
+    return sorted(found)
+
+
 def _jieba_dict():
     dict_path = Path(jieba.__file__).parent / "dict.txt"
     with open(dict_path, encoding="utf-8") as f:
@@ -103,6 +117,12 @@ def _without_county(township: str, county: str) -> str:
     return rest if rest != township and len(rest) >= 3 and rest.endswith(("镇", "乡", "街道", "苏木")) else township
 
 
+def _street_office(name: str) -> str:
+    """Both sources name a few 街道 by their office (巴彦浩特王府街道办事处, 王府街道办事处); posts write the
+    街道 (王府街道)."""
+    return name.removesuffix("办事处") if name.endswith("街道办事处") else name
+
+
 # In a modood name, these mark a development zone, a community-level unit or a placeholder: no name people write.
 _NOT_WRITTEN = ("直辖", "开发区", "园区", "特殊", "社区")
 
@@ -111,8 +131,9 @@ def _modood_names(streets_csv: Path) -> list[tuple[str, str]]:
     """(county code, name) of every street, town and township modood (国家统计局 2023) lists, read once;
     development zones, community-level units (…社区街道) and modood's own placeholders (直辖村级区划) left out."""
     with open(streets_csv, encoding="utf-8", newline="") as f:
-        return [(row["areaCode"], row["name"]) for row in csv.DictReader(f)
-                if row["name"].endswith(("街道", "镇", "乡")) and not any(w in row["name"] for w in _NOT_WRITTEN)]
+        names = [(row["areaCode"], _street_office(row["name"])) for row in csv.DictReader(f)]
+    return [(code, name) for code, name in names
+            if name.endswith(("街道", "镇", "乡")) and not any(w in name for w in _NOT_WRITTEN)]
 
 
 def _fill_placeholders(towns: dict[str, list[str]], modood: list[tuple[str, str]]) -> None:
@@ -144,7 +165,8 @@ def build(shared: Path) -> dict:
     towns: dict[str, list[str]] = {}
     with open(src / "jionlp_townships.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            towns.setdefault(row["county_code"], []).append(_without_county(row["township"], row["county"]))
+            towns.setdefault(row["county_code"], []).append(
+                _without_county(_street_office(row["township"]), row["county"]))
     modood = _modood_names(src / "modood_streets.csv")
     _fill_placeholders(towns, modood)
     with open(src / "jionlp_counties.csv", encoding="utf-8", newline="") as f:
@@ -181,6 +203,7 @@ def build(shared: Path) -> dict:
         "common": common_words(names),
         "words": dictionary_words(town_shorts),
         "county_words": county_words(county_shorts - {""}),
+        "idioms": idioms(names),
     }
 
 

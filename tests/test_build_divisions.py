@@ -37,3 +37,18 @@ def test_streets_the_first_source_lacks_under_any_form_come_from_modood(tmp_path
     counties = {"360502": "渝水区", "370114": "章丘区"}
     build_divisions._add_current_names(towns, build_divisions._modood_names(streets), counties)
     assert towns == {"360502": ["城南街道", "孔目江街道", "城北街道"], "370114": ["刁镇"]}
+
+
+def test_a_street_named_by_its_office_is_written_as_the_street(tmp_path):
+    streets = tmp_path / "modood_streets.csv"
+    streets.write_text("code,name,areaCode,provinceCode,cityCode\n"
+                       '1,"王府街道办事处",152921,15,1529\n'
+                       '2,"长青办事处",120112,12,1201\n', encoding="utf-8")  # no 街道 in it: not a street's office
+    assert build_divisions._modood_names(streets) == [("152921", "王府街道")]
+    assert build_divisions._street_office("巴彦浩特新华街道办事处") == "巴彦浩特新华街道"
+
+
+def test_idioms_that_hold_a_division_name_are_listed():
+    found = build_divisions.idioms({"八斗", "东拉", "合肥"})
+    assert {"才高八斗", "东拉西扯"} <= set(found)
+    assert "合肥" not in found and all(len(w) >= 4 for w in found)

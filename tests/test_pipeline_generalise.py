@@ -1288,3 +1288,33 @@ def test_our_nickname_right_before_another_city_is_that_city_s():
     kunming = _terms_match("昆明市", ["昆明", "春城"], "云南省/昆明市")
     assert not kunming("有着春城之称的春城长春，冰雪节在净月潭开幕").relevant
     assert kunming("春城今天阳光很好，滇池边人很多").relevant
+
+
+def test_a_banner_goes_by_its_name_without_its_level():
+    alxa = _terms_match("阿拉善盟", ["阿拉善"], "内蒙古自治区/阿拉善盟")
+    assert alxa("国庆在额济纳住了两晚，民宿老板人很好").relevant  # 额济纳旗: the source's short form is 额旗
+    assert alxa("额旗今天大风降温").relevant
+    ordos = _terms_match("鄂尔多斯市", ["鄂尔多斯"], "内蒙古自治区/鄂尔多斯市")
+    assert ordos("准格尔一个煤矿今天停产检修").relevant
+    assert not ordos("阿拉善左旗今天大风降温").relevant
+
+
+def test_a_street_named_by_its_office_goes_by_the_street():
+    alxa = _terms_match("阿拉善盟", ["阿拉善"], "内蒙古自治区/阿拉善盟")
+    # the sources list 巴彦浩特王府街道办事处 and 王府街道办事处 (青州 has a 王府街道 too)
+    assert alxa("王府街道今天组织老旧小区改造入户调查").relevant
+    assert alxa("额鲁特街道的供暖今天开始试水").relevant
+
+
+def test_our_name_inside_an_idiom_is_the_saying():
+    hefei = _terms_match("合肥市", ["合肥"], "安徽省/合肥市")  # 肥东县 八斗镇
+    assert not hefei("这位作家真是才高八斗，新书一出就卖断了货").relevant
+    assert hefei("八斗镇今天赶大集，街上人挤人").relevant
+    shannan = _terms_match("山南市", ["山南"], "西藏自治区/山南市")  # 贡嘎县 东拉乡
+    assert not shannan("开会发言别东拉西扯，说重点").relevant
+
+
+def test_another_place_a_title_names_as_our_partner_does_not_set_the_post_there():
+    alxa = _terms_match("阿拉善盟", ["阿拉善", "阿拉善盟"], "内蒙古自治区/阿拉善盟", aliases=("阿拉善盟中心医院",))
+    assert alxa("医院开通与北京专家远程会诊\n阿拉善盟中心医院与北京一家医院建立远程会诊，病人在本地就能看专家").relevant
+    assert not alxa("北京一家医院开通远程会诊\n这家医院的专家也给阿拉善盟中心医院的病人会诊").relevant

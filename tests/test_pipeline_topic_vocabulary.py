@@ -754,3 +754,15 @@ def test_a_charger_fire_foul_water_in_the_fields_pay_still_owed_and_a_memorial(s
 ])
 def test_a_balance_unpaid_a_boss_gone_with_the_fees_a_sign_on_cars_and_a_black_river(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一个村民坐渡船过江时没站稳，落江后被下游的渔船救起", ["safety", "local"]),
+    ("遵义一名钓鱼的老人脚下打滑掉进江里，家人还在沿岸寻找", ["safety", "local"]),
+    ("遵义机场大巴今天起调整发车时间，末班车推迟到晚上十点", ["traffic", "local"]),
+    ("遵义机场公布冬春航季时刻表，新增两条航线", ["traffic", "local"]),
+    ("遵义一个水库边游客扔的饮料瓶和外卖盒漂得到处都是", ["pollution", "local"]),
+    ("遵义城边那条小河被挖沙的翻了一遍，水浑得没法看", ["pollution", "local"]),
+])
+def test_a_fall_into_the_river_the_airport_coach_and_rubbish_left_by_visitors(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
