@@ -190,6 +190,13 @@ product was run on them):
             two-hundred-and-ninety-second (山西 太原市, 江西 南昌市, 安徽 合肥市, 新疆 和田地区, 西藏 山南市, 西藏 昌都市,
             云南 迪庆藏族自治州, 内蒙古 阿拉善盟), written like them, first run after round 71 (blind once; round 72
             read them)
+  dongguan, zhongshan, jiayuguan, hinggan, bortala, tacheng, haikou, gannan — a two-hundred-and-ninety-third to
+            three-hundredth (广东 东莞市, 广东 中山市, 甘肃 嘉峪关市, 内蒙古 兴安盟, 新疆 博尔塔拉蒙古自治州, 新疆 塔城地区,
+            海南 海口市, 甘肃 甘南藏族自治州), written like them, first run after round 72 (blind once; round 73 read them)
+  urumqi, shijiazhuang, jinan, zhengzhou, xian, kizilsu, haibei, golog — a three-hundred-and-first to
+            three-hundred-and-eighth (新疆 乌鲁木齐市, 河北 石家庄市, 山东 济南市, 河南 郑州市, 陕西 西安市, 新疆
+            克孜勒苏柯尔克孜自治州, 青海 海北藏族自治州, 青海 果洛藏族自治州), written like them, first run after round 73
+            (blind once)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

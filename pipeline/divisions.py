@@ -100,8 +100,10 @@ def banner_stem(name: str, short: str) -> str:
 
 
 def town_short(name: str) -> str:
-    """李庄镇 → 李庄, 岩腊苗族布依族乡 → 岩腊; "" when stripping the suffix would leave fewer than 2
-    characters."""
+    """李庄镇 → 李庄, 岩腊苗族布依族乡 → 岩腊, 兵团八十九团 → 八十九团 (the corps' regiments and farms go by
+    their own name); "" when stripping the suffix would leave fewer than 2 characters."""
+    if name.startswith("兵团") and len(name) > 4:
+        return name[2:]
     short = _TOWN_SUFFIX_RE.sub("", _ETHNIC_TOWN_RE.sub("", name))
     return short if short != name and len(short) >= 2 else ""
 
@@ -265,6 +267,15 @@ class DivisionTree:
                 (weak if self._count[usual] else strong).append(usual)
                 if node is not chain[-1]:
                     minor.append(usual)
+            # A town made a 街道, or a 乡 made a town, since the data was drawn goes by its new name ("民众街道"
+            # for 民众镇, whose short form 民众 is a word) where no division bears that name.
+            if node.is_town and node.short and node.name.endswith(("镇", "乡")):
+                shared = elsewhere(node.name) + 1 > _SHARED_TOWN
+                for level in ("街道", "镇") if node.name.endswith("乡") else ("街道",):
+                    if not self._count[node.short + level]:
+                        (weak if shared else strong).append(node.short + level)
+                        if node is not chain[-1]:
+                            minor.append(node.short + level)
         below_names = set(strong) | set(weak) | set(common)
         anchors = sorted({n for node in chain[:-1] for n in node.names()} - below_names)
         counties = [n for node in below if not node.is_town and node is not chain[-1] for n in sorted(node.names())]

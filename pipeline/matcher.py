@@ -1129,7 +1129,8 @@ class Matcher:
                     and tokens[j + 1] in self._other_places and term not in self._own_names:
                 exclusions.append(f"locality:{term}{tokens[j]}{tokens[j + 1]}")
                 continue
-            if e in bounds:
+            # A city's name before its urban area, cut as "沙湾|市区" (a county's seat is a term: 互助县城).
+            if e in bounds or term.endswith("市") and e - 1 in bounds and text.startswith("区", e):
                 kept.append((s, e, term, role))
         # A name the post once gives a person, a look-alike or an adjective, or once says is not
         # here, is so wherever else it stands in the post ("襄垣是我朋友 … 我朋友刘襄垣下周结婚",

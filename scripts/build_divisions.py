@@ -160,6 +160,14 @@ def _add_current_names(towns: dict[str, list[str]], modood: list[tuple[str, str]
             towns[code].append(name)
 
 
+def _under_placeholders(modood: list[tuple[str, str]], counties: dict[str, str]) -> list[tuple[str, str]]:
+    """A city without counties (嘉峪关) is one placeholder county in jionlp (市直辖行政区划, 620200) and one area
+    of its own code in modood (620201): modood's streets there (雄关街道) belong under the placeholder."""
+    placeholders = {code[:4]: code for code, name in counties.items() if "直辖" in name}
+    return [(placeholders[code[:4]], name) for code, name in modood
+            if code not in counties and code[:4] in placeholders]
+
+
 def build(shared: Path) -> dict:
     src = shared / "data" / "divisions"
     towns: dict[str, list[str]] = {}
@@ -171,6 +179,7 @@ def build(shared: Path) -> dict:
     _fill_placeholders(towns, modood)
     with open(src / "jionlp_counties.csv", encoding="utf-8", newline="") as f:
         counties = {row["county_code"]: row["county"] for row in csv.DictReader(f) if row["county_code"]}
+    _add_current_names(towns, _under_placeholders(modood, counties), counties)
     _add_current_names(towns, modood, counties)
     provinces: dict[str, list] = {}
     cities: dict[tuple[str, str], list] = {}

@@ -52,3 +52,9 @@ def test_idioms_that_hold_a_division_name_are_listed():
     found = build_divisions.idioms({"八斗", "东拉", "合肥"})
     assert {"才高八斗", "东拉西扯"} <= set(found)
     assert "合肥" not in found and all(len(w) >= 4 for w in found)
+
+
+def test_a_city_without_counties_gets_its_streets_under_its_placeholder_county():
+    modood = [("620201", "雄关街道"), ("620201", "峪泉镇"), ("442000", "石岐街道")]
+    counties = {"620200": "市直辖行政区划", "442000": "市直辖行政区划"}  # 中山's codes agree: nothing to move
+    assert build_divisions._under_placeholders(modood, counties) == [("620200", "雄关街道"), ("620200", "峪泉镇")]

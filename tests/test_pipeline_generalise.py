@@ -1318,3 +1318,21 @@ def test_another_place_a_title_names_as_our_partner_does_not_set_the_post_there(
     alxa = _terms_match("阿拉善盟", ["阿拉善", "阿拉善盟"], "内蒙古自治区/阿拉善盟", aliases=("阿拉善盟中心医院",))
     assert alxa("医院开通与北京专家远程会诊\n阿拉善盟中心医院与北京一家医院建立远程会诊，病人在本地就能看专家").relevant
     assert not alxa("北京一家医院开通远程会诊\n这家医院的专家也给阿拉善盟中心医院的病人会诊").relevant
+
+
+def test_a_town_made_a_street_goes_by_its_new_name():
+    zhongshan = _terms_match("中山市", ["中山"], "广东省/中山市")  # the data's 民众镇; 民众 alone is a word
+    assert zhongshan("民众街道几个村的鱼塘边，污水直接排进河涌").relevant
+    assert not zhongshan("广大民众对这项政策反响热烈").relevant
+
+
+def test_a_city_s_streets_without_counties_and_the_corps_regiments():
+    jiayuguan = _terms_match("嘉峪关市", ["嘉峪关"], "甘肃省/嘉峪关市")
+    assert jiayuguan("雄关街道一个小区今天停水，物业说是管网抢修").relevant
+    bortala = _terms_match("博尔塔拉蒙古自治州", ["博州"], "新疆维吾尔自治区/博尔塔拉蒙古自治州")
+    assert bortala("八十九团一户职工家里电暖气引燃了窗帘").relevant  # the data's 兵团八十九团
+
+
+def test_a_county_level_city_before_its_urban_area():
+    tacheng = _terms_match("塔城地区", ["塔城"], "新疆维吾尔自治区/塔城地区")
+    assert tacheng("沙湾市区几家药店的降压药比网上贵一倍").relevant  # 沙湾 alone is also 乐山's district

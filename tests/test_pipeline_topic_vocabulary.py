@@ -766,3 +766,12 @@ def test_a_balance_unpaid_a_boss_gone_with_the_fees_a_sign_on_cars_and_a_black_r
 ])
 def test_a_fall_into_the_river_the_airport_coach_and_rubbish_left_by_visitors(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义市应急管理局部署冬季安全生产大检查，重点查燃气和矿山", ["safety", "local"]),
+    ("遵义一个景区后山发生小型雪崩，一段步道被埋", ["safety", "local"]),
+    ("遵义一条景区公路下月起实行冬季交通管控，社会车辆暂停通行", ["traffic", "local"]),
+])
+def test_a_safety_campaign_an_avalanche_and_a_road_under_traffic_control(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
