@@ -51,7 +51,8 @@ _STREET_ENDS = ("路", "街", "巷", "道", "门", "桥", "里", "坊", "楼", "
 # post that names a namesake elsewhere names that place too, and is set there (pipeline/matcher.py).
 _SHARED_TOWN = 3
 # District names that also name a part of any town ("冷水江老城区的街上"): no evidence of another city.
-_TOWN_PARTS = frozenset({"老城区", "新城区", "城东区", "城西区", "城南区", "城北区", "城中区", "城关区", "市中区"})
+_TOWN_PARTS = frozenset({"老城区", "新城区", "城东区", "城西区", "城南区", "城北区", "城中区", "城关区", "市中区",
+                         "平房区"})  # 哈尔滨's 平房区, and any town's area of bungalows
 _BANNER_PARTS = ("左", "右", "前", "中", "后")
 _ETHNIC_ENDINGS = (("自治县", "县"), ("族区", "区"))
 _MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})

@@ -347,6 +347,9 @@ _LIST_WORDS = _LIST_ENDS | _LIST_JOINS - {"以及"}
 _COUNTY_OFFICES = ("医院", "人民医院", "中医院", "城", "里", "政府", "委", "领导", "教育局", "卫健局")
 _CLASSIFIERS = frozenset({"一条", "这条", "那条", "一段", "这段", "那段", "一片", "这片", "那片", "大片", "一座", "这座",
                           "那座"})
+# Before or after a city named like a river (黑河), these make it the river.
+_INTO_WATER = frozenset({"滑进", "掉进", "跳进", "落入", "掉入", "冲进", "流进", "流入"})
+_BANKS = frozenset((w,) for w in ("边", "岸边", "畔", "沿岸", "河道", "里"))
 _NOT_A_PLACE_BEFORE = frozenset({"很", "挺", "太", "非常", "比较", "更", "最", "特别", "十分", "还算", "一路",
                                  "越来越", "蛮", "能", "能够", "个", "一个", "是个",
                                  "周年"}) | _CLASSIFIERS  # "建国七十五周年大庆": a celebration
@@ -1309,6 +1312,8 @@ class Matcher:
             return False
         if k and tokens[k - 1] in _CLASSIFIERS:  # "那段黑河": a river, not the city 黑河
             return False
+        if tok.endswith(("河", "江")) and (k and tokens[k - 1] in _INTO_WATER or tokens[k + 1:k + 2] in _BANKS):
+            return False  # "滑进黑河", "黑河边": the river
         if any(t.startswith("援") for t in tokens[k + 1:k + 3]):  # "广东医疗援藏专家": where the aid comes from
             return False
         if tokens[k + 1:k + 2] and tokens[k + 1] in _PEOPLE_WORDS.get(tok, ()):  # "包头说甲方没付款": the gang boss

@@ -1336,3 +1336,10 @@ def test_a_city_s_streets_without_counties_and_the_corps_regiments():
 def test_a_county_level_city_before_its_urban_area():
     tacheng = _terms_match("塔城地区", ["塔城"], "新疆维吾尔自治区/塔城地区")
     assert tacheng("沙湾市区几家药店的降压药比网上贵一倍").relevant  # 沙湾 alone is also 乐山's district
+
+
+def test_a_bungalow_area_and_a_river_named_like_a_city_are_no_other_city():
+    haibei = _terms_match("海北藏族自治州", ["海北"], "青海省/海北藏族自治州")
+    assert haibei("海晏县发布公告，西海镇部分平房区列入房屋征收范围").relevant  # not 哈尔滨's 平房区
+    assert haibei("野牛沟乡一名游客拍照时滑进黑河，被牧民拉了上来").relevant  # the river, not 黑河市
+    assert not haibei("黑河市今天下了大雪，西海镇的亲戚打电话来问").relevant  # 西海镇: several towns bear it

@@ -775,3 +775,7 @@ def test_a_fall_into_the_river_the_airport_coach_and_rubbish_left_by_visitors(st
 ])
 def test_a_safety_campaign_an_avalanche_and_a_road_under_traffic_control(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+def test_red_dust_from_a_steel_works_is_pollution(standard_topics):
+    assert topics(standard_topics("遵义钢厂边上的小区，窗台上一天一层红灰")) == ["pollution", "local"]
