@@ -769,7 +769,7 @@ def test_a_fall_into_the_river_the_airport_coach_and_rubbish_left_by_visitors(st
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("遵义市应急管理局部署冬季安全生产大检查，重点查燃气和矿山", ["safety", "local"]),
+    ("遵义应急管理局部署冬季安全生产大检查，重点查燃气和矿山", ["safety", "local"]),
     ("遵义一个景区后山发生小型雪崩，一段步道被埋", ["safety", "local"]),
     ("遵义一条景区公路下月起实行冬季交通管控，社会车辆暂停通行", ["traffic", "local"]),
 ])
@@ -779,3 +779,11 @@ def test_a_safety_campaign_an_avalanche_and_a_road_under_traffic_control(standar
 
 def test_red_dust_from_a_steel_works_is_pollution(standard_topics):
     assert topics(standard_topics("遵义钢厂边上的小区，窗台上一天一层红灰")) == ["pollution", "local"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一个区开展冬季消防安全大检查，重点查商场和出租屋", ["safety", "local"]),
+    ("遵义一个景区的步道边，游客的垃圾扔得满坡都是", ["pollution", "local"]),
+])
+def test_a_fire_safety_campaign_and_rubbish_thrown_about(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
