@@ -57,7 +57,7 @@ def doc(pipe: Pipeline, text: str):
     ("四川今天下雨", (), ()),  # the province alone is context, not the locality
     ("福建大田县屏山乡茶园采茶忙", (), ("locality:屏山乡",)),  # not our 屏山县
     ("屏山县茶园采茶忙", ("屏山县",), ()),
-    ("宜宾市区堵车", ("宜宾",), ()),  # 市区 is one token: no other division here
+    ("宜宾市区堵车", ("宜宾", "宜宾市"), ()),  # 宜宾|市区: the city's urban area, no other division
 ])
 def test_yibin(yibin, text, locality, exclusions):
     d = doc(yibin, text)
