@@ -196,7 +196,11 @@ product was run on them):
   urumqi, shijiazhuang, jinan, zhengzhou, xian, kizilsu, haibei, golog — a three-hundred-and-first to
             three-hundred-and-eighth (新疆 乌鲁木齐市, 河北 石家庄市, 山东 济南市, 河南 郑州市, 陕西 西安市, 新疆
             克孜勒苏柯尔克孜自治州, 青海 海北藏族自治州, 青海 果洛藏族自治州), written like them, first run after round 73
-            (blind once)
+            (blind once; round 74 read them)
+  daxinganling, altay, nagqu, huangnan, yushu, wenzhou, changchun, xiamen — a three-hundred-and-ninth to
+            three-hundred-and-sixteenth (黑龙江 大兴安岭地区, 新疆 阿勒泰地区, 西藏 那曲市, 青海 黄南藏族自治州, 青海
+            玉树藏族自治州, 浙江 温州市, 吉林 长春市, 福建 厦门市), written like them, first run after round 74 (blind
+            once; round 75 read xiamen, changchun, yushu and nagqu)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
