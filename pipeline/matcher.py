@@ -192,9 +192,9 @@ _SAFETY = "安全生产"
 _SCHOOL_WORKERS = frozenset({"老师", "教师", "培训机构", "辅导班", "学生", "大学生"})
 _CANTEEN_STAFF = _SCHOOL_WORKERS | {"食堂", "学校", "小学", "中学", "高中", "大学", "学院"}  # a contractor's hands
 _STUCK_IN = re.compile("电梯|索道|缆车")
+_GASSED = re.compile("中毒|窒息")  # workers gassed in a septic tank: an accident, not pollution
 # A drain, a pipe or a toilet that keeps clogging ("下水道三天两头堵"), in a post that names no road or vehicle:
 # its 堵 is no traffic jam.
-_GASSED = re.compile("中毒|窒息")  # workers gassed in a septic tank: an accident, not pollution
 _DRAINS = re.compile("下水道|下水管|排水管|管道|马桶|烟道|化粪池")
 _ROADS = re.compile("车|路|交通|红绿灯|公交|高峰")
 # A smell in food ("孩子说食堂饭菜有股怪味"): a food complaint, no pollution.
