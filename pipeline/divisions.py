@@ -41,7 +41,10 @@ _ETHNIC_GROUPS = sorted((
     "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬",
     "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克",
     "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺"), key=len, reverse=True)
-_ETHNIC_TOWN_RE = re.compile("(?:(?:" + "|".join(_ETHNIC_GROUPS) + ")族)+(?=(?:镇|乡|苏木)$)")
+# ... and so does a "民族乡", its groups written with or without 族 (白银纳鄂伦春族民族乡, 禾木哈纳斯蒙古民族乡,
+# 东固畲族少数民族乡: 白银纳, 禾木哈纳斯, 东固).
+_ETHNIC_TOWN_RE = re.compile("(?:(?:" + "|".join(_ETHNIC_GROUPS) + ")族)+(?=(?:镇|乡|苏木)$)"
+                             "|(?:(?:" + "|".join(_ETHNIC_GROUPS) + ")族?)+(?:少数)?民族(?=(?:镇|乡)$)")
 # A subdistrict's short form ending so is the street, gate, bridge, temple, community or river it is
 # named after, and other cities have one too (中山路, 南门外, 关帝庙, 朝阳社区, 大凌河); a unique one
 # ending otherwise is a village's, a hill's, a landmark's or an old town's name (沟帮子, 大虎山, 解放碑, 墟沟).
@@ -74,9 +77,10 @@ class DivisionTerms:
     # about vehicles there (pipeline/plates.py); those of a division above it are context, as anchors.
     plates: tuple[str, ...] = ()
     plates_above: tuple[str, ...] = ()
-    # Township short forms that no place outside the configured division bears but that are words of
-    # the general dictionary (碣石, 抽水): weak, yet before a place word ("碣石一家制衣厂") ours.
-    word_towns: tuple[str, ...] = ()
+    # Township short forms that no place outside the configured division bears but that are weak all the
+    # same, being words of the general dictionary (碣石, 抽水) or named like a street (瓯北, a 街道 north of
+    # the 瓯江): before a place word ("碣石一家制衣厂", "瓯北这边") ours.
+    placeable_towns: tuple[str, ...] = ()
 
 
 class _Node:
@@ -239,23 +243,20 @@ class DivisionTree:
         weak: list[str] = []
         common: list[str] = []
         minor: list[str] = []
-        word_towns: list[str] = []
+        placeable_towns: list[str] = []
         for node in below:
             for name in sorted(node.names()):
-                if name in self._common:
-                    common.append(name)
-                elif (node.is_town and name == node.short
-                      and (not self._unique_town_short(name, own, own_shorts)
-                           or node.name.endswith("街道") and name.endswith(_STREET_ENDS))) \
-                        or elsewhere(name) + 1 > (_SHARED_TOWN if node.is_town and name == node.name else 1):
-                    weak.append(name)
-                else:
-                    strong.append(name)
+                is_weak = name not in self._common and (
+                    (node.is_town and name == node.short
+                     and (not self._unique_town_short(name, own, own_shorts)
+                          or node.name.endswith("街道") and name.endswith(_STREET_ENDS)))
+                    or elsewhere(name) + 1 > (_SHARED_TOWN if node.is_town and name == node.name else 1))
+                (common if name in self._common else weak if is_weak else strong).append(name)
                 if node is not chain[-1] and (node.is_town or self._town_shorts[name]):
                     minor.append(name)
-                if node.is_town and name == node.short and name in self._words \
+                if is_weak and node.is_town and name == node.short \
                         and self._town_shorts[name] == own_shorts[name] and self._count[name] == own[name]:
-                    word_towns.append(name)
+                    placeable_towns.append(name)
             # An autonomous county or ethnic district goes by its short form and its level (务川县 for
             # 务川仡佬族苗族自治县, 顺河区 for 顺河回族区), even when the short form alone is shared (连山县
             # for 连山壮族瑶族自治县; 连山 is also 葫芦岛's 连山区), unless another division bears that name.
@@ -283,7 +284,7 @@ class DivisionTree:
         plates, above_plates = self._plates(below, chain[:-1])
         return DivisionTerms(*(tuple(dict.fromkeys(names)) for names in (strong, weak, common)),
                              tuple(anchors), tuple(dict.fromkeys(minor)), tuple(counties), plates, above_plates,
-                             tuple(dict.fromkeys(word_towns)))
+                             tuple(dict.fromkeys(placeable_towns)))
 
     def _plates(self, below: list[_Node], above: list[_Node]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The plate prefixes issued by `below` (the configured division and what it contains), and

@@ -248,6 +248,8 @@ _FLOWS = frozenset((w,) for w in ("流", "排", "汇", "注"))  # water that flo
 # Place names that are also words for people, with what such a person does right after: 包头 is a gang boss
 # (包工头) in south-western speech.
 _PEOPLE_WORDS = {"包头": frozenset({"说", "讲", "跑了", "跑路", "欠", "不给", "拖着", "拖"})}
+# After 开江 (a county in 达州), the northern rivers' spring break-up: "开江前上冰钓鱼", "今年开江了".
+_BREAKUP_AFTER = ("前", "后", "了", "时", "啦", "鱼", "期间")
 _CAME_TO = frozenset({"到", "来", "赴", "来到", "抵", "抵达", "走进"})  # people who came to one of our places
 _MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游", "过去",
                          "过来"})
@@ -395,7 +397,7 @@ _KINDS_OF_AREA = ("开发区", "开区", "园区", "高新区", "管理区", "�
 # The candidate check, before segmenting, can only read the character before the name: their last ones.
 _GOING_BEFORE = frozenset({"在", "到", "回", "去", "来", "从", "回到", "来到", "去了", "到了"})
 _GOING_CHARS = frozenset(w[-1] for w in _GOING_BEFORE)
-_PLACE_AFTER = re.compile("一[家所名位个辆条座处户]|城区|市区|县城|老城|本地|这边|那边"
+_PLACE_AFTER = re.compile("一[家所名位个辆条座处户]|城区|市区|县城|老城|城[东南西北](?![路街门])|本地|这边|那边"
                           "|段(?![子位落])"  # a road's or a river's stretch ("大广高速麻城段", "北运河香河段")
                           # an institution named by its place ("监利一中", "洪湖人民医院", "石首汽车站")
                           "|[一二三四五六七八九]中|实验[小中]|人民医院|中医院|妇幼保健院|[县市]委|汽车站|客运站|火车站|高铁站"
@@ -449,13 +451,14 @@ class Matcher:
         self._catch_all = {t for t, topic in enumerate(self._topics) if topic.catch_all}
 
         form = _former(normalizer)
-        locality, self._minor, counties, self._plates, word_towns = _locality_roles(topics.locality, form, divisions)
+        locality, self._minor, counties, self._plates, placeable_towns = _locality_roles(topics.locality, form, divisions)
         self._counties = counties
         # County-level names that are also words (钟祥, 大冶, 安达: jieba tags them as names or
-        # abbreviations), and township short forms only ours bear that are words too (碣石, 抽水), count
-        # where only a place stands: "在钟祥吃过", "钟祥一家饭店", "碣石一家制衣厂" (_placed).
+        # abbreviations), and township short forms only ours bear that are weak all the same (碣石, 抽水:
+        # words; 瓯北: named like a street), count where only a place stands: "在钟祥吃过", "钟祥一家饭店",
+        # "碣石一家制衣厂", "瓯北这边" (_placed).
         self._placeable = frozenset(t for t in counties if locality.get(t) == COMMON) \
-            | frozenset(t for t in word_towns if locality.get(t) == WEAK)
+            | frozenset(t for t in placeable_towns if locality.get(t) == WEAK)
         # A division's full name that several places in China bear ("招贤镇", "凤凰街道", "鼓楼区") is
         # ours in a post that names no other place: the watch reads our sources, where a namesake comes with
         # its city ("扬州江都大桥镇"). A short form alone never counts: it is a word as often as a place.
@@ -870,6 +873,8 @@ class Matcher:
             return False
         if tokens[j] in _PRAISE_ADVERBS and j + 1 < len(tokens):
             j += 1
+        if tokens[j] == "好" and j + 1 < len(tokens) and tokens[j + 1].startswith(("几", "多", "久", "长", "半")):
+            return False  # "垃圾桶满了好|几天": for many days, not praise
         if tokens[j] in _PRAISE:
             exclusions.append(f"praised:{hit[2]}")
             return True
@@ -954,7 +959,8 @@ class Matcher:
         for s, e, term, role in loc_hits:
             if role == STRONG or role == OPTIONAL_TOPIC \
                     or term in self._placeable and (s and text[s - 1] in _GOING_CHARS and role != WEAK
-                                                    or _PLACE_AFTER.match(text, e)):
+                                                    or _PLACE_AFTER.match(text, e)
+                                                    or role != WEAK and "至" in (text[s - 1:s], text[e:e + 1])):
                 return True
             if role == ANCHOR:
                 context = True
@@ -985,7 +991,7 @@ class Matcher:
         # is pumping, not being in 抽水.
         placed = frozenset(s for s, e, term, role in loc_hits
                            if term in self._placeable and (_PLACE_AFTER.match(text, e) if role == WEAK
-                                                           else _placed(tokens, index, text, s, e)))
+                                                           else _placed(tokens, index, text, s, e, self._elsewhere)))
         works = [m.span() for m in _WORK_TITLE.finditer(text)] if "《" in text else []
         # The same title unbracketed elsewhere in the post ("唱了喀什噶尔胡杨 / …唱《喀什噶尔胡杨》") is the work too.
         works += [(m.start() - 1, m.end() + 1) for title in {text[ws + 1:we - 1] for ws, we in works}
@@ -1318,6 +1324,8 @@ class Matcher:
             return False
         if tokens[k + 1:k + 2] and tokens[k + 1] in _PEOPLE_WORDS.get(tok, ()):  # "包头说甲方没付款": the gang boss
             return False
+        if tok == "开江" and k + 1 < len(tokens) and tokens[k + 1].startswith(_BREAKUP_AFTER):  # 开江|前上|冰
+            return False
         if tok[0] in "和与跟同" and tok.endswith("县") and tokens[k + 1:k + 2] \
                 and tokens[k + 1].startswith(_COUNTY_OFFICES):  # "家属和县医院": and the county hospital
             return False
@@ -1491,12 +1499,12 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
     """Locality term → STRONG / WEAK / COMMON / ANCHOR (a term keeps the strongest role given), the
     minor division names (DivisionTerms.minor) that are not the operator's own terms, the
     county-level names (DivisionTerms.counties), the plate prefixes, ours or above us, and the
-    township short forms that are words (DivisionTerms.word_towns)."""
+    weak township short forms only ours bear (DivisionTerms.placeable_towns)."""
     roles: dict[str, int] = {}
     minor: set[str] = set()
     counties: set[str] = set()
     plates: set[str] = set()
-    word_towns: set[str] = set()
+    placeable_towns: set[str] = set()
 
     def add(term: str, role: int) -> None:
         t = form(term)
@@ -1515,7 +1523,7 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
                     add(name, role)
             minor.update(form(name) for name in expanded.minor)
             counties.update(form(name) for name in expanded.counties)
-            word_towns.update(form(name) for name in expanded.word_towns)
+            placeable_towns.update(form(name) for name in expanded.placeable_towns)
             # Our plate is as sure as our name, and as easily somewhere else: "成都一辆川E小车追尾"
             # (minor: another place named in the post sets it there).
             for role, codes in ((STRONG, expanded.plates), (ANCHOR, expanded.plates_above)):
@@ -1529,7 +1537,7 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
                  if role == STRONG and t.endswith("县") and (len(t) > 2 or t[0] not in "新富和")]:
         add(term + "城", STRONG)
     return (roles, frozenset(minor - {form(term) for term in (*loc.terms, *loc.aliases)}), frozenset(counties),
-            frozenset(plates), frozenset(word_towns))
+            frozenset(plates), frozenset(placeable_towns))
 
 
 def _topic_roles(topics, form) -> dict[str, list[tuple]]:
@@ -1593,12 +1601,15 @@ def _named_next(e: int, hits) -> bool:
     return any(s == e and role in (STRONG, WEAK) for s, _, _, role in hits)
 
 
-def _placed(tokens, index, text: str, s: int, e: int) -> bool:
+def _placed(tokens, index, text: str, s: int, e: int, places=frozenset()) -> bool:
     """Whether the name at text[s:e] stands where only a place does: right after a word of going or
-    being somewhere ("在钟祥吃过", "回钟祥过年") or before "一家"/"城区" ("钟祥一家饭店关门"). Division
-    names that are also words (钟祥, 大冶, 安达: jieba tags them as names or abbreviations) count there."""
-    i = index.get(s)
-    return bool(i) and tokens[i - 1] in _GOING_BEFORE or _PLACE_AFTER.match(text, e) is not None
+    being somewhere ("在钟祥吃过", "回钟祥过年"), before "一家"/"城区" ("钟祥一家饭店关门"), or at one end
+    of a route whose other end is one of `places` ("同仁至西宁高速", "西宁至同仁班车"). Division names
+    that are also words (钟祥, 大冶, 同仁: jieba tags them as names or abbreviations) count there."""
+    i, j = index.get(s), index.get(e)
+    return bool(i) and (tokens[i - 1] in _GOING_BEFORE or i > 1 and tokens[i - 1] == "至" and tokens[i - 2] in places) \
+        or _PLACE_AFTER.match(text, e) is not None \
+        or j is not None and tokens[j] == "至" and tokens[j + 1:j + 2] != () and tokens[j + 1] in places
 
 
 def _route(tokens, k: int) -> bool:

@@ -52,9 +52,9 @@ NAME_OR_IDIOM_FREQ = 100
 # word (大年, 东方): it needs context even when no other township bears it.
 EVERYDAY_FREQ = 20
 _DIVISION_SUFFIXES = ("省", "市", "区", "县", "旗", "镇", "乡", "街道", "苏木")
-# A township short form that says which way something faces ("大门朝东的房子", 贺州's 朝东镇): a word
-# however rarely jieba's dictionary counts it.
-_FACING = re.compile("[朝向面坐][东南西北]")
+# A township short form that says which way something faces ("大门朝东的房子", 贺州's 朝东镇), or one character
+# said twice (麻麻门巴民族乡: 麻麻 is "mum"; 哈哈, 波波): a word however rarely jieba's dictionary counts it.
+_WORDLIKE_SHORT = re.compile("[朝向面坐][东南西北]|(.)\\1")
 
 
 def common_words(names: set[str]) -> list[str]:
@@ -79,7 +79,7 @@ def dictionary_words(names: set[str]) -> list[str]:
     return sorted({word for word, freq, tag in _jieba_dict()
                    if word in names and freq >= EVERYDAY_FREQ and not tag.startswith("ns")
                    and not (len(word) > 2 and tag.startswith("nr") and freq < NAME_OR_IDIOM_FREQ)}
-                  | {name for name in names if _FACING.fullmatch(name)})
+                  | {name for name in names if _WORDLIKE_SHORT.fullmatch(name)})
 
 
 def county_words(county_shorts: set[str]) -> list[str]:

@@ -53,7 +53,9 @@ SEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         # water muddied like soup, rubbish left or thrown about by visitors, red dust from a steel works
         "水浑得", "像泥汤", "垃圾越来越多", "游客扔的", "垃圾扔得", "红灰",
         "化学味", "满天黑灰", "烧棉秆", "烧甘蔗叶", "烧稻草", "烧麦秆", "灰蒙蒙",
-        "不盖篷布", "焚烧垃圾", "味道太冲", "烧麦草", "又黑又臭", "落地油")),
+        "不盖篷布", "焚烧垃圾", "味道太冲", "烧麦草", "又黑又臭", "落地油",
+        # bins left overflowing, picnic and camping litter
+        "垃圾桶满了", "一次性餐盒")),
     "安全生产": (("安全生产", "劳动保护"), (
         "爆炸", "爆燃", "闪爆", "起火", "着火", "失火", "火灾", "火情", "坍塌", "倒塌", "垮塌", "塌方", "塌陷",
         "泄漏", "中毒", "伤亡", "遇难", "被困", "倾覆", "翻沉", "沉没", "失踪", "落水", "透水", "触电", "坠落",
@@ -102,7 +104,9 @@ SEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         # drivers told to take another road (改走)
         "塞车", "塞成", "翻沟里", "栽沟里", "栽到沟里", "翻到沟里", "改走", "车辆排长队", "道路损毁", "蹭了护栏", "刮了护栏",
         # the airport coach, an airport's timetable for the season (冬春航季), a road under traffic control
-        "机场大巴", "航季", "交通管控")),
+        "机场大巴", "航季", "交通管控",
+        # a railway's new timetable and the trains it runs (调整运行图, 开行动车); a road full of potholes
+        "运行图", "开行", "坑太多", "都是坑")),
     "教育文体": (("教育行政管理", "教育收费", "考试招生", "教师队伍和待遇", "教育体制", "失学辍学"), (
         "学校", "学生", "老师", "教师", "班主任", "食堂", "学区", "补课", "中学", "小学", "幼儿园", "高中",
         "初中", "大学", "高校", "高考", "中考", "招生", "校园", "校方", "学费", "培训机构", "家长会",

@@ -58,3 +58,8 @@ def test_a_city_without_counties_gets_its_streets_under_its_placeholder_county()
     modood = [("620201", "雄关街道"), ("620201", "峪泉镇"), ("442000", "石岐街道")]
     counties = {"620200": "市直辖行政区划", "442000": "市直辖行政区划"}  # 中山's codes agree: nothing to move
     assert build_divisions._under_placeholders(modood, counties) == [("620200", "雄关街道"), ("620200", "峪泉镇")]
+
+
+def test_a_township_name_of_one_character_said_twice_is_a_word():
+    found = build_divisions.dictionary_words({"麻麻", "波波", "朝东", "泽当"})
+    assert {"麻麻", "波波", "朝东"} <= set(found) and "泽当" not in found

@@ -112,9 +112,9 @@ def test_township_short_forms_alone_only_when_unique_and_not_everyday():
 
 def test_township_words_only_we_bear_are_listed_apart():
     shanwei = DivisionTree.load().expand("广东/汕尾市")
-    assert "碣石" in shanwei.weak and "碣石" in shanwei.word_towns  # a word (东临碣石), 陆丰's 碣石镇 alone
-    assert "甲子" in shanwei.weak and "甲子" not in shanwei.word_towns  # a word, and a township elsewhere too
-    assert "碣石镇" not in shanwei.word_towns
+    assert "碣石" in shanwei.weak and "碣石" in shanwei.placeable_towns  # a word (东临碣石), 陆丰's 碣石镇 alone
+    assert "甲子" in shanwei.weak and "甲子" not in shanwei.placeable_towns  # a word, and a township elsewhere too
+    assert "碣石镇" not in shanwei.placeable_towns
 
 
 def test_county_short_forms_that_are_person_names_need_context():
@@ -165,6 +165,9 @@ def test_an_autonomous_county_also_goes_by_its_short_form_and_county():
 def test_an_ethnic_township_goes_by_its_place_name_and_level(tmp_path_factory):
     assert town_short("岩腊苗族布依族乡") == "岩腊"
     assert town_short("金江白族乡") == "金江" and town_short("李庄镇") == "李庄"
+    # a 民族乡, its groups written with or without 族
+    assert town_short("白银纳鄂伦春族民族乡") == "白银纳" and town_short("东固畲族少数民族乡") == "东固"
+    assert town_short("禾木哈纳斯蒙古民族乡") == "禾木哈纳斯" and town_short("勒门巴民族乡") == ""
     terms = DivisionTree.load().expand("贵州/安顺市")
     assert "岩腊乡" in terms.strong + terms.weak and "岩腊乡" in terms.minor
     assert doc(make_pipeline(tmp_path_factory, "贵州省/安顺市"), "岩腊乡卫生院就剩一个医生").relevant

@@ -1343,3 +1343,37 @@ def test_a_bungalow_area_and_a_river_named_like_a_city_are_no_other_city():
     assert haibei("海晏县发布公告，西海镇部分平房区列入房屋征收范围").relevant  # not 哈尔滨's 平房区
     assert haibei("野牛沟乡一名游客拍照时滑进黑河，被牧民拉了上来").relevant  # the river, not 黑河市
     assert not haibei("黑河市今天下了大雪，西海镇的亲戚打电话来问").relevant  # 西海镇: several towns bear it
+
+
+def test_a_street_like_township_name_only_ours_bear_counts_where_a_place_stands():
+    wenzhou = _terms_match("温州市", ["温州"], "浙江省/温州市")  # 永嘉's 瓯北街道: named like a street (…北)
+    assert wenzhou("瓯北这边好几家小厂老板跑路了，工人到处找人").relevant
+    assert wenzhou("瓯北一家阀门厂昨晚失火，消防赶到扑灭").relevant
+    assert not wenzhou("瓯北的说法在古书里很常见，指的是江的北岸").relevant
+
+
+def test_a_river_breaking_up_in_spring_is_no_county():
+    dxal = _terms_match("大兴安岭地区", ["大兴安岭"], "黑龙江省/大兴安岭地区")
+    assert dxal("开江前别上冰\n十八站乡有人在江面上走，冰已经酥了，很危险").relevant  # not 达州's 开江县
+    assert not dxal("开江县一家饭店失火\n十八站乡的老乡在那边打工，说没人受伤").relevant
+
+
+def test_an_ethnic_township_of_the_kind_called_minzu_xiang_goes_by_its_place_name():
+    dxal = _terms_match("大兴安岭地区", ["大兴安岭"], "黑龙江省/大兴安岭地区")
+    assert dxal("白银纳的桦皮画今年卖得不错，游客越来越多").relevant  # 白银纳鄂伦春族民族乡
+    assert dxal("白银纳乡今年冬天通了暖气").relevant
+
+
+def test_a_county_named_like_a_word_at_one_end_of_a_route_or_before_its_part_of_town():
+    huangnan = _terms_match("黄南藏族自治州", ["黄南"], "青海省/黄南藏族自治州")  # 同仁市; 同仁 is also a word
+    assert huangnan("同仁至西宁的班车明天起加开两趟").relevant
+    assert huangnan("明天起西宁至同仁的班车加开两趟").relevant
+    assert huangnan("同仁城北这一片已经停水两天了").relevant
+    assert not huangnan("各位同仁至今还在加班，西宁那边的项目太赶了").relevant
+    assert not huangnan("感谢各位同仁，今年的工作做得很好").relevant
+
+
+def test_a_reduplicated_township_name_is_mum_unless_it_stands_as_a_place():
+    shannan = _terms_match("山南市", ["山南"], "西藏自治区/山南市")  # 错那's 麻麻门巴民族乡
+    assert not shannan("麻麻今天又打电话来，叮嘱天冷多穿点").relevant
+    assert shannan("麻麻乡今年冬天通了班车，去县城方便多了").relevant

@@ -787,3 +787,13 @@ def test_red_dust_from_a_steel_works_is_pollution(standard_topics):
 ])
 def test_a_fire_safety_campaign_and_rubbish_thrown_about(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义到重庆的动车下月调整运行图，每天多开行三对", ["traffic", "local"]),
+    ("遵义城郊那条路去年才修，现在到处都是坑", ["traffic", "local"]),
+    ("遵义河边露营的人一走，一次性餐盒扔了一滩", ["pollution", "local"]),
+    ("遵义公园的垃圾桶满了好几天也没人来清", ["pollution", "local"]),
+])
+def test_a_railway_timetable_potholes_and_litter_left_by_campers(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
