@@ -193,6 +193,9 @@ _SCHOOL_WORKERS = frozenset({"老师", "教师", "培训机构", "辅导班", "�
 _CANTEEN_STAFF = _SCHOOL_WORKERS | {"食堂", "学校", "小学", "中学", "高中", "大学", "学院"}  # a contractor's hands
 _STUCK_IN = re.compile("电梯|索道|缆车")
 _GASSED = re.compile("中毒|窒息")  # workers gassed in a septic tank: an accident, not pollution
+# A subway station, exit or line named to say where something is or how to get there ("地铁口那家水果店",
+# "离泰山新村地铁站很近", "地铁3号线可到", "地铁站临时限流"): a landmark.
+_SUBWAY_LANDMARK = re.compile("地铁[^,，。!！?？;；\n]{0,8}?[站口线][^,，。!！?？;；\n]{0,6}?(?:附近|旁边|边上|那家|很近|周边|可到|下车|限流)")
 # A drain, a pipe or a toilet that keeps clogging ("下水道三天两头堵"), in a post that names no road or vehicle:
 # its 堵 is no traffic jam.
 _DRAINS = re.compile("下水道|下水管|排水管|管道|马桶|烟道|化粪池")
@@ -253,7 +256,7 @@ _BREAKUP_AFTER = ("前", "后", "了", "时", "啦", "鱼", "期间")
 _CAME_TO = frozenset({"到", "来", "赴", "来到", "抵", "抵达", "走进"})  # people who came to one of our places
 _MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游", "过去",
                          "过来"})
-_NAMED_ENDS = ("店", "馆", "档口", "摊", "摊位", "餐厅", "饭庄", "铺", "阁", "楼", "寺", "庙", "殿", "塔")
+_NAMED_ENDS = ("店", "馆", "档口", "大排档", "大牌档", "摊", "摊位", "餐厅", "饭庄", "铺", "阁", "楼", "寺", "庙", "殿", "塔")
 # The past: dynasties and eras, the classics and the words of history writing.
 _HISTORY = re.compile("|".join((
     "三国", "演义", "蜀汉", "曹军", "周武王", "先秦", "西周", "东周", "商朝", "周朝", "隋朝", "北宋", "南宋",
@@ -655,7 +658,7 @@ class Matcher:
         visitors or a ticket class ("不少学校组织参观", "门票学生半价") in a post with no other
         subject; road closures only for a race or parade; a hospital only as where the hurt were
         taken ("两人受伤被送往医院"); teachers or students only as who was unpaid; 中毒 as a craving
-        for a dish; people stuck in a lift."""
+        for a dish; people stuck in a lift; the subway as a landmark."""
         subjects = {h.category for h in hits if not self._rules[self._index[h.topic_id]][4]}
         if subjects == {_SCHOOL}:
             hits = self._only_in(hits, text, exclusions, _SCHOOL, _VISIT_SENTENCE, "visitors")
@@ -698,6 +701,9 @@ class Matcher:
         if subjects and subjects <= {_SAFETY, _TRAFFIC} and _STUCK_IN.search(text):
             hits = _without(hits, exclusions, "stuck", _SAFETY, {"被困", "困人"})
             hits = _without(hits, exclusions, "stuck", _TRAFFIC, {"停运"})
+        # The subway only as a landmark or the way there: no transport matter.
+        if _TRAFFIC in subjects:
+            hits = self._only_in(hits, text, exclusions, _TRAFFIC, _SUBWAY_LANDMARK, "landmark")
         # A septic tank where workers were gassed: a work accident, not a pollution post.
         if _SAFETY in subjects and _POLLUTION in subjects and _GASSED.search(text):
             hits = _without(hits, exclusions, "accident", _POLLUTION, {"化粪池"})
@@ -752,9 +758,9 @@ class Matcher:
     def _split_swallowed(self, tokens: tuple[str, ...], loc_hits, segment) -> tuple[str, ...]:
         """A locality name that jieba's general dictionary swallowed into a longer word at its start
         ("遵义会议" in "遵义会议会址门口") is cut out, when the rest is itself a word of 2–4
-        characters and not a road or division word (青溪路, 青溪镇 stay whole: look-alikes); and one
-        whose last character jieba gave to the next word ("发展|乡政府" for 发展乡|政府, "贤|山脚下") is
-        made whole."""
+        characters, or 话 (our dialect: "宁波话"), and not a road or division word (青溪路, 青溪镇 stay
+        whole: look-alikes); and one whose last character jieba gave to the next word ("发展|乡政府" for
+        发展乡|政府, "贤|山脚下") is made whole."""
         starts = None
         split: dict[int, tuple[str, ...]] = {}  # token index → the tokens that replace it
         for s, e, term, role in loc_hits:
@@ -784,7 +790,8 @@ class Matcher:
             if len(tokens[i]) <= len(term) or not tokens[i].startswith(term) or tokens[i] in self._loc_roles:
                 continue  # not a word at all, or one of our own names (呼伦贝尔 is no 呼伦|贝尔)
             rest = tokens[i][len(term):]
-            if not 2 <= len(rest) <= _SWALLOWED_REST or rest.startswith(ROAD_WORDS) or rest.startswith(DIVISION_WORDS) \
+            if not (2 <= len(rest) <= _SWALLOWED_REST or rest == "话") \
+                    or rest.startswith(ROAD_WORDS) or rest.startswith(DIVISION_WORDS) \
                     or rest in self._token_terms or list(segment(rest)) != [rest]:
                 continue
             split[i] = (term, rest)
@@ -1346,8 +1353,8 @@ class Matcher:
 
     def _overlapping_place(self, text: str, s: int, e: int) -> str | None:
         """Another place's name of three or more characters (no division suffix: 东城区 may be our 东城's
-        urban area) that starts inside text[s:e] and runs past it, or None."""
-        for k in range(s + 1, e):
+        urban area) that starts at or inside text[s:e] and runs past it (巴彦淖尔 for our 巴彦), or None."""
+        for k in range(s, e):
             for n in range(e - k + 1, e - k + 4):
                 name = text[k:k + n]
                 if len(name) >= 3 and name in self._elsewhere and not name.endswith(_SUFFIX_CHARS):

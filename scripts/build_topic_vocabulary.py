@@ -55,7 +55,9 @@ SEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         "化学味", "满天黑灰", "烧棉秆", "烧甘蔗叶", "烧稻草", "烧麦秆", "灰蒙蒙",
         "不盖篷布", "焚烧垃圾", "味道太冲", "烧麦草", "又黑又臭", "落地油",
         # bins left overflowing, picnic and camping litter
-        "垃圾桶满了", "一次性餐盒")),
+        "垃圾桶满了", "一次性餐盒",
+        # a straw-burning ban's notice, plastic burnt at night
+        "禁烧", "焦塑料")),
     "安全生产": (("安全生产", "劳动保护"), (
         "爆炸", "爆燃", "闪爆", "起火", "着火", "失火", "火灾", "火情", "坍塌", "倒塌", "垮塌", "塌方", "塌陷",
         "泄漏", "中毒", "伤亡", "遇难", "被困", "倾覆", "翻沉", "沉没", "失踪", "落水", "透水", "触电", "坠落",
@@ -64,8 +66,8 @@ SEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         "塔吊倒塌", "顶板", "拉肚子", "肚子疼", "墙倒了", "机械伤害", "伤害事故",
         "挖断燃气", "压塌", "压伤", "绞伤", "坠崖", "身亡", "漏气", "野泳", "被卷进", "熏得头晕", "冰裂", "掉进水里", "飞石", "被水冲走", "翻护栏",
         "滚下台阶", "作坊炸了", "雷击火", "挖破燃气", "燃气管道被挖破", "垮了", "离岸流", "荒火", "下落不明", "崩伤", "掉进冰窟", "掉冰窟", "掉进冰窟窿", "掉冰窟窿", "断裂掉落", "引燃", "被冲走",
-        # someone fallen into a river from a ferry, a zip line or its bank; an avalanche
-        "落江", "坠江", "滑落江中", "落入江中", "掉入江中", "掉进江中", "掉进江里", "雪崩",
+        # someone fallen into a river from a ferry, a zip line or its bank, or swept into the sea; an avalanche
+        "落江", "坠江", "滑落江中", "落入江中", "掉入江中", "掉进江中", "掉进江里", "雪崩", "被浪卷", "卷进海里",
         # a safety campaign's notice (安全生产大检查, 燃气安全专项检查)
         "安全生产大检查", "燃气安全检查", "燃气安全专项检查", "安全专项检查", "安全大检查",
         "消防安全检查")),
@@ -106,7 +108,9 @@ SEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         # the airport coach, an airport's timetable for the season (冬春航季), a road under traffic control
         "机场大巴", "航季", "交通管控",
         # a railway's new timetable and the trains it runs (调整运行图, 开行动车); a road full of potholes
-        "运行图", "开行", "坑太多", "都是坑")),
+        "运行图", "开行", "坑太多", "都是坑",
+        # a rider knocked down by a turning or reversing vehicle; the tram
+        "剐倒", "碰倒", "蹭倒", "有轨电车")),
     "教育文体": (("教育行政管理", "教育收费", "考试招生", "教师队伍和待遇", "教育体制", "失学辍学"), (
         "学校", "学生", "老师", "教师", "班主任", "食堂", "学区", "补课", "中学", "小学", "幼儿园", "高中",
         "初中", "大学", "高校", "高考", "中考", "招生", "校园", "校方", "学费", "培训机构", "家长会",

@@ -1377,3 +1377,16 @@ def test_a_reduplicated_township_name_is_mum_unless_it_stands_as_a_place():
     shannan = _terms_match("山南市", ["山南"], "西藏自治区/山南市")  # 错那's 麻麻门巴民族乡
     assert not shannan("麻麻今天又打电话来，叮嘱天冷多穿点").relevant
     assert shannan("麻麻乡今年冬天通了班车，去县城方便多了").relevant
+
+
+def test_our_name_at_the_head_of_another_city_s_longer_name_is_that_city():
+    harbin = _terms_match("哈尔滨市", ["哈尔滨"], "黑龙江省/哈尔滨市")  # 巴彦县; 巴彦淖尔 is in 内蒙古
+    assert not harbin("巴彦淖尔一个工地拖欠三十多名农民工工资").relevant
+    assert harbin("巴彦一个工地拖欠三十多名农民工工资").relevant
+
+
+def test_a_food_stall_named_after_us_in_another_city_and_our_dialect():
+    nanjing = _terms_match("南京市", ["南京"], "江苏省/南京市")
+    assert not nanjing("上海的南京大牌档排队两小时\n周末去吃了一次，鸭血粉丝汤还行").relevant
+    ningbo = _terms_match("宁波市", ["宁波"], "浙江省/宁波市")
+    assert ningbo("社区开了个阿拉宁波话培训班，新来的人可以免费学").relevant

@@ -797,3 +797,22 @@ def test_a_fire_safety_campaign_and_rubbish_thrown_about(standard_topics, text, 
 ])
 def test_a_railway_timetable_potholes_and_litter_left_by_campers(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义新开一家菜场，离地铁站很近，价格还算公道", ["local"]),  # the subway as a landmark
+    ("遵义地铁口那家水果店缺斤少两，找老板还不认账", ["local"]),
+    ("遵义地铁1号线早上故障停了二十分钟，车站附近挤满了人", ["traffic", "local"]),
+])
+def test_the_subway_as_a_landmark_is_no_transport_matter(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义发布秋冬季秸秆禁烧通告，各乡镇划定禁烧区", ["pollution", "local"]),
+    ("遵义一辆校车在学校门口倒车时剐倒一位家长的电动车", ["traffic", "school", "local"]),
+    ("遵义有轨电车早上故障停了半小时，一车人干等着", ["traffic", "local"]),
+    ("遵义一名游客在海边礁石上拍照，被浪卷走，渔民合力救起", ["safety", "local"]),
+])
+def test_a_burning_ban_a_rider_knocked_down_the_tram_and_a_wave(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
