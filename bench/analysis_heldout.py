@@ -200,7 +200,14 @@ product was run on them):
   daxinganling, altay, nagqu, huangnan, yushu, wenzhou, changchun, xiamen — a three-hundred-and-ninth to
             three-hundred-and-sixteenth (黑龙江 大兴安岭地区, 新疆 阿勒泰地区, 西藏 那曲市, 青海 黄南藏族自治州, 青海
             玉树藏族自治州, 浙江 温州市, 吉林 长春市, 福建 厦门市), written like them, first run after round 74 (blind
-            once; round 75 read xiamen, changchun, yushu and nagqu)
+            once; round 75 read xiamen, changchun, yushu and nagqu; round 76 the others)
+  nanjing, harbin, dalian, ningbo, guangzhou, chengdu, wuxi, hangzhou — a three-hundred-and-seventeenth to
+            three-hundred-and-twenty-fourth (江苏 南京市, 黑龙江 哈尔滨市, 辽宁 大连市, 浙江 宁波市, 广东 广州市, 四川
+            成都市, 江苏 无锡市, 浙江 杭州市), written like them, first run after round 76 (blind once; round 77 read them)
+  wuhan, shenyang, hainanzhou, shenzhen, fuzhoufj, suzhoujs, changsha, ngari — a three-hundred-and-twenty-fifth to
+            three-hundred-and-thirty-second (湖北 武汉市, 辽宁 沈阳市, 青海 海南藏族自治州, 广东 深圳市, 福建 福州市, 江苏
+            苏州市, 湖南 长沙市, 西藏 阿里地区), written like them, first run after round 77 (blind once; round 78 read
+            them)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

@@ -1230,14 +1230,17 @@ class Matcher:
         # "台州籍司机在江西追尾", "老家台州的，在杭州租房", "长治学院合唱团在北京获奖"). The city
         # itself acting elsewhere is still news of it ("青溪在北京办推介会"), not its people
         # ("一个遵义朋友在深圳开了家火锅店").
-        # Our province's name (an anchor: context only) is no sign of acting here ("天津西藏班").
+        # Our province's name (an anchor: context only) is no sign of acting here ("天津西藏班"), nor is a name
+        # that is also a word where the body does not stand it as a place ("向当地劳动部门投诉").
         # A name in the title that the body repeats is read where the body says it acts ("燕山大学学生获
         # 全国机器人大赛一等奖 / 在北京举行的…大赛上，燕山大学代表队获一等奖").
         in_body = {term for s, _, term, _ in kept if s >= title_end}
-        if kept and all(self._origin_only(tokens, index, s, e)
-                        or (term not in self._own_names or tokens[index.get(e, 0)] != "在")
-                        and self._acting_elsewhere(tokens, index.get(s), bisect_left(starts, e))
-                        for s, e, term, role in kept if role != ANCHOR and (s >= title_end or term not in in_body)) \
+        read = [hit for hit in kept if hit[3] != ANCHOR and (hit[0] >= title_end or hit[2] not in in_body)]
+        signs = [hit for hit in read if hit[3] != COMMON or hit[0] in placed or hit[0] < title_end]
+        if kept and (signs or not read) and all(self._origin_only(tokens, index, s, e)
+                                                or (term not in self._own_names or tokens[index.get(e, 0)] != "在")
+                                                and self._acting_elsewhere(tokens, index.get(s), bisect_left(starts, e))
+                                                for s, e, term, _ in signs) \
                 and not _OUR_SERVICES.search(text):
             elsewhere = self._first_elsewhere(tokens)
             if elsewhere is not None:

@@ -1390,3 +1390,9 @@ def test_a_food_stall_named_after_us_in_another_city_and_our_dialect():
     assert not nanjing("上海的南京大牌档排队两小时\n周末去吃了一次，鸭血粉丝汤还行").relevant
     ningbo = _terms_match("宁波市", ["宁波"], "浙江省/宁波市")
     assert ningbo("社区开了个阿拉宁波话培训班，新来的人可以免费学").relevant
+
+
+def test_people_from_here_acting_elsewhere_and_a_township_word_that_is_no_place():
+    wuhan = _terms_match("武汉市", ["武汉"], "湖北省/武汉市")  # 劳动: a 街道 of ours, and a word
+    assert not wuhan("武汉籍工人在东莞被拖欠工资\n东莞一家电子厂欠薪，其中有十几名武汉籍工人，他们已向当地劳动部门投诉").relevant
+    assert wuhan("东莞老板在武汉开的厂欠薪\n十几名工人已向劳动部门投诉").relevant

@@ -816,3 +816,16 @@ def test_the_subway_as_a_landmark_is_no_transport_matter(standard_topics, text, 
 ])
 def test_a_burning_ban_a_rider_knocked_down_the_tram_and_a_wave(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义机场发布冬春季航班计划，新增两条航线", ["traffic", "local"]),
+    ("遵义城南那个路口一到晚上就堵，半小时也过不去", ["traffic", "local"]),
+    ("遵义环城路限速多少？新装了好几个测速探头", ["traffic", "local"]),
+    ("遵义一个湖边栈道下面全是矿泉水瓶，没人捡", ["pollution", "local"]),
+    ("遵义开展城镇燃气安全专项排查，重点查餐饮店", ["safety", "local"]),
+    ("遵义一个区公布今年小一学位申请时间", ["school", "local"]),
+])
+def test_a_flight_timetable_a_daily_jam_speed_cameras_bottles_gas_checks_and_school_places(standard_topics, text,
+                                                                                           expected):
+    assert topics(standard_topics(text)) == expected
