@@ -1235,8 +1235,12 @@ class Matcher:
         # A name in the title that the body repeats is read where the body says it acts ("燕山大学学生获
         # 全国机器人大赛一等奖 / 在北京举行的…大赛上，燕山大学代表队获一等奖").
         in_body = {term for s, _, term, _ in kept if s >= title_end}
-        read = [hit for hit in kept if hit[3] != ANCHOR and (hit[0] >= title_end or hit[2] not in in_body)]
-        signs = [hit for hit in read if hit[3] != COMMON or hit[0] in placed or hit[0] < title_end]
+        read = [(s, e, term, role) for s, e, term, role in kept
+                if role != ANCHOR and (s >= title_end or term not in in_body)]
+        sure = [e for _, e, _, role in kept if role in (STRONG, ANCHOR)]
+        # (a name that is also a word stands as ours where _counted counts it: "湖北赤壁", "在同仁")
+        signs = [(s, e, term, role) for s, e, term, role in read
+                 if role != COMMON or s in placed or s < title_end or any(0 <= s - se <= NEAR for se in sure)]
         if kept and (signs or not read) and all(self._origin_only(tokens, index, s, e)
                                                 or (term not in self._own_names or tokens[index.get(e, 0)] != "在")
                                                 and self._acting_elsewhere(tokens, index.get(s), bisect_left(starts, e))
@@ -1619,7 +1623,7 @@ def _placed(tokens, index, text: str, s: int, e: int, places=frozenset()) -> boo
     i, j = index.get(s), index.get(e)
     return bool(i) and (tokens[i - 1] in _GOING_BEFORE or i > 1 and tokens[i - 1] == "至" and tokens[i - 2] in places) \
         or _PLACE_AFTER.match(text, e) is not None \
-        or j is not None and tokens[j] == "至" and tokens[j + 1:j + 2] != () and tokens[j + 1] in places
+        or j is not None and tokens[j] == "至" and j + 1 < len(tokens) and tokens[j + 1] in places
 
 
 def _route(tokens, k: int) -> bool:

@@ -1396,3 +1396,5 @@ def test_people_from_here_acting_elsewhere_and_a_township_word_that_is_no_place(
     wuhan = _terms_match("武汉市", ["武汉"], "湖北省/武汉市")  # 劳动: a 街道 of ours, and a word
     assert not wuhan("武汉籍工人在东莞被拖欠工资\n东莞一家电子厂欠薪，其中有十几名武汉籍工人，他们已向当地劳动部门投诉").relevant
     assert wuhan("东莞老板在武汉开的厂欠薪\n十几名工人已向劳动部门投诉").relevant
+    xianning = _terms_match("咸宁市", ["咸宁"], "湖北省/咸宁市")  # 赤壁 right after our province stands as ours
+    assert not xianning("呼和浩特的牧民家里离不开砖茶，熬奶茶用的很多是湖北赤壁产的青砖茶").relevant
