@@ -208,6 +208,14 @@ product was run on them):
             three-hundred-and-thirty-second (湖北 武汉市, 辽宁 沈阳市, 青海 海南藏族自治州, 广东 深圳市, 福建 福州市, 江苏
             苏州市, 湖南 长沙市, 西藏 阿里地区), written like them, first run after round 77 (blind once; round 78 read
             them)
+  qingdao — a three-hundred-and-thirty-third (山东 青岛市), written like them, first run after round 78 (blind
+            once; round 79 read it)
+  beijing, shanghai, tianjin, chongqing — the four municipalities (北京市, 上海市, 天津市, 重庆市: `divisions:` names
+            the province-level division), and kunshan, yiwu, jinjiang, shenmu — four county-level cities watched by
+            their own office (江苏 苏州市 昆山市, 浙江 金华市 义乌市, 福建 泉州市 晋江市, 陕西 榆林市 神木市: the
+            prefecture's other districts and counties are other places), a three-hundred-and-thirty-fourth to
+            three-hundred-and-forty-first, written like them, first run after round 78 (blind once; round 79 read
+            beijing, chongqing, yiwu, jinjiang and shenmu)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

@@ -81,6 +81,10 @@ class DivisionTerms:
     # same, being words of the general dictionary (碣石, 抽水) or named like a street (瓯北, a 街道 north of
     # the 瓯江): before a place word ("碣石一家制衣厂", "瓯北这边") ours.
     placeable_towns: tuple[str, ...] = ()
+    # Township short forms that townships elsewhere bear too, but no county or city, no general-dictionary
+    # word and no well-known place (渤海) does (观音桥, 望京, 南坪): where one stands as a place in a post that
+    # names no other place, ours.
+    shared_towns: tuple[str, ...] = ()
 
 
 class _Node:
@@ -115,8 +119,10 @@ def town_short(name: str) -> str:
 
 class DivisionTree:
     def __init__(self, provinces: list[_Node], common: set[str], words: set[str] = frozenset(),
-                 county_words: set[str] = frozenset(), idioms: tuple[str, ...] = ()):
+                 county_words: set[str] = frozenset(), idioms: tuple[str, ...] = (),
+                 known_places: set[str] = frozenset()):
         self._provinces = provinces
+        self._known_places = known_places  # 渤海, 江南: build_divisions.py
         self.idioms = idioms  # sayings that hold a division name (才高八斗): build_divisions.py
         self._common = common
         self._words = words
@@ -153,7 +159,7 @@ class DivisionTree:
                 _Node(c, cs, [_Node(k, ks, [town(t) for t in towns]) for k, ks, towns in counties])
                 for c, cs, counties in cities])
             for p, ps, cities in data["provinces"]], set(data["common"]), set(data.get("words", ())),
-            set(data.get("county_words", ())), tuple(data.get("idioms", ())))
+            set(data.get("county_words", ())), tuple(data.get("idioms", ())), set(data.get("known_places", ())))
 
     @staticmethod
     def _walk(nodes: list[_Node]):
@@ -244,6 +250,7 @@ class DivisionTree:
         common: list[str] = []
         minor: list[str] = []
         placeable_towns: list[str] = []
+        shared_towns: list[str] = []
         for node in below:
             for name in sorted(node.names()):
                 is_weak = name not in self._common and (
@@ -254,9 +261,11 @@ class DivisionTree:
                 (common if name in self._common else weak if is_weak else strong).append(name)
                 if node is not chain[-1] and (node.is_town or self._town_shorts[name]):
                     minor.append(name)
-                if is_weak and node.is_town and name == node.short \
-                        and self._town_shorts[name] == own_shorts[name] and self._count[name] == own[name]:
-                    placeable_towns.append(name)
+                if is_weak and node.is_town and name == node.short and self._count[name] == own[name]:
+                    if self._town_shorts[name] == own_shorts[name]:
+                        placeable_towns.append(name)
+                    elif name not in self._words and name not in self._common and name not in self._known_places:
+                        shared_towns.append(name)
             # An autonomous county or ethnic district goes by its short form and its level (务川县 for
             # 务川仡佬族苗族自治县, 顺河区 for 顺河回族区), even when the short form alone is shared (连山县
             # for 连山壮族瑶族自治县; 连山 is also 葫芦岛's 连山区), unless another division bears that name.
@@ -284,7 +293,7 @@ class DivisionTree:
         plates, above_plates = self._plates(below, chain[:-1])
         return DivisionTerms(*(tuple(dict.fromkeys(names)) for names in (strong, weak, common)),
                              tuple(anchors), tuple(dict.fromkeys(minor)), tuple(counties), plates, above_plates,
-                             tuple(dict.fromkeys(placeable_towns)))
+                             tuple(dict.fromkeys(placeable_towns)), tuple(dict.fromkeys(shared_towns)))
 
     def _plates(self, below: list[_Node], above: list[_Node]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The plate prefixes issued by `below` (the configured division and what it contains), and
@@ -300,7 +309,10 @@ class DivisionTree:
                 inside.append(code)
             elif id(node) in up:
                 outside.append(code)
-        return tuple(inside), tuple(outside)
+        # A division that issues every plate of its province's character goes by "京牌", "沪牌" too.
+        whole = {c for c in {code[0] for code in inside}
+                 if all(code in inside for code, _ in plate_codes() if code[0] == c)}
+        return tuple(inside) + tuple(sorted(c + "牌" for c in whole)), tuple(outside)
 
 
 def _find(nodes: list[_Node], part: str) -> _Node | None:

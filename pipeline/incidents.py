@@ -282,6 +282,10 @@ _CLAUSE_ENDS = "，,；;。！？!?\n"
 _CLAUSE_BREAK = re.compile(f"[{_CLAUSE_ENDS}]")
 # Anywhere earlier in the clause, these forbid it ("严禁组织学生参加有偿补课", "不让在职老师有偿补课").
 _FORBIDDEN = re.compile("严禁|禁止|不得|不准|不许|不让")
+# An incident word as the object of work planned against it ("下一步将继续推进扬尘和机动车尾气治理",
+# "加强噪音污染整治"): a plan in a bulletin, not something that happened.
+_PLANNED_AGAINST = re.compile("(?:推进|加强|抓好|做好|深化|强化|落实|开展)[^，。！？；,;!?\n]{0,10}$")
+_REMEDY_AFTER = re.compile("[^，。！？；,;!?\n]{0,10}?(?:治理|管控|管理|监管|整治|防治|攻坚)")
 _RULES = frozenset({"严禁", "禁止", "不得"})  # the words of a rule itself; the others, of people citing one
 # Anywhere earlier in the clause, these deny all it lists ("未发生火灾和人员伤亡", "没有造成…").
 _NOT_HAPPENED = re.compile("(?:未|没有?)(?:发生|造成)")
@@ -310,6 +314,9 @@ def incident_verdict(text: str) -> str | None:
         if forbidden := _FORBIDDEN.search(text, clause_start, start):
             # "严禁在职教师参与有偿补课": a rule (a notice); "不是不让有偿补课吗": a rule a complaint cites
             softened = softened or forbidden.group() in _RULES
+            continue
+        if _PLANNED_AGAINST.search(text, clause_start, start) and _REMEDY_AFTER.match(text, end):
+            softened = True
             continue
         if debunked is None:
             debunked = DEBUNKED.search(text) is not None

@@ -195,7 +195,9 @@ _STUCK_IN = re.compile("电梯|索道|缆车")
 _GASSED = re.compile("中毒|窒息")  # workers gassed in a septic tank: an accident, not pollution
 # A subway station, exit or line named to say where something is or how to get there ("地铁口那家水果店",
 # "离泰山新村地铁站很近", "地铁3号线可到", "地铁站临时限流"): a landmark.
-_SUBWAY_LANDMARK = re.compile("地铁[^,，。!！?？;；\n]{0,8}?[站口线][^,，。!！?？;；\n]{0,6}?(?:附近|旁边|边上|那家|很近|周边|可到|下车|限流)")
+_TRANSIT_AS_LANDMARK = re.compile("地铁[^,，。!！?？;；\n]{0,8}?[站口线][^,，。!！?？;；\n]{0,6}?(?:附近|旁边|边上|那家|很近|周边|可到|下车|限流)"
+                                  # or the way there an event notice suggests ("建议乘公交前往", "建议坐公交过去")
+                                  "|建议[^,，。!！?？;；\n]{0,6}?(?:乘坐|搭乘|乘|坐)[^,，。!！?？;；\n]{0,4}?(?:公交|地铁)")
 # A drain, a pipe or a toilet that keeps clogging ("下水道三天两头堵"), in a post that names no road or vehicle:
 # its 堵 is no traffic jam.
 _DRAINS = re.compile("下水道|下水管|排水管|管道|马桶|烟道|化粪池")
@@ -248,11 +250,11 @@ _REGIONS_ABROAD = frozenset({"欧洲", "北欧", "西欧", "东欧", "南欧", "
 # Words that bring something to the place after them ("北京专家来洛阳", "游客在洛阳"), and the ends of
 # tokens that name a shop, stall or building (面馆, 火烧店, 档口, 阁: "曲阜孔庙<our district>阁").
 _FLOWS = frozenset((w,) for w in ("流", "排", "汇", "注"))  # water that flows into a river: no visit
-# Place names that are also words for people, with what such a person does right after: 包头 is a gang boss
-# (包工头) in south-western speech.
-_PEOPLE_WORDS = {"包头": frozenset({"说", "讲", "跑了", "跑路", "欠", "不给", "拖着", "拖"})}
-# After 开江 (a county in 达州), the northern rivers' spring break-up: "开江前上冰钓鱼", "今年开江了".
-_BREAKUP_AFTER = ("前", "后", "了", "时", "啦", "鱼", "期间")
+# Place names that are also other words, with the next tokens that make them the word: (whole tokens,
+# token beginnings). 包头 is a gang boss (包工头) in south-western speech ("包头说甲方没付款"); after 开江
+# (a county in 达州) the northern rivers' spring break-up ("开江前上冰钓鱼", "今年开江了").
+_WORD_READINGS = {"包头": (frozenset({"说", "讲", "跑了", "跑路", "欠", "不给", "拖着", "拖"}), ()),
+                  "开江": (frozenset(), ("前", "后", "了", "时", "啦", "鱼", "期间"))}
 _CAME_TO = frozenset({"到", "来", "赴", "来到", "抵", "抵达", "走进"})  # people who came to one of our places
 _MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游", "过去",
                          "过来"})
@@ -265,7 +267,7 @@ _HISTORY = re.compile("|".join((
     "历史上", "这段历史", "之战", "守将", "抗倭", "诗人", "写诗", "古诗", "唐诗", "乐府", "诗句", "典故", "封在",
     "封于", "水师", "读史", "赏析", "东汉", "西汉", "东晋", "西晋", "魏晋", "南北朝", "末年", "诗经", "战役", "起义",
     "北伐", "被贬", "贬官", "贬到", "弃官", "出师表", "杂诗", "民间传说", "公元前", "武侠", "金庸", "康熙", "乾隆",
-    "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本", "课文", "大捷", "正史",
+    "雍正", "皇帝", "纪录片", "电视剧", "清宫剧", "称帝", "建都", "列传", "水浒", "课本[里上中]", "课文", "大捷", "正史",
     "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语", "红楼梦", "西游记", "汉武帝", "秦始皇", "唐太宗",
     "安史之乱", "历史讲座", "封神", "隋唐", "成语", "元代", "辽代", "金代", "清末", "汉书", "三国志",
     "资治通鉴", "封侯", "庄子", "孟子", "甲午", "听评书", "刻本", "出自", "本纪", "汉赋", "古文", "封号", "禅宗",
@@ -400,7 +402,7 @@ _KINDS_OF_AREA = ("开发区", "开区", "园区", "高新区", "管理区", "�
 # The candidate check, before segmenting, can only read the character before the name: their last ones.
 _GOING_BEFORE = frozenset({"在", "到", "回", "去", "来", "从", "回到", "来到", "去了", "到了"})
 _GOING_CHARS = frozenset(w[-1] for w in _GOING_BEFORE)
-_PLACE_AFTER = re.compile("一[家所名位个辆条座处户]|城区|市区|县城|老城|城[东南西北](?![路街门])|本地|这边|那边"
+_PLACE_AFTER = re.compile("一[家所名位个辆条座处户]|有一?[家所个座处](?!人)|附近|城区|市区|县城|老城|城[东南西北](?![路街门])|本地|这边|那边"
                           "|段(?![子位落])"  # a road's or a river's stretch ("大广高速麻城段", "北运河香河段")
                           # an institution named by its place ("监利一中", "洪湖人民医院", "石首汽车站")
                           "|[一二三四五六七八九]中|实验[小中]|人民医院|中医院|妇幼保健院|[县市]委|汽车站|客运站|火车站|高铁站"
@@ -454,7 +456,8 @@ class Matcher:
         self._catch_all = {t for t, topic in enumerate(self._topics) if topic.catch_all}
 
         form = _former(normalizer)
-        locality, self._minor, counties, self._plates, placeable_towns = _locality_roles(topics.locality, form, divisions)
+        locality, self._minor, counties, self._plates, placeable_towns, shared_towns = _locality_roles(
+            topics.locality, form, divisions)
         self._counties = counties
         # County-level names that are also words (钟祥, 大冶, 安达: jieba tags them as names or
         # abbreviations), and township short forms only ours bear that are weak all the same (碣石, 抽水:
@@ -464,7 +467,9 @@ class Matcher:
             | frozenset(t for t in placeable_towns if locality.get(t) == WEAK)
         # A division's full name that several places in China bear ("招贤镇", "凤凰街道", "鼓楼区") is
         # ours in a post that names no other place: the watch reads our sources, where a namesake comes with
-        # its city ("扬州江都大桥镇"). A short form alone never counts: it is a word as often as a place.
+        # its city ("扬州江都大桥镇"). A short form alone is a word as often as a place: it counts only where it
+        # stands as one ("观音桥一家火锅店", "在南坪上班"), and only if no county, city or word bears it.
+        self._shared_towns = frozenset(t for t in shared_towns if locality.get(t) == WEAK)
         self._lone_names = frozenset(t for t, role in locality.items() if role == WEAK and len(t) > 2
                                      and t.endswith(_TOWN_SUFFIXES) and not t.endswith(_KINDS_OF_AREA))
         lookalikes = {form(term) for term in topics.locality.exclude}
@@ -701,9 +706,9 @@ class Matcher:
         if subjects and subjects <= {_SAFETY, _TRAFFIC} and _STUCK_IN.search(text):
             hits = _without(hits, exclusions, "stuck", _SAFETY, {"被困", "困人"})
             hits = _without(hits, exclusions, "stuck", _TRAFFIC, {"停运"})
-        # The subway only as a landmark or the way there: no transport matter.
+        # The subway only as a landmark, or a bus or the subway only as the way there: no transport matter.
         if _TRAFFIC in subjects:
-            hits = self._only_in(hits, text, exclusions, _TRAFFIC, _SUBWAY_LANDMARK, "landmark")
+            hits = self._only_in(hits, text, exclusions, _TRAFFIC, _TRANSIT_AS_LANDMARK, "landmark")
         # A septic tank where workers were gassed: a work accident, not a pollution post.
         if _SAFETY in subjects and _POLLUTION in subjects and _GASSED.search(text):
             hits = _without(hits, exclusions, "accident", _POLLUTION, {"化粪池"})
@@ -967,7 +972,8 @@ class Matcher:
             if role == STRONG or role == OPTIONAL_TOPIC \
                     or term in self._placeable and (s and text[s - 1] in _GOING_CHARS and role != WEAK
                                                     or _PLACE_AFTER.match(text, e)
-                                                    or role != WEAK and "至" in (text[s - 1:s], text[e:e + 1])):
+                                                    or role != WEAK and "至" in (text[s - 1:s], text[e:e + 1])) \
+                    or term in self._shared_towns and (s and text[s - 1] in _GOING_CHARS or _PLACE_AFTER.match(text, e)):
                 return True
             if role == ANCHOR:
                 context = True
@@ -1163,9 +1169,12 @@ class Matcher:
         # The rules below set a post elsewhere, and need another place named in it: most posts name none.
         if not names_elsewhere:
             # A place jieba joined to the next one ("上海浦东") still names somewhere else.
-            alone = any(hit[2] in self._lone_names for hit in kept) \
-                and not any(len(tok) > 3 and (tok[:2] in self._elsewhere or tok[:3] in self._elsewhere)
-                            for tok in tokens)
+            joined = any(len(tok) > 3 and (tok[:2] in self._elsewhere or tok[:3] in self._elsewhere) for tok in tokens)
+            alone = not joined and any(hit[2] in self._lone_names for hit in kept)
+            if not joined:  # nor right after a county elsewhere whose name is also a word ("尚志|石头河子附近")
+                placed |= {s for s, e, term, _ in kept if term in self._shared_towns and _placed(tokens, index, text, s, e)
+                           and not (index.get(s) and tokens[index[s] - 1] not in self._loc_roles
+                                    and bearers(tokens[index[s] - 1]))}
             return self._counted(kept, text, exclusions, alone=alone, placed=placed)
         # A landmark of ours in a clause that first names another place, with nothing moving there
         # between, is that place's namesake ("陕西宝鸡常羊山炎帝陵", "南京钟山风景区的梅花山").
@@ -1237,10 +1246,10 @@ class Matcher:
         in_body = {term for s, _, term, _ in kept if s >= title_end}
         read = [(s, e, term, role) for s, e, term, role in kept
                 if role != ANCHOR and (s >= title_end or term not in in_body)]
-        sure = [e for _, e, _, role in kept if role in (STRONG, ANCHOR)]
-        # (a name that is also a word stands as ours where _counted counts it: "湖北赤壁", "在同仁")
+        # (a name that is also a word is a sign where _counted counts it, "湖北赤壁", "在同仁", or in the title)
+        sure = _sure_spans(kept)
         signs = [(s, e, term, role) for s, e, term, role in read
-                 if role != COMMON or s in placed or s < title_end or any(0 <= s - se <= NEAR for se in sure)]
+                 if role != COMMON or s < title_end or _stands_as_ours(s, e, sure, placed)]
         if kept and (signs or not read) and all(self._origin_only(tokens, index, s, e)
                                                 or (term not in self._own_names or tokens[index.get(e, 0)] != "在")
                                                 and self._acting_elsewhere(tokens, index.get(s), bisect_left(starts, e))
@@ -1274,10 +1283,7 @@ class Matcher:
         if past is not None and not _TODAY.search(text):
             exclusions += [f"locality:{term}@{past.group()}" for *_, term, _ in kept]
             kept = []
-        sure = [(s, e) for s, e, _, role in kept if role in (STRONG, ANCHOR)]
-        # A county name that is also a word right before another name of ours ("洪湖螺山渡口"): each
-        # vouches for the other.
-        sure += [(s, e) for s, e, _, role in kept if role == COMMON and _named_next(e, kept)]
+        sure = _sure_spans(kept)
         has_strong = any(role == STRONG for *_, role in kept)
         # Two different ambiguous names of ours vouch for each other ("铁东区 … 郭家店镇"): one
         # namesake elsewhere is likely, two in the same post are not.
@@ -1287,8 +1293,7 @@ class Matcher:
         counted: dict[str, None] = {}
         for s, e, term, role in kept:
             if (role == STRONG or (role == WEAK and has_context)
-                    or (role == COMMON and ((s, e) in sure or any(0 <= s - se <= NEAR for _, se in sure)
-                                            or s in placed)) or role == WEAK and s in placed):
+                    or role == COMMON and _stands_as_ours(s, e, sure, placed) or role == WEAK and s in placed):
                 counted[term] = None
         if has_strong or counted:
             return tuple(counted), True
@@ -1336,10 +1341,10 @@ class Matcher:
             return False  # "滑进黑河", "黑河边": the river
         if any(t.startswith("援") for t in tokens[k + 1:k + 3]):  # "广东医疗援藏专家": where the aid comes from
             return False
-        if tokens[k + 1:k + 2] and tokens[k + 1] in _PEOPLE_WORDS.get(tok, ()):  # "包头说甲方没付款": the gang boss
-            return False
-        if tok == "开江" and k + 1 < len(tokens) and tokens[k + 1].startswith(_BREAKUP_AFTER):  # 开江|前上|冰
-            return False
+        if tok in _WORD_READINGS and k + 1 < len(tokens):  # "包头|说", "开江|前上|冰": the word, not the place
+            whole, beginnings = _WORD_READINGS[tok]
+            if tokens[k + 1] in whole or tokens[k + 1].startswith(beginnings):
+                return False
         if tok[0] in "和与跟同" and tok.endswith("县") and tokens[k + 1:k + 2] \
                 and tokens[k + 1].startswith(_COUNTY_OFFICES):  # "家属和县医院": and the county hospital
             return False
@@ -1509,16 +1514,19 @@ def _dictionary_words(locality, lookalikes, topic_roles) -> list[str]:
 
 
 def _locality_roles(loc, form, divisions: DivisionTree | None
-                    ) -> tuple[dict[str, int], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+                    ) -> tuple[dict[str, int], frozenset[str], frozenset[str], frozenset[str], frozenset[str],
+                               frozenset[str]]:
     """Locality term → STRONG / WEAK / COMMON / ANCHOR (a term keeps the strongest role given), the
     minor division names (DivisionTerms.minor) that are not the operator's own terms, the
-    county-level names (DivisionTerms.counties), the plate prefixes, ours or above us, and the
-    weak township short forms only ours bear (DivisionTerms.placeable_towns)."""
+    county-level names (DivisionTerms.counties), the plate prefixes, ours or above us, the
+    weak township short forms only ours bear (DivisionTerms.placeable_towns) and those only
+    townships elsewhere share (DivisionTerms.shared_towns)."""
     roles: dict[str, int] = {}
     minor: set[str] = set()
     counties: set[str] = set()
     plates: set[str] = set()
     placeable_towns: set[str] = set()
+    shared_towns: set[str] = set()
 
     def add(term: str, role: int) -> None:
         t = form(term)
@@ -1538,6 +1546,7 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
             minor.update(form(name) for name in expanded.minor)
             counties.update(form(name) for name in expanded.counties)
             placeable_towns.update(form(name) for name in expanded.placeable_towns)
+            shared_towns.update(form(name) for name in expanded.shared_towns)
             # Our plate is as sure as our name, and as easily somewhere else: "成都一辆川E小车追尾"
             # (minor: another place named in the post sets it there).
             for role, codes in ((STRONG, expanded.plates), (ANCHOR, expanded.plates_above)):
@@ -1551,7 +1560,7 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
                  if role == STRONG and t.endswith("县") and (len(t) > 2 or t[0] not in "新富和")]:
         add(term + "城", STRONG)
     return (roles, frozenset(minor - {form(term) for term in (*loc.terms, *loc.aliases)}), frozenset(counties),
-            frozenset(plates), frozenset(placeable_towns))
+            frozenset(plates), frozenset(placeable_towns), frozenset(shared_towns))
 
 
 def _topic_roles(topics, form) -> dict[str, list[tuple]]:
@@ -1607,6 +1616,19 @@ def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
     for last in pattern.finditer(text):
         pass
     return last
+
+
+def _sure_spans(kept) -> list[tuple[int, int]]:
+    """Where the post surely names us: our strong names and anchors, and a county name that is also a
+    word right before another name of ours ("洪湖螺山渡口": each vouches for the other)."""
+    return [(s, e) for s, e, _, role in kept
+            if role in (STRONG, ANCHOR) or role == COMMON and _named_next(e, kept)]
+
+
+def _stands_as_ours(s: int, e: int, sure, placed) -> bool:
+    """Whether our name that is also a word, at text[s:e], stands as ours: it is one of the `sure` spans,
+    follows one closely ("湖北赤壁"), or stands where only a place does (`placed`: "在同仁")."""
+    return (s, e) in sure or s in placed or any(0 <= s - se <= NEAR for _, se in sure)
 
 
 def _named_next(e: int, hits) -> bool:

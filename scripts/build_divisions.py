@@ -51,6 +51,8 @@ NAME_OR_IDIOM_FREQ = 100
 # A township short form jieba's dictionary counts this often (and not as a place) is an everyday
 # word (大年, 东方): it needs context even when no other township bears it.
 EVERYDAY_FREQ = 20
+# A place-tagged word seen this often is known for a place of its own (渤海 635, 江南 4986), not a township.
+KNOWN_PLACE_FREQ = 100
 _DIVISION_SUFFIXES = ("省", "市", "区", "县", "旗", "镇", "乡", "街道", "苏木")
 # A township short form that says which way something faces ("大门朝东的房子", 贺州's 朝东镇), or one character
 # said twice (麻麻门巴民族乡: 麻麻 is "mum"; 哈哈, 波波): a word however rarely jieba's dictionary counts it.
@@ -80,6 +82,14 @@ def dictionary_words(names: set[str]) -> list[str]:
                    if word in names and freq >= EVERYDAY_FREQ and not tag.startswith("ns")
                    and not (len(word) > 2 and tag.startswith("nr") and freq < NAME_OR_IDIOM_FREQ)}
                   | {name for name in names if _WORDLIKE_SHORT.fullmatch(name)})
+
+
+def known_places(names: set[str]) -> list[str]:
+    """Township short forms the general dictionary knows well as places (渤海, 江南, 南口: tagged ns and seen at
+    least KNOWN_PLACE_FREQ times): a sea, a region or a better-known namesake, never read as one of our towns
+    on its own."""
+    return sorted(word for word, freq, tag in _jieba_dict()
+                  if word in names and tag.startswith("ns") and freq >= KNOWN_PLACE_FREQ)
 
 
 def county_words(county_shorts: set[str]) -> list[str]:
@@ -123,6 +133,17 @@ def _street_office(name: str) -> str:
     return name.removesuffix("办事处") if name.endswith("街道办事处") else name
 
 
+def _area_office(name: str, code: str) -> str:
+    """北京 and 天津 run some townships as a 地区办事处 that shares one office with the town (良乡地区 is 良乡镇):
+    posts write 良乡 or 良乡镇, never 良乡地区. Elsewhere "…地区" marks farms, reservoirs and zones, left as
+    they are."""
+    rest = name.removesuffix("地区")
+    if rest == name or not code.startswith(("11", "12")):
+        return name
+    # 良乡 ends in 乡 and is still a place name: only a 街道 left in front needs no level added ("兆麟街道地区").
+    return rest if rest.endswith("街道") else rest + "镇" if 2 <= len(rest) <= 3 else name
+
+
 # In a modood name, these mark a development zone, a community-level unit or a placeholder: no name people write.
 _NOT_WRITTEN = ("直辖", "开发区", "园区", "特殊", "社区")
 
@@ -131,7 +152,8 @@ def _modood_names(streets_csv: Path) -> list[tuple[str, str]]:
     """(county code, name) of every street, town and township modood (国家统计局 2023) lists, read once;
     development zones, community-level units (…社区街道) and modood's own placeholders (直辖村级区划) left out."""
     with open(streets_csv, encoding="utf-8", newline="") as f:
-        names = [(row["areaCode"], _street_office(row["name"])) for row in csv.DictReader(f)]
+        names = [(row["areaCode"], _area_office(_street_office(row["name"]), row["areaCode"]))
+                 for row in csv.DictReader(f)]
     return [(code, name) for code, name in names
             if name.endswith(("街道", "镇", "乡")) and not any(w in name for w in _NOT_WRITTEN)]
 
@@ -174,7 +196,7 @@ def build(shared: Path) -> dict:
     with open(src / "jionlp_townships.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             towns.setdefault(row["county_code"], []).append(
-                _without_county(_street_office(row["township"]), row["county"]))
+                _area_office(_without_county(_street_office(row["township"]), row["county"]), row["county_code"]))
     modood = _modood_names(src / "modood_streets.csv")
     _fill_placeholders(towns, modood)
     with open(src / "jionlp_counties.csv", encoding="utf-8", newline="") as f:
@@ -213,6 +235,7 @@ def build(shared: Path) -> dict:
         "words": dictionary_words(town_shorts),
         "county_words": county_words(county_shorts - {""}),
         "idioms": idioms(names),
+        "known_places": known_places(town_shorts),
     }
 
 

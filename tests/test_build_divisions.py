@@ -63,3 +63,21 @@ def test_a_city_without_counties_gets_its_streets_under_its_placeholder_county()
 def test_a_township_name_of_one_character_said_twice_is_a_word():
     found = build_divisions.dictionary_words({"麻麻", "波波", "朝东", "泽当"})
     assert {"麻麻", "波波", "朝东"} <= set(found) and "泽当" not in found
+
+
+def test_a_beijing_area_office_is_written_as_its_town(tmp_path):
+    streets = tmp_path / "modood_streets.csv"
+    streets.write_text("code,name,areaCode,provinceCode,cityCode\n"
+                       '1,"良乡地区",110111,11,1101\n'  # 良乡地区办事处 shares one office with 良乡镇
+                       '2,"长青地区",120112,12,1201\n'
+                       '3,"东方红水库地区",231283,23,2312\n', encoding="utf-8")  # a reservoir, not a town
+    assert build_divisions._modood_names(streets) == [("110111", "良乡镇"), ("120112", "长青镇")]
+    assert build_divisions._area_office("周口店地区", "110111") == "周口店镇"
+    assert build_divisions._area_office("兆麟街道地区", "120101") == "兆麟街道"
+    assert build_divisions._area_office("拆分地区", "230717") == "拆分地区"  # outside 北京 and 天津: as it is
+
+
+def test_township_names_the_dictionary_knows_well_as_other_places_are_listed():
+    found = build_divisions.known_places({"渤海", "江南", "观音桥", "望京"})
+    assert {"渤海", "江南"} <= set(found)  # a sea, a region: far better known than any township so named
+    assert "观音桥" not in found and "望京" not in found

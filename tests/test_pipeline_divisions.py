@@ -51,7 +51,8 @@ def doc(pipe: Pipeline, text: str):
     ("宜 宾 化 工 厂 偷 排", ("宜宾",), ()),  # spaced
     ("宜宾路况良好", ("宜宾",), ()),  # 路况 is a word, not a road
     ("上海宜宾路发生车祸", (), ("locality:宜宾路",)),
-    ("去李庄古镇玩", (), ()),  # a township's short form alone: could be anywhere
+    ("去李庄古镇玩", ("李庄",), ()),  # a short form others bear too, where a place stands, no other place named
+    ("李庄这个名字很多地方都有", (), ()),  # a township's short form alone: could be anywhere
     ("四川李庄古镇游客爆满", ("李庄",), ()),  # with the province as context
     ("宜宾李庄古镇游客爆满", ("宜宾", "李庄"), ()),
     ("四川今天下雨", (), ()),  # the province alone is context, not the locality

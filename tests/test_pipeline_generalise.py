@@ -1398,3 +1398,26 @@ def test_people_from_here_acting_elsewhere_and_a_township_word_that_is_no_place(
     assert wuhan("东莞老板在武汉开的厂欠薪\n十几名工人已向劳动部门投诉").relevant
     xianning = _terms_match("咸宁市", ["咸宁"], "湖北省/咸宁市")  # 赤壁 right after our province stands as ours
     assert not xianning("呼和浩特的牧民家里离不开砖茶，熬奶茶用的很多是湖北赤壁产的青砖茶").relevant
+
+
+def test_a_beijing_township_run_as_an_area_office_and_the_municipality_s_plate_word():
+    beijing = _terms_match("北京市", ["北京"], "北京市")
+    assert beijing("良乡这边几条公交线路末班车八点多就没了").relevant  # 房山's 良乡地区 (良乡镇)
+    assert beijing("昌平沙河一处在建工地脚手架倒塌，两名工人受伤").relevant  # 沙河地区: 昌平 vouches for it
+    assert beijing("从下周一起，京牌小客车周一至周五按尾号限行").relevant
+    assert not beijing("邢台沙河一处在建工地脚手架倒塌，两名工人受伤").relevant
+
+
+def test_a_township_short_form_others_share_counts_where_it_stands_as_a_place_in_a_post_naming_no_other():
+    chongqing = _terms_match("重庆市", ["重庆"], "重庆市")  # 南坪, 观音桥: 街道 here, towns elsewhere too
+    assert chongqing("在南坪上班，每天找车位要转半个小时").relevant
+    assert chongqing("观音桥一家火锅店三个月工资没发，老板联系不上").relevant
+    assert chongqing("观音桥附近一家酒吧每天闹到凌晨").relevant
+    assert not chongqing("观音桥的故事在村里流传了几百年").relevant  # no place stands there
+    assert not chongqing("贵州遵义南坪一家火锅店三个月工资没发").relevant  # another place named: its namesake
+    qingdao = _terms_match("青岛市", ["青岛"], "山东省/青岛市")  # 崂山's 沙子口街道
+    assert qingdao("沙子口有家小店，包鲅鱼水饺的老师傅干了三十年").relevant
+    # Not a name a county or city bears too (常德's 西安 township), nor a well-known place (渤海, 大洋), nor a word.
+    assert not _terms_match("常德市", ["常德"], "湖南省/常德市")("过年回西安乡下老家，村里新修了水泥路").relevant
+    assert not _terms_match("牡丹江市", ["牡丹江"], "黑龙江省/牡丹江市")("渤海一处海上油田发生溢油").relevant
+    assert not _terms_match("盐城市", ["盐城"], "江苏省/盐城市")("表哥在大洋彼岸读博，每年过年只能视频拜年").relevant

@@ -499,3 +499,12 @@ def test_a_wall_fallen_a_school_shut_soon_after_term_began_and_a_voluntary_class
 def test_a_denial_before_an_incident_word_still_denies_it():
     assert incident_verdict("这次暴雨村里的老房子好在没塌下来，大家放心") != "incident"
     assert incident_verdict("这次暴雨村里的老房子塌下来一间") == "incident"
+
+
+def test_an_incident_word_as_the_object_of_work_planned_against_it_is_a_plan():
+    bulletin = ("市生态环境局通报，前三季度全市空气质量优良天数267天，同比增加9天。"
+                "下一步将继续推进扬尘和机动车尾气治理。")
+    assert incident_verdict(bulletin) == "notice"
+    model = SentimentModel.load()
+    assert not model.is_negative(model.score(bulletin))
+    assert incident_verdict("工地扬尘太大了，推进扬尘治理喊了几年，窗台上还是一层灰") == "incident"

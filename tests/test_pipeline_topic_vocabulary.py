@@ -12,8 +12,9 @@ import pytest
 
 from pipeline.matcher import Matcher
 from pipeline.normalize import Normalizer
+from pipeline.process import Pipeline
 from pipeline.segment import Segmenter
-from pipeline.topics import TopicsConfig
+from pipeline.topics import TopicsConfig, load_topics
 from pipeline.vocabulary import standard_vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -829,3 +830,27 @@ def test_a_burning_ban_a_rider_knocked_down_the_tram_and_a_wave(standard_topics,
 def test_a_flight_timetable_a_daily_jam_speed_cameras_bottles_gas_checks_and_school_places(standard_topics, text,
                                                                                            expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义城区一条主干道改造完工通车，拓宽为四车道", ["traffic", "local"]),
+    ("遵义那条线路早高峰挤不上车，要等三趟", ["traffic", "local"]),
+])
+def test_a_road_reopened_and_a_line_too_full_to_board(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,traffic", [
+    ("青溪古镇元宵灯会今晚开幕，建议大家乘公交前往", False),  # the way there, not a transport matter
+    ("青溪古镇庙会下周开始，停车位有限，建议坐公交过去", False),
+    ("青溪城南那条路周末堵了两个小时，建议大家坐公交去", True),  # the jam still is
+])
+def test_a_bus_suggested_as_the_way_there_is_no_transport_matter(text, traffic):
+    pipeline = Pipeline(load_topics(ROOT / "config" / "topics.yaml"))  # the demo's own words: 公交 among them
+    doc = pipeline.analyze({"id": "1", "title": "", "text": text})
+    assert doc.relevant and ("traffic" in doc.topics) is traffic
+
+
+def test_a_textbook_that_got_wet_is_no_history_lesson(standard_topics):
+    assert topics(standard_topics("遵义一所中学教室漏雨，学生的课本都湿了")) == ["school", "local"]
+    assert not standard_topics("小时候课本里就学过遵义这个地方").relevant  # a lesson: the past
