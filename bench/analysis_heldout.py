@@ -216,6 +216,10 @@ product was run on them):
             prefecture's other districts and counties are other places), a three-hundred-and-thirty-fourth to
             three-hundred-and-forty-first, written like them, first run after round 78 (blind once; round 79 read
             beijing, chongqing, yiwu, jinjiang and shenmu)
+  chaoyangbj, pudong, wanzhou, nanshan, changxing, peixian, liuyang, dujiangyan — offices below a prefecture: districts
+            (北京 朝阳区, 上海 浦东新区, 重庆 万州区, 深圳 南山区), counties (湖州 长兴县, 徐州 沛县) and county-level
+            cities (长沙 浏阳市, 成都 都江堰市), a three-hundred-and-forty-second to -forty-ninth, written like them,
+            first run after round 79 (blind once, unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set
