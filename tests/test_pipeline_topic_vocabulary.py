@@ -840,14 +840,19 @@ def test_a_road_reopened_and_a_line_too_full_to_board(standard_topics, text, exp
     assert topics(standard_topics(text)) == expected
 
 
+@pytest.fixture(scope="module")
+def demo_pipeline():
+    """The demo's own config, whose traffic topic lists 公交 among its words."""
+    return Pipeline(load_topics(ROOT / "config" / "topics.yaml"))
+
+
 @pytest.mark.parametrize("text,traffic", [
     ("青溪古镇元宵灯会今晚开幕，建议大家乘公交前往", False),  # the way there, not a transport matter
     ("青溪古镇庙会下周开始，停车位有限，建议坐公交过去", False),
     ("青溪城南那条路周末堵了两个小时，建议大家坐公交去", True),  # the jam still is
 ])
-def test_a_bus_suggested_as_the_way_there_is_no_transport_matter(text, traffic):
-    pipeline = Pipeline(load_topics(ROOT / "config" / "topics.yaml"))  # the demo's own words: 公交 among them
-    doc = pipeline.analyze({"id": "1", "title": "", "text": text})
+def test_a_bus_suggested_as_the_way_there_is_no_transport_matter(demo_pipeline, text, traffic):
+    doc = demo_pipeline.analyze({"id": "1", "title": "", "text": text})
     assert doc.relevant and ("traffic" in doc.topics) is traffic
 
 
