@@ -215,11 +215,15 @@ product was run on them):
             their own office (江苏 苏州市 昆山市, 浙江 金华市 义乌市, 福建 泉州市 晋江市, 陕西 榆林市 神木市: the
             prefecture's other districts and counties are other places), a three-hundred-and-thirty-fourth to
             three-hundred-and-forty-first, written like them, first run after round 78 (blind once; round 79 read
-            beijing, chongqing, yiwu, jinjiang and shenmu)
+            beijing, chongqing, yiwu, jinjiang and shenmu, round 80 the other three)
   chaoyangbj, pudong, wanzhou, nanshan, changxing, peixian, liuyang, dujiangyan — offices below a prefecture: districts
             (北京 朝阳区, 上海 浦东新区, 重庆 万州区, 深圳 南山区), counties (湖州 长兴县, 徐州 沛县) and county-level
             cities (长沙 浏阳市, 成都 都江堰市), a three-hundred-and-forty-second to -forty-ninth, written like them,
-            first run after round 79 (blind once, unread)
+            first run after round 79 (blind once; round 80 read them)
+  xihuhz, jiangxia, jiangyin, renhuai, caoxian, dalishi, yanta, yangshuo — eight more: districts (杭州 西湖区, 武汉 江夏区,
+            西安 雁塔区), counties (菏泽 曹县, 桂林 阳朔县) and county-level cities (无锡 江阴市, 遵义 仁怀市, 大理州 大理市),
+            a three-hundred-and-fiftieth to -fifty-seventh, written like them while round 80 was written, run once on
+            round 80's start code and once after it (blind, unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

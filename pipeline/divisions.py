@@ -117,6 +117,10 @@ def town_short(name: str) -> str:
     return short if short != name and len(short) >= 2 else ""
 
 
+# The municipalities whose towns are also area offices (地区办事处) named "…地区".
+_AREA_OFFICES = frozenset({"北京市", "天津市"})
+
+
 class DivisionTree:
     def __init__(self, provinces: list[_Node], common: set[str], words: set[str] = frozenset(),
                  county_words: set[str] = frozenset(), idioms: tuple[str, ...] = (),
@@ -287,6 +291,12 @@ class DivisionTree:
                         (weak if shared else strong).append(node.short + level)
                         if node is not chain[-1]:
                             minor.append(node.short + level)
+            # 北京 and 天津 run their towns as 地区办事处 too, and posts name them so ("高碑店地区", "平房地区").
+            if node.is_town and node.short and node.name.endswith("镇") and chain[0].name in _AREA_OFFICES \
+                    and not self._count[node.short + "地区"]:
+                (weak if elsewhere(node.name) + 1 > _SHARED_TOWN else strong).append(node.short + "地区")
+                if node is not chain[-1]:
+                    minor.append(node.short + "地区")
         below_names = set(strong) | set(weak) | set(common)
         anchors = sorted({n for node in chain[:-1] for n in node.names()} - below_names)
         counties = [n for node in below if not node.is_town and node is not chain[-1] for n in sorted(node.names())]

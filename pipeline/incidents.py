@@ -98,6 +98,11 @@ INCIDENT_WORDS = (
     # cannot refuse, a flat bought for nothing, people left not knowing.
     "塌了", "塌下来", "突然关门", "突然关停", "又推迟", "推迟交房", "一再推迟", "说是自愿", "这叫自愿", "白买了",
     "心里没底",
+    # A jab or a bus never to be had, a rate held too low, goods and deposits not refunded, a fare driven
+    # the long way round, cars parked anywhere, classrooms without cooling, parents up in arms.
+    "约不上", "等不到", "超标", "不给退", "还不退", "也不退", "没影", "没交付", "被绕路", "绕了一大圈",
+    "兜了一大圈", "乱停", "堵上了", "一堵就是", "没空调", "没有空调", "很有意见", "都有意见", "太坑",
+    "顾不过来", "直接推了",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a string every match of it holds.
@@ -107,6 +112,13 @@ _GRIEVANCE_PATTERNS = {
     "药": r"缺[^，。！？!?,\n]{0,6}?药",
     "堵": r"(?:天天|一直|又|就|总|老|开始|经常|都要?|都得)堵|堵[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:分钟|钟头?|小时|公里)",
     "涨": r"物业费[^，。！？!?,\n]{0,8}?涨",
+    # Medicine dearer than elsewhere ("同样的药比医院贵了一半"); a rate held too low ("补偿标准偏低");
+    # cars left anywhere (违停, not the cameras that catch them: 违停抓拍).
+    "贵": r"药[^。！？!?\n]{0,12}?比[^，。！？!?,\n]{0,10}?贵",
+    "偏低": r"(?:补偿|价|标准|评估|工资|收入)[^，。！？!?,\n]{0,6}?偏低",
+    "违停": r"违停(?!抓拍|电子眼|治理|整治|罚)",
+    # Displeasure said outright (不满; not 不满一年, 不满十八岁, nor the milder 不满意).
+    "不满": r"不满(?![一二两三四五六七八九十百千几半\d周意])",
     "截": r"[低少]了一截",
     # Wages owed with the workers between ("欠了十几个工人半年工资"), classmates who beat a pupil,
     # waste let straight out ("粪水直接往沟里排"), coal dust flying and the film it leaves.
@@ -137,7 +149,7 @@ _GRIEVANCE_PATTERNS = {
     "灰": r"(?:都是|全是|满天|满地|满屋)[^，。！？!?,\n]{0,2}?(?:煤灰|灰尘|粉尘|灰(?![色白黑蓝绿]))",
     # Hours queued for a doctor, a scan or a jab ("挂号排了一个小时", "一个B超排了三个小时"), an
     # appointment no one can get ("专家号一放就没，老人根本抢不到").
-    "排": r"(?:医院|挂号|看病|门诊|急诊|疫苗|[Bb]超|专家号|儿科|打针|看[^，。！？!?\n]{0,3}?科)[^。！？!?\n]{0,30}?"
+    "排": r"(?:医院|挂号|看病|门诊|急诊|疫苗|[Bb]超|专家号|儿科|打针|看[^，。！？!?\n]{0,3}?科|打车|出租车|上客)[^。！？!?\n]{0,30}?"
          r"排(?:了|队排了)?[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:钟头?|小时|上午|下午|天)",
     "抢不": r"(?:号|票|名额)[^，。！？!?,\n]{0,8}?抢不[着到]|根本抢不[着到]",
     # A village school closed ("村里的小学撤了"), a river turned yellow ("小河就发黄冒泡").
@@ -176,7 +188,7 @@ _PROGRAMMES = ("防治", "治理", "整治", "防控", "防范", "排查", "普�
 # so does a line published, opened or set up ("公布投诉电话", "设立举报热线").
 # Right after an incident word, the trouble said put right ("风化和渗水得到治理", "停电已恢复"); not
 # "一直没得到解决".
-_FIXED_AFTER = re.compile(r"[^，。！？!?,\n没未不]?(?:得到|已经?|已被|均已)了?(?:治理|修复|解决|根治|整改|排除|处理"
+_FIXED_AFTER = re.compile(r"[^，。！？!?,\n没未不]?(?:问题)?(?:有望|将)?(?:得到|已经?|已被|均已)了?(?:治理|修复|解决|根治|整改|排除|处理"
                           r"|疏通|恢复)")
 _PHONE_LINE = re.compile(r"电话[：:]?\s*\d")
 # A complaint line named after what it takes ("公布了欠薪投诉电话"): the word names the line.
@@ -208,7 +220,7 @@ NOTICE_WORDS = (
     "交钥匙", "下线", "揭牌", "签约", "落成", "启用", "上线", "上市", "引进", "演出", "延长", "发布会", "新品",
     "创新高", "客流", "游客",
     "公布", "开展", "行动", "讲座", "宣讲", "义诊", "评选", "宣传", "志愿", "习俗", "婚俗", "民俗", "风俗",
-    "非遗", "典故", "礼节", "俗话", "谚语", "成语", "诗词", "赏析",
+    "非遗", "典故", "礼节", "俗话", "谚语", "成语", "诗词", "赏析", "手艺",
     # Questions asking the way, the procedure or a tip: no grievance in them.
     "请问", "问一下", "想问", "求推荐", "推荐一下", "要不要", "在哪办", "哪里补办",
     # How a bill from a hospital elsewhere is paid back ("在长沙住院张家界医保怎么报销"): a procedure.
@@ -286,6 +298,19 @@ _FORBIDDEN = re.compile("严禁|禁止|不得|不准|不许|不让")
 # "加强噪音污染整治"): a plan in a bulletin, not something that happened.
 _PLANNED_AGAINST = re.compile("(?:推进|加强|抓好|做好|深化|强化|落实|开展)[^，。！？；,;!?\n]{0,10}$")
 _REMEDY_AFTER = re.compile("[^，。！？；,;!?\n]{0,10}?(?:治理|管控|管理|监管|整治|防治|攻坚)")
+# ... or of an inspection ("重点查看消防通道堵塞、电动车违规充电等问题", "全县共检查沿河企业排污口412个",
+# "将对居民投诉集中的路段开展夜间巡查"), or of a fix to come ("完成后将改善河道发臭问题", "臭氧污染仍需重点防控"),
+# or a warning of what will happen to whoever does it ("发现偷排问题将依法处理"): a bulletin, not an event.
+_INSPECTED_BEFORE = re.compile("(?:重点|开展|进行|专项|逐一|全面|共)[^，。！？；,;!?\n]{0,8}?"
+                               "(?:检查|查看|排查|巡查|核查|摸排|督查|清查|查)[^，。！？；,;!?\n发]{0,14}$")
+_INSPECTED_AFTER = re.compile("[^，。！？；,;!?\n]{0,12}?(?:开展|进行)[^，。！？；,;!?\n]{0,6}?(?:检查|巡查|排查|整治|治理)")
+_WILL_FIX = re.compile("(?:将|可以?|能够?|有望|以)(?:彻底)?(?:改善|解决|缓解|消除|根治|减少)[^，。！？；,;!?\n]{0,10}$")
+_STILL_TO_FIX = re.compile("[^，。！？；,;!?\n]{0,4}?(?:仍需|仍要|还需|需要|亟需|有待)[^，。！？；,;!?\n]{0,4}?"
+                           "(?:防控|治理|整治|管控|改善|解决)")
+_WARNED = re.compile("发现[^，。！？；,;!?\n]{0,4}$")
+_PUNISHED_AFTER = re.compile("[^。！？；;!?\n]{0,10}?(?:依法|严肃|从严|严厉)(?:处理|查处|处罚|追究)")
+# The main pollutant a bulletin names ("首要污染物为臭氧"): a figure of the air, not pollution done.
+_NAMED_POLLUTANT = re.compile("(?:首要|主要)$")
 _RULES = frozenset({"严禁", "禁止", "不得"})  # the words of a rule itself; the others, of people citing one
 # Anywhere earlier in the clause, these deny all it lists ("未发生火灾和人员伤亡", "没有造成…").
 _NOT_HAPPENED = re.compile("(?:未|没有?)(?:发生|造成)")
@@ -315,7 +340,7 @@ def incident_verdict(text: str) -> str | None:
             # "严禁在职教师参与有偿补课": a rule (a notice); "不是不让有偿补课吗": a rule a complaint cites
             softened = softened or forbidden.group() in _RULES
             continue
-        if _PLANNED_AGAINST.search(text, clause_start, start) and _REMEDY_AFTER.match(text, end):
+        if _worked_against(text, clause_start, start, end):
             softened = True
             continue
         if debunked is None:
@@ -334,6 +359,17 @@ def incident_verdict(text: str) -> str | None:
     if softened or _NOTICE.search(text) or _FIGURATIVE.search(text):
         return NOTICE
     return None
+
+
+def _worked_against(text: str, clause_start: int, start: int, end: int) -> bool:
+    """Whether the incident word at text[start:end] names what a bulletin plans, inspects, means to fix or
+    warns against, or the main pollutant it reports, rather than something that happened."""
+    return bool(_PLANNED_AGAINST.search(text, clause_start, start) and _REMEDY_AFTER.match(text, end)
+                or _INSPECTED_BEFORE.search(text, clause_start, start)
+                or "对" in text[clause_start:start] and _INSPECTED_AFTER.match(text, end)
+                or _WILL_FIX.search(text, clause_start, start) or _STILL_TO_FIX.match(text, end)
+                or _WARNED.search(text, clause_start, start) and _PUNISHED_AFTER.match(text, end)
+                or text.startswith("物", end) and _NAMED_POLLUTANT.search(text, max(0, start - 2), start))
 
 
 # Someone asking when, where or how ("请问回迁房什么时候分房？", "请问学区划片在哪里能查到？"), with no

@@ -257,7 +257,7 @@ _WORD_READINGS = {"包头": (frozenset({"说", "讲", "跑了", "跑路", "欠",
                   "开江": (frozenset(), ("前", "后", "了", "时", "啦", "鱼", "期间"))}
 _CAME_TO = frozenset({"到", "来", "赴", "来到", "抵", "抵达", "走进"})  # people who came to one of our places
 _MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游", "过去",
-                         "过来"})
+                         "过来", "回来", "回到"})
 _NAMED_ENDS = ("店", "馆", "档口", "大排档", "大牌档", "摊", "摊位", "餐厅", "饭庄", "铺", "阁", "楼", "寺", "庙", "殿", "塔")
 # The past: dynasties and eras, the classics and the words of history writing.
 _HISTORY = re.compile("|".join((
@@ -402,7 +402,8 @@ _KINDS_OF_AREA = ("开发区", "开区", "园区", "高新区", "管理区", "�
 # The candidate check, before segmenting, can only read the character before the name: their last ones.
 _GOING_BEFORE = frozenset({"在", "到", "回", "去", "来", "从", "回到", "来到", "去了", "到了"})
 _GOING_CHARS = frozenset(w[-1] for w in _GOING_BEFORE)
-_PLACE_AFTER = re.compile("一[家所名位个辆条座处户]|有一?[家所个座处](?!人)|附近|城区|市区|县城|老城|城[东南西北](?![路街门])|本地|这边|那边"
+_PLACE_AFTER = re.compile("一[家所名位个辆条座处户栋幢]|有一?[家所个座处](?!人)|附近|周边|一带(?!一路)|[这那]片(?![子儿])"
+                          "|城区|市区|县城|老城|城[东南西北](?![路街门])|本地|这边|那边"
                           "|段(?![子位落])"  # a road's or a river's stretch ("大广高速麻城段", "北运河香河段")
                           # an institution named by its place ("监利一中", "洪湖人民医院", "石首汽车站")
                           "|[一二三四五六七八九]中|实验[小中]|人民医院|中医院|妇幼保健院|[县市]委|汽车站|客运站|火车站|高铁站"
@@ -469,7 +470,10 @@ class Matcher:
         # ours in a post that names no other place: the watch reads our sources, where a namesake comes with
         # its city ("扬州江都大桥镇"). A short form alone is a word as often as a place: it counts only where it
         # stands as one ("观音桥一家火锅店", "在南坪上班"), and only if no county, city or word bears it.
-        self._shared_towns = frozenset(t for t in shared_towns if locality.get(t) == WEAK)
+        # So does a county or district of ours that other counties share a name with ("宝山一所小学", "普陀一所初中"
+        # in a watch of 上海), but not one a prefecture-level city bears ("在西安交大一附院": 西安市, not 辽源's 西安区).
+        self._shared_names = frozenset(t for t in shared_towns if locality.get(t) == WEAK) \
+            | frozenset(t for t in counties if locality.get(t) == WEAK) - place_names()
         self._lone_names = frozenset(t for t, role in locality.items() if role == WEAK and len(t) > 2
                                      and t.endswith(_TOWN_SUFFIXES) and not t.endswith(_KINDS_OF_AREA))
         lookalikes = {form(term) for term in topics.locality.exclude}
@@ -772,9 +776,16 @@ class Matcher:
             if role not in (STRONG, WEAK, COMMON):
                 continue
             if starts is None:
-                starts = {p: i for i, p in enumerate(offsets(tokens)[:-1])}
+                bounds = offsets(tokens)
+                starts = {p: i for i, p in enumerate(bounds[:-1])}
             i = starts.get(s)
             if i is None:
+                # our name after the city or province above us in one dictionary word ("上海浦东|机场",
+                # "上海浦东新区"): the two names
+                k = bisect_left(bounds, s) - 1
+                head = tokens[k][:s - bounds[k]]
+                if k not in split and self._loc_roles.get(head) == ANCHOR:
+                    split[k] = (head, tokens[k][len(head):])
                 continue
             if i + 1 < len(tokens) and len(tokens[i]) < len(term) and term.startswith(tokens[i]):
                 tail = term[len(tokens[i]):]
@@ -973,7 +984,7 @@ class Matcher:
                     or term in self._placeable and (s and text[s - 1] in _GOING_CHARS and role != WEAK
                                                     or _PLACE_AFTER.match(text, e)
                                                     or role != WEAK and "至" in (text[s - 1:s], text[e:e + 1])) \
-                    or term in self._shared_towns and (s and text[s - 1] in _GOING_CHARS or _PLACE_AFTER.match(text, e)):
+                    or term in self._shared_names and (s and text[s - 1] in _GOING_CHARS or _PLACE_AFTER.match(text, e)):
                 return True
             if role == ANCHOR:
                 context = True
@@ -994,7 +1005,8 @@ class Matcher:
                              and self._after_another_place(tokens, index.get(s))}
         # ... and those it names as a road (湘潭路, not 湘潭路口) in a post that names another city
         # ("青岛这边湘潭路和周边几个路口又堵死了": its title's 湘潭路口 is that road's junction).
-        names_elsewhere = not self._elsewhere.isdisjoint(tokens)
+        names_elsewhere = not self._elsewhere.isdisjoint(tokens) \
+            and not self._elsewhere.intersection(tokens) <= self._villages_of_ours(tokens)
         if names_elsewhere:
             streets_elsewhere |= {term for s, e, term, _ in loc_hits
                                   if text.startswith("路", e) and not text.startswith(("路口", "路上", "路段"), e)}
@@ -1052,7 +1064,8 @@ class Matcher:
                 or next((w for w in DIVISION_WORDS if e in bounds and text.startswith(w, e)
                          and e + len(w) in bounds and term + w not in self._loc_roles
                          and not self._renamed_town(term, w)
-                         and not (term.endswith(("市", "县城")) and w == "区")), None)  # 邢台市|区, 衡阳县城|区: urban area
+                         and not (term.endswith(("市", "县城")) and w == "区")  # 邢台市|区, 衡阳县城|区: urban area
+                         and not (term.endswith("港") and w == "区")), None)  # 妈湾港|区: the port's area
             # "上海柳州路上": 柳州路, a street elsewhere; but with no other place before it, "柳州路口" is
             # a crossing in 柳州 ("在绵阳路口开车最怕加塞"), and a full division name before 路段/路上 is the
             # stretch of road inside that division ("奎文区路段早晚高峰拥堵").
@@ -1129,7 +1142,7 @@ class Matcher:
             # Our township's full name right after another county or city that has one of that name too
             # ("句容宝华镇", "会理太平镇"): that county's, wherever the post names it.
             if role != ANCHOR and i and term.endswith(_TOWN_LEVELS) and tokens[i - 1] not in self._loc_roles \
-                    and tokens[i - 1] not in self._ours and tokens[i - 1] in ancestor_names(term):
+                    and tokens[i - 1] not in self._ours and _names_one_of(tokens[i - 1], ancestor_names(term)):
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")
                 named.add(term)
                 continue
@@ -1172,7 +1185,7 @@ class Matcher:
             joined = any(len(tok) > 3 and (tok[:2] in self._elsewhere or tok[:3] in self._elsewhere) for tok in tokens)
             alone = not joined and any(hit[2] in self._lone_names for hit in kept)
             if not joined:  # nor right after a county elsewhere whose name is also a word ("尚志|石头河子附近")
-                placed |= {s for s, e, term, _ in kept if term in self._shared_towns and _placed(tokens, index, text, s, e)
+                placed |= {s for s, e, term, _ in kept if term in self._shared_names and _placed(tokens, index, text, s, e)
                            and not (index.get(s) and tokens[index[s] - 1] not in self._loc_roles
                                     and bearers(tokens[index[s] - 1]))}
             return self._counted(kept, text, exclusions, alone=alone, placed=placed)
@@ -1335,7 +1348,9 @@ class Matcher:
             return False
         if tokens[k + 1:k + 2] in _TOWNSHIP_AFTER:  # "白银|乡": a township of that name, not the city
             return False
-        if k and tokens[k - 1] in _CLASSIFIERS:  # "那段黑河": a river, not the city 黑河
+        if tok in self._villages_of_ours(tokens):
+            return False
+        if k and (tokens[k - 1] in _CLASSIFIERS or tokens[k - 1].endswith("亩")):  # "那段黑河", "万亩桃园": no city
             return False
         if tok.endswith(("河", "江")) and (k and tokens[k - 1] in _INTO_WATER or tokens[k + 1:k + 2] in _BANKS):
             return False  # "滑进黑河", "黑河边": the river
@@ -1350,6 +1365,12 @@ class Matcher:
             return False
         return tok not in self._word_cities or (
             k + 1 < len(tokens) and _in_clause(tokens[k + 1]) and not (k and tokens[k - 1] in _GREETINGS))
+
+    def _villages_of_ours(self, tokens) -> set[str]:
+        """Names the post puts right after one of our townships ("龙池镇|虹口|社区"): a village or community
+        of ours, not the place elsewhere that bears the name (上海's 虹口区), wherever the post says it."""
+        return {tok for prev, tok in zip(tokens, tokens[1:])
+                if prev.endswith(_TOWN_LEVELS) and prev in self._loc_roles}
 
     def _landmark_elsewhere(self, tokens, i: int | None) -> str | None:
         """The other place that opens the clause of tokens[i] within _LANDMARK_REACH tokens before
@@ -1629,6 +1650,12 @@ def _stands_as_ours(s: int, e: int, sure, placed) -> bool:
     """Whether our name that is also a word, at text[s:e], stands as ours: it is one of the `sure` spans,
     follows one closely ("湖北赤壁"), or stands where only a place does (`placed`: "在同仁")."""
     return (s, e) in sure or s in placed or any(0 <= s - se <= NEAR for _, se in sure)
+
+
+def _names_one_of(token: str, names: frozenset[str]) -> bool:
+    """Whether token is one of `names`, or the short form of one with its level ("石柱县" for
+    石柱土家族自治县, whose short form is 石柱)."""
+    return token in names or len(token) > 2 and token[-1] in "县市区旗" and token[:-1] in names
 
 
 def _named_next(e: int, hits) -> bool:

@@ -32,6 +32,7 @@ import gzip
 import json
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 import jieba
@@ -171,14 +172,17 @@ def _fill_placeholders(towns: dict[str, list[str]], modood: list[tuple[str, str]
 
 def _add_current_names(towns: dict[str, list[str]], modood: list[tuple[str, str]], counties: dict[str, str]) -> None:
     """Add modood's names under a county that jionlp's older list lacks under any form (孔目江街道, set up in
-    新余 渝水区 after jionlp's list): a township renamed to another level keeps one entry (刁镇 is not added
-    again as 刁镇街道)."""
+    新余 渝水区 after jionlp's list). A township renamed to another level keeps one entry (刁镇 is not added
+    again as 刁镇街道: the matcher reads a renamed town by its new level where no division bears that name),
+    unless a township elsewhere bears the new name (都江堰's 玉堂镇, now 玉堂街道, like 巴中's): then only the
+    entry gives it."""
+    elsewhere = Counter(name for names in towns.values() for name in names)
     for code, name in modood:
         if code not in towns:
             continue
         name = _without_county(name, counties.get(code, ""))  # "端州区城东街道" as 城东街道
         known = {n for t in towns[code] for n in (t, town_short(t))}
-        if name not in known and (town_short(name) or name) not in known:
+        if name not in known and ((town_short(name) or name) not in known or elsewhere[name]):
             towns[code].append(name)
 
 

@@ -32,11 +32,13 @@ def test_streets_the_first_source_lacks_under_any_form_come_from_modood(tmp_path
                        '2,"刁镇街道",370114,37,3701\n'  # 刁镇 renamed a street: already there
                        '3,"高新技术产业开发区",360502,36,3605\n'  # a zone
                        '4,"新城街道",999999,99,9999\n'  # a county the first source lacks
-                       '5,"渝水区城北街道",360502,36,3605\n', encoding="utf-8")  # its county's name in front
-    towns = {"360502": ["城南街道"], "370114": ["刁镇"]}
-    counties = {"360502": "渝水区", "370114": "章丘区"}
+                       '5,"渝水区城北街道",360502,36,3605\n'  # its county's name in front
+                       '6,"玉堂街道",510181,51,5101\n', encoding="utf-8")  # 玉堂镇 renamed, to a name 巴州 bears too
+    towns = {"360502": ["城南街道"], "370114": ["刁镇"], "510181": ["玉堂镇"], "511902": ["玉堂街道"]}
+    counties = {"360502": "渝水区", "370114": "章丘区", "510181": "都江堰市", "511902": "巴州区"}
     build_divisions._add_current_names(towns, build_divisions._modood_names(streets), counties)
-    assert towns == {"360502": ["城南街道", "孔目江街道", "城北街道"], "370114": ["刁镇"]}
+    assert towns == {"360502": ["城南街道", "孔目江街道", "城北街道"], "370114": ["刁镇"],
+                     "510181": ["玉堂镇", "玉堂街道"], "511902": ["玉堂街道"]}
 
 
 def test_a_street_named_by_its_office_is_written_as_the_street(tmp_path):

@@ -1421,3 +1421,48 @@ def test_a_township_short_form_others_share_counts_where_it_stands_as_a_place_in
     assert not _terms_match("常德市", ["常德"], "湖南省/常德市")("过年回西安乡下老家，村里新修了水泥路").relevant
     assert not _terms_match("牡丹江市", ["牡丹江"], "黑龙江省/牡丹江市")("渤海一处海上油田发生溢油").relevant
     assert not _terms_match("盐城市", ["盐城"], "江苏省/盐城市")("表哥在大洋彼岸读博，每年过年只能视频拜年").relevant
+
+
+def test_a_district_after_its_municipality_in_one_dictionary_word_and_an_area_office_named_so():
+    pudong = _terms_match("浦东新区", ["浦东新区"], "上海市/浦东新区")  # jieba: 上海浦东新区, 上海浦东|机场
+    assert pudong("上海浦东新区发布大风蓝色预警，沿江沿海地区阵风可达8级").relevant
+    assert pudong("昨晚落地上海浦东机场，出租车上客区排了两个小时队").relevant
+    assert not pudong("上海黄浦区发布大风蓝色预警，沿江地区阵风可达8级").relevant
+    chaoyang = _terms_match("朝阳区", ["朝阳区"], "北京市/朝阳区")  # 高碑店地区 (高碑店镇); 高碑店市 is in 河北
+    assert chaoyang("高碑店地区一条胡同里的汽修铺天天把废机油倒进雨水井").relevant
+    assert chaoyang("平房地区一处在建工地脚手架倒塌，两名工人受伤").relevant
+    assert not chaoyang("河北高碑店一条街上的汽修铺天天把废机油倒进雨水井").relevant
+
+
+def test_a_shared_township_form_stands_as_a_place_before_a_block_a_patch_or_an_area():
+    chaoyang = _terms_match("朝阳区", ["朝阳区"], "北京市/朝阳区")  # 劲松, 和平街: 街道 here, towns elsewhere too
+    assert chaoyang("劲松一栋老楼今天早上燃气泄漏，整栋楼居民疏散").relevant
+    assert chaoyang("和平街这片又停水了，事先没有任何通知").relevant
+    assert not chaoyang("劲松的精神值得我们学习").relevant
+    pudong = _terms_match("浦东新区", ["浦东新区"], "上海市/浦东新区")  # 万亩桃园: an orchard, not 桃园市
+    assert pudong("大团镇桃花节今天开幕，万亩桃园进入盛花期").relevant
+
+
+def test_a_landmark_reached_on_the_way_back_and_a_port_s_area():
+    nanshan = _terms_match("南山区", ["南山区"], "广东省/深圳市/南山区", aliases=("深圳湾口岸", "妈湾港"))
+    assert nanshan("周日晚上从香港回来走深圳湾口岸，出来打车排了快一个小时").relevant
+    assert not nanshan("香港的深圳湾口岸管理区今天起调整开放时间").relevant  # 香港 opens the clause: its side
+    assert nanshan("妈湾港区今天举行危化品泄漏应急演练").relevant
+
+
+def test_a_town_renamed_to_a_street_name_others_bear_and_a_village_of_ours_named_like_a_district_elsewhere():
+    dujiangyan = _terms_match("都江堰市", ["都江堰"], "四川省/成都市/都江堰市")
+    assert dujiangyan("玉堂街道这边征我们组的地搞项目，一亩给的补偿比旁边少一大截").relevant  # 玉堂镇, now 玉堂街道
+    # 虹口社区 of our 龙池镇 (a town others bear too), not 上海's 虹口区, in the title as in the body
+    assert dujiangyan("虹口涨水十几名游客被困\n今天下午龙池镇虹口社区一带突降暴雨，河水猛涨").relevant
+    assert not dujiangyan("上海虹口一小区涨水，十几名居民被困").relevant
+
+
+def test_a_district_of_ours_that_others_share_a_name_with_counts_before_a_place_word_in_a_post_naming_no_other():
+    shanghai = _terms_match("上海市", ["上海"], "上海市")  # 宝山区 here and in 双鸭山, 普陀区 here and in 舟山
+    assert shanghai("宝山一所小学校门口每天放学堵成一片").relevant
+    assert shanghai("普陀一所公办初中周六让初三学生到校补课，每人收八百").relevant
+    assert not shanghai("宝山的精神要传下去").relevant  # no place word after it
+    assert not shanghai("双鸭山宝山一所小学校门口每天放学堵成一片").relevant  # another city named first
+    liaoyuan = _terms_match("辽源市", ["辽源"], "吉林省/辽源市")  # its 西安区 shares the name of a city: 西安市
+    assert not liaoyuan("在西安交大一附院挂个专家号比登天还难，凌晨排队也挂不上").relevant

@@ -508,3 +508,46 @@ def test_an_incident_word_as_the_object_of_work_planned_against_it_is_a_plan():
     model = SentimentModel.load()
     assert not model.is_negative(model.score(bulletin))
     assert incident_verdict("工地扬尘太大了，推进扬尘治理喊了几年，窗台上还是一层灰") == "incident"
+
+
+@pytest.mark.parametrize("text", [
+    "区消防救援支队对辖区高层住宅开展消防安全检查，重点查看消防通道堵塞、电动车违规充电等问题。",
+    "县治水办消息，全县共检查沿河各乡镇企业排污口412个，已完成溯源398个。",
+    "下一步将对居民投诉集中的路段开展夜间巡查。",
+    "街道本月起对城区河道进行清淤疏浚，完成后将改善夏季河道发臭问题。",
+    "市区优良天数比例为84.5%，PM2.5浓度同比下降，臭氧污染仍需重点防控。",
+    "上半年全区优良天数比例86.2%，臭氧仍是首要污染物。",
+    "夏收期间禁止露天焚烧秸秆，发现偷排问题将依法处理。",
+    "老街排水管道改造工程近日完工，雨天积水问题有望得到解决。",
+])
+def test_the_object_of_an_inspection_a_fix_to_come_or_a_warning_is_no_incident(text):
+    assert incident_verdict(text) != "incident"
+
+
+@pytest.mark.parametrize("text", [
+    "消防检查来了几次，楼道里照样堵塞，电动车违规充电没人管",  # an inspection that fixed nothing
+    "这几天工地排污直接往河里排，发现的人都说臭",
+    "河道清淤两年了，发臭问题还是老样子",
+    "孩子的疫苗在社区卫生服务中心一直约不上",
+    "站台上等半小时等不到一班公交",
+    "征地补偿标准偏低，村民都不愿意签",
+    "同样的药比医院贵了一半还多",
+    "学校门口这条路天天有人违停",
+    "今年学区调整，家长们都很有意见",
+    "从口岸打车去科技园，司机绕到滨海大道兜了一大圈",
+    "小区门口违停越来越多，消防通道都堵上了",
+])
+def test_grievances_told_plainly_are_incidents(text):
+    assert incident_verdict(text) == "incident"
+
+
+@pytest.mark.parametrize("text", ["孩子不满十八岁不能单独办卡", "这几个路口新装了违停抓拍，大家停车注意点",
+                                  "入冬以来气温偏低，供暖期延长十五天"])
+def test_under_an_age_a_camera_for_parking_and_a_cold_spell_are_no_grievance(text):
+    assert incident_verdict(text) != "incident"
+
+
+def test_a_craftsman_s_story_is_no_complaint():
+    story = "菜市场门口那个修自行车的老师傅还在摆摊，干了三十多年了，补胎五块钱，手艺好又实在，老街坊都找他修"
+    assert incident_verdict(story) == "notice"
+    assert incident_verdict("修车的老师傅手艺再好，补个胎收了五十也太坑了") == "incident"
