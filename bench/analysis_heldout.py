@@ -223,7 +223,11 @@ product was run on them):
   xihuhz, jiangxia, jiangyin, renhuai, caoxian, dalishi, yanta, yangshuo — eight more: districts (杭州 西湖区, 武汉 江夏区,
             西安 雁塔区), counties (菏泽 曹县, 桂林 阳朔县) and county-level cities (无锡 江阴市, 遵义 仁怀市, 大理州 大理市),
             a three-hundred-and-fiftieth to -fifty-seventh, written like them while round 80 was written, run once on
-            round 80's start code and once after it (blind, unread)
+            round 80's start code and once after it (blind; round 81 read them)
+  shunde, jiangning, jinshui, zhungeer, anxi, xichang, yueqing, linquan — eight more: districts (佛山 顺德区, 南京
+            江宁区, 郑州 金水区), a banner (鄂尔多斯 准格尔旗), counties (泉州 安溪县, 阜阳 临泉县) and county-level cities
+            (凉山州 西昌市, 温州 乐清市), a three-hundred-and-fifty-eighth to -sixty-fifth, written like them while round
+            81 was written, run once on round 81's start code and once after it (blind, unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

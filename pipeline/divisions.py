@@ -85,6 +85,11 @@ class DivisionTerms:
     # word and no well-known place (渤海) does (观音桥, 望京, 南坪): where one stands as a place in a post that
     # names no other place, ours.
     shared_towns: tuple[str, ...] = ()
+    # Township short forms that are rare words of the general dictionary and no kind of place (纸坊 "paper mill",
+    # 下关; not 楼下, 车站: build_divisions.py rare_words), that other townships bear too or that need context
+    # anyway: before a word that only follows a place ("纸坊城区", "下关一家茶厂"), in a post naming no other place,
+    # ours.
+    word_towns: tuple[str, ...] = ()
 
 
 class _Node:
@@ -117,16 +122,18 @@ def town_short(name: str) -> str:
     return short if short != name and len(short) >= 2 else ""
 
 
-# The municipalities whose towns are also area offices (地区办事处) named "…地区".
+# The municipalities whose towns are also area offices (地区办事处) named "…地区"; scripts/build_divisions.py
+# (_area_office) writes such an office as its town, and DivisionTree names the town both ways.
 _AREA_OFFICES = frozenset({"北京市", "天津市"})
 
 
 class DivisionTree:
     def __init__(self, provinces: list[_Node], common: set[str], words: set[str] = frozenset(),
                  county_words: set[str] = frozenset(), idioms: tuple[str, ...] = (),
-                 known_places: set[str] = frozenset()):
+                 known_places: set[str] = frozenset(), rare_words: set[str] = frozenset()):
         self._provinces = provinces
         self._known_places = known_places  # 渤海, 江南: build_divisions.py
+        self._rare_words = rare_words  # 纸坊, 下关: build_divisions.py
         self.idioms = idioms  # sayings that hold a division name (才高八斗): build_divisions.py
         self._common = common
         self._words = words
@@ -163,7 +170,8 @@ class DivisionTree:
                 _Node(c, cs, [_Node(k, ks, [town(t) for t in towns]) for k, ks, towns in counties])
                 for c, cs, counties in cities])
             for p, ps, cities in data["provinces"]], set(data["common"]), set(data.get("words", ())),
-            set(data.get("county_words", ())), tuple(data.get("idioms", ())), set(data.get("known_places", ())))
+            set(data.get("county_words", ())), tuple(data.get("idioms", ())), set(data.get("known_places", ())),
+            set(data.get("rare_words", ())))
 
     @staticmethod
     def _walk(nodes: list[_Node]):
@@ -208,6 +216,11 @@ class DivisionTree:
                 stack.extend((c, inner) for c in node.children)
             self._above = {n: frozenset(v) for n, v in above.items()}
         return self._above.get(name, frozenset())
+
+    def names_above(self, path: str) -> frozenset[str]:
+        """Names of every division above the one `path` names (浙江省, 浙江, 杭州市, 杭州 for
+        浙江省/杭州市/西湖区; not 南昌, whose 西湖区 is another)."""
+        return frozenset(n for node in self.resolve(path)[:-1] for n in node.names())
 
     def resolve(self, path: str) -> list[_Node]:
         """The chain of nodes from the province down to the one `path` names.
@@ -255,6 +268,7 @@ class DivisionTree:
         minor: list[str] = []
         placeable_towns: list[str] = []
         shared_towns: list[str] = []
+        word_towns: list[str] = []
         for node in below:
             for name in sorted(node.names()):
                 is_weak = name not in self._common and (
@@ -270,6 +284,11 @@ class DivisionTree:
                         placeable_towns.append(name)
                     elif name not in self._words and name not in self._common and name not in self._known_places:
                         shared_towns.append(name)
+                    elif name in self._rare_words:
+                        word_towns.append(name)
+                elif name in self._rare_words and name in self._common and node.is_town and name == node.short \
+                        and not self._count[name]:
+                    word_towns.append(name)
             # An autonomous county or ethnic district goes by its short form and its level (务川县 for
             # 务川仡佬族苗族自治县, 顺河区 for 顺河回族区), even when the short form alone is shared (连山县
             # for 连山壮族瑶族自治县; 连山 is also 葫芦岛's 连山区), unless another division bears that name.
@@ -303,7 +322,8 @@ class DivisionTree:
         plates, above_plates = self._plates(below, chain[:-1])
         return DivisionTerms(*(tuple(dict.fromkeys(names)) for names in (strong, weak, common)),
                              tuple(anchors), tuple(dict.fromkeys(minor)), tuple(counties), plates, above_plates,
-                             tuple(dict.fromkeys(placeable_towns)), tuple(dict.fromkeys(shared_towns)))
+                             tuple(dict.fromkeys(placeable_towns)), tuple(dict.fromkeys(shared_towns)),
+                             tuple(dict.fromkeys(word_towns)))
 
     def _plates(self, below: list[_Node], above: list[_Node]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The plate prefixes issued by `below` (the configured division and what it contains), and
@@ -335,6 +355,11 @@ def _find(nodes: list[_Node], part: str) -> _Node | None:
 @functools.lru_cache(maxsize=1)
 def _shipped() -> DivisionTree:
     return DivisionTree.load()
+
+
+def shipped_tree() -> DivisionTree:
+    """The shipped data's tree, loaded once per process (read-only: expand and resolve do not change it)."""
+    return _shipped()
 
 
 def place_names() -> frozenset[str]:

@@ -13,7 +13,9 @@ text (character-based like the model, no jieba) and says which, if any, it is:
   排查, 污水处理厂), not a scheduled service stop (计划停水, 停电通知), and not in a sentence about
   a drill, training or publicity.
 - DRILL: no incident, but a drill / exercise word.
-- QUESTION: no incident, but someone asking when, where or how ("请问回迁房什么时候分?").
+- QUESTION: no incident, but someone asking when, where or how ("请问回迁房什么时候分?"); or anyone asking for
+  a recommendation ("有没有靠谱的修暖气师傅？", "哪家医院儿科好一点"), whatever trouble sends them looking: help
+  sought, not a grievance aired.
 - DENIED: an incident the post says never happened ("网传…爆炸系谣言", "啥子事都没有，大家不要乱传").
 - NOTICE: no incident, but the framing of a notice, forecast, opening, completion, campaign, custom
   or story, a figurative use (人气爆炸, 塌房), an incident word that was denied or prevented, or a
@@ -103,6 +105,10 @@ INCIDENT_WORDS = (
     "约不上", "等不到", "超标", "不给退", "还不退", "也不退", "没影", "没交付", "被绕路", "绕了一大圈",
     "兜了一大圈", "乱停", "堵上了", "一堵就是", "没空调", "没有空调", "很有意见", "都有意见", "太坑",
     "顾不过来", "直接推了",
+    # A warehouse ablaze (突发大火; not 大火收汁 in a recipe), muck strewn along the road, no hot water, a jab
+    # not to be had, a fare raised on the spot, parcels lost, a smell that makes one dizzy.
+    "突发大火", "一场大火", "燃起大火", "发生大火", "撒得满路", "撒了一路", "掉了一路", "抛洒", "没热水", "没有热水",
+    "打不上", "临时加价", "加钱才", "丢件", "熏晕",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
 # each keyed by a string every match of it holds.
@@ -160,6 +166,7 @@ _GRIEVANCE_PATTERNS = {
     # Shut in a lift for half an hour ("在里面困了四十分钟"), a bus line stopped ("到宿州的那趟早班车怎么停了").
     "困了": r"困了[一二两三四五六七八九十半几\d]+(?:个多?|多个?)?(?:分钟|钟头?|小时)",
     "停了": r"(?:班车|公交|早班车|客车)[^，。！？!?,\n]{0,4}?停了",
+    "末班": r"末班[^，。！？!?,\n]{0,8}?(?:太早|就没了|就停了|就收了)",  # the last bus home gone by seven
     "没": r"(?:工钱|工资|薪水|劳务费|补偿款?|补助|补贴)[^，。！？!?,\n]{0,8}?(?:还|一直|迟迟|也|都)?没"
           r"(?:给|发|到|结|拿到|到手|到位)",
     "比": r"比[^，。！？!?,\n]{0,10}?[少低]了?[^，。！？!?,\n]{0,3}?(?:[几好一二两三四五六七八九十\d]+[千百万块元]|一截|不少|一半)"
@@ -215,11 +222,11 @@ _SCHEDULED_IN_SENTENCE = ("通知", "公告", "预告", "告知")
 DRILL_WORDS = ("演练", "演习", "模拟", "培训", "宣传", "科普", "讲解", "知识", "预案", "比赛", "竞赛")
 # The framing of a notice, forecast, opening, completion, campaign, custom or story.
 NOTICE_WORDS = (
-    "通知", "公告", "公示", "预告", "预报", "预警", "气象台", "请绕行", "绕行", "优化调整", "调整", "听证",
+    "通知", "公告", "通告", "公示", "预告", "预报", "预警", "气象台", "请绕行", "绕行", "优化调整", "调整", "听证",
     "开幕", "开业", "开园", "开馆", "开跑", "开赛", "开通", "通车", "投产", "竣工", "完工", "交房",
     "交钥匙", "下线", "揭牌", "签约", "落成", "启用", "上线", "上市", "引进", "演出", "延长", "发布会", "新品",
     "创新高", "客流", "游客",
-    "公布", "开展", "行动", "讲座", "宣讲", "义诊", "评选", "宣传", "志愿", "习俗", "婚俗", "民俗", "风俗",
+    "公布", "开展", "部署", "行动", "讲座", "宣讲", "义诊", "评选", "宣传", "志愿", "习俗", "婚俗", "民俗", "风俗",
     "非遗", "典故", "礼节", "俗话", "谚语", "成语", "诗词", "赏析", "手艺",
     # Questions asking the way, the procedure or a tip: no grievance in them.
     "请问", "问一下", "想问", "求推荐", "推荐一下", "要不要", "在哪办", "哪里补办",
@@ -232,7 +239,7 @@ NOTICE_WORDS = (
 # incident itself (人气爆炸, 塌房, 防火门). The matcher (topic words), the category rule (安全生产)
 # and the incident rule here all skip them.
 FIGURATIVE = (
-    "人气爆炸", "信息爆炸", "知识爆炸", "票房爆炸", "爆炸性", "爆炸头", "颜值爆炸", "爆炸式增长",
+    "人气爆炸", "真是爆炸", "真的爆炸", "信息爆炸", "知识爆炸", "票房爆炸", "爆炸性", "爆炸头", "颜值爆炸", "爆炸式增长",
     "生意火爆", "防火门", "防火墙", "防火板", "防火涂料", "防火玻璃", "防火卷帘", "防溺水", "阻燃板", "耐火砖",
     "耐火材料",
     "火灾报警器", "火灾探测器", "防爆", "防泄漏", "防中毒", "塌房", "人设坍塌", "人设崩塌", "心态崩塌",
@@ -297,21 +304,31 @@ _FORBIDDEN = re.compile("严禁|禁止|不得|不准|不许|不让")
 # An incident word as the object of work planned against it ("下一步将继续推进扬尘和机动车尾气治理",
 # "加强噪音污染整治"): a plan in a bulletin, not something that happened.
 _PLANNED_AGAINST = re.compile("(?:推进|加强|抓好|做好|深化|强化|落实|开展)[^，。！？；,;!?\n]{0,10}$")
-_REMEDY_AFTER = re.compile("[^，。！？；,;!?\n]{0,10}?(?:治理|管控|管理|监管|整治|防治|攻坚)")
+_REMEDY_AFTER = re.compile("[^，。！？；,;!?\n]{0,16}?(?:治理|管控|管理|监管|整治|防治|攻坚)")
 # ... or of an inspection ("重点查看消防通道堵塞、电动车违规充电等问题", "全县共检查沿河企业排污口412个",
-# "将对居民投诉集中的路段开展夜间巡查"), or of a fix to come ("完成后将改善河道发臭问题", "臭氧污染仍需重点防控"),
-# or a warning of what will happen to whoever does it ("发现偷排问题将依法处理"): a bulletin, not an event.
+# "将对居民投诉集中的路段开展夜间巡查"), or of a fix to come ("完成后将改善河道发臭问题", "臭氧污染仍需重点防控",
+# "臭氧污染仍是夏季治理重点"), or a warning of what will happen to whoever does it ("发现偷排问题将依法处理"): a
+# bulletin, not an event.
 _INSPECTED_BEFORE = re.compile("(?:重点|开展|进行|专项|逐一|全面|共)[^，。！？；,;!?\n]{0,8}?"
                                "(?:检查|查看|排查|巡查|核查|摸排|督查|清查|查)[^，。！？；,;!?\n发]{0,14}$")
 _INSPECTED_AFTER = re.compile("[^，。！？；,;!?\n]{0,12}?(?:开展|进行)[^，。！？；,;!?\n]{0,6}?(?:检查|巡查|排查|整治|治理)")
-_WILL_FIX = re.compile("(?:将|可以?|能够?|有望|以)(?:彻底)?(?:改善|解决|缓解|消除|根治|减少)[^，。！？；,;!?\n]{0,10}$")
-_STILL_TO_FIX = re.compile("[^，。！？；,;!?\n]{0,4}?(?:仍需|仍要|还需|需要|亟需|有待)[^，。！？；,;!?\n]{0,4}?"
+_WILL_FIX = re.compile("(?:将|会|可以?|能够?|有望|以)(?:彻底)?(?:改善|解决|缓解|消除|根治|减少|管好|管住|控制)"
+                       "[^，。！？；,;!?\n]{0,10}$")
+_STILL_TO_FIX = re.compile("[^，。！？；,;!?\n]{0,4}?(?:仍需|仍要|还需|需要|亟需|有待|仍是|依然是)[^，。！？；,;!?\n]{0,4}?"
                            "(?:防控|治理|整治|管控|改善|解决)")
 _WARNED = re.compile("发现[^，。！？；,;!?\n]{0,4}$")
 _PUNISHED_AFTER = re.compile("[^。！？；;!?\n]{0,10}?(?:依法|严肃|从严|严厉)(?:处理|查处|处罚|追究)")
+# ... or of a problem an inspection found and logged for rectification ("发现排污问题点位43个，已全部建立整改
+# 台账", "43个排污口逐一登记建档"), or of a lesson in what to do if it happens ("遇到同伴落水怎么呼救").
+_RECTIFIED_AFTER = re.compile("(?:问题|隐患)[^。！？；;!?\n]{0,14}?(?:整改|销号)")
+_LOGGED_AFTER = re.compile("口?(?:逐一|全部|统一)(?:登记|建档|编号|排查|整改)")
+_IF_BEFORE = re.compile("(?:遇到|遇上|万一|一旦|如果|假如|如遇)[^，。！？；,;!?\n]{0,8}$")
+_WHAT_TO_DO_AFTER = re.compile("[^，。！？；,;!?\n]{0,6}?(?:怎么|如何|怎样)")
 # The main pollutant a bulletin names ("首要污染物为臭氧"): a figure of the air, not pollution done.
 _NAMED_POLLUTANT = re.compile("(?:首要|主要)$")
 _RULES = frozenset({"严禁", "禁止", "不得"})  # the words of a rule itself; the others, of people citing one
+# What a rule forbids, after its word ("严禁|露天焚烧秸秆、垃圾"; not 舍不得, 不得不, 不得安宁).
+_RULE_CLAUSE = re.compile("(?<=严禁|禁止)[^，。！？；,;!?\n]+|(?<=(?<![舍恨巴怪由记顾免])不得)(?![不了安劲已])[^，。！？；,;!?\n]+")
 # Anywhere earlier in the clause, these deny all it lists ("未发生火灾和人员伤亡", "没有造成…").
 _NOT_HAPPENED = re.compile("(?:未|没有?)(?:发生|造成)")
 _DENIAL_REACH = 6  # characters before the incident word looked at (未造成人员伤亡: 未 is 5 before)
@@ -321,6 +338,8 @@ _FIGURATIVE_REACH = 4
 def incident_verdict(text: str) -> str | None:
     """INCIDENT, DRILL, NOTICE or None for `text` (see the module docstring)."""
     text = fold_dialect(text)
+    if _RECOMMENDATION.search(text):
+        return QUESTION
     drill_seen = softened = False
     debunked = praised = None  # looked for once, when an incident word is first found
     for m in _incident_matches(text):
@@ -362,16 +381,24 @@ def incident_verdict(text: str) -> str | None:
 
 
 def _worked_against(text: str, clause_start: int, start: int, end: int) -> bool:
-    """Whether the incident word at text[start:end] names what a bulletin plans, inspects, means to fix or
-    warns against, or the main pollutant it reports, rather than something that happened."""
+    """Whether the incident word at text[start:end] names what a bulletin plans, inspects, logs, means to fix
+    or warns against, the main pollutant it reports or what a lesson teaches to do if it happens, rather than
+    something that happened."""
     return bool(_PLANNED_AGAINST.search(text, clause_start, start) and _REMEDY_AFTER.match(text, end)
                 or _INSPECTED_BEFORE.search(text, clause_start, start)
                 or "对" in text[clause_start:start] and _INSPECTED_AFTER.match(text, end)
                 or _WILL_FIX.search(text, clause_start, start) or _STILL_TO_FIX.match(text, end)
-                or _WARNED.search(text, clause_start, start) and _PUNISHED_AFTER.match(text, end)
+                or _WARNED.search(text, clause_start, start) and (_PUNISHED_AFTER.match(text, end)
+                                                                  or _RECTIFIED_AFTER.match(text, end))
+                or _LOGGED_AFTER.match(text, end)
+                or _IF_BEFORE.search(text, clause_start, start) and _WHAT_TO_DO_AFTER.match(text, end)
                 or text.startswith("物", end) and _NAMED_POLLUTANT.search(text, max(0, start - 2), start))
 
 
+# Someone asking for a recommendation: a craftsman, a shop, a hospital, a place to stay.
+_RECOMMENDATION = re.compile("有没有[^，。？?！!]{0,6}靠谱|求推荐|推荐一下|推荐[一几][个家位下]|哪里有[^，。？?！!]{0,8}靠谱"
+                             "|哪家[^，。？?！!]{0,12}(?:好吃|正宗|靠谱|好一点|比较好|条件好|地道|最好)"
+                             "|哪个[^，。？?！!]{0,12}(?:好一点|比较好|靠谱)")
 # Someone asking when, where or how ("请问回迁房什么时候分房？", "请问学区划片在哪里能查到？"), with no
 # grievance said: a question.
 _ASKED = re.compile("(?:请问|有没有知道|有谁知道|有没有人知道|想问一下|问一下)[^。！？!?\n]{0,30}?"
@@ -449,9 +476,10 @@ def _scheduled(text: str, start: int, end: int, before: str) -> bool:
 
 def without_figures(text: str) -> str:
     """`text` with the incident words inside its figurative phrases blanked ("人气爆炸" reads "人气，",
-    "乐坏了" reads "乐，"), for the tone model: a metaphor's 爆炸 is no evidence of harm, and the rest
-    of the phrase keeps its own tone."""
-    return _FIGURATIVE.sub(lambda m: _WORDS.sub("，", m.group()), text)  # one scan; no figure, no copy
+    "乐坏了" reads "乐，"), and the clauses that state a rule ("严禁露天焚烧秸秆、垃圾") blanked, for the tone
+    model: a metaphor's 爆炸 is no evidence of harm, nor is the act a rule forbids; the rest keeps its tone."""
+    text = _FIGURATIVE.sub(lambda m: _WORDS.sub("，", m.group()), text)  # one scan; no figure, no copy
+    return _RULE_CLAUSE.sub("", text) if "严禁" in text or "禁止" in text or "不得" in text else text
 
 
 def _figurative(text: str, start: int, end: int) -> bool:

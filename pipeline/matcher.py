@@ -54,7 +54,7 @@ from itertools import chain, compress
 import ahocorasick
 
 from pipeline.divisions import (DivisionTree, ancestor_names, bearers, common_names, distinct_county_names, idioms,
-                                place_names, province_names)
+                                place_names, province_names, shipped_tree)
 from pipeline.incidents import DEBUNKED, DRILL_WORDS, FIGURATIVE, hooked_on_food, is_drill, sentence_span
 from pipeline.normalize import Normalizer, compact
 from pipeline.plates import VEHICLE_WORDS, one_car
@@ -88,7 +88,8 @@ _PLACED_IN = frozenset({"在", "位于", "属于", "隶属"})
 # Accident words before which a pollution category's substance word names the cause (粉尘爆炸).
 _ACCIDENTS = frozenset({"爆炸", "爆燃", "闪爆", "起火", "着火", "中毒", "窒息"})
 _POLLUTION = "环境保护"
-_FIRES = frozenset({"起火", "着火", "失火", "火灾", "火情", "爆炸", "爆燃", "闪爆", "山火", "林火"})
+_FIRES = frozenset({"起火", "着火", "失火", "火灾", "火情", "爆炸", "爆燃", "闪爆", "山火", "林火", "突发大火", "一场大火", "燃起大火",
+                    "发生大火"})
 # Words of a road crash, and nothing else about the road.
 _CRASHES = frozenset({"车祸", "交通事故", "相撞", "撞车", "追尾", "侧翻", "翻车", "剐蹭", "刮蹭", "刮擦", "撞倒"})
 _SMOKE = frozenset({"浓烟", "黑烟", "烟尘", "呛人", "呛得", "烧焦味"})
@@ -408,6 +409,12 @@ _PLACE_AFTER = re.compile("一[家所名位个辆条座处户栋幢]|有一?[家
                           # an institution named by its place ("监利一中", "洪湖人民医院", "石首汽车站")
                           "|[一二三四五六七八九]中|实验[小中]|人民医院|中医院|妇幼保健院|[县市]委|汽车站|客运站|火车站|高铁站"
                           "|渔港|港|码头")  # a harbour or pier named by its town ("碣石渔港", "碣石码头")
+# What follows a township's name and never a word (_word_towns): not 一家人, 一家亲, 一个, nor 附近 ("码头附近").
+# A street name right after it is the town's street ("纸坊兴新街", "下关建设路"), and a station, market or clinic
+# named by it is there ("纸坊收费站", "纸坊地铁站").
+_WORD_PLACED = re.compile("一[家所座处](?![人亲口子])|城区|老街|街上|这边|那边|这一?片|那一?片|一带(?!一路)"
+                          "|(?:(?![的一之条这那上下是在和与])[\u4e00-\u9fff]){1,3}?(?:路|街|大道|大街|巷)"
+                          "|收费站|地铁站|汽车站|客运站|火车站|高铁站|菜市场|农贸市场|派出所|卫生院")
 # A numeral before 百/千/万 makes a number of our name ("一百色").
 _NUMERALS = frozenset({*"一二两三四五六七八九十几数", *"0123456789"})
 # In the clause after "去 <another place>", these make it a trip from here (_route).
@@ -457,7 +464,7 @@ class Matcher:
         self._catch_all = {t for t, topic in enumerate(self._topics) if topic.catch_all}
 
         form = _former(normalizer)
-        locality, self._minor, counties, self._plates, placeable_towns, shared_towns = _locality_roles(
+        locality, self._minor, counties, self._plates, placeable_towns, shared_towns, word_towns = _locality_roles(
             topics.locality, form, divisions)
         self._counties = counties
         # County-level names that are also words (钟祥, 大冶, 安达: jieba tags them as names or
@@ -474,6 +481,10 @@ class Matcher:
         # in a watch of 上海), but not one a prefecture-level city bears ("在西安交大一附院": 西安市, not 辽源's 西安区).
         self._shared_names = frozenset(t for t in shared_towns if locality.get(t) == WEAK) \
             | frozenset(t for t in counties if locality.get(t) == WEAK) - place_names()
+        # A township short form that is a word and that townships elsewhere share (纸坊 "paper mill", 下关) is
+        # ours only right before a word that follows nothing but a place ("纸坊城区", "下关一家茶厂", "纸坊这片"),
+        # in a post that names no other place: never after a word of going, which a word takes too ("在合作中").
+        self._word_towns = frozenset(t for t in word_towns if locality.get(t) in (WEAK, COMMON)) - self._placeable
         self._lone_names = frozenset(t for t, role in locality.items() if role == WEAK and len(t) > 2
                                      and t.endswith(_TOWN_SUFFIXES) and not t.endswith(_KINDS_OF_AREA))
         lookalikes = {form(term) for term in topics.locality.exclude}
@@ -506,8 +517,13 @@ class Matcher:
         # Province and city names that are not ours: one of them right before a county name says
         # the county is in another city ("宁波江北" when we watch 重庆江北区).
         # The locality's own name places it: a terms-only locality named 江北区 keeps the cities
-        # a 江北区 lies in (重庆, 宁波) as its own; a fictional one (青溪市) keeps none.
-        ours = ancestor_names(topics.locality.name.strip())
+        # a 江北区 lies in (重庆, 宁波) as its own; a fictional one (青溪市) keeps none. Its division paths place
+        # it exactly: 浙江省/杭州市/西湖区 keeps 杭州 and 浙江, and "南昌市西湖区" is 南昌's.
+        if topics.locality.divisions:
+            tree = divisions or shipped_tree()
+            ours = frozenset().union(*(tree.names_above(path) for path in topics.locality.divisions))
+        else:
+            ours = ancestor_names(topics.locality.name.strip())
         self._ours = ours
         # The locality's own name is not "placed elsewhere" by 在: "柳州在北京办推介会" is about 柳州.
         own = topics.locality.name.strip()
@@ -984,7 +1000,8 @@ class Matcher:
                     or term in self._placeable and (s and text[s - 1] in _GOING_CHARS and role != WEAK
                                                     or _PLACE_AFTER.match(text, e)
                                                     or role != WEAK and "至" in (text[s - 1:s], text[e:e + 1])) \
-                    or term in self._shared_names and (s and text[s - 1] in _GOING_CHARS or _PLACE_AFTER.match(text, e)):
+                    or term in self._shared_names and (s and text[s - 1] in _GOING_CHARS or _PLACE_AFTER.match(text, e)) \
+                    or term in self._word_towns and _WORD_PLACED.match(text, e):
                 return True
             if role == ANCHOR:
                 context = True
@@ -1185,7 +1202,8 @@ class Matcher:
             joined = any(len(tok) > 3 and (tok[:2] in self._elsewhere or tok[:3] in self._elsewhere) for tok in tokens)
             alone = not joined and any(hit[2] in self._lone_names for hit in kept)
             if not joined:  # nor right after a county elsewhere whose name is also a word ("尚志|石头河子附近")
-                placed |= {s for s, e, term, _ in kept if term in self._shared_names and _placed(tokens, index, text, s, e)
+                placed |= {s for s, e, term, _ in kept if (term in self._shared_names and _placed(tokens, index, text, s, e)
+                                                           or term in self._word_towns and _WORD_PLACED.match(text, e))
                            and not (index.get(s) and tokens[index[s] - 1] not in self._loc_roles
                                     and bearers(tokens[index[s] - 1]))}
             return self._counted(kept, text, exclusions, alone=alone, placed=placed)
@@ -1536,18 +1554,20 @@ def _dictionary_words(locality, lookalikes, topic_roles) -> list[str]:
 
 def _locality_roles(loc, form, divisions: DivisionTree | None
                     ) -> tuple[dict[str, int], frozenset[str], frozenset[str], frozenset[str], frozenset[str],
-                               frozenset[str]]:
+                               frozenset[str], frozenset[str]]:
     """Locality term → STRONG / WEAK / COMMON / ANCHOR (a term keeps the strongest role given), the
     minor division names (DivisionTerms.minor) that are not the operator's own terms, the
     county-level names (DivisionTerms.counties), the plate prefixes, ours or above us, the
     weak township short forms only ours bear (DivisionTerms.placeable_towns) and those only
-    townships elsewhere share (DivisionTerms.shared_towns)."""
+    townships elsewhere share (DivisionTerms.shared_towns), and the word-like ones others share
+    (DivisionTerms.word_towns)."""
     roles: dict[str, int] = {}
     minor: set[str] = set()
     counties: set[str] = set()
     plates: set[str] = set()
     placeable_towns: set[str] = set()
     shared_towns: set[str] = set()
+    word_towns: set[str] = set()
 
     def add(term: str, role: int) -> None:
         t = form(term)
@@ -1557,7 +1577,7 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
     for term in (*loc.terms, *loc.aliases):
         add(term, STRONG)
     if loc.divisions:
-        tree = divisions or DivisionTree.load()
+        tree = divisions or shipped_tree()
         for path in loc.divisions:
             expanded = tree.expand(path)
             for role, names in ((STRONG, expanded.strong), (WEAK, expanded.weak), (COMMON, expanded.common),
@@ -1568,6 +1588,7 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
             counties.update(form(name) for name in expanded.counties)
             placeable_towns.update(form(name) for name in expanded.placeable_towns)
             shared_towns.update(form(name) for name in expanded.shared_towns)
+            word_towns.update(form(name) for name in expanded.word_towns)
             # Our plate is as sure as our name, and as easily somewhere else: "成都一辆川E小车追尾"
             # (minor: another place named in the post sets it there).
             for role, codes in ((STRONG, expanded.plates), (ANCHOR, expanded.plates_above)):
@@ -1581,7 +1602,7 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
                  if role == STRONG and t.endswith("县") and (len(t) > 2 or t[0] not in "新富和")]:
         add(term + "城", STRONG)
     return (roles, frozenset(minor - {form(term) for term in (*loc.terms, *loc.aliases)}), frozenset(counties),
-            frozenset(plates), frozenset(placeable_towns), frozenset(shared_towns))
+            frozenset(plates), frozenset(placeable_towns), frozenset(shared_towns), frozenset(word_towns))
 
 
 def _topic_roles(topics, form) -> dict[str, list[tuple]]:

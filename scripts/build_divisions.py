@@ -11,7 +11,8 @@ townships modood lists under a county and jionlp's older list lacks under any fo
 Output (gzip JSON, compact nested lists, names in source order):
     {"format": "yqwatch-divisions-1", "source": ...,
      "provinces": [[name, short, [[city, short, [[county, short, [township, ...]], ...]], ...]], ...],
-     "common": [...], "words": [...], "county_words": [...], "idioms": [...]}
+     "common": [...], "words": [...], "county_words": [...], "idioms": [...], "known_places": [...],
+     "rare_words": [...]}
 `common` lists the division names that are everyday words: 2-character words jieba's dictionary
 counts at least COMMON_WORD_FREQ times and does not tag as place names (ns): 和平, 合作, 解放; and
 names jieba tags as a person's name or an idiom. 杭州 (ns) is not one. pipeline/divisions.py makes
@@ -54,6 +55,12 @@ NAME_OR_IDIOM_FREQ = 100
 EVERYDAY_FREQ = 20
 # A place-tagged word seen this often is known for a place of its own (渤海 635, 江南 4986), not a township.
 KNOWN_PLACE_FREQ = 100
+# A township short form that is a word seen fewer times than this, tagged as neither a place, direction, number,
+# time nor manner word, nor ending in a kind of place or building, is rare enough as a word (纸坊 776, 下关 122)
+# to stand as the town before a word that follows only a place ("纸坊城区", "下关一家茶厂"); 楼下, 车站, 马路 never do.
+RARE_WORD_FREQ = 1000
+_NOT_A_NAME_TAGS = ("s", "f", "m", "t", "d", "a", "b", "r", "p", "c", "u", "q")
+_KIND_OF_PLACE_ENDS = tuple("站楼店场厂馆路街巷院园口边头下里上矿滩塘池岸堤桥门村城湾沟坡岭山河江湖海")
 _DIVISION_SUFFIXES = ("省", "市", "区", "县", "旗", "镇", "乡", "街道", "苏木")
 # A township short form that says which way something faces ("大门朝东的房子", 贺州's 朝东镇), or one character
 # said twice (麻麻门巴民族乡: 麻麻 is "mum"; 哈哈, 波波): a word however rarely jieba's dictionary counts it.
@@ -83,6 +90,14 @@ def dictionary_words(names: set[str]) -> list[str]:
                    if word in names and freq >= EVERYDAY_FREQ and not tag.startswith("ns")
                    and not (len(word) > 2 and tag.startswith("nr") and freq < NAME_OR_IDIOM_FREQ)}
                   | {name for name in names if _WORDLIKE_SHORT.fullmatch(name)})
+
+
+def rare_words(names: set[str]) -> list[str]:
+    """Township short forms that are words of the general dictionary, but rare ones and no kind of place
+    (RARE_WORD_FREQ): before a word that follows only a place, the town (pipeline/divisions.py word_towns)."""
+    return sorted(word for word, freq, tag in _jieba_dict()
+                  if word in names and freq < RARE_WORD_FREQ and not tag.startswith(("ns", *_NOT_A_NAME_TAGS))
+                  and not word.endswith(_KIND_OF_PLACE_ENDS))
 
 
 def known_places(names: set[str]) -> list[str]:
@@ -135,9 +150,10 @@ def _street_office(name: str) -> str:
 
 
 def _area_office(name: str, code: str) -> str:
-    """北京 and 天津 run some townships as a 地区办事处 that shares one office with the town (良乡地区 is 良乡镇):
-    posts write 良乡 or 良乡镇, never 良乡地区. Elsewhere "…地区" marks farms, reservoirs and zones, left as
-    they are."""
+    """北京 and 天津 (codes 11, 12) run some townships as a 地区办事处 that shares one office with the town
+    (良乡地区 is 良乡镇): the data keeps the town's name, and pipeline.divisions (its _AREA_OFFICES) adds the
+    "…地区" form back for every town of those two as another name posts write. Elsewhere "…地区" marks farms,
+    reservoirs and zones, left as they are."""
     rest = name.removesuffix("地区")
     if rest == name or not code.startswith(("11", "12")):
         return name
@@ -240,6 +256,7 @@ def build(shared: Path) -> dict:
         "county_words": county_words(county_shorts - {""}),
         "idioms": idioms(names),
         "known_places": known_places(town_shorts),
+        "rare_words": rare_words(town_shorts),
     }
 
 

@@ -83,3 +83,9 @@ def test_township_names_the_dictionary_knows_well_as_other_places_are_listed():
     found = build_divisions.known_places({"渤海", "江南", "观音桥", "望京"})
     assert {"渤海", "江南"} <= set(found)  # a sea, a region: far better known than any township so named
     assert "观音桥" not in found and "望京" not in found
+
+
+def test_a_rare_town_word_may_stand_as_the_town_and_a_kind_of_place_never_does():
+    # 纸坊 ("paper mill", 776 in jieba's dictionary) and 下关 (122) are rare words; 楼下 and 马路 are places of any
+    # town, 车站 a kind of building, 电力 too common, 渤海 a place of its own: none may stand as a town of ours.
+    assert build_divisions.rare_words({"纸坊", "下关", "楼下", "马路", "车站", "电力", "渤海"}) == ["下关", "纸坊"]

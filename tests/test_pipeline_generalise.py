@@ -1466,3 +1466,21 @@ def test_a_district_of_ours_that_others_share_a_name_with_counts_before_a_place_
     assert not shanghai("双鸭山宝山一所小学校门口每天放学堵成一片").relevant  # another city named first
     liaoyuan = _terms_match("辽源市", ["辽源"], "吉林省/辽源市")  # its 西安区 shares the name of a city: 西安市
     assert not liaoyuan("在西安交大一附院挂个专家号比登天还难，凌晨排队也挂不上").relevant
+
+
+def test_a_township_form_that_is_a_word_and_shared_counts_only_before_a_word_that_follows_a_place():
+    jiangxia = _terms_match("江夏区", ["江夏"], "湖北省/武汉市/江夏区")  # 纸坊: a 街道 here, "paper mill" in jieba
+    assert jiangxia("纸坊城区一所小学，一个班六十八个学生，教室挤得后排贴着墙").relevant
+    assert jiangxia("纸坊兴新街一个老小区昨晚燃气泄漏，整栋楼的人都跑下来了").relevant  # a street of the town
+    assert jiangxia("早上大雾，高速纸坊收费站附近好几辆车追尾，高速封了一个多小时").relevant  # its toll gate
+    assert not jiangxia("老师傅在纸坊里做了一辈子手工纸").relevant  # the word: no place word after it
+    assert not jiangxia("嘉祥纸坊一家饭店突然关门").relevant  # another county named first
+    dali = _terms_match("大理市", ["大理市"], "云南省/大理白族自治州/大理市")  # 下关: a town here, a verb in jieba
+    assert dali("在下关一家茶厂做季节工，说好做完一季就结钱，现在两个月了还拖着不给").relevant
+    assert not dali("这一下关系到全家人的饭碗").relevant
+
+
+def test_a_district_named_like_one_elsewhere_is_that_one_after_its_city():
+    xihu = _terms_match("西湖区", ["西湖区"], "浙江省/杭州市/西湖区")  # 南昌 has a 西湖区 too
+    assert not xihu("南昌市西湖区绳金塔街道一带，节假日游客多，附近几条路堵得水泄不通").relevant
+    assert xihu("杭州市西湖区文新街道一带，节假日游客多，附近几条路堵得水泄不通").relevant

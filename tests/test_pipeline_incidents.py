@@ -206,7 +206,7 @@ def test_tongs_picked_up_at_a_fire_pit_are_no_fire():
     ("学校说是管道检修，宿舍停水三天了", "incident"),  # a reason given afterwards, no notice
     ("余江一养殖场被举报粪污直排", "incident"),  # a firm reported for it
     ("家属认为医院处置延误", "incident"),  # the handling itself was late
-    ("想住带温泉池的民宿，有没有人推荐一下，别太贵的", "notice"),
+    ("想住带温泉池的民宿，有没有人推荐一下，别太贵的", "question"),  # a wish in a request
     ("夜里牛栏被撬开，三头黄牛被牵走", "incident"),
     ("桥墩裂了一道缝，大车照样在过", "incident"),
     ("收购价跌了一半，好多果子烂在树上", "incident"),
@@ -552,3 +552,64 @@ def test_a_craftsman_s_story_is_no_complaint():
     story = "菜市场门口那个修自行车的老师傅还在摆摊，干了三十多年了，补胎五块钱，手艺好又实在，老街坊都找他修"
     assert incident_verdict(story) == "notice"
     assert incident_verdict("修车的老师傅手艺再好，补个胎收了五十也太坑了") == "incident"
+
+
+@pytest.mark.parametrize("text", [
+    "共排查沟渠612条，发现排污问题点位43个，已全部建立整改台账",  # found and logged for rectification
+    "对沿江乡镇的43个排污口逐一登记建档，年底前完成整改",
+    "民警给学生们讲下河游泳的危险，教孩子们遇到同伴落水怎么呼救",  # a lesson: what to do if it happens
+    "夜市街本周五开业，街道说会管好卫生和噪音",  # a promise to keep it in hand
+    "下一步将继续抓好工地扬尘、餐饮油烟和机动车尾气治理",  # a list before the remedy
+    "国庆第一天晚上去了不夜城，人气真是爆炸，拍照都举不起手机",
+    "上半年全市空气质量优良天数为112天，臭氧污染仍是夏季治理重点",
+])
+def test_what_a_bulletin_logs_a_lesson_teaches_or_a_promise_keeps_in_hand_is_no_incident(text):
+    assert incident_verdict(text) != "incident"
+
+
+@pytest.mark.parametrize("text", [
+    "昨天傍晚镇上一家纺织仓库突发大火，浓烟几公里外都看得见",
+    "渣土车每天晚上来回跑，车厢不盖，土撒得满路都是",
+    "寄宿生说宿舍冬天一直没有热水，洗澡要排很久",
+    "孩子该打疫苗了，卫生院说打不上，让回家等通知",
+    "售票点说一人两百，上了筏子又临时加价",
+    "那股油漆味顺着风飘进来，头都熏晕了",
+    "进城的公交末班车晚上七点就没了，下班晚一点只能打车",
+])
+def test_more_grievances_told_plainly_are_incidents(text):
+    assert incident_verdict(text) == "incident"
+
+
+def test_a_recipe_s_high_flame_is_no_fire():
+    assert incident_verdict("排骨焯水后下锅，大火烧开转小火炖四十分钟，最后大火收汁") != "incident"
+
+
+def test_a_rule_a_notice_states_is_no_negativity_of_its_own():
+    notice = ("街道发布禁止露天焚烧秸秆通告\n街道办事处提醒：秋收期间严禁露天焚烧秸秆、垃圾，各村将设立巡查点，"
+              "发现焚烧将依法处理。鼓励农户采取秸秆还田和离田收储。")
+    assert incident_verdict(notice) == NOTICE
+    assert "严禁露天焚烧" not in without_figures(notice) and "禁止露天焚烧" not in without_figures(notice)
+    model = SentimentModel.load()
+    assert not model.is_negative(model.score(notice))
+    # the rule a complaint cites stays a complaint
+    complaint = "明明严禁焚烧秸秆，隔壁村天天晚上烧，呛得人睡不着，打电话也没人管"
+    assert model.is_negative(model.score(complaint))
+
+
+@pytest.mark.parametrize("text", [
+    "焉耆县城有没有靠谱的修暖气的老师傅？家里暖气片一半热一半凉，找了两个都没修好",
+    "刚搬到这边，娃老是感冒发烧，想问问附近哪个医院儿科好一点？大医院排队太久",
+    "来阳朔住了半年，身上老起疹子，想问问县里哪家医院的皮肤科医生比较靠谱",
+])
+def test_asking_for_a_recommendation_is_a_question_whatever_the_trouble(text):
+    assert incident_verdict(text) == "question"
+    model = SentimentModel.load()
+    assert not model.is_negative(model.score(text))
+
+
+def test_only_a_rule_s_own_words_are_blanked_for_the_tone_model():
+    assert without_figures("他说最舍不得的是矿上的兄弟") == "他说最舍不得的是矿上的兄弟"
+    assert without_figures("周末也不得安宁，电钻一响就是一天") == "周末也不得安宁，电钻一响就是一天"
+    assert without_figures("辖区内禁止露天焚烧垃圾，请居民配合") == "辖区内禁止，请居民配合"
+    # a violation found and punished is still news of one
+    assert incident_verdict("一家烧烤店被检查时发现使用过期食材，已被责令停业整改并处以罚款") == "incident"

@@ -859,3 +859,15 @@ def test_a_bus_suggested_as_the_way_there_is_no_transport_matter(demo_pipeline, 
 def test_a_textbook_that_got_wet_is_no_history_lesson(standard_topics):
     assert topics(standard_topics("遵义一所中学教室漏雨，学生的课本都湿了")) == ["school", "local"]
     assert not standard_topics("小时候课本里就学过遵义这个地方").relevant  # a lesson: the past
+
+
+def test_wuhan_s_word_for_resettlement_housing_is_a_demolition_word():
+    demolition = {"id": "demolition", "name": "拆迁", "category": "城乡建设", "any": ["拆迁"], "severity": "orange",
+                  "standard_terms": True}
+    assert topics(make_match(True, [demolition])("遵义那个还建小区交房才两年，墙上好几条裂缝")) == ["demolition", "local"]
+
+
+def test_a_warehouse_ablaze_is_a_fire_and_its_smoke_the_fire_s():
+    pollution = {"id": "pollution", "name": "污染", "category": "环境保护", "any": ["污染"], "severity": "orange",
+                 "standard_terms": True}
+    assert topics(make_match(True, [pollution])("遵义一家纺织仓库突发大火，浓烟几公里外都看得见")) == ["safety", "local"]
