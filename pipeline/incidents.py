@@ -31,8 +31,11 @@ from pipeline.normalize import fold_dialect
 
 INCIDENT, DRILL, NOTICE, QUESTION, DENIED = "incident", "drill", "notice", "question", "denied"
 
+# A building ablaze, said without 起火 or 火灾 ("仓库突发大火"; never 大火 alone: "大火烧开，大火收汁" in a recipe).
+BLAZES = ("突发大火", "一场大火", "燃起大火", "发生大火")
 # Words that report harm, danger, a dispute or a grievance.
 INCIDENT_WORDS = (
+    *BLAZES,
     "死鱼", "坍塌", "倒塌", "垮塌", "塌方", "塌陷", "滑坡", "爆炸", "爆燃", "起火", "着火", "失火", "火灾",
     "泄漏", "泄露", "中毒", "伤亡", "遇难", "死亡", "身亡", "丧生", "受伤", "烧伤", "被困", "溺亡", "溺水",
     "追尾", "车祸", "相撞", "撞倒", "侧翻", "翻车", "医疗纠纷", "纠纷", "强拆", "拖欠", "欠薪", "讨薪",
@@ -105,9 +108,9 @@ INCIDENT_WORDS = (
     "约不上", "等不到", "超标", "不给退", "还不退", "也不退", "没影", "没交付", "被绕路", "绕了一大圈",
     "兜了一大圈", "乱停", "堵上了", "一堵就是", "没空调", "没有空调", "很有意见", "都有意见", "太坑",
     "顾不过来", "直接推了",
-    # A warehouse ablaze (突发大火; not 大火收汁 in a recipe), muck strewn along the road, no hot water, a jab
-    # not to be had, a fare raised on the spot, parcels lost, a smell that makes one dizzy.
-    "突发大火", "一场大火", "燃起大火", "发生大火", "撒得满路", "撒了一路", "掉了一路", "抛洒", "没热水", "没有热水",
+    # Muck strewn along the road, no hot water, a jab not to be had, a fare raised on the spot, parcels lost, a
+    # smell that makes one dizzy.
+    "撒得满路", "撒了一路", "掉了一路", "抛洒", "没热水", "没有热水",
     "打不上", "临时加价", "加钱才", "丢件", "熏晕",
 )
 # Grievances with a figure or a subject inside: a long wait ("等了五个钟"), a hard service (挂号难);
@@ -338,7 +341,7 @@ _FIGURATIVE_REACH = 4
 def incident_verdict(text: str) -> str | None:
     """INCIDENT, DRILL, NOTICE or None for `text` (see the module docstring)."""
     text = fold_dialect(text)
-    if _RECOMMENDATION.search(text):
+    if ("推荐" in text or "靠谱" in text or "哪" in text) and _RECOMMENDATION.search(text):  # each form holds one
         return QUESTION
     drill_seen = softened = False
     debunked = praised = None  # looked for once, when an incident word is first found

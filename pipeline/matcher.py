@@ -55,7 +55,7 @@ import ahocorasick
 
 from pipeline.divisions import (DivisionTree, ancestor_names, bearers, common_names, distinct_county_names, idioms,
                                 place_names, province_names, shipped_tree)
-from pipeline.incidents import DEBUNKED, DRILL_WORDS, FIGURATIVE, hooked_on_food, is_drill, sentence_span
+from pipeline.incidents import BLAZES, DEBUNKED, DRILL_WORDS, FIGURATIVE, hooked_on_food, is_drill, sentence_span
 from pipeline.normalize import Normalizer, compact
 from pipeline.plates import VEHICLE_WORDS, one_car
 from pipeline.segment import offsets
@@ -88,8 +88,7 @@ _PLACED_IN = frozenset({"在", "位于", "属于", "隶属"})
 # Accident words before which a pollution category's substance word names the cause (粉尘爆炸).
 _ACCIDENTS = frozenset({"爆炸", "爆燃", "闪爆", "起火", "着火", "中毒", "窒息"})
 _POLLUTION = "环境保护"
-_FIRES = frozenset({"起火", "着火", "失火", "火灾", "火情", "爆炸", "爆燃", "闪爆", "山火", "林火", "突发大火", "一场大火", "燃起大火",
-                    "发生大火"})
+_FIRES = frozenset({"起火", "着火", "失火", "火灾", "火情", "爆炸", "爆燃", "闪爆", "山火", "林火", *BLAZES})
 # Words of a road crash, and nothing else about the road.
 _CRASHES = frozenset({"车祸", "交通事故", "相撞", "撞车", "追尾", "侧翻", "翻车", "剐蹭", "刮蹭", "刮擦", "撞倒"})
 _SMOKE = frozenset({"浓烟", "黑烟", "烟尘", "呛人", "呛得", "烧焦味"})
