@@ -227,7 +227,11 @@ product was run on them):
   shunde, jiangning, jinshui, zhungeer, anxi, xichang, yueqing, linquan — eight more: districts (佛山 顺德区, 南京
             江宁区, 郑州 金水区), a banner (鄂尔多斯 准格尔旗), counties (泉州 安溪县, 阜阳 临泉县) and county-level cities
             (凉山州 西昌市, 温州 乐清市), a three-hundred-and-fifty-eighth to -sixty-fifth, written like them while round
-            81 was written, run once on round 81's start code and once after it (blind, unread)
+            81 was written, run once on round 81's start code and once after it (blind; round 82 read them)
+  tianhe, yuelu, huangdao, hunnan, tengchong, dunhuang, zhengding, wuyuan — eight more: districts (广州 天河区, 长沙
+            岳麓区, 青岛 黄岛区, 沈阳 浑南区), counties (石家庄 正定县, 上饶 婺源县) and county-level cities (保山 腾冲市,
+            酒泉 敦煌市), a three-hundred-and-sixty-sixth to -seventy-third, written like them while round 82 was
+            written, run once on round 82's start code and once after it (blind, unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

@@ -17,8 +17,10 @@ Which names may place a post in the locality on their own, and which need contex
   makes a post about 天津市/和平区, but "天津和平区停水" does.
 Anchors alone never make a post relevant ("四川" is not "宜宾").
 A subdistrict's (街道's) short form ending like a street, gate, temple or river (中山路, 东门外, 关帝庙)
-is ambiguous too: many cities have one; its full name (中山路街道) is not. Any other short form no
-other place bears and no everyday word is (墟沟 for 墟沟街道) counts alone, as a township's does.
+is ambiguous too: many cities have one; its full name (中山路街道) is not. One that is a road's name
+(中山路, 文化路: DivisionTerms.road_towns) counts in a post that names no other place, the watch reading our
+own sources. Any other short form no other place bears and no everyday word is (墟沟 for 墟沟街道) counts
+alone, as a township's does.
 """
 from __future__ import annotations
 
@@ -50,6 +52,7 @@ _ETHNIC_TOWN_RE = re.compile("(?:(?:" + "|".join(_ETHNIC_GROUPS) + ")族)+(?=(?:
 # ending otherwise is a village's, a hill's, a landmark's or an old town's name (沟帮子, 大虎山, 解放碑, 墟沟).
 _STREET_ENDS = ("路", "街", "巷", "道", "门", "桥", "里", "坊", "楼", "寺", "庙", "场", "园", "站", "口", "村", "城",
                 "外", "前", "后", "东", "西", "南", "北", "区", "中心", "河", "江")
+_ROAD_ENDS = ("路", "街", "大道", "大街", "巷")  # of _STREET_ENDS, those that make a road's name
 # A township's full name (李庄镇) that at most this many townships in China bear counts on its own: a
 # post that names a namesake elsewhere names that place too, and is set there (pipeline/matcher.py).
 _SHARED_TOWN = 3
@@ -90,6 +93,10 @@ class DivisionTerms:
     # anyway: before a word that only follows a place ("纸坊城区", "下关一家茶厂"), in a post naming no other place,
     # ours.
     word_towns: tuple[str, ...] = ()
+    # 街道 short forms that are a road's name (花园路, 文化路 for 花园路街道, 文化路街道) and no county or city
+    # bears: in a post naming no other place, the road is the one our 街道 is named after, however many
+    # cities have a road so named (the watch reads our sources, where another city's road comes with its city).
+    road_towns: tuple[str, ...] = ()
 
 
 class _Node:
@@ -269,6 +276,7 @@ class DivisionTree:
         placeable_towns: list[str] = []
         shared_towns: list[str] = []
         word_towns: list[str] = []
+        road_towns: list[str] = []
         for node in below:
             for name in sorted(node.names()):
                 is_weak = name not in self._common and (
@@ -289,6 +297,9 @@ class DivisionTree:
                 elif name in self._rare_words and name in self._common and node.is_town and name == node.short \
                         and not self._count[name]:
                     word_towns.append(name)
+                if is_weak and node.is_town and name == node.short and node.name.endswith("街道") \
+                        and name.endswith(_ROAD_ENDS) and self._count[name] == own[name]:
+                    road_towns.append(name)
             # An autonomous county or ethnic district goes by its short form and its level (务川县 for
             # 务川仡佬族苗族自治县, 顺河区 for 顺河回族区), even when the short form alone is shared (连山县
             # for 连山壮族瑶族自治县; 连山 is also 葫芦岛's 连山区), unless another division bears that name.
@@ -323,7 +334,7 @@ class DivisionTree:
         return DivisionTerms(*(tuple(dict.fromkeys(names)) for names in (strong, weak, common)),
                              tuple(anchors), tuple(dict.fromkeys(minor)), tuple(counties), plates, above_plates,
                              tuple(dict.fromkeys(placeable_towns)), tuple(dict.fromkeys(shared_towns)),
-                             tuple(dict.fromkeys(word_towns)))
+                             tuple(dict.fromkeys(word_towns)), tuple(dict.fromkeys(road_towns)))
 
     def _plates(self, below: list[_Node], above: list[_Node]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The plate prefixes issued by `below` (the configured division and what it contains), and

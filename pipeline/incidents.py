@@ -305,8 +305,8 @@ _CLAUSE_BREAK = re.compile(f"[{_CLAUSE_ENDS}]")
 # Anywhere earlier in the clause, these forbid it ("严禁组织学生参加有偿补课", "不让在职老师有偿补课").
 _FORBIDDEN = re.compile("严禁|禁止|不得|不准|不许|不让")
 # An incident word as the object of work planned against it ("下一步将继续推进扬尘和机动车尾气治理",
-# "加强噪音污染整治"): a plan in a bulletin, not something that happened.
-_PLANNED_AGAINST = re.compile("(?:推进|加强|抓好|做好|深化|强化|落实|开展)[^，。！？；,;!?\n]{0,10}$")
+# "加强噪音污染整治", "继续抓工地扬尘、餐饮油烟和机动车尾气治理"): a plan in a bulletin, not something that happened.
+_PLANNED_AGAINST = re.compile("(?:推进|加强|抓好?|做好|深化|强化|落实|开展|部署)[^，。！？；,;!?\n]{0,10}$")
 _REMEDY_AFTER = re.compile("[^，。！？；,;!?\n]{0,16}?(?:治理|管控|管理|监管|整治|防治|攻坚)")
 # ... or of an inspection ("重点查看消防通道堵塞、电动车违规充电等问题", "全县共检查沿河企业排污口412个",
 # "将对居民投诉集中的路段开展夜间巡查"), or of a fix to come ("完成后将改善河道发臭问题", "臭氧污染仍需重点防控",
@@ -323,6 +323,14 @@ _WARNED = re.compile("发现[^，。！？；,;!?\n]{0,4}$")
 _PUNISHED_AFTER = re.compile("[^。！？；;!?\n]{0,10}?(?:依法|严肃|从严|严厉)(?:处理|查处|处罚|追究)")
 # ... or of a problem an inspection found and logged for rectification ("发现排污问题点位43个，已全部建立整改
 # 台账", "43个排污口逐一登记建档"), or of a lesson in what to do if it happens ("遇到同伴落水怎么呼救").
+# ... or what a rule threatens to punish ("违规学校将被通报", "偷排企业一律依法查处"), what a campaign puts right or
+# guards against ("重点整治燃煤锅炉、工业废气和扬尘", "严防燃气爆炸事故"), or the typical cases a ministry sends out
+# as a warning ("通报近期几起典型火灾事故").
+_THREATENED_AFTER = re.compile("[^，。！？；,;!?\n]{0,6}?(?:将被|将予以|将依法|一律)(?:严肃|依法|从严)?"
+                               "(?:通报|处理|查处|处罚|追责|问责|取缔|曝光)")
+_REMEDIED_BEFORE = re.compile("(?:重点|集中|专项)(?:整治|治理|管控|清理|取缔)[^，。！？；,;!?\n]{0,12}$"
+                              "|(?:严防|防范|预防|防止|谨防|杜绝|遏制)[^，。！？；,;!?\n]{0,12}$")
+_CASES_NOTIFIED = re.compile("(?:通报|曝光)[^，。！？；,;!?\n]{0,8}典型[^，。！？；,;!?\n]{0,4}$")
 _RECTIFIED_AFTER = re.compile("(?:问题|隐患)[^。！？；;!?\n]{0,14}?(?:整改|销号)")
 _LOGGED_AFTER = re.compile("口?(?:逐一|全部|统一)(?:登记|建档|编号|排查|整改)")
 _IF_BEFORE = re.compile("(?:遇到|遇上|万一|一旦|如果|假如|如遇)[^，。！？；,;!?\n]{0,8}$")
@@ -393,7 +401,8 @@ def _worked_against(text: str, clause_start: int, start: int, end: int) -> bool:
                 or _WILL_FIX.search(text, clause_start, start) or _STILL_TO_FIX.match(text, end)
                 or _WARNED.search(text, clause_start, start) and (_PUNISHED_AFTER.match(text, end)
                                                                   or _RECTIFIED_AFTER.match(text, end))
-                or _LOGGED_AFTER.match(text, end)
+                or _LOGGED_AFTER.match(text, end) or _THREATENED_AFTER.match(text, end)
+                or _REMEDIED_BEFORE.search(text, clause_start, start) or _CASES_NOTIFIED.search(text, clause_start, start)
                 or _IF_BEFORE.search(text, clause_start, start) and _WHAT_TO_DO_AFTER.match(text, end)
                 or text.startswith("物", end) and _NAMED_POLLUTANT.search(text, max(0, start - 2), start))
 

@@ -286,7 +286,8 @@ _TODAY = re.compile("(?<!在)(?<!即)(?<!就是)(?<!位于)(?:" + "|".join((
     "今天", "今日", "今晚", "今早", "昨天", "昨晚", "明天", "近日", "日前", "今年", "去年", "本周", "本月", "上周",
     "目前", "现在", "如今", "至今", "最近", "记者", "市民", "游客", "网友", "小区", "景区", "开放", "举办", "开幕",
     "活动", "门票", "民警", "通知", "报名", "纪念馆", "预约", "推出", "新增", "入选", "名录", "考古", "发掘", "新发现",
-    "今后", "文物部门", "研学", "展演", "演出", "这个月", "这两天", "这几天", "修缮", "新开", "怎么走", "祭扫", "周末", "国庆期间", "国庆假期"))
+    "今后", "文物部门", "研学", "展演", "演出", "这个月", "这两天", "这几天", "修缮", "新开", "怎么走", "祭扫", "周末", "国庆期间", "国庆假期",
+    "带孩子"))
     # not reading or teaching it now: "最近在看唐宋史", "今天历史课讲", "今天给学生讲", "今天来赏析"
     + ")(?!(?:在|又|才|重新|来|给学生|简单)?(?:[看读刷学听背练讲]|赏析|说说|语文|历史课))")
 # A plan to go somewhere weighed, then given up for another place (本来想去X，最后去了Y).
@@ -337,7 +338,7 @@ _CALLED_WORLD = frozenset({"世界", "中国", "全国", "全球", "亚洲", "�
 _HEAD_TAILS = ("村", "镇", "乡", "寨")
 # Right before another place (within two words), these make it a view from here ("对岸就是俄罗斯") or a
 # detour from here ("请过江车辆绕行九江长江大桥").
-_ACROSS = frozenset({"对岸", "对面", "隔江", "隔河", "绕行", "绕道"})
+_ACROSS = frozenset({"对岸", "对面", "隔江", "隔河", "绕行", "绕道", "隔壁"})  # "比隔壁番禺低": a neighbour compared
 # Right before another place, these send our goods there: the post is not set there ("发往内蒙古").
 _SHIPPED_TO = frozenset({"发往", "运往", "销往", "卖往", "卖到", "销到", "运到", "发到", "出口到", "直供"})
 _LANDMARK_REACH = 5  # tokens between another place and our landmark ("宝鸡|常羊山|炎帝陵")
@@ -443,7 +444,10 @@ _NOT_A_PREFIX = object()
 # punctuation.
 _GAP_TOKENS = 3
 _GAP_CHARS = 4
+# Before a road's name, these make it a figure ("国家走上富强路", "踏上幸福路"), not the road.
+_ONTO = frozenset({"走上", "走向", "踏上", "迈上", "奔向", "通往", "走在", "铺就", "铺平"})
 _SWALLOWED_REST = 4  # a dictionary word holding a place name: the name plus a word of 2-4 characters
+_MEASURES = frozenset("家所座处个名位辆条栋幢间户片块工中")  # after 一: one shop, school, site (工地), 一中
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,9 +467,10 @@ class Matcher:
         self._catch_all = {t for t, topic in enumerate(self._topics) if topic.catch_all}
 
         form = _former(normalizer)
-        locality, self._minor, counties, self._plates, placeable_towns, shared_towns, word_towns = _locality_roles(
-            topics.locality, form, divisions)
-        self._counties = counties
+        names = _locality_roles(topics.locality, form, divisions)
+        locality, self._minor, self._plates = names.roles, names.minor, names.plates
+        counties = self._counties = names.counties
+        placeable_towns, shared_towns, word_towns = names.placeable_towns, names.shared_towns, names.word_towns
         # County-level names that are also words (钟祥, 大冶, 安达: jieba tags them as names or
         # abbreviations), and township short forms only ours bear that are weak all the same (碣石, 抽水:
         # words; 瓯北: named like a street), count where only a place stands: "在钟祥吃过", "钟祥一家饭店",
@@ -484,6 +489,10 @@ class Matcher:
         # ours only right before a word that follows nothing but a place ("纸坊城区", "下关一家茶厂", "纸坊这片"),
         # in a post that names no other place: never after a word of going, which a word takes too ("在合作中").
         self._word_towns = frozenset(t for t in word_towns if locality.get(t) in (WEAK, COMMON)) - self._placeable
+        # Before a street name, a stall or a station ("大良华盖路附近", "纸坊收费站"): either kind stands as a place.
+        self._street_placed = self._word_towns | self._shared_names
+        # A 街道's short form that is a road's name (文化路, 花园路) is that road of ours in a post naming no other place.
+        self._road_towns = frozenset(t for t in names.road_towns if locality.get(t) in (WEAK, COMMON))
         self._lone_names = frozenset(t for t, role in locality.items() if role == WEAK and len(t) > 2
                                      and t.endswith(_TOWN_SUFFIXES) and not t.endswith(_KINDS_OF_AREA))
         lookalikes = {form(term) for term in topics.locality.exclude}
@@ -821,7 +830,9 @@ class Matcher:
             if len(tokens[i]) <= len(term) or not tokens[i].startswith(term) or tokens[i] in self._loc_roles:
                 continue  # not a word at all, or one of our own names (呼伦贝尔 is no 呼伦|贝尔)
             rest = tokens[i][len(term):]
-            if not (2 <= len(rest) <= _SWALLOWED_REST or rest == "话") \
+            # 一 before a measure word ("汤山一|家温泉酒店", "上坊一|所小学"): "one" of something there
+            if not (2 <= len(rest) <= _SWALLOWED_REST or rest == "话"
+                    or rest == "一" and i + 1 < len(tokens) and tokens[i + 1][:1] in _MEASURES) \
                     or rest.startswith(ROAD_WORDS) or rest.startswith(DIVISION_WORDS) \
                     or rest in self._token_terms or list(segment(rest)) != [rest]:
                 continue
@@ -1000,7 +1011,8 @@ class Matcher:
                                                     or _PLACE_AFTER.match(text, e)
                                                     or role != WEAK and "至" in (text[s - 1:s], text[e:e + 1])) \
                     or term in self._shared_names and (s and text[s - 1] in _GOING_CHARS or _PLACE_AFTER.match(text, e)) \
-                    or term in self._word_towns and _WORD_PLACED.match(text, e):
+                    or term in self._street_placed and _WORD_PLACED.match(text, e) \
+                    or term in self._road_towns:
                 return True
             if role == ANCHOR:
                 context = True
@@ -1091,6 +1103,10 @@ class Matcher:
             # An avenue named after us with no other place before it is our own main road (龙岩大道,
             # 凉都大道, 浑江大街): cities name their avenues after themselves, streets after other places.
             if suffix in ("大道", "大街") and not self._after_another_place(tokens, index.get(s)):
+                suffix = None
+            # ... and a road named after a township of ours, in a post naming no other place, runs through it
+            # ("杜岭街的坑"): cities name streets after other cities and counties, not after their townships.
+            if suffix in ROAD_WORDS and not names_elsewhere and term in self._minor and term not in self._counties:
                 suffix = None
             if suffix is None and term.endswith("平") and text.startswith(("方米", "方公里", "方千米"), e):
                 suffix = "方"  # "每人只有四平方米": a number and 平方米, not 四平
@@ -1202,7 +1218,9 @@ class Matcher:
             alone = not joined and any(hit[2] in self._lone_names for hit in kept)
             if not joined:  # nor right after a county elsewhere whose name is also a word ("尚志|石头河子附近")
                 placed |= {s for s, e, term, _ in kept if (term in self._shared_names and _placed(tokens, index, text, s, e)
-                                                           or term in self._word_towns and _WORD_PLACED.match(text, e))
+                                                           or term in self._street_placed and _WORD_PLACED.match(text, e)
+                                                           or term in self._road_towns
+                                                           and not (index.get(s) and tokens[index[s] - 1] in _ONTO))
                            and not (index.get(s) and tokens[index[s] - 1] not in self._loc_roles
                                     and bearers(tokens[index[s] - 1]))}
             return self._counted(kept, text, exclusions, alone=alone, placed=placed)
@@ -1332,12 +1350,22 @@ class Matcher:
     def _first_elsewhere(self, tokens, ours=frozenset()) -> str | None:
         """The first other city, province or county the post names as a place, or None; tokens at
         the indices `ours` are inside one of our own names ("白银蒙古族乡" holds the city 白银). A place
-        our name travels to ("灯塔去沈阳的城际公交"), or the direction of a road ("往包头方向一度封闭"), is where
-        people go, not where the post is set."""
+        our name travels to ("灯塔去沈阳的城际公交"), the direction of a road ("往包头方向一度封闭") or a neighbour
+        compared ("比隔壁番禺低") is where people go or look, not where the post is set."""
         return next((tok for k, tok in enumerate(tokens) if k not in ours and self._names_elsewhere(tokens, k)
                      and not self._shipped_to(tokens, k) and not _ACROSS.intersection(tokens[max(0, k - 2):k])
                      and not (k > 1 and tokens[k - 1] in _TOWARDS and k - 2 in ours)
-                     and not (k and tokens[k - 1] in _TOWARDS and tokens[k + 1:k + 2] == ("方向",))), None)
+                     and not self._towards(tokens, k)), None)
+
+    def _towards(self, tokens, k: int) -> bool:
+        """Whether tokens[k] is in the places a road heads for ("往包头方向", "往广州番禺方向")."""
+        i = k
+        while i and self._names_elsewhere(tokens, i - 1):
+            i -= 1
+        j = k + 1
+        while j < len(tokens) and self._names_elsewhere(tokens, j):
+            j += 1
+        return bool(i) and tokens[i - 1] in _TOWARDS and tokens[j:j + 1] == ("方向",)
 
     def _abroad_before(self, tokens, i: int | None) -> str | None:
         """The foreign country named before tokens[i] in its sentence, not as where goods go, or None."""
@@ -1455,9 +1483,9 @@ class Matcher:
         """Whether the name at s..e says only where someone or something comes from."""
         i, j = index.get(s), index.get(e)
         if j is not None and (tokens[j] in _ORIGIN_AFTER or tokens[j][0] == "籍"
-                              or tokens[j] in ("来", "过来", "运来", "运过来", "产", "出产", "生产")
+                              or tokens[j] in ("来", "过来", "出来", "运来", "运过来", "产", "出产", "生产")
                               and tokens[j + 1:j + 2] == ("的",)):
-            return True  # 泉州来的旅游团, 说是浦北运来的, 用的都是曹县产的汉服
+            return True  # 泉州来的旅游团, 说是浦北运来的, 用的都是曹县产的汉服, 我是金水区出来的
         if not i:
             return False
         if tokens[i - 1] in _ORIGIN_BEFORE or tokens[i - 1] == "是" and i > 1 and tokens[i - 2] in _ORIGIN_BEFORE:
@@ -1538,7 +1566,7 @@ def segmenter_words(topics: TopicsConfig, normalizer: Normalizer,
     """Matcher(...).user_words() without building the matcher (its automaton, the country's place
     names): all the search box's segmenter needs of the topics."""
     form = _former(normalizer)
-    return _dictionary_words(_locality_roles(topics.locality, form, divisions)[0],
+    return _dictionary_words(_locality_roles(topics.locality, form, divisions).roles,
                              {form(term) for term in topics.locality.exclude}, _topic_roles(topics.topics, form))
 
 
@@ -1551,15 +1579,21 @@ def _dictionary_words(locality, lookalikes, topic_roles) -> list[str]:
     return sorted((locality.keys() | lookalikes | topic_roles.keys()) - {""})
 
 
-def _locality_roles(loc, form, divisions: DivisionTree | None
-                    ) -> tuple[dict[str, int], frozenset[str], frozenset[str], frozenset[str], frozenset[str],
-                               frozenset[str], frozenset[str]]:
-    """Locality term → STRONG / WEAK / COMMON / ANCHOR (a term keeps the strongest role given), the
-    minor division names (DivisionTerms.minor) that are not the operator's own terms, the
-    county-level names (DivisionTerms.counties), the plate prefixes, ours or above us, the
-    weak township short forms only ours bear (DivisionTerms.placeable_towns) and those only
-    townships elsewhere share (DivisionTerms.shared_towns), and the word-like ones others share
-    (DivisionTerms.word_towns)."""
+@dataclass(frozen=True)
+class _LocalityNames:
+    """What the locality config and its division paths give the matcher (see DivisionTerms for the groups)."""
+    roles: dict[str, int]  # term → STRONG / WEAK / COMMON / ANCHOR (a term keeps the strongest role given)
+    minor: frozenset[str]  # DivisionTerms.minor, less the operator's own terms
+    counties: frozenset[str]
+    plates: frozenset[str]  # plate prefixes, ours or above us
+    placeable_towns: frozenset[str]
+    shared_towns: frozenset[str]
+    word_towns: frozenset[str]
+    road_towns: frozenset[str]
+
+
+def _locality_roles(loc, form, divisions: DivisionTree | None) -> _LocalityNames:
+    """The locality terms' roles and the groups of division names (DivisionTerms) the matcher's rules read."""
     roles: dict[str, int] = {}
     minor: set[str] = set()
     counties: set[str] = set()
@@ -1567,6 +1601,7 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
     placeable_towns: set[str] = set()
     shared_towns: set[str] = set()
     word_towns: set[str] = set()
+    road_towns: set[str] = set()
 
     def add(term: str, role: int) -> None:
         t = form(term)
@@ -1588,6 +1623,7 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
             placeable_towns.update(form(name) for name in expanded.placeable_towns)
             shared_towns.update(form(name) for name in expanded.shared_towns)
             word_towns.update(form(name) for name in expanded.word_towns)
+            road_towns.update(form(name) for name in expanded.road_towns)
             # Our plate is as sure as our name, and as easily somewhere else: "成都一辆川E小车追尾"
             # (minor: another place named in the post sets it there).
             for role, codes in ((STRONG, expanded.plates), (ANCHOR, expanded.plates_above)):
@@ -1600,8 +1636,8 @@ def _locality_roles(loc, form, divisions: DivisionTree | None
     for term in [t for t, role in roles.items()
                  if role == STRONG and t.endswith("县") and (len(t) > 2 or t[0] not in "新富和")]:
         add(term + "城", STRONG)
-    return (roles, frozenset(minor - {form(term) for term in (*loc.terms, *loc.aliases)}), frozenset(counties),
-            frozenset(plates), frozenset(placeable_towns), frozenset(shared_towns), frozenset(word_towns))
+    return _LocalityNames(roles, frozenset(minor - {form(term) for term in (*loc.terms, *loc.aliases)}),
+                          *map(frozenset, (counties, plates, placeable_towns, shared_towns, word_towns, road_towns)))
 
 
 def _topic_roles(topics, form) -> dict[str, list[tuple]]:

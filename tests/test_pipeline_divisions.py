@@ -116,6 +116,11 @@ def test_township_words_only_we_bear_are_listed_apart():
     assert "碣石" in shanwei.weak and "碣石" in shanwei.placeable_towns  # a word (东临碣石), 陆丰's 碣石镇 alone
     assert "甲子" in shanwei.weak and "甲子" not in shanwei.placeable_towns  # a word, and a township elsewhere too
     assert "碣石镇" not in shanwei.placeable_towns
+    # a 街道 named after its road: the road's name, whether a word (文化路) or not (花园路), and however many
+    # 街道 elsewhere share it; not a short form ending otherwise (凤凰台), nor the 街道's full name
+    jinshui = DivisionTree.load().expand("河南省/郑州市/金水区")
+    assert {"文化路", "花园路", "南阳路"} <= set(jinshui.road_towns)
+    assert "凤凰台" not in jinshui.road_towns and "文化路街道" not in jinshui.road_towns
 
 
 def test_county_short_forms_that_are_person_names_need_context():

@@ -141,12 +141,15 @@ def luoyang():
 
 
 @pytest.mark.parametrize("text,relevant", [
-    ("王城路一小区停水", False),  # a subdistrict named after a street: many cities have that street
+    # a subdistrict named after a street: many cities have that street, but a post naming no other place is
+    # on our sources, and about ours; one that names another city is about that city's
+    ("王城路一小区停水", True),
+    ("郑州王城路一小区停水", False),
     ("洛阳王城路一小区停水", True),  # ... our city gives the context
     ("洛龙区王城路今天停水", True),  # ... and so does our district
     ("王城路街道一小区停水", True),  # the subdistrict's full name is unique
 ])
-def test_a_subdistrict_short_form_needs_context(luoyang, text, relevant):
+def test_a_subdistrict_short_form_named_after_a_street_needs_no_other_place_named(luoyang, text, relevant):
     assert luoyang(text).relevant is relevant
 
 
@@ -275,6 +278,7 @@ def test_our_name_only_as_where_people_or_cars_come_from_sets_the_post_where_the
     ("三国演义里的洛阳\n曹操在洛阳修建宫殿的故事。", False),  # history, nothing of today
     ("明朝洛阳城有多大\n据记载，当时的洛阳城周长八里。", False),
     ("唐代诗人笔下的洛阳牡丹，今年花期提前\n洛阳牡丹文化节今天开幕。", True),  # history and today
+    ("带孩子去了洛阳古墓博物馆\n据说好多是汉朝的墓，讲解员讲得很生动。", True),  # a visit: today
     ("洛阳一工厂起火", True),
 ])
 def test_a_post_about_history_with_nothing_of_today_is_not_about_the_city_now(luoyang, text, relevant):
@@ -1484,3 +1488,40 @@ def test_a_district_named_like_one_elsewhere_is_that_one_after_its_city():
     xihu = _terms_match("西湖区", ["西湖区"], "浙江省/杭州市/西湖区")  # 南昌 has a 西湖区 too
     assert not xihu("南昌市西湖区绳金塔街道一带，节假日游客多，附近几条路堵得水泄不通").relevant
     assert xihu("杭州市西湖区文新街道一带，节假日游客多，附近几条路堵得水泄不通").relevant
+
+
+def test_a_street_s_road_name_is_that_road_of_ours_in_a_post_naming_no_other_place():
+    jinshui = _terms_match("金水区", ["金水区"], "河南省/郑州市/金水区")  # 花园路街道, 文化路街道, 南阳路街道
+    assert jinshui("花园路从北三环到农业路早高峰基本走不动，公交车在里面一站要十几分钟").relevant
+    assert jinshui("昨晚文化路一个老小区楼道里电动车充电起火，两名住户被烟呛到送医").relevant  # 文化路: a word too
+    assert jinshui("南阳路菜市场一家卖肉的，称了两斤，回家一称少了三两多").relevant
+    assert not jinshui("上海文化路一个老小区楼道里电动车充电起火，两名住户被烟呛到送医").relevant  # that city's road
+    assert not jinshui("洛阳花园路早高峰基本走不动，公交车在里面一站要十几分钟").relevant
+    assert not jinshui("这篇文章讲的是文化路线之争").relevant  # not the road
+    # a road named after a township of ours (杜岭街道) runs through it, in a post naming no other place
+    assert jinshui("杜岭街这几个大坑有半个月了，下雨一积水看不见").relevant
+    assert not jinshui("西安杜岭街这几个大坑有半个月了，下雨一积水看不见").relevant
+    baotou = _terms_match("包头市", ["包头"], "内蒙古自治区/包头市")  # 富强路街道
+    assert baotou("富强路早高峰堵成一锅粥，公交一站走了二十分钟").relevant
+    assert not baotou("一代代人接力奋斗，国家走上富强路，百姓日子越过越好").relevant  # a figure
+
+
+def test_a_shared_town_name_before_a_street_and_one_jieba_joined_to_the_numeral_after_it():
+    shunde = _terms_match("顺德区", ["顺德"], "广东省/佛山市/顺德区")  # 大良: 顺德's 街道, and townships elsewhere
+    assert shunde("大良华盖路附近一家健身房突然关门，老板电话打不通").relevant
+    assert not shunde("大良的朋友都说好").relevant  # no place word after it
+    jiangning = _terms_match("江宁区", ["江宁区"], "江苏省/南京市/江宁区")  # jieba's word 汤山一: 汤山 and 一
+    assert jiangning("汤山一家温泉酒店的锅炉房昨晚失火，烧了大概半个小时").relevant
+
+
+def test_someone_who_came_out_of_our_place_and_acts_elsewhere_is_not_news_of_it():
+    jinshui = _terms_match("金水区", ["金水区"], "河南省/郑州市/金水区")
+    assert not jinshui("我是金水区出来的，在上海读研，图书馆占座的时候电脑被偷了").relevant
+    assert jinshui("金水区出来的渣土车在花园路上撒了一路土").relevant
+
+
+def test_a_neighbour_compared_and_a_road_heading_for_places_elsewhere_do_not_set_the_post_there():
+    shunde = _terms_match("顺德区", ["顺德"], "广东省/佛山市/顺德区")  # 陈村镇: ours, and two townships elsewhere
+    assert shunde("陈村镇我们村的农用地被征，每亩补偿比隔壁番禺低了一大截").relevant
+    assert shunde("周末从陈村镇往广州番禺方向的路堵得一动不动，货车多").relevant
+    assert not shunde("广州番禺一个村征地，每亩补偿比陈村镇那边低了一大截").relevant  # set in 番禺

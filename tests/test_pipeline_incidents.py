@@ -613,3 +613,23 @@ def test_only_a_rule_s_own_words_are_blanked_for_the_tone_model():
     assert without_figures("辖区内禁止露天焚烧垃圾，请居民配合") == "辖区内禁止，请居民配合"
     # a violation found and punished is still news of one
     assert incident_verdict("一家烧烤店被检查时发现使用过期食材，已被责令停业整改并处以罚款") == "incident"
+
+
+@pytest.mark.parametrize("text", [
+    "教育部发布通知，严禁中小学校利用寒暑假组织学生集体补课，违规学校将被通报",  # what a rule threatens
+    "偷排企业一律依法查处，欢迎群众举报",
+    "应急管理部通报近期几起典型火灾事故，提醒各地加强电动车充电安全管理",  # typical cases sent as a warning
+    "应急管理部召开会议，部署冬季安全生产工作，要求严防煤矿、危化品和燃气爆炸事故",  # guarded against
+    "生态环境厅部署冬季大气污染治理，重点整治燃煤锅炉、工业废气和扬尘",  # a campaign's targets
+    "前三季度空气优良天数增加，下一步继续抓工地扬尘、餐饮油烟和机动车尾气治理",
+])
+def test_what_a_rule_threatens_a_campaign_targets_or_a_ministry_cites_as_typical_is_no_incident(text):
+    assert incident_verdict(text) != "incident"
+
+
+@pytest.mark.parametrize("text", [
+    "那家厂的废气一直排，说是整治了，结果晚上照样冒黑烟",  # the fix failed: the clause after says so
+    "小区门口违规停车，交警贴了条也没用，天天堵",
+])
+def test_a_campaign_that_failed_and_a_breach_told_plainly_are_incidents(text):
+    assert incident_verdict(text) == "incident"

@@ -871,3 +871,13 @@ def test_a_warehouse_ablaze_is_a_fire_and_its_smoke_the_fire_s():
     pollution = {"id": "pollution", "name": "污染", "category": "环境保护", "any": ["污染"], "severity": "orange",
                  "standard_terms": True}
     assert topics(make_match(True, [pollution])("遵义一家纺织仓库突发大火，浓烟几公里外都看得见")) == ["safety", "local"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一辆校车和货车刮了一下 学生受惊\n车上孩子没受伤，家长都赶过去了。", ["traffic", "school", "local"]),
+    ("遵义开展高层建筑消防检查\n区消防救援大队检查单位86家，整改隐患213处。", ["safety", "local"]),
+    ("遵义一男孩下河游泳没再上来\n捞了一晚上才找到。", ["safety", "local"]),
+    ("遵义一社区卫生服务中心新楼启用\n新增诊室20间和康复科。", ["health", "local"]),
+])
+def test_a_school_bus_scraped_a_fire_inspection_a_swimmer_lost_and_a_community_clinic(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
