@@ -323,6 +323,10 @@ _WARNED = re.compile("发现[^，。！？；,;!?\n]{0,4}$")
 _PUNISHED_AFTER = re.compile("[^。！？；;!?\n]{0,10}?(?:依法|严肃|从严|严厉)(?:处理|查处|处罚|追究)")
 # ... or of a problem an inspection found and logged for rectification ("发现排污问题点位43个，已全部建立整改
 # 台账", "43个排污口逐一登记建档"), or of a lesson in what to do if it happens ("遇到同伴落水怎么呼救").
+_RECTIFIED_AFTER = re.compile("(?:问题|隐患)[^。！？；;!?\n]{0,14}?(?:整改|销号)")
+_LOGGED_AFTER = re.compile("口?(?:逐一|全部|统一)(?:登记|建档|编号|排查|整改)")
+_IF_BEFORE = re.compile("(?:遇到|遇上|万一|一旦|如果|假如|如遇)[^，。！？；,;!?\n]{0,8}$")
+_WHAT_TO_DO_AFTER = re.compile("[^，。！？；,;!?\n]{0,6}?(?:怎么|如何|怎样)")
 # ... or what a rule threatens to punish ("违规学校将被通报", "偷排企业一律依法查处"), what a campaign puts right or
 # guards against ("重点整治燃煤锅炉、工业废气和扬尘", "严防燃气爆炸事故"), or the typical cases a ministry sends out
 # as a warning ("通报近期几起典型火灾事故").
@@ -331,10 +335,6 @@ _THREATENED_AFTER = re.compile("[^，。！？；,;!?\n]{0,6}?(?:将被|将予�
 _REMEDIED_BEFORE = re.compile("(?:重点|集中|专项)(?:整治|治理|管控|清理|取缔)[^，。！？；,;!?\n]{0,12}$"
                               "|(?:严防|防范|预防|防止|谨防|杜绝|遏制)[^，。！？；,;!?\n]{0,12}$")
 _CASES_NOTIFIED = re.compile("(?:通报|曝光)[^，。！？；,;!?\n]{0,8}典型[^，。！？；,;!?\n]{0,4}$")
-_RECTIFIED_AFTER = re.compile("(?:问题|隐患)[^。！？；;!?\n]{0,14}?(?:整改|销号)")
-_LOGGED_AFTER = re.compile("口?(?:逐一|全部|统一)(?:登记|建档|编号|排查|整改)")
-_IF_BEFORE = re.compile("(?:遇到|遇上|万一|一旦|如果|假如|如遇)[^，。！？；,;!?\n]{0,8}$")
-_WHAT_TO_DO_AFTER = re.compile("[^，。！？；,;!?\n]{0,6}?(?:怎么|如何|怎样)")
 # The main pollutant a bulletin names ("首要污染物为臭氧"): a figure of the air, not pollution done.
 _NAMED_POLLUTANT = re.compile("(?:首要|主要)$")
 _RULES = frozenset({"严禁", "禁止", "不得"})  # the words of a rule itself; the others, of people citing one
@@ -392,9 +392,9 @@ def incident_verdict(text: str) -> str | None:
 
 
 def _worked_against(text: str, clause_start: int, start: int, end: int) -> bool:
-    """Whether the incident word at text[start:end] names what a bulletin plans, inspects, logs, means to fix
-    or warns against, the main pollutant it reports or what a lesson teaches to do if it happens, rather than
-    something that happened."""
+    """Whether the incident word at text[start:end] names what a bulletin plans, inspects, logs, means to fix,
+    targets, guards against, warns against or threatens to punish, a typical case it cites, the main pollutant it
+    reports or what a lesson teaches to do if it happens, rather than something that happened."""
     return bool(_PLANNED_AGAINST.search(text, clause_start, start) and _REMEDY_AFTER.match(text, end)
                 or _INSPECTED_BEFORE.search(text, clause_start, start)
                 or "对" in text[clause_start:start] and _INSPECTED_AFTER.match(text, end)
