@@ -231,7 +231,11 @@ product was run on them):
   tianhe, yuelu, huangdao, hunnan, tengchong, dunhuang, zhengding, wuyuan — eight more: districts (广州 天河区, 长沙
             岳麓区, 青岛 黄岛区, 沈阳 浑南区), counties (石家庄 正定县, 上饶 婺源县) and county-level cities (保山 腾冲市,
             酒泉 敦煌市), a three-hundred-and-sixty-sixth to -seventy-third, written like them while round 82 was
-            written, run once on round 82's start code and once after it (blind, unread)
+            written, run once on round 82's start code and once after it (blind; round 83 read them)
+  shushan, guandu, xiaodian, xingqing, anji, kaili, ruijin, shouguang — eight more: districts (合肥 蜀山区, 昆明
+            官渡区, 太原 小店区, 银川 兴庆区), a county (湖州 安吉县) and county-level cities (黔东南 凯里市, 赣州
+            瑞金市, 潍坊 寿光市), a three-hundred-and-seventy-fourth to -eighty-first, written like them while round 83
+            was written, run once on round 83's start code and once after it (blind, unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

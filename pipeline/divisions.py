@@ -84,9 +84,9 @@ class DivisionTerms:
     # same, being words of the general dictionary (碣石, 抽水) or named like a street (瓯北, a 街道 north of
     # the 瓯江): before a place word ("碣石一家制衣厂", "瓯北这边") ours.
     placeable_towns: tuple[str, ...] = ()
-    # Township short forms that townships elsewhere bear too, but no county or city, no general-dictionary
-    # word and no well-known place (渤海) does (观音桥, 望京, 南坪): where one stands as a place in a post that
-    # names no other place, ours.
+    # Township short forms that townships or counties elsewhere bear too, but no general-dictionary word and no
+    # well-known place (渤海) does (观音桥, 望京, 南坪; 龙湖, also a district of 汕头): where one stands as a place
+    # in a post that names no other place, ours (the matcher leaves out those a prefecture-level city bears).
     shared_towns: tuple[str, ...] = ()
     # Township short forms that are rare words of the general dictionary and no kind of place (纸坊 "paper mill",
     # 下关; not 楼下, 车站: build_divisions.py rare_words), that other townships bear too or that need context
@@ -297,6 +297,11 @@ class DivisionTree:
                 elif name in self._rare_words and name in self._common and node.is_town and name == node.short \
                         and not self._count[name]:
                     word_towns.append(name)
+                # ... and one a county elsewhere is named as (龙湖, also 汕头's 龙湖区; 曲江): stands as ours as a
+                # county of ours another county shares a name with does ("龙湖这边一个工地")
+                elif is_weak and node.is_town and name == node.short and name not in self._words \
+                        and name not in self._common and name not in self._known_places:
+                    shared_towns.append(name)
                 if is_weak and node.is_town and name == node.short and node.name.endswith("街道") \
                         and name.endswith(_ROAD_ENDS) and self._count[name] == own[name]:
                     road_towns.append(name)

@@ -112,6 +112,11 @@ _WAGE_DEBT = re.compile(r"(?:[欠拖](?:了|着)?|不给|(?<![不没未])扣(?:�
 _OWED_FOR_WORK = re.compile(r"(?:欠[了着]?(?:我|我们|工人|大家|他们|俺|咱)|干活的?欠了?)[^，。！？!?,\n]{0,8}?"
                             r"[\d一二两三四五六七八九十几百千万半]"
                             r"[^，。！？!?,\n]{0,3}?(?:块|元|万|个月的?钱)|拖欠[^，。！？!?,\n]{0,6}?(?:运费|劳务费|搬运费)")
+# Work settled for less than agreed ("摘棉花干了一个多月…结账的时候老板说棉价跌了，只给一半"): pay withheld.
+_SHORT_PAID = re.compile(r"(?:干了|做了|摘|打工|兼职|帮工|一天|一小时|按斤)[^。！？!?\n]{0,40}?结账"
+                         r"[^。！？!?\n]{0,20}?(?:只给|给一半|扣了|全扣|扣掉|少给|不给)")
+# A visitor or hiker hurt in a fall ("一游客下山时摔伤", "驴友走野路时摔下山坡"): an accident at the site, read as 坠落.
+_VISITOR_FELL = re.compile(r"(?:游客|驴友|登山的|爬山的)[^。！？!?\n]{0,24}?(?:摔伤|摔下|滚下|踩空|摔断|骨折|跌落|坠崖)")
 # Flights cancelled or delayed, trains late: a transport disruption, read as the traffic term 停运.
 _SERVICE_DISRUPTED = re.compile(r"航班[^，。！？!?,\n没不未]{0,6}?(?:取消|延误|停飞)"
                                 r"|(?:城际|动车|高铁|列车|火车)[^，。！？!?,\n没不未]{0,8}?(?:晚点|延误)")
@@ -128,7 +133,9 @@ _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱
 # A vehicle that ran into another or into people, said with 撞上/撞了 ("货车撞上一辆电动车") or with 把
 # ("渣土车跑得飞快，今天早上把一个骑电动车的大姐刮倒了"): a road accident.
 _COLLISION = re.compile(r"车[^，。！？!?,\n]{0,6}?撞(?:上|了)|撞(?:上|了)[^，。！？!?,\n]{0,4}?(?:车|行人)"
-                        r"|车[^。！？!?\n]{0,20}?把[^，。！？!?,\n]{0,10}?(?:撞倒|刮倒|撞伤|撞飞)")
+                        r"|车[^。！？!?\n]{0,20}?把[^，。！？!?,\n]{0,10}?(?:撞倒|刮倒|撞伤|撞飞)"
+                        # a vehicle scraped by or with another ("校车被货车刮了", "校车和三轮车刮了"), not by the wind
+                        r"|车[^，。！？!?,\n]{0,6}?(?:被|和|与|跟)(?:(?!风)[^，。！？!?,\n]){0,6}?[刮剐蹭]")
 # Spoil or rubbish tipped into water or left to wash down, water let out green, red or black ("往金沙江倒弃渣",
 # "渗黄红色的水", "有人开三轮车来倒生活垃圾", "把煤泥水往河沟里放", "脏水顺着排水沟往河里淌", "臭水直接淌进田里").
 _DUMPED = re.compile(r"弃渣|废渣|放绿水|[黄红绿黑酱蓝]色的水|往[^，。！？!?,\n]{0,4}?(?:倒|排)(?:渣|垃圾)|堆满了?(?:生活)?垃圾"
@@ -136,6 +143,11 @@ _DUMPED = re.compile(r"弃渣|废渣|放绿水|[黄红绿黑酱蓝]色的水|往
                      r"|(?:煤泥|粪|污|废|黑|臭|脏)水[^，。！？!?,\n]{0,10}?(?:往[^，。！？!?,\n]{0,6}?(?:放|淌|流)"
                      r"|(?:淌|流)(?:进|到|入)[^，。！？!?,\n]{0,3}?(?:田|河|沟|塘|江|湖))")
 # Land taken for a road or a project and not paid for, with whose land and how much between the words
+# A river, stream or pond turned yellow, black or green ("小河又变黄了", "河水发黑", "水又白又浑"): not tap water
+# (自来水发黄: a supply matter), rice (水稻发黄), nor snow turning a valley white.
+_WATER_DISCOLOURED = re.compile(r"(?:河|溪|江|湖|塘|沟|渠|水库|(?<!自来)水(?!稻|果|泥|平|准))[^，。！？!?,\n]{0,3}?"
+                                r"(?:发黄|发黑|发白|发绿|发红|变黄|变黑|变绿|变红|变浑|黄汤汤|黑乎乎|又白又浑|又黄又浑|白花花"
+                                r"|是黄的|是黑的)")
 # ("修路占了我家两分地，…没有任何补偿", "占了地还没给钱"); not 占地面积, the size of a site.
 _LAND_TAKEN = re.compile(r"占[了用]?[^，。！？!?,\n]{0,8}?地(?![方面盘址区铁下位球毯板皮砖])"
                          r"[^。！？!?]{0,40}?(?:补偿|赔偿|给钱|没给|不给|一分钱?[都也]?没)")
@@ -167,13 +179,16 @@ _AMBULANCE_LATE = re.compile(r"(?:救护车|[打拨叫]了?120)[^。！？!?\n]{
 # no traffic matter); a collision; rubbish or spoil dumped; land taken unpaid; a vehicle slid off or
 # stuck; an ambulance late; lorries queuing or a road washed out; a thing that fell on cars or people.
 _READ_AS = ((_WAGE_DEBT, ("工", "资", "尾款"), "欠工资", None), (_OWED_FOR_WORK, ("欠",), "欠工资", None),
+            (_SHORT_PAID, ("结账",), "欠工资", None),
             (_SERVICE_DISRUPTED, ("航班", "晚点", "延误"), "停运", None),
             (_SCHOOL_DORM, ("宿舍",), "校区宿舍", _BUILDERS), (re.compile("安置小区"), ("安置小区",), "安置房", _BUILDERS),
             (_PARKING_FEES, ("收费",), "停车收费标准", None), (_COLLISION, ("撞", "刮"), "车祸", None),
             (_DUMPED, ("渣", "色的水", "绿水", "垃圾", "放", "淌", "流"), "倾倒", None), (_LAND_TAKEN, ("占",), "征地", None),
             (_STUCK_ON_ROAD, ("沟", "翻浆", "陷", "骑"), "滑进沟里", None),
             (_AMBULANCE_LATE, ("救护车", "120"), "救护车才到", None),
-            (_QUEUED, ("排",), "车辆排长队", None), (_WASHED_OUT, ("冲",), "道路损毁", None), (_STRUCK, ("砸", "压", "夹伤", "绞伤", "轧伤"), "砸伤", None))
+            (_QUEUED, ("排",), "车辆排长队", None), (_WASHED_OUT, ("冲",), "道路损毁", None), (_STRUCK, ("砸", "压", "夹伤", "绞伤", "轧伤"), "砸伤", None),
+            (_VISITOR_FELL, ("游客", "驴友", "登山", "爬山"), "坠落", None),
+            (_WATER_DISCOLOURED, ("黄", "黑", "白", "绿", "红", "浑"), "污水", None))
 _SENTENCE = r"[^。！？!?\n]*"
 _CLAUSE = r"[^。！？!?，,；;\n]*"
 
@@ -255,6 +270,7 @@ _FLOWS = frozenset((w,) for w in ("流", "排", "汇", "注"))  # water that flo
 # (a county in 达州) the northern rivers' spring break-up ("开江前上冰钓鱼", "今年开江了").
 _WORD_READINGS = {"包头": (frozenset({"说", "讲", "跑了", "跑路", "欠", "不给", "拖着", "拖"}), ()),
                   "开江": (frozenset(), ("前", "后", "了", "时", "啦", "鱼", "期间"))}
+_FROM_MARKS = frozenset({"来的", "牌照", "车牌", "客人", "游客"})  # after another place: who or what came from there
 _CAME_TO = frozenset({"到", "来", "赴", "来到", "抵", "抵达", "走进"})  # people who came to one of our places
 _MOVED_HERE = frozenset({"在", "来", "到", "赴", "去", "回", "抵", "进", "走进", "来到", "前往", "落户", "扎根", "游", "过去",
                          "过来", "回来", "回到"})
@@ -413,6 +429,13 @@ _PLACE_AFTER = re.compile("一[家所名位个辆条座处户栋幢]|有一?[家
 # A street name right after it is the town's street ("纸坊兴新街", "下关建设路"), and a station, market or clinic
 # named by it is there ("纸坊收费站", "纸坊地铁站").
 _WORD_PLACED = re.compile("一[家所座处](?![人亲口子])|城区|老街|街上|这边|那边|这一?片|那一?片|一带(?!一路)"
+                          # a headline's "one of" something there ("龙洞一出租屋", "龙洞一男子"); a village, a market
+                          # day, a campus, a community, an old town, a bridge, a pier, a road's stretch or a station named
+                          # by the town ("石牌村", "高坎大集", "五山校区", "凤城社区", "大圩古镇", "望京站")
+                          "|一(?:出租屋|小区|写字楼|工地|工厂|厂房|仓库|民房|居民楼|商铺|餐馆|饭店|男子|女子|老人|货车)"
+                          "|村|大集|集市|校区|社区|古镇|新区|湿地|大桥|码头|段(?![子位落])|站(?![长岗队起着在住])"
+                          "|方向"  # where a road or a jam heads ("往凤仪方向", "往经开区方向堵得不行")
+                          "|路(?![费况线人过径数子])|街(?![坊])"  # a road named after it: "五山路口" (ours: no other place)
                           "|(?:(?![的一之条这那上下是在和与])[\u4e00-\u9fff]){1,3}?(?:路|街|大道|大街|巷)"
                           "|收费站|地铁站|汽车站|客运站|火车站|高铁站|菜市场|农贸市场|派出所|卫生院")
 # A numeral before 百/千/万 makes a number of our name ("一百色").
@@ -427,12 +450,12 @@ NEGATIONS = frozenset({"不", "没", "没有", "并没有", "未", "并未", "�
 NEGATION_BRIDGES = frozenset({"造成", "发生", "出现", "发现", "有", "存在", "明显", "任何", "人员", "接到",
                               "检出", "闻到", "导致", "引发", "产生", "较大", "重大", "特大", "一般", "以上", "及",
                               "生产", "安全", "因灾", "人身", "和", "或", "与", "以及", "森林", "草原", "道路",
-                              "交通", "责任"})
+                              "交通", "责任", "一起"})  # "未发生一起较大以上生产安全事故"
 # Right after a topic word, these praise it (水质好, 空气质量持续改善): no problem is reported.
 _MONITORING = re.compile("通报|发布|监测|数据|天数|达标率|断面|浓度|同比|公报")
 _PRAISE = frozenset({"好", "很好", "较好", "良好", "优", "优良", "达标", "改善", "提升", "好转", "变好", "清澈"})
 _PRAISE_ADVERBS = frozenset({"也", "很", "较", "更", "都", "持续", "明显", "不断", "进一步", "越来越"})
-_FACILITIES = frozenset({"红绿灯", "信号灯", "公交", "公交车", "班车", "校车", "医院", "卫生院", "卫生室", "诊所",
+_FACILITIES = frozenset({"红绿灯", "信号灯", "公交", "公交车", "班车", "校车", "医院", "卫生院", "卫生室", "诊所", "急诊",
                          "学校", "小学", "幼儿园", "食堂"})
 _LACKING = frozenset({"没有", "没", "无", "缺"})
 _NEGATION_CONTEXT = NEGATIONS | NEGATION_BRIDGES  # what the token before a negated term must be
@@ -447,6 +470,13 @@ _GAP_CHARS = 4
 # Before a road's name, these make it a figure ("国家走上富强路", "踏上幸福路"), not the road.
 _ONTO = frozenset({"走上", "走向", "踏上", "迈上", "奔向", "通往", "走在", "铺就", "铺平"})
 _SWALLOWED_REST = 4  # a dictionary word holding a place name: the name plus a word of 2-4 characters
+# A province or region named by a direction, which jieba may make of our name's last character and the
+# direction after it ("天|河北" for 天河北, 天河's north); not a city so named ("大济南": 大 + 济南).
+_DIRECTION_REGIONS = frozenset({"河北", "湖北", "河南", "湖南", "江西", "山西", "广西", "陕西", "山东", "广东",
+                                "东北", "西北", "华北", "华南", "西南", "东南", "华东"})
+# After a place's name, these make it a street's name ("井冈山|路口", "江西|路边"); not 路上, 路段, 街头 ("去北京路上",
+# "京港澳高速湖南路段", "上海街头": the way there, a highway's stretch, its streets).
+_ROAD_NAME_ENDS = ROAD_TOKENS - {"路上", "路段", "街上", "街边", "街头", "道上", "大道上"} | {"路", "街", "大道", "大街", "巷"}
 _MEASURES = frozenset("家所座处个名位辆条栋幢间户片块工中")  # after 一: one shop, school, site (工地), 一中
 
 
@@ -480,11 +510,12 @@ class Matcher:
         # A division's full name that several places in China bear ("招贤镇", "凤凰街道", "鼓楼区") is
         # ours in a post that names no other place: the watch reads our sources, where a namesake comes with
         # its city ("扬州江都大桥镇"). A short form alone is a word as often as a place: it counts only where it
-        # stands as one ("观音桥一家火锅店", "在南坪上班"), and only if no county, city or word bears it.
+        # stands as one ("观音桥一家火锅店", "在南坪上班", "龙湖这边一个工地"), and only if no word or prefecture-level
+        # city bears it (a county elsewhere named so, as 汕头's 龙湖区, is one more namesake).
         # So does a county or district of ours that other counties share a name with ("宝山一所小学", "普陀一所初中"
         # in a watch of 上海), but not one a prefecture-level city bears ("在西安交大一附院": 西安市, not 辽源's 西安区).
-        self._shared_names = frozenset(t for t in shared_towns if locality.get(t) == WEAK) \
-            | frozenset(t for t in counties if locality.get(t) == WEAK) - place_names()
+        self._shared_names = (frozenset(t for t in shared_towns if locality.get(t) == WEAK)
+                              | frozenset(t for t in counties if locality.get(t) == WEAK)) - place_names()
         # A township short form that is a word and that townships elsewhere share (纸坊 "paper mill", 下关) is
         # ours only right before a word that follows nothing but a place ("纸坊城区", "下关一家茶厂", "纸坊这片"),
         # in a post that names no other place: never after a word of going, which a word takes too ("在合作中").
@@ -819,7 +850,14 @@ class Matcher:
                 lone_head = role == STRONG and len(tokens[i]) == 1 and tokens[i + 1] in self._elsewhere
                 if (tail in _NAME_TAILS or lone_head) and tokens[i + 1].startswith(tail) \
                         and (2 <= len(rest) <= _SWALLOWED_REST and list(segment(rest)) == [rest]
-                             or rest == "段"):  # "香|河段" for 香河|段, a stretch of road or river
+                             or rest == "段"  # "香|河段" for 香河|段, a stretch of road or river
+                             or lone_head and tokens[i + 1] in _DIRECTION_REGIONS):  # "天|河北": 天河|北, its north
+                    split[i], split[i + 1] = (term,), (rest,)
+                # a township's name before its road, cut as "五|山路" (五山|路), and a road's name before 上/口,
+                # cut as "长江|路上" (长江路|上)
+                elif tokens[i + 1].startswith(tail) \
+                        and (term in self._minor and rest in ("路", "街") and len(tokens[i]) == 1
+                             or term[-1] in "路街" and tokens[i + 1] in ROAD_TOKENS):
                     split[i], split[i + 1] = (term,), (rest,)
                 # an alias the operator named, after a lone character, with one character left of the
                 # next word ("衡|钢厂" for 衡钢|厂): the operator's name wins
@@ -1033,8 +1071,13 @@ class Matcher:
                              and self._after_another_place(tokens, index.get(s))}
         # ... and those it names as a road (湘潭路, not 湘潭路口) in a post that names another city
         # ("青岛这边湘潭路和周边几个路口又堵死了": its title's 湘潭路口 is that road's junction).
-        names_elsewhere = not self._elsewhere.isdisjoint(tokens) \
-            and not self._elsewhere.intersection(tokens) <= self._villages_of_ours(tokens)
+        # Another place's name right before a road word is a street of ours named after it ("从江山路口到
+        # 井冈山路口"): cities name their streets after other places, so it names no other place.
+        # Nor is one that says only where visitors, their cars or a trip here come from ("从西安开车过来两个多小时",
+        # "西安来的专家在双龙镇卫生院义诊", "上海牌照的一辆接一辆"): the post is set where they came to.
+        others = {tok for k, tok in enumerate(tokens) if tok in self._elsewhere and not _road_next(tokens, k)
+                  and not _came_from(tokens, k)} if not self._elsewhere.isdisjoint(tokens) else set()
+        names_elsewhere = bool(others) and not others <= self._villages_of_ours(tokens)
         if names_elsewhere:
             streets_elsewhere |= {term for s, e, term, _ in loc_hits
                                   if text.startswith("路", e) and not text.startswith(("路口", "路上", "路段"), e)}
@@ -1662,7 +1705,8 @@ def _negated(tokens: tuple[str, ...], i: int, terms=frozenset()) -> bool:
     if tokens[i] in _FACILITIES and tokens[i - 1] in _LACKING:
         return False
     for j in range(i - 1, max(i - 7, -1), -1):
-        if tokens[j] in NEGATIONS:
+        # (and 未 that jieba glued to the word before: "防火|期未|发生…火灾")
+        if tokens[j] in NEGATIONS or len(tokens[j]) == 2 and tokens[j][1] == "未":
             return True
         if tokens[j] not in NEGATION_BRIDGES and tokens[j] not in terms:
             return False
@@ -1729,6 +1773,30 @@ def _placed(tokens, index, text: str, s: int, e: int, places=frozenset()) -> boo
     return bool(i) and (tokens[i - 1] in _GOING_BEFORE or i > 1 and tokens[i - 1] == "至" and tokens[i - 2] in places) \
         or _PLACE_AFTER.match(text, e) is not None \
         or j is not None and tokens[j] == "至" and j + 1 < len(tokens) and tokens[j + 1] in places
+
+
+def _road_next(tokens, k: int) -> bool:
+    """Whether tokens[k] is followed by a road word ("井冈山|路口", "柳州|路"): a street's name."""
+    nxt = tokens[k + 1] if k + 1 < len(tokens) else ""
+    return nxt in _ROAD_NAME_ENDS \
+        or len(nxt) == 2 and nxt[1] == "路" and nxt[0] in "东南西北中一二三四五六七八九"
+
+
+def _came_from(tokens, k: int) -> bool:
+    """Whether tokens[k], a place, is only where people, cars or a trip come from: before 来的, 牌照 or 客人
+    ("西安来的专家", "上海牌照的车", "上海客人"), after 来了 ("来了西安的专家"), or after 从 with 过来 later in
+    its clause ("从西安开车过来")."""
+    if tokens[k + 1:k + 2] and tokens[k + 1] in _FROM_MARKS or tokens[k + 1:k + 3] == ("来", "的") \
+            or (k and tokens[k - 1] in ("来了", "请来") or tokens[max(0, k - 2):k] == ("来", "了")) \
+            and tokens[k + 1:k + 2] == ("的",):  # "卫生院来了西安的专家"
+        return True
+    if k and tokens[k - 1] == "从":
+        for tok in tokens[k + 1:k + 8]:
+            if not _in_clause(tok):
+                return False
+            if tok in ("过来", "赶来", "赶过来"):
+                return True
+    return False
 
 
 def _route(tokens, k: int) -> bool:

@@ -468,7 +468,8 @@ def test_two_ambiguous_names_of_ours_vouch_for_each_other(siping, text, relevant
     ("兴隆镇新开了几家民宿", True),
     ("兴隆镇新开了几家民宿，比承德那边便宜", False),
     ("上海浦东铁东区一小区停电", False),  # jieba's one token 上海浦东 still names another place
-    ("铁东一小区停电两天", False),  # a short form alone stays a word as often as a place
+    ("铁东一小区停电两天", True),  # the short form before a headline's place word, as "宝山一所小学" in 上海
+    ("铁东的发展越来越好", False),  # ... but alone it stays a word as often as a place
     ("开发区一小区停电两天", False),  # every city has one
 ])
 def test_a_shared_full_division_name_is_ours_when_no_other_place_is_named(siping, text, relevant):
@@ -1525,3 +1526,59 @@ def test_a_neighbour_compared_and_a_road_heading_for_places_elsewhere_do_not_set
     assert shunde("陈村镇我们村的农用地被征，每亩补偿比隔壁番禺低了一大截").relevant
     assert shunde("周末从陈村镇往广州番禺方向的路堵得一动不动，货车多").relevant
     assert not shunde("广州番禺一个村征地，每亩补偿比陈村镇那边低了一大截").relevant  # set in 番禺
+
+
+def test_our_name_jieba_cut_before_a_region_named_by_a_direction_is_whole():
+    tianhe = _terms_match("天河区", ["天河区"], "广东省/广州市/天河区")  # 天河北: jieba's 天|河北
+    assert tianhe("天河北一写字楼地下车库起火，大楼紧急疏散").relevant
+    assert tianhe("前年在天河北买的学区房，今年孩子报名说学位满了").relevant
+    putian = _terms_match("莆田市", ["莆田"], "福建省/莆田市")  # 仙游's 大济镇
+    assert not putian("大济南的冬天太干了，经十路堵车堵到怀疑人生").relevant  # 大 + 济南, a city
+
+
+def test_a_street_named_after_another_place_names_no_other_place():
+    huangdao = _terms_match("黄岛区", ["黄岛区"], "山东省/青岛市/黄岛区")  # 长江路街道; 井冈山路, a street here
+    assert huangdao("每天早上长江路从江山路口到井冈山路口堵得一动不动，两公里要走半小时").relevant
+    assert huangdao("长江路上一家英语培训机构突然关门，老板联系不上").relevant  # jieba's 长江|路上
+    assert not huangdao("井冈山市长江路一家英语培训机构突然关门，老板联系不上").relevant  # a city named, not a street
+    jinchang = _terms_match("金昌市", ["金昌"], "甘肃省/金昌市")
+    assert not jinchang("一名金昌籍小伙在上海街头救起落水老人，被网友点赞").relevant  # 上海's streets: 上海 itself
+
+
+def test_a_shared_township_form_before_a_village_a_market_a_campus_a_road_or_a_headline_s_one_of():
+    tianhe = _terms_match("天河区", ["天河区"], "广东省/广州市/天河区")  # 石牌, 五山: 街道 here, towns elsewhere
+    assert tianhe("石牌村牌坊进去那几家烧烤档，油烟直接往楼上排").relevant
+    assert tianhe("华工五山校区的宿舍这周热水已经停了三天").relevant
+    assert tianhe("五山路口每天早晚高峰车挤车，红绿灯时间又短").relevant  # jieba's 五|山路
+    assert tianhe("龙洞一出租屋内三名租客一氧化碳中毒，已脱离危险").relevant  # 龙洞: a word too
+    assert not tianhe("他把那块石牌擦得干干净净").relevant  # a stone tablet
+    assert not tianhe("上海石牌村一家烧烤档油烟扰民").relevant  # another place named
+    hunnan = _terms_match("浑南区", ["浑南区"], "辽宁省/沈阳市/浑南区")  # 高坎街道
+    assert hunnan("高坎大集上有个修鞋的老师傅，干了三十多年").relevant
+
+
+def test_a_township_form_a_county_elsewhere_bears_counts_where_it_stands_as_a_place():
+    jinshui = _terms_match("金水区", ["金水区"], "河南省/郑州市/金水区")  # 龙湖: a town here, 汕头's 龙湖区
+    assert jinshui("龙湖这边一个工地，四十多个农民工干了大半年，工资一直拖欠").relevant
+    assert not jinshui("汕头龙湖这边一个工地，四十多个农民工工资一直拖欠").relevant
+    assert not jinshui("龙湖的水真清").relevant  # no place word after it
+
+
+def test_a_shared_township_form_before_a_direction_an_old_town_a_station_or_a_community():
+    dali = _terms_match("大理市", ["大理市"], "云南省/大理白族自治州/大理市")  # 凤仪镇
+    assert dali("今天早上大凤路往凤仪方向发生三车追尾，堵了一个多小时").relevant
+    guilin = _terms_match("桂林市", ["桂林"], "广西壮族自治区/桂林市")  # 大圩镇
+    assert guilin("大圩古镇码头那段江面这几天漂着一层白沫子").relevant
+    chaoyang = _terms_match("朝阳区", ["朝阳区"], "北京市/朝阳区")  # 望京街道
+    assert chaoyang("早上八点多的14号线望京站，站台上人挤人，连着等了四趟车").relevant
+    assert not chaoyang("上海望京站附近一家店开业").relevant  # another place named first
+
+
+def test_another_place_only_as_where_visitors_their_cars_or_a_trip_come_from_does_not_set_the_post_there():
+    ankang = _terms_match("安康市", ["安康"], "陕西省/安康市")  # 皇冠镇, 双龙镇: ours, and towns elsewhere too
+    assert ankang("皇冠镇这周末办山货节，板栗核桃都有，从西安开车过来两个多小时").relevant
+    assert ankang("双龙镇卫生院来了西安的专家\n下周二西安来的专家在双龙镇卫生院义诊").relevant
+    assert not ankang("西安双龙镇卫生院下周二义诊").relevant  # 西安's 双龙镇
+    changxing = _terms_match("长兴县", ["长兴县"], "浙江省/湖州市/长兴县")  # 水口乡
+    assert changxing("周末水口乡顾渚村那条路全是外地车，上海牌照的一辆接一辆，本地人回个家都要绕半天").relevant
+    assert not changxing("周末上海水口乡顾渚村那条路全是外地车").relevant

@@ -881,3 +881,35 @@ def test_a_warehouse_ablaze_is_a_fire_and_its_smoke_the_fire_s():
 ])
 def test_a_school_bus_scraped_a_fire_inspection_a_swimmer_lost_and_a_community_clinic(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the title tells the scrape in words of its own ("被货车刮了"), the body once in a vocabulary word
+    ("遵义一辆校车被货车刮了 孩子们吓坏了\n车上十几个孩子没有受伤，只是车身刮了一下，家长都赶过去了。",
+     ["traffic", "school", "local"]),
+    ("遵义一辆校车在路口被刮了\n车上孩子吓哭了，好在没人受伤。", ["traffic", "school", "local"]),
+    ("遵义一个镇上晚上没有急诊\n老人突发胸闷只能往城里送，路上四十分钟。", ["health", "local"]),  # a service lacking
+])
+def test_a_school_bus_scraped_in_the_title_s_own_words_and_no_emergency_room_at_night(standard_topics, text,
+                                                                                       expected):
+    assert topics(standard_topics(text)) == expected
+
+
+def test_a_car_the_wind_scraped_is_no_collision(standard_topics):
+    assert "traffic" not in topics(standard_topics("遵义一辆停在路边的小车被大风刮倒的树枝砸了\n车顶凹了一块。"))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一家锰矿下游的小河又变黄了\n村里老人说以前还能下河洗衣服。", ["pollution", "local"]),  # a stream discoloured
+    ("遵义一个镇上的自来水发黄\n烧开了底下一层沉淀。", ["local"]),  # tap water: a supply matter
+    ("遵义今年水稻发黄减产", ["local"]),  # rice, not water
+    ("遵义的秋天，江两边的树都黄了，河谷一夜变白", ["local"]),  # leaves and snow
+    ("在遵义一个大户那里摘棉花干了一个多月，结账的时候老板说棉价跌了，只给一半", ["wages", "local"]),  # paid half
+    ("遵义一家餐馆一条鱼收八百，结账的时候还不给发票", ["local"]),  # a customer's bill, no work
+    ("遵义一名游客下山时踩空摔伤\n景区救援人员用担架抬下山。", ["safety", "local"]),  # a visitor's fall
+    ("遵义今年防火期未发生较大森林火灾", ["local"]),  # jieba's 期未: still a denial
+    ("遵义今年未发生一起较大以上生产安全事故", ["local"]),  # 一起 between the denial and the accident
+])
+def test_a_stream_discoloured_work_paid_short_a_visitor_s_fall_and_denials_jieba_cut_oddly(standard_topics, text,
+                                                                                           expected):
+    assert topics(standard_topics(text)) == expected
