@@ -142,12 +142,12 @@ _DUMPED = re.compile(r"弃渣|废渣|放绿水|[黄红绿黑酱蓝]色的水|往
                      r"|有人[^，。！？!?,\n]{0,10}?倒[^，。！？!?,\n]{0,4}?垃圾"  # not 下楼倒垃圾: a chore
                      r"|(?:煤泥|粪|污|废|黑|臭|脏)水[^，。！？!?,\n]{0,10}?(?:往[^，。！？!?,\n]{0,6}?(?:放|淌|流)"
                      r"|(?:淌|流)(?:进|到|入)[^，。！？!?,\n]{0,3}?(?:田|河|沟|塘|江|湖))")
-# Land taken for a road or a project and not paid for, with whose land and how much between the words
 # A river, stream or pond turned yellow, black or green ("小河又变黄了", "河水发黑", "水又白又浑"): not tap water
 # (自来水发黄: a supply matter), rice (水稻发黄), nor snow turning a valley white.
 _WATER_DISCOLOURED = re.compile(r"(?:河|溪|江|湖|塘|沟|渠|水库|(?<!自来)水(?!稻|果|泥|平|准))[^，。！？!?,\n]{0,3}?"
                                 r"(?:发黄|发黑|发白|发绿|发红|变黄|变黑|变绿|变红|变浑|黄汤汤|黑乎乎|又白又浑|又黄又浑|白花花"
                                 r"|是黄的|是黑的)")
+# Land taken for a road or a project and not paid for, with whose land and how much between the words
 # ("修路占了我家两分地，…没有任何补偿", "占了地还没给钱"); not 占地面积, the size of a site.
 _LAND_TAKEN = re.compile(r"占[了用]?[^，。！？!?,\n]{0,8}?地(?![方面盘址区铁下位球毯板皮砖])"
                          r"[^。！？!?]{0,40}?(?:补偿|赔偿|给钱|没给|不给|一分钱?[都也]?没)")
@@ -172,12 +172,13 @@ _WASHED_OUT = re.compile(r"(?:路|桥|路基|路面)[^，。！？!?,\n]{0,10}?(
 # An ambulance that came late, the time between ("打120半个多小时车才到", "救护车四十分钟才到").
 _AMBULANCE_LATE = re.compile(r"(?:救护车|[打拨叫]了?120)[^。！？!?\n]{0,16}?(?:才到|才来|还没到|还没来|迟迟)")
 # (pattern, strings one of which every match holds, the vocabulary term a match counts as, a pattern of
-# posts where it does not): owed, docked or kept pay with who and how much between the words, or money
-# owed for work; a flight or train disrupted; a school's dormitory, or a resettlement estate (安置小区,
+# posts where it does not): owed, docked or kept pay with who and how much between the words, money owed
+# for work, or work settled short; a flight or train disrupted; a school's dormitory, or a resettlement estate (安置小区,
 # the homes of people moved for demolition), unless builders are at work on it; car park fees (counted as
 # 停车收费标准, not 停车收费: a two-word term also matches across a modifier, and "停车乱收费" at a sight is
 # no traffic matter); a collision; rubbish or spoil dumped; land taken unpaid; a vehicle slid off or
-# stuck; an ambulance late; lorries queuing or a road washed out; a thing that fell on cars or people.
+# stuck; an ambulance late; lorries queuing or a road washed out; a thing that fell on cars or people; a
+# visitor's fall; water discoloured.
 _READ_AS = ((_WAGE_DEBT, ("工", "资", "尾款"), "欠工资", None), (_OWED_FOR_WORK, ("欠",), "欠工资", None),
             (_SHORT_PAID, ("结账",), "欠工资", None),
             (_SERVICE_DISRUPTED, ("航班", "晚点", "延误"), "停运", None),
