@@ -477,7 +477,8 @@ _DIRECTION_REGIONS = frozenset({"河北", "湖北", "河南", "湖南", "江西"
                                 "东北", "西北", "华北", "华南", "西南", "东南", "华东"})
 # After a place's name, these make it a street's name ("井冈山|路口", "江西|路边"); not 路上, 路段, 街头 ("去北京路上",
 # "京港澳高速湖南路段", "上海街头": the way there, a highway's stretch, its streets).
-_ROAD_NAME_ENDS = ROAD_TOKENS - {"路上", "路段", "街上", "街边", "街头", "道上", "大道上"} | {"路", "街", "大道", "大街", "巷"}
+_ROAD_NAME_ENDS = ROAD_TOKENS - {"路上", "路段", "街上", "街边", "街头", "道上", "大道上"} | {"路", "街", "大道", "大街", "巷"} \
+    | {c + "路" for c in "东南西北中一二三四五六七八九"}  # "柳州|东路", "湘潭|二路"
 _MEASURES = frozenset("家所座处个名位辆条栋幢间户片块工中")  # after 一: one shop, school, site (工地), 一中
 
 
@@ -1778,9 +1779,7 @@ def _placed(tokens, index, text: str, s: int, e: int, places=frozenset()) -> boo
 
 def _road_next(tokens, k: int) -> bool:
     """Whether tokens[k] is followed by a road word ("井冈山|路口", "柳州|路"): a street's name."""
-    nxt = tokens[k + 1] if k + 1 < len(tokens) else ""
-    return nxt in _ROAD_NAME_ENDS \
-        or len(nxt) == 2 and nxt[1] == "路" and nxt[0] in "东南西北中一二三四五六七八九"
+    return k + 1 < len(tokens) and tokens[k + 1] in _ROAD_NAME_ENDS
 
 
 def _came_from(tokens, k: int) -> bool:
