@@ -235,7 +235,11 @@ product was run on them):
   shushan, guandu, xiaodian, xingqing, anji, kaili, ruijin, shouguang — eight more: districts (合肥 蜀山区, 昆明
             官渡区, 太原 小店区, 银川 兴庆区), a county (湖州 安吉县) and county-level cities (黔东南 凯里市, 赣州
             瑞金市, 潍坊 寿光市), a three-hundred-and-seventy-fourth to -eighty-first, written like them while round 83
-            was written, run once on round 83's start code and once after it (blind, unread)
+            was written, run once on round 83's start code and once after it (blind; round 84 read them)
+  wuhou, luanchuan, changshu, yiling, qingxiu, fuqing, pingyao, daoli — eight more: districts (成都 武侯区, 宜昌
+            夷陵区, 南宁 青秀区, 哈尔滨 道里区), counties (洛阳 栾川县, 晋中 平遥县) and county-level cities (苏州 常熟市,
+            福州 福清市), a three-hundred-and-eighty-second to -eighty-ninth, written like them while round 84 was
+            written, run once on round 84's start code and once after it (blind, unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

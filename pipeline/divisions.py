@@ -400,6 +400,13 @@ def common_names() -> frozenset[str]:
     return frozenset(_shipped()._common)
 
 
+@functools.lru_cache(maxsize=1)
+def dictionary_names() -> frozenset[str]:
+    """Township and county short forms of the shipped data that are words of the general dictionary
+    (大年, 小店): a shop or a thing after a classifier ("那家小店"), not the place."""
+    return frozenset(_shipped()._words) | frozenset(_shipped()._county_words)
+
+
 def idioms() -> tuple[str, ...]:
     """Idioms and fixed expressions of the shipped data that hold a division name."""
     return _shipped().idioms

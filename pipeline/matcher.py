@@ -53,8 +53,8 @@ from itertools import chain, compress
 
 import ahocorasick
 
-from pipeline.divisions import (DivisionTree, ancestor_names, bearers, common_names, distinct_county_names, idioms,
-                                place_names, province_names, shipped_tree)
+from pipeline.divisions import (DivisionTree, ancestor_names, bearers, common_names, dictionary_names,
+                                distinct_county_names, idioms, place_names, province_names, shipped_tree)
 from pipeline.incidents import BLAZES, DEBUNKED, DRILL_WORDS, FIGURATIVE, hooked_on_food, is_drill, sentence_span
 from pipeline.normalize import Normalizer, compact
 from pipeline.plates import VEHICLE_WORDS, one_car
@@ -117,6 +117,10 @@ _SHORT_PAID = re.compile(r"(?:干了|做了|摘|打工|兼职|帮工|一天|一�
                          r"[^。！？!?\n]{0,20}?(?:只给|给一半|扣了|全扣|扣掉|少给|不给)")
 # A visitor or hiker hurt in a fall ("一游客下山时摔伤", "驴友走野路时摔下山坡"): an accident at the site, read as 坠落.
 _VISITOR_FELL = re.compile(r"(?:游客|驴友|登山的|爬山的)[^。！？!?\n]{0,24}?(?:摔伤|摔下|滚下|踩空|摔断|骨折|跌落|坠崖)")
+# Freshmen taught or received at a college ("为新生开展入学安全教育"): a school matter, read as 学生.
+_FRESHMEN = re.compile(r"(?:为|给|对|组织)新生(?!儿)|新生(?:入学|报到|军训|开学|安全教育)|入学(?:安全)?教育")
+# A lift that dropped or shot up ("电梯突然从六楼下坠到二楼"): an accident, as a fall is.
+_LIFT_DROPPED = re.compile(r"电梯[^。！？!?\n]{0,12}?(?:下坠|坠落|溜梯|冲顶|往下掉|掉了下去)")
 # Flights cancelled or delayed, trains late: a transport disruption, read as the traffic term 停运.
 _SERVICE_DISRUPTED = re.compile(r"航班[^，。！？!?,\n没不未]{0,6}?(?:取消|延误|停飞)"
                                 r"|(?:城际|动车|高铁|列车|火车)[^，。！？!?,\n没不未]{0,8}?(?:晚点|延误)")
@@ -135,7 +139,9 @@ _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱
 _COLLISION = re.compile(r"车[^，。！？!?,\n]{0,6}?撞(?:上|了)|撞(?:上|了)[^，。！？!?,\n]{0,4}?(?:车|行人)"
                         r"|车[^。！？!?\n]{0,20}?把[^，。！？!?,\n]{0,10}?(?:撞倒|刮倒|撞伤|撞飞)"
                         # a vehicle scraped by or with another ("校车被货车刮了", "校车和三轮车刮了"), not by the wind
-                        r"|车[^，。！？!?,\n]{0,6}?(?:被|和|与|跟)(?:(?!风)[^，。！？!?,\n]){0,6}?[刮剐蹭]")
+                        r"|车[^，。！？!?,\n]{0,6}?(?:被|和|与|跟)(?:(?!风)[^，。！？!?,\n]){0,6}?[刮剐蹭]"
+                        # someone on a bike or on foot hit ("有人骑车被撞", "过马路时被电动三轮撞伤")
+                        r"|(?:骑车|骑电动车|走路|过马路|行人)[^，。！？!?,\n]{0,6}?被[^，。！？!?,\n]{0,6}?撞")
 # Spoil or rubbish tipped into water or left to wash down, water let out green, red or black ("往金沙江倒弃渣",
 # "渗黄红色的水", "有人开三轮车来倒生活垃圾", "把煤泥水往河沟里放", "脏水顺着排水沟往河里淌", "臭水直接淌进田里").
 _DUMPED = re.compile(r"弃渣|废渣|放绿水|[黄红绿黑酱蓝]色的水|往[^，。！？!?,\n]{0,4}?(?:倒|排)(?:渣|垃圾)|堆满了?(?:生活)?垃圾"
@@ -188,7 +194,8 @@ _READ_AS = ((_WAGE_DEBT, ("工", "资", "尾款"), "欠工资", None), (_OWED_FO
             (_STUCK_ON_ROAD, ("沟", "翻浆", "陷", "骑"), "滑进沟里", None),
             (_AMBULANCE_LATE, ("救护车", "120"), "救护车才到", None),
             (_QUEUED, ("排",), "车辆排长队", None), (_WASHED_OUT, ("冲",), "道路损毁", None), (_STRUCK, ("砸", "压", "夹伤", "绞伤", "轧伤"), "砸伤", None),
-            (_VISITOR_FELL, ("游客", "驴友", "登山", "爬山"), "坠落", None),
+            (_VISITOR_FELL, ("游客", "驴友", "登山", "爬山"), "坠落", None), (_LIFT_DROPPED, ("电梯",), "坠落", None),
+            (_FRESHMEN, ("新生", "入学"), "学生", None),
             (_WATER_DISCOLOURED, ("黄", "黑", "白", "绿", "红", "浑"), "污水", None))
 _SENTENCE = r"[^。！？!?\n]*"
 _CLAUSE = r"[^。！？!?，,；;\n]*"
@@ -222,6 +229,13 @@ _ROADS = re.compile("车|路|交通|红绿灯|公交|高峰")
 _FOOD_SMELL = _around(r"(?:饭菜|饭|菜|食物|肉|奶|面包|外卖|盒饭|餐)(?![城厂场园地])[^。！？!?，,；;\n]{0,3}?"
                       r"(?:怪味|异味|臭味|酸味|馊味)", _CLAUSE)
 _SMELLS = frozenset({"怪味", "异味", "臭味", "酸味", "馊味"})
+# Household rubbish the sanitation service left uncollected ("小区垃圾桶满了好几天没人收，天热发臭"): a
+# service complaint, not pollution, when its bins, their smell and flies are all the post says. Not litter
+# by water or left by visitors ("湖边…垃圾没人收", "景区垃圾桶早满了", a park's bins), nor a dump on waste ground or one
+# left for months ("村口堆了半年的生活垃圾").
+_UNCOLLECTED = re.compile(r"垃圾[^。！？!?\n]{0,12}?(?:没人|无人|没)来?(?:收|清|拉|运)|垃圾(?:桶|箱)[^。！？!?，,]{0,3}满")
+_LITTER_OUTDOORS = re.compile("[河湖江海溪塘]边|沙滩|岸边|景区|公园|游客|观景台|空地|路边堆了|沟里|半年|几个月|[一两三]年")
+_BIN_WORDS = frozenset({"垃圾没人收", "垃圾桶满了", "垃圾堆", "发臭", "臭得", "臭到", "臭气熏天"}) | _SMELLS
 # A boss who ran off with customers' prepaid money ("补课机构老板跑路，家长预交的学费退不了"): no wages post.
 _PREPAID = re.compile("学费|预交|预付|会员卡|充值|课时费|定金")
 # Money said unpaid with no word of work ("养殖场被当违建拆了，一分没给"): in a demolition post, compensation.
@@ -235,10 +249,12 @@ _WORK = re.compile("工资|工钱|干活|打工|上班|薪|劳务|工人|工地"
 # college for the retired (老年大学) no school.
 _NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", "下水道堵了", "下水道又堵了", "下水道堵死", "管道堵了", "马桶堵了",
                     "船侧翻", "留意路况", "注意路况", "烟道堵了", "烟囱堵了", "化粪池堵了", "冒充医保", "泵都堵", "泵堵了",
-                    "打得全是坑", "砸得全是坑", "打得坑坑洼洼", "砸得坑坑洼洼", "环保车", "老年大学")
+                    "打得全是坑", "砸得全是坑", "打得坑坑洼洼", "砸得坑坑洼洼", "环保车", "老年大学",
+                    "直通车")  # a bus the way there ("县城有直通车过去"), not a road opened (通车)
 _FRAUD = re.compile("诈骗|骗子|被骗|骗钱|骗了|转账|转钱|安全账户|冒充|自称")
 _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "交通中断", "道路中断", "出行受阻"})
 _CLOSURE_WORDS = frozenset({"交通管制", "绕行", "封路", "改道", "限行", "交警"})
+_HOME_FROM_SCHOOL = _around("放学", _CLAUSE)
 _EVENT_SENTENCE = _around("马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花")
 # A clause that takes the hurt to hospital: the hospital in it is where they went, not the subject.
 _TREATED_SENTENCE = _around("送往|送到|送至|送进|送去|送医|已送|就医|抢救|救治|观察|治疗", _CLAUSE)
@@ -361,7 +377,8 @@ _SHIPPED_TO = frozenset({"发往", "运往", "销往", "卖往", "卖到", "销�
 _LANDMARK_REACH = 5  # tokens between another place and our landmark ("宝鸡|常羊山|炎帝陵")
 _OUR_SERVICES = re.compile("医保|社保|户口|户籍|公积金|异地就医")
 # Right after another place in the clause after our name: our institution's branch there.
-_BRANCHES = frozenset({"分行", "支行", "分公司", "校区", "分校", "基地", "生产基地", "分院", "工厂", "厂区", "项目"})
+_BRANCHES = frozenset({"分行", "支行", "分公司", "校区", "分校", "基地", "生产基地", "分院", "工厂", "厂区", "项目",
+                       "校友会", "商会", "同乡会", "老乡会", "联谊会"})  # "安徽医科大学北京校友会": its alumni there
 _SENTENCE_ENDS = frozenset({"。", "！", "？", "!", "?", "\n", "；", ";"})
 _LIST_JOINS = frozenset({"、", "和", "及", "与", "以及"})  # between the items of a list
 _LIST_ENDS = frozenset({"等", "等地", "等市", "等城市"})  # the end of a list of places
@@ -378,6 +395,14 @@ _BANKS = frozenset((w,) for w in ("边", "岸边", "畔", "沿岸", "河道", "�
 _NOT_A_PLACE_BEFORE = frozenset({"很", "挺", "太", "非常", "比较", "更", "最", "特别", "十分", "还算", "一路",
                                  "越来越", "蛮", "能", "能够", "个", "一个", "是个",
                                  "周年"}) | _CLASSIFIERS  # "建国七十五周年大庆": a celebration
+# Before a name that is also a word, these make it the word: a shop or a kind ("那家小店", "这种小店"). Before
+# any name of ours in a post that names another place, a shop or a firm named after us there ("海口海甸岛新开了
+# 一家儋州米烂店", "一家东莞鞋企在越南的工厂"); in a post naming no other place, our name on a shop here
+# ("新城那家定西宽粉馆").
+_SHOP_CLASSIFIERS = frozenset({"一家", "那家", "这家", "几家", "每家", "哪家", "这种", "那种", "各种"})
+# Right before another place in a title, these deny the post is set there ("新华街不是张家口那个新华街").
+_DENIED = frozenset({"不是", "并非", "而非", "并不是"})
+_DEMONSTRATIVES = frozenset({"一", "那", "这", "几", "每", "哪"})  # "那|家|小店"
 # Common surnames that are not also prepositions or words placed before a place name (于, 向, 江,
 # 金, 石, 高, 龙): a lone one right before a two-character name makes it a person's given name.
 _SURNAMES = frozenset("王李张刘陈杨赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡杜程苏魏吕沈姚卢姜崔"
@@ -585,6 +610,7 @@ class Matcher:
         self._elsewhere = ((self._other_places | province_names() | distinct_county_names() | FOREIGN_COUNTRIES)
                            - common_names() | word_cities) - locality.keys() - ours
         self._word_cities = frozenset(word_cities)
+        self._dictionary_names = dictionary_names() & locality.keys()
         self._figurative: dict[str, list[tuple[str, int]]] = {}
         for phrase in (*FIGURATIVE, *_NOT_THE_SUBJECT):
             for term in topic_roles:
@@ -724,10 +750,13 @@ class Matcher:
         visitors or a ticket class ("不少学校组织参观", "门票学生半价") in a post with no other
         subject; road closures only for a race or parade; a hospital only as where the hurt were
         taken ("两人受伤被送往医院"); teachers or students only as who was unpaid; 中毒 as a craving
-        for a dish; people stuck in a lift; the subway as a landmark."""
+        for a dish; people stuck in a lift; the subway as a landmark; household bins left uncollected."""
         subjects = {h.category for h in hits if not self._rules[self._index[h.topic_id]][4]}
         if subjects == {_SCHOOL}:
             hits = self._only_in(hits, text, exclusions, _SCHOOL, _VISIT_SENTENCE, "visitors")
+        # A child bitten by a dog on the way home from school ("小学生放学路上被狗咬了"): the school says when.
+        if _SCHOOL in subjects and "狗" in text and "咬" in text:
+            hits = self._only_in(hits, text, exclusions, _SCHOOL, _HOME_FROM_SCHOOL, "on-the-way")
         # Road closures announced for a race or parade are news of the event, not traffic.
         if subjects == {_TRAFFIC} and all(set(h.words) <= _CLOSURE_WORDS for h in hits if h.category == _TRAFFIC):
             hits = self._only_in(hits, text, exclusions, _TRAFFIC, _EVENT_SENTENCE, "event")
@@ -776,6 +805,9 @@ class Matcher:
         # A smell in food; a drain that keeps clogging; a boss gone with customers' fees; compensation unpaid.
         if _POLLUTION in subjects and all(set(h.words) <= _SMELLS for h in hits if h.category == _POLLUTION):
             hits = self._only_in(hits, text, exclusions, _POLLUTION, _FOOD_SMELL, "food")
+        if _POLLUTION in subjects and _UNCOLLECTED.search(text) and not _LITTER_OUTDOORS.search(text):
+            hits = _dropped(hits, exclusions, "uncollected", {
+                h.topic_id for h in hits if h.category == _POLLUTION and set(h.words) <= _BIN_WORDS})
         if _TRAFFIC in subjects and _DRAINS.search(text) and not _ROADS.search(text):
             hits = _without(hits, exclusions, "drain", _TRAFFIC, {w for h in hits for w in h.words if "堵" in w})
         if _WAGES in subjects and _PREPAID.search(text) and not _WORK.search(text):
@@ -1187,7 +1219,10 @@ class Matcher:
                 continue
             if i and len(term) == 2 and role != ANCHOR \
                     and (tokens[i - 1] in _SURNAMES and tokens[i - 2:i] not in _WEEKS or tokens[i - 1] in _PERSON_ROLES
-                         or tokens[i - 1] in _NOT_HERE or tokens[i - 1] in _NOT_A_PLACE_BEFORE):
+                         or tokens[i - 1] in _NOT_HERE or tokens[i - 1] in _NOT_A_PLACE_BEFORE
+                         or tokens[i - 1] in _SHOP_CLASSIFIERS and (names_elsewhere or term in self._dictionary_names)
+                         or tokens[i - 1] == "家" and i > 1 and tokens[i - 2] in _DEMONSTRATIVES
+                         and term in self._dictionary_names):
                 exclusions.append(f"locality:{tokens[i - 1]}{term}")
                 named.add(term)
                 continue
@@ -1308,13 +1343,14 @@ class Matcher:
                 and not any(term in self._own_names and self._listed(tokens, index.get(s), index.get(e))
                             for s, e, term, _ in kept):
             # the first other place the title names, not as a destination ("增开至银川城际列车", "新开西安航线")
-            # nor as a partner ("与北京专家远程会诊")
+            # nor as a partner ("与北京专家远程会诊"), nor one the title denies ("新华街不是张家口那个新华街")
             # nor as where our goods go ("蔬菜进了长沙超市"), nor as the head of a name of ours the body gives
             # ("冰岛老寨春茶开采 / 勐库镇冰岛村老寨…": the village 冰岛村, not Iceland)
             heads = {term[:-1] for *_, term, _ in kept if term.endswith(_HEAD_TAILS) and len(term) > 2}
             i = 0
             while i < len(tokens) and starts[i] < title_end \
                     and (not self._names_elsewhere(tokens, i) or i and tokens[i - 1] in _PARTNERED
+                         or i and tokens[i - 1] in _DENIED
                          or tokens[i + 1:i + 2] in _LINE_TO or tokens[i] in heads or self._shipped_to(tokens, i)):
                 i += 1
             if i < len(tokens) and starts[i] < title_end:

@@ -179,8 +179,8 @@ def test_minor_names_in_a_post_set_elsewhere_are_namesakes(luoyang, text, releva
 def test_a_title_set_in_another_place_places_the_post_there(luoyang, text, relevant):
     res = luoyang(text)
     assert res.relevant is relevant
-    if not relevant:
-        assert any(x.startswith("locality:") and "@" in x for x in res.exclusions)
+    if not relevant:  # set there by the title, or by a shop's classifier before our name ("一家洛阳水席馆")
+        assert any(x.startswith("locality:") and ("@" in x or x[9:11] in ("一家", "这家")) for x in res.exclusions)
 
 
 def test_an_everyday_word_that_names_a_city_does_not_set_a_post_elsewhere(luoyang):
@@ -210,8 +210,8 @@ def test_a_full_division_name_before_a_road_word_is_the_stretch_inside_it(luoyan
 def test_a_title_naming_another_city_before_a_shop_named_after_us(luoyang, text, relevant):
     res = luoyang(text)
     assert res.relevant is relevant
-    if not relevant:
-        assert any(x.startswith("locality:") and "@" in x for x in res.exclusions)
+    if not relevant:  # set there by the title, or by a shop's classifier before our name ("一家洛阳水席馆")
+        assert any(x.startswith("locality:") and ("@" in x or x[9:11] in ("一家", "这家")) for x in res.exclusions)
 
 
 @pytest.mark.parametrize("text,relevant", [
@@ -1582,3 +1582,28 @@ def test_another_place_only_as_where_visitors_their_cars_or_a_trip_come_from_doe
     changxing = _terms_match("长兴县", ["长兴县"], "浙江省/湖州市/长兴县")  # 水口乡
     assert changxing("周末水口乡顾渚村那条路全是外地车，上海牌照的一辆接一辆，本地人回个家都要绕半天").relevant
     assert not changxing("周末上海水口乡顾渚村那条路全是外地车").relevant
+
+
+def test_a_name_that_is_a_word_after_a_shop_s_classifier_is_the_word():
+    xiaodian = _terms_match("小店区", ["小店", "小店区"], "山西省/太原市/小店区")  # 小店: a small shop
+    assert not xiaodian("网上小店收钱不发货\n在购物平台一家小店买了件羽绒服，付款半个月了还不发货").relevant
+    assert not xiaodian("楼下小店卖过期零食\n我们小区楼下那家小店，给孩子买的饼干过期两个月了").relevant
+    assert xiaodian("小店区一家小店卖过期零食").relevant  # the district's full name
+    assert xiaodian("小店这边一个工地又在半夜施工").relevant
+    dingxi = _terms_match("定西市", ["定西"], "甘肃省/定西市")  # no word: our name on a shop here
+    assert dingxi("新城那家定西宽粉馆开业一周人气爆炸").relevant
+    # ... and a shop or firm named after us in a post that names another place is there
+    assert not dingxi("兰州西站附近新开了一家定西宽粉馆，排队的人不少").relevant
+    assert not dingxi("据报道，一家定西企业在越南的工厂发生停工").relevant
+
+
+def test_a_place_the_title_denies_does_not_set_the_post_there():
+    xingqing = _terms_match("兴庆区", ["兴庆", "兴庆区"], "宁夏回族自治区/银川市/兴庆区", ("银川老城",))
+    assert xingqing("新华街不是张家口那个新华街\n其实我说的是银川老城兴庆区的新华街，逛了几十年了。").relevant
+    assert not xingqing("张家口新华街一家店开业\n新华街这家店开业，兴庆区来的游客也不少。").relevant
+
+
+def test_our_alumni_or_chamber_in_another_city_is_set_there():
+    shushan = _terms_match("蜀山区", ["蜀山", "蜀山区"], "安徽省/合肥市/蜀山区", ("安徽医科大学",))
+    assert not shushan("安徽医科大学校友会在北京举行年会\n安徽医科大学北京校友会近日举行年会，两百多名校友参加。").relevant
+    assert shushan("安徽医科大学举行校友返校日\n两百多名校友回到母校。").relevant

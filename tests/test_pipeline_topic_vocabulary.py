@@ -913,3 +913,46 @@ def test_a_car_the_wind_scraped_is_no_collision(standard_topics):
 def test_a_stream_discoloured_work_paid_short_a_visitor_s_fall_and_denials_jieba_cut_oddly(standard_topics, text,
                                                                                            expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # household bins the sanitation service left full: a service complaint, their smell and flies too
+    ("遵义一小区垃圾桶满了好几天没人收\n垃圾堆到路边，天热发臭，苍蝇乱飞。", ["local"]),
+    ("遵义一个村的垃圾站一个星期没人来清运，臭味很大", ["local"]),
+    # litter by a lake, a dump left for half a year, water let out: pollution still
+    ("遵义一个湖边垃圾没人收\n游客扔的矿泉水瓶风一吹全进了湖里。", ["pollution", "local"]),
+    ("遵义一个村口堆了半年的生活垃圾，没人来拉，夏天臭得不行", ["pollution", "local"]),
+    ("遵义一小区垃圾站好几天没人清运，污水流了一地", ["pollution", "local"]),
+])
+def test_uncollected_household_rubbish_is_no_pollution_unless_it_lies_outdoors_or_for_long(standard_topics, text,
+                                                                                         expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一小区电梯突然从六楼下坠到二楼\n里面四个人吓坏了。", ["safety", "local"]),  # a lift dropped
+    ("遵义开展燃气安全入户检查\n重点查软管老化。", ["safety", "local"]),  # a gas check from door to door
+    ("遵义一个村口没路灯，上个月刚有人骑车被撞", ["traffic", "local"]),  # a rider hit
+    ("遵义一所大学为新生开展入学安全教育", ["school", "local"]),  # freshmen taught
+    ("遵义派出所给新生儿上户口可以网上办了", ["local"]),  # a newborn, no freshman
+    ("遵义一个景区周末停车太难了，转了三圈没找到位置", ["traffic", "local"]),  # parking, said with 太
+])
+def test_a_lift_dropped_a_gas_check_from_door_to_door_a_rider_hit_freshmen_and_parking_too_hard(standard_topics,
+                                                                                               text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一条新路今天正式通车\n全长3.2公里，双向六车道。", ["traffic", "local"]),  # a road opened
+    ("遵义一个景区冬季门票半价\n从县城有直通车过去。", ["local"]),  # a bus the way there
+])
+def test_a_road_opened_is_a_transport_matter_a_bus_the_way_there_is_not(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一个小学生放学路上被流浪狗咬伤\n打狂犬疫苗花了好几百。", ["local"]),  # school only says when
+    ("遵义一个小学生放学路上被狗咬了\n家长说学校门口流浪狗成群，希望学校管一管。", ["school", "local"]),
+])
+def test_a_dog_bite_on_the_way_home_from_school_is_no_school_matter(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
