@@ -750,7 +750,8 @@ class Matcher:
         visitors or a ticket class ("不少学校组织参观", "门票学生半价") in a post with no other
         subject; road closures only for a race or parade; a hospital only as where the hurt were
         taken ("两人受伤被送往医院"); teachers or students only as who was unpaid; 中毒 as a craving
-        for a dish; people stuck in a lift; the subway as a landmark; household bins left uncollected."""
+        for a dish; people stuck in a lift; the subway as a landmark; household bins left uncollected; a
+        school that only says when a child was bitten by a dog ("放学路上被狗咬了")."""
         subjects = {h.category for h in hits if not self._rules[self._index[h.topic_id]][4]}
         if subjects == {_SCHOOL}:
             hits = self._only_in(hits, text, exclusions, _SCHOOL, _VISIT_SENTENCE, "visitors")
