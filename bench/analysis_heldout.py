@@ -239,7 +239,11 @@ product was run on them):
   wuhou, luanchuan, changshu, yiling, qingxiu, fuqing, pingyao, daoli — eight more: districts (成都 武侯区, 宜昌
             夷陵区, 南宁 青秀区, 哈尔滨 道里区), counties (洛阳 栾川县, 晋中 平遥县) and county-level cities (苏州 常熟市,
             福州 福清市), a three-hundred-and-eighty-second to -eighty-ninth, written like them while round 84 was
-            written, run once on round 84's start code and once after it (blind, unread)
+            written, run once on round 84's start code and once after it (blind; round 85 read them)
+  xiaoshan, panyu, jiangbeicq, fenghuang, qufu, zhangjiagang, manzhouli, langzhong — eight more: districts (杭州
+            萧山区, 广州 番禺区, 重庆 江北区), a county (湘西 凤凰县) and county-level cities (济宁 曲阜市, 苏州
+            张家港市, 呼伦贝尔 满洲里市, 南充 阆中市), a three-hundred-and-ninetieth to -ninety-seventh, written like
+            them while round 85 was written, run once on round 85's start code and once after it (blind, unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

@@ -79,6 +79,10 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 DIVISION_WORDS = ("街道", "乡", "镇", "县", "区", "市")
 _TOWN_LEVELS = ("街道", "镇", "乡")
+_ON_IT = frozenset(("上", "下", "里", "边"))  # after a hill, lake or river: on, below, in or by it
+# A township's office or its streets in one jieba word ("武侯|街道社区", "屏山|镇政府", "屏山|镇上"): the name before
+# it is that township's, as if the level word stood alone.
+_TOWN_LEVEL_TOKENS = frozenset({"街道社区", "街道办", "镇政府", "乡政府", "镇党委", "乡党委", "镇上", "镇里"})
 # Tokens that start with a road word and still say "on/at that road": "上海柳州路上", "柳州路口".
 ROAD_TOKENS = frozenset({"路上", "路口", "路边", "路段", "路旁", "路面", "路东", "路西", "路南", "路北",
                          "街上", "街口", "街边", "街头", "道上", "大道上"})
@@ -164,13 +168,33 @@ _STUCK_ON_ROAD = re.compile(r"车[^，。！？!?,\n]{0,12}?[滑溜栽冲](?:到
                             r"|骑(?:摩托|电动车|电瓶车|三轮|自行车)[^。！？!?\n]{0,16}?[摔掉栽翻冲](?:到|进|下|入)了?"
                             r"[^，。！？!?,\n]{0,3}?(?:沟|河|塘)"
                             r"|翻浆|车[^，。！？!?,\n]{0,4}?陷(?:进|在|到)")
-# A facade, a sign, a wall or a crane that fell on cars or people, a machine that crushed a worker
+# A facade, a sign, a wall, a shed or a crane that fell on cars or people, a machine that crushed a worker
 # ("外墙皮大块脱落，砸坏楼下两辆车", "广告牌被刮倒，砸中路边停的一台车", "山上掉下落石，砸中一辆越野车",
-# "操作冲床时手被压伤"): an accident
-# of building or work safety, unlike hail on crops or a tree blown down.
-_STRUCK = re.compile(r"(?:外墙|墙皮|保温层|瓷砖|墙砖|阳台|围墙|院墙|墙体|广告牌|招牌|塔吊|吊车|零件|钢卷|落石|滚石|山石)"
+# "钢棚被大风掀翻，砸到路边一个骑电动车的人", "操作冲床时手被压伤"): an accident of building or work safety,
+# unlike hail on crops or a tree blown down.
+_STRUCK = re.compile(r"(?:外墙|墙皮|保温层|瓷砖|墙砖|阳台|围墙|院墙|墙体|广告牌|招牌|塔吊|吊车|零件|钢卷|落石|滚石|山石"
+                     r"|钢棚|铁皮棚|雨棚|围挡|脚手架|集装箱|龙门吊|空调外机)"
                      r"[^。！？!?\n]{0,24}?(?<!差点)(?<!险些)[砸压](?:坏|中|了|伤|到|扁|凹|在)"
                      r"|(?:机器|冲床|车床|设备)[^。！？!?\n]{0,10}?[压夹绞轧]伤")
+# Vehicles that cannot get through or stand blocked ("公交车都过不去", "车子一排排堵在码头", "走不了车"): traffic held up.
+_HELD_UP = re.compile(r"车[^，。！？!?,\n]{0,8}?(?:过不去|过不了|走不了|堵在)|过不了车|走不了车|堵在路上")
+# Work gone unpaid without a word for pay: a foreman who ran off, the workers' money in limbo, months of work and
+# not a cent ("包工头把钱卷走人跑了", "二十几个人的钱没着落", "干了半年一分钱没拿到").
+_UNPAID_WORK = re.compile(r"包工头[^，。！？!?,\n]{0,10}?跑|(?:工资|工钱|人的钱)[^，。！？!?,\n]{0,3}?没着落"
+                          r"|干了[^，。！？!?,\n]{0,6}?一分钱?没(?:拿到|见)")
+# Potholes in a road left unfilled ("杜岭街这几个大坑有半个月了", "村道化冻以后全是大坑", "坑一直没人补").
+_POTHOLES = re.compile(r"(?:路|街|道)[^，。！？!?,\n]{0,4}?(?:这几个|好多|全是|到处是|一个个)?大坑"
+                       r"|坑[^，。！？!?,\n]{0,6}?(?:没人补|没人修|补一下)")
+# A college or school's own event ("荆州职业技术学院本周六举办招生开放日", "仰恩大学新图书馆投入使用",
+# "资中一中新校区明年投用"): the institution is the subject, though jieba keeps its name one word.
+_SCHOOL_EVENT = re.compile(r"(?:大学|学院|职院|职大|师大|中学|小学|[一二三四五六七八九十]中|校区)[^，。！？!?,\n]{0,8}?"
+                           r"(?:开放日|毕业典礼|图书馆|开训|招生|统招线|划片|开学典礼|校庆|建校)"
+                           r"|新校区[^，。！？!?,\n]{0,8}?(?:投用|启用|投入使用)")
+# A bus, coach or train too crowded to board ("早上那班挤得跟罐头一样", "公交车也挤不上去").
+_CROWDED = re.compile(r"(?:公交|大巴|班车|地铁|客车|车厢|那班|这班|车)[^，。！？!?,\n]{0,8}?(?:太挤|挤得|很挤|挤死|挤爆|挤不)")
+# Cooking fumes where jieba cut the word apart ("烧烤|摊油|烟熏|人") or made it the hood that blows them at
+# homes ("油烟机直接对着居民楼排").
+_FUMES = re.compile(r"油烟(?!机)|油烟机[^，。！？!?,\n]{0,6}?(?:对着|冲着|朝着|往)")
 # Lorries queuing for kilometres ("口岸出口货车排了几公里长队") or a road the rain washed away so that cars cannot
 # pass ("到县城的路被雨水冲坏了半边，车只能单边过"): traffic held up.
 _QUEUED = re.compile(r"(?<!观光)车[^，。！？!?,\n]{0,10}?排(?:了|起了?)?[^，。！？!?,\n]{0,6}?(?:长队|长龙|公里)")
@@ -179,21 +203,27 @@ _WASHED_OUT = re.compile(r"(?:路|桥|路基|路面)[^，。！？!?,\n]{0,10}?(
 _AMBULANCE_LATE = re.compile(r"(?:救护车|[打拨叫]了?120)[^。！？!?\n]{0,16}?(?:才到|才来|还没到|还没来|迟迟)")
 # (pattern, strings one of which every match holds, the vocabulary term a match counts as, a pattern of
 # posts where it does not): owed, docked or kept pay with who and how much between the words, money owed
-# for work, or work settled short; a flight or train disrupted; a school's dormitory, or a resettlement estate (安置小区,
-# the homes of people moved for demolition), unless builders are at work on it; car park fees (counted as
-# 停车收费标准, not 停车收费: a two-word term also matches across a modifier, and "停车乱收费" at a sight is
-# no traffic matter); a collision; rubbish or spoil dumped; land taken unpaid; a vehicle slid off or
-# stuck; an ambulance late; lorries queuing or a road washed out; a thing that fell on cars or people; a
-# visitor's fall; water discoloured.
+# for work, work settled short or gone unpaid; a flight or train disrupted; a school's dormitory, or a
+# resettlement estate (安置小区, the homes of people moved for demolition), unless builders are at work on it;
+# car park fees (counted as 停车收费标准, not 停车收费: a two-word term also matches across a modifier, and
+# "停车乱收费" at a sight is no traffic matter); a collision; rubbish or spoil dumped; land taken unpaid; a
+# vehicle slid off or stuck; an ambulance late; lorries queuing, vehicles held up or a road washed out; a bus
+# too crowded to board; potholes; a college's own event, unless builders are at work there; cooking fumes; a
+# thing that fell on cars or people; a visitor's fall; water discoloured.
 _READ_AS = ((_WAGE_DEBT, ("工", "资", "尾款"), "欠工资", None), (_OWED_FOR_WORK, ("欠",), "欠工资", None),
-            (_SHORT_PAID, ("结账",), "欠工资", None),
+            (_SHORT_PAID, ("结账",), "欠工资", None), (_UNPAID_WORK, ("跑", "没着落", "一分"), "欠工资", None),
             (_SERVICE_DISRUPTED, ("航班", "晚点", "延误"), "停运", None),
             (_SCHOOL_DORM, ("宿舍",), "校区宿舍", _BUILDERS), (re.compile("安置小区"), ("安置小区",), "安置房", _BUILDERS),
             (_PARKING_FEES, ("收费",), "停车收费标准", None), (_COLLISION, ("撞", "刮"), "车祸", None),
             (_DUMPED, ("渣", "色的水", "绿水", "垃圾", "放", "淌", "流"), "倾倒", None), (_LAND_TAKEN, ("占",), "征地", None),
             (_STUCK_ON_ROAD, ("沟", "翻浆", "陷", "骑"), "滑进沟里", None),
             (_AMBULANCE_LATE, ("救护车", "120"), "救护车才到", None),
-            (_QUEUED, ("排",), "车辆排长队", None), (_WASHED_OUT, ("冲",), "道路损毁", None), (_STRUCK, ("砸", "压", "夹伤", "绞伤", "轧伤"), "砸伤", None),
+            (_QUEUED, ("排",), "车辆排长队", None), (_HELD_UP, ("过不", "走不了", "堵在"), "出行受阻", None),
+            (_FUMES, ("油烟",), "油烟", None), (_CROWDED, ("挤",), "挤不上", None),
+            (_POTHOLES, ("坑",), "全是坑", None),
+            (_SCHOOL_EVENT, ("开放日", "典礼", "图书馆", "开训", "招生", "统招线", "划片", "校庆", "建校", "投用", "启用",
+                             "投入使用"), "院校", _BUILDERS),
+            (_WASHED_OUT, ("冲",), "道路损毁", None), (_STRUCK, ("砸", "压", "夹伤", "绞伤", "轧伤"), "砸伤", None),
             (_VISITOR_FELL, ("游客", "驴友", "登山", "爬山"), "坠落", None), (_LIFT_DROPPED, ("电梯",), "坠落", None),
             (_FRESHMEN, ("新生", "入学"), "学生", None),
             (_WATER_DISCOLOURED, ("黄", "黑", "白", "绿", "红", "浑"), "污水", None))
@@ -221,6 +251,8 @@ _GASSED = re.compile("中毒|窒息")  # workers gassed in a septic tank: an acc
 _TRANSIT_AS_LANDMARK = re.compile("地铁[^,，。!！?？;；\n]{0,8}?[站口线][^,，。!！?？;；\n]{0,6}?(?:附近|旁边|边上|那家|很近|周边|可到|下车|限流)"
                                   # or the way there an event notice suggests ("建议乘公交前往", "建议坐公交过去")
                                   "|建议[^,，。!！?？;；\n]{0,6}?(?:乘坐|搭乘|乘|坐)[^,，。!！?？;；\n]{0,4}?(?:公交|地铁)")
+# A vehicle burning on a road, a bridge or in a tunnel ("隧道里一辆小车起火"): the jam it causes is traffic news.
+_VEHICLE_FIRE = re.compile(r"(?:车|隧道|高速|桥)[^，。！？!?,\n]{0,10}?(?:起火|着火|自燃|燃烧|烧)")
 # A drain, a pipe or a toilet that keeps clogging ("下水道三天两头堵"), in a post that names no road or vehicle:
 # its 堵 is no traffic jam.
 _DRAINS = re.compile("下水道|下水管|排水管|管道|马桶|烟道|化粪池")
@@ -258,6 +290,15 @@ _HOME_FROM_SCHOOL = _around("放学", _CLAUSE)
 _EVENT_SENTENCE = _around("马拉松|巡游|游行|比赛|赛事|演出|庆典|灯会|开跑|烟花")
 # A clause that takes the hurt to hospital: the hospital in it is where they went, not the subject.
 _TREATED_SENTENCE = _around("送往|送到|送至|送进|送去|送医|已送|就医|抢救|救治|观察|治疗", _CLAUSE)
+# People moved to a school out of harm's way ("十几户转移到了村小学"): the school is the shelter, not the subject.
+_SHELTERED = re.compile(r"(?:转移|安置|疏散|撤离|避险)(?:到|至|进|在)了?[^，。！？!?,\n]{0,8}?"
+                        r"(?:村小学|学校|小学|中学|村小|教室|校舍)")
+# A job's schooling required ("要求高中以上学历"): no school matter.
+_SCHOOLING_REQUIRED = re.compile("(?:高中|初中|大专|中专|本科|小学)(?:及|或)?(?:以上)?(?:学历|文化)")
+# A free clinic listed with a fair's other stalls ("包饺子比赛和义诊", "义务理发、义诊等活动").
+_LISTED_CLINIC = re.compile("义诊[、和及与]|[、和及与]义诊")
+# A clause that seeks care ("老人去县医院看病"): in a bus complaint, where the passengers go.
+_CARE_TRIP = _around("看病|就医|买药|拿药", _CLAUSE)
 # A sentence that mourns the dead of a past disaster ("祭奠1942年矿难遇难的矿工", "举行地震遇难同胞悼念活动").
 _MEMORIAL_SENTENCE = _around("悼念|缅怀|祭奠|纪念日|纪念馆|周年")
 # A sentence that tells of a visit or a ticket: pupils and schools in it are visitors.
@@ -400,6 +441,10 @@ _NOT_A_PLACE_BEFORE = frozenset({"很", "挺", "太", "非常", "比较", "更",
 # 一家儋州米烂店", "一家东莞鞋企在越南的工厂"); in a post naming no other place, our name on a shop here
 # ("新城那家定西宽粉馆").
 _SHOP_CLASSIFIERS = frozenset({"一家", "那家", "这家", "几家", "每家", "哪家", "这种", "那种", "各种"})
+# Taking up (引进, 学习) what comes right before our name, and a model, experience or practice right after it
+# ("引进寿光大棚种植模式", "学习晋江经验").
+_ADOPTING = re.compile(r"(?:引进|推广|学习|借鉴|复制|照搬|推行)[^，。！？!?,\n]{0,4}$")
+_MODEL = re.compile(r"[^，。！？!?,\n]{0,6}?(?:模式|经验|做法)")
 # Right before another place in a title, these deny the post is set there ("新华街不是张家口那个新华街").
 _DENIED = frozenset({"不是", "并非", "而非", "并不是"})
 _DEMONSTRATIVES = frozenset({"一", "那", "这", "几", "每", "哪"})  # "那|家|小店"
@@ -646,6 +691,8 @@ class Matcher:
         if not self._is_candidate(loc_hits, text):
             return MatchResult(False, (), (), (), None)
         tokens = self._split_swallowed(tuple(segment(text)), loc_hits, segment)
+        if "路况" in text:
+            tokens = _road_conditions(tokens)
         starts = offsets(tokens)
         exclusions: list[str] = []
         term_hits = self._token_hits(tokens, starts, text, segment, exclusions)
@@ -751,18 +798,30 @@ class Matcher:
         subject; road closures only for a race or parade; a hospital only as where the hurt were
         taken ("两人受伤被送往医院"); teachers or students only as who was unpaid; 中毒 as a craving
         for a dish; people stuck in a lift; the subway as a landmark; household bins left uncollected; a
-        school that only says when a child was bitten by a dog ("放学路上被狗咬了")."""
+        school that only says when a child was bitten by a dog ("放学路上被狗咬了"), or only where people were moved
+        out of harm's way ("转移到了村小学"), or a job's schooling required ("高中以上学历"); a hospital only as where a bus
+        complaint's passengers go ("老人去县医院看病只能包车"); a free clinic as one stall of a fair; a building's fire that
+        held up the street outside."""
         subjects = {h.category for h in hits if not self._rules[self._index[h.topic_id]][4]}
         if subjects == {_SCHOOL}:
             hits = self._only_in(hits, text, exclusions, _SCHOOL, _VISIT_SENTENCE, "visitors")
         # A child bitten by a dog on the way home from school ("小学生放学路上被狗咬了"): the school says when.
         if _SCHOOL in subjects and "狗" in text and "咬" in text:
             hits = self._only_in(hits, text, exclusions, _SCHOOL, _HOME_FROM_SCHOOL, "on-the-way")
+        if _SCHOOL in subjects:
+            hits = self._only_in(hits, text, exclusions, _SCHOOL, _SHELTERED, "shelter")
+            hits = self._only_in(hits, text, exclusions, _SCHOOL, _SCHOOLING_REQUIRED, "requirement")
         # Road closures announced for a race or parade are news of the event, not traffic.
         if subjects == {_TRAFFIC} and all(set(h.words) <= _CLOSURE_WORDS for h in hits if h.category == _TRAFFIC):
             hits = self._only_in(hits, text, exclusions, _TRAFFIC, _EVENT_SENTENCE, "event")
         if subjects - {_SCHOOL, _HEALTH}:
             hits = self._only_in(hits, text, exclusions, _HEALTH, _TREATED_SENTENCE, "treated")
+        # Care sought at the end of a trip in a transport complaint ("老人去县医院看病只能包车"): the trip is the
+        # subject, unless the title names the care ("县医院门口停车太难").
+        if _TRAFFIC in subjects and _HEALTH in subjects:
+            title = text.split("\n", 1)[0] if "\n" in text else ""
+            if not any(w in title for h in hits if h.category == _HEALTH for w in h.words):
+                hits = self._only_in(hits, text, exclusions, _HEALTH, _CARE_TRIP, "trip")
         # The dead of a past disaster mourned: a memorial, not an accident.
         if _SAFETY in subjects:
             hits = self._only_in(hits, text, exclusions, _SAFETY, _MEMORIAL_SENTENCE, "memorial")
@@ -770,6 +829,9 @@ class Matcher:
         # says he is from the 医保 office ("对方自称医保局，说医保卡被冻结，要转钱到安全账户") is a fraud.
         if _HEALTH in subjects and "社保" in text:
             hits = _without(hits, exclusions, "services", _HEALTH, {"医保"})
+        # A free clinic as one stall of a community fair ("包饺子比赛和义诊", "义务理发、义诊等活动"): no health care news.
+        if _HEALTH in subjects and _LISTED_CLINIC.search(text):
+            hits = _without(hits, exclusions, "fair", _HEALTH, {"义诊"})
         if _HEALTH in subjects and _FRAUD.search(text):
             hits = _without(hits, exclusions, "fraud", _HEALTH, {"医保", "医保局", "医保卡"})
         # Teachers or students unpaid by a tutoring school or a tea shop, or a contractor's canteen
@@ -809,6 +871,11 @@ class Matcher:
         if _POLLUTION in subjects and _UNCOLLECTED.search(text) and not _LITTER_OUTDOORS.search(text):
             hits = _dropped(hits, exclusions, "uncollected", {
                 h.topic_id for h in hits if h.category == _POLLUTION and set(h.words) <= _BIN_WORDS})
+        # A building's fire that held up the street outside ("饭店后厨起火…就是门口那段路堵了半天"): the fire is the
+        # news; a vehicle burning on a road, a bridge or in a tunnel is a traffic matter too.
+        if _SAFETY in subjects and _TRAFFIC in subjects and not _VEHICLE_FIRE.search(text) \
+                and any(_FIRES.intersection(h.words) for h in hits if h.category == _SAFETY):
+            hits = _without(hits, exclusions, "fire", _TRAFFIC, {w for h in hits for w in h.words if "堵" in w})
         if _TRAFFIC in subjects and _DRAINS.search(text) and not _ROADS.search(text):
             hits = _without(hits, exclusions, "drain", _TRAFFIC, {w for h in hits for w in h.words if "堵" in w})
         if _WAGES in subjects and _PREPAID.search(text) and not _WORK.search(text):
@@ -826,7 +893,9 @@ class Matcher:
         spans = [m.span() for m in sentences.finditer(text)]
         if not spans:
             return hits
+        # A word the post never spells out (a phrase read as a term: _READ_AS) stands in no such sentence.
         drop = {h.topic_id for h in hits if h.category == category
+                and all(w in text for w in h.words)
                 and all(any(s <= m.start() and m.end() <= e for s, e in spans)
                         for w in h.words for m in re.finditer(re.escape(w), text))}
         return _dropped(hits, exclusions, label, drop)
@@ -886,6 +955,8 @@ class Matcher:
                 if (tail in _NAME_TAILS or lone_head) and tokens[i + 1].startswith(tail) \
                         and (2 <= len(rest) <= _SWALLOWED_REST and list(segment(rest)) == [rest]
                              or rest == "段"  # "香|河段" for 香河|段, a stretch of road or river
+                             # "虞|山上" for 虞山|上: on our hill, lake or river
+                             or role == STRONG and len(tokens[i]) == 1 and tail in "山湖河江" and rest in _ON_IT
                              or lone_head and tokens[i + 1] in _DIRECTION_REGIONS):  # "天|河北": 天河|北, its north
                     split[i], split[i + 1] = (term,), (rest,)
                 # a township's name before its road, cut as "五|山路" (五山|路), and a road's name before 上/口,
@@ -1110,8 +1181,10 @@ class Matcher:
         # 井冈山路口"): cities name their streets after other places, so it names no other place.
         # Nor is one that says only where visitors, their cars or a trip here come from ("从西安开车过来两个多小时",
         # "西安来的专家在双龙镇卫生院义诊", "上海牌照的一辆接一辆"): the post is set where they came to.
+        # Nor is a word jieba cut across one of our names ("早|上海|虞|北路" for 早上|海虞北路).
         others = {tok for k, tok in enumerate(tokens) if tok in self._elsewhere and not _road_next(tokens, k)
-                  and not _came_from(tokens, k)} if not self._elsewhere.isdisjoint(tokens) else set()
+                  and not _came_from(tokens, k) and not _cut_across(starts, k, loc_hits)} \
+            if not self._elsewhere.isdisjoint(tokens) else set()
         names_elsewhere = bool(others) and not others <= self._villages_of_ours(tokens)
         if names_elsewhere:
             streets_elsewhere |= {term for s, e, term, _ in loc_hits
@@ -1143,6 +1216,11 @@ class Matcher:
             if saying is not None:
                 exclusions.append(f"locality:{saying}")
                 continue
+            # Our model or experience taken up elsewhere ("引进寿光大棚种植模式", "学习晋江经验"): a name for a way of
+            # doing things, not a place the post is set in.
+            if _ADOPTING.search(text, max(0, s - 6), s) and (model := _MODEL.match(text, e)):
+                exclusions.append(f"locality:{term}{model.group()}")
+                continue
             # The head of a longer name of another place ("离石家庄还有一百多公里": 石家庄, not our 离石).
             other = self._overlapping_place(text, s, e)
             if other is not None:
@@ -1168,7 +1246,9 @@ class Matcher:
             # A road, or another division of the same name ("屏山乡" elsewhere, not our 屏山县).
             suffix = next((w for w in ROAD_WORDS if text.startswith(w, e) and e + len(w) in bounds), None) \
                 or next((w for w in DIVISION_WORDS if e in bounds and text.startswith(w, e)
-                         and e + len(w) in bounds and term + w not in self._loc_roles
+                         and (e + len(w) in bounds or e in index and tokens[index[e]] in _TOWN_LEVEL_TOKENS
+                              and not term.endswith(DIVISION_WORDS))
+                         and term + w not in self._loc_roles
                          and not self._renamed_town(term, w)
                          and not (term.endswith(("市", "县城")) and w == "区")  # 邢台市|区, 衡阳县城|区: urban area
                          and not (term.endswith("港") and w == "区")), None)  # 妈湾港|区: the port's area
@@ -1812,6 +1892,20 @@ def _placed(tokens, index, text: str, s: int, e: int, places=frozenset()) -> boo
     return bool(i) and (tokens[i - 1] in _GOING_BEFORE or i > 1 and tokens[i - 1] == "至" and tokens[i - 2] in places) \
         or _PLACE_AFTER.match(text, e) is not None \
         or j is not None and tokens[j] == "至" and j + 1 < len(tokens) and tokens[j + 1] in places
+
+
+def _road_conditions(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """A place's name and 路况 that jieba cut as a road and 况 ("松原路|况" for 松原|路况): the name and 路况."""
+    out = list(tokens)
+    for i in range(len(out) - 1, 0, -1):
+        if out[i] == "况" and len(out[i - 1]) > 1 and out[i - 1].endswith("路"):
+            out[i - 1:i + 1] = [out[i - 1][:-1], "路况"]
+    return tuple(out)
+
+
+def _cut_across(starts: list[int], k: int, loc_hits) -> bool:
+    """Whether a strong name of ours starts inside token k and runs past its end."""
+    return any(role == STRONG and starts[k] < s < starts[k + 1] < e for s, e, _, role in loc_hits)
 
 
 def _road_next(tokens, k: int) -> bool:

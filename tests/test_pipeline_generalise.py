@@ -1609,3 +1609,22 @@ def test_our_alumni_or_chamber_in_another_city_is_set_there():
     shushan = _terms_match("蜀山区", ["蜀山", "蜀山区"], "安徽省/合肥市/蜀山区", ("安徽医科大学",))
     assert not shushan("安徽医科大学校友会在北京举行年会\n安徽医科大学北京校友会近日举行年会，两百多名校友参加。").relevant
     assert shushan("安徽医科大学举行校友返校日\n两百多名校友回到母校。").relevant
+
+
+def test_our_name_before_a_township_office_in_one_word_is_that_township_elsewhere():
+    wuhou = _terms_match("武侯区", ["武侯", "武侯区"], "四川省/成都市/武侯区")  # jieba: 武侯|街道社区
+    assert not wuhou("南阳卧龙区武侯街道社区开展消防检查").relevant
+    assert wuhou("武侯区一个社区开展消防检查").relevant
+
+
+def test_our_hill_cut_before_on_it_and_our_town_cut_across_by_another_city_s_name():
+    changshu = _terms_match("常熟市", ["常熟", "常熟市"], "江苏省/苏州市/常熟市")
+    assert changshu("虞山上的桂花开了\n从山脚一路香到山顶。").relevant  # jieba: 虞|山上
+    # jieba: 早|上海|虞|北路 — no 上海 in the post
+    assert changshu("海虞北路早高峰堵成一锅粥\n每天早上海虞北路到青墩塘路那几个路口堵成一锅粥。").relevant
+
+
+def test_our_model_or_experience_taken_up_elsewhere_is_no_news_of_us():
+    shouguang = _terms_match("寿光市", ["寿光", "寿光市"], "山东省/潍坊市/寿光市")
+    assert not shouguang("新疆推广寿光大棚模式\n新疆某地引进寿光大棚种植模式，建起一批冬暖式大棚。").relevant
+    assert shouguang("外地菜农来寿光学习大棚种植经验").relevant  # they came here to learn

@@ -956,3 +956,92 @@ def test_a_road_opened_is_a_transport_matter_a_bus_the_way_there_is_not(standard
 ])
 def test_a_dog_bite_on_the_way_home_from_school_is_no_school_matter(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一个镇开展消防安全隐患排查\n共查出隐患38处，已督促整改。", ["safety", "local"]),  # a safety sweep
+    ("遵义一个镇开展燃气和用电安全排查\n发现隐患31处。", ["safety", "local"]),
+    ("遵义今年未发生较大生产安全事故\n冬季将继续开展隐患排查。", ["local"]),  # nothing happened, no sweep named
+    ("遵义一排临时钢棚被大风掀翻\n昨天下午大风，钢棚被整个掀翻，砸到路边一个骑电动车的人，腿上缝了好几针。",
+     ["safety", "local"]),  # a shed that fell on a rider
+    ("遵义一个村里的大树被台风吹倒\n砸中了几辆车。", ["local"]),  # a tree: no building or work safety
+])
+def test_a_safety_sweep_and_a_shed_that_fell_on_someone_are_safety_matters(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一条街赶集天摩托车把路两边停满了\n大车根本过不去。", ["traffic", "local"]),  # vehicles held up
+    ("遵义一所初中的学生被几个同学堵在厕所打了", ["school", "local"]),  # people cornered, no vehicle
+    ("遵义一个工地几十个工人堵在项目部门口讨薪", ["wages", "local"]),
+])
+def test_vehicles_held_up_are_traffic(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一个镇连夜抢险\n堤后几户人家已经先转移到学校。", ["local"]),  # the school as a shelter
+    ("遵义一个镇连夜抢险\n学校停课一天。", ["school", "local"]),
+    ("遵义一家酒厂招聘一千人\n生产岗位要求高中以上学历。", ["local"]),  # a job's schooling required
+    ("遵义一所小学招聘音乐老师\n要求本科以上学历。", ["school", "local"]),
+    ("遵义一家饭店后厨起火\n消防车十来分钟就扑灭了，就是门口那段路堵了半天。", ["safety", "local"]),  # the fire is the news
+    ("遵义一座大桥上一辆货车起火\n桥上堵了将近一个小时。", ["safety", "traffic", "local"]),  # a vehicle burning on a bridge
+    ("遵义一个乡到县城一天就两班车\n老人去县医院看病太不方便了。", ["traffic", "local"]),  # care as where the bus goes
+    ("遵义一家医院门口停车太难\n带老人去医院看病，转半小时找不到车位。", ["health", "traffic", "local"]),
+])
+def test_a_shelter_a_job_requirement_a_jam_outside_a_fire_and_a_bus_to_hospital_are_passing_mentions(
+        standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一排烧烤摊油烟熏人\n油烟机直接对着居民楼排。", ["pollution", "local"]),  # jieba: 烧烤|摊油|烟熏|人
+    ("遵义一个新小区交房\n厨房的油烟机是坏的。", ["local"]),  # a broken hood, no fumes
+])
+def test_cooking_fumes_are_pollution_however_jieba_cuts_them(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义到仁怀的城际大巴太挤了\n早上那班挤得跟罐头一样，车还少。", ["traffic", "local"]),  # too crowded to board
+    ("遵义一家新开的超市人太挤了", ["local"]),  # a crowd, no bus
+    ("遵义一个工地包工头跑了\n包工头把钱卷走人跑了，二十多个工人的工资都没着落。", ["wages", "local"]),
+    ("遵义摘橙子说好日结\n结果干了十天一分没见。", ["wages", "local"]),  # work and not a cent
+    ("遵义一家幼儿园突然关门\n学费和保育费都交了，退钱的事还没着落。", ["school", "local"]),  # a refund, no pay
+    ("遵义一条街这几个大坑有半个月了\n下雨一积水看不见，昨晚一个骑电动车的摔了。", ["traffic", "local"]),  # potholes
+    ("遵义一个老小区下面的采空区又塌了\n路边出现一个大坑。", ["safety", "local"]),  # the ground gave way: no road matter
+])
+def test_a_crowded_bus_potholes_and_work_gone_unpaid_without_a_word_for_pay(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the college's own event, though jieba keeps its name one word; visitors to an open day come to the school
+    ("遵义职业技术学院本周六举办招生开放日\n考生和家长可进校参观实训基地。", ["school", "local"]),
+    ("遵义医科大学新图书馆投入使用\n有两千多个座位。", ["school", "local"]),
+    ("遵义一中新校区明年投用\n可新增学位2000个。", ["school", "local"]),
+    ("遵义新开一条公交线路\n从火车站直达遵义医科大学新校区。", ["local"]),  # the campus as where a bus goes
+    ("遵义医科大学新图书馆扩建工地\n一批工人说干完活三个月了还没拿到工钱。", ["wages", "local"]),  # builders' pay
+])
+def test_a_college_s_own_event_is_a_school_matter(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一个街道周末办邻里节\n有包饺子比赛和义诊。", ["local"]),  # one stall of a fair
+    ("遵义一个街道社区开展冬季义诊\n量血压、测血糖。", ["health", "local"]),
+    ("遵义一个镇卫生院来了省城专家\n免费看病、义诊，老人排了长队。", ["health", "local"]),
+])
+def test_a_free_clinic_as_one_stall_of_a_community_fair_is_no_health_news(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+def test_our_name_before_road_conditions_is_not_a_road_named_after_us():
+    # 松原路 (a street elsewhere, excluded) is a dictionary word, so jieba cuts 今日|松原路|况
+    config = {"locality": {"name": "松原市", "terms": ["松原"], "exclude": ["松原路"]},
+              "topics": [{"id": "traffic", "name": "交通", "category": "交通运输", "any": ["堵车"], "severity": "yellow",
+                          "standard_terms": True}]}
+    matcher = Matcher(TopicsConfig.model_validate(config), Normalizer())
+    segmenter = Segmenter(matcher.user_words())
+    assert topics(matcher.match("今日松原路况\n早高峰部分路段车多。", segmenter.cut)) == ["traffic"]
+    assert not matcher.match("上海松原路上一家店开业", segmenter.cut).relevant  # the street elsewhere stays excluded
