@@ -875,9 +875,9 @@ class Matcher:
         # news; a vehicle burning on a road, a bridge or in a tunnel is a traffic matter too.
         if _SAFETY in subjects and _TRAFFIC in subjects and not _VEHICLE_FIRE.search(text) \
                 and any(_FIRES.intersection(h.words) for h in hits if h.category == _SAFETY):
-            hits = _without(hits, exclusions, "fire", _TRAFFIC, {w for h in hits for w in h.words if "堵" in w})
+            hits = _without(hits, exclusions, "fire", _TRAFFIC, _jam_words(hits))
         if _TRAFFIC in subjects and _DRAINS.search(text) and not _ROADS.search(text):
-            hits = _without(hits, exclusions, "drain", _TRAFFIC, {w for h in hits for w in h.words if "堵" in w})
+            hits = _without(hits, exclusions, "drain", _TRAFFIC, _jam_words(hits))
         if _WAGES in subjects and _PREPAID.search(text) and not _WORK.search(text):
             hits = _without(hits, exclusions, "prepaid", _WAGES, {"老板跑路"})
         if _WAGES in subjects and _DEMOLITION in subjects and not _WORK.search(text):
@@ -1842,6 +1842,11 @@ def _without(hits, exclusions: list[str], label: str, category: str, words) -> t
     """`hits` without the topics of `category` matched by none but `words`."""
     return _dropped(hits, exclusions, label,
                     {h.topic_id for h in hits if h.category == category and set(h.words) <= words})
+
+
+def _jam_words(hits) -> set[str]:
+    """The words of `hits` that say something is blocked (堵了, 堵成, 拥堵)."""
+    return {w for h in hits for w in h.words if "堵" in w}
 
 
 def _dropped(hits, exclusions: list[str], label: str, drop: set[str]) -> tuple[TopicHit, ...]:
