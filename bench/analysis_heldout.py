@@ -243,7 +243,12 @@ product was run on them):
   xiaoshan, panyu, jiangbeicq, fenghuang, qufu, zhangjiagang, manzhouli, langzhong — eight more: districts (杭州
             萧山区, 广州 番禺区, 重庆 江北区), a county (湘西 凤凰县) and county-level cities (济宁 曲阜市, 苏州
             张家港市, 呼伦贝尔 满洲里市, 南充 阆中市), a three-hundred-and-ninetieth to -ninety-seventh, written like
-            them while round 85 was written, run once on round 85's start code and once after it (blind, unread)
+            them while round 85 was written, run once on round 85's start code and once after it (blind; round 86
+            read them)
+  yixing, nanhai, lintong, ningxiang, chishui, jimo, zhuji, zhuozhou — eight more: districts (佛山 南海区, 西安
+            临潼区, 青岛 即墨区) and county-level cities (无锡 宜兴市, 长沙 宁乡市, 遵义 赤水市, 绍兴 诸暨市, 保定
+            涿州市), a three-hundred-and-ninety-eighth to four-hundred-and-fifth, written like them while round 86 was
+            written, run once on round 86's start code and once after it (blind, unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

@@ -201,6 +201,10 @@ _QUEUED = re.compile(r"(?<!观光)车[^，。！？!?,\n]{0,10}?排(?:了|起了
 _WASHED_OUT = re.compile(r"(?:路|桥|路基|路面)[^，。！？!?,\n]{0,10}?(?:冲坏|冲毁|冲断|冲垮)[^。！？!?\n]{0,20}?车")
 # An ambulance that came late, the time between ("打120半个多小时车才到", "救护车四十分钟才到").
 _AMBULANCE_LATE = re.compile(r"(?:救护车|[打拨叫]了?120)[^。！？!?\n]{0,16}?(?:才到|才来|还没到|还没来|迟迟)")
+# A vehicle office open on Saturdays or at the weekend ("车管所周六上午照常办理驾驶证换证", "车管服务站周六照常
+# 办公"): a traffic service notice, unlike a plate or an inspection notice alone.
+_VEHICLE_OFFICE_HOURS = re.compile(r"车管(?:所|分所|服务站)[^。！？!?\n]{0,20}?(?:周六|周末)[^。！？!?\n]{0,12}?"
+                                   r"(?:办公|办理|业务|上班)")
 # (pattern, strings one of which every match holds, the vocabulary term a match counts as, a pattern of
 # posts where it does not): owed, docked or kept pay with who and how much between the words, money owed
 # for work, work settled short or gone unpaid; a flight or train disrupted; a school's dormitory, or a
@@ -208,8 +212,8 @@ _AMBULANCE_LATE = re.compile(r"(?:救护车|[打拨叫]了?120)[^。！？!?\n]{
 # car park fees (counted as 停车收费标准, not 停车收费: a two-word term also matches across a modifier, and
 # "停车乱收费" at a sight is no traffic matter); a collision; rubbish or spoil dumped; land taken unpaid; a
 # vehicle slid off or stuck; an ambulance late; lorries queuing, vehicles held up or a road washed out; a bus
-# too crowded to board; potholes; a college's own event, unless builders are at work there; cooking fumes; a
-# thing that fell on cars or people; a visitor's fall; water discoloured.
+# too crowded to board; potholes; a vehicle office's weekend hours; a college's own event, unless builders are
+# at work there; cooking fumes; a thing that fell on cars or people; a visitor's fall; water discoloured.
 _READ_AS = ((_WAGE_DEBT, ("工", "资", "尾款"), "欠工资", None), (_OWED_FOR_WORK, ("欠",), "欠工资", None),
             (_SHORT_PAID, ("结账",), "欠工资", None), (_UNPAID_WORK, ("跑", "没着落", "一分"), "欠工资", None),
             (_SERVICE_DISRUPTED, ("航班", "晚点", "延误"), "停运", None),
@@ -220,7 +224,7 @@ _READ_AS = ((_WAGE_DEBT, ("工", "资", "尾款"), "欠工资", None), (_OWED_FO
             (_AMBULANCE_LATE, ("救护车", "120"), "救护车才到", None),
             (_QUEUED, ("排",), "车辆排长队", None), (_HELD_UP, ("过不", "走不了", "堵在"), "出行受阻", None),
             (_FUMES, ("油烟",), "油烟", None), (_CROWDED, ("挤",), "挤不上", None),
-            (_POTHOLES, ("坑",), "全是坑", None),
+            (_POTHOLES, ("坑",), "全是坑", None), (_VEHICLE_OFFICE_HOURS, ("车管",), "车管所业务", None),
             (_SCHOOL_EVENT, ("开放日", "典礼", "图书馆", "开训", "招生", "统招线", "划片", "校庆", "建校", "投用", "启用",
                              "投入使用"), "院校", _BUILDERS),
             (_WASHED_OUT, ("冲",), "道路损毁", None), (_STRUCK, ("砸", "压", "夹伤", "绞伤", "轧伤"), "砸伤", None),
@@ -251,6 +255,9 @@ _GASSED = re.compile("中毒|窒息")  # workers gassed in a septic tank: an acc
 _TRANSIT_AS_LANDMARK = re.compile("地铁[^,，。!！?？;；\n]{0,8}?[站口线][^,，。!！?？;；\n]{0,6}?(?:附近|旁边|边上|那家|很近|周边|可到|下车|限流)"
                                   # or the way there an event notice suggests ("建议乘公交前往", "建议坐公交过去")
                                   "|建议[^,，。!！?？;；\n]{0,6}?(?:乘坐|搭乘|乘|坐)[^,，。!！?？;；\n]{0,4}?(?:公交|地铁)")
+# The clause of a queue that reaches the road ("等车位的车从大门口一直排到马路上").
+_QUEUE_TO_ROAD = re.compile(r"[^，。！？!?,；;\n]*排到了?马路")
+_VEHICLE = re.compile("(?<!洗)车")  # not a car wash (洗车店)
 # A vehicle burning on a road, a bridge or in a tunnel ("隧道里一辆小车起火"): the jam it causes is traffic news.
 _VEHICLE_FIRE = re.compile(r"(?:车|隧道|高速|桥)[^，。！？!?,\n]{0,10}?(?:起火|着火|自燃|燃烧|烧)")
 # A drain, a pipe or a toilet that keeps clogging ("下水道三天两头堵"), in a post that names no road or vehicle:
@@ -261,6 +268,7 @@ _ROADS = re.compile("车|路|交通|红绿灯|公交|高峰")
 _FOOD_SMELL = _around(r"(?:饭菜|饭|菜|食物|肉|奶|面包|外卖|盒饭|餐)(?![城厂场园地])[^。！？!?，,；;\n]{0,3}?"
                       r"(?:怪味|异味|臭味|酸味|馊味)", _CLAUSE)
 _SMELLS = frozenset({"怪味", "异味", "臭味", "酸味", "馊味"})
+_LEAK_SIGNS = _SMELLS | {"刺鼻", "刺鼻气味", "刺激性气味", "环保"}
 # Household rubbish the sanitation service left uncollected ("小区垃圾桶满了好几天没人收，天热发臭"): a
 # service complaint, not pollution, when its bins, their smell and flies are all the post says. Not litter
 # by water or left by visitors ("湖边…垃圾没人收", "景区垃圾桶早满了", a park's bins), nor a dump on waste ground or one
@@ -282,6 +290,7 @@ _WORK = re.compile("工资|工钱|干活|打工|上班|薪|劳务|工人|工地"
 _NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", "下水道堵了", "下水道又堵了", "下水道堵死", "管道堵了", "马桶堵了",
                     "船侧翻", "留意路况", "注意路况", "烟道堵了", "烟囱堵了", "化粪池堵了", "冒充医保", "泵都堵", "泵堵了",
                     "打得全是坑", "砸得全是坑", "打得坑坑洼洼", "砸得坑坑洼洼", "环保车", "老年大学",
+                    "班列开行",  # freight trains run (中欧班列开行量): trade
                     "直通车")  # a bus the way there ("县城有直通车过去"), not a road opened (通车)
 _FRAUD = re.compile("诈骗|骗子|被骗|骗钱|骗了|转账|转钱|安全账户|冒充|自称")
 _BLOCKED_ROAD = frozenset({"堵了", "堵死", "阻断交通", "交通阻断", "交通中断", "道路中断", "出行受阻"})
@@ -420,6 +429,10 @@ _OUR_SERVICES = re.compile("医保|社保|户口|户籍|公积金|异地就医")
 # Right after another place in the clause after our name: our institution's branch there.
 _BRANCHES = frozenset({"分行", "支行", "分公司", "校区", "分校", "基地", "生产基地", "分院", "工厂", "厂区", "项目",
                        "校友会", "商会", "同乡会", "老乡会", "联谊会"})  # "安徽医科大学北京校友会": its alumni there
+# A talk, a concert or a symposium, and the venues that set one in the city named right before them.
+_TALK = re.compile("讲座|音乐会|研讨会|报告会")
+_TALK_VENUES = frozenset({"书店", "图书馆", "高校", "大学", "博物馆", "省博物馆", "书院", "剧院", "音乐厅"})
+_BRANCH_WORDS = re.compile("|".join(sorted(_BRANCHES, key=len, reverse=True)))
 _SENTENCE_ENDS = frozenset({"。", "！", "？", "!", "?", "\n", "；", ";"})
 _LIST_JOINS = frozenset({"、", "和", "及", "与", "以及"})  # between the items of a list
 _LIST_ENDS = frozenset({"等", "等地", "等市", "等城市"})  # the end of a list of places
@@ -693,6 +706,8 @@ class Matcher:
         tokens = self._split_swallowed(tuple(segment(text)), loc_hits, segment)
         if "路况" in text:
             tokens = _road_conditions(tokens)
+        if _BRANCH_WORDS.search(text):
+            tokens = self._split_branches(tokens)
         starts = offsets(tokens)
         exclusions: list[str] = []
         term_hits = self._token_hits(tokens, starts, text, segment, exclusions)
@@ -801,7 +816,7 @@ class Matcher:
         school that only says when a child was bitten by a dog ("放学路上被狗咬了"), or only where people were moved
         out of harm's way ("转移到了村小学"), or a job's schooling required ("高中以上学历"); a hospital only as where a bus
         complaint's passengers go ("老人去县医院看病只能包车"); a free clinic as one stall of a fair; a building's fire that
-        held up the street outside."""
+        held up the street outside; a leak's smell and the environment staff among its responders."""
         subjects = {h.category for h in hits if not self._rules[self._index[h.topic_id]][4]}
         if subjects == {_SCHOOL}:
             hits = self._only_in(hits, text, exclusions, _SCHOOL, _VISIT_SENTENCE, "visitors")
@@ -862,9 +877,19 @@ class Matcher:
         # The subway only as a landmark, or a bus or the subway only as the way there: no transport matter.
         if _TRAFFIC in subjects:
             hits = self._only_in(hits, text, exclusions, _TRAFFIC, _TRANSIT_AS_LANDMARK, "landmark")
+            # A queue out into the road of people or of waste water, no vehicle in it ("门口排队排到马路上",
+            # "洗车店污水直接排到马路上"), unlike cars queuing for a car park ("车一直排到马路上").
+            if any("排到马路上" in h.words for h in hits) \
+                    and not any(_VEHICLE.search(m.group()) for m in _QUEUE_TO_ROAD.finditer(text)):
+                hits = _without(hits, exclusions, "queue", _TRAFFIC, {"排到马路上"})
         # A septic tank where workers were gassed: a work accident, not a pollution post.
         if _SAFETY in subjects and _POLLUTION in subjects and _GASSED.search(text):
             hits = _without(hits, exclusions, "accident", _POLLUTION, {"化粪池"})
+        # A leak smelt nearby and the environment staff among its responders ("储罐泄漏，周边闻到刺鼻气味，
+        # 消防和环保人员到场处置"): the leak is an accident; its smell and responders make no pollution post.
+        if _SAFETY in subjects and _POLLUTION in subjects \
+                and any("泄漏" in h.words for h in hits if h.category == _SAFETY):
+            hits = _without(hits, exclusions, "leak", _POLLUTION, _LEAK_SIGNS)
         # A smell in food; a drain that keeps clogging; a boss gone with customers' fees; compensation unpaid.
         if _POLLUTION in subjects and all(set(h.words) <= _SMELLS for h in hits if h.category == _POLLUTION):
             hits = self._only_in(hits, text, exclusions, _POLLUTION, _FOOD_SMELL, "food")
@@ -1439,10 +1464,13 @@ class Matcher:
                 kept = []
         # A title that names another city first and then a shop, stall or building carrying our name sets the
         # post there: "上海的<our city>肉火烧店", "北京新发地的<our county>蔬菜档口". Our name right after
-        # a word that moves or places something (来, 在, 到) is a visit here, not a shop elsewhere.
-        shop_place = self._shop_named_after_us(tokens, starts, title_end, kept) if title_end and kept else None
-        if shop_place is not None:
-            exclusions += [f"locality:{term}@{shop_place}" for *_, term, _ in kept]
+        # a word that moves or places something (来, 在, 到) is a visit here, not a shop elsewhere. A talk or a
+        # concert held in another city has our place as its subject, not its setting.
+        held_at = self._shop_named_after_us(tokens, starts, title_end, kept) if title_end and kept else None
+        if held_at is None and kept and _TALK.search(text):
+            held_at = self._talk_venue_elsewhere(tokens)
+        if held_at is not None:
+            exclusions += [f"locality:{term}@{held_at}" for *_, term, _ in kept]
             kept = []
         # Our name only as where people or cars come from, or as who acts in another place named in
         # the same clause, in a post that names that place: they act there ("绵阳游客在三亚被宰",
@@ -1684,9 +1712,30 @@ class Matcher:
                     and tokens[(m := self._list_end(tokens, k + 1)):m + 1] != ("的",) \
                     and not _route(tokens, m) \
                     or tokens[k] in _ACTORS and self._names_elsewhere(tokens, k + 1) \
-                    or tokens[k] in self._elsewhere and tokens[k + 1] in _BRANCHES:  # 桂林银行南宁分行
+                    or self._branch_there(tokens, k):
                 return True
         return False
+
+    def _branch_there(self, tokens, k: int) -> bool:
+        """Whether tokens[k] starts the name of a branch in another place, after our institution's name:
+        "桂林银行|南宁|分行", "浙大|海宁|国际|校区", "河南大学|郑州|龙子|湖|校区"."""
+        if tokens[k] not in self._elsewhere:
+            return False
+        for m in range(k + 1, min(k + 4, len(tokens))):
+            if tokens[m] in _BRANCHES:
+                return True
+            if not _in_clause(tokens[m]) or tokens[m] in self._elsewhere:
+                return False
+        return False
+
+    def _split_branches(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        """A branch jieba made one word with its place ("日照校区", "温江校区") split in two, so the place
+        is read like any other: "曲阜师范大学|日照|校区" is the campus in 日照."""
+        out: list[str] = []
+        for tok in tokens:
+            n = next((n for n in (2, 3) if tok[:n] in self._elsewhere and tok[n:] in _BRANCHES), 0)
+            out += (tok[:n], tok[n:]) if n else (tok,)
+        return tuple(out)
 
     def _list_end(self, tokens, k: int) -> int:
         """The index after the list of other places that starts at tokens[k] ("上海、成都的航线")."""
@@ -1697,6 +1746,16 @@ class Matcher:
 
     def _city_or_its_venue(self, tok: str) -> bool:
         return tok in self._elsewhere or any(tok[:n] in self._elsewhere and tok[n:] in _VENUES for n in (2, 3))
+
+    def _talk_venue_elsewhere(self, tokens) -> str | None:
+        """The other city a talk or a concert is held in ("北京一家书店周末举办讲座", "上海图书馆举办城市史讲座",
+        "欢迎西安市民报名参加", "纪念音乐会在北京举行"), or None: our place is its subject, not where it is."""
+        for k, tok in enumerate(tokens[:-1]):
+            if tok in self._elsewhere and (not _TALK_VENUES.isdisjoint(tokens[k + 1:k + 4])
+                                           or tokens[k + 1] == "市民" or tokens[k - 1:k] == ("在",)
+                                           and tokens[k + 1] in ("举行", "举办")):
+                return tok
+        return None
 
     def _shop_named_after_us(self, tokens, starts, title_end: int, kept) -> str | None:
         """The other place a title names before a shop carrying our name, or None."""

@@ -1628,3 +1628,20 @@ def test_our_model_or_experience_taken_up_elsewhere_is_no_news_of_us():
     shouguang = _terms_match("寿光市", ["寿光", "寿光市"], "山东省/潍坊市/寿光市")
     assert not shouguang("新疆推广寿光大棚模式\n新疆某地引进寿光大棚种植模式，建起一批冬暖式大棚。").relevant
     assert shouguang("外地菜农来寿光学习大棚种植经验").relevant  # they came here to learn
+
+
+def test_our_institution_s_branch_named_after_another_place_is_there():
+    qufu = _terms_match("曲阜市", ["曲阜", "曲阜市"], "山东省/济宁市/曲阜市", ("曲阜师范大学",))
+    # jieba makes 日照校区 one word
+    assert not qufu("曲阜师范大学日照校区宿舍停水\n好几栋宿舍楼停水两天了，学生只能拎桶去食堂打水。").relevant
+    assert qufu("曲阜师范大学宿舍停水\n好几栋宿舍楼停水两天了。").relevant
+    kaifeng = _terms_match("开封市", ["开封", "开封市"], "河南省/开封市", ("河南大学",))
+    assert not kaifeng("河南大学郑州龙子湖校区今天举行秋季运动会").relevant  # a campus name between
+    assert kaifeng("河南大学金明校区今天举行秋季运动会").relevant
+
+
+def test_a_talk_about_us_held_in_another_city_is_not_news_of_us():
+    zjg = _terms_match("张家港市", ["张家港", "张家港市"], "江苏省/苏州市/张家港市")
+    assert not zjg("北京一场讲座讲张家港精神\n北京一所高校举办县域发展讲座，专家讲述张家港精神的由来。").relevant
+    assert not zjg("讲座：张家港的港口\n本周六市图书馆举办讲座，欢迎南京市民报名参加。").relevant
+    assert zjg("张家港市图书馆周六举办讲座\n讲张家港精神的由来，免费入场。").relevant

@@ -1045,3 +1045,43 @@ def test_our_name_before_road_conditions_is_not_a_road_named_after_us():
     segmenter = Segmenter(matcher.user_words())
     assert topics(matcher.match("今日松原路况\n早高峰部分路段车多。", segmenter.cut)) == ["traffic"]
     assert not matcher.match("上海松原路上一家店开业", segmenter.cut).relevant  # the street elsewhere stays excluded
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义车管所周六照常办理业务\n即日起周六上午正常办理驾驶证换证、车辆年检等业务。", ["traffic", "local"]),
+    ("遵义车管服务站本周六照常办公\n可办理驾驶证换证。", ["traffic", "local"]),
+    ("贵C号牌新号段下周启用\n遵义车管所通知，贵C新号段下周开放网上选号。", ["local"]),  # a plate notice alone
+])
+def test_a_vehicle_office_open_at_the_weekend_is_a_traffic_notice(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义今年中欧班列开行量创新高\n货物通达欧洲多个国家。", ["local"]),  # freight trains run: trade
+    ("遵义到贵阳开行动车\n每天增开两趟。", ["traffic", "local"]),  # passenger trains run
+])
+def test_freight_trains_run_are_trade_not_transport(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一家化工厂管道泄漏\n周边闻到刺鼻气味，消防和环保人员到场处置。", ["safety", "local"]),  # smell and responders
+    ("遵义一家化工厂管道泄漏\n泄漏的废水流进了河里，下游死鱼一片。", ["safety", "pollution", "local"]),  # it polluted
+    ("遵义一家化工厂夜里偷排\n附近闻到刺鼻气味。", ["pollution", "local"]),  # no leak: discharge
+])
+def test_a_leak_smelt_nearby_is_an_accident_not_pollution(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+def test_an_outfall_survey_is_a_pollution_matter(standard_topics):
+    assert topics(standard_topics("遵义开展入河排口排查\n共登记排口57个，对9个存在问题的排口下达整改通知。")) \
+        == ["pollution", "local"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一家网红面馆开业人气爆炸\n门口排队排到马路上。", ["local"]),  # people queuing
+    ("遵义一家洗车店把污水直接排到马路上\n夏天发臭。", ["pollution", "local"]),  # waste water
+    ("遵义一个商场停车场天天爆满\n等车位的车一直排到马路上。", ["traffic", "local"]),  # cars queuing
+])
+def test_a_queue_into_the_road_is_traffic_only_of_vehicles(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
