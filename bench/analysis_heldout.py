@@ -248,7 +248,15 @@ product was run on them):
   yixing, nanhai, lintong, ningxiang, chishui, jimo, zhuji, zhuozhou — eight more: districts (佛山 南海区, 西安
             临潼区, 青岛 即墨区) and county-level cities (无锡 宜兴市, 长沙 宁乡市, 遵义 赤水市, 绍兴 诸暨市, 保定
             涿州市), a three-hundred-and-ninety-eighth to four-hundred-and-fifth, written like them while round 86 was
-            written, run once on round 86's start code and once after it (blind, unread)
+            written, run once on round 86's start code and once after it (blind; round 87 read them)
+  shuangliu, huangpi, binhai, xinzheng, shishi, ruian, jimei, emeishan — eight more: districts (成都 双流区, 武汉
+            黄陂区, 天津 滨海新区, 厦门 集美区) and county-level cities (郑州 新郑市, 泉州 石狮市, 温州 瑞安市, 乐山
+            峨眉山市), a four-hundred-and-sixth to -thirteenth, written while round 87 was written, run once on its
+            start code and once after its first part (blind; round 87 then read them too)
+  huadu, yuhang, wujiang, baoan, fuling, longkou, sanhe, feixi — eight more: districts (广州 花都区, 杭州 余杭区,
+            苏州 吴江区, 深圳 宝安区, 重庆 涪陵区), county-level cities (烟台 龙口市, 廊坊 三河市) and a county (合肥
+            肥西县), a four-hundred-and-fourteenth to -twenty-first, written like them while round 87 was written,
+            run once on round 87's start code and once after it (blind, unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

@@ -3,7 +3,8 @@ terms a `divisions:` path such as "四川省/宜宾市" expands to.
 
 A path names a division by full or short form at each level ("四川/宜宾" works too); a level may
 be skipped ("上海市/浦东新区", "四川省/翠屏区"). The expansion is the division itself and every
-county and township below it, each in full form (翠屏区, 李庄镇) and short form (翠屏, 李庄).
+county and township below it, each in full form (翠屏区, 李庄镇) and short form (翠屏, 李庄). The zones and
+offices the data lists among the townships go by the name before their kind (盘龙城经济开发区: 盘龙城; zone_short).
 
 Which names may place a post in the locality on their own, and which need context:
 - A name is AMBIGUOUS when it is a township's short form found elsewhere too or that is a general
@@ -57,8 +58,8 @@ _ROAD_ENDS = ("路", "街", "大道", "大街", "巷")  # of _STREET_ENDS, those
 # post that names a namesake elsewhere names that place too, and is set there (pipeline/matcher.py).
 _SHARED_TOWN = 3
 # District names that also name a part of any town ("冷水江老城区的街上"): no evidence of another city.
-_TOWN_PARTS = frozenset({"老城区", "新城区", "城东区", "城西区", "城南区", "城北区", "城中区", "城关区", "市中区",
-                         "平房区"})  # 哈尔滨's 平房区, and any town's area of bungalows
+TOWN_PARTS = frozenset({"老城区", "新城区", "城东区", "城西区", "城南区", "城北区", "城中区", "城关区", "市中区",
+                        "平房区"})  # 哈尔滨's 平房区, and any town's area of bungalows
 _BANNER_PARTS = ("左", "右", "前", "中", "后")
 _ETHNIC_ENDINGS = (("自治县", "县"), ("族区", "区"))
 _MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})
@@ -122,11 +123,42 @@ def banner_stem(name: str, short: str) -> str:
 
 def town_short(name: str) -> str:
     """李庄镇 → 李庄, 岩腊苗族布依族乡 → 岩腊, 兵团八十九团 → 八十九团 (the corps' regiments and farms go by
-    their own name); "" when stripping the suffix would leave fewer than 2 characters."""
+    their own name); "" when stripping the suffix would leave fewer than 2 characters. A township the data
+    names with its zone or district in front goes by the part after it, as posts write it
+    ("天津经济技术开发区东区泰达街道" → 泰达, "南阳高新区张衡街道" → 张衡)."""
     if name.startswith("兵团") and len(name) > 4:
         return name[2:]
     short = _TOWN_SUFFIX_RE.sub("", _ETHNIC_TOWN_RE.sub("", name))
-    return short if short != name and len(short) >= 2 else ""
+    if short == name or len(short) < 2:
+        return ""
+    head, sep, tail = short.rpartition("区")
+    if sep and len(head) >= 2 and 2 <= len(tail) <= 4 and not tail.startswith(("特殊", "直属")) \
+            and not tail.endswith(("会", "处")):
+        return tail
+    return short
+
+
+# A zone or an office the data lists among the townships goes by the name before its kind ("盘龙城经济开发区",
+# "东疆保税港区", "木兰山风景区管理处", "大潭办事处": 盘龙城, 东疆, 木兰山, 大潭), as posts write it.
+_ZONE_RE = re.compile("(?:商贸物流枢纽区|经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|高新区|开发区|工业园区|"
+                      "产业园区|工业园|园区|保税港区|综合保税区|保税区|风景名胜区|风景区|旅游区|度假区|管理区)?"
+                      "(?:管委会|管理委员会|管理处|办事处)?$")
+# A zone named for its trade or its kind ("临港物流园区", "现代农业园区", "高铁新区办事处"): no place name.
+_ZONE_TRADE = re.compile("经济|工业|旅游|物流|科技|化工|教育|循环|综合|起重|船舶|农业|产业|中药|制造|技术|食品|生物|现代|国际|"
+                         "国家|城市|森林|公园|高铁|新区|空港|临空|保税|示范|健康|海洋|云计算|转移|商务|休闲")
+
+
+def zone_short(name: str, places: frozenset[str] | set[str] = frozenset()) -> str:
+    """盘龙城经济开发区 → 盘龙城, 大潭办事处 → 大潭, 淮北凤凰山经济开发区 → 凤凰山 (the city in front is where it
+    is); "" for any other name, for a stem outside 2–4 characters and for one of the `places` (江宁开发区: 江宁's)."""
+    m = _ZONE_RE.search(name)
+    stem = name[:m.start()] if m.group() else ""
+    if stem in places:
+        return ""
+    while head := next((stem[:k] for k in (4, 3, 2) if stem[:k] in places and len(stem) - k >= 2), ""):
+        stem = stem[len(head):]  # "安徽芜湖三山" → 三山
+    return stem if 2 <= len(stem) <= 4 and not stem.endswith(("街道", "镇", "乡")) and stem not in places \
+        and not stem.startswith(("县", "市", "州", "区", "旗", "盟")) and not _ZONE_TRADE.search(stem) else ""
 
 
 # The municipalities whose towns are also area offices (地区办事处) named "…地区"; scripts/build_divisions.py
@@ -170,15 +202,28 @@ class DivisionTree:
             raise ValueError(f"divisions data: unexpected format {data.get('format')!r}")
 
         def town(name: str) -> _Node:
-            return _Node(name, town_short(name), [], is_town=True)
+            node = _Node(name, town_short(name), [], is_town=True)
+            # "天津经济技术开发区东区泰达街道" is written 泰达街道
+            if node.short and not name.startswith(node.short) and (level := _TOWN_SUFFIX_RE.search(name)):
+                node.spoken = node.short + level.group()
+            return node
 
-        return cls([
+        provinces = [
             _Node(p, ps, [
                 _Node(c, cs, [_Node(k, ks, [town(t) for t in towns]) for k, ks, towns in counties])
                 for c, cs, counties in cities])
-            for p, ps, cities in data["provinces"]], set(data["common"]), set(data.get("words", ())),
-            set(data.get("county_words", ())), tuple(data.get("idioms", ())), set(data.get("known_places", ())),
-            set(data.get("rare_words", ())))
+            for p, ps, cities in data["provinces"]]
+        places = {n for node in cls._walk(provinces) if not node.is_town for n in node.names()}
+        for node in cls._walk(provinces):
+            # A zone's stem the dictionary knows as a place of its own (无锡新加坡工业园, 皮山三峡工业园区) is that place,
+            # and a word left once the places in front are gone is the zone's kind ("福建土楼旅游区": 土楼).
+            if node.is_town and not node.short and (stem := zone_short(node.name, places)) \
+                    and stem not in data.get("known_places", ()) \
+                    and (node.name.startswith(stem) or stem not in data.get("words", ())):
+                node.short = stem
+        return cls(provinces, set(data["common"]), set(data.get("words", ())),
+                   set(data.get("county_words", ())), tuple(data.get("idioms", ())), set(data.get("known_places", ())),
+                   set(data.get("rare_words", ())))
 
     @staticmethod
     def _walk(nodes: list[_Node]):
@@ -207,7 +252,7 @@ class DivisionTree:
         return frozenset(n for p in self._provinces for city in p.children for county in city.children
                          for n in county.names()
                          if self._count[n] == 1 and not self._town_shorts[n] and n not in self._common
-                         and n not in self._county_words and n not in _TOWN_PARTS)
+                         and n not in self._county_words and n not in TOWN_PARTS)
 
     def ancestor_names(self, name: str) -> frozenset[str]:
         """Names of every division above any division called `name` (重庆, 宁波 for 江北)."""
@@ -282,7 +327,7 @@ class DivisionTree:
                 is_weak = name not in self._common and (
                     (node.is_town and name == node.short
                      and (not self._unique_town_short(name, own, own_shorts)
-                          or node.name.endswith("街道") and name.endswith(_STREET_ENDS)))
+                          or node.name.endswith(("街道", "办事处")) and name.endswith(_STREET_ENDS)))
                     or elsewhere(name) + 1 > (_SHARED_TOWN if node.is_town and name == node.name else 1))
                 (common if name in self._common else weak if is_weak else strong).append(name)
                 if node is not chain[-1] and (node.is_town or self._town_shorts[name]):

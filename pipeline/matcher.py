@@ -54,7 +54,8 @@ from itertools import chain, compress
 import ahocorasick
 
 from pipeline.divisions import (DivisionTree, ancestor_names, bearers, common_names, dictionary_names,
-                                distinct_county_names, idioms, place_names, province_names, shipped_tree)
+                                distinct_county_names, idioms, place_names, province_names, shipped_tree,
+                                TOWN_PARTS)
 from pipeline.incidents import BLAZES, DEBUNKED, DRILL_WORDS, FIGURATIVE, hooked_on_food, is_drill, sentence_span
 from pipeline.normalize import Normalizer, compact
 from pipeline.plates import VEHICLE_WORDS, one_car
@@ -197,7 +198,7 @@ _CROWDED = re.compile(r"(?:公交|大巴|班车|地铁|客车|车厢|那班|这�
 _FUMES = re.compile(r"油烟(?!机)|油烟机[^，。！？!?,\n]{0,6}?(?:对着|冲着|朝着|往)")
 # Lorries queuing for kilometres ("口岸出口货车排了几公里长队") or a road the rain washed away so that cars cannot
 # pass ("到县城的路被雨水冲坏了半边，车只能单边过"): traffic held up.
-_QUEUED = re.compile(r"(?<!观光)车[^，。！？!?,\n]{0,10}?排(?:了|起了?)?[^，。！？!?,\n]{0,6}?(?:长队|长龙|公里)")
+_QUEUED = re.compile(r"(?<!观光)(?<!停)车[^，。！？!?,\n]{0,10}?排(?:了|起了?)?[^，。！？!?,\n]{0,6}?(?:长队|长龙|公里)")
 _WASHED_OUT = re.compile(r"(?:路|桥|路基|路面)[^，。！？!?,\n]{0,10}?(?:冲坏|冲毁|冲断|冲垮)[^。！？!?\n]{0,20}?车")
 # An ambulance that came late, the time between ("打120半个多小时车才到", "救护车四十分钟才到").
 _AMBULANCE_LATE = re.compile(r"(?:救护车|[打拨叫]了?120)[^。！？!?\n]{0,16}?(?:才到|才来|还没到|还没来|迟迟)")
@@ -290,6 +291,7 @@ _WORK = re.compile("工资|工钱|干活|打工|上班|薪|劳务|工人|工地"
 _NOT_THE_SUBJECT = ("打了狂犬疫苗", "打狂犬疫苗", "针狂犬疫苗", "下水道堵了", "下水道又堵了", "下水道堵死", "管道堵了", "马桶堵了",
                     "船侧翻", "留意路况", "注意路况", "烟道堵了", "烟囱堵了", "化粪池堵了", "冒充医保", "泵都堵", "泵堵了",
                     "打得全是坑", "砸得全是坑", "打得坑坑洼洼", "砸得坑坑洼洼", "环保车", "老年大学",
+                    "环保产业",  # an industry ranked, not pollution
                     "班列开行",  # freight trains run (中欧班列开行量): trade
                     "直通车")  # a bus the way there ("县城有直通车过去"), not a road opened (通车)
 _FRAUD = re.compile("诈骗|骗子|被骗|骗钱|骗了|转账|转钱|安全账户|冒充|自称")
@@ -432,6 +434,10 @@ _BRANCHES = frozenset({"分行", "支行", "分公司", "校区", "分校", "基
 # A talk, a concert or a symposium, and the venues that set one in the city named right before them.
 _TALK = re.compile("讲座|音乐会|研讨会|报告会")
 _TALK_VENUES = frozenset({"书店", "图书馆", "高校", "大学", "博物馆", "省博物馆", "书院", "剧院", "音乐厅"})
+# Goods or firms of ours shown at a fair ("赤水竹编亮相杭州文博会", "上海车展上一家车企展台"): the fair's
+# city is where the post is set; our place is where the exhibits come from.
+_SHOWN = re.compile("亮相|参展|展出|展位|展台|展区")
+_FAIRS = ("博会", "交会", "交易会", "博览会", "展会", "车展", "航展", "食品展", "珠宝展", "酒展", "农机展")
 _BRANCH_WORDS = re.compile("|".join(sorted(_BRANCHES, key=len, reverse=True)))
 _SENTENCE_ENDS = frozenset({"。", "！", "？", "!", "?", "\n", "；", ";"})
 _LIST_JOINS = frozenset({"、", "和", "及", "与", "以及"})  # between the items of a list
@@ -1285,7 +1291,7 @@ class Matcher:
                 suffix = tokens[index[e]][:-1]
             # An avenue named after us with no other place before it is our own main road (龙岩大道,
             # 凉都大道, 浑江大街): cities name their avenues after themselves, streets after other places.
-            if suffix in ("大道", "大街") and not self._after_another_place(tokens, index.get(s)):
+            if suffix in ("大道", "大街") and not self._after_another_place(tokens, index.get(s), counties=True):
                 suffix = None
             # ... and a road named after a township of ours, in a post naming no other place, runs through it
             # ("杜岭街的坑"): cities name streets after other cities and counties, not after their townships.
@@ -1448,7 +1454,8 @@ class Matcher:
                 and not _OUR_SERVICES.search(text) and not came \
                 and not any(term in self._own_names and self._listed(tokens, index.get(s), index.get(e))
                             for s, e, term, _ in kept):
-            # the first other place the title names, not as a destination ("增开至银川城际列车", "新开西安航线")
+            # the first other place the title names, not as a destination ("增开至银川城际列车", "新开西安航线",
+            # "黄岐往广州方向周末堵死")
             # nor as a partner ("与北京专家远程会诊"), nor one the title denies ("新华街不是张家口那个新华街")
             # nor as where our goods go ("蔬菜进了长沙超市"), nor as the head of a name of ours the body gives
             # ("冰岛老寨春茶开采 / 勐库镇冰岛村老寨…": the village 冰岛村, not Iceland)
@@ -1456,7 +1463,7 @@ class Matcher:
             i = 0
             while i < len(tokens) and starts[i] < title_end \
                     and (not self._names_elsewhere(tokens, i) or i and tokens[i - 1] in _PARTNERED
-                         or i and tokens[i - 1] in _DENIED
+                         or self._towards(tokens, i) or i and tokens[i - 1] in _DENIED
                          or tokens[i + 1:i + 2] in _LINE_TO or tokens[i] in heads or self._shipped_to(tokens, i)):
                 i += 1
             if i < len(tokens) and starts[i] < title_end:
@@ -1465,10 +1472,12 @@ class Matcher:
         # A title that names another city first and then a shop, stall or building carrying our name sets the
         # post there: "上海的<our city>肉火烧店", "北京新发地的<our county>蔬菜档口". Our name right after
         # a word that moves or places something (来, 在, 到) is a visit here, not a shop elsewhere. A talk or a
-        # concert held in another city has our place as its subject, not its setting.
+        # concert held in another city has our place as its subject, not its setting; a fair there shows our goods.
         held_at = self._shop_named_after_us(tokens, starts, title_end, kept) if title_end and kept else None
         if held_at is None and kept and _TALK.search(text):
             held_at = self._talk_venue_elsewhere(tokens)
+        if held_at is None and kept and _SHOWN.search(text):
+            held_at = self._fair_elsewhere(tokens)
         if held_at is not None:
             exclusions += [f"locality:{term}@{held_at}" for *_, term, _ in kept]
             kept = []
@@ -1555,7 +1564,8 @@ class Matcher:
         j = k + 1
         while j < len(tokens) and self._names_elsewhere(tokens, j):
             j += 1
-        return bool(i) and tokens[i - 1] in _TOWARDS and tokens[j:j + 1] == ("方向",)
+        # jieba glues 往 to a name it does not know ("大沥|黄岐往|广州|荔湾|方向"): still the road's heading.
+        return bool(i) and (tokens[i - 1] in _TOWARDS or tokens[i - 1].endswith("往")) and tokens[j:j + 1] == ("方向",)
 
     def _abroad_before(self, tokens, i: int | None) -> str | None:
         """The foreign country named before tokens[i] in its sentence, not as where goods go, or None."""
@@ -1658,24 +1668,29 @@ class Matcher:
         return j is not None and j + 1 < len(tokens) and tokens[j] in _LIST_JOINS \
             and self._names_elsewhere(tokens, j + 1) and not _LIST_ENDS.isdisjoint(tokens[j + 2:j + 10])
 
-    def _after_another_place(self, tokens, i: int | None) -> bool:
+    def _after_another_place(self, tokens, i: int | None, counties: bool = False) -> bool:
         """Whether the token before tokens[i] names another city, province or county, itself or as
-        the place it lies in ("庆阳环县境内的环江")."""
+        the place it lies in ("庆阳环县境内的环江"). With `counties`, also a county-level full name that
+        several places bear but none of ours ("深圳南山区南海大道": 鹤岗 has a 南山区 too)."""
         if i and tokens[i - 1] == "的" and tokens[i - 2:i - 1] == ("境内",):
             i -= 2
         elif i and tokens[i - 1] == "境内":
             i -= 1
-        return bool(i) and (tokens[i - 1] in self._other_places or tokens[i - 1] in self._elsewhere
-                            or tokens[i - 1] in _REGIONS_ABROAD)
+        if not i:
+            return False
+        before = tokens[i - 1]
+        return before in self._other_places or before in self._elsewhere or before in _REGIONS_ABROAD \
+            or counties and before.endswith(("区", "县", "旗")) and len(before) > 2 and bearers(before) > 0 \
+            and before not in self._loc_roles and before not in TOWN_PARTS
 
     @staticmethod
     def _origin_only(tokens, index, s: int, e: int) -> bool:
         """Whether the name at s..e says only where someone or something comes from."""
         i, j = index.get(s), index.get(e)
         if j is not None and (tokens[j] in _ORIGIN_AFTER or tokens[j][0] == "籍"
-                              or tokens[j] in ("来", "过来", "出来", "运来", "运过来", "产", "出产", "生产")
+                              or tokens[j] in ("来", "过来", "出来", "运来", "运过来", "产", "出产", "生产", "出土")
                               and tokens[j + 1:j + 2] == ("的",)):
-            return True  # 泉州来的旅游团, 说是浦北运来的, 用的都是曹县产的汉服, 我是金水区出来的
+            return True  # 泉州来的旅游团, 说是浦北运来的, 用的都是曹县产的汉服, 我是金水区出来的, 宁乡出土的青铜器
         if not i:
             return False
         if tokens[i - 1] in _ORIGIN_BEFORE or tokens[i - 1] == "是" and i > 1 and tokens[i - 2] in _ORIGIN_BEFORE:
@@ -1756,6 +1771,11 @@ class Matcher:
                                            and tokens[k + 1] in ("举行", "举办")):
                 return tok
         return None
+
+    def _fair_elsewhere(self, tokens) -> str | None:
+        """The other city a trade fair is held in ("杭州|文博会", "上海|国际|食品展", "北京|国际|茶业|博览会"), or None."""
+        return next((tok for k, tok in enumerate(tokens)
+                     if tok in self._elsewhere and any(t.endswith(_FAIRS) for t in tokens[k + 1:k + 4])), None)
 
     def _shop_named_after_us(self, tokens, starts, title_end: int, kept) -> str | None:
         """The other place a title names before a shop carrying our name, or None."""

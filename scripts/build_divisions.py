@@ -40,7 +40,7 @@ import jieba
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from pipeline.divisions import FORMAT, town_short  # noqa: E402
+from pipeline.divisions import FORMAT, town_short, zone_short  # noqa: E402
 
 COMMON_WORD_FREQ = 500
 
@@ -237,15 +237,11 @@ def build(shared: Path) -> dict:
             if row["county"].endswith("特区") and short == row["county"][:-1]:
                 short = row["county"][:-2]  # 六枝特区 is 六枝 (the source keeps 六枝特: "六枝特价" matched)
             cities[key][2].append([row["county"], short, county_towns])
-    town_shorts = {town_short(t) for ts in towns.values() for t in ts} - {""}
-    names = set(town_shorts)
+    places = {n for prov in provinces.values() for n in (*prov[:2], *(m for city in prov[2] for m in (
+        *city[:2], *(k for county in city[2] for k in county[:2]))))}
+    town_shorts = {town_short(t) or zone_short(t, places) for ts in towns.values() for t in ts} - {""}
+    names = town_shorts | places
     county_shorts = {county[1] for prov in provinces.values() for city in prov[2] for county in city[2]}
-    for prov in provinces.values():
-        names.update(prov[:2])
-        for city in prov[2]:
-            names.update(city[:2])
-            for county in city[2]:
-                names.update(county[:2])
     return {
         "format": FORMAT,
         "source": "jionlp 1.5.31 china_location (Apache-2.0), folded streets from modood/Administrative-divisions-"

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pipeline.divisions import DivisionTree, town_short
+from pipeline.divisions import DivisionTree, town_short, zone_short
 from pipeline.process import Pipeline
 from pipeline.topics import load_topics
 from pipeline.types import RawPost
@@ -215,3 +215,22 @@ def test_a_township_written_with_its_county_in_front_goes_by_its_own_name():
     assert {"黄岗街道", "睦岗街道", "睦岗"} <= set(zhaoqing.strong)  # as posts write them
     assert "黄岗" in zhaoqing.weak  # 黄岗镇 in five other counties
     assert not any(name.startswith("端州区") and name != "端州区" for name in zhaoqing.strong + zhaoqing.weak)
+
+
+def test_a_zone_or_office_listed_among_townships_goes_by_its_stem():
+    assert zone_short("盘龙城经济开发区") == "盘龙城" and zone_short("木兰山风景区管理处") == "木兰山"
+    assert zone_short("东疆保税港区") == "东疆" and zone_short("李庄镇") == "" and zone_short("开发区") == ""
+    assert zone_short("安徽芜湖三山经济开发区", {"安徽", "芜湖"}) == "三山"  # the places in front say where it is
+    assert zone_short("乌兰浩特经济技术开发区", {"乌兰浩特", "乌兰"}) == ""  # the city's own zone
+    assert zone_short("临港物流园区") == "" and zone_short("高铁新区办事处") == ""  # named for a trade or a kind
+    # a township written with its zone in front goes by the part after it, and by that part and its level
+    assert town_short("天津经济技术开发区东区泰达街道") == "泰达" and town_short("城区街道") == "城区"
+    tree = DivisionTree.load()
+    huangpi = tree.expand("湖北省/武汉市/黄陂区")
+    assert {"盘龙城", "汉口北"} <= set(huangpi.strong) and "盘龙城" in huangpi.minor
+    binhai = tree.expand("天津市/滨海新区")
+    assert "泰达街道" in binhai.strong and "泰达" in binhai.weak  # a rare word: context needed
+    assert "满江街道" in tree.expand("云南省/大理白族自治州/大理市").strong
+    # a zone named after its county or city is that place's: no township short form of that name
+    assert "赣州" not in tree.expand("江西省/赣州市").minor  # 赣州经济技术开发区, in 章贡区
+    assert "汽车" in tree.expand("江苏省/扬州市/仪征市").common  # 汽车工业园: an everyday word, context needed

@@ -1645,3 +1645,37 @@ def test_a_talk_about_us_held_in_another_city_is_not_news_of_us():
     assert not zjg("北京一场讲座讲张家港精神\n北京一所高校举办县域发展讲座，专家讲述张家港精神的由来。").relevant
     assert not zjg("讲座：张家港的港口\n本周六市图书馆举办讲座，欢迎南京市民报名参加。").relevant
     assert zjg("张家港市图书馆周六举办讲座\n讲张家港精神的由来，免费入场。").relevant
+
+
+def test_an_avenue_named_after_us_in_another_city_s_district_is_there():
+    nanhai = _terms_match("南海区", ["南海", "南海区"], "广东省/佛山市/南海区")
+    # 南山区: 深圳's and 鹤岗's, none of ours
+    assert not nanhai("深圳南山区南海大道晚高峰又堵死了").relevant
+    assert nanhai("南海大道晚高峰又堵死了").relevant  # our own main road
+
+
+def test_a_road_heading_for_another_city_runs_from_here():
+    nanhai = _terms_match("南海区", ["南海", "南海区"], "广东省/佛山市/南海区")
+    # jieba glues 往 to 黄岐, a name it does not know: "黄岐往|广州|方向"
+    assert nanhai("黄岐往广州方向周末堵死\n周末从大沥黄岐往广州荔湾方向的路堵得一动不动。").relevant
+    assert not nanhai("广州荔湾周末堵死\n大沥的朋友说那边一动不动。").relevant  # the title is set there
+
+
+def test_a_relic_unearthed_here_and_shown_in_another_city_is_not_news_of_us():
+    ningxiang = _terms_match("宁乡市", ["宁乡", "宁乡市"], "湖南省/长沙市/宁乡市")
+    assert not ningxiang("今天在国家博物馆看到四羊方尊\n讲解员说这件青铜器是在湖南宁乡出土的，后来一直在北京展出。").relevant
+    assert ningxiang("今天在国家博物馆看到四羊方尊\n讲解员说这件青铜器是在湖南宁乡出土的。").relevant
+
+
+def test_our_goods_at_a_fair_in_another_city_are_not_news_of_us():
+    chishui = _terms_match("赤水市", ["赤水", "赤水市"], "贵州省/遵义市/赤水市")
+    assert not chishui("赤水竹编亮相杭州文博会\n杭州文博会上，来自贵州的赤水竹编吸引了不少观众。").relevant
+    assert chishui("赤水竹编亮相全省非遗展\n老师傅现场编竹篮，吸引了不少观众。").relevant
+
+
+def test_a_zone_of_ours_places_a_post_by_the_name_before_its_kind():
+    huangpi = _terms_match("黄陂区", ["黄陂", "黄陂区"], "湖北省/武汉市/黄陂区")  # 盘龙城经济开发区, 汉口北…管委会
+    assert huangpi("盘龙城一所小学门口放学堵成一锅粥").relevant
+    assert huangpi("汉口北这边早上堵得动不了\n每天早上去汉口北上班，进市场那段路堵得动不了。").relevant
+    binhai = _terms_match("滨海新区", ["滨海新区"], "天津市/滨海新区")  # 天津经济技术开发区东区泰达街道
+    assert binhai("泰达街道一家培训机构卷钱跑路").relevant

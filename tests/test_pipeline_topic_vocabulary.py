@@ -1085,3 +1085,16 @@ def test_an_outfall_survey_is_a_pollution_matter(standard_topics):
 ])
 def test_a_queue_into_the_road_is_traffic_only_of_vehicles(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一段旅游公路边坡治理完工\n今天起恢复双向通行，请过往车辆注意减速慢行。", ["traffic", "local"]),  # a road reopened
+    ("遵义上榜全国百强县\n榜单显示其制造业和环保产业贡献突出。", ["local"]),  # an industry ranked, not pollution
+    ("遵义温泉周末人气爆炸\n几家酒店全部订满，停车场排长队。", ["local"]),  # visitors queue, no jam
+    ("遵义一个路口早高峰车辆排起长队", ["traffic", "local"]),
+    ("遵义一家辅导班老板跑路了\n上个月刚收了一学期的学费，这周突然关门。", ["school", "local"]),
+    ("遵义一家三口烧炭取暖昏迷\n早上被邻居发现，冬天取暖一定要通风。", ["safety", "local"]),  # no 中毒 said
+])
+def test_a_road_reopened_a_green_industry_a_car_park_queue_a_tutoring_class_and_charcoal(standard_topics, text,
+                                                                                        expected):
+    assert topics(standard_topics(text)) == expected
