@@ -256,7 +256,11 @@ product was run on them):
   huadu, yuhang, wujiang, baoan, fuling, longkou, sanhe, feixi — eight more: districts (广州 花都区, 杭州 余杭区,
             苏州 吴江区, 深圳 宝安区, 重庆 涪陵区), county-level cities (烟台 龙口市, 廊坊 三河市) and a county (合肥
             肥西县), a four-hundred-and-fourteenth to -twenty-first, written like them while round 87 was written,
-            run once on round 87's start code and once after it (blind, unread)
+            run once on round 87's start code and once after it (blind; round 88 read them)
+  haidian, songjiang, pukou, cixi, changle, liling, pidu, qingxu — eight more: districts (北京 海淀区, 上海 松江区,
+            南京 浦口区, 福州 长乐区, 成都 郫都区), county-level cities (宁波 慈溪市, 株洲 醴陵市) and a county (太原
+            清徐县), a four-hundred-and-twenty-second to -twenty-ninth, written like them while round 88 was written,
+            run once on round 87's start code and once after round 88 (blind, unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

@@ -143,8 +143,11 @@ _PARKING_FEES = re.compile(r"停车(?:场|位)?[^，。！？!?,\n]{0,8}?(?<!乱
 # ("渣土车跑得飞快，今天早上把一个骑电动车的大姐刮倒了"): a road accident.
 _COLLISION = re.compile(r"车[^，。！？!?,\n]{0,6}?撞(?:上|了)|撞(?:上|了)[^，。！？!?,\n]{0,4}?(?:车|行人)"
                         r"|车[^。！？!?\n]{0,20}?把[^，。！？!?,\n]{0,10}?(?:撞倒|刮倒|撞伤|撞飞)"
+                        # knocked down by a turning lorry ("半挂车右转刮倒了一辆电动车"), not by the wind (车棚被风刮倒)
+                        r"|车(?!棚|库|位)(?:(?!风)[^，。！？!?,\n]){0,8}?(?:刮倒|撞倒)"
                         # a vehicle scraped by or with another ("校车被货车刮了", "校车和三轮车刮了"), not by the wind
-                        r"|车[^，。！？!?,\n]{0,6}?(?:被|和|与|跟)(?:(?!风)[^，。！？!?,\n]){0,6}?[刮剐蹭]"
+                        # nor a shed (车棚被刮倒)
+                        r"|车(?!棚|库)[^，。！？!?,\n]{0,6}?(?:被|和|与|跟)(?:(?!风)[^，。！？!?,\n]){0,6}?[刮剐蹭]"
                         # someone on a bike or on foot hit ("有人骑车被撞", "过马路时被电动三轮撞伤")
                         r"|(?:骑车|骑电动车|走路|过马路|行人)[^，。！？!?,\n]{0,6}?被[^，。！？!?,\n]{0,6}?撞")
 # Spoil or rubbish tipped into water or left to wash down, water let out green, red or black ("往金沙江倒弃渣",
@@ -157,7 +160,9 @@ _DUMPED = re.compile(r"弃渣|废渣|放绿水|[黄红绿黑酱蓝]色的水|往
 # (自来水发黄: a supply matter), rice (水稻发黄), nor snow turning a valley white.
 _WATER_DISCOLOURED = re.compile(r"(?:河|溪|江|湖|塘|沟|渠|水库|(?<!自来)水(?!稻|果|泥|平|准))[^，。！？!?,\n]{0,3}?"
                                 r"(?:发黄|发黑|发白|发绿|发红|变黄|变黑|变绿|变红|变浑|黄汤汤|黑乎乎|又白又浑|又黄又浑|白花花"
-                                r"|是黄的|是黑的)")
+                                r"|是黄的|是黑的)"
+                                # the water itself red, green, white or blue ("沟里的水是红的"), not a river lit red
+                                r"|(?<!自来)水面?[都全]?是(?:红|绿|白|蓝)的")
 # Land taken for a road or a project and not paid for, with whose land and how much between the words
 # ("修路占了我家两分地，…没有任何补偿", "占了地还没给钱"); not 占地面积, the size of a site.
 _LAND_TAKEN = re.compile(r"占[了用]?[^，。！？!?,\n]{0,8}?地(?![方面盘址区铁下位球毯板皮砖])"
@@ -480,7 +485,7 @@ _ORIGIN_AFTER = frozenset({"籍", "籍贯", "产地", "游客", "旅客", "旅�
                            "老乡", "老乡会", "同乡会", "校友", "校友会", "籍人", "籍男子", "籍女子"})
 _ORIGIN_BEFORE = frozenset({"老家", "来自", "祖籍", "籍贯"})
 # Between another place and our name in a title, these sell or buy our name's product there.
-_SHOPS = ("店", "超市", "商场", "市场", "菜场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "新开",
+_SHOPS = ("店", "餐馆", "饭馆", "餐厅", "超市", "商场", "市场", "菜场", "档口", "摊", "网购", "网上买", "专卖", "开了家", "新开",
           "展会", "博览会", "展销会", "上架", "一家", "这家", "那家", "早市", "夜市", "集市", "花市", "药店",
           "街头", "街边", "博会")  # "上海街头的滕州菜煎饼": a stall there
 _BOUGHT = ("买的", "买了", "买到")  # both lists below start from these
@@ -1550,11 +1555,20 @@ class Matcher:
         """The first other city, province or county the post names as a place, or None; tokens at
         the indices `ours` are inside one of our own names ("白银蒙古族乡" holds the city 白银). A place
         our name travels to ("灯塔去沈阳的城际公交"), the direction of a road ("往包头方向一度封闭") or a neighbour
-        compared ("比隔壁番禺低") is where people go or look, not where the post is set."""
+        compared ("比隔壁番禺低") is where people go or look, and one visitors come from ("北京过来的游客") where
+        they left, not where the post is set."""
         return next((tok for k, tok in enumerate(tokens) if k not in ours and self._names_elsewhere(tokens, k)
                      and not self._shipped_to(tokens, k) and not _ACROSS.intersection(tokens[max(0, k - 2):k])
                      and not (k > 1 and tokens[k - 1] in _TOWARDS and k - 2 in ours)
-                     and not self._towards(tokens, k)), None)
+                     and not self._towards(tokens, k) and not self._come_from(tokens, k)), None)
+
+    def _come_from(self, tokens, k: int) -> bool:
+        """Whether tokens[k] is, alone or in a list, where visitors come here from ("好多北京过来的年轻人",
+        "周末上海、杭州来的游客不少")."""
+        j = k + 1
+        while j < len(tokens) and (tokens[j] in _LIST_JOINS or self._names_elsewhere(tokens, j)):
+            j += 1
+        return tokens[j:j + 1] in (("来",), ("过来",)) and tokens[j + 1:j + 2] == ("的",)
 
     def _towards(self, tokens, k: int) -> bool:
         """Whether tokens[k] is in the places a road heads for ("往包头方向", "往广州番禺方向")."""

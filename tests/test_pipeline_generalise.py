@@ -1679,3 +1679,16 @@ def test_a_zone_of_ours_places_a_post_by_the_name_before_its_kind():
     assert huangpi("汉口北这边早上堵得动不了\n每天早上去汉口北上班，进市场那段路堵得动不了。").relevant
     binhai = _terms_match("滨海新区", ["滨海新区"], "天津市/滨海新区")  # 天津经济技术开发区东区泰达街道
     assert binhai("泰达街道一家培训机构卷钱跑路").relevant
+
+
+def test_visitors_from_another_city_do_not_set_the_post_there():
+    sanhe = _terms_match("三河市", ["三河", "三河市"], "河北省/廊坊市/三河市")
+    assert sanhe("燕郊新开的夜市人气爆炸\n好多北京过来的年轻人，晚上十点还挤得走不动。").relevant
+    assert sanhe("段甲岭镇的民宿火了\n周末北京、天津来的游客多。").relevant  # a list of where they come from
+    assert not sanhe("北京一家民宿火了\n段甲岭镇的朋友也去住过。").relevant
+
+
+def test_a_dish_of_our_name_in_another_city_s_restaurant_is_not_news_of_us():
+    fuling = _terms_match("涪陵区", ["涪陵", "涪陵区"], "重庆市/涪陵区")
+    assert not fuling("广州一餐馆用涪陵榨菜做招牌菜\n每天要卖出两三百碗。").relevant
+    assert fuling("涪陵一餐馆用榨菜做招牌菜\n每天要卖出两三百碗。").relevant

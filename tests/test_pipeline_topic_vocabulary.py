@@ -1098,3 +1098,15 @@ def test_a_queue_into_the_road_is_traffic_only_of_vehicles(standard_topics, text
 def test_a_road_reopened_a_green_industry_a_car_park_queue_a_tutoring_class_and_charcoal(standard_topics, text,
                                                                                         expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一路口半挂车右转刮倒了一辆电动车", ["traffic", "local"]),  # knocked down by a lorry
+    ("遵义一小区车棚被大风刮倒", ["local"]),  # a shed the wind blew down
+    ("遵义发布年度城市更新计划\n涉及约3900户。", ["demolition", "local"]),
+    ("遵义一小作坊半夜往沟里放水\n第二天沟里的水是红的。", ["pollution", "local"]),
+    ("遵义古镇夜景太美\n灯笼一亮整条河都是红的。", ["local"]),  # lit red, not dyed
+])
+def test_a_rider_knocked_down_a_renewal_plan_and_water_run_red(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
