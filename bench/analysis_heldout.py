@@ -260,7 +260,11 @@ product was run on them):
   haidian, songjiang, pukou, cixi, changle, liling, pidu, qingxu — eight more: districts (北京 海淀区, 上海 松江区,
             南京 浦口区, 福州 长乐区, 成都 郫都区), county-level cities (宁波 慈溪市, 株洲 醴陵市) and a county (太原
             清徐县), a four-hundred-and-twenty-second to -twenty-ninth, written like them while round 88 was written,
-            run once on round 87's start code and once after round 88 (blind, unread)
+            run once on round 87's start code and once after round 88 (blind; round 89 read them)
+  minhang, baiyungz, yongchuan, taicang, wenling, zhangqiu, gongyi, wuan — eight more: districts (上海 闵行区, 广州
+            白云区, 重庆 永川区, 济南 章丘区) and county-level cities (苏州 太仓市, 台州 温岭市, 郑州 巩义市, 邯郸
+            武安市), a four-hundred-and-thirtieth to -thirty-seventh, written like them while round 89 was written,
+            run once on round 89's start code and once after it (blind, unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

@@ -259,8 +259,10 @@ _GASSED = re.compile("中毒|窒息")  # workers gassed in a septic tank: an acc
 # A subway station, exit or line named to say where something is or how to get there ("地铁口那家水果店",
 # "离泰山新村地铁站很近", "地铁3号线可到", "地铁站临时限流"): a landmark.
 _TRANSIT_AS_LANDMARK = re.compile("地铁[^,，。!！?？;；\n]{0,8}?[站口线][^,，。!！?？;；\n]{0,6}?(?:附近|旁边|边上|那家|很近|周边|可到|下车|限流)"
-                                  # or the way there an event notice suggests ("建议乘公交前往", "建议坐公交过去")
-                                  "|建议[^,，。!！?？;；\n]{0,6}?(?:乘坐|搭乘|乘|坐)[^,，。!！?？;；\n]{0,4}?(?:公交|地铁)")
+                                  # or the way there an event notice suggests ("建议乘公交前往", "建议坐公交过去",
+                                  # "交通可以坐公交到镇上"), or a shop's way in from the station ("地铁站出口直达")
+                                  "|(?:建议|交通[:：]?)[^,，。!！?？;；\n]{0,6}?(?:乘坐|搭乘|乘|坐)[^,，。!！?？;；\n]{0,4}?(?:公交|地铁)"
+                                  "|地铁站?出口直达")
 # The clause of a queue that reaches the road ("等车位的车从大门口一直排到马路上").
 _QUEUE_TO_ROAD = re.compile(r"[^，。！？!?,；;\n]*排到了?马路")
 _VEHICLE = re.compile("(?<!洗)车")  # not a car wash (洗车店)
@@ -282,6 +284,10 @@ _LEAK_SIGNS = _SMELLS | {"刺鼻", "刺鼻气味", "刺激性气味", "环保"}
 _UNCOLLECTED = re.compile(r"垃圾[^。！？!?\n]{0,12}?(?:没人|无人|没)来?(?:收|清|拉|运)|垃圾(?:桶|箱)[^。！？!?，,]{0,3}满")
 _LITTER_OUTDOORS = re.compile("[河湖江海溪塘]边|沙滩|岸边|景区|公园|游客|观景台|空地|路边堆了|沟里|半年|几个月|[一两三]年")
 _BIN_WORDS = frozenset({"垃圾没人收", "垃圾桶满了", "垃圾堆", "发臭", "臭得", "臭到", "臭气熏天"}) | _SMELLS
+# Revellers' noise into the night from a bar, a barbecue or a night market ("烧烤摊划拳喝酒吵到凌晨两点", "店里太吵"): a
+# nuisance of the street, not pollution, when noise is all the post's pollution words say (no 油烟, no dust).
+_NIGHTLIFE = re.compile("酒吧|烧烤|夜市|夜宵|宵夜|KTV|ktv|歌厅|划拳|火锅|店里")
+_NOISE_WORDS = frozenset({"噪音", "噪声", "太吵", "吵得睡不着", "吵得没法睡", "吵到", "音响吵", "噪音污染"})
 # A boss who ran off with customers' prepaid money ("补课机构老板跑路，家长预交的学费退不了"): no wages post.
 _PREPAID = re.compile("学费|预交|预付|会员卡|充值|课时费|定金")
 # Money said unpaid with no word of work ("养殖场被当违建拆了，一分没给"): in a demolition post, compensation.
@@ -527,11 +533,11 @@ _WORD_PLACED = re.compile("一[家所座处](?![人亲口子])|城区|老街|街
                           # a headline's "one of" something there ("龙洞一出租屋", "龙洞一男子"); a village, a market
                           # day, a campus, a community, an old town, a bridge, a pier, a road's stretch or a station named
                           # by the town ("石牌村", "高坎大集", "五山校区", "凤城社区", "大圩古镇", "望京站")
-                          "|一(?:出租屋|小区|写字楼|工地|工厂|厂房|仓库|民房|居民楼|商铺|餐馆|饭店|男子|女子|老人|货车)"
+                          "|一(?:出租屋|小区|写字楼|工地|工厂|厂房|仓库|民房|居民楼|商铺|餐馆|饭店|男子|女子|老人|货车|产业园|园区)"
                           "|村|大集|集市|校区|社区|古镇|新区|湿地|大桥|码头|段(?![子位落])|站(?![长岗队起着在住])"
                           "|方向"  # where a road or a jam heads ("往凤仪方向", "往经开区方向堵得不行")
                           "|路(?![费况线人过径数子])|街(?![坊])"  # a road named after it: "五山路口" (ours: no other place)
-                          "|(?:(?![的一之条这那上下是在和与])[\u4e00-\u9fff]){1,3}?(?:路|街|大道|大街|巷)"
+                          "|(?:(?![的一之条这那上下是在和与])[\u4e00-\u9fff]){1,3}?(?:路|街|大道|大街|巷)(?!撒冷)"  # not 耶路撒冷
                           "|收费站|地铁站|汽车站|客运站|火车站|高铁站|菜市场|农贸市场|派出所|卫生院")
 # A numeral before 百/千/万 makes a number of our name ("一百色").
 _NUMERALS = frozenset({*"一二两三四五六七八九十几数", *"0123456789"})
@@ -616,8 +622,10 @@ class Matcher:
         # ours only right before a word that follows nothing but a place ("纸坊城区", "下关一家茶厂", "纸坊这片"),
         # in a post that names no other place: never after a word of going, which a word takes too ("在合作中").
         self._word_towns = frozenset(t for t in word_towns if locality.get(t) in (WEAK, COMMON)) - self._placeable
-        # Before a street name, a stall or a station ("大良华盖路附近", "纸坊收费站"): either kind stands as a place.
-        self._street_placed = self._word_towns | self._shared_names
+        # Before a street name, a stall or a station ("大良华盖路附近", "纸坊收费站"): either kind stands as a place, and
+        # so does a township short form only ours bears ("上地信息路", "甘家口菜市场门口").
+        self._street_placed = self._word_towns | self._shared_names \
+            | frozenset(t for t in placeable_towns if locality.get(t) == WEAK)
         # A 街道's short form that is a road's name (文化路, 花园路) is that road of ours in a post naming no other place.
         self._road_towns = frozenset(t for t in names.road_towns if locality.get(t) in (WEAK, COMMON))
         self._lone_names = frozenset(t for t, role in locality.items() if role == WEAK and len(t) > 2
@@ -907,6 +915,8 @@ class Matcher:
         if _POLLUTION in subjects and _UNCOLLECTED.search(text) and not _LITTER_OUTDOORS.search(text):
             hits = _dropped(hits, exclusions, "uncollected", {
                 h.topic_id for h in hits if h.category == _POLLUTION and set(h.words) <= _BIN_WORDS})
+        if _POLLUTION in subjects and _NIGHTLIFE.search(text):
+            hits = _without(hits, exclusions, "nightlife", _POLLUTION, _NOISE_WORDS)
         # A building's fire that held up the street outside ("饭店后厨起火…就是门口那段路堵了半天"): the fire is the
         # news; a vehicle burning on a road, a bridge or in a tunnel is a traffic matter too.
         if _SAFETY in subjects and _TRAFFIC in subjects and not _VEHICLE_FIRE.search(text) \
@@ -1273,11 +1283,13 @@ class Matcher:
                 if work[1] - work[0] == len(term) + 2:
                     named.add(term)
                 continue
-            cover = next((x for xs, xe, x in lookalikes if xs <= s and e <= xe), None)
+            cover = next(((xs, x) for xs, xe, x in lookalikes if xs <= s and e <= xe), None)
             if cover is not None:
-                exclusions.append(f"locality:{cover}")
-                if len(term) == 2 and term not in self._own_names:
-                    named.add(term)  # "黑山共和国 … 黑山旅游攻略": the country wherever the post says 黑山
+                exclusions.append(f"locality:{cover[1]}")
+                # "黑山共和国 … 黑山旅游攻略": the country wherever the post says 黑山; our own name too when the
+                # look-alike is abroad ("去日本岛根县的松江市 … 松江城": Japan's 松江 throughout).
+                if len(term) == 2 and (term not in self._own_names or self._abroad_before(tokens, index.get(cover[0]))):
+                    named.add(term)
                 continue
             # A road, or another division of the same name ("屏山乡" elsewhere, not our 屏山县).
             suffix = next((w for w in ROAD_WORDS if text.startswith(w, e) and e + len(w) in bounds), None) \

@@ -1692,3 +1692,23 @@ def test_a_dish_of_our_name_in_another_city_s_restaurant_is_not_news_of_us():
     fuling = _terms_match("涪陵区", ["涪陵", "涪陵区"], "重庆市/涪陵区")
     assert not fuling("广州一餐馆用涪陵榨菜做招牌菜\n每天要卖出两三百碗。").relevant
     assert fuling("涪陵一餐馆用榨菜做招牌菜\n每天要卖出两三百碗。").relevant
+
+
+def test_a_township_name_only_ours_bear_stands_as_a_place_before_a_street_or_a_market():
+    haidian = _terms_match("海淀区", ["海淀", "海淀区"], "北京市/海淀区")  # 上地街道 (上地 a word), 甘家口街道
+    assert haidian("路口红绿灯坏了好几天\n上地信息路和上地十街路口的红绿灯坏了好几天了。").relevant
+    assert haidian("修自行车的老师傅\n甘家口菜市场门口有位修自行车的老师傅，干了三十多年了。").relevant
+    assert haidian("上地一产业园区开展燃气泄漏应急演练").relevant
+    assert not haidian("周末想去郊区上地里干点农活").relevant
+
+
+def test_our_own_name_in_a_look_alike_abroad_is_that_place_throughout():
+    songjiang = _terms_match("松江区", ["松江", "松江区"], "上海市/松江区")
+    songjiang_exclude = Matcher(TopicsConfig.model_validate(
+        {"locality": {"name": "松江区", "terms": ["松江", "松江区"], "divisions": ["上海市/松江区"],
+                      "exclude": ["日本松江", "松江市"]}, "topics": []}), Normalizer())  # 日本松江 joins in jieba
+    cut = Segmenter(songjiang_exclude.user_words()).cut
+    assert not songjiang_exclude.match("日本松江市旅游攻略\n去日本岛根县的松江市玩了三天，松江城和宍道湖的夕阳很美。",
+                                       cut).relevant
+    assert songjiang_exclude.match("松江市民周末去哪玩\n松江城区新开了一家书店。", cut).relevant  # no country before
+    assert songjiang("松江城区新开了一家书店").relevant

@@ -1110,3 +1110,17 @@ def test_a_road_reopened_a_green_industry_a_car_park_queue_a_tutoring_class_and_
 def test_a_rider_knocked_down_a_renewal_plan_and_water_run_red(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
 
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义楼下烧烤店吵到凌晨两点\n划拳喝酒声音很大，楼上根本睡不着。", ["local"]),  # revellers' noise
+    ("遵义一条街夜市烧烤油烟大\n每天吵到凌晨两点，油烟直往楼上灌。", ["pollution", "local"]),  # smoke too
+    ("遵义一个工地半夜打桩\n吵得睡不着，打了好几次热线。", ["pollution", "local"]),  # works, not revellers
+    ("遵义老城动迁评估漏算了阁楼面积\n补偿差了二十多万。", ["demolition", "local"]),
+    ("遵义一隧道本周夜间封闭养护\n过往车辆请提前规划路线。", ["traffic", "local"]),
+    ("遵义荷花节本周末开幕\n几百亩荷塘开满荷花，交通可以坐公交到镇上。", ["local"]),  # the way there
+    ("遵义一家新商场今天开业\n地铁站出口直达，有电影院和儿童乐园。", ["local"]),
+    ("遵义进山那段路急弯太多\n晚上开车心惊胆战，上个月还有车掉下去。", ["traffic", "local"]),
+])
+def test_revellers_noise_a_relocation_a_tunnel_closed_and_the_way_there(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
