@@ -264,7 +264,11 @@ product was run on them):
   minhang, baiyungz, yongchuan, taicang, wenling, zhangqiu, gongyi, wuan — eight more: districts (上海 闵行区, 广州
             白云区, 重庆 永川区, 济南 章丘区) and county-level cities (苏州 太仓市, 台州 温岭市, 郑州 巩义市, 邯郸
             武安市), a four-hundred-and-thirtieth to -thirty-seventh, written like them while round 89 was written,
-            run once on round 89's start code and once after it (blind, unread)
+            run once on round 89's start code and once after it (blind; round 90 read them)
+  wuqing, taishan, haimen, dongyang, longhai, zaoyang, jiangyou, fengxiang — eight more: districts (天津 武清区,
+            南通 海门区, 漳州 龙海区, 宝鸡 凤翔区) and county-level cities (江门 台山市, 金华 东阳市, 襄阳 枣阳市, 绵阳
+            江油市), a four-hundred-and-thirty-eighth to -forty-fifth, written like them while round 89 was written,
+            run once on round 89's start code and once after round 90 (blind, unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

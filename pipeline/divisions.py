@@ -406,10 +406,20 @@ class DivisionTree:
         return tuple(inside) + tuple(sorted(c + "牌" for c in whole)), tuple(outside)
 
 
+_COUNTY_LEVELS = "县区市旗"
+
+
 def _find(nodes: list[_Node], part: str) -> _Node | None:
     for node in nodes:
         if part == node.name or part == node.short:
             return node
+    # A county renamed to another level since the data was drawn (凤翔 a 区 since 2021, 澄江 and 无为 cities since
+    # 2019–2020): the operator writes today's name, the data holds the old one.
+    if len(part) > 2 and part[-1] in _COUNTY_LEVELS:
+        found = [node for node in nodes if not node.is_town and node.name[-1:] in _COUNTY_LEVELS
+                 and node.short == part[:-1]]
+        if len(found) == 1:
+            return found[0]
     return None
 
 

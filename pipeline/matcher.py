@@ -284,10 +284,17 @@ _LEAK_SIGNS = _SMELLS | {"刺鼻", "刺鼻气味", "刺激性气味", "环保"}
 _UNCOLLECTED = re.compile(r"垃圾[^。！？!?\n]{0,12}?(?:没人|无人|没)来?(?:收|清|拉|运)|垃圾(?:桶|箱)[^。！？!?，,]{0,3}满")
 _LITTER_OUTDOORS = re.compile("[河湖江海溪塘]边|沙滩|岸边|景区|公园|游客|观景台|空地|路边堆了|沟里|半年|几个月|[一两三]年")
 _BIN_WORDS = frozenset({"垃圾没人收", "垃圾桶满了", "垃圾堆", "发臭", "臭得", "臭到", "臭气熏天"}) | _SMELLS
-# Revellers' noise into the night from a bar, a barbecue or a night market ("烧烤摊划拳喝酒吵到凌晨两点", "店里太吵"): a
-# nuisance of the street, not pollution, when noise is all the post's pollution words say (no 油烟, no dust).
-_NIGHTLIFE = re.compile("酒吧|烧烤|夜市|夜宵|宵夜|KTV|ktv|歌厅|划拳|火锅|店里")
+# Revellers' noise into the night from a bar, a barbecue or a night market ("烧烤摊划拳喝酒吵到凌晨两点", "店里太吵"), and
+# a neighbour's renovation ("楼上装修，每天早上七点就开始打钻"): a nuisance, not pollution, when noise is all the post's
+# pollution words say (no 油烟, no dust).
+_NUISANCE = re.compile("酒吧|烧烤|夜市|夜宵|宵夜|KTV|ktv|歌厅|划拳|火锅|店里|装修")
 _NOISE_WORDS = frozenset({"噪音", "噪声", "太吵", "吵得睡不着", "吵得没法睡", "吵到", "音响吵", "噪音污染"})
+# A taxi that took the long way to charge more ("司机故意绕了一大圈，平时二十块的路收了四十"): a fare dispute, not
+# traffic, unless the taxis refuse fares or cannot be had (拒载, 打车难: the stations' taxi trade, a traffic matter).
+_TAXI = re.compile("打车|出租|黑车|网约车|的士|打的")
+_DETOUR = re.compile("绕(?:路|道|了|到|远)")
+_FARE_REFUSED = re.compile("拒载|打不[到着上]|打车难|排队")
+_TAXI_WORDS = frozenset({"绕路", "绕道", "出租车", "打车", "黑车", "网约车", "的士"})
 # A boss who ran off with customers' prepaid money ("补课机构老板跑路，家长预交的学费退不了"): no wages post.
 _PREPAID = re.compile("学费|预交|预付|会员卡|充值|课时费|定金")
 # Money said unpaid with no word of work ("养殖场被当违建拆了，一分没给"): in a demolition post, compensation.
@@ -321,6 +328,7 @@ _SCHOOLING_REQUIRED = re.compile("(?:高中|初中|大专|中专|本科|小学)(
 _LISTED_CLINIC = re.compile("义诊[、和及与]|[、和及与]义诊")
 # A clause that seeks care ("老人去县医院看病"): in a bus complaint, where the passengers go.
 _CARE_TRIP = _around("看病|就医|买药|拿药", _CLAUSE)
+_TAXI_TO_CARE = _around("(?:打车|打的)[^，。！？!?,；;\n]{0,12}?(?:医院|看病|就医|急诊)", _CLAUSE)
 # A sentence that mourns the dead of a past disaster ("祭奠1942年矿难遇难的矿工", "举行地震遇难同胞悼念活动").
 _MEMORIAL_SENTENCE = _around("悼念|缅怀|祭奠|纪念日|纪念馆|周年")
 # A sentence that tells of a visit or a ticket: pupils and schools in it are visitors.
@@ -856,6 +864,8 @@ class Matcher:
             title = text.split("\n", 1)[0] if "\n" in text else ""
             if not any(w in title for h in hits if h.category == _HEALTH for w in h.words):
                 hits = self._only_in(hits, text, exclusions, _HEALTH, _CARE_TRIP, "trip")
+            else:  # ... and a taxi taken to the care a title names ("只能再打车去儿科医院"): the way there
+                hits = self._only_in(hits, text, exclusions, _TRAFFIC, _TAXI_TO_CARE, "taxi")
         # The dead of a past disaster mourned: a memorial, not an accident.
         if _SAFETY in subjects:
             hits = self._only_in(hits, text, exclusions, _SAFETY, _MEMORIAL_SENTENCE, "memorial")
@@ -915,8 +925,13 @@ class Matcher:
         if _POLLUTION in subjects and _UNCOLLECTED.search(text) and not _LITTER_OUTDOORS.search(text):
             hits = _dropped(hits, exclusions, "uncollected", {
                 h.topic_id for h in hits if h.category == _POLLUTION and set(h.words) <= _BIN_WORDS})
-        if _POLLUTION in subjects and _NIGHTLIFE.search(text):
-            hits = _without(hits, exclusions, "nightlife", _POLLUTION, _NOISE_WORDS)
+        if _POLLUTION in subjects and _NUISANCE.search(text):
+            hits = _without(hits, exclusions, "nuisance", _POLLUTION, _NOISE_WORDS)
+        if _TRAFFIC in subjects and _DETOUR.search(text) and _TAXI.search(text) and not _FARE_REFUSED.search(text):
+            hits = _without(hits, exclusions, "fare", _TRAFFIC, _TAXI_WORDS)
+        # A notice of water cut off for works that warns of cloudy water after ("恢复供水后水质可能略有浑浊"): no pollution.
+        if _POLLUTION in subjects and ("停水" in text or "恢复供水" in text):
+            hits = _without(hits, exclusions, "water cut", _POLLUTION, {"水质", "浑浊", "水浑", "发黄"})
         # A building's fire that held up the street outside ("饭店后厨起火…就是门口那段路堵了半天"): the fire is the
         # news; a vehicle burning on a road, a bridge or in a tunnel is a traffic matter too.
         if _SAFETY in subjects and _TRAFFIC in subjects and not _VEHICLE_FIRE.search(text) \
@@ -1011,9 +1026,11 @@ class Matcher:
                         and (term in self._minor and rest in ("路", "街") and len(tokens[i]) == 1
                              or term[-1] in "路街" and tokens[i + 1] in ROAD_TOKENS):
                     split[i], split[i + 1] = (term,), (rest,)
-                # an alias the operator named, after a lone character, with one character left of the
-                # next word ("衡|钢厂" for 衡钢|厂): the operator's name wins
-                elif term in self._aliases and len(tokens[i]) == 1 and len(rest) == 1 \
+                # an alias the operator named, after a lone character, with one character left of the next word
+                # ("衡|钢厂" for 衡钢|厂): the operator's name wins; so does its own name with a direction left
+                # ("武|安南|洺河" for 武安|南洺河), not any word ("包|头巾", "六|安排", "宜|春耕")
+                elif (term in self._aliases or term in self._own_names and rest in "东南西北") \
+                        and len(tokens[i]) == 1 and len(rest) == 1 \
                         and tokens[i + 1].startswith(tail):
                     split[i], split[i + 1] = (term,), (rest,)
                 continue
@@ -1422,8 +1439,10 @@ class Matcher:
             kept = []
         # The rules below set a post elsewhere, and need another place named in it: most posts name none.
         if not names_elsewhere:
-            # A place jieba joined to the next one ("上海浦东") still names somewhere else.
-            joined = any(len(tok) > 3 and (tok[:2] in self._elsewhere or tok[:3] in self._elsewhere) for tok in tokens)
+            # A place jieba joined to the next one ("上海浦东") still names somewhere else; a name of ours that starts
+            # like another city (中山路街道) does not.
+            joined = any(len(tok) > 3 and tok not in self._loc_roles
+                         and (tok[:2] in self._elsewhere or tok[:3] in self._elsewhere) for tok in tokens)
             alone = not joined and any(hit[2] in self._lone_names for hit in kept)
             if not joined:  # nor right after a county elsewhere whose name is also a word ("尚志|石头河子附近")
                 placed |= {s for s, e, term, _ in kept if (term in self._shared_names and _placed(tokens, index, text, s, e)
@@ -1818,11 +1837,12 @@ class Matcher:
                 if not tok.strip() or not tok[0].isalnum():
                     break  # the phrase ends at punctuation
                 rest.append(tok)
-            # The shop is named within the next three tokens ("肥肠|店后" holds 店), or the title
-            # sells our name's product there ("上海一家水果店黄岩蜜橘", "在上海网购的绵阳米粉").
+            # The shop is named within the next three tokens ("肥肠|店后" holds 店), the title sells our name's
+            # product there ("上海一家水果店黄岩蜜橘", "在上海网购的绵阳米粉") or has it arrive on its stalls ("北京新发地
+            # 章丘大葱到货").
             after = "".join(rest[:3])
             between = "".join(tokens[place + 1:i])
-            if not any(end in after for end in _NAMED_ENDS) and not between.endswith(_SOLD_BEFORE) \
+            if not any(end in after for end in (*_NAMED_ENDS, "到货", "上架")) and not between.endswith(_SOLD_BEFORE) \
                     and not any(w in between for w in _SHOPS):
                 return None
         return tokens[place]

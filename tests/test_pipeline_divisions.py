@@ -234,3 +234,14 @@ def test_a_zone_or_office_listed_among_townships_goes_by_its_stem():
     # a zone named after its county or city is that place's: no township short form of that name
     assert "赣州" not in tree.expand("江西省/赣州市").minor  # 赣州经济技术开发区, in 章贡区
     assert "汽车" in tree.expand("江苏省/扬州市/仪征市").common  # 汽车工业园: an everyday word, context needed
+
+
+def test_a_county_renamed_to_another_level_resolves_by_today_s_name():
+    tree = DivisionTree.load()
+    # The data holds 凤翔 and 无为 under their older levels; operators write 凤翔区 (2021) and 无为市 (2020).
+    assert tree.resolve("陕西省/宝鸡市/凤翔区")[-1].short == "凤翔"
+    assert tree.resolve("安徽省/芜湖市/无为市")[-1].short == "无为"
+    assert tree.expand("陕西省/宝鸡市/凤翔区").strong == tree.expand("陕西省/宝鸡市/凤翔县").strong
+    assert [n.name for n in tree.resolve("吉林省/吉林市")] == ["吉林省", "吉林市"]  # a province is no county
+    with pytest.raises(KeyError):
+        tree.resolve("陕西省/宝鸡市/凤凰区")  # no county of that short form

@@ -1712,3 +1712,23 @@ def test_our_own_name_in_a_look_alike_abroad_is_that_place_throughout():
                                        cut).relevant
     assert songjiang_exclude.match("松江市民周末去哪玩\n松江城区新开了一家书店。", cut).relevant  # no country before
     assert songjiang("松江城区新开了一家书店").relevant
+
+
+def test_a_name_of_ours_that_starts_like_another_city_stands_alone():
+    yongchuan = _terms_match("永川区", ["永川", "永川区"], "重庆市/永川区")  # 中山路街道: 中山 is a city elsewhere
+    assert yongchuan("中山路街道老房子会拆迁吗\n请问中山路街道老街那一片老房子是不是要拆迁了？").relevant
+    assert not yongchuan("中山路街道老房子会拆迁吗\n广东中山的朋友说中山路街道老街那一片要拆迁了。").relevant
+
+
+def test_our_own_name_after_a_lone_character_wins_over_the_next_word():
+    wuan = _terms_match("武安市", ["武安", "武安市"], "河北省/邯郸市/武安市")  # jieba: 武|安南|洺|河
+    assert wuan("今天早上去武安南洺河边上遛弯，河湾里漂了一片死鱼。").relevant
+    assert not wuan("越南古称安南，是一个历史地名。").relevant
+    baotou = _terms_match("包头市", ["包头", "包头市"], "内蒙古自治区/包头市")  # a word left, not a direction
+    assert not baotou("冬天骑车要不要包头巾\n北方冬天骑电动车，大家都是戴头盔还是包头巾？").relevant
+
+
+def test_our_produce_arriving_at_another_city_s_market_is_that_city_s_news():
+    zhangqiu = _terms_match("章丘区", ["章丘", "章丘区"], "山东省/济南市/章丘区")
+    assert not zhangqiu("北京新发地章丘大葱到货\n这几天章丘大葱大量到货，批发价每斤一块五左右。").relevant
+    assert zhangqiu("章丘大葱到货\n今年到货早，收购价每斤一块五。").relevant

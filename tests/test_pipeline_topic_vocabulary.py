@@ -1114,6 +1114,7 @@ def test_a_rider_knocked_down_a_renewal_plan_and_water_run_red(standard_topics, 
 
 @pytest.mark.parametrize("text,expected", [
     ("遵义楼下烧烤店吵到凌晨两点\n划拳喝酒声音很大，楼上根本睡不着。", ["local"]),  # revellers' noise
+    ("遵义一小区楼上装修太吵\n每天早上七点就开始打钻，周末也照干。", ["local"]),  # a neighbour's renovation
     ("遵义一条街夜市烧烤油烟大\n每天吵到凌晨两点，油烟直往楼上灌。", ["pollution", "local"]),  # smoke too
     ("遵义一个工地半夜打桩\n吵得睡不着，打了好几次热线。", ["pollution", "local"]),  # works, not revellers
     ("遵义老城动迁评估漏算了阁楼面积\n补偿差了二十多万。", ["demolition", "local"]),
@@ -1123,4 +1124,18 @@ def test_a_rider_knocked_down_a_renewal_plan_and_water_run_red(standard_topics, 
     ("遵义进山那段路急弯太多\n晚上开车心惊胆战，上个月还有车掉下去。", ["traffic", "local"]),
 ])
 def test_revellers_noise_a_relocation_a_tunnel_closed_and_the_way_there(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义站打车被绕路\n司机故意绕了一大圈，平时二十块的路收了四十，还不打表。", ["local"]),  # a fare dispute
+    ("遵义站出租车拒载\n晚上十点到站，出租车说太近不去，绕路也不肯。", ["traffic", "local"]),  # the taxi trade
+    ("遵义一座桥断了\n过河只能绕路走二十公里。", ["traffic", "local"]),  # no taxi
+    ("遵义部分小区周四停水\n恢复供水后水质可能略有浑浊，放一会儿即可。", ["local"]),
+    ("遵义一小区停水两天\n恢复供水后水质很差，水又浑浊又发臭。", ["pollution", "local"]),  # smelling too
+    ("遵义一家医院晚上没有儿科医生\n孩子半夜发烧，只能再打车去儿科医院。", ["health", "local"]),
+    ("遵义一家制衣厂工人手被轧伤\n机器的防护罩早就坏了。", ["safety", "local"]),
+    ("遵义一镇开展森林防火安全检查\n共排查隐患31处。", ["safety", "local"]),
+])
+def test_a_fare_dispute_a_water_cut_notice_a_taxi_to_care_and_a_crushed_hand(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
