@@ -268,7 +268,11 @@ product was run on them):
   wuqing, taishan, haimen, dongyang, longhai, zaoyang, jiangyou, fengxiang — eight more: districts (天津 武清区,
             南通 海门区, 漳州 龙海区, 宝鸡 凤翔区) and county-level cities (江门 台山市, 金华 东阳市, 襄阳 枣阳市, 绵阳
             江油市), a four-hundred-and-thirty-eighth to -forty-fifth, written like them while round 89 was written,
-            run once on round 89's start code and once after round 90 (blind, unread)
+            run once on round 89's start code and once after round 90 (blind; round 91 read them)
+  tongzhoubj, longgang, wangcheng, jinxian, qingzhou, yanshi, lipu, qianxi — eight more: districts (北京 通州区, 深圳
+            龙岗区, 长沙 望城区, 洛阳 偃师区), a county (南昌 进贤县) and county-level cities (潍坊 青州市, 桂林 荔浦市,
+            毕节 黔西市), a four-hundred-and-forty-sixth to -fifty-third, written like them while round 90 was written,
+            run once on round 89's start code and once after round 91 (blind, unread)
 Half of each set are traps: look-alike places, other cities, figurative uses, drills.
 
 Figures: relevance F1 (relevant = positive class); topics exact = share of posts whose topic set

@@ -145,7 +145,7 @@ _ZONE_RE = re.compile("(?:商贸物流枢纽区|经济技术开发区|经济开�
                       "(?:管委会|管理委员会|管理处|办事处)?$")
 # A zone named for its trade or its kind ("临港物流园区", "现代农业园区", "高铁新区办事处"): no place name.
 _ZONE_TRADE = re.compile("经济|工业|旅游|物流|科技|化工|教育|循环|综合|起重|船舶|农业|产业|中药|制造|技术|食品|生物|现代|国际|"
-                         "国家|城市|森林|公园|高铁|新区|空港|临空|保税|示范|健康|海洋|云计算|转移|商务|休闲")
+                         "国家|城市|森林|公园|高铁|新区|空港|临空|保税|示范|健康|海洋|云计算|转移|商务|休闲|生态")
 
 
 def zone_short(name: str, places: frozenset[str] | set[str] = frozenset()) -> str:
@@ -221,6 +221,13 @@ class DivisionTree:
                     and stem not in data.get("known_places", ()) \
                     and (node.name.startswith(stem) or stem not in data.get("words", ())):
                 node.short = stem
+            # A new area the data names with its county in front ("海门市临江新区") goes by the rest (临江新区), unless
+            # the rest names a kind, not a place ("十堰工业新区", "白城市生态新区").
+            elif node.is_town and not node.short and node.name.endswith("新区") \
+                    and (head := next((node.name[:k] for k in (4, 3, 2) if node.name[:k] in places), "")):
+                rest = node.name[len(head):].removeprefix("市").removeprefix("县").removeprefix("区")
+                if 2 <= len(rest) - 2 <= 3 and not _ZONE_TRADE.search(rest[:-2]):
+                    node.spoken = rest
         return cls(provinces, set(data["common"]), set(data.get("words", ())),
                    set(data.get("county_words", ())), tuple(data.get("idioms", ())), set(data.get("known_places", ())),
                    set(data.get("rare_words", ())))

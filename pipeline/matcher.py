@@ -289,6 +289,8 @@ _BIN_WORDS = frozenset({"垃圾没人收", "垃圾桶满了", "垃圾堆", "发�
 # pollution words say (no 油烟, no dust).
 _NUISANCE = re.compile("酒吧|烧烤|夜市|夜宵|宵夜|KTV|ktv|歌厅|划拳|火锅|店里|装修")
 _NOISE_WORDS = frozenset({"噪音", "噪声", "太吵", "吵得睡不着", "吵得没法睡", "吵到", "音响吵", "噪音污染"})
+# A job advertised with a shuttle to the works ("提供住宿和班车"): a perk, no transport matter.
+_HIRING = re.compile("招聘|招工|招人|诚聘")
 # A taxi that took the long way to charge more ("司机故意绕了一大圈，平时二十块的路收了四十"): a fare dispute, not
 # traffic, unless the taxis refuse fares or cannot be had (拒载, 打车难: the stations' taxi trade, a traffic matter).
 _TAXI = re.compile("打车|出租|黑车|网约车|的士|打的")
@@ -375,7 +377,7 @@ _HISTORY = re.compile("|".join((
     "十六国", "都城", "那段历史", "出土", "镇馆之宝", "论语", "红楼梦", "西游记", "汉武帝", "秦始皇", "唐太宗",
     "安史之乱", "历史讲座", "封神", "隋唐", "成语", "元代", "辽代", "金代", "清末", "汉书", "三国志",
     "资治通鉴", "封侯", "庄子", "孟子", "甲午", "听评书", "刻本", "出自", "本纪", "汉赋", "古文", "封号", "禅宗",
-    "临帖", "碑帖", "字帖",
+    "临帖", "碑帖", "字帖", "南朝", "太守",
     # the poets, historians and heroes whose lines and lives name our places
     "李白", "杜甫", "白居易", "苏轼", "苏东坡", "王维", "陆游", "辛弃疾", "李清照", "韩愈", "柳宗元", "欧阳修",
     "王安石", "杜牧", "李商隐", "孟浩然", "王昌龄", "范仲淹", "刘禹锡", "司马迁", "诸葛亮", "曹操", "刘备",
@@ -456,7 +458,8 @@ _TALK_VENUES = frozenset({"书店", "图书馆", "高校", "大学", "博物馆"
 # Goods or firms of ours shown at a fair ("赤水竹编亮相杭州文博会", "上海车展上一家车企展台"): the fair's
 # city is where the post is set; our place is where the exhibits come from.
 _SHOWN = re.compile("亮相|参展|展出|展位|展台|展区")
-_FAIRS = ("博会", "交会", "交易会", "博览会", "展会", "车展", "航展", "食品展", "珠宝展", "酒展", "农机展")
+_FAIRS = ("博会", "交会", "交易会", "博览会", "展会", "车展", "航展", "食品展", "珠宝展", "酒展", "农机展", "画展",
+          "美术馆", "艺术馆", "展览馆", "博物馆")  # a fair, or a gallery or museum showing our goods
 _BRANCH_WORDS = re.compile("|".join(sorted(_BRANCHES, key=len, reverse=True)))
 _SENTENCE_ENDS = frozenset({"。", "！", "？", "!", "?", "\n", "；", ";"})
 _LIST_JOINS = frozenset({"、", "和", "及", "与", "以及"})  # between the items of a list
@@ -927,6 +930,8 @@ class Matcher:
                 h.topic_id for h in hits if h.category == _POLLUTION and set(h.words) <= _BIN_WORDS})
         if _POLLUTION in subjects and _NUISANCE.search(text):
             hits = _without(hits, exclusions, "nuisance", _POLLUTION, _NOISE_WORDS)
+        if _TRAFFIC in subjects and _HIRING.search(text):
+            hits = _without(hits, exclusions, "hiring", _TRAFFIC, {"班车", "通勤车", "通勤班车"})
         if _TRAFFIC in subjects and _DETOUR.search(text) and _TAXI.search(text) and not _FARE_REFUSED.search(text):
             hits = _without(hits, exclusions, "fare", _TRAFFIC, _TAXI_WORDS)
         # A notice of water cut off for works that warns of cloudy water after ("恢复供水后水质可能略有浑浊"): no pollution.

@@ -6,7 +6,9 @@ code). Villages (650k rows) are left out: they would multiply the size by 15 for
 mostly common words. Where jionlp folds a district's streets into a placeholder ("区直辖行政区划":
 辽源 西安区, 蚌埠 禹会区) or names them by their office ("兴安社区公共服务站街道": 七台河), the names people
 write come from modood_streets.csv (国家统计局 2023, same county code); so do the streets, towns and
-townships modood lists under a county and jionlp's older list lacks under any form (孔目江街道).
+townships modood lists under a county and jionlp's older list lacks under any form (孔目江街道). A county
+that changed level got a new code in modood (海门市 320684 → 海门区 320614): modood_areas.csv names it,
+and its towns go under the code jionlp keeps.
 
 Output (gzip JSON, compact nested lists, names in source order):
     {"format": "yqwatch-divisions-1", "source": ...,
@@ -161,15 +163,18 @@ def _area_office(name: str, code: str) -> str:
     return rest if rest.endswith("街道") else rest + "镇" if 2 <= len(rest) <= 3 else name
 
 
+# A parenthesised gloss after a modood name: the zone a town runs, or its former name.
+_GLOSS = re.compile(r"[（(][^）)]*[）)]$")
 # In a modood name, these mark a development zone, a community-level unit or a placeholder: no name people write.
 _NOT_WRITTEN = ("直辖", "开发区", "园区", "特殊", "社区")
 
 
 def _modood_names(streets_csv: Path) -> list[tuple[str, str]]:
     """(county code, name) of every street, town and township modood (国家统计局 2023) lists, read once;
-    development zones, community-level units (…社区街道) and modood's own placeholders (直辖村级区划) left out."""
+    development zones, community-level units (…社区街道) and modood's own placeholders (直辖村级区划) left out.
+    A town glossed with the zone it runs ("三星镇（叠石桥家纺产业园区）") is the town."""
     with open(streets_csv, encoding="utf-8", newline="") as f:
-        names = [(row["areaCode"], _area_office(_street_office(row["name"]), row["areaCode"]))
+        names = [(row["areaCode"], _area_office(_street_office(_GLOSS.sub("", row["name"])), row["areaCode"]))
                  for row in csv.DictReader(f)]
     return [(code, name) for code, name in names
             if name.endswith(("街道", "镇", "乡")) and not any(w in name for w in _NOT_WRITTEN)]
@@ -202,6 +207,26 @@ def _add_current_names(towns: dict[str, list[str]], modood: list[tuple[str, str]
             towns[code].append(name)
 
 
+def _recoded(modood: list[tuple[str, str]], areas_csv: Path, counties: dict[str, str],
+             shorts: dict[str, str]) -> list[tuple[str, str]]:
+    """modood's names under the code a county got when it changed level (海门市 320684 → 海门区 320614, 凤翔县 →
+    凤翔区, 龙海市 → 龙海区), moved to the code jionlp's older list keeps for it: the county in the same city
+    whose short form is the new name without its level."""
+    with open(areas_csv, encoding="utf-8", newline="") as f:
+        areas = {row["code"]: row["name"] for row in csv.DictReader(f)}
+    by_short: dict[tuple[str, str], list[str]] = {}
+    for code, short in shorts.items():
+        by_short.setdefault((code[:4], short), []).append(code)
+    moved = {}
+    for code, name in areas.items():
+        if code in counties or len(name) < 3 or name[-1] not in "县区市旗":
+            continue
+        found = by_short.get((code[:4], name[:-1]), [])
+        if len(found) == 1:
+            moved[code] = found[0]
+    return [(moved.get(code, code), name) for code, name in modood]
+
+
 def _under_placeholders(modood: list[tuple[str, str]], counties: dict[str, str]) -> list[tuple[str, str]]:
     """A city without counties (嘉峪关) is one placeholder county in jionlp (市直辖行政区划, 620200) and one area
     of its own code in modood (620201): modood's streets there (雄关街道) belong under the placeholder."""
@@ -217,10 +242,12 @@ def build(shared: Path) -> dict:
         for row in csv.DictReader(f):
             towns.setdefault(row["county_code"], []).append(
                 _area_office(_without_county(_street_office(row["township"]), row["county"]), row["county_code"]))
-    modood = _modood_names(src / "modood_streets.csv")
-    _fill_placeholders(towns, modood)
     with open(src / "jionlp_counties.csv", encoding="utf-8", newline="") as f:
-        counties = {row["county_code"]: row["county"] for row in csv.DictReader(f) if row["county_code"]}
+        rows = [row for row in csv.DictReader(f) if row["county_code"]]
+    counties = {row["county_code"]: row["county"] for row in rows}
+    modood = _recoded(_modood_names(src / "modood_streets.csv"), src / "modood_areas.csv", counties,
+                      {row["county_code"]: row["county_short"] for row in rows})
+    _fill_placeholders(towns, modood)
     _add_current_names(towns, _under_placeholders(modood, counties), counties)
     _add_current_names(towns, modood, counties)
     provinces: dict[str, list] = {}

@@ -89,3 +89,18 @@ def test_a_rare_town_word_may_stand_as_the_town_and_a_kind_of_place_never_does()
     # 纸坊 ("paper mill", 776 in jieba's dictionary) and 下关 (122) are rare words; 楼下 and 马路 are places of any
     # town, 车站 a kind of building, 电力 too common, 渤海 a place of its own: none may stand as a town of ours.
     assert build_divisions.rare_words({"纸坊", "下关", "楼下", "马路", "车站", "电力", "渤海"}) == ["下关", "纸坊"]
+
+
+def test_a_county_recoded_when_it_changed_level_gets_modood_s_towns_under_its_old_code(tmp_path):
+    streets = tmp_path / "modood_streets.csv"
+    streets.write_text("code,name,areaCode,provinceCode,cityCode\n"
+                       '1,"常乐镇",320614,32,3206\n'
+                       '2,"三星镇（叠石桥家纺产业园区）",320614,32,3206\n'  # a town glossed with the zone it runs
+                       '3,"狼山镇街道",320613,32,3206\n', encoding="utf-8")
+    areas = tmp_path / "modood_areas.csv"
+    areas.write_text('code,name,cityCode,provinceCode\n320614,"海门区",3206,32\n320613,"崇川区",3206,32\n'
+                     '320699,"新城区",3206,32\n', encoding="utf-8")  # no county of ours is 新城
+    counties = {"320684": "海门区", "320613": "崇川区"}  # 海门 keeps its code from when it was 海门市
+    moved = build_divisions._recoded(build_divisions._modood_names(streets), areas, counties,
+                                     {"320684": "海门", "320613": "崇川"})
+    assert moved == [("320684", "常乐镇"), ("320684", "三星镇"), ("320613", "狼山镇街道")]

@@ -245,3 +245,12 @@ def test_a_county_renamed_to_another_level_resolves_by_today_s_name():
     assert [n.name for n in tree.resolve("吉林省/吉林市")] == ["吉林省", "吉林市"]  # a province is no county
     with pytest.raises(KeyError):
         tree.resolve("陕西省/宝鸡市/凤凰区")  # no county of that short form
+
+
+def test_a_new_area_named_with_its_county_in_front_goes_by_the_rest():
+    tree = DivisionTree.load()
+    haimen = tree.expand("江苏省/南通市/海门区")  # the data's 海门市临江新区
+    assert "临江新区" in {*haimen.strong, *haimen.weak}
+    assert "三星镇" in {*haimen.strong, *haimen.weak}  # modood's 三星镇（叠石桥家纺产业园区）, under 海门's new code
+    baicheng = tree.expand("吉林省/白城市")  # 白城市生态新区: a kind, not a place
+    assert "生态新区" not in {*baicheng.strong, *baicheng.weak, *baicheng.common}

@@ -1732,3 +1732,11 @@ def test_our_produce_arriving_at_another_city_s_market_is_that_city_s_news():
     zhangqiu = _terms_match("章丘区", ["章丘", "章丘区"], "山东省/济南市/章丘区")
     assert not zhangqiu("北京新发地章丘大葱到货\n这几天章丘大葱大量到货，批发价每斤一块五左右。").relevant
     assert zhangqiu("章丘大葱到货\n今年到货早，收购价每斤一块五。").relevant
+
+
+def test_our_craft_shown_at_another_city_s_gallery_and_a_commandery_of_old_are_not_news_of_us():
+    fengxiang = _terms_match("凤翔区", ["凤翔", "凤翔区"], "陕西省/宝鸡市/凤翔区")
+    assert not fengxiang("凤翔木版年画在北京展出\n北京一家美术馆举办传统木版年画展，凤翔木版年画一同展出。").relevant
+    assert fengxiang("凤翔木版年画在区文化馆展出\n老艺人现场刻版，吸引了不少观众。").relevant
+    dongyang = _terms_match("东阳市", ["东阳", "东阳市"], "浙江省/金华市/东阳市")
+    assert not dongyang("八咏楼与沈约\n金华婺城的八咏楼据说是南朝沈约任东阳郡太守时所建。").relevant

@@ -1139,3 +1139,13 @@ def test_revellers_noise_a_relocation_a_tunnel_closed_and_the_way_there(standard
 ])
 def test_a_fare_dispute_a_water_cut_notice_a_taxi_to_care_and_a_crushed_hand(standard_topics, text, expected):
     assert topics(standard_topics(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("遵义一家企业招聘三百人\n提供住宿和班车，有意者可到人力资源部报名。", ["local"]),  # a perk
+    ("遵义到县城的班车一天只有两趟\n错过了就得打车。", ["traffic", "local"]),
+    ("遵义今年计划改造老旧小区28个\n涉及居民4300余户，主要改造管网和楼道照明。", ["demolition", "local"]),
+    ("遵义一小区老旧小区改造完工\n外墙做了保温，楼道换了新灯。", ["local"]),  # works done, nothing pulled down
+])
+def test_a_shuttle_in_a_job_ad_and_a_year_s_plan_for_old_estates(standard_topics, text, expected):
+    assert topics(standard_topics(text)) == expected
