@@ -293,7 +293,7 @@ _NOISE_WORDS = frozenset({"噪音", "噪声", "太吵", "吵得睡不着", "吵�
 _HIRING = re.compile("招聘|招工|招人|诚聘")
 # A taxi that took the long way to charge more ("司机故意绕了一大圈，平时二十块的路收了四十"): a fare dispute, not
 # traffic, unless the taxis refuse fares or cannot be had (拒载, 打车难: the stations' taxi trade, a traffic matter).
-_TAXI = re.compile("打车|出租|黑车|网约车|的士|打的")
+_TAXI = re.compile("打车|出租(?![屋房])|黑车|网约车|的士|打的")  # "坐了个出租", not a rented room (出租屋)
 _DETOUR = re.compile("绕(?:路|道|了|到|远)")
 _FARE_REFUSED = re.compile("拒载|打不[到着上]|打车难|排队")
 _TAXI_WORDS = frozenset({"绕路", "绕道", "出租车", "打车", "黑车", "网约车", "的士"})

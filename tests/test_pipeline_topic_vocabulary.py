@@ -1131,6 +1131,7 @@ def test_revellers_noise_a_relocation_a_tunnel_closed_and_the_way_there(standard
     ("遵义站打车被绕路\n司机故意绕了一大圈，平时二十块的路收了四十，还不打表。", ["local"]),  # a fare dispute
     ("遵义站出租车拒载\n晚上十点到站，出租车说太近不去，绕路也不肯。", ["traffic", "local"]),  # the taxi trade
     ("遵义一座桥断了\n过河只能绕路走二十公里。", ["traffic", "local"]),  # no taxi
+    ("遵义一片出租屋门口修路\n进出都要绕路走。", ["traffic", "local"]),  # a rented room, no taxi
     ("遵义部分小区周四停水\n恢复供水后水质可能略有浑浊，放一会儿即可。", ["local"]),
     ("遵义一小区停水两天\n恢复供水后水质很差，水又浑浊又发臭。", ["pollution", "local"]),  # smelling too
     ("遵义一家医院晚上没有儿科医生\n孩子半夜发烧，只能再打车去儿科医院。", ["health", "local"]),
