@@ -143,9 +143,17 @@ def town_short(name: str) -> str:
 _ZONE_RE = re.compile("(?:商贸物流枢纽区|经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|高新区|开发区|工业园区|"
                       "产业园区|工业园|园区|保税港区|综合保税区|保税区|风景名胜区|风景区|旅游区|度假区|管理区)?"
                       "(?:管委会|管理委员会|管理处|办事处)?$")
+COUNTY_LEVELS = "县区市旗"  # the levels a county-level division's name ends in
 # A zone named for its trade or its kind ("临港物流园区", "现代农业园区", "高铁新区办事处"): no place name.
 _ZONE_TRADE = re.compile("经济|工业|旅游|物流|科技|化工|教育|循环|综合|起重|船舶|农业|产业|中药|制造|技术|食品|生物|现代|国际|"
                          "国家|城市|森林|公园|高铁|新区|空港|临空|保税|示范|健康|海洋|云计算|转移|商务|休闲|生态")
+
+
+def _without_places_in_front(stem: str, places: frozenset[str] | set[str]) -> str:
+    """`stem` without the place names in front of it, as long as 2 characters are left ("安徽芜湖三山" → 三山)."""
+    while head := next((stem[:k] for k in (4, 3, 2) if stem[:k] in places and len(stem) - k >= 2), ""):
+        stem = stem[len(head):]
+    return stem
 
 
 def zone_short(name: str, places: frozenset[str] | set[str] = frozenset()) -> str:
@@ -155,8 +163,7 @@ def zone_short(name: str, places: frozenset[str] | set[str] = frozenset()) -> st
     stem = name[:m.start()] if m.group() else ""
     if stem in places:
         return ""
-    while head := next((stem[:k] for k in (4, 3, 2) if stem[:k] in places and len(stem) - k >= 2), ""):
-        stem = stem[len(head):]  # "安徽芜湖三山" → 三山
+    stem = _without_places_in_front(stem, places)  # "安徽芜湖三山" → 三山
     return stem if 2 <= len(stem) <= 4 and not stem.endswith(("街道", "镇", "乡")) and stem not in places \
         and not stem.startswith(("县", "市", "州", "区", "旗", "盟")) and not _ZONE_TRADE.search(stem) else ""
 
@@ -224,10 +231,10 @@ class DivisionTree:
             # A new area the data names with its county in front ("海门市临江新区") goes by the rest (临江新区), unless
             # the rest names a kind, not a place ("十堰工业新区", "白城市生态新区").
             elif node.is_town and not node.short and node.name.endswith("新区") \
-                    and (head := next((node.name[:k] for k in (4, 3, 2) if node.name[:k] in places), "")):
-                rest = node.name[len(head):].removeprefix("市").removeprefix("县").removeprefix("区")
-                if 2 <= len(rest) - 2 <= 3 and not _ZONE_TRADE.search(rest[:-2]):
-                    node.spoken = rest
+                    and (stem := _without_places_in_front(node.name[:-2], places)) != node.name[:-2]:
+                stem = stem.lstrip(COUNTY_LEVELS)  # "海门市临江": 海门 stripped, then its level
+                if 2 <= len(stem) <= 3 and not _ZONE_TRADE.search(stem):
+                    node.spoken = stem + "新区"
         return cls(provinces, set(data["common"]), set(data.get("words", ())),
                    set(data.get("county_words", ())), tuple(data.get("idioms", ())), set(data.get("known_places", ())),
                    set(data.get("rare_words", ())))
@@ -413,17 +420,14 @@ class DivisionTree:
         return tuple(inside) + tuple(sorted(c + "牌" for c in whole)), tuple(outside)
 
 
-_COUNTY_LEVELS = "县区市旗"
-
-
 def _find(nodes: list[_Node], part: str) -> _Node | None:
     for node in nodes:
         if part == node.name or part == node.short:
             return node
     # A county renamed to another level since the data was drawn (凤翔 a 区 since 2021, 澄江 and 无为 cities since
     # 2019–2020): the operator writes today's name, the data holds the old one.
-    if len(part) > 2 and part[-1] in _COUNTY_LEVELS:
-        found = [node for node in nodes if not node.is_town and node.name[-1:] in _COUNTY_LEVELS
+    if len(part) > 2 and part[-1] in COUNTY_LEVELS:
+        found = [node for node in nodes if not node.is_town and node.name[-1:] in COUNTY_LEVELS
                  and node.short == part[:-1]]
         if len(found) == 1:
             return found[0]

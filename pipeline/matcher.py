@@ -618,8 +618,8 @@ class Matcher:
         # abbreviations), and township short forms only ours bear that are weak all the same (碣石, 抽水:
         # words; 瓯北: named like a street), count where only a place stands: "在钟祥吃过", "钟祥一家饭店",
         # "碣石一家制衣厂", "瓯北这边" (_placed).
-        self._placeable = frozenset(t for t in counties if locality.get(t) == COMMON) \
-            | frozenset(t for t in placeable_towns if locality.get(t) == WEAK)
+        placeable_weak_towns = frozenset(t for t in placeable_towns if locality.get(t) == WEAK)
+        self._placeable = frozenset(t for t in counties if locality.get(t) == COMMON) | placeable_weak_towns
         # A division's full name that several places in China bear ("招贤镇", "凤凰街道", "鼓楼区") is
         # ours in a post that names no other place: the watch reads our sources, where a namesake comes with
         # its city ("扬州江都大桥镇"). A short form alone is a word as often as a place: it counts only where it
@@ -635,8 +635,7 @@ class Matcher:
         self._word_towns = frozenset(t for t in word_towns if locality.get(t) in (WEAK, COMMON)) - self._placeable
         # Before a street name, a stall or a station ("大良华盖路附近", "纸坊收费站"): either kind stands as a place, and
         # so does a township short form only ours bears ("上地信息路", "甘家口菜市场门口").
-        self._street_placed = self._word_towns | self._shared_names \
-            | frozenset(t for t in placeable_towns if locality.get(t) == WEAK)
+        self._street_placed = self._word_towns | self._shared_names | placeable_weak_towns
         # A 街道's short form that is a road's name (文化路, 花园路) is that road of ours in a post naming no other place.
         self._road_towns = frozenset(t for t in names.road_towns if locality.get(t) in (WEAK, COMMON))
         self._lone_names = frozenset(t for t, role in locality.items() if role == WEAK and len(t) > 2

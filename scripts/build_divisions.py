@@ -42,7 +42,7 @@ import jieba
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from pipeline.divisions import FORMAT, town_short, zone_short  # noqa: E402
+from pipeline.divisions import COUNTY_LEVELS, FORMAT, town_short, zone_short  # noqa: E402
 
 COMMON_WORD_FREQ = 500
 
@@ -219,7 +219,7 @@ def _recoded(modood: list[tuple[str, str]], areas_csv: Path, counties: dict[str,
         by_short.setdefault((code[:4], short), []).append(code)
     moved = {}
     for code, name in areas.items():
-        if code in counties or len(name) < 3 or name[-1] not in "县区市旗":
+        if code in counties or len(name) < 3 or name[-1] not in COUNTY_LEVELS:
             continue
         found = by_short.get((code[:4], name[:-1]), [])
         if len(found) == 1:
